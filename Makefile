@@ -1,0 +1,51 @@
+# Besedka: `make run` to chat, `make test` to prove it works.
+# Both create .venv on first use; nothing needs installing by hand.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 7447
+
+.PHONY: run server client test install qt-libs translations screenshots bench package clean
+
+# Reinstall only when the project description changes.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Besedka needs Python 3.11 or newer")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+qt-libs:
+	@sh packaging/linux/ensure-qt-libs.sh
+
+# A local server on the default SQLite database, then the client.  If a
+# server already answers on HOST:PORT, the client simply uses it.  The
+# server stops when the client window closes.
+run: $(STAMP) qt-libs
+	@set -e; \
+	if $(PY) -m server.probe $(HOST) $(PORT); then \
+		echo "A server is already running on $(HOST):$(PORT)"; \
+		$(PY) -m client_gui --server $(HOST):$(PORT); \
+	else \
+		$(PY) -m server --port $(PORT) & server=$$!; \
+		trap 'kill $$server 2>/dev/null; wait $$server' EXIT INT TERM; \
+		$(PY) -m server.probe $(HOST) $(PORT) --wait 20; \
+		$(PY) -m client_gui --server $(HOST):$(PORT); \
+	fi
+
+server: $(STAMP)
+	$(PY) -m server --port $(PORT)
+
+client: $(STAMP) qt-libs
+	$(PY) -m client_gui --server $(HOST):$(PORT)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

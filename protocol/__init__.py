@@ -1,0 +1,28 @@
+"""Besedka's wire protocol, version 1, as pure code: no sockets, no asyncio, no Qt.
+
+Both the server and the desktop client import this package, so the frame
+format, the validation rules, the error codes and the limits exist exactly
+once.  The contract it implements is ``docs/protocol.md``.
+
+* :mod:`protocol.framing` splits a byte stream into frames and encodes them;
+* :mod:`protocol.frames` defines typed requests and the objects in replies;
+* :mod:`protocol.rules` checks usernames, passwords and message bodies;
+* :mod:`protocol.errors` holds the error codes and exceptions;
+* :mod:`protocol.limits` holds every number the protocol fixes.
+"""
+
+from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
+from .framing import FrameDecoder, encode_frame
+from .limits import DEFAULT_PORT, PROTOCOL_VERSION
+
+__all__ = [
+    "DEFAULT_PORT",
+    "PROTOCOL_VERSION",
+    "ErrorCode",
+    "FrameDecoder",
+    "FrameTooLargeError",
+    "ProtocolError",
+    "RequestError",
+    "RequestId",
+    "encode_frame",
+]

@@ -1,0 +1,94 @@
+"""Newline-delimited JSON framing, without any I/O.
+
+:class:`FrameDecoder` is fed whatever bytes a socket produced, in chunks of
+any size, and hands back complete frames (one JSON text each, newline and
+optional carriage return removed).  It never holds more than one frame's
+limit of unfinished input: a peer that sends a longer line gets
+:class:`~protocol.errors.FrameTooLargeError` as soon as the limit is passed,
+not after it has filled the memory.
+
+:func:`encode_frame` is the single place that turns a frame object into
+bytes, for both directions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from .errors import FrameTooLargeError
+from .limits import MAX_CLIENT_FRAME_BYTES
+
+__all__ = ["FrameDecoder", "encode_frame"]
+
+
+def encode_frame(frame: dict[str, Any]) -> bytes:
+    """Serialise one frame as compact UTF-8 JSON followed by ``\\n``.
+
+    JSON escapes every newline inside strings, so the terminator is the only
+    raw newline in the result.
+    """
+    return orjson.dumps(frame, option=orjson.OPT_APPEND_NEWLINE)
+
+
+class FrameDecoder:
+    """Splits a byte stream into frames.
+
+    Args:
+        max_frame_bytes: the longest frame accepted, newline included; the
+            server uses :data:`~protocol.limits.MAX_CLIENT_FRAME_BYTES`, a
+            client :data:`~protocol.limits.MAX_SERVER_FRAME_BYTES`.
+
+    After :meth:`feed` raised :class:`FrameTooLargeError` the decoder is
+    broken: the rest of the stream has no known frame boundary, so the
+    connection must end.  Frames completed before the oversized one are
+    available from :attr:`pending` so that they can still be answered.
+    """
+
+    __slots__ = ("_buffer", "_max_frame_bytes", "_scan_from", "pending")
+
+    def __init__(self, max_frame_bytes: int = MAX_CLIENT_FRAME_BYTES) -> None:
+        self._max_frame_bytes = max_frame_bytes
+        self._buffer = bytearray()
+        # Where to resume looking for a newline: bytes before it are known to
+        # hold none, so a frame that arrives byte by byte is scanned once.
+        self._scan_from = 0
+        #: Complete frames found by the last :meth:`feed` before it failed.
+        self.pending: list[bytes] = []
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add received bytes and return the frames they completed, in order.
+
+        Raises:
+            FrameTooLargeError: a frame is longer than the limit.
+        """
+        buffer = self._buffer
+        buffer += data
+        frames: list[bytes] = []
+        self.pending = frames
+        start = 0
+        scan = self._scan_from
+        limit = self._max_frame_bytes
+        while True:
+            newline = buffer.find(b"\n", scan)
+            if newline < 0:
+                break
+            if newline + 1 - start > limit:
+                raise FrameTooLargeError(limit)
+            end = newline - 1 if newline > start and buffer[newline - 1] == 0x0D else newline
+            frames.append(bytes(buffer[start:end]))
+            start = scan = newline + 1
+        if start:
+            del buffer[:start]
+        # Without a newline yet, the frame can only fit if it is still
+        # shorter than the limit (the newline itself takes one byte).
+        if len(buffer) >= limit:
+            raise FrameTooLargeError(limit)
+        self._scan_from = len(buffer)
+        return frames
+
+    @property
+    def buffered_bytes(self) -> int:
+        """Bytes of an unfinished frame waiting for its newline."""
+        return len(self._buffer)
