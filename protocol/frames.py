@@ -391,9 +391,19 @@ def parse_request(raw: RawRequest) -> Request:
 
 
 def format_ts(moment: datetime) -> str:
-    """ISO 8601 UTC with milliseconds and ``Z``, as every ``ts`` is written."""
+    """ISO 8601 UTC with milliseconds and ``Z``, as every ``ts`` is written.
+
+    A naive ``moment`` is taken to be UTC already (the database stores naive
+    UTC), never local time.  Milliseconds are truncated, not rounded, so a
+    timestamp never moves into the next second.
+    """
     moment = moment.astimezone(UTC) if moment.tzinfo else moment
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # Not strftime("%Y"): glibc writes years below 1000 without zero padding.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}."
+        f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def parse_ts(text: str) -> datetime:
