@@ -21,7 +21,7 @@ from db.database import Database
 from db.models import Message
 from db.queries import AccountRecord
 
-from .conftest import register, send
+from .conftest import register, send_all
 
 RECIPIENT_INDEX = "ix_messages_recipient_id_id"
 SENDER_INDEX = "ix_messages_sender_id_recipient_id_id"
@@ -30,9 +30,8 @@ SENDER_INDEX = "ix_messages_sender_id_recipient_id_id"
 @pytest.fixture
 def people(database: Database) -> tuple[AccountRecord, AccountRecord]:
     alice, bob = register(database, "alice"), register(database, "bob")
-    for n in range(10):
-        send(database, alice, None if n % 2 else bob, str(n))
-        send(database, bob, alice, str(n))
+    send_all(database, [(sender, recipient, str(n)) for n in range(10)
+                        for sender, recipient in [(alice, None if n % 2 else bob), (bob, alice)]])
     # No ANALYZE: the server never runs it, so these are the plans it gets.
     return alice, bob
 
