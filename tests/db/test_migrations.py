@@ -8,15 +8,24 @@ instead of failing on a user's machine.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import Column, Engine, Integer, MetaData, inspect
 
 from db import queries
 from db.database import Database
 from db.engine import create_database_engine
 from db.models import Base
-from db.schema import current_revision, head_revision, schema_drift, upgrade_to_head
+from db.schema import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    schema_drift,
+    upgrade_to_head,
+)
+from protocol.rules import username_key
 
 from .conftest import register, send
 
@@ -105,4 +114,62 @@ def test_a_missing_index_is_reported_as_drift(tmp_path: Path) -> None:
         conn.exec_driver_sql("DROP INDEX ix_messages_recipient_id_id")
     drift = schema_drift(engine)
     assert [(d[0], d[1].name) for d in drift] == [("add_index", "ix_messages_recipient_id_id")]
+    engine.dispose()
+
+
+def migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def insert_accounts(engine: Engine, names_and_keys: list[tuple[str, str]]) -> None:
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO accounts (username, username_key, password_hash, created_at, "
+            "general_read_id) VALUES (?, ?, x'00', '2026-01-01 00:00:00.000000', 0)",
+            names_and_keys)
+
+
+def stored_keys(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [row[0] for row in conn.exec_driver_sql(
+            "SELECT username_key FROM accounts ORDER BY id")]
+
+
+def old_key(name: str) -> str:
+    """The key as revision 0001's server computed it."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def test_accounts_registered_under_the_old_key_rule_can_log_in_after_upgrade(
+    tmp_path: Path,
+) -> None:
+    engine = fresh_engine(tmp_path)
+    migrate(engine, "0001")
+    names = ["alice", "Μαΐου", "Xİ\u0331"]
+    insert_accounts(engine, [(name, old_key(name)) for name in names])
+    assert all(old_key(name) != username_key(name) for name in names[1:])
+
+    upgrade_to_head(engine)
+    assert stored_keys(engine) == [username_key(name) for name in names]
+    with engine.connect() as conn:
+        # Login looks the account up by the key of whatever case was typed.
+        found = queries.get_account_by_key(conn, username_key("ΜΑΪ́ΟΥ"))
+    assert found is not None and found.username == "Μαΐου"
+
+    migrate(engine, "0001", down=True)
+    assert stored_keys(engine) == [old_key(name) for name in names]
+    engine.dispose()
+
+
+def test_the_key_upgrade_keeps_both_accounts_when_the_new_keys_collide(tmp_path: Path) -> None:
+    engine = fresh_engine(tmp_path)
+    migrate(engine, "0001")
+    # One name in two spellings: distinct under the old rule, one under the new.
+    insert_accounts(engine, [("Μαΐου", old_key("Μαΐου")), ("ΜΑΪ́ΟΥ", old_key("ΜΑΪ́ΟΥ"))])
+    upgrade_to_head(engine)
+    assert stored_keys(engine) == [username_key("Μαΐου"), old_key("ΜΑΪ́ΟΥ")]
+    assert current_revision(engine) == head_revision()
     engine.dispose()
