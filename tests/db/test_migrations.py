@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import Column, Engine, Integer, MetaData, inspect
+from sqlalchemy import Column, Engine, Integer, MetaData, String, inspect
 
 from db import queries
 from db.database import Database
@@ -77,23 +77,30 @@ def test_upgrading_a_current_database_changes_nothing_and_keeps_the_data(
     second.close()
 
 
-def altered_models(**extra_columns: Column[int]) -> MetaData:
-    """A copy of the models' tables with columns added to ``accounts``."""
+def models_copy() -> MetaData:
+    """A copy of the models' tables that a test may alter."""
     metadata = MetaData(naming_convention=Base.metadata.naming_convention)
     for table in Base.metadata.sorted_tables:
-        copy = table.to_metadata(metadata)
-        if table.name == "accounts":
-            for column in extra_columns.values():
-                copy.append_column(column)
+        table.to_metadata(metadata)
     return metadata
 
 
-def test_a_model_column_without_a_migration_is_reported_as_drift(tmp_path: Path) -> None:
+def test_a_model_changed_without_a_migration_is_reported_as_drift(tmp_path: Path) -> None:
     engine = fresh_engine(tmp_path)
     upgrade_to_head(engine)
-    assert schema_drift(engine, altered_models()) == []  # the copy itself is faithful
-    drift = schema_drift(engine, altered_models(avatar=Column("avatar", Integer)))
-    assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", "accounts", "avatar")]
+    models = models_copy()
+    assert schema_drift(engine, models) == []  # the copy itself is faithful
+
+    models.tables["accounts"].append_column(Column("avatar", Integer))
+    models.tables["messages"].c.body.type = String(10)
+    models.tables["accounts"].c.username.nullable = True
+    drift = schema_drift(engine, models)
+    changes = [change for item in drift for change in (item if isinstance(item, list) else [item])]
+    assert sorted((c[0], c[2], c[3] if isinstance(c[3], str) else c[3].name) for c in changes) == [
+        ("add_column", "accounts", "avatar"),
+        ("modify_nullable", "accounts", "username"),
+        ("modify_type", "messages", "body"),
+    ]
     engine.dispose()
 
 
