@@ -9,6 +9,7 @@ badge that is wrong or goes backwards.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
@@ -19,11 +20,12 @@ from db.queries import AccountRecord, StoredMessage
 from .conftest import NOW, register, send, send_all
 
 MAX_ID = 2**63 - 1
+T = TypeVar("T")
 
 Users = Callable[..., list[AccountRecord]]
 
 
-def read(db: Database, query: Callable[..., object], *args: object) -> object:
+def read(db: Database, query: Callable[..., T], *args: object) -> T:
     return db.read_now(lambda conn: query(conn, *args))
 
 
@@ -76,12 +78,12 @@ def test_a_name_differing_only_in_case_is_taken(
     register(database, first)
     with pytest.raises(queries.UsernameTaken):
         register(database, second)
-    assert [a.username for a in read(database, queries.list_accounts)] == [first]  # type: ignore[attr-defined]
+    assert [a.username for a in read(database, queries.list_accounts)] == [first]
 
 
 def test_accounts_are_listed_by_folded_name(users: Users, database: Database) -> None:
     users("carol", "Éva", "bob", "Alice", "ёж", "Zoë")
-    listed = [a.username for a in read(database, queries.list_accounts)]  # type: ignore[attr-defined]
+    listed = [a.username for a in read(database, queries.list_accounts)]
     assert listed == ["Alice", "bob", "carol", "Zoë", "Éva", "ёж"]
 
 
@@ -90,7 +92,7 @@ def test_password_hash_and_disabled_flag_are_stored(users: Users, database: Data
     database.write(lambda conn: queries.set_password_hash(conn, alice.id, b"new")).result()
     database.write(lambda conn: queries.set_disabled(conn, alice.id, True)).result()
     stored = read(database, queries.get_account, alice.id)
-    assert (stored.password_hash, stored.disabled) == (b"new", True)  # type: ignore[attr-defined]
+    assert (stored.password_hash, stored.disabled) == (b"new", True)
 
 
 # --------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def conversation(users: Users, database: Database) -> dict[str, list[StoredMessa
 
 
 def accounts(database: Database, *names: str) -> list[AccountRecord]:
-    return [read(database, queries.get_account_by_key, name) for name in names]  # type: ignore[misc]
+    return [read(database, queries.get_account_by_key, name) for name in names]
 
 
 def test_general_history_holds_only_the_general_room(
@@ -289,7 +291,7 @@ def test_sync_after_the_newest_id_is_empty(
 ) -> None:
     [alice] = accounts(database, "alice")
     newest = read(database, queries.newest_message_id)
-    assert sync(database, alice, newest) == ([], False)  # type: ignore[arg-type]
+    assert sync(database, alice, newest) == ([], False)
     assert sync(database, alice, MAX_ID) == ([], False)
 
 

@@ -8,7 +8,7 @@ interleaved, and that the unread counts agree with a count done in Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from db.queries import AccountRecord
 from .conftest import register
 
 COUNT = 200_000
+Row = tuple[int, int, int | None]
 
 
 @dataclass
@@ -30,10 +31,10 @@ class Corpus:
     bob: AccountRecord
     carol: AccountRecord
     # (id, sender id, recipient id or None), ascending by id
-    rows: list[tuple[int, int, int | None]]
+    rows: list[Row]
 
-    def ids(self, keep: object) -> list[int]:
-        return [row[0] for row in self.rows if keep(row)]  # type: ignore[operator]
+    def ids(self, keep: Callable[[Row], bool]) -> list[int]:
+        return [row[0] for row in self.rows if keep(row)]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     db = Database(f"sqlite:///{path}")
     alice, bob, carol = (register(db, name) for name in ("alice", "bob", "carol"))
     people = [alice.id, bob.id, carol.id]
-    rows: list[tuple[int, int, int | None]] = []
+    rows: list[Row] = []
     for n in range(1, COUNT + 1):
         # Mostly the general room, with direct messages in every direction
         # (and notes to self) interleaved at uneven strides.
