@@ -62,7 +62,10 @@ class BesedkaServer:
         # Opening migrates the schema: blocking work, so not on the loop.
         self.database = await loop.run_in_executor(None, Database, self.config.database_url)
         self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
-        self.service = service = ChatService(self.database, self.hasher, self.config.rate_limits)
+        # The service loads the account directory: also a database read.
+        self.service = service = await loop.run_in_executor(
+            None, ChatService, self.database, self.hasher, self.config.rate_limits
+        )
         self._server = await loop.create_server(
             lambda: ClientConnection(service), self.config.host, self.config.port,
             reuse_address=True,
