@@ -216,8 +216,8 @@ class Send(Request):
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
-        if "to" not in fields:
-            raise _bad("to", "is missing (use null for the general room)")
+        # PROTOCOL.md: a field that may be null may also be left out, so a
+        # send without ``to`` goes to the general room.
         to = _optional_string(fields, "to")
         body = normalize_body(_string(fields, "body"))
         key = _optional_string(fields, "key")
@@ -275,8 +275,7 @@ class MarkRead(Request):
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> MarkRead:
-        if "with" not in fields:
-            raise _bad("with", "is missing (use null for the general room)")
+        # ``with`` may be null, so it may be left out too: the general room.
         up_to = _message_id(fields, "up_to")
         assert up_to is not None
         return cls(_optional_string(fields, "with"), up_to)
