@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.wire import PASSWORD, WireClient
 
-__all__ = ["PASSWORD", "Clients", "run", "unique_name", "ids_of", "server_pid_rss_kib"]
+__all__ = ["PASSWORD", "Clients", "run", "unique_name", "ids_of", "send_many", "server_pid_rss_kib"]
 
 _counter = itertools.count(1)
 
@@ -83,3 +83,19 @@ def server_pid_rss_kib(pid: int) -> tuple[int, int]:
             if key in ("VmRSS", "VmHWM"):
                 values[key] = int(rest.split()[0])
     return values["VmRSS"], values["VmHWM"]
+
+
+async def send_many(client: WireClient, count: int, to: str | None = None,
+                    prefix: str = "message") -> list[dict[str, Any]]:
+    """Send ``count`` messages pipelined (no waiting between requests) and
+    return the stored messages in the order sent."""
+    first_id = f"bulk-{next(_counter)}-"
+    for n in range(count):
+        await client.send_frame({"type": "send", "id": f"{first_id}{n}", "to": to,
+                                 "body": f"{prefix} {n}"})
+    messages = []
+    for n in range(count):
+        reply = await client.reply_to(f"{first_id}{n}")
+        assert reply["type"] == "ok", reply
+        messages.append(reply["message"])
+    return messages

@@ -110,6 +110,20 @@ def test_a_message_to_yourself_reaches_only_your_other_connections(server):
     run(scenario, server.address)
 
 
+def test_a_send_that_leaves_out_to_goes_to_the_general_room(server):
+    """PROTOCOL.md: a field that may be null may also be left out."""
+
+    async def scenario(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        bob = await clients.register("bob")
+        reply = await alice.request("send", body="no to field")
+        assert reply["type"] == "ok", reply
+        assert reply["message"]["to"] is None
+        assert (await bob.next_event("message"))["message"] == reply["message"]
+
+    run(scenario, server.address)
+
+
 def test_a_message_to_an_unknown_user_gets_unknown_user_and_stores_nothing(server):
     async def scenario(clients: Clients) -> None:
         alice = await clients.register("alice")
@@ -123,7 +137,6 @@ def test_a_message_to_an_unknown_user_gets_unknown_user_and_stores_nothing(serve
 
 
 @pytest.mark.parametrize("fields", [
-    {"body": "no to field"},
     {"to": None},
     {"to": 5, "body": "x"},
     {"to": None, "body": 5},
