@@ -330,6 +330,11 @@ class ChatService:
             raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re) from None
         self.accounts[key] = account
         connection.log.info("registered %r", account.username)
+        if not connection.is_open:
+            # The client left while the account was being stored; the
+            # account exists all the same, so the others still hear of it.
+            self._broadcast_presence(account.username, False, exclude=connection)
+            return None
         await self._start_session(connection, account, re)
         return None
 
