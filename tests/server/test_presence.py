@@ -179,3 +179,29 @@ def test_roster_and_presence_together_know_every_account_while_others_register(s
             await asyncio.gather(*churners)
 
     run(scenario, server.address)
+
+
+def test_an_account_whose_connection_dropped_while_registering_is_still_announced(server):
+    """A registration that commits after its client vanished still creates
+    the account, so the others must hear of it (as offline)."""
+
+    async def scenario(clients: Clients) -> None:
+        watcher = await clients.register("watcher")
+        known: dict[str, bool] = {e["username"]: e["online"] for e in watcher.roster}
+        for _ in range(40):
+            for _ in range(5):
+                client = await clients.connect()
+                await client.send_frame({"type": "register", "id": 1,
+                                         "username": unique_name("gone"), "password": PASSWORD})
+                sock = client.writer.get_extra_info("socket")
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                client.writer.transport.abort()
+            truth = (await watcher.request("users"))["users"]
+            for event in watcher.events:
+                known[event["user"]["username"]] = event["user"]["online"]
+            watcher.events.clear()
+            assert [e["username"] for e in truth if e["username"] not in known] == []
+            for entry in truth:
+                assert known[entry["username"]] == entry["online"], entry
+
+    run(scenario, server.address)
