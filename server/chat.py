@@ -115,7 +115,7 @@ class ChatService:
             account.username_key: account
             for account in database.read_now(queries.list_accounts)
         }
-        window = 60.0
+        window = rate_limits.window
         self.failed_logins_by_account = SlidingWindowLimiter(
             rate_limits.failed_logins_per_account, window)
         self.failed_logins_by_address = SlidingWindowLimiter(

@@ -105,6 +105,8 @@ class RateLimits:
     registrations_per_address: int = limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE
     messages_per_second: float = limits.MESSAGES_PER_SECOND
     message_burst: int = limits.MESSAGE_BURST
+    #: Seconds over which failed logins and registrations are counted.
+    window: float = 60.0
 
 
 def retry_after_seconds(delay: float) -> float:
