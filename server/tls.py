@@ -21,16 +21,12 @@ import datetime as dt
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from protocol.tls import certificate_fingerprint, format_fingerprint
 
@@ -83,6 +79,13 @@ def generate_certificate(hostname: str | None = None) -> bytes:
     99991231235959Z): it is trusted by pinning, and an expiry date would
     only lock every client out one day for no gain.
     """
+    # Imported here: only the first start needs it, and every start (the
+    # crash tests make dozens) would pay for loading it.
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
     hostname = hostname or socket.gethostname() or "localhost"
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([
@@ -108,7 +111,7 @@ def generate_certificate(hostname: str | None = None) -> bytes:
         .not_valid_after(dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC))
         .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
                        critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -147,17 +150,24 @@ def _write_new_file(path: Path, data: bytes) -> bool:
         temporary.unlink(missing_ok=True)
 
 
+_PEM_CERTIFICATE = re.compile(
+    r"-----BEGIN CERTIFICATE-----\s*.+?\s*-----END CERTIFICATE-----", re.DOTALL)
+
+
 def _first_certificate_der(pem_path: Path) -> bytes:
-    """The DER bytes of the first certificate in a PEM file."""
+    """The DER bytes of the first certificate in a PEM file (the server's own;
+    a chain follows it)."""
     try:
-        data = pem_path.read_bytes()
+        text = pem_path.read_text("ascii", errors="replace")
     except OSError as error:
         raise TlsError(f"cannot read {pem_path}: {error.strerror or error}") from None
+    found = _PEM_CERTIFICATE.search(text)
+    if found is None:
+        raise TlsError(f"{pem_path} holds no PEM certificate")
     try:
-        certificate = x509.load_pem_x509_certificate(data)
+        return ssl.PEM_cert_to_DER_cert(found.group(0))
     except ValueError:
-        raise TlsError(f"{pem_path} holds no PEM certificate") from None
-    return certificate.public_bytes(serialization.Encoding.DER)
+        raise TlsError(f"{pem_path} holds a damaged certificate") from None
 
 
 def _server_context(cert_path: Path, key_path: Path | None) -> ssl.SSLContext:
