@@ -217,7 +217,7 @@ class Send(Request):
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
         # PROTOCOL.md: a field that may be null may also be left out, so a
-        # send without "to" is for the general room.
+        # send without ``to`` goes to the general room.
         to = _optional_string(fields, "to")
         body = normalize_body(_string(fields, "body"))
         key = _optional_string(fields, "key")
@@ -275,6 +275,7 @@ class MarkRead(Request):
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> MarkRead:
+        # ``with`` may be null, so it may be left out too: the general room.
         up_to = _message_id(fields, "up_to")
         assert up_to is not None
         return cls(_optional_string(fields, "with"), up_to)
