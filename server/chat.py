@@ -71,12 +71,18 @@ class Session:
     events for the connection are held in ``held_events`` so that its ``ok``
     and ``users`` frames go first (PROTOCOL.md: the roster immediately
     follows the reply).
+
+    ``counted_up_to`` is the newest message id the snapshot saw: those
+    messages are in the login's unread counts (or are the user's own), so
+    they are never delivered as events afterwards, however late the
+    commit's result reaches the event loop.
     """
 
     account: AccountRecord
     bucket: TokenBucket | None
     joining: bool = True
     held_events: list[tuple[int, bytes]] = field(default_factory=list)
+    counted_up_to: int = 0
 
     @property
     def username(self) -> str:
@@ -243,6 +249,7 @@ class ChatService:
         # Events held while the snapshot was read: messages it already
         # counted are left out, later ones follow the roster in id order.
         session.joining = False
+        session.counted_up_to = newest_id
         for message_id, data in session.held_events:
             if message_id > newest_id:
                 connection.write(data)
@@ -302,6 +309,10 @@ class ChatService:
                 continue
             if session.joining:
                 session.held_events.append((message.id, data))
+            elif message.id <= session.counted_up_to:
+                # Committed before the login's snapshot was read, but its
+                # result reached the event loop only after the login's reply.
+                continue
             else:
                 target.write(data)
 
