@@ -1,5 +1,12 @@
 """Fixtures of the server tests on top of ``tests/conftest.py``.
 
+Databases live in memory-backed storage (``/dev/shm``) where there is one:
+the server fsyncs every commit, and on a busy disk that made most of the
+suite's run time without proving anything more.  They are still real SQLite
+files written by a real server process.  A module that is about the disk
+(``test_durability``) sets ``DATABASES_ON_DISK = True`` and keeps them in
+the ordinary temporary directory.
+
 ``shared_server`` is one server per test module, for tests that only look
 at replies to their own requests and use fresh account names: starting a
 server costs about a second, and most tests need no clean slate.  Tests that
@@ -9,17 +16,66 @@ function-scoped ``server`` fixture instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ServerProcess
 
+_MEMORY_DIR = Path("/dev/shm")
+
+
+def _scratch_dir(fallback: Path) -> tuple[Path, bool]:
+    """A fresh directory in memory if possible; whether it must be removed."""
+    if _MEMORY_DIR.is_dir() and os.access(_MEMORY_DIR, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="besedka-test-", dir=_MEMORY_DIR)), True
+    return fallback, False
+
+
+@pytest.fixture
+def database_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    """Where this test's servers keep their databases."""
+    if getattr(request.module, "DATABASES_ON_DISK", False):
+        yield tmp_path
+        return
+    directory, remove = _scratch_dir(tmp_path)
+    yield directory
+    if remove:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def server_factory(database_dir: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """Start servers with extra options: ``server_factory("--no-rate-limits")``.
+
+    The same as the one in ``tests/conftest.py`` but for where the
+    databases go (see the module docstring).
+    """
+    started: list[ServerProcess] = []
+
+    def start(*extra_args: str, database: Path | None = None) -> ServerProcess:
+        server = ServerProcess(database or database_dir / f"chat{len(started)}.db",
+                               list(extra_args))
+        started.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in started:
+        server.close()
+
 
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """A server without rate limits, shared by the tests of one module."""
-    server = ServerProcess(tmp_path_factory.mktemp("shared") / "chat.db", ["--no-rate-limits"])
+    directory, remove = _scratch_dir(tmp_path_factory.mktemp("shared"))
+    server = ServerProcess(directory / "chat.db", ["--no-rate-limits"])
     server.start()
     yield server
     server.close()
+    if remove:
+        shutil.rmtree(directory, ignore_errors=True)

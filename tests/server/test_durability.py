@@ -27,6 +27,10 @@ from tests.wire import PASSWORD, WireClient
 
 from .helpers import Clients, run, send_many
 
+#: These tests are about what reaches the disk: keep their databases there
+#: (see tests/server/conftest.py).
+DATABASES_ON_DISK = True
+
 
 def _bodies(messages: list[dict[str, object]]) -> list[object]:
     return [m["body"] for m in messages]

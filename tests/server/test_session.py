@@ -72,33 +72,38 @@ def test_login_replies_ok_with_general_unread_then_the_roster(server):
 
 def test_roster_follows_the_login_reply_and_events_neither_overlap_nor_miss(server):
     """Messages stored while a login reads its snapshot: each one is either
-    counted in ``general_unread`` or arrives as an event after the roster."""
+    counted in ``general_unread`` or arrives as an event after the roster,
+    never both and never neither."""
 
     async def scenario(clients: Clients) -> None:
         alice = await clients.register("alice")
         await alice.request("logout")
-        bob = await clients.register("bob")
-        total = 300
-        # Pipelined: the server stores them while alice logs in.
-        for n in range(total):
-            await bob.send_frame({"type": "send", "id": n, "to": None, "body": f"m{n}"})
-        client = await clients.connect()
-        await client.send_frame({"type": "login", "id": "L", "username": "alice",
-                                 "password": PASSWORD})
-        for n in range(total):
-            assert (await bob.reply_to(n))["type"] == "ok"
-        # The first frames: the reply, then the roster, nothing between.
-        ok = await client.next_frame()
-        assert ok["type"] == "ok" and ok["re"] == "L"
-        assert (await client.next_frame())["type"] == "users"
-        unread = ok["general_unread"]
-        received = []
-        while len(received) < total - unread:
-            frame = await client.next_frame()
-            assert frame["type"] == "message", frame
-            received.append(frame["message"]["id"])
-        assert received == list(range(unread + 1, total + 1))
-        assert await client.no_event(0.2) == []
+        bobs = [await clients.register("bob")] + [await clients.login("bob") for _ in range(9)]
+        per_sender = 80
+        # Pipelined on ten connections, so that commits come in batches, while
+        # alice logs in and out.
+        for n in range(per_sender):
+            for bob in bobs:
+                await bob.send_frame({"type": "send", "id": n, "to": None, "body": f"m{n}"})
+        for cycle in range(15):
+            await alice.send_frame({"type": "login", "id": f"in{cycle}", "username": "alice",
+                                    "password": PASSWORD})
+            # The first frames: the reply, then the roster, nothing between.
+            ok = await alice.next_frame()
+            assert ok["type"] == "ok" and ok["re"] == f"in{cycle}", ok
+            assert (await alice.next_frame())["type"] == "users"
+            # alice never marks anything read: everything up to the login's
+            # snapshot is unread, everything after it comes as an event.
+            unread = ok["general_unread"]
+            await alice.send_frame({"type": "logout", "id": f"out{cycle}"})
+            received = []
+            while (frame := await alice.next_frame())["type"] == "message":
+                received.append(frame["message"]["id"])
+            assert frame == {"type": "ok", "re": f"out{cycle}"}
+            assert received == list(range(unread + 1, unread + 1 + len(received)))
+        for bob in bobs:
+            for n in range(per_sender):
+                assert (await bob.reply_to(n))["type"] == "ok"
 
     run(scenario, server.address)
 
