@@ -7,6 +7,10 @@ files written by a real server process.  A module that is about the disk
 (``test_durability``) sets ``DATABASES_ON_DISK = True`` and keeps them in
 the ordinary temporary directory.
 
+Every server's log is checked when it stops: a test fails if the server
+logged a failure (a traceback, an error) that the test did not provoke on
+purpose (``@pytest.mark.server_errors_expected``).
+
 ``shared_server`` is one server per test module, for tests that only look
 at replies to their own requests and use fresh account names: starting a
 server costs about a second, and most tests need no clean slate.  Tests that
@@ -27,6 +31,25 @@ import pytest
 from tests.conftest import ServerProcess
 
 _MEMORY_DIR = Path("/dev/shm")
+
+#: What the server's log shows when something failed inside it: a failed
+#: request (answered ``internal_error``), a failed write to a closed
+#: connection, a task whose exception nobody retrieved.
+_FAILURE_SIGNS = ("Traceback", " ERROR ", " CRITICAL ", "Exception in callback",
+                  "exception was never retrieved")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "server_errors_expected: the test makes the server log a failure on purpose")
+
+
+def _assert_no_errors_logged(server: ServerProcess) -> None:
+    """No test may leave a failure in the server's log unnoticed: clients
+    would see ``internal_error`` or a dropped connection for it."""
+    failures = [line for line in server.log.splitlines()
+                if any(sign in line for sign in _FAILURE_SIGNS)]
+    assert not failures, "the server logged failures:\n" + server.log
 
 
 def _scratch_dir(fallback: Path) -> tuple[Path, bool]:
@@ -49,7 +72,8 @@ def database_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pat
 
 
 @pytest.fixture
-def server_factory(database_dir: Path) -> Iterator[Callable[..., ServerProcess]]:
+def server_factory(request: pytest.FixtureRequest,
+                   database_dir: Path) -> Iterator[Callable[..., ServerProcess]]:
     """Start servers with extra options: ``server_factory("--no-rate-limits")``.
 
     The same as the one in ``tests/conftest.py`` but for where the
@@ -67,6 +91,9 @@ def server_factory(database_dir: Path) -> Iterator[Callable[..., ServerProcess]]
     yield start
     for server in started:
         server.close()
+    if request.node.get_closest_marker("server_errors_expected") is None:
+        for server in started:
+            _assert_no_errors_logged(server)
 
 
 @pytest.fixture(scope="module")
@@ -77,5 +104,7 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPr
     server.start()
     yield server
     server.close()
+    _assert_no_errors_logged(server)
     if remove:
         shutil.rmtree(directory, ignore_errors=True)
+

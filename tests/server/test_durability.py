@@ -295,6 +295,9 @@ def test_help_lists_every_option():
     for option in ("--host", "--port", "--database", "--bcrypt-rounds", "--no-rate-limits",
                    "--login-timeout", "--idle-timeout"):
         assert option in result.stdout, option
+    # The protocol's values are the defaults.
+    text = " ".join(result.stdout.split())
+    assert "default 7447" in text and "default 30" in text and "default 120" in text
 
 
 def test_a_port_in_use_is_refused_with_an_error_and_a_nonzero_exit(server, tmp_path):
