@@ -352,21 +352,25 @@ class ChatService:
     async def _login(self, connection: ClientConnection, request: Login,
                      re: RequestId) -> dict[str, Any] | None:
         key = username_key(request.username)
+        by_account, by_address = self.failed_logins_by_account, self.failed_logins_by_address
         if self.rate_limits.enabled:
-            delay = max(self.failed_logins_by_account.retry_after(key),
-                        self.failed_logins_by_address.retry_after(connection.address))
+            delay = max(by_account.retry_after(key), by_address.retry_after(connection.address))
             if delay > 0:
                 raise self._rate_limited(delay, "failed logins", re)
+            # Count the attempt as failed until the password proves right:
+            # attempts checked at the same time (on several connections)
+            # would otherwise all pass the check above before any failed.
+            attempt = (by_account.record(key), by_address.record(connection.address))
         account = await self._run(self.database.read(
             lambda conn: queries.get_account_by_key(conn, key)))
         valid = await self._run(self.hasher.verify(
             request.password, None if account is None else account.password_hash))
         if account is None or not valid or account.disabled:
-            if self.rate_limits.enabled:
-                self.failed_logins_by_account.record(key)
-                self.failed_logins_by_address.record(connection.address)
             connection.log.info("failed login as %r", request.username)
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", re)
+        if self.rate_limits.enabled:
+            by_account.withdraw(key, attempt[0])
+            by_address.withdraw(connection.address, attempt[1])
         await self._start_session(connection, account, re)
         return None
 

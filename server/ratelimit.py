@@ -53,8 +53,8 @@ class SlidingWindowLimiter:
             return 0.0
         return events[-self.limit] + self.window - now
 
-    def record(self, key: Hashable) -> None:
-        """Count one event for ``key``."""
+    def record(self, key: Hashable) -> float:
+        """Count one event for ``key``; returns its time, for :meth:`withdraw`."""
         now = self._clock()
         events = self._recent(key, now)
         if events is None:
@@ -64,6 +64,18 @@ class SlidingWindowLimiter:
         # key however hard a client hammers.
         while len(events) > self.limit:
             events.popleft()
+        return now
+
+    def withdraw(self, key: Hashable, when: float) -> None:
+        """Uncount an event :meth:`record` counted at ``when`` (if still kept)."""
+        events = self._events.get(key)
+        if events is not None:
+            try:
+                events.remove(when)
+            except ValueError:
+                pass
+            if not events:
+                del self._events[key]
 
     def prune(self) -> None:
         """Forget keys with no recent events (called periodically)."""
