@@ -147,7 +147,7 @@ def test_admin_refuses_a_database_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.db"
     result = subprocess.run(
         [sys.executable, "-m", "server", "admin", "--database", f"sqlite:///{missing}",
-         "list-users"], cwd=REPO, capture_output=True, text=True, timeout=60)
+         "list-users"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1 and "no database at" in result.stderr
     assert not missing.exists()
 

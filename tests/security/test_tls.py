@@ -30,7 +30,7 @@ from protocol.tls import (
 )
 from server.tls import GENERATED_FILE_NAME, generate_certificate
 
-from ..wire import ConnectionClosed, WireClient
+from ..wire import WireClient
 from .helpers import connect, logged_in, peer_pin_check, wait_for_log
 
 FINGERPRINT_IN_LOG = re.compile(r"SHA-256 fingerprint ((?:[0-9A-F]{4} ){15}[0-9A-F]{4})")
@@ -246,9 +246,9 @@ def test_a_tls_client_on_a_plain_server_learns_the_server_does_not_speak_tls(
 
     # The blocking-socket way the desktop client connects gives the same answer.
     import socket
-    with socket.create_connection(server.address, timeout=10) as sock:
-        with pytest.raises(ssl.SSLError) as caught:
-            client_context().wrap_socket(sock)
+    with (socket.create_connection(server.address, timeout=10) as sock,
+          pytest.raises(ssl.SSLError) as caught):
+        client_context().wrap_socket(sock)
     assert explain_tls_failure(caught.value) is TlsFailure.SERVER_NOT_TLS
 
 
