@@ -280,6 +280,25 @@ def test_a_stalled_handshake_is_dropped_promptly(server_factory) -> None:
     wait_for_log(server, "TLS handshake failed")
 
 
+def test_an_oversized_frame_over_tls_is_answered_and_the_connection_closed(
+        server_factory) -> None:
+    server = server_factory("--no-rate-limits", tls=True)
+
+    async def scenario() -> None:
+        client = await logged_in(server.address, "alice", tls=True)
+        bystander = await logged_in(server.address, "bob", tls=True)
+        await client.send_raw(b'{"type":"send","body":"' + b"z" * 70_000 + b'"}\n')
+        frame = await client.next_frame()
+        while "re" not in frame:  # bob's presence
+            frame = await client.next_frame()
+        assert frame["type"] == "error" and frame["code"] == "frame_too_large"
+        await client.wait_closed()
+        await bystander.send("unaffected")
+        await bystander.close()
+
+    asyncio.run(scenario())
+
+
 def test_connections_that_vanish_before_speaking_harm_nothing(server_factory) -> None:
     server = server_factory("--no-rate-limits", tls=True)
 
