@@ -19,7 +19,6 @@ TLS layer to read.
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
 import socket
 from collections.abc import Callable
@@ -154,11 +153,12 @@ class TlsListener:
             except (BlockingIOError, InterruptedError, ConnectionAbortedError):
                 continue
             except OSError as error:
-                if error.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
-                    log.error("cannot accept connections: %s; retrying shortly", error)
-                    await asyncio.sleep(ACCEPT_RETRY_SECONDS)
-                    continue
-                raise
+                # Out of file descriptors or memory, or a connection that
+                # failed while queued: the listener must outlive all of it,
+                # as asyncio's own server does.
+                log.error("cannot accept a connection: %s; retrying shortly", error)
+                await asyncio.sleep(ACCEPT_RETRY_SECONDS)
+                continue
             task = loop.create_task(self._admit(connection, address))
             self._admissions.add(task)
             task.add_done_callback(self._admissions.discard)
