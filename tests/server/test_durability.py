@@ -261,7 +261,8 @@ def test_password_hashes_keep_verifying_after_the_bcrypt_cost_changes(server_fac
 def test_port_0_prints_the_listening_line_with_the_real_port(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
-         "--database", f"sqlite:///{tmp_path / 'chat.db'}", "--bcrypt-rounds", "4"],
+         "--database", f"sqlite:///{tmp_path / 'chat.db'}", "--bcrypt-rounds", "4",
+         "--no-tls"],  # plain TCP, as WireClient speaks (TLS is the default)
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
