@@ -1,0 +1,339 @@
+"""Every query the server runs, and nothing else: no SQL lives outside ``db/``.
+
+Each function takes a :class:`~sqlalchemy.engine.Connection` whose caller
+owns the transaction (the group-commit writer for writes, a reader thread for
+reads).  They return plain immutable records, never live ORM objects, so the
+results can cross threads safely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import Select, and_, case, func, insert, select, union_all, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
+
+from .models import Account, DirectReadMarker, Message
+
+__all__ = [
+    "AccountRecord",
+    "StoredMessage",
+    "RosterRow",
+    "UsernameTaken",
+    "get_account_by_key",
+    "get_account",
+    "list_accounts",
+    "create_account",
+    "set_password_hash",
+    "set_disabled",
+    "store_message",
+    "history",
+    "sync",
+    "roster",
+    "general_unread",
+    "mark_read",
+    "newest_message_id",
+]
+
+
+class AccountRecord(NamedTuple):
+    """An account as the server needs it."""
+
+    id: int
+    username: str
+    username_key: str
+    password_hash: bytes
+    disabled: bool
+    created_at: datetime
+
+
+class StoredMessage(NamedTuple):
+    """A message with its sender's and recipient's names resolved."""
+
+    id: int
+    sender: str
+    recipient: str | None
+    body: str
+    created_at: datetime
+
+
+class RosterRow(NamedTuple):
+    """One roster line: an account and how many of its messages I have not read."""
+
+    username: str
+    username_key: str
+    unread: int
+
+
+class UsernameTaken(Exception):
+    """An account with the same case-folded name exists already."""
+
+
+_ACCOUNT_COLUMNS = (
+    Account.id,
+    Account.username,
+    Account.username_key,
+    Account.password_hash,
+    Account.disabled,
+    Account.created_at,
+)
+
+
+# --------------------------------------------------------------------------
+# Accounts
+
+
+def get_account_by_key(conn: Connection, username_key: str) -> AccountRecord | None:
+    """The account whose case-folded name is ``username_key``, if any."""
+    row = conn.execute(
+        select(*_ACCOUNT_COLUMNS).where(Account.username_key == username_key)
+    ).one_or_none()
+    return None if row is None else AccountRecord(*row)
+
+
+def get_account(conn: Connection, account_id: int) -> AccountRecord | None:
+    """The account with this id, if any."""
+    row = conn.execute(select(*_ACCOUNT_COLUMNS).where(Account.id == account_id)).one_or_none()
+    return None if row is None else AccountRecord(*row)
+
+
+def list_accounts(conn: Connection) -> list[AccountRecord]:
+    """Every account, in roster order (case-folded name, then code point)."""
+    rows = conn.execute(select(*_ACCOUNT_COLUMNS)).all()
+    return sorted((AccountRecord(*row) for row in rows), key=lambda a: (a.username_key, a.username))
+
+
+def newest_message_id(conn: Connection) -> int:
+    """The highest message id stored, 0 when there are none."""
+    return conn.execute(select(func.coalesce(func.max(Message.id), 0))).scalar_one()
+
+
+def create_account(
+    conn: Connection, username: str, username_key: str, password_hash: bytes, now: datetime
+) -> AccountRecord:
+    """Insert an account whose general read marker starts at the newest message.
+
+    Raises:
+        UsernameTaken: the case-folded name is in use.
+    """
+    if get_account_by_key(conn, username_key) is not None:
+        raise UsernameTaken(username)
+    account_id = conn.execute(
+        insert(Account).values(
+            username=username,
+            username_key=username_key,
+            password_hash=password_hash,
+            created_at=now,
+            general_read_id=newest_message_id(conn),
+            disabled=False,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    return AccountRecord(account_id, username, username_key, password_hash, False, now)
+
+
+def set_password_hash(conn: Connection, account_id: int, password_hash: bytes) -> None:
+    """Replace an account's password hash."""
+    conn.execute(update(Account).where(Account.id == account_id).values(password_hash=password_hash))
+
+
+def set_disabled(conn: Connection, account_id: int, disabled: bool) -> None:
+    """Disable or re-enable an account."""
+    conn.execute(update(Account).where(Account.id == account_id).values(disabled=disabled))
+
+
+# --------------------------------------------------------------------------
+# Messages
+
+_Sender = aliased(Account, name="sender")
+_Recipient = aliased(Account, name="recipient")
+
+
+def _with_names(ids: Select[tuple[int]]) -> Select[tuple[int, str, str | None, str, datetime]]:
+    """Messages whose ids the subquery selects, with both names, ascending by id."""
+    id_subquery = ids.subquery()
+    return (
+        select(Message.id, _Sender.username, _Recipient.username, Message.body, Message.created_at)
+        .join(id_subquery, id_subquery.c.id == Message.id)
+        .join(_Sender, _Sender.id == Message.sender_id)
+        .outerjoin(_Recipient, _Recipient.id == Message.recipient_id)
+        .order_by(Message.id)
+    )
+
+
+def _page(conn: Connection, ids: Select[tuple[int]], limit: int) -> tuple[list[StoredMessage], bool]:
+    """Run an id query that asked for ``limit + 1`` rows; split off ``has_more``."""
+    rows = [StoredMessage(*row) for row in conn.execute(_with_names(ids))]
+    return rows, len(rows) > limit
+
+
+def store_message(
+    conn: Connection,
+    sender: AccountRecord,
+    recipient: AccountRecord | None,
+    body: str,
+    now: datetime,
+    key: str | None,
+) -> tuple[StoredMessage, bool]:
+    """Store a message, or find the one this sender stored with ``key`` before.
+
+    Returns:
+        The stored message and whether it was created now (False when the
+        key was seen before, in which case nothing is written).
+    """
+    if key is not None:
+        existing_id = conn.execute(
+            select(Message.id).where(
+                Message.sender_id == sender.id, Message.idempotency_key == key
+            )
+        ).scalar_one_or_none()
+        if existing_id is not None:
+            stored = conn.execute(_with_names(select(Message.id).where(Message.id == existing_id)))
+            return StoredMessage(*stored.one()), False
+    message_id = conn.execute(
+        insert(Message).values(
+            sender_id=sender.id,
+            recipient_id=None if recipient is None else recipient.id,
+            body=body,
+            created_at=now,
+            idempotency_key=key,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    recipient_name = None if recipient is None else recipient.username
+    return StoredMessage(message_id, sender.username, recipient_name, body, now), True
+
+
+def _conversation(me_id: int, peer_id: int | None) -> list[Select[tuple[int]]]:
+    """One id query per index range that makes up a conversation."""
+    if peer_id is None:
+        return [select(Message.id).where(Message.recipient_id.is_(None))]
+    if peer_id == me_id:
+        # Notes to self: one direction only, or each message would count twice.
+        return [select(Message.id).where(Message.sender_id == me_id, Message.recipient_id == me_id)]
+    return [
+        select(Message.id).where(Message.sender_id == me_id, Message.recipient_id == peer_id),
+        select(Message.id).where(Message.sender_id == peer_id, Message.recipient_id == me_id),
+    ]
+
+
+def _newest_first(parts: Sequence[Select[tuple[int]]], limit: int) -> Select[tuple[int]]:
+    """The ``limit`` highest ids over several ranges, each range cut first so
+    that every part is a short index scan, whatever the table's size."""
+    if len(parts) == 1:
+        return parts[0].order_by(Message.id.desc()).limit(limit)
+    pieces = [part.order_by(Message.id.desc()).limit(limit).subquery() for part in parts]
+    merged = union_all(*(select(piece.c.id) for piece in pieces)).subquery()
+    return select(merged.c.id).order_by(merged.c.id.desc()).limit(limit)
+
+
+def _oldest_first(parts: Sequence[Select[tuple[int]]], limit: int) -> Select[tuple[int]]:
+    """The ``limit`` lowest ids over several ranges (see :func:`_newest_first`)."""
+    if len(parts) == 1:
+        return parts[0].order_by(Message.id).limit(limit)
+    pieces = [part.order_by(Message.id).limit(limit).subquery() for part in parts]
+    merged = union_all(*(select(piece.c.id) for piece in pieces)).subquery()
+    return select(merged.c.id).order_by(merged.c.id).limit(limit)
+
+
+def history(
+    conn: Connection, me_id: int, peer_id: int | None, before: int | None, limit: int
+) -> tuple[list[StoredMessage], bool]:
+    """The newest ``limit`` messages of one conversation below ``before``.
+
+    Returns:
+        The messages ascending by id, and whether older ones exist.
+    """
+    parts = _conversation(me_id, peer_id)
+    if before is not None:
+        parts = [part.where(Message.id < before) for part in parts]
+    rows, has_more = _page(conn, _newest_first(parts, limit + 1), limit)
+    # The page asked for one extra row to learn has_more; it is the oldest.
+    return (rows[1:] if has_more else rows), has_more
+
+
+def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[StoredMessage], bool]:
+    """The oldest ``limit`` messages I can see with id above ``after``.
+
+    What I can see is the general room, what was sent to me and what I sent
+    to anyone; each is its own index range.
+    """
+    parts = [
+        select(Message.id).where(Message.recipient_id.is_(None), Message.id > after),
+        select(Message.id).where(Message.recipient_id == me_id, Message.id > after),
+        select(Message.id).where(
+            Message.sender_id == me_id,
+            Message.recipient_id.is_not(None),
+            Message.recipient_id != me_id,
+            Message.id > after,
+        ),
+    ]
+    rows, has_more = _page(conn, _oldest_first(parts, limit + 1), limit)
+    return (rows[:limit] if has_more else rows), has_more
+
+
+def general_unread(conn: Connection, me_id: int) -> int:
+    """General-room messages from others above my general read marker."""
+    marker = select(Account.general_read_id).where(Account.id == me_id).scalar_subquery()
+    return conn.execute(
+        select(func.count()).where(
+            Message.recipient_id.is_(None), Message.id > marker, Message.sender_id != me_id
+        )
+    ).scalar_one()
+
+
+def roster(conn: Connection, me_id: int) -> list[RosterRow]:
+    """Every account with the number of its direct messages to me I have not read.
+
+    Sorted by the case-folded name, then by code point.
+    """
+    marker = (
+        select(DirectReadMarker.last_read_id)
+        .where(DirectReadMarker.reader_id == me_id, DirectReadMarker.peer_id == Account.id)
+        .scalar_subquery()
+    )
+    unread = (
+        select(func.count())
+        .where(
+            Message.sender_id == Account.id,
+            Message.recipient_id == me_id,
+            Message.id > func.coalesce(marker, 0),
+        )
+        .scalar_subquery()
+    )
+    # Messages I send myself are never unread to me.
+    unread_expr = case((Account.id == me_id, 0), else_=unread)
+    rows = conn.execute(select(Account.username, Account.username_key, unread_expr)).all()
+    return sorted((RosterRow(*row) for row in rows), key=lambda r: (r.username_key, r.username))
+
+
+def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> None:
+    """Move my read marker of a conversation forward, never back.
+
+    An ``up_to`` beyond the newest message is taken as the newest.
+    """
+    up_to = min(up_to, newest_message_id(conn))
+    if peer_id is None:
+        conn.execute(
+            update(Account)
+            .where(Account.id == me_id, Account.general_read_id < up_to)
+            .values(general_read_id=up_to)
+        )
+        return
+    current = conn.execute(
+        select(DirectReadMarker.last_read_id).where(
+            DirectReadMarker.reader_id == me_id, DirectReadMarker.peer_id == peer_id
+        )
+    ).scalar_one_or_none()
+    if current is None:
+        conn.execute(
+            insert(DirectReadMarker).values(reader_id=me_id, peer_id=peer_id, last_read_id=up_to)
+        )
+    elif current < up_to:
+        conn.execute(
+            update(DirectReadMarker)
+            .where(and_(DirectReadMarker.reader_id == me_id, DirectReadMarker.peer_id == peer_id))
+            .values(last_read_id=up_to)
+        )
+

@@ -1,0 +1,5 @@
+"""Entry point of ``python -m server``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,457 @@
+"""The chat itself: accounts, sessions, presence and message delivery.
+
+:class:`ChatService` answers every request of PROTOCOL.md.  It holds what
+must be shared across connections (who is online where, the account
+directory, the rate limiters) and reaches the database only through
+:class:`db.database.Database`, whose futures it awaits, so the event loop
+never blocks on SQLite or bcrypt.
+
+Delivery order: the group-commit writer completes its futures in id order,
+and each ``send`` broadcasts its event in the same event-loop step in which
+its future's result arrives, so every connection receives ``message`` events
+in increasing id order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from db import queries
+from db.database import Database
+from db.queries import AccountRecord, StoredMessage
+from protocol import limits
+from protocol.errors import ErrorCode, RequestError, RequestId
+from protocol.framing import encode_frame
+from protocol.frames import (
+    PRE_AUTH_TYPES,
+    REQUEST_TYPES,
+    ChangePassword,
+    History,
+    ListUsers,
+    Login,
+    Logout,
+    MarkRead,
+    Message,
+    Ping,
+    Register,
+    Request,
+    RosterEntry,
+    Send,
+    Sync,
+    decode_request,
+    error_reply,
+    format_ts,
+    ok_reply,
+    parse_request,
+)
+from protocol.rules import username_key
+from protocol.version import BESEDKA_VERSION
+
+from .connection import ClientConnection
+from .passwords import PasswordHasher
+from .ratelimit import RateLimits, SlidingWindowLimiter, TokenBucket, retry_after_seconds
+
+__all__ = ["ChatService", "Session"]
+
+log = logging.getLogger("besedka.server.chat")
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class Session:
+    """A logged-in connection: who it is, and its message rate bucket.
+
+    While ``joining`` is set, the login's roster snapshot is being read;
+    events for the connection are held in ``held_events`` so that its ``ok``
+    and ``users`` frames go first (PROTOCOL.md: the roster immediately
+    follows the reply).
+    """
+
+    account: AccountRecord
+    bucket: TokenBucket | None
+    joining: bool = True
+    held_events: list[tuple[int, bytes]] = field(default_factory=list)
+
+    @property
+    def username(self) -> str:
+        return self.account.username
+
+
+def _wire_message(message: StoredMessage) -> dict[str, Any]:
+    return Message(
+        message.id, message.sender, message.recipient, message.body, format_ts(message.created_at)
+    ).to_wire()
+
+
+class ChatService:
+    """Answers requests and delivers events for every connection of a server.
+
+    Args:
+        database: the opened (migrated) database.
+        hasher: bcrypt in worker threads.
+        rate_limits: the abuse limits, or disabled.
+    """
+
+    def __init__(self, database: Database, hasher: PasswordHasher, rate_limits: RateLimits) -> None:
+        self.database = database
+        self.hasher = hasher
+        self.rate_limits = rate_limits
+        self.hello_frame = encode_frame(
+            {"type": "hello", "protocol": limits.PROTOCOL_VERSION,
+             "server": f"besedka/{BESEDKA_VERSION}"}
+        )
+        self.connections: set[ClientConnection] = set()
+        #: account id -> its logged-in connections
+        self.online: dict[int, set[ClientConnection]] = {}
+        #: case-folded name -> account, for every account; only this server
+        #: creates accounts, so it is kept current without asking the database
+        self.accounts: dict[str, AccountRecord] = {
+            account.username_key: account
+            for account in database.read_now(queries.list_accounts)
+        }
+        window = 60.0
+        self.failed_logins_by_account = SlidingWindowLimiter(
+            rate_limits.failed_logins_per_account, window)
+        self.failed_logins_by_address = SlidingWindowLimiter(
+            rate_limits.failed_logins_per_address, window)
+        self.registrations_by_address = SlidingWindowLimiter(
+            rate_limits.registrations_per_address, window)
+        self._handlers: dict[type[Request], Callable[[ClientConnection, Any, RequestId],
+                                                      Awaitable[dict[str, Any] | None]]] = {
+            Register: self._register,
+            Login: self._login,
+            Logout: self._logout,
+            Ping: self._ping,
+            ListUsers: self._users,
+            Send: self._send,
+            History: self._history,
+            Sync: self._sync,
+            MarkRead: self._mark_read,
+            ChangePassword: self._change_password,
+        }
+
+    # ------------------------------------------------------------------
+    # Connection registry
+
+    def connection_opened(self, connection: ClientConnection) -> None:
+        self.connections.add(connection)
+
+    def connection_closed(self, connection: ClientConnection) -> None:
+        self.connections.discard(connection)
+        self._end_session(connection)
+
+    # ------------------------------------------------------------------
+    # Dispatch
+
+    async def handle_frame(self, connection: ClientConnection, frame: bytes) -> bytes | None:
+        """Answer one frame; returns the encoded reply (None: already sent).
+
+        Every failure becomes an ``error`` reply: a protocol error with its
+        own code, anything unexpected (a database fault, a bug) as
+        ``internal_error`` after logging the traceback.
+        """
+        re: RequestId = None
+        try:
+            raw = decode_request(frame)
+            re = raw.re
+            if raw.type not in REQUEST_TYPES:
+                raise RequestError(ErrorCode.UNKNOWN_TYPE, f"unknown request type {raw.type!r}", re)
+            if connection.session is None and raw.type not in PRE_AUTH_TYPES:
+                raise RequestError(ErrorCode.NOT_AUTHENTICATED, "log in first", re)
+            if connection.session is not None and raw.type in (Register.TYPE, Login.TYPE):
+                raise RequestError(ErrorCode.ALREADY_AUTHENTICATED, "already logged in", re)
+            request = parse_request(raw)
+            reply = await self._handlers[type(request)](connection, request, re)
+        except RequestError as error:
+            return encode_frame(error_reply(error))
+        except Exception:  # noqa: BLE001 - answered, logged, and the connection lives on
+            connection.log.exception("internal error while answering a request")
+            return encode_frame(error_reply(
+                RequestError(ErrorCode.INTERNAL_ERROR, "the server failed; nothing was changed", re)
+            ))
+        return None if reply is None else encode_frame(reply)
+
+    @staticmethod
+    async def _run(future: Any) -> T:
+        """Await a thread's :class:`concurrent.futures.Future`."""
+        return await asyncio.wrap_future(future)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------
+    # Account lookups
+
+    def _account_named(self, name: str, re: RequestId) -> AccountRecord:
+        account = self.accounts.get(username_key(name))
+        if account is None:
+            raise RequestError(ErrorCode.UNKNOWN_USER, f"no user named {name!r}", re)
+        return account
+
+    def _peer_id(self, name: str | None, re: RequestId) -> int | None:
+        return None if name is None else self._account_named(name, re).id
+
+    @staticmethod
+    def _session(connection: ClientConnection) -> Session:
+        assert connection.session is not None
+        return connection.session
+
+    def _rate_limited(self, delay: float, what: str, re: RequestId) -> RequestError:
+        seconds = retry_after_seconds(delay)
+        return RequestError(ErrorCode.RATE_LIMITED, f"too many {what}; retry in {seconds} s",
+                            re, {"retry_after": seconds})
+
+    # ------------------------------------------------------------------
+    # Sessions and presence
+
+    async def _start_session(
+        self, connection: ClientConnection, account: AccountRecord, re: RequestId
+    ) -> None:
+        """Log a connection in: announce it, then send the ``ok`` reply and
+        the roster, which must follow each other with nothing between."""
+        if not connection.is_open:
+            return
+        bucket = (TokenBucket(self.rate_limits.messages_per_second, self.rate_limits.message_burst)
+                  if self.rate_limits.enabled else None)
+        session = Session(account, bucket)
+        connection.session = session
+        connection.unauthenticated_since = None
+        connections = self.online.setdefault(account.id, set())
+        connections.add(connection)
+        if len(connections) == 1:
+            self._broadcast_presence(account.username, True, exclude=connection)
+        connection.log.info("logged in")
+        try:
+            newest_id, general_unread, roster = await self._run(
+                self.database.read(lambda conn: (
+                    queries.newest_message_id(conn),
+                    queries.general_unread(conn, account.id),
+                    queries.roster(conn, account.id),
+                ))
+            )
+        except BaseException:
+            self._end_session(connection)
+            raise
+        if connection.session is not session:  # closed meanwhile
+            return
+        connection.send(ok_reply(re, user={"username": account.username},
+                                 general_unread=general_unread))
+        connection.send({"type": "users", "users": [
+            RosterEntry(row.username, self._is_online(row.username_key), row.unread).to_wire()
+            for row in roster
+        ]})
+        # Events held while the snapshot was read: messages it already
+        # counted are left out, later ones follow the roster in id order.
+        session.joining = False
+        for message_id, data in session.held_events:
+            if message_id > newest_id:
+                connection.write(data)
+        session.held_events.clear()
+
+    def _end_session(self, connection: ClientConnection) -> None:
+        session = connection.session
+        if session is None:
+            return
+        connection.session = None
+        connections = self.online.get(session.account.id)
+        if connections is not None:
+            connections.discard(connection)
+            if not connections:
+                del self.online[session.account.id]
+                self._broadcast_presence(session.username, False, exclude=connection)
+
+    def _is_online(self, key: str) -> bool:
+        account = self.accounts.get(key)
+        return account is not None and account.id in self.online
+
+    def _broadcast_presence(self, username: str, online: bool, exclude: ClientConnection) -> None:
+        data = encode_frame({"type": "presence",
+                             "user": RosterEntry(username, online).to_wire(with_unread=False)})
+        for connections in self.online.values():
+            for target in connections:
+                session = target.session
+                # A joining connection gets the roster as of its reply instead.
+                if target is not exclude and session is not None and not session.joining:
+                    target.write(data)
+
+    def _deliver(self, message: StoredMessage, sender_account: AccountRecord,
+                 recipient: AccountRecord | None, exclude: ClientConnection) -> None:
+        """Push a new message to every connection that can see it but the sender's own."""
+        data = encode_frame({"type": "message", "message": _wire_message(message)})
+        if recipient is None:
+            targets = [c for group in self.online.values() for c in group]
+        else:
+            targets = list(self.online.get(sender_account.id, ()))
+            if recipient.id != sender_account.id:
+                targets.extend(self.online.get(recipient.id, ()))
+        for target in targets:
+            session = target.session
+            if target is exclude or session is None:
+                continue
+            if session.joining:
+                session.held_events.append((message.id, data))
+            else:
+                target.write(data)
+
+    # ------------------------------------------------------------------
+    # Requests
+
+    async def _register(self, connection: ClientConnection, request: Register,
+                        re: RequestId) -> dict[str, Any] | None:
+        limiter = self.registrations_by_address
+        if self.rate_limits.enabled:
+            delay = limiter.retry_after(connection.address)
+            if delay > 0:
+                raise self._rate_limited(delay, "registrations from this address", re)
+        key = username_key(request.username)
+        if key in self.accounts:
+            raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re)
+        if self.rate_limits.enabled:
+            limiter.record(connection.address)
+        password_hash = await self._run(self.hasher.hash(request.password))
+        now = datetime.now(UTC)
+        try:
+            account = await self._run(self.database.write(
+                lambda conn: queries.create_account(conn, request.username, key, password_hash, now)
+            ))
+        except queries.UsernameTaken:
+            raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re) from None
+        self.accounts[key] = account
+        connection.log.info("registered %r", account.username)
+        await self._start_session(connection, account, re)
+        return None
+
+    async def _login(self, connection: ClientConnection, request: Login,
+                     re: RequestId) -> dict[str, Any] | None:
+        key = username_key(request.username)
+        if self.rate_limits.enabled:
+            delay = max(self.failed_logins_by_account.retry_after(key),
+                        self.failed_logins_by_address.retry_after(connection.address))
+            if delay > 0:
+                raise self._rate_limited(delay, "failed logins", re)
+        account = await self._run(self.database.read(
+            lambda conn: queries.get_account_by_key(conn, key)))
+        valid = await self._run(self.hasher.verify(
+            request.password, None if account is None else account.password_hash))
+        if account is None or not valid or account.disabled:
+            if self.rate_limits.enabled:
+                self.failed_logins_by_account.record(key)
+                self.failed_logins_by_address.record(connection.address)
+            connection.log.info("failed login as %r", request.username)
+            raise RequestError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", re)
+        await self._start_session(connection, account, re)
+        return None
+
+    async def _logout(self, connection: ClientConnection, request: Logout,
+                      re: RequestId) -> dict[str, Any]:
+        connection.log.info("logged out")
+        self._end_session(connection)
+        connection.unauthenticated_since = connection.last_activity = time.monotonic()
+        return ok_reply(re)
+
+    async def _ping(self, connection: ClientConnection, request: Ping,
+                    re: RequestId) -> dict[str, Any]:
+        return ok_reply(re)
+
+    async def _users(self, connection: ClientConnection, request: ListUsers,
+                     re: RequestId) -> dict[str, Any]:
+        me = self._session(connection).account
+        roster = await self._run(self.database.read(lambda conn: queries.roster(conn, me.id)))
+        return ok_reply(re, users=[
+            RosterEntry(row.username, self._is_online(row.username_key), row.unread).to_wire()
+            for row in roster
+        ])
+
+    async def _send(self, connection: ClientConnection, request: Send,
+                    re: RequestId) -> dict[str, Any]:
+        session = self._session(connection)
+        if session.bucket is not None:
+            delay = session.bucket.take()
+            if delay > 0:
+                raise self._rate_limited(delay, "messages", re)
+        sender = session.account
+        recipient = None if request.to is None else self._account_named(request.to, re)
+        now = datetime.now(UTC)
+        message, created = await self._run(self.database.write(
+            lambda conn: queries.store_message(conn, sender, recipient, request.body, now,
+                                               request.key)
+        ))
+        # No await between the commit's result and the broadcast: this is
+        # what keeps every connection's events in id order.
+        if created:
+            self._deliver(message, sender, recipient, exclude=connection)
+            if connection.log.isEnabledFor(logging.DEBUG):
+                connection.log.debug("message %d to %s: %r", message.id, message.recipient,
+                                     message.body)
+        return ok_reply(re, message=_wire_message(message))
+
+    async def _history(self, connection: ClientConnection, request: History,
+                       re: RequestId) -> dict[str, Any]:
+        me = self._session(connection).account
+        peer_id = self._peer_id(request.with_, re)
+        messages, has_more = await self._run(self.database.read(
+            lambda conn: queries.history(conn, me.id, peer_id, request.before, request.limit)))
+        return ok_reply(re, messages=[_wire_message(m) for m in messages], has_more=has_more)
+
+    async def _sync(self, connection: ClientConnection, request: Sync,
+                    re: RequestId) -> dict[str, Any]:
+        me = self._session(connection).account
+        messages, has_more = await self._run(self.database.read(
+            lambda conn: queries.sync(conn, me.id, request.after, request.limit)))
+        return ok_reply(re, messages=[_wire_message(m) for m in messages], has_more=has_more)
+
+    async def _mark_read(self, connection: ClientConnection, request: MarkRead,
+                         re: RequestId) -> dict[str, Any]:
+        me = self._session(connection).account
+        peer_id = self._peer_id(request.with_, re)
+        await self._run(self.database.write(
+            lambda conn: queries.mark_read(conn, me.id, peer_id, request.up_to)))
+        return ok_reply(re)
+
+    async def _change_password(self, connection: ClientConnection, request: ChangePassword,
+                               re: RequestId) -> dict[str, Any]:
+        me = self._session(connection).account
+        if self.rate_limits.enabled:
+            delay = self.failed_logins_by_account.retry_after(me.username_key)
+            if delay > 0:
+                raise self._rate_limited(delay, "failed password checks", re)
+        current = await self._run(self.database.read(lambda conn: queries.get_account(conn, me.id)))
+        valid = await self._run(self.hasher.verify(
+            request.old_password, None if current is None else current.password_hash))
+        if not valid:
+            if self.rate_limits.enabled:
+                self.failed_logins_by_account.record(me.username_key)
+            raise RequestError(ErrorCode.INVALID_CREDENTIALS, "the old password is wrong", re)
+        new_hash = await self._run(self.hasher.hash(request.new_password))
+        await self._run(self.database.write(
+            lambda conn: queries.set_password_hash(conn, me.id, new_hash)))
+        connection.log.info("changed password")
+        return ok_reply(re)
+
+    # ------------------------------------------------------------------
+    # Housekeeping
+
+    def sweep(self, login_timeout: float, idle_timeout: float) -> None:
+        """Close connections past their timeouts; forget old rate-limit entries.
+
+        Called about once a second by the server: one pass over all
+        connections is cheaper than a timer per connection.
+        """
+        now = time.monotonic()
+        for connection in list(self.connections):
+            since = connection.unauthenticated_since
+            if since is not None:
+                if now - since > login_timeout:
+                    connection.log.info("no login within %g s; closing", login_timeout)
+                    connection.close()
+            elif now - connection.last_activity > idle_timeout and not connection.reading_paused:
+                connection.log.info("silent for %g s; closing", idle_timeout)
+                connection.close()
+        for limiter in (self.failed_logins_by_account, self.failed_logins_by_address,
+                        self.registrations_by_address):
+            limiter.prune()
+
+

@@ -1,0 +1,269 @@
+"""One client connection: bytes in, frames out, requests answered in order.
+
+:class:`ClientConnection` is an :class:`asyncio.Protocol`: the event loop
+calls it with bytes, it feeds them to the sans-I/O decoder from
+:mod:`protocol` and queues the frames.  A short-lived task works through the
+queue one request at a time, so replies leave in the order requests came;
+an idle connection has no task at all, which keeps thousands of them cheap.
+
+Flow control, as PROTOCOL.md asks:
+
+* while the transport's write buffer is above its high-water mark (the
+  client is not reading our replies), we stop reading its requests;
+* once more than 8 MiB wait unsent, the connection is dropped: a client that
+  never reads cannot make the server's memory grow;
+* the inbox of parsed-but-unanswered frames is bounded the same way, by
+  pausing reads while it is full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+from collections import deque
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from protocol import limits
+from protocol.errors import FrameTooLargeError, RequestError
+from protocol.framing import FrameDecoder, encode_frame
+from protocol.frames import error_reply
+
+if TYPE_CHECKING:
+    from .chat import ChatService, Session
+
+__all__ = ["ClientConnection"]
+
+log = logging.getLogger("besedka.server.conn")
+
+#: Parsed frames a connection may have waiting for an answer before we stop
+#: reading from it.
+MAX_INBOX_FRAMES = 64
+#: The write buffer size above which we stop reading requests.
+WRITE_HIGH_WATER = 256 * 1024
+#: How long a client gets to read ``frame_too_large`` before we hang up.
+CLOSE_GRACE_SECONDS = 1.0
+
+
+class ConnectionLog(logging.LoggerAdapter[logging.Logger]):
+    """Prefixes every line with the peer address and, once known, the user."""
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+        connection: ClientConnection = self.extra["connection"]  # type: ignore[index]
+        user = connection.session.username if connection.session else "-"
+        return f"[{connection.peer} {user}] {msg}", kwargs
+
+
+class ClientConnection(asyncio.Protocol):
+    """The server's side of one TCP connection."""
+
+    def __init__(self, service: ChatService) -> None:
+        self.service = service
+        self.peer = "?"
+        self.address = "?"
+        self.transport: asyncio.Transport | None = None
+        self.decoder = FrameDecoder(limits.MAX_CLIENT_FRAME_BYTES)
+        self.session: Session | None = None
+        self.log = ConnectionLog(log, {"connection": self})
+        self._inbox: deque[bytes] = deque()
+        self._worker: asyncio.Task[None] | None = None
+        self._reading_paused_for = 0  # bit 1: inbox full, bit 2: write buffer full
+        self._writable = asyncio.Event()
+        self._writable.set()
+        self._closing = False
+        self._draining_after_error = False
+        self._fatal_error = b""
+        self._eof = False
+        self._output_closed = False  # after write_eof(), write() would raise
+        #: monotonic time of the last bytes received or of logging out/in.
+        self.last_activity = time.monotonic()
+        #: monotonic time the current unauthenticated period began.
+        self.unauthenticated_since: float | None = self.last_activity
+        self.closed = asyncio.get_running_loop().create_future()
+
+    # ------------------------------------------------------------------
+    # asyncio.Protocol callbacks
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peername = transport.get_extra_info("peername")
+        if peername:
+            self.address = str(peername[0])
+            self.peer = f"{peername[0]}:{peername[1]}"
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            # Small frames must leave at once: Nagle's algorithm plus delayed
+            # ACKs would add tens of milliseconds to every delivery.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
+        self.service.connection_opened(self)
+        self.log.info("connected")
+        self.write(self.service.hello_frame)
+
+    def data_received(self, data: bytes) -> None:
+        if self._draining_after_error:
+            return  # read and discard, so closing does not reset the socket
+        self.last_activity = time.monotonic()
+        try:
+            frames = self.decoder.feed(data)
+        except FrameTooLargeError as error:
+            self._inbox.extend(self.decoder.pending)
+            self._on_frame_too_large(error)
+            return
+        if not frames:
+            return
+        self._inbox.extend(frames)
+        if len(self._inbox) >= MAX_INBOX_FRAMES:
+            self._pause_reading(1)
+        if self._worker is None:
+            self._worker = asyncio.get_running_loop().create_task(self._work())
+
+    def eof_received(self) -> bool | None:
+        # The client will send nothing more, but replies to what it sent
+        # still go out: close only once the inbox is answered.
+        self._eof = True
+        if self._worker is None:
+            self.close()
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._closing = True
+        # A worker still answering is left to finish: a send being committed
+        # must still be delivered to everyone else.  Its writes go nowhere.
+        self._writable.set()
+        self.log.info("disconnected%s", f" ({exc})" if exc else "")
+        try:
+            self.service.connection_closed(self)
+        finally:
+            if not self.closed.done():
+                self.closed.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._writable.clear()
+        self._pause_reading(2)
+
+    def resume_writing(self) -> None:
+        self._writable.set()
+        self._resume_reading(2)
+
+    # ------------------------------------------------------------------
+    # Reading and answering
+
+    def _pause_reading(self, reason: int) -> None:
+        if not self._reading_paused_for and self.transport and not self._closing:
+            self.transport.pause_reading()
+        self._reading_paused_for |= reason
+
+    def _resume_reading(self, reason: int) -> None:
+        was_paused = bool(self._reading_paused_for)
+        self._reading_paused_for &= ~reason
+        if was_paused and not self._reading_paused_for and self.transport and not self._closing:
+            self.transport.resume_reading()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the connection can still carry frames."""
+        return self.transport is not None and not self._closing and not self.transport.is_closing()
+
+    @property
+    def reading_paused(self) -> bool:
+        """Whether we stopped reading (so the client's silence is our doing)."""
+        return bool(self._reading_paused_for)
+
+    async def _work(self) -> None:
+        # Runs while there are frames to answer, then ends; data_received
+        # starts a new one.  It has no caller to report to, so any failure is
+        # logged and answered here.
+        try:
+            while self._inbox and not self._closing:
+                if not self._writable.is_set():
+                    await self._writable.wait()
+                    continue
+                frame = self._inbox.popleft()
+                if len(self._inbox) < MAX_INBOX_FRAMES // 2:
+                    self._resume_reading(1)
+                reply = await self.service.handle_frame(self, frame)
+                if reply is not None:
+                    self.write(reply)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the connection must survive anything
+            self.log.exception("failure while answering a request")
+            self.close()
+        finally:
+            self._worker = None
+        if self._closing:
+            return
+        if self._draining_after_error:
+            self._send_error_and_hang_up(self._fatal_error)
+        elif self._eof:
+            self.close()
+
+    def _on_frame_too_large(self, error: FrameTooLargeError) -> None:
+        self.log.warning("frame over %d bytes; closing", error.limit)
+        self._draining_after_error = True
+        self._fatal_error = encode_frame(error_reply(RequestError(error.code, error.message)))
+        if self._worker is None:
+            if self._inbox:
+                self._worker = asyncio.get_running_loop().create_task(self._work())
+            else:
+                self._send_error_and_hang_up(self._fatal_error)
+
+    def _send_error_and_hang_up(self, data: bytes) -> None:
+        """Send a final error, stop sending, and close after a grace period.
+
+        Closing at once while the client is still sending would make the
+        kernel answer with a reset, which can destroy the error before the
+        client reads it; half-closing and reading (and discarding) for a
+        moment lets it arrive.
+        """
+        if self.transport is None or self._closing:
+            return
+        self.write(data)
+        self._output_closed = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        asyncio.get_running_loop().call_later(CLOSE_GRACE_SECONDS, self.close)
+
+    # ------------------------------------------------------------------
+    # Writing
+
+    def write(self, data: bytes) -> None:
+        """Queue bytes for the client; drop the connection if it stopped reading."""
+        transport = self.transport
+        if transport is None or self._closing or self._output_closed or transport.is_closing():
+            return
+        transport.write(data)
+        if transport.get_write_buffer_size() > limits.MAX_PENDING_OUTPUT_BYTES:
+            self.log.warning(
+                "over %d bytes wait unsent; the client is not reading, closing",
+                limits.MAX_PENDING_OUTPUT_BYTES,
+            )
+            self.abort()
+
+    def send(self, frame: dict[str, Any]) -> None:
+        """Encode and queue one frame."""
+        self.write(encode_frame(frame))
+
+    def close(self) -> None:
+        """Close after the queued bytes are sent."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
+    def abort(self) -> None:
+        """Close at once, discarding whatever waits unsent."""
+        self._closing = True
+        if self.transport is not None:
+            self.transport.abort()
+
+    def stop_reading(self) -> None:
+        """Read no more requests (server shutdown)."""
+        self._pause_reading(4)
+
+    async def wait_idle(self) -> None:
+        """Wait until the requests already received are answered."""
+        while self._worker is not None:
+            await asyncio.wait({self._worker})

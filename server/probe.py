@@ -1,0 +1,49 @@
+"""``python -m server.probe HOST PORT [--wait SECONDS]``: is a Besedka server there?
+
+Exits 0 once a server at HOST:PORT greets with ``hello``, 1 otherwise.
+``make run`` uses it to decide whether to start a local server, and to wait
+until the one it started accepts connections before opening the client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import time
+
+from protocol.frames import decode_json_object
+from protocol.errors import ProtocolError
+
+
+def server_answers(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Whether a Besedka server greets us at host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            line = sock.makefile("rb").readline(65_536)
+    except OSError:
+        return False
+    try:
+        return decode_json_object(line.rstrip(b"\r\n")).get("type") == "hello"
+    except ProtocolError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("host")
+    parser.add_argument("port", type=int)
+    parser.add_argument("--wait", type=float, default=0.0,
+                        help="keep trying for this many seconds")
+    args = parser.parse_args()
+    deadline = time.monotonic() + args.wait
+    while True:
+        if server_answers(args.host, args.port):
+            sys.exit(0)
+        if time.monotonic() >= deadline:
+            sys.exit(1)
+        time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    main()

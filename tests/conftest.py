@@ -1,0 +1,131 @@
+"""Fixtures shared by every test: a real server process on a real SQLite file.
+
+The ``server`` fixture starts ``python -m server`` exactly as a user or a
+test tool would (``--port 0``, reading the ``listening on HOST:PORT`` line),
+so the tests exercise the real command line, sockets, threads and database.
+It can be killed with SIGKILL, stopped with SIGTERM and started again on
+the same port and database, which the crash and reconnect tests need.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: Options every test server gets: cheap bcrypt, no rate limits unless a
+#: test asks for them, and no LAN announcement or TLS where the server
+#: knows those options (later features add them).
+FAST_OPTIONS = ["--bcrypt-rounds", "4"]
+
+
+class ServerProcess:
+    """A ``python -m server`` child process on 127.0.0.1.
+
+    Args:
+        database: the SQLite file.
+        extra_args: further command-line options.
+    """
+
+    def __init__(self, database: Path, extra_args: list[str] | None = None) -> None:
+        self.database = database
+        self.database_url = f"sqlite:///{database}"
+        self.extra_args = list(extra_args or [])
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.process: subprocess.Popen[str] | None = None
+        self.log_lines: list[str] = []
+        self._log_thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self.host, self.port
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start on the remembered port (a free one the first time)."""
+        assert self.process is None, "already running"
+        command = [sys.executable, "-m", "server", "--host", self.host, "--port", str(self.port),
+                   "--database", self.database_url, *FAST_OPTIONS, *self.extra_args]
+        self.process = subprocess.Popen(
+            command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        # Drain stderr in the background, so a chatty log can never fill the
+        # pipe and stall the server, and keep it for failure reports.
+        self._log_thread = threading.Thread(target=self._collect_log, args=(self.process,),
+                                            daemon=True)
+        self._log_thread.start()
+        deadline = time.monotonic() + timeout
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            self.process.wait(max(0.0, deadline - time.monotonic()))
+            raise RuntimeError(f"server did not start: {line!r}\n{self.log}")
+        self.port = int(line.rsplit(":", 1)[1])
+
+    def _collect_log(self, process: subprocess.Popen[str]) -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            self.log_lines.append(line)
+
+    @property
+    def log(self) -> str:
+        return "".join(self.log_lines)
+
+    def kill(self) -> None:
+        """SIGKILL: the crash case, nothing gets to finish."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+        self.process = None
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM and wait; returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout)
+        if self._log_thread is not None:
+            self._log_thread.join(5)
+        self.process = None
+        return code
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(30)
+            self.process = None
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[type[ServerProcess] | object]:
+    """Start servers with extra options: ``server_factory("--no-rate-limits")``."""
+    started: list[ServerProcess] = []
+
+    def start(*extra_args: str, database: Path | None = None) -> ServerProcess:
+        server = ServerProcess(database or tmp_path / f"chat{len(started)}.db", list(extra_args))
+        started.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in started:
+        server.close()
+
+
+@pytest.fixture
+def server(server_factory) -> ServerProcess:  # type: ignore[no-untyped-def]
+    """A running server without rate limits on a fresh database."""
+    return server_factory("--no-rate-limits")  # type: ignore[no-any-return]
