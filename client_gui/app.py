@@ -82,7 +82,7 @@ class Besedka(QObject):
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None) -> None:
-        super().__init__(app)
+        super().__init__()
         self._app = app
         self._settings = settings
         self.client = client

@@ -56,7 +56,7 @@ class LanguageManager(QObject):
     language_changed = pyqtSignal(str)
 
     def __init__(self, app: QCoreApplication, settings: Settings) -> None:
-        super().__init__(app)
+        super().__init__()
         self._app = app
         self._settings = settings
         self._translators: list[QTranslator] = []
@@ -74,12 +74,17 @@ class LanguageManager(QObject):
         self._settings.set(LANGUAGE, code)
         self._apply(code)
 
-    def _apply(self, code: str) -> None:
-        if code == self.language:
-            return
+    def uninstall(self) -> None:
+        """Remove this manager's translators from the application."""
         for translator in self._translators:
             self._app.removeTranslator(translator)
         self._translators = []
+        self.language = ""
+
+    def _apply(self, code: str) -> None:
+        if code == self.language:
+            return
+        self.uninstall()
         catalogues = [
             (TRANSLATIONS_DIR, f"besedka_{code}"),
             (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)), f"qtbase_{code}"),
