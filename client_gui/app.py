@@ -24,7 +24,7 @@ from protocol.version import BESEDKA_VERSION
 
 from .chat_window import ChatWindow
 from .client import AuthFailure, ChatClient
-from .conversations import Conversations
+from .conversations import DEFAULT_PAGE_SIZE, Conversations
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
@@ -78,12 +78,15 @@ class Besedka(QObject):
             the caller.
         languages: the translators.
         server: the server from the command line, if any.
+        page_size: messages per history page.
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
-                 languages: LanguageManager, server: tuple[str, int] | None = None) -> None:
+                 languages: LanguageManager, server: tuple[str, int] | None = None,
+                 page_size: int = DEFAULT_PAGE_SIZE) -> None:
         super().__init__()
         self._app = app
+        self._page_size = page_size
         self._settings = settings
         self.client = client
         self._languages = languages
@@ -150,7 +153,7 @@ class Besedka(QObject):
     @pyqtSlot(str)
     def on_logged_in(self, username: str) -> None:
         self._settings.set(USERNAME, username)
-        conversations = Conversations(self.client)
+        conversations = Conversations(self.client, self._page_size)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
                             self._icon)
         conversations.setParent(window)

@@ -134,6 +134,12 @@ class ChatWindow(QMainWindow):
         status_bar = self.statusBar()
         assert status_bar is not None
         status_bar.addWidget(self.status, 1)
+        self.reconnect_button = QPushButton(self)
+        self.reconnect_button.setObjectName("reconnect")
+        self.reconnect_button.setFlat(True)
+        self.reconnect_button.setVisible(False)
+        self.reconnect_button.clicked.connect(client.reconnect_now)
+        status_bar.addPermanentWidget(self.reconnect_button)
 
         self._make_menus()
         self.tray: QSystemTrayIcon | None = None
@@ -229,6 +235,7 @@ class ChatWindow(QMainWindow):
             self.tr("Write a message. Enter sends, Shift+Enter starts a new line."))
         self.send_button.setText(self.tr("&Send"))
         self.send_button.setToolTip(self.tr("Send (Enter)"))
+        self.reconnect_button.setText(self.tr("Reconnect &now"))
         if self.tray is not None:
             self.tray.setToolTip(self.tr("Besedka"))
         action = self.language_actions.get(self._languages.language)
@@ -400,6 +407,7 @@ class ChatWindow(QMainWindow):
         if waiting:
             text += " \u00b7 " + self.tr("%n message(s) waiting to be sent", None, waiting)
         self.status.setText(text)
+        self.reconnect_button.setVisible(state is ConnectionState.WAITING)
 
     # ------------------------------------------------------------------
     # Notifications, menus, window events

@@ -317,6 +317,12 @@ class ChatClient(QObject):
         if not self._request(ChangePassword(old_password, new_password), on_reply):
             self.password_changed.emit(FailureReason.CONNECTION_LOST)
 
+    def reconnect_now(self) -> None:
+        """Skip the rest of the backoff wait and try at once."""
+        if self._state is ConnectionState.WAITING:
+            self._reconnect_timer.stop()
+            self.on_reconnect_due()
+
     def seconds_until_reconnect(self) -> int:
         """Whole seconds left before the next reconnect attempt."""
         return max(0, math.ceil(self._reconnect_deadline - time.monotonic()))
