@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PyQt6.QtCore import QSettings, Qt
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtCore import QEvent, QSettings, Qt
+from PyQt6.QtGui import QKeyEvent
+from PyQt6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from client_gui.app import Besedka
@@ -88,6 +89,19 @@ def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
         thread.shut_down()
 
 
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, as a keyboard with the right layout would.
+
+    QTest.keyClicks only knows Latin-1 keys (Cyrillic makes it abort), so
+    the key events carry the characters with an unknown key code, as an
+    input method's do.
+    """
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, char))
+
+
 def register(qtbot: QtBot, besedka: Besedka, username: str,
              password: str = PASSWORD) -> ChatWindow:
     """Create an account through the registration window; returns the chat window."""
@@ -96,7 +110,7 @@ def register(qtbot: QtBot, besedka: Besedka, username: str,
     qtbot.mouseClick(login.register_button, Qt.MouseButton.LeftButton)
     window = besedka.registration_window
     assert window is not None
-    qtbot.keyClicks(window.username, username)
+    type_text(window.username, username)
     qtbot.keyClicks(window.password, password)
     qtbot.keyClicks(window.repeat, password)
     qtbot.keyClick(window.repeat, Qt.Key.Key_Return)
@@ -111,7 +125,7 @@ def log_in(qtbot: QtBot, besedka: Besedka, username: str,
     login = besedka.login_window
     assert login is not None
     login.username.clear()
-    qtbot.keyClicks(login.username, username)
+    type_text(login.username, username)
     login.password.clear()
     qtbot.keyClicks(login.password, password)
     qtbot.keyClick(login.password, Qt.Key.Key_Return)
