@@ -12,11 +12,11 @@ import argparse
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PyQt6.QtCore import QObject, QSettings, QTimer, pyqtSlot
-from PyQt6.QtGui import QIcon
+from PyQt6.QtCore import QObject, QSettings, QTimer, QUrl, pyqtSlot
+from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
 from protocol.limits import DEFAULT_PORT
@@ -29,7 +29,7 @@ from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
-from .settings import USERNAME, Settings
+from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
 from .texts import describe_failure
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -79,17 +79,22 @@ class Besedka(QObject):
         languages: the translators.
         server: the server from the command line, if any.
         page_size: messages per history page.
+        open_url: opens a clicked link (the desktop's browser by default).
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
-                 page_size: int = DEFAULT_PAGE_SIZE) -> None:
+                 page_size: int = DEFAULT_PAGE_SIZE,
+                 open_url: Callable[[QUrl], object] = QDesktopServices.openUrl) -> None:
         super().__init__()
+        self._open_url = open_url
         self._app = app
         self._page_size = page_size
         self._settings = settings
         self.client = client
         self._languages = languages
+        #: The server to offer in the login window: the last one tried in
+        #: this run, else the one from the command line, else the remembered.
         self._server = server
         self._icon = app_icon()
         self.login_window: LoginWindow | None = None
@@ -152,10 +157,13 @@ class Besedka(QObject):
 
     @pyqtSlot(str)
     def on_logged_in(self, username: str) -> None:
+        # Remembered only once they worked, so a typo is not offered again.
+        self._settings.set(SERVER_HOST, self.client.host)
+        self._settings.set(SERVER_PORT, self.client.port)
         self._settings.set(USERNAME, username)
         conversations = Conversations(self.client, self._page_size)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
-                            self._icon)
+                            self._icon, self._open_url)
         conversations.setParent(window)
         window.log_out_requested.connect(self.on_log_out_requested)
         self._replace_window(window)

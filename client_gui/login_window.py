@@ -183,8 +183,6 @@ class LoginWindow(QWidget):
             self.error.show_text(self.tr("Enter your password."))
             self.password.setFocus()
         else:
-            self._settings.set(SERVER_HOST, host)
-            self._settings.set(SERVER_PORT, port)
             self.set_busy(True)
             self.login_requested.emit(host, port, username, password)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PyQt6.QtCore import QEvent, QSettings, Qt
+from PyQt6.QtCore import QEvent, QSettings, Qt, QUrl
 from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -63,8 +63,14 @@ StartClient = Callable[..., Besedka]
 
 
 @pytest.fixture
+def opened_urls() -> list[QUrl]:
+    """Links the clients opened (instead of starting a browser)."""
+    return []
+
+
+@pytest.fixture
 def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
-                 languages: LanguageManager) -> Iterator[StartClient]:
+                 languages: LanguageManager, opened_urls: list[QUrl]) -> Iterator[StartClient]:
     """Start a client (login window shown) for a server address."""
     started: list[tuple[Besedka, NetworkThread]] = []
 
@@ -74,7 +80,8 @@ def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
         thread = NetworkThread(connection)
         thread.start()
         client = ChatClient(connection, reconnect_delays)
-        besedka = Besedka(qapp, settings, client, languages, address, page_size)
+        besedka = Besedka(qapp, settings, client, languages, address, page_size,
+                          opened_urls.append)
         besedka.start()
         started.append((besedka, thread))
         return besedka
