@@ -206,7 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
-    app = QApplication([sys.argv[0], *qt_args])
+    # An application made by an embedding program (or a test driving the
+    # real entry point) is used as it is.
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        [sys.argv[0], *qt_args])
     app.setApplicationName("Besedka")
     app.setOrganizationName("Besedka")
     app.setApplicationVersion(BESEDKA_VERSION)
