@@ -24,7 +24,7 @@ from protocol.version import BESEDKA_VERSION
 
 from .chat_window import ChatWindow
 from .client import AuthFailure, ChatClient
-from .conversations import DEFAULT_PAGE_SIZE, Conversations
+from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
@@ -78,18 +78,18 @@ class Besedka(QObject):
             the caller.
         languages: the translators.
         server: the server from the command line, if any.
-        page_size: messages per history page.
+        page_sizes: messages in the first and in each older history page.
         open_url: opens a clicked link (the desktop's browser by default).
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
-                 page_size: int = DEFAULT_PAGE_SIZE,
+                 page_sizes: tuple[int, int] = (DEFAULT_PAGE_SIZE, DEFAULT_OLDER_PAGE_SIZE),
                  open_url: Callable[[QUrl], object] = QDesktopServices.openUrl) -> None:
         super().__init__()
         self._open_url = open_url
         self._app = app
-        self._page_size = page_size
+        self._page_sizes = page_sizes
         self._settings = settings
         self.client = client
         self._languages = languages
@@ -161,7 +161,7 @@ class Besedka(QObject):
         self._settings.set(SERVER_HOST, self.client.host)
         self._settings.set(SERVER_PORT, self.client.port)
         self._settings.set(USERNAME, username)
-        conversations = Conversations(self.client, self._page_size)
+        conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
                             self._icon, self._open_url)
         conversations.setParent(window)

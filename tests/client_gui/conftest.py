@@ -74,13 +74,13 @@ def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
     """Start a client (login window shown) for a server address."""
     started: list[tuple[Besedka, NetworkThread]] = []
 
-    def start(address: tuple[str, int], *, page_size: int = 100,
+    def start(address: tuple[str, int] | None, *, page_sizes: tuple[int, int] = (100, 200),
               reconnect_delays: tuple[float, ...] = (0.1, 0.3, 0.5)) -> Besedka:
         connection = Connection()
         thread = NetworkThread(connection)
         thread.start()
         client = ChatClient(connection, reconnect_delays)
-        besedka = Besedka(qapp, settings, client, languages, address, page_size,
+        besedka = Besedka(qapp, settings, client, languages, address, page_sizes,
                           opened_urls.append)
         besedka.start()
         started.append((besedka, thread))

@@ -102,7 +102,7 @@ def test_scrolling_to_the_top_loads_older_pages_in_order_without_jumping(
     bob = bots(server.address, "bob")
     for number in range(95):
         bob.send(f"message {number:03}")
-    besedka = start_client(server.address, page_size=20)
+    besedka = start_client(server.address, page_sizes=(20, 30))
     alice = register(qtbot, besedka, "alice")
     view = alice.message_view
     model = alice.conversations.model(None)
