@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,66 +32,28 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tools.demo_data import DemoMessage, ServerRun, insert_messages, register  # noqa: E402
+
 MESSAGES = 100_000
 SCROLL_BACK = 10_000
 PASSWORD = "benchmark password"
 
 
-def start_server(database: Path) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
-         "--database", f"sqlite:///{database}", "--bcrypt-rounds", "4", "--no-rate-limits"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("listening on "):
-        raise RuntimeError(f"server did not start: {line!r}")
-    return process, int(line.rsplit(":", 1)[1])
-
-
-def register(port: int, username: str) -> None:
-    from protocol.frames import Register, decode_json_object
-    from protocol.framing import FrameDecoder, encode_frame
-
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(encode_frame(Register(username, PASSWORD).to_frame(1)))
-        decoder = FrameDecoder(1 << 20)
-        while True:
-            for frame in decoder.feed(sock.recv(65536)):
-                reply = decode_json_object(frame)
-                if reply.get("re") == 1:
-                    assert reply["type"] == "ok", reply
-                    return
-
-
 def make_database(database: Path) -> None:
     """Two accounts, then 100,000 general messages spread over 60 days."""
-    from sqlalchemy import insert, select
-
-    from db.engine import create_database_engine
-    from db.models import Account, Message
-
-    server, port = start_server(database)  # creates the schema
+    server = ServerRun(database)  # creates the schema
     try:
-        register(port, "alice")
-        register(port, "bob")
+        register(server.port, "alice", PASSWORD)
+        register(server.port, "bob", PASSWORD)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
-    engine = create_database_engine(f"sqlite:///{database}")
+        server.stop()
     start = datetime.now(UTC) - timedelta(days=60)
     step = timedelta(days=60) / MESSAGES
-    with engine.begin() as connection:
-        ids = dict(connection.execute(select(Account.username, Account.id)).all())
-        rows = [{
-            "sender_id": ids["bob"] if number % 3 else ids["alice"],
-            "recipient_id": None,
-            "body": f"Message {number}: " + "lorem ipsum dolor sit amet " * (1 + number % 7),
-            "created_at": start + step * number,
-            "idempotency_key": None,
-        } for number in range(MESSAGES)]
-        connection.execute(insert(Message), rows)
-    engine.dispose()
+    insert_messages(database, (
+        DemoMessage("bob" if number % 3 else "alice", None,
+                    f"Message {number}: " + "lorem ipsum dolor sit amet " * (1 + number % 7),
+                    start + step * number)
+        for number in range(MESSAGES)))
 
 
 def measure(port: int) -> dict[str, float]:
@@ -189,7 +149,8 @@ def main() -> None:
         began = time.perf_counter()
         make_database(database)
         print(f"generated {MESSAGES:,} messages in {time.perf_counter() - began:.1f} s")
-        server, port = start_server(database)
+        server = ServerRun(database)
+        port = server.port
         try:
             results = []
             for run in range(args.runs):
@@ -202,8 +163,7 @@ def main() -> None:
                       f"scroll back {result['rows_loaded'] - 100:,.0f} messages in "
                       f"{result['scroll_back_s']:.2f} s, RSS {result['rss_mib']:.0f} MiB")
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
+            server.stop()
     print(f"median of {args.runs}: "
           f"first page shown {statistics.median(r['first_page_ms'] for r in results):.0f} ms; "
           f"after scrolling back {SCROLL_BACK:,} messages "

@@ -60,19 +60,11 @@ from PyQt6.QtWidgets import (
 from .linkify import body_html
 from .models import ConversationEntry, MessageRow, Roles, RowState
 from .texts import describe_error
+from .widgets import blend
 
-__all__ = ["ConversationDelegate", "MessageDelegate", "blend"]
+__all__ = ["ConversationDelegate", "MessageDelegate"]
 
 _DOCUMENT_CACHE_SIZE: Final = 300
-
-
-def blend(a: QColor, b: QColor, amount: float) -> QColor:
-    """``a`` moved ``amount`` (0..1) of the way towards ``b``; themes stay legible."""
-    return QColor.fromRgbF(
-        a.redF() + (b.redF() - a.redF()) * amount,
-        a.greenF() + (b.greenF() - a.greenF()) * amount,
-        a.blueF() + (b.blueF() - a.blueF()) * amount,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +377,9 @@ class ConversationDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         dot = 9
         if entry.conversation is None:
-            marker = QColor("#3d7ab8")
+            # The general room's square, in the text colour when selected
+            # (the usual blue would vanish into a blue highlight).
+            marker = text_colour if selected else QColor("#3d7ab8")
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(marker)
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),

@@ -90,9 +90,13 @@ class LoginWindow(QWidget):
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.addRow("", self.server.row)
-        self.form.addRow("", self.username)
-        self.form.addRow("", self.password)
+        self._labels = [QLabel(self) for _ in range(3)]
+        for label, field in zip(self._labels, (self.server.row, self.username, self.password),
+                                strict=True):
+            self.form.addRow(label, field)
+        for label, buddy in zip(self._labels, (self.server.host, self.username, self.password),
+                                strict=True):
+            label.setBuddy(buddy)
         buttons = QHBoxLayout()
         buttons.addWidget(self.register_button)
         buttons.addStretch(1)
@@ -116,24 +120,12 @@ class LoginWindow(QWidget):
         """Set every text in the current language."""
         self.setWindowTitle(self.tr("Besedka \u2014 Log in"))
         self.title.setText(self.tr("Log in to Besedka"))
-        for row, text in enumerate((self.tr("&Server:"), self.tr("&Username:"),
-                                    self.tr("&Password:"))):
-            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            widget = label.widget() if label is not None else None
-            if isinstance(widget, QLabel):
-                widget.setText(text)
-        self._set_buddies()
+        for label, text in zip(self._labels, (self.tr("&Server:"), self.tr("&Username:"),
+                                              self.tr("&Password:")), strict=True):
+            label.setText(text)
         self.server.host.setPlaceholderText(self.tr("host name or address"))
         self.log_in_button.setText(self.tr("&Log in"))
         self.register_button.setText(self.tr("Create an &account\u2026"))
-
-    def _set_buddies(self) -> None:
-        buddies = (self.server.host, self.username, self.password)
-        for row, buddy in enumerate(buddies):
-            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            widget = label.widget() if label is not None else None
-            if isinstance(widget, QLabel):
-                widget.setBuddy(buddy)
 
     def changeEvent(self, event: QEvent | None) -> None:
         if event is not None and event.type() == QEvent.Type.LanguageChange:

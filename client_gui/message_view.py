@@ -43,7 +43,8 @@ from PyQt6.QtGui import (
 )
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from .delegates import MessageDelegate, blend
+from .delegates import MessageDelegate
+from .widgets import blend
 from .models import MessageListModel, MessageRow, Roles, RowState
 
 __all__ = ["MessageView"]

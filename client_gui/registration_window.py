@@ -25,7 +25,7 @@ from protocol.errors import ErrorCode
 from .client import AuthFailure, FailureReason
 from .login_window import ServerFields
 from .texts import describe_failure, password_problem, password_rules, username_problem, username_rules
-from .widgets import ErrorLabel, HintLabel
+from .widgets import ErrorLabel, HintLabel, with_error
 
 __all__ = ["RegistrationWindow"]
 
@@ -76,12 +76,9 @@ class RegistrationWindow(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._labels = [QLabel(self) for _ in range(4)]
         self.form.addRow(self._labels[0], self.server.row)
-        self.form.addRow(self._labels[1], self.username)
-        self.form.addRow("", self.username_error)
-        self.form.addRow(self._labels[2], self.password)
-        self.form.addRow("", self.password_error)
-        self.form.addRow(self._labels[3], self.repeat)
-        self.form.addRow("", self.repeat_error)
+        self.form.addRow(self._labels[1], with_error(self.username, self.username_error))
+        self.form.addRow(self._labels[2], with_error(self.password, self.password_error))
+        self.form.addRow(self._labels[3], with_error(self.repeat, self.repeat_error))
         for label, buddy in zip(self._labels, (self.server.host, self.username, self.password,
                                                self.repeat), strict=True):
             label.setBuddy(buddy)

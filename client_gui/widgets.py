@@ -8,11 +8,35 @@ starts a new line.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QFontMetrics, QKeyEvent
-from PyQt6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QWidget
+from PyQt6.QtCore import QEvent, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette
+from PyQt6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
-__all__ = ["ComposeEdit", "ErrorLabel", "HintLabel"]
+__all__ = ["ComposeEdit", "ErrorLabel", "HintLabel", "blend", "with_error"]
+
+
+def blend(a: QColor, b: QColor, amount: float) -> QColor:
+    """``a`` moved ``amount`` (0..1) of the way towards ``b``.
+
+    Muted and tinted colours are made this way from the palette rather than
+    hard-coded, so they stay legible in dark themes too.
+    """
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * amount,
+        a.greenF() + (b.greenF() - a.greenF()) * amount,
+        a.blueF() + (b.blueF() - a.blueF()) * amount,
+    )
+
+
+def with_error(field: QWidget, error: QLabel) -> QWidget:
+    """A field with its error line right below it, as one form row."""
+    box = QWidget(field.parentWidget())
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    layout.addWidget(error)
+    return box
 
 
 class ErrorLabel(QLabel):
@@ -38,8 +62,20 @@ class HintLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: palette(mid);")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._mute()
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._mute()
+
+    def _mute(self) -> None:
+        palette = QPalette(self.palette())
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         blend(palette.color(QPalette.ColorRole.Window),
+                               palette.color(QPalette.ColorRole.WindowText), 0.72))
+        self.setPalette(palette)
 
 
 class ComposeEdit(QPlainTextEdit):

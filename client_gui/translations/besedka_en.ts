@@ -4,49 +4,49 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="175" />
+        <location filename="../app.py" line="183" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../dialogs.py" line="77" />
+        <location filename="../dialogs.py" line="74" />
         <source>Change password</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="79" />
+        <location filename="../dialogs.py" line="76" />
         <source>&amp;Current password:</source>
         <translation>&amp;Current password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="80" />
+        <location filename="../dialogs.py" line="77" />
         <source>&amp;New password:</source>
         <translation>&amp;New password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="81" />
+        <location filename="../dialogs.py" line="78" />
         <source>&amp;Repeat new password:</source>
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="99" />
+        <location filename="../dialogs.py" line="96" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="100" />
+        <location filename="../dialogs.py" line="97" />
         <source>Enter your current password.</source>
         <translation>Enter your current password.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="121" />
+        <location filename="../dialogs.py" line="118" />
         <source>The current password is wrong.</source>
         <translation>The current password is wrong.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="127" />
+        <location filename="../dialogs.py" line="124" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Not connected to the server. Try again when the connection is back.</translation>
     </message>
@@ -191,39 +191,39 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="296" />
+        <location filename="../models.py" line="299" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="298" />
+        <location filename="../models.py" line="301" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="117" />
+        <location filename="../login_window.py" line="121" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="118" />
+        <location filename="../login_window.py" line="122" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="123" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="123" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
@@ -233,7 +233,7 @@
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
+        <location filename="../login_window.py" line="152" />
         <location filename="../login_window.py" line="127" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
@@ -244,134 +244,134 @@
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="158" />
+        <location filename="../login_window.py" line="150" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="177" />
+        <location filename="../login_window.py" line="169" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="180" />
+        <location filename="../login_window.py" line="172" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="183" />
+        <location filename="../login_window.py" line="175" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="269" />
+        <location filename="../delegates.py" line="285" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="271" />
+        <location filename="../delegates.py" line="287" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="277" />
+        <location filename="../delegates.py" line="293" />
         <source>⌛ sending…</source>
         <translation>⌛ sending…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="279" />
+        <location filename="../delegates.py" line="295" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="90" />
+        <location filename="../message_view.py" line="118" />
         <source>&amp;Copy</source>
         <translation>&amp;Copy</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="91" />
+        <location filename="../message_view.py" line="119" />
         <source>&amp;Select text</source>
         <translation>&amp;Select text</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="92" />
+        <location filename="../message_view.py" line="120" />
         <source>Copy &amp;link address</source>
         <translation>Copy &amp;link address</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="268" />
+        <location filename="../message_view.py" line="364" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Delete unsent message</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="284" />
+        <location filename="../message_view.py" line="380" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="284" />
+        <location filename="../message_view.py" line="380" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="115" />
+        <location filename="../registration_window.py" line="112" />
         <source>Besedka — Create an account</source>
         <translation>Besedka — Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="116" />
+        <location filename="../registration_window.py" line="113" />
         <source>Create an account</source>
         <translation>Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="118" />
+        <location filename="../registration_window.py" line="115" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="118" />
+        <location filename="../registration_window.py" line="115" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="119" />
+        <location filename="../registration_window.py" line="116" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="120" />
+        <location filename="../registration_window.py" line="117" />
         <source>&amp;Repeat password:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="175" />
-        <location filename="../registration_window.py" line="122" />
+        <location filename="../registration_window.py" line="172" />
+        <location filename="../registration_window.py" line="119" />
         <source>&amp;Create account</source>
         <translation>&amp;Create account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="123" />
+        <location filename="../registration_window.py" line="120" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Back to login</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="144" />
+        <location filename="../registration_window.py" line="141" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="174" />
+        <location filename="../registration_window.py" line="171" />
         <source>Creating…</source>
         <translation>Creating…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="183" />
+        <location filename="../registration_window.py" line="180" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>

@@ -4,49 +4,49 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="175" />
+        <location filename="../app.py" line="183" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../dialogs.py" line="77" />
+        <location filename="../dialogs.py" line="74" />
         <source>Change password</source>
         <translation>Смена пароля</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="79" />
+        <location filename="../dialogs.py" line="76" />
         <source>&amp;Current password:</source>
         <translation>&amp;Текущий пароль:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="80" />
+        <location filename="../dialogs.py" line="77" />
         <source>&amp;New password:</source>
         <translation>&amp;Новый пароль:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="81" />
+        <location filename="../dialogs.py" line="78" />
         <source>&amp;Repeat new password:</source>
         <translation>&amp;Повторите новый пароль:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="99" />
+        <location filename="../dialogs.py" line="96" />
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="100" />
+        <location filename="../dialogs.py" line="97" />
         <source>Enter your current password.</source>
         <translation>Введите текущий пароль.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="121" />
+        <location filename="../dialogs.py" line="118" />
         <source>The current password is wrong.</source>
         <translation>Текущий пароль неверен.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="127" />
+        <location filename="../dialogs.py" line="124" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
     </message>
@@ -193,39 +193,39 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="296" />
+        <location filename="../models.py" line="299" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="298" />
+        <location filename="../models.py" line="301" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="117" />
+        <location filename="../login_window.py" line="121" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="118" />
+        <location filename="../login_window.py" line="122" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="123" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="123" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
@@ -235,7 +235,7 @@
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
+        <location filename="../login_window.py" line="152" />
         <location filename="../login_window.py" line="127" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
@@ -246,134 +246,134 @@
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="158" />
+        <location filename="../login_window.py" line="150" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="177" />
+        <location filename="../login_window.py" line="169" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="180" />
+        <location filename="../login_window.py" line="172" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="183" />
+        <location filename="../login_window.py" line="175" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="269" />
+        <location filename="../delegates.py" line="285" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="271" />
+        <location filename="../delegates.py" line="287" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="277" />
+        <location filename="../delegates.py" line="293" />
         <source>⌛ sending…</source>
         <translation>⌛ отправляется…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="279" />
+        <location filename="../delegates.py" line="295" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="90" />
+        <location filename="../message_view.py" line="118" />
         <source>&amp;Copy</source>
         <translation>&amp;Копировать</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="91" />
+        <location filename="../message_view.py" line="119" />
         <source>&amp;Select text</source>
         <translation>&amp;Выделить текст</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="92" />
+        <location filename="../message_view.py" line="120" />
         <source>Copy &amp;link address</source>
         <translation>Копировать &amp;адрес ссылки</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="268" />
+        <location filename="../message_view.py" line="364" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="284" />
+        <location filename="../message_view.py" line="380" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="284" />
+        <location filename="../message_view.py" line="380" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="115" />
+        <location filename="../registration_window.py" line="112" />
         <source>Besedka — Create an account</source>
         <translation>Беседка — регистрация</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="116" />
+        <location filename="../registration_window.py" line="113" />
         <source>Create an account</source>
         <translation>Регистрация</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="118" />
+        <location filename="../registration_window.py" line="115" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="118" />
+        <location filename="../registration_window.py" line="115" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="119" />
+        <location filename="../registration_window.py" line="116" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="120" />
+        <location filename="../registration_window.py" line="117" />
         <source>&amp;Repeat password:</source>
         <translation>П&amp;овторите пароль:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="175" />
-        <location filename="../registration_window.py" line="122" />
+        <location filename="../registration_window.py" line="172" />
+        <location filename="../registration_window.py" line="119" />
         <source>&amp;Create account</source>
         <translation>&amp;Зарегистрироваться</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="123" />
+        <location filename="../registration_window.py" line="120" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Назад ко входу</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="144" />
+        <location filename="../registration_window.py" line="141" />
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="174" />
+        <location filename="../registration_window.py" line="171" />
         <source>Creating…</source>
         <translation>Регистрация…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="183" />
+        <location filename="../registration_window.py" line="180" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
