@@ -62,9 +62,7 @@ def measure(port: int) -> dict[str, float]:
     from PyQt6.QtWidgets import QApplication
 
     from client_gui.app import Besedka
-    from client_gui.client import ChatClient
     from client_gui.i18n import LanguageManager
-    from client_gui.network import Connection, NetworkThread
     from client_gui.settings import Settings
 
     app = QApplication([])
@@ -72,11 +70,7 @@ def measure(port: int) -> dict[str, float]:
     settings = Settings(QSettings(f"{settings_dir}/b.ini", QSettings.Format.IniFormat))
     languages = LanguageManager(app, settings)
     languages.choose("en")
-    connection = Connection()
-    thread = NetworkThread(connection)
-    thread.start()
-    client = ChatClient(connection)
-    besedka = Besedka(app, settings, client, languages, ("127.0.0.1", port))
+    besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port))
     besedka.start()
 
     shown_at: list[float] = []
@@ -120,16 +114,15 @@ def measure(port: int) -> dict[str, float]:
     while model.rowCount() < initial + SCROLL_BACK:
         count = model.rowCount()
         bar.setValue(0)
-        wait(lambda: model.rowCount() > count)
+        wait(lambda count=count: model.rowCount() > count)
         app.processEvents()
     scroll_time = time.perf_counter() - scroll_started
     # One more paint with 10,000+ rows loaded, at the top.
     view.viewport().repaint()
-    rss_kib = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
-                   if line.startswith("VmRSS:"))
+    status = Path("/proc/self/status").read_text().splitlines()
+    rss_kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
     loaded = model.rowCount()
-    client.log_out()
-    thread.shut_down()
+    besedka.shut_down()
     return {"first_page_ms": first_page * 1000, "scroll_back_s": scroll_time,
             "rss_mib": rss_kib / 1024, "rows_loaded": loaded}
 

@@ -12,8 +12,9 @@ import argparse
 import logging
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PyQt6.QtCore import QObject, QSettings, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
@@ -23,7 +24,7 @@ from protocol.limits import DEFAULT_PORT
 from protocol.version import BESEDKA_VERSION
 
 from .chat_window import ChatWindow
-from .client import AuthFailure, ChatClient
+from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .i18n import LanguageManager
 from .login_window import LoginWindow
@@ -100,13 +101,43 @@ class Besedka(QObject):
         self.login_window: LoginWindow | None = None
         self.registration_window: RegistrationWindow | None = None
         self.chat_window: ChatWindow | None = None
+        self._network_thread: NetworkThread | None = None
         client.logged_in.connect(self.on_logged_in)
         client.auth_failed.connect(self.on_auth_failed)
         client.session_ended.connect(self.on_session_ended)
 
+    @classmethod
+    def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
+                     server: tuple[str, int] | None = None, *,
+                     reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
+                     **options: Any) -> Besedka:
+        """Make the network thread and the session too, and own them.
+
+        ``options`` are the remaining arguments of the constructor.  Call
+        :meth:`shut_down` before the application ends.
+        """
+        connection = Connection()
+        thread = NetworkThread(connection)
+        thread.start()
+        besedka = cls(app, settings, ChatClient(connection, reconnect_delays), languages, server,
+                      **options)
+        besedka._network_thread = thread
+        return besedka
+
     def start(self) -> None:
         """Show the login window."""
         self.show_login()
+
+    def shut_down(self) -> None:
+        """Log out, close the windows, and stop the network thread."""
+        self.client.log_out()
+        for window in (self.login_window, self.registration_window, self.chat_window):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+        if self._network_thread is not None:
+            self._network_thread.shut_down()
+            self._network_thread = None
 
     def show_login(self, error: str | None = None) -> None:
         window = LoginWindow(self._settings, self._server)
@@ -218,11 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
-    connection = Connection()
-    thread = NetworkThread(connection)
-    thread.start()
-    client = ChatClient(connection)
-    besedka = Besedka(app, settings, client, languages, args.server)
+    besedka = Besedka.with_network(app, settings, languages, args.server)
     besedka.start()
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.
@@ -233,6 +260,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        client.log_out()
-        thread.shut_down()
+        besedka.shut_down()
         settings.sync()

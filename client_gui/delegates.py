@@ -24,10 +24,10 @@ from datetime import date, timedelta
 from typing import Final
 
 from PyQt6.QtCore import (
+    QAbstractItemModel,
     QDate,
     QLocale,
     QModelIndex,
-    QObject,
     QPointF,
     QRect,
     QRectF,
@@ -203,7 +203,8 @@ class MessageDelegate(QStyledItemDelegate):
         return height
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        width = self._view.viewport().width()
+        viewport = self._view.viewport()
+        width = viewport.width() if viewport is not None else 0
         return QSize(width, self.row_height(index.data(Roles.ROW),
                                             bool(index.data(Roles.DAY_START)), width))
 
@@ -334,7 +335,7 @@ class MessageDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget | None, index: QModelIndex) -> None:
         pass  # the document was set when the editor was made
 
-    def setModelData(self, editor: QWidget | None, model: QObject | None,  # type: ignore[override]
+    def setModelData(self, editor: QWidget | None, model: QAbstractItemModel | None,
                      index: QModelIndex) -> None:
         pass  # read-only: nothing to write back
 

@@ -17,12 +17,11 @@ from PyQt6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
-from .widgets import ErrorLabel
+from .widgets import ErrorLabel, heading, lay_out_page
 
 __all__ = ["LoginWindow", "ServerFields"]
 
@@ -82,33 +81,19 @@ class LoginWindow(QWidget):
         self.register_button = QPushButton(self)
         self.register_button.setObjectName("register")
         self.register_button.setFlat(True)
-        self.title = QLabel(self)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = heading(self)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._labels = [QLabel(self) for _ in range(3)]
-        for label, field in zip(self._labels, (self.server.row, self.username, self.password),
-                                strict=True):
-            self.form.addRow(label, field)
+        self.form.addRow(self._labels[0], self.server.row)
+        self.form.addRow(self._labels[1], self.username)
+        self.form.addRow(self._labels[2], self.password)
         for label, buddy in zip(self._labels, (self.server.host, self.username, self.password),
                                 strict=True):
             label.setBuddy(buddy)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.register_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.log_in_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(self.title)
-        layout.addSpacing(8)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        lay_out_page(self, [self.title], self.form, self.error, self.register_button,
+                     self.log_in_button)
         self.setMinimumWidth(440)
 
         self.log_in_button.clicked.connect(self.on_log_in_clicked)

@@ -44,8 +44,8 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from .delegates import MessageDelegate
-from .widgets import blend
 from .models import MessageListModel, MessageRow, Roles, RowState
+from .widgets import blend
 
 __all__ = ["MessageView"]
 

@@ -38,7 +38,7 @@ from protocol.errors import ErrorCode
 from protocol.frames import Message, RosterEntry, parse_ts
 from protocol.rules import username_key
 
-from .client import ConversationId, OutboxItem, OutboxState
+from .client import ConversationId, OutboxItem
 
 __all__ = [
     "ConversationEntry",

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette
-from PyQt6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-__all__ = ["ComposeEdit", "ErrorLabel", "HintLabel", "blend", "with_error"]
+__all__ = ["ComposeEdit", "ErrorLabel", "HintLabel", "blend", "heading", "lay_out_page",
+           "with_error"]
 
 
 def blend(a: QColor, b: QColor, amount: float) -> QColor:
@@ -26,6 +36,35 @@ def blend(a: QColor, b: QColor, amount: float) -> QColor:
         a.greenF() + (b.greenF() - a.greenF()) * amount,
         a.blueF() + (b.blueF() - a.blueF()) * amount,
     )
+
+
+def heading(parent: QWidget) -> QLabel:
+    """The large bold title at the top of the login and registration windows."""
+    label = QLabel(parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QWidget,
+                 secondary: QPushButton, primary: QPushButton) -> None:
+    """Arrange a login-like window: what goes on top, the form, the error
+    line, and at the bottom a secondary button left and the main one right."""
+    buttons = QHBoxLayout()
+    buttons.addWidget(secondary)
+    buttons.addStretch(1)
+    buttons.addWidget(primary)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(24, 20, 24, 20)
+    for widget in top:
+        layout.addWidget(widget)
+    layout.addSpacing(8)
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addStretch(1)
+    layout.addLayout(buttons)
 
 
 def with_error(field: QWidget, error: QLabel) -> QWidget:

@@ -23,15 +23,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from PyQt6.QtCore import QSettings, Qt  # noqa: E402
+from PyQt6.QtCore import QSettings  # noqa: E402
 from PyQt6.QtGui import QFont  # noqa: E402
 from PyQt6.QtTest import QTest  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from client_gui.app import Besedka  # noqa: E402
-from client_gui.client import ChatClient  # noqa: E402
 from client_gui.i18n import LanguageManager  # noqa: E402
-from client_gui.network import Connection, NetworkThread  # noqa: E402
 from client_gui.settings import Settings  # noqa: E402
 from tools.demo_data import (  # noqa: E402
     PASSWORD,
@@ -95,11 +93,7 @@ def save(widget: QWidget, path: Path) -> None:
 def shoot(app: QApplication, port: int, language: str, out: Path, settings: Settings) -> None:
     languages = LanguageManager(app, settings)
     languages.choose(language)
-    connection = Connection()
-    thread = NetworkThread(connection)
-    thread.start()
-    client = ChatClient(connection)
-    besedka = Besedka(app, settings, client, languages, ("127.0.0.1", port))
+    besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port))
     besedka.start()
     try:
         login = besedka.login_window
@@ -138,11 +132,7 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.log_out_action.trigger()
         settle(app)
     finally:
-        client.log_out()
-        thread.shut_down()
-        for window in (besedka.login_window, besedka.registration_window, besedka.chat_window):
-            if window is not None:
-                window.close()
+        besedka.shut_down()
         languages.uninstall()
 
 

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="183" />
+        <location filename="../app.py" line="214" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -203,85 +203,85 @@
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="121" />
+        <location filename="../login_window.py" line="106" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="107" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="108" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="108" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="124" />
+        <location filename="../login_window.py" line="109" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="111" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="152" />
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="112" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="128" />
+        <location filename="../login_window.py" line="113" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="150" />
+        <location filename="../login_window.py" line="135" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="169" />
+        <location filename="../login_window.py" line="154" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="172" />
+        <location filename="../login_window.py" line="157" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="175" />
+        <location filename="../login_window.py" line="160" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="285" />
+        <location filename="../delegates.py" line="286" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="287" />
+        <location filename="../delegates.py" line="288" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="293" />
+        <location filename="../delegates.py" line="294" />
         <source>⌛ sending…</source>
         <translation>⌛ sending…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="295" />
+        <location filename="../delegates.py" line="296" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
@@ -320,58 +320,58 @@
 </context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="112" />
+        <location filename="../registration_window.py" line="95" />
         <source>Besedka — Create an account</source>
         <translation>Besedka — Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="113" />
+        <location filename="../registration_window.py" line="96" />
         <source>Create an account</source>
         <translation>Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="115" />
+        <location filename="../registration_window.py" line="98" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="115" />
+        <location filename="../registration_window.py" line="98" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="116" />
+        <location filename="../registration_window.py" line="99" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="117" />
+        <location filename="../registration_window.py" line="100" />
         <source>&amp;Repeat password:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="172" />
-        <location filename="../registration_window.py" line="119" />
+        <location filename="../registration_window.py" line="155" />
+        <location filename="../registration_window.py" line="102" />
         <source>&amp;Create account</source>
         <translation>&amp;Create account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="120" />
+        <location filename="../registration_window.py" line="103" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Back to login</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="141" />
+        <location filename="../registration_window.py" line="124" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="171" />
+        <location filename="../registration_window.py" line="154" />
         <source>Creating…</source>
         <translation>Creating…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="180" />
+        <location filename="../registration_window.py" line="163" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
@@ -444,37 +444,37 @@
         <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="125" />
+        <location filename="../texts.py" line="126" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 answered, but it is not a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="129" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="136" />
+        <location filename="../texts.py" line="137" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="138" />
+        <location filename="../texts.py" line="139" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="140" />
+        <location filename="../texts.py" line="141" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="142" />
+        <location filename="../texts.py" line="143" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="145" />
+        <location filename="../texts.py" line="146" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -482,17 +482,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="148" />
+        <location filename="../texts.py" line="149" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
+        <location filename="../texts.py" line="151" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="152" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>

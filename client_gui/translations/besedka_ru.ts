@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="183" />
+        <location filename="../app.py" line="214" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -205,85 +205,85 @@
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="121" />
+        <location filename="../login_window.py" line="106" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="107" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="108" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="108" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="124" />
+        <location filename="../login_window.py" line="109" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="111" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="152" />
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="112" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="128" />
+        <location filename="../login_window.py" line="113" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="150" />
+        <location filename="../login_window.py" line="135" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="169" />
+        <location filename="../login_window.py" line="154" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="172" />
+        <location filename="../login_window.py" line="157" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="175" />
+        <location filename="../login_window.py" line="160" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="285" />
+        <location filename="../delegates.py" line="286" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="287" />
+        <location filename="../delegates.py" line="288" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="293" />
+        <location filename="../delegates.py" line="294" />
         <source>⌛ sending…</source>
         <translation>⌛ отправляется…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="295" />
+        <location filename="../delegates.py" line="296" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
@@ -322,58 +322,58 @@
 </context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="112" />
+        <location filename="../registration_window.py" line="95" />
         <source>Besedka — Create an account</source>
         <translation>Беседка — регистрация</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="113" />
+        <location filename="../registration_window.py" line="96" />
         <source>Create an account</source>
         <translation>Регистрация</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="115" />
+        <location filename="../registration_window.py" line="98" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="115" />
+        <location filename="../registration_window.py" line="98" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="116" />
+        <location filename="../registration_window.py" line="99" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="117" />
+        <location filename="../registration_window.py" line="100" />
         <source>&amp;Repeat password:</source>
         <translation>П&amp;овторите пароль:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="172" />
-        <location filename="../registration_window.py" line="119" />
+        <location filename="../registration_window.py" line="155" />
+        <location filename="../registration_window.py" line="102" />
         <source>&amp;Create account</source>
         <translation>&amp;Зарегистрироваться</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="120" />
+        <location filename="../registration_window.py" line="103" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Назад ко входу</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="141" />
+        <location filename="../registration_window.py" line="124" />
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="171" />
+        <location filename="../registration_window.py" line="154" />
         <source>Creating…</source>
         <translation>Регистрация…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="180" />
+        <location filename="../registration_window.py" line="163" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
@@ -449,37 +449,37 @@
         <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии %3. Обновите ту программу, что старше.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="125" />
+        <location filename="../texts.py" line="126" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 отвечает, но это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="129" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="136" />
+        <location filename="../texts.py" line="137" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="138" />
+        <location filename="../texts.py" line="139" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="140" />
+        <location filename="../texts.py" line="141" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="142" />
+        <location filename="../texts.py" line="143" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="145" />
+        <location filename="../texts.py" line="146" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -488,17 +488,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="148" />
+        <location filename="../texts.py" line="149" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
+        <location filename="../texts.py" line="151" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="152" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
     </message>
