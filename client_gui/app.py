@@ -16,22 +16,24 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, QSettings, QTimer, QUrl, pyqtSlot
+from PyQt6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
 from protocol.limits import DEFAULT_PORT
+from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
 from .chat_window import ChatWindow
-from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient
+from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient, FailureReason
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
-from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
+from .settings import SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings
 from .texts import describe_failure
+from .trust_dialog import TrustDialog
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
 
@@ -101,26 +103,30 @@ class Besedka(QObject):
         self.login_window: LoginWindow | None = None
         self.registration_window: RegistrationWindow | None = None
         self.chat_window: ChatWindow | None = None
+        #: Open while the session waits for the user to trust a certificate.
+        self.trust_dialog: TrustDialog | None = None
         self._network_thread: NetworkThread | None = None
         client.logged_in.connect(self.on_logged_in)
         client.auth_failed.connect(self.on_auth_failed)
         client.session_ended.connect(self.on_session_ended)
+        client.certificate_unknown.connect(self.on_certificate_unknown)
 
     @classmethod
     def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
                      server: tuple[str, int] | None = None, *,
                      reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
-                     **options: Any) -> Besedka:
+                     tls: bool = True, **options: Any) -> Besedka:
         """Make the network thread and the session too, and own them.
 
+        ``tls=False`` talks plain TCP, to servers run with ``--no-tls``;
         ``options`` are the remaining arguments of the constructor.  Call
         :meth:`shut_down` before the application ends.
         """
         connection = Connection()
         thread = NetworkThread(connection)
         thread.start()
-        besedka = cls(app, settings, ChatClient(connection, reconnect_delays), languages, server,
-                      **options)
+        client = ChatClient(connection, CertificatePins(settings), reconnect_delays, tls=tls)
+        besedka = cls(app, settings, client, languages, server, **options)
         besedka._network_thread = thread
         return besedka
 
@@ -144,6 +150,7 @@ class Besedka(QObject):
         window.setWindowIcon(self._icon)
         window.login_requested.connect(self.on_login_requested)
         window.registration_requested.connect(self.on_registration_requested)
+        window.forget_certificate_requested.connect(self.on_forget_certificate_requested)
         self._replace_window(window)
         self.login_window = window
         if error:
@@ -202,7 +209,10 @@ class Besedka(QObject):
 
     @pyqtSlot(object)
     def on_auth_failed(self, failure: AuthFailure) -> None:
-        if self.registration_window is not None:
+        if failure.reason is FailureReason.CERTIFICATE_CHANGED:
+            # The way out (forgetting the pin) is in the login window.
+            self._show_changed_certificate(failure)
+        elif self.registration_window is not None:
             self.registration_window.show_failure(failure)
         elif self.login_window is not None:
             self.login_window.show_error(describe_failure(failure))
@@ -211,8 +221,51 @@ class Besedka(QObject):
     def on_session_ended(self, failure: AuthFailure) -> None:
         if self.chat_window is not None:
             self.chat_window.save_layout()
+        if failure.reason is FailureReason.CERTIFICATE_CHANGED:
+            self._show_changed_certificate(failure)
+            return
         self.show_login(self.tr("You were logged out: %1").replace(
             "%1", describe_failure(failure)))
+
+    def _show_changed_certificate(self, failure: AuthFailure) -> None:
+        if self.login_window is None:
+            self.show_login()
+        assert self.login_window is not None
+        self.login_window.show_error(describe_failure(failure))
+        self.login_window.offer_forget_certificate(failure.host, failure.port)
+
+    @pyqtSlot(object)
+    def on_certificate_unknown(self, check: PinCheck) -> None:
+        parent = self.login_window or self.registration_window or self.chat_window
+        dialog = TrustDialog(self.client.host, self.client.port, check.fingerprint, parent)
+        dialog.setWindowIcon(self._icon)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.client.trust_certificate(check.fingerprint))
+        dialog.rejected.connect(self.on_certificate_declined)
+        dialog.finished.connect(self.on_trust_dialog_finished)
+        self.trust_dialog = dialog
+        # open(), not exec(): window-modal without a nested event loop.
+        dialog.open()
+
+    @pyqtSlot(int)
+    def on_trust_dialog_finished(self, result: int) -> None:
+        self.trust_dialog = None
+
+    @pyqtSlot()
+    def on_certificate_declined(self) -> None:
+        if self.chat_window is not None:
+            # A running session met an unpinned server: nothing to go on with.
+            self.on_log_out_requested()
+            return
+        self.client.cancel()
+        if self.login_window is not None:
+            self.login_window.set_busy(False)
+        if self.registration_window is not None:
+            self.registration_window.set_busy(False)
+
+    @pyqtSlot(str, int)
+    def on_forget_certificate_requested(self, host: str, port: int) -> None:
+        CertificatePins(self._settings).forget(host, port)
 
     @pyqtSlot()
     def on_log_out_requested(self) -> None:
@@ -233,6 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the server to offer in the login window")
     parser.add_argument("--version", action="version", version=f"Besedka {BESEDKA_VERSION}")
     parser.add_argument("--debug", action="store_true", help="log network activity")
+    parser.add_argument("--no-tls", dest="tls", action="store_false",
+                        help="connect in plain TCP, to a server run with --no-tls "
+                             "(passwords and messages cross the network unencrypted)")
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -249,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
-    besedka = Besedka.with_network(app, settings, languages, args.server)
+    besedka = Besedka.with_network(app, settings, languages, args.server, tls=args.tls)
     besedka.start()
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.

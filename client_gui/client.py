@@ -12,7 +12,13 @@ for the windows and keeps the promises the user relies on:
   until the server acknowledges it, and is sent again after a reconnect; the
   server stores a key once, so nothing is doubled either;
 * it pings when idle, and treats a ping left unanswered for a whole interval
-  as a dead connection.
+  as a dead connection;
+* it speaks TLS (unless told not to) and trusts a server's certificate the
+  way SSH does: the first time, :attr:`ChatClient.certificate_unknown` pauses
+  the login until the user trusts the fingerprint
+  (:meth:`ChatClient.trust_certificate`) or not (:meth:`ChatClient.cancel`);
+  later the pinned certificate connects silently, reconnects included, and
+  any other one ends the attempt before the password is sent.
 
 Windows never see frames, only the signals below.
 """
@@ -48,8 +54,10 @@ from protocol.frames import (
 )
 from protocol.limits import PING_INTERVAL_SECONDS, PROTOCOL_VERSION, SYNC_MAX_LIMIT
 from protocol.rules import username_key
+from protocol.tls import PinCheck, PinVerdict, TlsFailure
 
 from .network import Connection
+from .settings import CertificatePins
 
 __all__ = [
     "AuthFailure",
@@ -105,7 +113,10 @@ class FailureReason(StrEnum):
     INCOMPATIBLE = "incompatible"  # the server speaks another protocol version
     NOT_BESEDKA = "not_besedka"  # something answered, but not a Besedka server
     NO_GREETING = "no_greeting"  # connected, but no ``hello`` came
-    TLS_REQUIRED = "tls_required"  # the server admits only TLS, which we lack yet
+    TLS_REQUIRED = "tls_required"  # the server admits only TLS; we connected without
+    SERVER_NOT_TLS = "server_not_tls"  # we speak TLS; the server does not
+    TLS_FAILED = "tls_failed"  # the TLS handshake failed for another reason
+    CERTIFICATE_CHANGED = "certificate_changed"  # not the certificate pinned for the server
     CONNECTION_LOST = "connection_lost"  # the connection dropped mid-login
     SERVER = "server"  # an ``error`` reply; see :attr:`AuthFailure.code`
 
@@ -121,6 +132,8 @@ class AuthFailure:
     message: str = ""
     retry_after: float | None = None
     server_protocol: object = None
+    #: For CERTIFICATE_CHANGED: the certificate presented and the one pinned.
+    certificate: PinCheck | None = None
 
 
 class OutboxState(Enum):
@@ -148,8 +161,11 @@ class ChatClient(QObject):
 
     Args:
         connection: the network object (in its own thread) to talk through.
+        pins: the trusted certificate fingerprints, per server.
         reconnect_delays: seconds before each reconnect attempt; the last
             repeats.  Tests pass short ones.
+        tls: connect with TLS (the default); False only for servers run
+            with ``--no-tls``.
 
     Signals:
         logged_in(username): the first login or registration succeeded.
@@ -168,6 +184,8 @@ class ChatClient(QObject):
         outbox_failed(OutboxItem)
         password_changed(error): ``None`` on success, else the ErrorCode (or
             FailureReason.CONNECTION_LOST when offline).
+        certificate_unknown(PinCheck): a server with no pinned certificate;
+            the attempt waits for :meth:`trust_certificate` or :meth:`cancel`.
     """
 
     logged_in = pyqtSignal(str)
@@ -184,18 +202,26 @@ class ChatClient(QObject):
     outbox_delivered = pyqtSignal(str, object)
     outbox_failed = pyqtSignal(object)
     password_changed = pyqtSignal(object)
+    certificate_unknown = pyqtSignal(object)
 
     def __init__(
         self,
         connection: Connection,
+        pins: CertificatePins,
         reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
         parent: QObject | None = None,
+        *,
+        tls: bool = True,
     ) -> None:
         super().__init__(parent)
         self._connection = connection
+        self._pins = pins
+        self.tls = tls
         self._reconnect_delays = tuple(reconnect_delays)
         connection.opened.connect(self.on_connection_opened)
         connection.failed.connect(self.on_connection_failed)
+        connection.tls_failed.connect(self.on_tls_failed)
+        connection.certificate_untrusted.connect(self.on_certificate_untrusted)
         connection.closed.connect(self.on_connection_closed)
         connection.frames_received.connect(self.on_frames_received)
 
@@ -265,9 +291,21 @@ class ChatClient(QObject):
         self._end_session()
 
     def cancel(self) -> None:
-        """Give up a login in progress (the window was closed)."""
+        """Give up a login in progress (the window was closed, or the user
+        did not trust the server's certificate)."""
         if not self._session_active:
             self._end_session()
+
+    def trust_certificate(self, fingerprint: str) -> None:
+        """Pin ``fingerprint`` for the current server and connect again.
+
+        The answer to :attr:`certificate_unknown`; ``fingerprint`` is the
+        :attr:`PinCheck.fingerprint` it carried.
+        """
+        if not self.host or not self._password:
+            return  # the attempt was given up meanwhile
+        self._pins.pin(self.host, self.port, fingerprint)
+        self._connect()
 
     def send_message(self, to: str | None, body: str) -> OutboxItem:
         """Queue ``body`` for the general room (``to=None``) or user ``to``.
@@ -349,7 +387,8 @@ class ChatClient(QObject):
         self._greeted = self._authenticated = False
         self._pending.clear()
         self._set_state(ConnectionState.CONNECTING)
-        self._serial = self._connection.open(self.host, self.port)
+        pinned = self._pins.get(self.host, self.port) if self.tls else None
+        self._serial = self._connection.open(self.host, self.port, tls=self.tls, pinned=pinned)
 
     def _end_session(self) -> None:
         """Stop everything and forget the account (not the outbox's fate)."""
@@ -431,6 +470,35 @@ class ChatClient(QObject):
             self._fail(AuthFailure(FailureReason.UNREACHABLE, self.host, self.port,
                                    message=reason))
 
+    @pyqtSlot(int, object)
+    def on_tls_failed(self, serial: int, failure: TlsFailure) -> None:
+        if serial != self._serial:
+            return
+        self._serial = 0
+        if failure is TlsFailure.SERVER_NOT_TLS:
+            # Never fall back to plain TCP on our own: that is exactly what
+            # someone in the middle would arrange.  Even a running session
+            # ends, since its server now (apparently) sends passwords in clear.
+            self._fail(AuthFailure(FailureReason.SERVER_NOT_TLS, self.host, self.port))
+        elif self._session_active:
+            self._drop_and_retry()
+        else:
+            self._fail(AuthFailure(FailureReason.TLS_FAILED, self.host, self.port))
+
+    @pyqtSlot(int, object)
+    def on_certificate_untrusted(self, serial: int, check: PinCheck) -> None:
+        if serial != self._serial:
+            return
+        self._serial = 0
+        if check.verdict is PinVerdict.FIRST_USE:
+            # Pause: the password stays in memory until the user answers.
+            self._hello_timer.stop()
+            self._ping_timer.stop()
+            self.certificate_unknown.emit(check)
+            return
+        self._fail(AuthFailure(FailureReason.CERTIFICATE_CHANGED, self.host, self.port,
+                               certificate=check))
+
     @pyqtSlot(int, str)
     def on_connection_closed(self, serial: int, reason: str) -> None:
         if serial != self._serial:
@@ -502,8 +570,8 @@ class ChatClient(QObject):
     def _on_hello(self, frame: dict[str, Any]) -> None:
         self._hello_timer.stop()
         if frame.get("type") == "error" and frame.get("code") == ErrorCode.TLS_REQUIRED:
-            # A server with TLS tells a plain client so, unencrypted, instead
-            # of hello.  (Connecting with TLS is a later issue's work.)
+            # A server with TLS tells a plain client (``--no-tls``) so,
+            # unencrypted, instead of hello.
             self._fail(AuthFailure(FailureReason.TLS_REQUIRED, self.host, self.port))
             return
         if frame.get("type") != "hello":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PyQt6.QtCore import QEvent, Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
+    QBoxLayout,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -57,10 +58,13 @@ class LoginWindow(QWidget):
     Signals:
         login_requested(host, port, username, password)
         registration_requested(host, port): open the registration window.
+        forget_certificate_requested(host, port): unpin the certificate of a
+            server that presented another one (see :meth:`offer_forget_certificate`).
     """
 
     login_requested = pyqtSignal(str, int, str, str)
     registration_requested = pyqtSignal(str, int)
+    forget_certificate_requested = pyqtSignal(str, int)
 
     def __init__(self, settings: Settings, server: tuple[str, int] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -95,8 +99,18 @@ class LoginWindow(QWidget):
         lay_out_page(self, [self.title], self.form, self.error, self.register_button,
                      self.log_in_button)
         self.setMinimumWidth(440)
+        # Shown only under the warning about a changed certificate.
+        self.forget_certificate_button = QPushButton(self)
+        self.forget_certificate_button.setObjectName("forget_certificate")
+        self.forget_certificate_button.hide()
+        self._certificate_server: tuple[str, int] | None = None
+        page = self.layout()
+        assert isinstance(page, QBoxLayout)
+        page.insertWidget(page.indexOf(self.error) + 1, self.forget_certificate_button, 0,
+                          Qt.AlignmentFlag.AlignLeft)
 
         self.log_in_button.clicked.connect(self.on_log_in_clicked)
+        self.forget_certificate_button.clicked.connect(self.on_forget_certificate_clicked)
         self.register_button.clicked.connect(self.on_register_clicked)
         self.retranslate()
         (self.password if self.username.text() else self.username).setFocus()
@@ -111,6 +125,7 @@ class LoginWindow(QWidget):
         self.server.host.setPlaceholderText(self.tr("host name or address"))
         self.log_in_button.setText(self.tr("&Log in"))
         self.register_button.setText(self.tr("Create an &account\u2026"))
+        self.forget_certificate_button.setText(self.tr("&Forget this server\u2019s certificate"))
 
     def changeEvent(self, event: QEvent | None) -> None:
         if event is not None and event.type() == QEvent.Type.LanguageChange:
@@ -132,6 +147,7 @@ class LoginWindow(QWidget):
             widget.setEnabled(not busy)
         if busy:
             self.error.show_text(None)
+            self.forget_certificate_button.hide()
             self.log_in_button.setText(self.tr("Connecting\u2026"))
         else:
             self.log_in_button.setText(self.tr("&Log in"))
@@ -142,6 +158,21 @@ class LoginWindow(QWidget):
         self.error.show_text(text)
         self.password.setFocus()
         self.password.selectAll()
+
+    def offer_forget_certificate(self, host: str, port: int) -> None:
+        """Offer to unpin the certificate of ``host:port`` (under the warning)."""
+        self._certificate_server = (host, port)
+        self.forget_certificate_button.show()
+
+    @pyqtSlot()
+    def on_forget_certificate_clicked(self) -> None:
+        if self._certificate_server is None:
+            return
+        self.forget_certificate_button.hide()
+        self.forget_certificate_requested.emit(*self._certificate_server)
+        self.error.show_text(self.tr(
+            "The certificate is forgotten. Log in again to see the server\u2019s new "
+            "fingerprint and decide whether to trust it."))
 
     @pyqtSlot()
     def on_log_in_clicked(self) -> None:

@@ -9,12 +9,19 @@ it through a thread-safe queue (:meth:`Connection.open`,
 thread).
 
 Why one thread that waits in ``select()`` rather than a blocking reader plus
-writes from the GUI thread: the TLS that a later issue adds wraps the socket
-in :class:`ssl.SSLSocket`, and one OpenSSL connection must not be read and
-written by two threads at once.  With one thread owning the socket, reading
+writes from the GUI thread: TLS wraps the socket in :class:`ssl.SSLSocket`,
+and one OpenSSL connection must not be read and written by two threads at
+once.  With one thread owning the socket, reading
 and writing never overlap, a server that stops reading can never freeze the
 GUI in ``sendall()``, and :meth:`Connection.close` takes effect at once
 because a wake-up socket interrupts the wait.
+
+TLS is the default.  The handshake and the check of the server's certificate
+against the fingerprint pinned for it (:func:`protocol.tls.check_pin`) both
+happen here, before :attr:`Connection.opened`, so nothing (least of all a
+password) is ever sent to a server whose certificate is not trusted: such a
+connection is closed at once and :attr:`Connection.certificate_untrusted`
+says why; the session asks the user and connects again.
 
 Every connection gets a serial number that travels with its signals, so the
 GUI can ignore frames that were still in flight from a connection it has
@@ -28,6 +35,7 @@ import logging
 import queue
 import select
 import socket
+import ssl
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -37,6 +45,7 @@ from protocol.errors import ProtocolError
 from protocol.frames import decode_json_object
 from protocol.framing import FrameDecoder, encode_frame
 from protocol.limits import MAX_SERVER_FRAME_BYTES
+from protocol.tls import PinCheck, check_pin, client_context, explain_tls_failure
 
 __all__ = ["Connection", "NetworkThread"]
 
@@ -45,6 +54,10 @@ log = logging.getLogger("besedka.client.net")
 #: Seconds to wait for a TCP connection before calling the server unreachable.
 CONNECT_TIMEOUT_SECONDS: Final = 5.0
 _RECV_BYTES: Final = 256 * 1024
+#: At most this much is handed to one ``send``: a TLS write that has to be
+#: retried must be retried with the same bytes, and the outgoing buffer only
+#: ever grows at its end, so its first ``_SEND_BYTES`` stay the same.
+_SEND_BYTES: Final = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +65,8 @@ class _Open:
     serial: int
     host: str
     port: int
+    tls: bool
+    pinned: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +91,14 @@ class _Closed(Exception):
     """The connection ended; the argument says why (for logs and the GUI)."""
 
 
+class _Untrusted(Exception):
+    """The server's certificate is not the pinned one (or none is pinned yet)."""
+
+    def __init__(self, check: PinCheck) -> None:
+        super().__init__(check.verdict.value)
+        self.check = check
+
+
 class Connection(QObject):
     """One TCP connection at a time to a Besedka server, run in a worker thread.
 
@@ -83,15 +106,23 @@ class Connection(QObject):
     :meth:`open` returned.
 
     Signals:
-        opened(serial): the TCP connection is up.
+        opened(serial): the connection is up (for TLS: the handshake is done
+            and the certificate is the pinned one).
         frames_received(serial, frames): decoded frame objects, in order.
         failed(serial, reason): the server could not be reached at all.
+        tls_failed(serial, TlsFailure): the TLS handshake failed (for
+            instance because the server does not speak TLS).
+        certificate_untrusted(serial, PinCheck): the handshake worked but the
+            certificate is not the pinned one (``FIRST_USE`` or ``CHANGED``);
+            the connection was closed before anything was sent.
         closed(serial, reason): an open connection ended (not by :meth:`close`).
     """
 
     opened = pyqtSignal(int)
     frames_received = pyqtSignal(int, list)
     failed = pyqtSignal(int, str)
+    tls_failed = pyqtSignal(int, object)
+    certificate_untrusted = pyqtSignal(int, object)
     closed = pyqtSignal(int, str)
 
     def __init__(self) -> None:
@@ -110,14 +141,20 @@ class Connection(QObject):
     # ------------------------------------------------------------------
     # Called from any thread (normally the GUI thread).
 
-    def open(self, host: str, port: int) -> int:
+    def open(self, host: str, port: int, *, tls: bool = True,
+             pinned: str | None = None) -> int:
         """Drop any current connection and connect to ``host:port``.
+
+        Args:
+            tls: speak TLS (the default); False for a ``--no-tls`` server.
+            pinned: the fingerprint trusted for this server, if any; a TLS
+                connection is only :attr:`opened` when the certificate has it.
 
         Returns:
             The serial number that the signals about this connection carry.
         """
         self._next_serial += 1
-        self._post(_Open(self._next_serial, host, port))
+        self._post(_Open(self._next_serial, host, port, tls, pinned))
         return self._next_serial
 
     def send_frame(self, serial: int, frame: dict[str, Any]) -> None:
@@ -219,7 +256,17 @@ class Connection(QObject):
 
     def _connect(self, command: _Open) -> None:
         try:
-            sock = self._open_socket(command.host, command.port)
+            sock = self._open_socket(command)
+        except _Untrusted as untrusted:
+            log.info("certificate of %s:%d not trusted: %s", command.host, command.port,
+                     untrusted.check.verdict.value)
+            self.certificate_untrusted.emit(command.serial, untrusted.check)
+            return
+        except ssl.SSLError as error:
+            # Before OSError: SSLError is one.
+            log.info("TLS handshake with %s:%d failed: %s", command.host, command.port, error)
+            self.tls_failed.emit(command.serial, explain_tls_failure(error))
+            return
         except OSError as error:
             log.info("cannot reach %s:%d: %s", command.host, command.port, error)
             self.failed.emit(command.serial, error.strerror or str(error))
@@ -231,33 +278,60 @@ class Connection(QObject):
         self._outgoing.clear()
         self.opened.emit(command.serial)
 
-    def _open_socket(self, host: str, port: int) -> socket.socket:
+    def _open_socket(self, command: _Open) -> socket.socket:
         """Create the connected socket: the one place a transport is chosen.
 
-        TLS goes here: wrap the socket with :class:`ssl.SSLContext` and check
-        the pinned certificate before returning.  Everything else only calls
-        ``recv``/``send`` on what this returns (for TLS, :meth:`_read` must
-        also drain ``SSLSocket.pending()``, since ``select()`` cannot see bytes
-        OpenSSL has already decrypted).
+        For TLS the handshake runs here, blocking but bounded by the connect
+        timeout, and the certificate is checked against the pin before the
+        socket is returned.  Everything else only calls ``recv``/``send`` on
+        what this returns (for TLS, :meth:`_read` also drains
+        ``SSLSocket.pending()``, since ``select()`` cannot see bytes OpenSSL
+        has already decrypted).
 
         Raises:
+            _Untrusted: the certificate is not the pinned one; the socket is
+                closed.
+            ssl.SSLError: the TLS handshake failed.
             OSError: the server cannot be reached.
         """
-        sock = socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_SECONDS)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        return sock
+        sock = socket.create_connection((command.host, command.port),
+                                        timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            if not command.tls:
+                return sock
+            # Self-signed certificates: no host name to check (see
+            # client_context); the pin below is what makes it trustworthy.
+            tls_sock = client_context().wrap_socket(sock)
+        except BaseException:
+            sock.close()
+            raise
+        try:
+            check = check_pin(tls_sock.getpeercert(binary_form=True), command.pinned)
+        except ValueError as error:  # no certificate, or an unreadable pin
+            tls_sock.close()
+            raise ssl.SSLError(str(error)) from None
+        if not check.trusted:
+            tls_sock.close()
+            raise _Untrusted(check)
+        return tls_sock
 
     def _read(self) -> None:
         assert self._sock is not None
         try:
             data = self._sock.recv(_RECV_BYTES)
-        except (BlockingIOError, InterruptedError):
+        except (BlockingIOError, InterruptedError, ssl.SSLWantReadError,
+                ssl.SSLWantWriteError):
+            # For TLS: select() saw part of a record, or OpenSSL wants to
+            # write first (it will, on the next round).
             return
         except OSError as error:
             raise _Closed(error.strerror or str(error)) from None
         if not data:
             raise _Closed("the server closed the connection")
+        if isinstance(self._sock, ssl.SSLSocket):
+            data += self._drain_decrypted(self._sock)
         try:
             chunks = self._decoder.feed(data)
         except ProtocolError as error:
@@ -272,11 +346,26 @@ class Connection(QObject):
         if frames:
             self.frames_received.emit(self._serial, frames)
 
+    @staticmethod
+    def _drain_decrypted(sock: ssl.SSLSocket) -> bytes:
+        """Bytes OpenSSL has decrypted already, which select() cannot see."""
+        more = bytearray()
+        while sock.pending():
+            try:
+                chunk = sock.recv(sock.pending())
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                break
+            if not chunk:
+                break
+            more += chunk
+        return bytes(more)
+
     def _write(self) -> None:
         assert self._sock is not None
         try:
-            sent = self._sock.send(self._outgoing)
-        except (BlockingIOError, InterruptedError):
+            sent = self._sock.send(bytes(self._outgoing[:_SEND_BYTES]))
+        except (BlockingIOError, InterruptedError, ssl.SSLWantReadError,
+                ssl.SSLWantWriteError):
             return
         except OSError as error:
             if error.errno == errno.EPIPE:

@@ -12,6 +12,7 @@ session keeps the password in memory only to log in again after a reconnect.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -26,6 +27,8 @@ __all__ = [
     "SERVER_PORT",
     "USERNAME",
     "LANGUAGE",
+    "PINNED_CERTIFICATES",
+    "CertificatePins",
     "CHAT_GEOMETRY",
     "CHAT_SPLITTER",
     "ALL_SETTINGS",
@@ -49,13 +52,19 @@ SERVER_PORT = Setting("connection/port", int, DEFAULT_PORT)
 USERNAME = Setting("connection/username", str, "")
 #: A language code such as ``ru``; empty means "follow the system locale".
 LANGUAGE = Setting("interface/language", str, "")
+#: The certificate fingerprint trusted for each server, as a JSON object
+#: ``{"host:port": "64 hex digits"}`` (one string, so that host names and
+#: IPv6 addresses need no escaping as QSettings keys).  Read and written
+#: through :class:`CertificatePins`.
+PINNED_CERTIFICATES = Setting("security/pinned_certificates", str, "{}")
 
 # Window state: how the user left the windows.
 CHAT_GEOMETRY = Setting("window/chat_geometry", QByteArray, QByteArray())
 CHAT_SPLITTER = Setting("window/chat_splitter", QByteArray, QByteArray())
 
 ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[QByteArray], ...] = (
-    SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, CHAT_GEOMETRY, CHAT_SPLITTER,
+    SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, PINNED_CERTIFICATES, CHAT_GEOMETRY,
+    CHAT_SPLITTER,
 )
 
 
@@ -87,3 +96,51 @@ class Settings:
     def sync(self) -> None:
         """Write everything to disk now (before the process exits)."""
         self._store.sync()
+
+
+class CertificatePins:
+    """The certificate fingerprint trusted for each server ("trust on first use").
+
+    A server is named by the ``host:port`` the user connects to, as typed:
+    the same machine reached by another name is asked about once more,
+    which errs on the safe side.
+
+    Args:
+        settings: where the pins are remembered (:data:`PINNED_CERTIFICATES`).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @staticmethod
+    def server_key(host: str, port: int) -> str:
+        return f"{host}:{port}"
+
+    def get(self, host: str, port: int) -> str | None:
+        """The fingerprint pinned for ``host:port``, or None if none is."""
+        value = self._load().get(self.server_key(host, port))
+        return value if isinstance(value, str) else None
+
+    def pin(self, host: str, port: int, fingerprint: str) -> None:
+        """Trust ``fingerprint`` (64 hex digits) for ``host:port`` from now on."""
+        pins = self._load()
+        pins[self.server_key(host, port)] = fingerprint
+        self._save(pins)
+
+    def forget(self, host: str, port: int) -> None:
+        """Trust nothing for ``host:port``: the next connection asks again."""
+        pins = self._load()
+        if pins.pop(self.server_key(host, port), None) is not None:
+            self._save(pins)
+
+    def _load(self) -> dict[str, object]:
+        try:
+            pins = json.loads(self._settings.get(PINNED_CERTIFICATES))
+        except ValueError:
+            return {}
+        return pins if isinstance(pins, dict) else {}
+
+    def _save(self, pins: dict[str, object]) -> None:
+        self._settings.set(PINNED_CERTIFICATES, json.dumps(pins, sort_keys=True))
+        # A pin is a security decision: on disk now, not when Qt gets to it.
+        self._settings.sync()

@@ -24,11 +24,13 @@ from protocol.limits import (
     USERNAME_MIN_CHARS,
 )
 from protocol.rules import check_password, normalize_body, normalize_username
+from protocol.tls import format_fingerprint
 
 from .client import AuthFailure, FailureReason
 
 __all__ = [
     "describe_error",
+    "describe_changed_certificate",
     "describe_failure",
     "password_problem",
     "username_problem",
@@ -131,12 +133,36 @@ def describe_failure(failure: AuthFailure) -> str:
             "server.").replace("%1", address)
     if failure.reason is FailureReason.TLS_REQUIRED:
         return QCoreApplication.translate(
-            "Texts", "The server at %1 accepts only encrypted (TLS) connections, which this "
-            "version of Besedka cannot make yet.").replace("%1", address)
+            "Texts", "The server at %1 accepts only encrypted (TLS) connections. Start "
+            "Besedka without --no-tls.").replace("%1", address)
+    if failure.reason is FailureReason.SERVER_NOT_TLS:
+        return QCoreApplication.translate(
+            "Texts", "The server at %1 does not use encryption, so your password and "
+            "messages could be read on the network. Ask its administrator to start it "
+            "without --no-tls.").replace("%1", address)
+    if failure.reason is FailureReason.TLS_FAILED:
+        return QCoreApplication.translate(
+            "Texts", "Could not set up an encrypted connection with %1. It may not be a "
+            "Besedka server.").replace("%1", address)
+    if failure.reason is FailureReason.CERTIFICATE_CHANGED:
+        return describe_changed_certificate(failure)
     if failure.reason is FailureReason.CONNECTION_LOST:
         return QCoreApplication.translate(
             "Texts", "The connection to %1 was lost. Try again.").replace("%1", address)
     return describe_error(failure.code, failure.retry_after)
+
+
+def describe_changed_certificate(failure: AuthFailure) -> str:
+    """The warning for a server whose certificate is not the pinned one."""
+    presented = format_fingerprint(failure.certificate.fingerprint) if failure.certificate else "?"
+    return QCoreApplication.translate(
+        "Texts", "Warning: the server at %1 presented a different certificate than the one "
+        "you trusted before, so Besedka did not send your password. Either the server was "
+        "reinstalled or its certificate replaced, or someone is intercepting the connection. "
+        "Ask the administrator to compare this fingerprint with the one the server logs when "
+        "it starts:\n%2\nIf they match, choose \u201cForget this server\u2019s "
+        "certificate\u201d and log in again to trust the new one.").replace(
+        "%1", f"{failure.host}:{failure.port}").replace("%2", presented)
 
 
 def describe_error(code: ErrorCode | None, retry_after: float | None = None) -> str:

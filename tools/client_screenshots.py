@@ -114,7 +114,8 @@ def save(widget: QWidget, path: Path) -> None:
 def shoot(app: QApplication, port: int, language: str, out: Path, settings: Settings) -> None:
     languages = LanguageManager(app, settings)
     languages.choose(language)
-    besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port))
+    # tools.demo_data runs its server with --no-tls, so the client talks plain TCP.
+    besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port), tls=False)
     besedka.start()
     try:
         login = besedka.login_window

@@ -69,13 +69,19 @@ def opened_urls() -> list[QUrl]:
 @pytest.fixture
 def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
                  languages: LanguageManager, opened_urls: list[QUrl]) -> Iterator[StartClient]:
-    """Start a client (login window shown) for a server address."""
+    """Start a client (login window shown) for a server address.
+
+    It speaks plain TCP, like the ``server`` fixture; ``tls=True`` makes it
+    the real default client, for ``server_factory(..., tls=True)``.
+    """
     started: list[Besedka] = []
 
     def start(address: tuple[str, int] | None, *, page_sizes: tuple[int, int] = (100, 200),
-              reconnect_delays: tuple[float, ...] = (0.1, 0.3, 0.5)) -> Besedka:
+              reconnect_delays: tuple[float, ...] = (0.1, 0.3, 0.5),
+              tls: bool = False) -> Besedka:
+        # Plain TCP unless asked: the ``server`` fixture runs with --no-tls.
         besedka = Besedka.with_network(qapp, settings, languages, address,
-                                       reconnect_delays=reconnect_delays,
+                                       reconnect_delays=reconnect_delays, tls=tls,
                                        page_sizes=page_sizes, open_url=opened_urls.append)
         besedka.start()
         started.append(besedka)

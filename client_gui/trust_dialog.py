@@ -1,0 +1,76 @@
+"""Asking whether to trust a server's certificate the first time we meet it.
+
+Besedka servers make their own certificates, so no authority vouches for
+them; the user does, once, by comparing the fingerprint shown here with the
+one the server logged when it started (the administrator can read it to
+them).  The answer is pinned by the session (see
+:meth:`client_gui.client.ChatClient.trust_certificate`); this module only
+asks.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QEvent, Qt
+from PyQt6.QtGui import QFontDatabase
+from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from protocol.tls import format_fingerprint
+
+__all__ = ["TrustDialog"]
+
+
+class TrustDialog(QDialog):
+    """"Trust this server?": the fingerprint, "Trust and connect" or "Cancel".
+
+    Accepted means trust; rejected (Cancel, Esc, closing it) means do not.
+
+    Args:
+        host, port: the server, as the user named it.
+        fingerprint: the presented certificate's fingerprint (64 hex digits).
+    """
+
+    def __init__(self, host: str, port: int, fingerprint: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trust_dialog")
+        self.host, self.port, self.fingerprint = host, port, fingerprint
+        self.explanation = QLabel(self)
+        self.explanation.setWordWrap(True)
+        self.fingerprint_label = QLabel(format_fingerprint(fingerprint), self)
+        self.fingerprint_label.setObjectName("fingerprint")
+        self.fingerprint_label.setFont(
+            QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.fingerprint_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(self)
+        self.trust_button = QPushButton(self)
+        self.trust_button.setObjectName("trust")
+        self.buttons.addButton(self.trust_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        assert self.cancel_button is not None
+        # Trusting must be a decision, not what Enter does by accident.
+        self.cancel_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.fingerprint_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(440)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(self.tr("Trust this server?"))
+        self.explanation.setText(self.tr(
+            "This is the first connection to %1. Trust it if this fingerprint is the one "
+            "its administrator sees in the server's log; Besedka will then refuse any other "
+            "certificate for this server.").replace("%1", f"{self.host}:{self.port}"))
+        self.trust_button.setText(self.tr("&Trust and connect"))
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        if event is not None and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
