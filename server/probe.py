@@ -3,6 +3,11 @@
 Exits 0 once a server at HOST:PORT greets with ``hello``, 1 otherwise.
 ``make run`` uses it to decide whether to start a local server, and to wait
 until the one it started accepts connections before opening the client.
+
+It connects in plain TCP: a plain server greets with ``hello``, and a TLS
+one (the default) answers a plain client with a ``tls_required`` error
+frame, which says just as well that a Besedka server is there.  The probe
+never needs the certificate, so it never has to trust one either.
 """
 
 from __future__ import annotations
@@ -13,20 +18,27 @@ import sys
 import time
 
 from protocol.frames import decode_json_object
-from protocol.errors import ProtocolError
+from protocol.errors import ErrorCode, ProtocolError
 
 
 def server_answers(host: str, port: int, timeout: float = 2.0) -> bool:
-    """Whether a Besedka server greets us at host:port."""
+    """Whether a Besedka server (plain or TLS) answers us at host:port."""
     try:
         with socket.create_connection((host, port), timeout=timeout) as sock:
+            # Speak first, so a TLS server answers ``tls_required`` at once
+            # instead of after its two seconds of waiting for a handshake.
+            # A plain server has said hello before reading this, and takes a
+            # blank line as nothing at all.
+            sock.sendall(b"\n")
             line = sock.makefile("rb").readline(65_536)
     except OSError:
         return False
     try:
-        return decode_json_object(line.rstrip(b"\r\n")).get("type") == "hello"
+        frame = decode_json_object(line.rstrip(b"\r\n"))
     except ProtocolError:
         return False
+    return frame.get("type") == "hello" or (
+        frame.get("type") == "error" and frame.get("code") == ErrorCode.TLS_REQUIRED)
 
 
 def main() -> None:

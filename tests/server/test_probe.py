@@ -1,0 +1,25 @@
+"""``python -m server.probe``, which ``make run`` relies on, finds plain and TLS servers."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+import pytest
+
+from server.probe import server_answers
+from tests.conftest import ServerProcess
+
+
+@pytest.mark.parametrize("tls", [True, False], ids=["tls", "plain"])
+def test_the_probe_finds_a_running_server(server_factory: Callable[..., ServerProcess],
+                                          tls: bool) -> None:
+    server = server_factory(tls=tls)
+    assert server_answers(*server.address)
+
+
+def test_the_probe_finds_nothing_where_nothing_listens() -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    assert not server_answers("127.0.0.1", port)
