@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="214" />
+        <location filename="../app.py" line="227" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -203,63 +203,73 @@
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="106" />
+        <location filename="../login_window.py" line="120" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="107" />
+        <location filename="../login_window.py" line="121" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="122" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="122" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="109" />
+        <location filename="../login_window.py" line="123" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="111" />
+        <location filename="../login_window.py" line="125" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="137" />
-        <location filename="../login_window.py" line="112" />
+        <location filename="../login_window.py" line="153" />
+        <location filename="../login_window.py" line="126" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="113" />
+        <location filename="../login_window.py" line="127" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="135" />
+        <location filename="../login_window.py" line="128" />
+        <source>&amp;Forget this server’s certificate</source>
+        <translation>&amp;Forget this server’s certificate</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="151" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="173" />
+        <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
+        <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="185" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="157" />
+        <location filename="../login_window.py" line="188" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
+        <location filename="../login_window.py" line="191" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -378,18 +388,18 @@
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="42" />
+        <location filename="../texts.py" line="44" />
         <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
         <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="51" />
+        <location filename="../texts.py" line="53" />
         <source>Password: at least %1 characters; any characters are allowed.</source>
         <translation>Password: at least %1 characters; any characters are allowed.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="90" />
-        <location filename="../texts.py" line="66" />
+        <location filename="../texts.py" line="92" />
+        <location filename="../texts.py" line="68" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Too short: at least %n character.</numerusform>
@@ -397,8 +407,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="92" />
-        <location filename="../texts.py" line="69" />
+        <location filename="../texts.py" line="94" />
+        <location filename="../texts.py" line="71" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Too long: at most %n character.</numerusform>
@@ -406,22 +416,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="78" />
+        <location filename="../texts.py" line="80" />
         <source>Spaces are not allowed.</source>
         <translation>Spaces are not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="79" />
+        <location filename="../texts.py" line="81" />
         <source>The character “%1” is not allowed.</source>
         <translation>The character “%1” is not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="83" />
         <source>This username is not allowed.</source>
         <translation>This username is not allowed.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="103" />
+        <location filename="../texts.py" line="105" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>The message is too long: at most %n character.</numerusform>
@@ -429,62 +439,81 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="107" />
+        <location filename="../texts.py" line="109" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>The message contains characters that cannot be sent.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="116" />
+        <location filename="../texts.py" line="118" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Cannot reach the server at %1. Check the address and that the server is running.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="120" />
+        <location filename="../texts.py" line="122" />
         <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
         <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="126" />
+        <location filename="../texts.py" line="128" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 answered, but it is not a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="129" />
+        <location filename="../texts.py" line="131" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 accepted the connection but did not answer like a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="133" />
-        <source>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</source>
-        <translation>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</translation>
+        <location filename="../texts.py" line="135" />
+        <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
+        <translation>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137" />
+        <location filename="../texts.py" line="139" />
+        <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
+        <translation>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="144" />
+        <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
+        <translation>Could not set up an encrypted connection with %1. It may not be a Besedka server.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="150" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="145" />
+        <location filename="../texts.py" line="158" />
+        <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
+%2
+If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
+        <translation>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
+%2
+If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="171" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="147" />
+        <location filename="../texts.py" line="173" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="149" />
+        <location filename="../texts.py" line="175" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="177" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="154" />
+        <location filename="../texts.py" line="180" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -492,18 +521,35 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="157" />
+        <location filename="../texts.py" line="183" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="159" />
+        <location filename="../texts.py" line="185" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="160" />
+        <location filename="../texts.py" line="186" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
+    </message>
+</context><context>
+    <name>TrustDialog</name>
+    <message>
+        <location filename="../trust_dialog.py" line="66" />
+        <source>Trust this server?</source>
+        <translation>Trust this server?</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="67" />
+        <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
+        <translation>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="71" />
+        <source>&amp;Trust and connect</source>
+        <translation>&amp;Trust and connect</translation>
     </message>
 </context></TS>

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="214" />
+        <location filename="../app.py" line="227" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -205,63 +205,73 @@
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="106" />
+        <location filename="../login_window.py" line="120" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="107" />
+        <location filename="../login_window.py" line="121" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="122" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="122" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="109" />
+        <location filename="../login_window.py" line="123" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="111" />
+        <location filename="../login_window.py" line="125" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="137" />
-        <location filename="../login_window.py" line="112" />
+        <location filename="../login_window.py" line="153" />
+        <location filename="../login_window.py" line="126" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="113" />
+        <location filename="../login_window.py" line="127" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="135" />
+        <location filename="../login_window.py" line="128" />
+        <source>&amp;Forget this server’s certificate</source>
+        <translation>&amp;Забыть сертификат этого сервера</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="151" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="173" />
+        <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
+        <translation>Сертификат забыт. Войдите снова, чтобы увидеть новый отпечаток сервера и решить, доверять ли ему.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="185" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="157" />
+        <location filename="../login_window.py" line="188" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
+        <location filename="../login_window.py" line="191" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
@@ -380,18 +390,18 @@
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="42" />
+        <location filename="../texts.py" line="44" />
         <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
         <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и _ - . При входе регистр букв не важен.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="51" />
+        <location filename="../texts.py" line="53" />
         <source>Password: at least %1 characters; any characters are allowed.</source>
         <translation>Пароль: не короче %1 символов, допустимы любые символы.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="90" />
-        <location filename="../texts.py" line="66" />
+        <location filename="../texts.py" line="92" />
+        <location filename="../texts.py" line="68" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Слишком коротко: минимум %n символ.</numerusform>
@@ -400,8 +410,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="92" />
-        <location filename="../texts.py" line="69" />
+        <location filename="../texts.py" line="94" />
+        <location filename="../texts.py" line="71" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Слишком длинно: максимум %n символ.</numerusform>
@@ -410,22 +420,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="78" />
+        <location filename="../texts.py" line="80" />
         <source>Spaces are not allowed.</source>
         <translation>Пробелы не допускаются.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="79" />
+        <location filename="../texts.py" line="81" />
         <source>The character “%1” is not allowed.</source>
         <translation>Символ «%1» не допускается.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="83" />
         <source>This username is not allowed.</source>
         <translation>Такое имя пользователя недопустимо.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="103" />
+        <location filename="../texts.py" line="105" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>Сообщение слишком длинное: максимум %n символ.</numerusform>
@@ -434,62 +444,81 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="107" />
+        <location filename="../texts.py" line="109" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>В сообщении есть символы, которые нельзя отправить.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="116" />
+        <location filename="../texts.py" line="118" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Не удаётся связаться с сервером %1. Проверьте адрес и запущен ли сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="120" />
+        <location filename="../texts.py" line="122" />
         <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
         <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии %3. Обновите ту программу, что старше.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="126" />
+        <location filename="../texts.py" line="128" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 отвечает, но это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="129" />
+        <location filename="../texts.py" line="131" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 принял соединение, но отвечает не как сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="133" />
-        <source>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</source>
-        <translation>Сервер %1 принимает только зашифрованные (TLS) соединения, а эта версия Беседки их пока не поддерживает.</translation>
+        <location filename="../texts.py" line="135" />
+        <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
+        <translation>Сервер %1 принимает только зашифрованные (TLS) подключения. Запустите Беседку без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137" />
+        <location filename="../texts.py" line="139" />
+        <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
+        <translation>Сервер %1 не использует шифрование: ваш пароль и сообщения могли бы прочитать в сети. Попросите администратора запустить его без --no-tls.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="144" />
+        <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
+        <translation>Не удалось установить зашифрованное соединение с %1. Возможно, это не сервер Беседки.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="150" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="145" />
+        <location filename="../texts.py" line="158" />
+        <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
+%2
+If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
+        <translation>Внимание: сервер %1 предъявил не тот сертификат, которому вы доверились раньше, поэтому Беседка не отправила ваш пароль. Либо сервер переустановили или заменили его сертификат, либо кто-то перехватывает соединение. Попросите администратора сравнить этот отпечаток с тем, что сервер пишет в журнал при запуске:
+%2
+Если они совпадают, нажмите «Забыть сертификат этого сервера» и войдите снова, чтобы довериться новому.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="171" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="147" />
+        <location filename="../texts.py" line="173" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="149" />
+        <location filename="../texts.py" line="175" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="177" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="154" />
+        <location filename="../texts.py" line="180" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -498,18 +527,35 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="157" />
+        <location filename="../texts.py" line="183" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="159" />
+        <location filename="../texts.py" line="185" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="160" />
+        <location filename="../texts.py" line="186" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
+    </message>
+</context><context>
+    <name>TrustDialog</name>
+    <message>
+        <location filename="../trust_dialog.py" line="66" />
+        <source>Trust this server?</source>
+        <translation>Доверять этому серверу?</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="67" />
+        <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
+        <translation>Это первое подключение к %1. Доверяйте ему, только если этот отпечаток совпадает с тем, что администратор видит в журнале сервера; после этого Беседка будет отвергать любой другой сертификат этого сервера.</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="71" />
+        <source>&amp;Trust and connect</source>
+        <translation>&amp;Доверять и подключиться</translation>
     </message>
 </context></TS>
