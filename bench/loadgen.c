@@ -154,6 +154,7 @@ static struct {
 	const char *password;
 	int keys;        /* Besedka: send with an idempotency key */
 	int quickack;
+	int register_; /* register the accounts instead of logging in */
 	int history, sync, warmup;
 	i64 max_id;
 } opt = {
@@ -483,8 +484,8 @@ static void besedka_line(struct conn *c, const char *l, size_t n)
 	}
 	if (c->state == ST_HANDSHAKE) {
 		if (starts(t, e, "hello\""))
-			out(c, "{\"type\":\"login\",\"id\":\"login\",\"username\":\"u%04d\",\"password\":\"%s\"}\n",
-			    c->idx, opt.password);
+			out(c, "{\"type\":\"%s\",\"id\":\"login\",\"username\":\"u%04d\",\"password\":\"%s\"}\n",
+			    opt.register_ ? "register" : "login", c->idx, opt.password);
 		else if (starts(t, e, "users\""))
 			on_ready(c);
 	}
@@ -750,7 +751,8 @@ static void usage(void)
 	fputs("usage: loadgen [--irc] --port N [--host H] --workload fanout|pairs|chat|requests\n"
 	      "  [--clients N] [--messages N] [--window N] [--round-trips N] [--idle N]\n"
 	      "  [--storm N] [--interval-ms MS] [--duration S] [--before S] [--batch N]\n"
-	      "  [--timeout S] [--server-pid PID] [--password P] [--no-keys]\n"
+	      "  [--timeout S] [--server-pid PID] [--password P] [--no-keys] [--register]\n"
+	      "  [--quickack]\n"
 	      "  [--history N] [--sync N] [--warmup N] [--max-id N]\n", stderr);
 	exit(2);
 }
@@ -764,6 +766,7 @@ static void parse_args(int argc, char **argv)
 		if (strcmp(a, "--irc") == 0) opt.irc = 1;
 		else if (strcmp(a, "--no-keys") == 0) opt.keys = 0;
 		else if (strcmp(a, "--quickack") == 0) opt.quickack = 1;
+		else if (strcmp(a, "--register") == 0) opt.register_ = 1;
 		else if (OPT("--host")) opt.host = v;
 		else if (OPT("--port")) opt.port = atoi(v);
 		else if (OPT("--workload")) opt.workload = v;
