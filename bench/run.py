@@ -379,7 +379,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
                        "server_cpu_pct", "other_cpu_pct", "kib_per_conn", "before_p99_ms", "during_p99_ms",
                        "before_p50_ms", "during_p50_ms", "history_p50_ms", "history_p99_ms",
                        "sync_p50_ms", "sync_p99_ms", "storm_s", "login_p50_ms",
-                       "sync_avg_messages"):
+                       "sync_avg_messages", "storm_logged_in", "setup_s"):
             s[metric] = median([r[metric] for r in ok if metric in r])
         s["lost"] = sum(r.get("lost", 0) for r in ok)
         s["closed"] = sum(r.get("closed", 0) for r in ok)
@@ -450,12 +450,14 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
                 f"{fmt(s['gen_cpu_pct'], 0, ' %')} | {fmt(s['other_cpu_pct'], 0, ' %')} | {ratio} |")
             if w.name == "idle":
                 rows.append(f"| {target} | idle: memory per connection | "
-                            f"{fmt(s['kib_per_conn'], 2, ' KiB')} | | | | | | | | |")
+                            f"{fmt(s['kib_per_conn'], 2, ' KiB')} (logging all in took "
+                            f"{fmt(s['setup_s'], 1, ' s')}) | | | | | | | | |")
             if w.name == "login storm":
                 rows.append(f"| {target} | login storm: chatters before | | "
                             f"{fmt(s['before_p50_ms'], 2)} | {fmt(s['before_p99_ms'], 2)} | | | | | | |")
                 rows.append(f"| {target} | login storm: chatters during | "
-                            f"storm {fmt(s['storm_s'], 1, ' s')} | {fmt(s['during_p50_ms'], 2)} | "
+                            f"storm {fmt(s['storm_s'], 1, ' s')}, "
+                            f"{fmt(s['storm_logged_in'], 0)} logged in | {fmt(s['during_p50_ms'], 2)} | "
                             f"{fmt(s['during_p99_ms'], 2)} | | | | | | |")
             if w.name == "history":
                 rows.append(f"| {target} | sync of 1,000 | "
@@ -536,6 +538,15 @@ def main() -> None:
     elapsed = time.monotonic() - started
 
     notes = "\n".join(f"- **{w.name}**: {w.note}" for w in loads)
+    others = [r["other_cpu_pct"] for r in results if r.get("other_cpu_pct", -1) >= 0]
+    warning = []
+    if others and statistics.median(others) > 25:
+        warning = [f"**Warning: other processes kept the machine busy during these runs** "
+                   f"(median {statistics.median(others):.0f} % of one CPU, up to "
+                   f"{max(others):.0f} %; the servers and the generator are pinned to the only "
+                   "two CPUs, so they lost CPU time to them): the absolute figures are low and "
+                   "noisy; ratios from the same run are the figures to trust, and then "
+                   "only roughly.", ""]
     report = "\n".join([
         "# Besedka benchmark", "",
         *machine(), f"- Took {elapsed / 60:.1f} minutes", "",
@@ -543,8 +554,9 @@ def main() -> None:
         "from the first send to the last delivery; pairs counts round trips; the chat "
         "workloads (idle, login storm) count delivered direct messages at a fixed pace. "
         "Latency: fanout and chat, send to delivery; pairs, the round trip; history, "
-        "request to reply. CPU: share of one core over the measured window.", "",
-        table, "", "## Goals (issue 7)", "", *goals, "", "## Workloads", "", notes, "",
+        "request to reply. CPU: share of one core over the measured window; other load: "
+        "what other processes used meanwhile (of 200 % on two CPUs).", "",
+        *warning, table, "", "## Goals (issue 7)", "", *goals, "", "## Workloads", "", notes, "",
         "Raw results of every run, with the exact commands: `bench/results/latest.json`.", "",
     ])
     RESULTS.mkdir(exist_ok=True)
