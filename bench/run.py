@@ -17,6 +17,9 @@ Options come from the environment so that ``make bench`` needs none:
   disk, because every message is fsynced and tmpfs would make that free).
 * ``BENCH_PROFILE=1``: after the table, profile Besedka under the fanout load
   with py-spy (installed into the venv if missing).
+* ``BENCH_BASELINE=DIR``: also run the Besedka server found in DIR (say, an
+  older commit unpacked with ``git archive``) as the target "baseline", in
+  the same run, for before/after figures.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ SERVER_CPU, GENERATOR_CPU = "0", "1"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "1" if QUICK else "3"))
 ONLY = {w for w in os.environ.get("BENCH_ONLY", "").split(",") if w}
+BASELINE = os.environ.get("BENCH_BASELINE")
 
 
 def log(text: str) -> None:
@@ -147,8 +151,11 @@ class BesedkaServer(Server):
     name = "besedka"
 
     def __init__(self, workdir: Path, database: Path, pin: list[str], *,
-                 default_cost: bool = False) -> None:
-        help_text = subprocess.run([sys.executable, "-m", "server", "--help"], cwd=REPO,
+                 default_cost: bool = False, source: Path = REPO, name: str = "besedka") -> None:
+        # ``python -m server`` run in ``source`` imports that tree's server/
+        # and db/ first (the current directory leads sys.path).
+        self.name = name
+        help_text = subprocess.run([sys.executable, "-m", "server", "--help"], cwd=source,
                                    capture_output=True, text=True).stdout
         command = [*pin, sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
                    "--no-rate-limits", "--database", f"sqlite:///{database}"]
@@ -156,8 +163,8 @@ class BesedkaServer(Server):
             command += ["--bcrypt-rounds", "4"]
         command += [flag for flag in ("--no-tls", "--no-announce") if flag in help_text]
         self.command = command
-        self.log_path = workdir / "besedka.log"
-        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
+        self.log_path = workdir / f"{name}.log"
+        self.process = subprocess.Popen(command, cwd=source, stdout=subprocess.PIPE,
                                         stderr=self.log_path.open("ab"))
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], 60)
@@ -286,12 +293,15 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                  tmp: Path, history_db: dict[int, Path]) -> list[dict[str, Any]]:
     server_pin, generator_pin = pins
     results = []
+    targets = list(workload.targets)
+    if BASELINE:
+        targets.insert(1, "baseline")
     for repeat in range(REPEATS):
-        for target in workload.targets:
+        for target in targets:
             if target == "ngircd" and ngircd is None:
                 continue
             workdir = Path(tempfile.mkdtemp(prefix=f"{workload.name.replace(' ', '-')}-", dir=tmp))
-            if target == "besedka":
+            if target in ("besedka", "baseline"):
                 if workload.messages:
                     database = history_db.get(workload.messages)
                     if database is None:
@@ -302,8 +312,10 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                 else:
                     database = workdir / "chat.db"
                     prepare(database, workload.accounts, workload.slow_from)
-                server: Server = BesedkaServer(workdir, database, server_pin,
-                                               default_cost=workload.default_cost)
+                server: Server = BesedkaServer(
+                    workdir, database, server_pin, default_cost=workload.default_cost,
+                    source=Path(BASELINE) if target == "baseline" and BASELINE else REPO,
+                    name=target)
             else:
                 server = NgircdServer(ngircd or "ngircd", workdir, server_pin)
             try:
@@ -316,7 +328,7 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                 result = {"target": target, "failed": str(error)}
             finally:
                 server.stop()
-            result.update(workload=workload.name, repeat=repeat,
+            result.update(target=target, workload=workload.name, repeat=repeat,
                           server_command=" ".join(server.command))
             results.append(result)
             p99 = {"login storm": "during_p99_ms", "history": "history_p99_ms"}.get(
@@ -412,6 +424,7 @@ def machine() -> list[str]:
         f"- ngircd: {ngircd_version}",
         f"- Databases in {tmp} ({fs.strip() or 'unknown'} file system)",
         f"- Repeats: {REPEATS}{' (BENCH_QUICK=1: smaller workloads)' if QUICK else ''}",
+        *([f"- Baseline: the Besedka server in {BASELINE}"] if BASELINE else []),
     ]
 
 
@@ -423,8 +436,10 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
     for w in loads:
         b = summary.get((w.name, "besedka"))
         n = summary.get((w.name, "ngircd"))
-        for target, s in (("besedka", b), ("ngircd", n)):
-            if target not in w.targets:
+        base = summary.get((w.name, "baseline"))
+        shown = [("besedka", b)] + ([("baseline", base)] if BASELINE else []) + [("ngircd", n)]
+        for target, s in shown:
+            if target not in w.targets and target != "baseline":
                 if target == "ngircd":
                     rows.append(f"| ngircd | {w.name} | no equivalent | | | | | | | | |")
                 continue
@@ -434,10 +449,10 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
                             " | | | | | | | | |")
                 continue
             ratio = ""
-            if target == "besedka" and n and b and n["rate"] and b["rate"]:
-                ratio = f"rate {b['rate'] / n['rate']:.2f}×"
-                if n["lat_p99_ms"] and b["lat_p99_ms"]:
-                    ratio += f", p99 {b['lat_p99_ms'] / n['lat_p99_ms']:.1f}×"
+            if target in ("besedka", "baseline") and n and s and n["rate"] and s["rate"]:
+                ratio = f"rate {s['rate'] / n['rate']:.2f}×"
+                if n["lat_p99_ms"] and s["lat_p99_ms"]:
+                    ratio += f", p99 {s['lat_p99_ms'] / n['lat_p99_ms']:.1f}×"
             p50, p99 = s["lat_p50_ms"], s["lat_p99_ms"]
             if w.name == "history":
                 p50, p99 = s["history_p50_ms"], s["history_p99_ms"]
