@@ -284,7 +284,7 @@ class ChatService:
                 session = target.session
                 # A joining connection gets the roster as of its reply instead.
                 if target is not exclude and session is not None and not session.joining:
-                    target.write(data)
+                    target.write_event(data)
 
     def _deliver(self, message: StoredMessage, sender_account: AccountRecord,
                  recipient: AccountRecord | None, exclude: ClientConnection) -> None:
@@ -303,7 +303,7 @@ class ChatService:
             if session.joining:
                 session.held_events.append((message.id, data))
             else:
-                target.write(data)
+                target.write_event(data)
 
     # ------------------------------------------------------------------
     # Requests
