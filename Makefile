@@ -68,5 +68,10 @@ bench: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
+# Load tests against ngircd (bench/README.md); slow, so not part of `make test`.
+# BENCH_QUICK=1 for a smoke run; the table goes to bench/results/latest.md.
+bench: $(STAMP)
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
