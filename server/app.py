@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from db.database import Database
 
+from .announce import ServerAnnouncer
 from .chat import ChatService
 from .connection import ClientConnection
 from .passwords import DEFAULT_ROUNDS, PasswordHasher
@@ -39,6 +40,10 @@ class ServerConfig:
     rate_limits: RateLimits = field(default_factory=RateLimits)
     login_timeout: float = 30.0
     idle_timeout: float = 120.0
+    #: Announce the server on the LAN with mDNS (server/announce.py).
+    announce: bool = True
+    #: The name announced on the LAN; empty: the host's name.
+    name: str = ""
 
 
 class BesedkaServer:
@@ -51,6 +56,7 @@ class BesedkaServer:
         self.service: ChatService | None = None
         self._server: asyncio.Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._announcer: ServerAnnouncer | None = None
 
     async def start(self) -> tuple[str, int]:
         """Open (and migrate) the database and start listening.
@@ -72,6 +78,10 @@ class BesedkaServer:
         )
         self._sweeper = loop.create_task(self._sweep_forever())
         host, port = self._server.sockets[0].getsockname()[:2]
+        if self.config.announce:
+            self._announcer = await ServerAnnouncer.for_sockets(self._server.sockets,
+                                                                name=self.config.name)
+            await self._announcer.start()
         return str(host), int(port)
 
     async def _sweep_forever(self) -> None:
@@ -86,6 +96,9 @@ class BesedkaServer:
 
     async def stop(self) -> None:
         """Shut down in order; see the module docstring."""
+        if self._announcer is not None:
+            # First, so browsing clients stop offering a server that is going.
+            await self._announcer.stop()
         if self._server is not None:
             self._server.close()
         if self._sweeper is not None:

@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="SECONDS",
                         help="close logged-in connections silent for this long "
                              f"(default {IDLE_TIMEOUT_SECONDS:g}; change it only for tests)")
+    parser.add_argument("--name", default="",
+                        help="the name clients see when they find this server on the LAN "
+                             "(default: this computer's name)")
+    parser.add_argument("--no-announce", action="store_true",
+                        help="do not announce the server on the LAN (mDNS); clients then "
+                             "have to type its address")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="logging detail (message bodies appear only at DEBUG)")
@@ -84,6 +90,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         rate_limits=RateLimits(enabled=not args.no_rate_limits),
         login_timeout=args.login_timeout,
         idle_timeout=args.idle_timeout,
+        announce=not args.no_announce,
+        name=args.name.strip(),
     )
 
 

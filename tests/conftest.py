@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 #: Options every test server gets: cheap bcrypt, no rate limits unless a
 #: test asks for them, and no LAN announcement or TLS where the server
 #: knows those options (later features add them).
-FAST_OPTIONS = ["--bcrypt-rounds", "4"]
+FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-announce"]
 
 
 class ServerProcess:

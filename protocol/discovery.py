@@ -1,0 +1,209 @@
+"""How a server is announced on the LAN (DNS-SD over multicast DNS), as pure code.
+
+The server advertises itself, and the client looks for servers, with the
+records defined here; both sides import this module, so the service type and
+the TXT keys exist once.  ``docs/protocol.md`` ("Finding a server on the
+LAN") is the contract for third-party tools.
+
+What is announced (RFC 6763):
+
+* service type ``_besedka._tcp.local.``, one instance per running server,
+  named after the server (``--name``, by default the host's name);
+* SRV: the TCP port; A: the IPv4 addresses that reach the server;
+* TXT: ``txtvers=1``, ``protocol=<protocol version>``,
+  ``version=<server version>`` and, when the server speaks TLS,
+  ``fp=<SHA-256 of its certificate>``.
+
+The fingerprint lets a client trust a certificate it has never seen
+without asking the user: whoever answers on the LAN with the announced name
+must present the announced certificate.  :func:`check_announced_fingerprint`
+is that decision, kept pure so it is tested without sockets.  (It proves only
+that the announcement and the TLS peer agree; anyone on the LAN can announce,
+so a client shows the fingerprint it trusted, as usual.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from .limits import PROTOCOL_VERSION
+
+__all__ = [
+    "SERVICE_TYPE",
+    "TXT_VERSION",
+    "TXT_KEY_TXTVERS",
+    "TXT_KEY_PROTOCOL",
+    "TXT_KEY_VERSION",
+    "TXT_KEY_FINGERPRINT",
+    "MAX_INSTANCE_NAME_BYTES",
+    "FingerprintCheck",
+    "AnnouncedServer",
+    "certificate_fingerprint",
+    "normalize_fingerprint",
+    "format_fingerprint",
+    "check_announced_fingerprint",
+    "instance_name",
+    "txt_properties",
+    "parse_txt_properties",
+]
+
+#: The DNS-SD service type every Besedka server registers.
+SERVICE_TYPE: Final = "_besedka._tcp.local."
+
+#: Version of the TXT record layout (RFC 6763, section 6.7).
+TXT_VERSION: Final = 1
+TXT_KEY_TXTVERS: Final = "txtvers"
+TXT_KEY_PROTOCOL: Final = "protocol"
+TXT_KEY_VERSION: Final = "version"
+TXT_KEY_FINGERPRINT: Final = "fp"
+
+#: A DNS label holds at most 63 bytes; the instance name is one label.
+MAX_INSTANCE_NAME_BYTES: Final = 63
+
+_SHA256_HEX_CHARS: Final = 64
+
+
+class FingerprintCheck(StrEnum):
+    """What a client does with a certificate from a server it discovered."""
+
+    #: The announcement carries the fingerprint of exactly this certificate:
+    #: trust it without asking.
+    MATCH = "match"
+    #: The announcement carries a different fingerprint: refuse to connect
+    #: and warn; someone may be impersonating the server.
+    MISMATCH = "mismatch"
+    #: The announcement carries no (valid) fingerprint: decide as for an
+    #: address typed by hand (ask the user, or a certificate pinned before).
+    NOT_ANNOUNCED = "not_announced"
+
+
+def certificate_fingerprint(certificate_der: bytes) -> str:
+    """The fingerprint announced for a certificate: SHA-256 of its DER bytes.
+
+    Returns:
+        64 lowercase hexadecimal digits, no separators (the ``fp`` TXT value).
+    """
+    return hashlib.sha256(certificate_der).hexdigest()
+
+
+def normalize_fingerprint(text: str | None) -> str | None:
+    """A SHA-256 fingerprint in the canonical form, or None if it is not one.
+
+    Accepts the usual spellings: upper or lower case, with or without ``:``
+    (as ``openssl x509 -fingerprint`` prints it), spaces or a ``sha256:``
+    prefix.
+    """
+    if text is None:
+        return None
+    value = text.strip().lower()
+    for prefix in ("sha256:", "sha256=", "sha-256:"):
+        if value.startswith(prefix):
+            value = value[len(prefix):]
+    value = value.replace(":", "").replace(" ", "")
+    if len(value) != _SHA256_HEX_CHARS or any(c not in string.hexdigits for c in value):
+        return None
+    return value
+
+
+def format_fingerprint(fingerprint: str) -> str:
+    """The fingerprint for people: upper case, bytes separated by ``:``."""
+    value = normalize_fingerprint(fingerprint) or fingerprint
+    return ":".join(value[i:i + 2] for i in range(0, len(value), 2)).upper()
+
+
+def check_announced_fingerprint(announced: str | None, certificate_der: bytes) -> FingerprintCheck:
+    """Compare the fingerprint a server announced with the certificate it presents.
+
+    Args:
+        announced: the ``fp`` TXT value of the discovered server (any
+            spelling :func:`normalize_fingerprint` accepts), or None.
+        certificate_der: the peer certificate of the TLS connection, DER
+            encoded (``ssl.SSLSocket.getpeercert(binary_form=True)``,
+            ``QSslCertificate.toDer()``).
+
+    Returns:
+        :attr:`FingerprintCheck.MATCH`, :attr:`~FingerprintCheck.MISMATCH`,
+        or :attr:`~FingerprintCheck.NOT_ANNOUNCED` when there is nothing
+        valid to compare with.
+    """
+    expected = normalize_fingerprint(announced)
+    if expected is None:
+        return FingerprintCheck.NOT_ANNOUNCED
+    presented = certificate_fingerprint(certificate_der)
+    if hmac.compare_digest(expected, presented):
+        return FingerprintCheck.MATCH
+    return FingerprintCheck.MISMATCH
+
+
+def instance_name(text: str) -> str:
+    """A server name made fit to be a DNS-SD instance name.
+
+    The instance name is a single DNS label: at most 63 bytes of UTF-8.  Dots
+    become ``-`` (not every mDNS implementation escapes them), control
+    characters are dropped, and an empty name becomes ``Besedka``.
+    """
+    cleaned = "".join(c for c in text if c.isprintable()).replace(".", "-").strip()
+    encoded = cleaned.encode("utf-8")[:MAX_INSTANCE_NAME_BYTES]
+    # Cutting the bytes may split a character; drop the partial one.
+    cleaned = encoded.decode("utf-8", errors="ignore").strip()
+    return cleaned or "Besedka"
+
+
+def txt_properties(server_version: str, fingerprint: str | None = None) -> dict[str, str]:
+    """The TXT record of a server, as key/value strings.
+
+    Raises:
+        ValueError: ``fingerprint`` is not a SHA-256 fingerprint.
+    """
+    properties = {
+        TXT_KEY_TXTVERS: str(TXT_VERSION),
+        TXT_KEY_PROTOCOL: str(PROTOCOL_VERSION),
+        TXT_KEY_VERSION: server_version,
+    }
+    if fingerprint is not None:
+        canonical = normalize_fingerprint(fingerprint)
+        if canonical is None:
+            raise ValueError(f"not a SHA-256 fingerprint: {fingerprint!r}")
+        properties[TXT_KEY_FINGERPRINT] = canonical
+    return properties
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncedServer:
+    """What a TXT record says about a server; every field may be missing.
+
+    Announcements come from anyone on the LAN, so nothing here is trusted
+    to be well formed: a value that does not parse is None.
+    """
+
+    protocol_version: int | None
+    server_version: str | None
+    #: Canonical SHA-256 fingerprint (see :func:`normalize_fingerprint`).
+    fingerprint: str | None
+
+
+def parse_txt_properties(properties: Mapping[bytes | str, bytes | str | None]) -> AnnouncedServer:
+    """Read a TXT record (as zeroconf gives it: bytes keys and values).
+
+    Keys are case-insensitive (RFC 6763, section 6.4); unknown keys are
+    ignored, as are values that are not what the key promises.
+    """
+    values: dict[str, str] = {}
+    for raw_key, raw_value in properties.items():
+        key = raw_key.decode("ascii", "replace") if isinstance(raw_key, bytes) else raw_key
+        if raw_value is None:
+            continue
+        value = raw_value.decode("utf-8", "replace") if isinstance(raw_value, bytes) else raw_value
+        values.setdefault(key.lower(), value)
+    protocol_text = values.get(TXT_KEY_PROTOCOL, "")
+    protocol_version = int(protocol_text) if protocol_text.isdigit() and protocol_text.isascii() \
+        else None
+    server_version = values.get(TXT_KEY_VERSION) or None
+    return AnnouncedServer(protocol_version, server_version,
+                           normalize_fingerprint(values.get(TXT_KEY_FINGERPRINT)))
