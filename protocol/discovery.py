@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ __all__ = [
     "TXT_KEY_VERSION",
     "TXT_KEY_FINGERPRINT",
     "MAX_INSTANCE_NAME_BYTES",
+    "MDNS_INTERFACES_ENV",
+    "mdns_interfaces_from_environment",
     "FingerprintCheck",
     "AnnouncedServer",
     "certificate_fingerprint",
@@ -67,6 +70,19 @@ TXT_KEY_FINGERPRINT: Final = "fp"
 MAX_INSTANCE_NAME_BYTES: Final = 63
 
 _SHA256_HEX_CHARS: Final = 64
+
+#: Environment variable that restricts mDNS, on both sides, to the
+#: interfaces with these IPv4 addresses (comma-separated).  The test suite
+#: sets it to ``127.0.0.1`` so that no test sends a packet off the machine;
+#: an administrator can use it to keep announcements off an interface.
+MDNS_INTERFACES_ENV: Final = "BESEDKA_MDNS_INTERFACES"
+
+
+def mdns_interfaces_from_environment(environ: Mapping[str, str] | None = None) -> list[str] | None:
+    """The interface addresses ``BESEDKA_MDNS_INTERFACES`` names, or None for no limit."""
+    text = (os.environ if environ is None else environ).get(MDNS_INTERFACES_ENV, "").strip()
+    addresses = [part.strip() for part in text.split(",") if part.strip()]
+    return addresses or None
 
 
 class FingerprintCheck(StrEnum):

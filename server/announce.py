@@ -10,7 +10,8 @@ Which addresses are announced follows from what the server is bound to
 host's IPv4 addresses except loopback; bound to loopback, the loopback
 address only (nothing else would reach it), sent only on the loopback
 interface; bound to one address, that address on its interface.  The mDNS
-packets go out only on the interfaces whose addresses are announced.
+packets go out only on the interfaces whose addresses are announced (or on
+those ``BESEDKA_MDNS_INTERFACES`` names, see :mod:`protocol.discovery`).
 
 Everything here runs on the server's event loop through zeroconf's asyncio
 API; the slow part of registering (probing the name, three announcements
@@ -33,7 +34,8 @@ import ifaddr
 from zeroconf import IPVersion, ServiceInfo
 from zeroconf.asyncio import AsyncZeroconf
 
-from protocol.discovery import SERVICE_TYPE, instance_name, txt_properties
+from protocol.discovery import (SERVICE_TYPE, instance_name, mdns_interfaces_from_environment,
+                                txt_properties)
 from protocol.version import BESEDKA_VERSION
 
 __all__ = ["Announcement", "ServerAnnouncer", "announced_addresses", "default_server_name",
@@ -196,8 +198,8 @@ class ServerAnnouncer:
         # it logs them: a server that cannot announce still serves.
         try:
             info = self.announcement.service_info()
-            self._zeroconf = AsyncZeroconf(interfaces=list(self.announcement.addresses),
-                                           ip_version=IPVersion.V4Only)
+            interfaces = mdns_interfaces_from_environment() or list(self.announcement.addresses)
+            self._zeroconf = AsyncZeroconf(interfaces=interfaces, ip_version=IPVersion.V4Only)
             # Registering probes the name first; on a conflict with another
             # server of the same name zeroconf picks "name-2" and so on.
             broadcast = await self._zeroconf.async_register_service(info, allow_name_change=True)

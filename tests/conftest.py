@@ -27,6 +27,11 @@ REPO = Path(__file__).resolve().parent.parent
 #: knows those options (later features add them).
 FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-announce"]
 
+# Whatever does use mDNS in a test (the announce and discovery tests, or a
+# client started by a test) stays on the loopback interface: no test sends a
+# packet off this machine.  Child processes inherit it.
+os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
+
 
 class ServerProcess:
     """A ``python -m server`` child process on 127.0.0.1.
