@@ -42,6 +42,7 @@ from PyQt6.QtCore import (
     pyqtSlot,
 )
 from zeroconf import (
+    DNSQuestionType,
     InterfaceChoice,
     IPVersion,
     ServiceBrowser,
@@ -276,8 +277,12 @@ class ServerBrowser(QObject):
             self._emit(self.browsing_failed, str(error))
             return
         try:
+            # Multicast questions only: the answer to a unicast (QU) one goes
+            # to a single socket on port 5353, and where several mDNS stacks
+            # share a host (Avahi, a local server) it may not be ours.
             browser = ServiceBrowser(zeroconf, self._service_type,
-                                     handlers=[self._on_service_state_change])
+                                     handlers=[self._on_service_state_change],
+                                     question_type=DNSQuestionType.QM)
             try:
                 self._stop_requested.wait()
             finally:

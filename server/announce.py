@@ -31,10 +31,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ifaddr
-from zeroconf import IPVersion, ServiceInfo
-from zeroconf.asyncio import AsyncZeroconf
+from zeroconf import DNSQuestionType, IPVersion, ServiceInfo, ServiceStateChange, Zeroconf
+from zeroconf.asyncio import AsyncServiceBrowser, AsyncZeroconf
 
-from protocol.discovery import (SERVICE_TYPE, instance_name, mdns_interfaces_from_environment,
+from protocol.discovery import (MAX_INSTANCE_NAME_BYTES, SERVICE_TYPE, instance_name, mdns_interfaces_from_environment,
                                 txt_properties)
 from protocol.version import BESEDKA_VERSION
 
@@ -48,6 +48,9 @@ log = logging.getLogger("besedka.server.announce")
 #: every client's list that long; with two minutes the browsers' refresh
 #: queries notice within about that.
 RECORD_TTL_SECONDS = 120
+
+#: How long to listen for other servers' names before choosing ours.
+NAME_CHECK_SECONDS = 1.0
 
 #: How long shutdown waits for the goodbye packets (zeroconf sends three,
 #: 125 ms apart).
@@ -128,9 +131,13 @@ class Announcement:
     addresses: tuple[str, ...]
     fingerprint: str | None = None
 
-    def service_info(self) -> ServiceInfo:
-        """The zeroconf record set for this announcement."""
-        label = instance_name(self.name)
+    def service_info(self, label: str | None = None) -> ServiceInfo:
+        """The zeroconf record set for this announcement.
+
+        Args:
+            label: the instance name to use instead of :attr:`name`.
+        """
+        label = instance_name(label if label is not None else self.name)
         # The SRV target is a host name of our own, not the machine's
         # "<host>.local": an mDNS responder (Avahi, Bonjour) may already own
         # that one with a different address set, and two owners of one name
@@ -197,11 +204,12 @@ class ServerAnnouncer:
         # Since this task has no caller that could handle its exceptions,
         # it logs them: a server that cannot announce still serves.
         try:
-            info = self.announcement.service_info()
             interfaces = mdns_interfaces_from_environment() or list(self.announcement.addresses)
             self._zeroconf = AsyncZeroconf(interfaces=interfaces, ip_version=IPVersion.V4Only)
-            # Registering probes the name first; on a conflict with another
-            # server of the same name zeroconf picks "name-2" and so on.
+            label = await self._free_instance_name(instance_name(self.announcement.name))
+            info = self.announcement.service_info(label)
+            # Registering probes the name once more; should another server
+            # have taken it meanwhile, zeroconf picks "name-2" and so on.
             broadcast = await self._zeroconf.async_register_service(info, allow_name_change=True)
             # From here on the name is ours and goes out: stop() says goodbye.
             # (Not before: a goodbye for a name another server owns would
@@ -218,6 +226,39 @@ class ServerAnnouncer:
         self.registered_name = info.name
         log.info("announced on the LAN as %r at %s port %d", info.name.removesuffix(
             "." + SERVICE_TYPE), ", ".join(self.announcement.addresses), self.announcement.port)
+
+    async def _free_instance_name(self, label: str) -> str:
+        """``label``, or ``label (2)`` and so on if another server announces it.
+
+        zeroconf's own probing detects a conflict only when the other
+        responder's unicast answer reaches our socket, which fails when both
+        run on one host (each has a socket on port 5353, and the kernel hands
+        a unicast datagram to just one of them): two servers on one computer
+        would both default to its name.  So first listen for the names in use,
+        asking with multicast questions, whose answers every socket receives.
+        """
+        assert self._zeroconf is not None
+        taken: set[str] = set()
+
+        def on_change(zeroconf: Zeroconf, service_type: str, name: str,
+                      state_change: ServiceStateChange) -> None:
+            log.debug("name check: %s %s", name, state_change)
+            if state_change is not ServiceStateChange.Removed:
+                taken.add(name.lower())
+
+        browser = AsyncServiceBrowser(self._zeroconf.zeroconf, SERVICE_TYPE, handlers=[on_change],
+                                      question_type=DNSQuestionType.QM)
+        try:
+            await asyncio.sleep(NAME_CHECK_SECONDS)
+        finally:
+            await browser.async_cancel()
+        candidate, number = label, 2
+        while f"{candidate}.{SERVICE_TYPE}".lower() in taken:
+            suffix = f" ({number})"
+            room = MAX_INSTANCE_NAME_BYTES - len(suffix)
+            candidate = label.encode()[:room].decode("utf-8", "ignore").rstrip() + suffix
+            number += 1
+        return candidate
 
     async def stop(self) -> None:
         """Withdraw the announcement (goodbye packets) and close the sockets."""

@@ -72,9 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--name", default="",
                         help="the name clients see when they find this server on the LAN "
                              "(default: this computer's name)")
-    parser.add_argument("--no-announce", action="store_true",
-                        help="do not announce the server on the LAN (mDNS); clients then "
-                             "have to type its address")
+    parser.add_argument("--announce", action=argparse.BooleanOptionalAction, default=True,
+                        help="announce the server on the LAN (mDNS), so clients find it "
+                             "without typing its address (default: on)")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="logging detail (message bodies appear only at DEBUG)")
@@ -90,7 +90,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         rate_limits=RateLimits(enabled=not args.no_rate_limits),
         login_timeout=args.login_timeout,
         idle_timeout=args.idle_timeout,
-        announce=not args.no_announce,
+        announce=args.announce,
         name=args.name.strip(),
     )
 
