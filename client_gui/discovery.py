@@ -231,6 +231,7 @@ class ServerBrowser(QObject):
         self._timer.setInterval(int(nothing_found_seconds * 1000))
         self._timer.timeout.connect(self.on_timer_expired)
         self.server_found.connect(self._on_found_internally)
+        self.browsing_failed.connect(self._on_failed_internally)
         #: Whether ``search_timed_out`` has been emitted.
         self.timed_out = False
         #: Whether ``browsing_failed`` has been emitted.
@@ -321,6 +322,10 @@ class ServerBrowser(QObject):
     @pyqtSlot(object)
     def _on_found_internally(self, server: DiscoveredServer) -> None:
         self._found_any = True
+
+    @pyqtSlot(str)
+    def _on_failed_internally(self, reason: str) -> None:
+        self.failed = True
 
     @pyqtSlot()
     def on_timer_expired(self) -> None:
