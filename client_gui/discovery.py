@@ -288,7 +288,7 @@ class ServerBrowser(QObject):
                 self._stop_requested.wait()
             finally:
                 browser.cancel()
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - reported, and browsing ends
             log.warning("looking for servers on the LAN failed: %s", error)
             self._emit(self.browsing_failed, str(error))
         finally:
@@ -309,7 +309,7 @@ class ServerBrowser(QObject):
                 log.debug("ignoring unresolvable announcement %r", name)
                 return
             self._emit(self.server_found, server)
-        except Exception:  # noqa: BLE001 - zeroconf would swallow it silently
+        except Exception:  # zeroconf would swallow it silently
             log.exception("failed to read the announcement %r", name)
 
     def _emit(self, signal: Any, *args: Any) -> None:
@@ -355,7 +355,7 @@ class ServerListModel(QAbstractListModel):
 
     # Reading.
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._servers)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,

@@ -36,24 +36,24 @@ from typing import Final
 from .limits import PROTOCOL_VERSION
 
 __all__ = [
-    "SERVICE_TYPE",
-    "TXT_VERSION",
-    "TXT_KEY_TXTVERS",
-    "TXT_KEY_PROTOCOL",
-    "TXT_KEY_VERSION",
-    "TXT_KEY_FINGERPRINT",
     "MAX_INSTANCE_NAME_BYTES",
     "MDNS_INTERFACES_ENV",
-    "mdns_interfaces_from_environment",
-    "FingerprintCheck",
+    "SERVICE_TYPE",
+    "TXT_KEY_FINGERPRINT",
+    "TXT_KEY_PROTOCOL",
+    "TXT_KEY_TXTVERS",
+    "TXT_KEY_VERSION",
+    "TXT_VERSION",
     "AnnouncedServer",
+    "FingerprintCheck",
     "certificate_fingerprint",
-    "normalize_fingerprint",
-    "format_fingerprint",
     "check_announced_fingerprint",
+    "format_fingerprint",
     "instance_name",
-    "txt_properties",
+    "mdns_interfaces_from_environment",
+    "normalize_fingerprint",
     "parse_txt_properties",
+    "txt_properties",
 ]
 
 #: The DNS-SD service type every Besedka server registers.
@@ -119,8 +119,7 @@ def normalize_fingerprint(text: str | None) -> str | None:
         return None
     value = text.strip().lower()
     for prefix in ("sha256:", "sha256=", "sha-256:"):
-        if value.startswith(prefix):
-            value = value[len(prefix):]
+        value = value.removeprefix(prefix)
     value = value.replace(":", "").replace(" ", "")
     if len(value) != _SHA256_HEX_CHARS or any(c not in string.hexdigits for c in value):
         return None

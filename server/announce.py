@@ -34,8 +34,13 @@ import ifaddr
 from zeroconf import DNSQuestionType, IPVersion, ServiceInfo, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncZeroconf
 
-from protocol.discovery import (MAX_INSTANCE_NAME_BYTES, SERVICE_TYPE, instance_name, mdns_interfaces_from_environment,
-                                txt_properties)
+from protocol.discovery import (
+    MAX_INSTANCE_NAME_BYTES,
+    SERVICE_TYPE,
+    instance_name,
+    mdns_interfaces_from_environment,
+    txt_properties,
+)
 from protocol.version import BESEDKA_VERSION
 
 __all__ = ["Announcement", "ServerAnnouncer", "announced_addresses", "default_server_name",
@@ -218,7 +223,7 @@ class ServerAnnouncer:
             await broadcast
         except asyncio.CancelledError:
             raise
-        except Exception as error:  # noqa: BLE001 - see above
+        except Exception as error:  # see above
             log.warning("cannot announce on the LAN (%s); clients must type the address",
                         error, exc_info=log.isEnabledFor(logging.DEBUG))
             await self._close_zeroconf()
@@ -290,5 +295,5 @@ class ServerAnnouncer:
         try:
             async with asyncio.timeout(WITHDRAW_TIMEOUT_SECONDS):
                 await zeroconf.async_close()
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - as above
             log.warning("closing the mDNS sockets failed: %s", error)

@@ -7,8 +7,8 @@ browser on one machine.  They keep every packet on the loopback interface
 nothing leaves the machine.
 
 That needs multicast on loopback.  Linux delivers it whether or not ``lo``
-carries the MULTICAST flag on most kernels, but not on all; the
-:func:`loopback_multicast` fixture proves it works by sending a datagram to
+carries the MULTICAST flag on most kernels, but not on all; 
+:func:`ensure_loopback_multicast` proves it works by sending a datagram to
 the mDNS group over loopback and receiving it, turns the flag on when that
 fails and it runs as root, and otherwise fails the test with the reason, so
 a machine without multicast shows up as such instead of as a discovery bug.
@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -126,12 +125,6 @@ def ensure_loopback_multicast() -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def loopback_multicast() -> None:
-    """Multicast works on 127.0.0.1 (see :func:`ensure_loopback_multicast`)."""
-    ensure_loopback_multicast()
-
-
 class RawBrowser:
     """A plain zeroconf browser on loopback, written against the records alone.
 
@@ -192,11 +185,3 @@ class RawBrowser:
     def close(self) -> None:
         self.browser.cancel()
         self.zeroconf.close()
-
-
-@pytest.fixture
-def raw_browser(loopback_multicast: None) -> Iterator[RawBrowser]:
-    """A :class:`RawBrowser` for ``_besedka._tcp`` on loopback."""
-    browser = RawBrowser()
-    yield browser
-    browser.close()

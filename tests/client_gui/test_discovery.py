@@ -22,7 +22,7 @@ from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from zeroconf import ServiceInfo
 
-import client_gui.discovery as discovery
+from client_gui import discovery
 from client_gui.discovery import (
     DiscoveredServer,
     ServerBrowser,
@@ -33,7 +33,7 @@ from client_gui.discovery import (
 from protocol.discovery import SERVICE_TYPE, FingerprintCheck, format_fingerprint
 from protocol.limits import PROTOCOL_VERSION
 from protocol.version import BESEDKA_VERSION
-from tests.mdns import LOOPBACK, loopback_multicast, unique_name  # noqa: F401 - fixture
+from tests.mdns import LOOPBACK, ensure_loopback_multicast, unique_name
 from tests.wire import WireClient
 
 #: Milliseconds within which a server must appear in, or leave, the list.
@@ -48,6 +48,12 @@ def make_server(name: str = "Office", host: str = "192.0.2.10", port: int = 7447
     return DiscoveredServer(service_name=f"{name}.{SERVICE_TYPE}", name=name, host=host,
                             port=port, addresses=(host,), protocol_version=protocol_version,
                             server_version="0.1.0", fingerprint=fingerprint)
+
+
+@pytest.fixture
+def loopback_multicast() -> None:
+    """Multicast works on 127.0.0.1, or the test fails saying why."""
+    ensure_loopback_multicast()
 
 
 @pytest.fixture
@@ -263,7 +269,7 @@ def test_a_found_server_suppresses_the_nothing_found_report(qtbot: QtBot) -> Non
     browser = ServerBrowser(interfaces=[LOOPBACK], nothing_found_seconds=0.2)
     browser.server_found.emit(make_server())  # as the worker thread would
     with qtbot.assertNotEmitted(browser.search_timed_out, wait=400):
-        browser._timer.start()  # noqa: SLF001 - the timer without the worker
+        browser._timer.start()  # the timer without the worker thread
     assert not browser.timed_out
 
 

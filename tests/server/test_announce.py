@@ -10,26 +10,27 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from protocol.discovery import (
-    SERVICE_TYPE,
-    parse_txt_properties,
-)
+from protocol.discovery import SERVICE_TYPE, parse_txt_properties
 from protocol.limits import PROTOCOL_VERSION
 from protocol.version import BESEDKA_VERSION
 from server.announce import Announcement, announced_addresses
-from tests.mdns import (  # noqa: F401 - fixtures
-    DISCOVERY_TIMEOUT,
-    RawBrowser,
-    loopback_multicast,
-    raw_browser,
-    unique_name,
-)
+from tests.mdns import DISCOVERY_TIMEOUT, RawBrowser, ensure_loopback_multicast, unique_name
 from tests.wire import WireClient
 
 HOST_ADDRESSES = ["127.0.0.1", "192.0.2.10", "198.51.100.7"]
+
+
+@pytest.fixture
+def raw_browser() -> Iterator[RawBrowser]:
+    """A plain zeroconf browser for ``_besedka._tcp`` on loopback."""
+    ensure_loopback_multicast()
+    browser = RawBrowser()
+    yield browser
+    browser.close()
 
 
 # Which addresses are announced.
