@@ -1,0 +1,7 @@
+"""``python -m client_gui``: start the desktop client."""
+
+import sys
+
+from .app import main
+
+sys.exit(main())

@@ -1,0 +1,238 @@
+"""Starting the client: command line, application object, window flow.
+
+``python -m client_gui`` and the ``besedka`` launcher both end up in
+:func:`main`.  :class:`Besedka` owns what lives as long as the process (the
+settings, the language, the network thread and the session) and moves the
+user between the login, registration and chat windows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PyQt6.QtCore import QObject, QSettings, QTimer, QUrl, pyqtSlot
+from PyQt6.QtGui import QDesktopServices, QIcon
+from PyQt6.QtWidgets import QApplication, QWidget
+
+from protocol.limits import DEFAULT_PORT
+from protocol.version import BESEDKA_VERSION
+
+from .chat_window import ChatWindow
+from .client import AuthFailure, ChatClient
+from .conversations import DEFAULT_PAGE_SIZE, Conversations
+from .i18n import LanguageManager
+from .login_window import LoginWindow
+from .network import Connection, NetworkThread
+from .registration_window import RegistrationWindow
+from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
+from .texts import describe_failure
+
+__all__ = ["Besedka", "main", "parse_server", "app_icon"]
+
+log = logging.getLogger("besedka.client")
+
+ICON_PATH = Path(__file__).resolve().parent / "icons" / "besedka.png"
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    """Split ``HOST[:PORT]`` (``[v6]:PORT`` for IPv6); the port defaults to 7447.
+
+    Raises:
+        argparse.ArgumentTypeError: the text is not an address.
+    """
+    host, port = text, DEFAULT_PORT
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if rest.startswith(":"):
+            port = _port(rest[1:])
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+        port = _port(port_text)
+    if not host:
+        raise argparse.ArgumentTypeError(f"no host in {text!r}")
+    return host, port
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(ICON_PATH))
+
+
+class Besedka(QObject):
+    """The running client: one session, and the window that shows it.
+
+    Args:
+        app: the application.
+        settings: the user's remembered settings.
+        client: the session; its network thread is started and stopped by
+            the caller.
+        languages: the translators.
+        server: the server from the command line, if any.
+        page_size: messages per history page.
+        open_url: opens a clicked link (the desktop's browser by default).
+    """
+
+    def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
+                 languages: LanguageManager, server: tuple[str, int] | None = None,
+                 page_size: int = DEFAULT_PAGE_SIZE,
+                 open_url: Callable[[QUrl], object] = QDesktopServices.openUrl) -> None:
+        super().__init__()
+        self._open_url = open_url
+        self._app = app
+        self._page_size = page_size
+        self._settings = settings
+        self.client = client
+        self._languages = languages
+        #: The server to offer in the login window: the last one tried in
+        #: this run, else the one from the command line, else the remembered.
+        self._server = server
+        self._icon = app_icon()
+        self.login_window: LoginWindow | None = None
+        self.registration_window: RegistrationWindow | None = None
+        self.chat_window: ChatWindow | None = None
+        client.logged_in.connect(self.on_logged_in)
+        client.auth_failed.connect(self.on_auth_failed)
+        client.session_ended.connect(self.on_session_ended)
+
+    def start(self) -> None:
+        """Show the login window."""
+        self.show_login()
+
+    def show_login(self, error: str | None = None) -> None:
+        window = LoginWindow(self._settings, self._server)
+        window.setWindowIcon(self._icon)
+        window.login_requested.connect(self.on_login_requested)
+        window.registration_requested.connect(self.on_registration_requested)
+        self._replace_window(window)
+        self.login_window = window
+        if error:
+            window.show_error(error)
+
+    def _replace_window(self, window: QWidget) -> None:
+        """Show ``window`` where the current one was, and close the old one."""
+        old = self.login_window or self.registration_window or self.chat_window
+        if old is not None and not isinstance(old, ChatWindow) and not isinstance(window,
+                                                                                   ChatWindow):
+            window.move(old.pos())
+        window.show()
+        for previous in (self.login_window, self.registration_window, self.chat_window):
+            if previous is not None and previous is not window:
+                previous.hide()
+                previous.deleteLater()
+        self.login_window = self.registration_window = self.chat_window = None
+
+    @pyqtSlot(str, int, str, str)
+    def on_login_requested(self, host: str, port: int, username: str, password: str) -> None:
+        self._server = (host, port)
+        self.client.log_in(host, port, username, password)
+
+    @pyqtSlot(str, int)
+    def on_registration_requested(self, host: str, port: int) -> None:
+        window = RegistrationWindow(host, port)
+        window.setWindowIcon(self._icon)
+        window.registration_requested.connect(self.on_register_requested)
+        window.back_requested.connect(self.on_back_to_login)
+        self._replace_window(window)
+        self.registration_window = window
+
+    @pyqtSlot(str, int, str, str)
+    def on_register_requested(self, host: str, port: int, username: str, password: str) -> None:
+        self._server = (host, port)
+        self.client.register(host, port, username, password)
+
+    @pyqtSlot()
+    def on_back_to_login(self) -> None:
+        self.client.cancel()
+        self.show_login()
+
+    @pyqtSlot(str)
+    def on_logged_in(self, username: str) -> None:
+        # Remembered only once they worked, so a typo is not offered again.
+        self._settings.set(SERVER_HOST, self.client.host)
+        self._settings.set(SERVER_PORT, self.client.port)
+        self._settings.set(USERNAME, username)
+        conversations = Conversations(self.client, self._page_size)
+        window = ChatWindow(self.client, conversations, self._settings, self._languages,
+                            self._icon, self._open_url)
+        conversations.setParent(window)
+        window.log_out_requested.connect(self.on_log_out_requested)
+        self._replace_window(window)
+        self.chat_window = window
+
+    @pyqtSlot(object)
+    def on_auth_failed(self, failure: AuthFailure) -> None:
+        if self.registration_window is not None:
+            self.registration_window.show_failure(failure)
+        elif self.login_window is not None:
+            self.login_window.show_error(describe_failure(failure))
+
+    @pyqtSlot(object)
+    def on_session_ended(self, failure: AuthFailure) -> None:
+        if self.chat_window is not None:
+            self.chat_window.save_layout()
+        self.show_login(self.tr("You were logged out: %1").replace(
+            "%1", describe_failure(failure)))
+
+    @pyqtSlot()
+    def on_log_out_requested(self) -> None:
+        if self.chat_window is not None:
+            self.chat_window.save_layout()
+        self.client.log_out()
+        self.show_login()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop client until its last window closes.
+
+    Returns:
+        The process exit status.
+    """
+    parser = argparse.ArgumentParser(prog="besedka", description="Besedka chat client")
+    parser.add_argument("--server", type=parse_server, metavar="HOST:PORT",
+                        help="the server to offer in the login window")
+    parser.add_argument("--version", action="version", version=f"Besedka {BESEDKA_VERSION}")
+    parser.add_argument("--debug", action="store_true", help="log network activity")
+    args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    # An application made by an embedding program (or a test driving the
+    # real entry point) is used as it is.
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        [sys.argv[0], *qt_args])
+    app.setApplicationName("Besedka")
+    app.setOrganizationName("Besedka")
+    app.setApplicationVersion(BESEDKA_VERSION)
+    app.setWindowIcon(app_icon())
+    settings = Settings(QSettings())
+    languages = LanguageManager(app, settings)
+    languages.apply_saved()
+    connection = Connection()
+    thread = NetworkThread(connection)
+    thread.start()
+    client = ChatClient(connection)
+    besedka = Besedka(app, settings, client, languages, args.server)
+    besedka.start()
+    # Ctrl+C in the terminal should quit; Python only sees the signal when
+    # control returns to the interpreter, which a timer makes happen.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
+    try:
+        return app.exec()
+    finally:
+        client.log_out()
+        thread.shut_down()
+        settings.sync()

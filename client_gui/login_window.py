@@ -1,0 +1,192 @@
+"""The first window: which server, who is logging in.
+
+It only collects input and shows the outcome; connecting is the business of
+:class:`~client_gui.client.ChatClient`, which the application wires to the
+signals here.  The last server and username are remembered through
+:mod:`client_gui.settings`; the password never is.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QEvent, Qt, pyqtSignal, pyqtSlot
+from PyQt6.QtGui import QKeyEvent
+from PyQt6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
+from .widgets import ErrorLabel
+
+__all__ = ["LoginWindow", "ServerFields"]
+
+
+class ServerFields:
+    """The host and port inputs, shared by the login and registration windows."""
+
+    def __init__(self, parent: QWidget, host: str, port: int) -> None:
+        self.host = QLineEdit(host, parent)
+        self.host.setObjectName("host")
+        self.port = QSpinBox(parent)
+        self.port.setObjectName("port")
+        self.port.setRange(1, 65535)
+        self.port.setValue(port)
+        # A port is a number, not a quantity: no "7,447".
+        self.port.setGroupSeparatorShown(False)
+        self.row = QHBoxLayout()
+        self.row.addWidget(self.host, 1)
+        self.row.addWidget(self.port)
+
+    def address(self) -> tuple[str, int]:
+        return self.host.text().strip(), self.port.value()
+
+
+class LoginWindow(QWidget):
+    """Server address, username and password; Enter logs in.
+
+    Args:
+        settings: where the last server and username are remembered.
+        server: a ``(host, port)`` from the command line, which wins over
+            the remembered one.
+
+    Signals:
+        login_requested(host, port, username, password)
+        registration_requested(host, port): open the registration window.
+    """
+
+    login_requested = pyqtSignal(str, int, str, str)
+    registration_requested = pyqtSignal(str, int)
+
+    def __init__(self, settings: Settings, server: tuple[str, int] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        host, port = server or (settings.get(SERVER_HOST), settings.get(SERVER_PORT))
+        self.server = ServerFields(self, host, port)
+        self.username = QLineEdit(settings.get(USERNAME), self)
+        self.username.setObjectName("username")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("error")
+        self.log_in_button = QPushButton(self)
+        self.log_in_button.setObjectName("log_in")
+        self.log_in_button.setDefault(True)
+        self.register_button = QPushButton(self)
+        self.register_button.setObjectName("register")
+        self.register_button.setFlat(True)
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.addRow("", self.server.row)
+        self.form.addRow("", self.username)
+        self.form.addRow("", self.password)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.register_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.log_in_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(440)
+
+        self.log_in_button.clicked.connect(self.on_log_in_clicked)
+        self.register_button.clicked.connect(self.on_register_clicked)
+        self.retranslate()
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(self.tr("Besedka \u2014 Log in"))
+        self.title.setText(self.tr("Log in to Besedka"))
+        for row, text in enumerate((self.tr("&Server:"), self.tr("&Username:"),
+                                    self.tr("&Password:"))):
+            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            widget = label.widget() if label is not None else None
+            if isinstance(widget, QLabel):
+                widget.setText(text)
+        self._set_buddies()
+        self.server.host.setPlaceholderText(self.tr("host name or address"))
+        self.log_in_button.setText(self.tr("&Log in"))
+        self.register_button.setText(self.tr("Create an &account\u2026"))
+
+    def _set_buddies(self) -> None:
+        buddies = (self.server.host, self.username, self.password)
+        for row, buddy in enumerate(buddies):
+            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            widget = label.widget() if label is not None else None
+            if isinstance(widget, QLabel):
+                widget.setBuddy(buddy)
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        if event is not None and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:
+        # The line edits and the spin box pass Enter on to their parent.
+        assert event is not None
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.on_log_in_clicked()
+            return
+        super().keyPressEvent(event)
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the inputs while a login is under way."""
+        for widget in (self.server.host, self.server.port, self.username, self.password,
+                       self.log_in_button, self.register_button):
+            widget.setEnabled(not busy)
+        if busy:
+            self.error.show_text(None)
+            self.log_in_button.setText(self.tr("Connecting\u2026"))
+        else:
+            self.log_in_button.setText(self.tr("&Log in"))
+
+    def show_error(self, text: str) -> None:
+        """Report why logging in did not work, in the window."""
+        self.set_busy(False)
+        self.error.show_text(text)
+        self.password.setFocus()
+        self.password.selectAll()
+
+    @pyqtSlot()
+    def on_log_in_clicked(self) -> None:
+        if not self.log_in_button.isEnabled():
+            return
+        host, port = self.server.address()
+        username = self.username.text().strip()
+        password = self.password.text()
+        if not host:
+            self.error.show_text(self.tr("Enter the address of the server."))
+            self.server.host.setFocus()
+        elif not username:
+            self.error.show_text(self.tr("Enter your username."))
+            self.username.setFocus()
+        elif not password:
+            self.error.show_text(self.tr("Enter your password."))
+            self.password.setFocus()
+        else:
+            self.set_busy(True)
+            self.login_requested.emit(host, port, username, password)
+
+    @pyqtSlot()
+    def on_register_clicked(self) -> None:
+        host, port = self.server.address()
+        self.registration_requested.emit(host, port)

@@ -1,0 +1,292 @@
+"""The list view of one conversation: scrolling, links, copying.
+
+:class:`MessageView` is a :class:`~PyQt6.QtWidgets.QListView` over a
+:class:`~client_gui.models.MessageListModel` painted by
+:class:`~client_gui.delegates.MessageDelegate`.  On top of the plain view it
+
+* asks for older pages as the user nears the top (:attr:`older_wanted`) and
+  keeps the messages on screen still when a page is prepended;
+* follows new messages when the user was at the bottom, and only then;
+* opens links on click (hit-testing the delegate's text layout) and shows a
+  pointing hand over them;
+* copies the selected messages with Ctrl+C or the context menu, and opens a
+  read-only text browser over a message (double-click or "Select text") to
+  select any part of it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from PyQt6.QtCore import QModelIndex, QPoint, QPointF, Qt, QTimer, QUrl, pyqtSignal, pyqtSlot
+from PyQt6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
+from PyQt6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+
+from .delegates import MessageDelegate, blend
+from .models import MessageListModel, MessageRow, Roles, RowState
+
+__all__ = ["MessageView"]
+
+#: Start fetching an older page while this many pixels are left above.
+_PREFETCH_PIXELS: Final = 400
+#: How close to the bottom still counts as "at the bottom".
+_BOTTOM_SLACK_PIXELS: Final = 8
+
+
+class MessageView(QListView):
+    """Shows one conversation at a time; swap conversations with :meth:`setModel`.
+
+    Signals:
+        older_wanted(): the user is near the top and older messages may exist.
+        link_activated(QUrl): a link in a message was clicked.
+        discard_requested(key): "Delete" on a message the server refused.
+    """
+
+    older_wanted = pyqtSignal()
+    link_activated = pyqtSignal(QUrl)
+    discard_requested = pyqtSignal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message_delegate = MessageDelegate(self)
+        self.setItemDelegate(self.message_delegate)
+        self.message_delegate.link_activated.connect(self.link_activated)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
+        # Rows differ in height and are laid out again on every resize (wrap
+        # widths change); heights are cached by the delegate, so a full pass
+        # is cheap enough and keeps scroll positions exact.
+        self.setUniformItemSizes(False)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setMouseTracking(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        self.verticalScrollBar().valueChanged.connect(self.on_scrolled)  # type: ignore[union-attr]
+        self._anchor: tuple[int, int] | None = None  # (row, top) kept across a prepend
+        self._follow_bottom = True
+        self._copy_action = QAction(self)
+        self._copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self._copy_action.triggered.connect(self.copy_selection)
+        self._select_action = QAction(self)
+        self._select_action.triggered.connect(self._edit_current)
+        self._link_action = QAction(self)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set the texts of the context menu in the current language."""
+        self._copy_action.setText(self.tr("&Copy"))
+        self._select_action.setText(self.tr("&Select text"))
+        self._link_action.setText(self.tr("Copy &link address"))
+        self.message_delegate.invalidate()
+        self.viewport().update()  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------
+    # Model
+
+    def setModel(self, model: MessageListModel | None) -> None:  # type: ignore[override]
+        previous = self.model()
+        if isinstance(previous, MessageListModel):
+            previous.rowsAboutToBeInserted.disconnect(self.on_rows_about_to_be_inserted)
+            previous.rowsInserted.disconnect(self.on_rows_inserted)
+        super().setModel(model)
+        if model is not None:
+            model.rowsAboutToBeInserted.connect(self.on_rows_about_to_be_inserted)
+            model.rowsInserted.connect(self.on_rows_inserted)
+        self._follow_bottom = True
+        self.scrollToBottom()
+        QTimer.singleShot(0, self._check_need_older)
+
+    def message_model(self) -> MessageListModel | None:
+        model = self.model()
+        return model if isinstance(model, MessageListModel) else None
+
+    @pyqtSlot(QModelIndex, int, int)
+    def on_rows_about_to_be_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        model = self.message_model()
+        if model is None:
+            return
+        self._follow_bottom = self._at_bottom()
+        self._anchor = None
+        if first == 0 and model.rowCount() > 0 and not self._follow_bottom:
+            top = self.indexAt(QPoint(1, 1))
+            if top.isValid():
+                self._anchor = (top.row(), self.visualRect(top).top())
+
+    @pyqtSlot(QModelIndex, int, int)
+    def on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        # QListView only schedules a relayout on insertion; lay out now so
+        # the old rows' new positions are known before anything is painted.
+        self.doItemsLayout()
+        if self._follow_bottom:
+            self.scrollToBottom()
+        elif self._anchor is not None:
+            row, top = self._anchor
+            model = self.message_model()
+            assert model is not None
+            moved = self.visualRect(model.index(row + last - first + 1)).top()
+            bar = self.verticalScrollBar()
+            assert bar is not None
+            bar.setValue(bar.value() + moved - top)
+        self._anchor = None
+        QTimer.singleShot(0, self._check_need_older)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        follow = self._at_bottom()
+        super().resizeEvent(event)
+        if follow:
+            # Re-wrapping changes the content height; stay at the newest.
+            QTimer.singleShot(0, self.scrollToBottom)
+
+    # ------------------------------------------------------------------
+    # Paging
+
+    @pyqtSlot(int)
+    def on_scrolled(self, value: int) -> None:
+        self._follow_bottom = self._at_bottom()
+        if value < _PREFETCH_PIXELS:
+            self._want_older()
+
+    def _check_need_older(self) -> None:
+        bar = self.verticalScrollBar()
+        assert bar is not None
+        # A first page shorter than the view has no scroll bar to pull.
+        if bar.maximum() == 0 or bar.value() < _PREFETCH_PIXELS:
+            self._want_older()
+
+    def _want_older(self) -> None:
+        model = self.message_model()
+        if model is not None and model.has_older and not model.loading:
+            self.older_wanted.emit()
+
+    def _at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        assert bar is not None
+        return bar.value() >= bar.maximum() - _BOTTOM_SLACK_PIXELS
+
+    # ------------------------------------------------------------------
+    # Links
+
+    def link_at(self, position: QPoint) -> str | None:
+        """The link under a viewport position, if any."""
+        index = self.indexAt(position)
+        if not index.isValid():
+            return None
+        return self.message_delegate.link_at(self.visualRect(index), index, QPointF(position))
+
+    def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
+        assert event is not None
+        over_link = self.link_at(event.position().toPoint()) is not None
+        viewport = self.viewport()
+        assert viewport is not None
+        if over_link:
+            viewport.setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            viewport.unsetCursor()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
+        assert event is not None
+        if (event.button() == Qt.MouseButton.LeftButton
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            link = self.link_at(event.position().toPoint())
+            if link is not None:
+                self.link_activated.emit(QUrl(link))
+        super().mouseReleaseEvent(event)
+
+    # ------------------------------------------------------------------
+    # Copying and selecting
+
+    def selected_rows(self) -> list[MessageRow]:
+        model = self.message_model()
+        selection = self.selectionModel()
+        if model is None or selection is None:
+            return []
+        return [model.row(index.row()) for index in sorted(selection.selectedRows(),
+                                                           key=QModelIndex.row)]
+
+    @pyqtSlot()
+    def copy_selection(self) -> None:
+        """Copy the selected messages: one alone as its text, several with
+        sender and time so the copy still makes sense elsewhere."""
+        rows = self.selected_rows()
+        if not rows:
+            return
+        if len(rows) == 1:
+            text = rows[0].body
+        else:
+            text = "\n".join(
+                f"[{row.local_time:%Y-%m-%d %H:%M}] {row.sender}: {row.body}" for row in rows)
+        clipboard = QGuiApplication.clipboard()
+        assert clipboard is not None
+        clipboard.setText(text)
+
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:
+        assert event is not None
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _edit_current(self) -> None:
+        index = self.currentIndex()
+        if index.isValid():
+            self.edit(index)
+
+    def contextMenuEvent(self, event: QContextMenuEvent | None) -> None:
+        assert event is not None
+        position = event.pos()
+        index = self.indexAt(position)
+        if not index.isValid():
+            return
+        selection = self.selectionModel()
+        assert selection is not None
+        if not selection.isSelected(index):
+            self.setCurrentIndex(index)
+        menu = QMenu(self)
+        link = self.link_at(position)
+        if link is not None:
+            menu.addAction(self._link_action)
+        menu.addAction(self._copy_action)
+        menu.addAction(self._select_action)
+        row: MessageRow = index.data(Roles.ROW)
+        discard = None
+        if row.state is RowState.FAILED:
+            discard = menu.addAction(self.tr("&Delete unsent message"))
+        chosen = menu.exec(event.globalPos())
+        if chosen is self._link_action and link is not None:
+            clipboard = QGuiApplication.clipboard()
+            assert clipboard is not None
+            clipboard.setText(link)
+        elif chosen is not None and chosen is discard:
+            self.discard_requested.emit(row.key)
+
+    # ------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent | None) -> None:
+        super().paintEvent(event)
+        model = self.message_model()
+        if model is None or model.rowCount():
+            return
+        text = self.tr("Loading\u2026") if model.loading else self.tr("No messages yet.")
+        viewport = self.viewport()
+        assert viewport is not None
+        painter = QPainter(viewport)
+        palette = self.palette()
+        painter.setPen(blend(palette.color(QPalette.ColorRole.Base),
+                             palette.color(QPalette.ColorRole.Text), 0.5))
+        painter.drawText(viewport.rect(), Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()

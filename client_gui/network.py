@@ -1,0 +1,304 @@
+"""The socket, kept in a thread of its own so that widgets never touch it.
+
+:class:`Connection` is the only code in the client that calls socket
+functions.  It lives in a :class:`~PyQt6.QtCore.QThread`, turns bytes into
+frames with :mod:`protocol.framing`, and reports everything through Qt
+signals, which Qt delivers to the GUI thread as queued calls.  Requests reach
+it through a thread-safe queue (:meth:`Connection.open`,
+:meth:`Connection.send_frame`, :meth:`Connection.close` may be called from any
+thread).
+
+Why one thread that waits in ``select()`` rather than a blocking reader plus
+writes from the GUI thread: the TLS that a later issue adds wraps the socket
+in :class:`ssl.SSLSocket`, and one OpenSSL connection must not be read and
+written by two threads at once.  With one thread owning the socket, reading
+and writing never overlap, a server that stops reading can never freeze the
+GUI in ``sendall()``, and :meth:`Connection.close` takes effect at once
+because a wake-up socket interrupts the wait.
+
+Every connection gets a serial number that travels with its signals, so the
+GUI can ignore frames that were still in flight from a connection it has
+already given up on.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import queue
+import select
+import socket
+from dataclasses import dataclass
+from typing import Any, Final
+
+from PyQt6.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
+
+from protocol.errors import ProtocolError
+from protocol.frames import decode_json_object
+from protocol.framing import FrameDecoder, encode_frame
+from protocol.limits import MAX_SERVER_FRAME_BYTES
+
+__all__ = ["Connection", "NetworkThread"]
+
+log = logging.getLogger("besedka.client.net")
+
+#: Seconds to wait for a TCP connection before calling the server unreachable.
+CONNECT_TIMEOUT_SECONDS: Final = 5.0
+_RECV_BYTES: Final = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    serial: int
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Send:
+    serial: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Close:
+    serial: int
+
+
+class _Stop:
+    """Ends the worker loop (the application is quitting)."""
+
+
+_Command = _Open | _Send | _Close | _Stop
+
+
+class _Closed(Exception):
+    """The connection ended; the argument says why (for logs and the GUI)."""
+
+
+class Connection(QObject):
+    """One TCP connection at a time to a Besedka server, run in a worker thread.
+
+    Signals carry the serial number of the connection they concern, which
+    :meth:`open` returned.
+
+    Signals:
+        opened(serial): the TCP connection is up.
+        frames_received(serial, frames): decoded frame objects, in order.
+        failed(serial, reason): the server could not be reached at all.
+        closed(serial, reason): an open connection ended (not by :meth:`close`).
+    """
+
+    opened = pyqtSignal(int)
+    frames_received = pyqtSignal(int, list)
+    failed = pyqtSignal(int, str)
+    closed = pyqtSignal(int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._commands: queue.SimpleQueue[_Command] = queue.SimpleQueue()
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._wake_reader.setblocking(False)
+        self._wake_writer.setblocking(False)
+        self._next_serial = 0
+        # Owned by the worker thread only:
+        self._sock: socket.socket | None = None
+        self._serial = 0
+        self._decoder = FrameDecoder(MAX_SERVER_FRAME_BYTES)
+        self._outgoing = bytearray()
+
+    # ------------------------------------------------------------------
+    # Called from any thread (normally the GUI thread).
+
+    def open(self, host: str, port: int) -> int:
+        """Drop any current connection and connect to ``host:port``.
+
+        Returns:
+            The serial number that the signals about this connection carry.
+        """
+        self._next_serial += 1
+        self._post(_Open(self._next_serial, host, port))
+        return self._next_serial
+
+    def send_frame(self, serial: int, frame: dict[str, Any]) -> None:
+        """Queue one frame for connection ``serial`` (dropped if it is gone)."""
+        self._post(_Send(serial, encode_frame(frame)))
+
+    def close(self, serial: int) -> None:
+        """Close connection ``serial`` without emitting :attr:`closed`."""
+        self._post(_Close(serial))
+
+    def stop(self) -> None:
+        """Close everything and let :meth:`run` return."""
+        self._post(_Stop())
+
+    def _post(self, command: _Command) -> None:
+        self._commands.put(command)
+        try:
+            self._wake_writer.send(b"\0")
+        except BlockingIOError:
+            pass  # the wake-up socket is full, so the worker is awake anyway
+
+    # ------------------------------------------------------------------
+    # The worker thread.
+
+    @pyqtSlot()
+    def run(self) -> None:
+        """Serve commands and the socket until :meth:`stop`.
+
+        Nothing here may raise out of the loop: no caller could handle it,
+        and a dead network thread would leave the window waiting forever.
+        """
+        try:
+            while self._serve_once():
+                pass
+        except Exception:
+            log.exception("network thread failed")
+        finally:
+            self._drop_socket()
+            self._wake_reader.close()
+            self._wake_writer.close()
+
+    def _serve_once(self) -> bool:
+        readers: list[socket.socket] = [self._wake_reader]
+        writers: list[socket.socket] = []
+        if self._sock is not None:
+            readers.append(self._sock)
+            if self._outgoing:
+                writers.append(self._sock)
+        readable, writable, _ = select.select(readers, writers, [])
+        if self._wake_reader in readable:
+            if not self._run_commands():
+                return False
+        if self._sock is not None:
+            try:
+                if self._sock in writable:
+                    self._write()
+                if self._sock in readable:
+                    self._read()
+            except _Closed as reason:
+                serial = self._serial
+                self._drop_socket()
+                log.info("connection %d closed: %s", serial, reason)
+                self.closed.emit(serial, str(reason))
+        return True
+
+    def _run_commands(self) -> bool:
+        try:
+            while self._wake_reader.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return True
+            if isinstance(command, _Stop):
+                return False
+            if isinstance(command, _Open):
+                self._drop_socket()
+                self._connect(command)
+            elif command.serial == self._serial and self._sock is not None:
+                if isinstance(command, _Send):
+                    self._outgoing += command.data
+                else:
+                    self._drop_socket()
+
+    def _connect(self, command: _Open) -> None:
+        try:
+            sock = self._open_socket(command.host, command.port)
+        except OSError as error:
+            log.info("cannot reach %s:%d: %s", command.host, command.port, error)
+            self.failed.emit(command.serial, error.strerror or str(error))
+            return
+        sock.setblocking(False)
+        self._sock = sock
+        self._serial = command.serial
+        self._decoder = FrameDecoder(MAX_SERVER_FRAME_BYTES)
+        self._outgoing.clear()
+        self.opened.emit(command.serial)
+
+    def _open_socket(self, host: str, port: int) -> socket.socket:
+        """Create the connected socket: the one place a transport is chosen.
+
+        TLS goes here: wrap the socket with :class:`ssl.SSLContext` and check
+        the pinned certificate before returning.  Everything else only calls
+        ``recv``/``send`` on what this returns (for TLS, :meth:`_read` must
+        also drain ``SSLSocket.pending()``, since ``select()`` cannot see bytes
+        OpenSSL has already decrypted).
+
+        Raises:
+            OSError: the server cannot be reached.
+        """
+        sock = socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_SECONDS)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        return sock
+
+    def _read(self) -> None:
+        assert self._sock is not None
+        try:
+            data = self._sock.recv(_RECV_BYTES)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as error:
+            raise _Closed(error.strerror or str(error)) from None
+        if not data:
+            raise _Closed("the server closed the connection")
+        try:
+            chunks = self._decoder.feed(data)
+        except ProtocolError as error:
+            raise _Closed(error.message) from None
+        frames: list[dict[str, Any]] = []
+        for chunk in chunks:
+            try:
+                frames.append(decode_json_object(chunk))
+            except ProtocolError as error:
+                # A server bug should not cost the user the connection.
+                log.warning("ignoring a malformed frame: %s", error.message)
+        if frames:
+            self.frames_received.emit(self._serial, frames)
+
+    def _write(self) -> None:
+        assert self._sock is not None
+        try:
+            sent = self._sock.send(self._outgoing)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise _Closed("the server closed the connection") from None
+            raise _Closed(error.strerror or str(error)) from None
+        del self._outgoing[:sent]
+
+    def _drop_socket(self) -> None:
+        if self._sock is not None:
+            try:
+                self._sock.close()
+            except OSError:
+                pass
+            self._sock = None
+        self._outgoing.clear()
+
+
+class NetworkThread(QThread):
+    """The thread that owns a :class:`Connection` for the client's lifetime.
+
+    The connection object is moved into the thread and its loop starts with
+    the thread; :meth:`shut_down` ends both and waits, so no Qt object is
+    destroyed while its thread still runs.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self.setObjectName("besedka-network")
+        self.connection = connection
+        connection.moveToThread(self)
+        self.started.connect(connection.run)
+
+    def shut_down(self) -> None:
+        """Stop the connection loop and wait for the thread to end."""
+        self.connection.stop()
+        self.quit()
+        self.wait()

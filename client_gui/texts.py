@@ -1,0 +1,153 @@
+"""Sentences a person reads when something is not right, in their language.
+
+The server's ``message`` field is English for developers; people read these
+instead.  Each function takes what went wrong and returns a translated
+sentence, so every window words the same failure the same way.  The
+validation helpers wrap :mod:`protocol.rules`, which stays the only place the
+rules themselves are written.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+from PyQt6.QtCore import QCoreApplication
+
+from protocol.errors import ErrorCode, ProtocolError
+from protocol.limits import (
+    BODY_MAX_CHARS,
+    PROTOCOL_VERSION,
+    PASSWORD_MAX_CHARS,
+    PASSWORD_MIN_CHARS,
+    USERNAME_MAX_CHARS,
+    USERNAME_MIN_CHARS,
+)
+from protocol.rules import check_password, normalize_body, normalize_username
+
+from .client import AuthFailure, FailureReason
+
+__all__ = [
+    "describe_error",
+    "describe_failure",
+    "password_problem",
+    "username_problem",
+    "username_rules",
+    "password_rules",
+    "body_problem",
+]
+
+def username_rules() -> str:
+    """The username rules, to show before the user types."""
+    return QCoreApplication.translate(
+        "Texts",
+        "Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . "
+        "Letter case does not matter when logging in.",
+    ).replace("%1", str(USERNAME_MIN_CHARS)).replace("%2", str(USERNAME_MAX_CHARS))
+
+
+def password_rules() -> str:
+    """The password rules, to show before the user types."""
+    return QCoreApplication.translate(
+        "Texts", "Password: at least %1 characters; any characters are allowed."
+    ).replace("%1", str(PASSWORD_MIN_CHARS))
+
+
+def username_problem(name: str) -> str | None:
+    """Why ``name`` is not a valid username, or None when it is."""
+    try:
+        normalize_username(name)
+    except ProtocolError:
+        pass
+    else:
+        return None
+    length = len(unicodedata.normalize("NFC", name))
+    if length < USERNAME_MIN_CHARS:
+        return QCoreApplication.translate(
+            "Texts", "Too short: at least %n character(s).", None, USERNAME_MIN_CHARS)
+    if length > USERNAME_MAX_CHARS:
+        return QCoreApplication.translate(
+            "Texts", "Too long: at most %n character(s).", None, USERNAME_MAX_CHARS)
+    # The length is fine, so some character is not allowed.  Ask the
+    # protocol's own rule about each one instead of restating the rule here.
+    for char in name:
+        try:
+            normalize_username(char * USERNAME_MIN_CHARS)
+        except ProtocolError:
+            if char.isspace():
+                return QCoreApplication.translate("Texts", "Spaces are not allowed.")
+            return QCoreApplication.translate(
+                "Texts", "The character \u201c%1\u201d is not allowed.").replace("%1", char)
+    return QCoreApplication.translate("Texts", "This username is not allowed.")
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` cannot be a new password, or None when it can."""
+    try:
+        check_password(password)
+    except ProtocolError:
+        if len(password) < PASSWORD_MIN_CHARS:
+            return QCoreApplication.translate(
+                "Texts", "Too short: at least %n character(s).", None, PASSWORD_MIN_CHARS)
+        return QCoreApplication.translate(
+            "Texts", "Too long: at most %n character(s).", None, PASSWORD_MAX_CHARS)
+    return None
+
+
+def body_problem(body: str) -> str | None:
+    """Why ``body`` cannot be sent, or None (empty bodies are simply not sent)."""
+    try:
+        normalize_body(body)
+    except ProtocolError as error:
+        if error.code is ErrorCode.MESSAGE_TOO_LONG:
+            return QCoreApplication.translate(
+                "Texts", "The message is too long: at most %n character(s).", None,
+                BODY_MAX_CHARS)
+        if body.strip():
+            return QCoreApplication.translate(
+                "Texts", "The message contains characters that cannot be sent.")
+    return None
+
+
+def describe_failure(failure: AuthFailure) -> str:
+    """What to tell the user when logging in or registering did not work."""
+    address = f"{failure.host}:{failure.port}"
+    if failure.reason is FailureReason.UNREACHABLE:
+        return QCoreApplication.translate(
+            "Texts", "Cannot reach the server at %1. Check the address and that the "
+            "server is running.").replace("%1", address)
+    if failure.reason is FailureReason.INCOMPATIBLE:
+        return QCoreApplication.translate(
+            "Texts", "The server at %1 speaks protocol version %2, but this Besedka "
+            "speaks version %3. Update the older of the two.").replace(
+            "%1", address).replace("%2", str(failure.server_protocol)).replace("%3", str(PROTOCOL_VERSION))
+    if failure.reason is FailureReason.NOT_BESEDKA:
+        return QCoreApplication.translate(
+            "Texts", "%1 answered, but it is not a Besedka server.").replace("%1", address)
+    if failure.reason is FailureReason.CONNECTION_LOST:
+        return QCoreApplication.translate(
+            "Texts", "The connection to %1 was lost. Try again.").replace("%1", address)
+    return describe_error(failure.code, failure.retry_after)
+
+
+def describe_error(code: ErrorCode | None, retry_after: float | None = None) -> str:
+    """What a server ``error`` reply means for the user."""
+    if code is ErrorCode.INVALID_CREDENTIALS:
+        return QCoreApplication.translate("Texts", "Wrong username or password.")
+    if code is ErrorCode.USERNAME_TAKEN:
+        return QCoreApplication.translate("Texts", "This username is already taken.")
+    if code is ErrorCode.INVALID_USERNAME:
+        return QCoreApplication.translate("Texts", "The server does not accept this username.")
+    if code is ErrorCode.WEAK_PASSWORD:
+        return QCoreApplication.translate("Texts", "The server does not accept this password.")
+    if code is ErrorCode.RATE_LIMITED:
+        seconds = max(1, math.ceil(retry_after or 1))
+        return QCoreApplication.translate(
+            "Texts", "Too many attempts. Try again in %n second(s).", None, seconds)
+    if code is ErrorCode.UNKNOWN_USER:
+        return QCoreApplication.translate("Texts", "There is no such user.")
+    if code is ErrorCode.MESSAGE_TOO_LONG:
+        return QCoreApplication.translate("Texts", "The message is too long.")
+    return QCoreApplication.translate(
+        "Texts", "The server could not do this (%1). Try again later.").replace(
+        "%1", code.value if code is not None else "?")
