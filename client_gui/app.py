@@ -24,12 +24,13 @@ from protocol.version import BESEDKA_VERSION
 
 from .chat_window import ChatWindow
 from .client import AuthFailure, ChatClient
+from .discovery import ServerBrowser, ServerListModel
 from .conversations import DEFAULT_PAGE_SIZE, Conversations
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
-from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
+from .settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, Settings
 from .texts import describe_failure
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -80,13 +81,22 @@ class Besedka(QObject):
         server: the server from the command line, if any.
         page_size: messages per history page.
         open_url: opens a clicked link (the desktop's browser by default).
+        browser: finds servers on the LAN for the login window (None: the
+            address is typed); the caller stops it.
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
                  page_size: int = DEFAULT_PAGE_SIZE,
-                 open_url: Callable[[QUrl], object] = QDesktopServices.openUrl) -> None:
+                 open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+                 browser: ServerBrowser | None = None) -> None:
         super().__init__()
+        self._browser = browser
+        #: What discovery found; kept for the whole run, so a login window
+        #: opened again lists the servers at once.
+        self.found_servers = ServerListModel(self)
+        if browser is not None:
+            self.found_servers.follow(browser)
         self._open_url = open_url
         self._app = app
         self._page_size = page_size
@@ -109,7 +119,8 @@ class Besedka(QObject):
         self.show_login()
 
     def show_login(self, error: str | None = None) -> None:
-        window = LoginWindow(self._settings, self._server)
+        window = LoginWindow(self._settings, self._server, browser=self._browser,
+                             servers=self.found_servers)
         window.setWindowIcon(self._icon)
         window.login_requested.connect(self.on_login_requested)
         window.registration_requested.connect(self.on_registration_requested)
@@ -160,6 +171,9 @@ class Besedka(QObject):
         # Remembered only once they worked, so a typo is not offered again.
         self._settings.set(SERVER_HOST, self.client.host)
         self._settings.set(SERVER_PORT, self.client.port)
+        row = self.found_servers.row_of_address(self.client.host, self.client.port)
+        found = self.found_servers.server_at(row)
+        self._settings.set(SERVER_NAME, found.name if found is not None else "")
         self._settings.set(USERNAME, username)
         conversations = Conversations(self.client, self._page_size)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
@@ -222,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     thread = NetworkThread(connection)
     thread.start()
     client = ChatClient(connection)
-    besedka = Besedka(app, settings, client, languages, args.server)
+    browser = ServerBrowser()
+    besedka = Besedka(app, settings, client, languages, args.server, browser=browser)
     besedka.start()
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.
@@ -233,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
+        browser.stop()
         client.log_out()
         thread.shut_down()
         settings.sync()

@@ -21,7 +21,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
+from .discovery import DiscoveredServer, ServerBrowser, ServerListModel
+from .found_servers import FoundServersView
+from .settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, Settings
 from .widgets import ErrorLabel
 
 __all__ = ["LoginWindow", "ServerFields"]
@@ -54,6 +56,8 @@ class LoginWindow(QWidget):
         settings: where the last server and username are remembered.
         server: a ``(host, port)`` from the command line, which wins over
             the remembered one.
+        browser, servers: LAN discovery and what it found, listed above the
+            address fields; without them the address is typed.
 
     Signals:
         login_requested(host, port, username, password)
@@ -64,7 +68,8 @@ class LoginWindow(QWidget):
     registration_requested = pyqtSignal(str, int)
 
     def __init__(self, settings: Settings, server: tuple[str, int] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, browser: ServerBrowser | None = None,
+                 servers: ServerListModel | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         host, port = server or (settings.get(SERVER_HOST), settings.get(SERVER_PORT))
@@ -101,6 +106,10 @@ class LoginWindow(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(self.title)
         layout.addSpacing(8)
+        self.found_servers: FoundServersView | None = None
+        if browser is not None and servers is not None:
+            self.found_servers = FoundServersView(browser, servers, settings.get(SERVER_NAME), self)
+            layout.addWidget(self.found_servers)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addStretch(1)
@@ -109,6 +118,11 @@ class LoginWindow(QWidget):
 
         self.log_in_button.clicked.connect(self.on_log_in_clicked)
         self.register_button.clicked.connect(self.on_register_clicked)
+        if self.found_servers is not None:
+            self.found_servers.server_chosen.connect(self.on_found_server_chosen)
+            self.server.host.textChanged.connect(self.on_host_edited)
+            self.server.port.valueChanged.connect(self.on_port_edited)
+            self.found_servers.set_address(*self.server.address())
         self.retranslate()
         (self.password if self.username.text() else self.username).setFocus()
 
@@ -151,8 +165,9 @@ class LoginWindow(QWidget):
     def set_busy(self, busy: bool) -> None:
         """Disable the inputs while a login is under way."""
         for widget in (self.server.host, self.server.port, self.username, self.password,
-                       self.log_in_button, self.register_button):
-            widget.setEnabled(not busy)
+                       self.log_in_button, self.register_button, self.found_servers):
+            if widget is not None:
+                widget.setEnabled(not busy)
         if busy:
             self.error.show_text(None)
             self.log_in_button.setText(self.tr("Connecting\u2026"))
@@ -190,3 +205,23 @@ class LoginWindow(QWidget):
     def on_register_clicked(self) -> None:
         host, port = self.server.address()
         self.registration_requested.emit(host, port)
+
+    @pyqtSlot(object)
+    def on_found_server_chosen(self, server: DiscoveredServer) -> None:
+        # Both fields first, then one update: half-changed they name no server.
+        self.server.host.blockSignals(True)
+        self.server.port.blockSignals(True)
+        self.server.host.setText(server.host)
+        self.server.port.setValue(server.port)
+        self.server.host.blockSignals(False)
+        self.server.port.blockSignals(False)
+        self.on_host_edited(server.host)
+
+    @pyqtSlot(str)
+    def on_host_edited(self, text: str) -> None:
+        if self.found_servers is not None:
+            self.found_servers.set_address(*self.server.address())
+
+    @pyqtSlot(int)
+    def on_port_edited(self, value: int) -> None:
+        self.on_host_edited(self.server.host.text())
