@@ -86,6 +86,7 @@ class FoundServersView(QWidget):
         model.rowsRemoved.connect(self.on_rows_changed)
         model.modelReset.connect(self.on_rows_changed)
         model.dataChanged.connect(self.on_rows_changed)
+        model.destroyed.connect(self.on_model_destroyed)
         browser.search_timed_out.connect(self.on_rows_changed)
         browser.browsing_failed.connect(self.on_rows_changed)
         self.retranslate()
@@ -161,6 +162,14 @@ class FoundServersView(QWidget):
         if server is not None:
             self._user_chose = True
             self.server_chosen.emit(server)
+
+    @pyqtSlot()
+    def on_model_destroyed(self) -> None:
+        # The model lives as long as the application object, a login window
+        # usually shorter; when the model goes first (at exit, in tests), Qt
+        # leaves the list's selection model without a model, and the list's
+        # delayed reset then warns "Selecting when no model has been set".
+        self.list.setModel(None)
 
     @pyqtSlot()
     def on_rows_changed(self) -> None:

@@ -14,15 +14,18 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from zeroconf import ServiceInfo
 
 from client_gui import discovery
+from client_gui.app import Besedka
+from client_gui.client import ChatClient
 from client_gui.discovery import (
     DiscoveredServer,
     ServerBrowser,
@@ -30,11 +33,18 @@ from client_gui.discovery import (
     choose_address,
     server_from_service_info,
 )
+from client_gui.found_servers import FoundServersView
+from client_gui.i18n import LanguageManager
+from client_gui.login_window import LoginWindow
+from client_gui.network import Connection, NetworkThread
+from client_gui.settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, Settings
 from protocol.discovery import SERVICE_TYPE, FingerprintCheck, format_fingerprint
 from protocol.limits import PROTOCOL_VERSION
 from protocol.version import BESEDKA_VERSION
 from tests.mdns import LOOPBACK, ensure_loopback_multicast, unique_name
 from tests.wire import WireClient
+
+from .conftest import log_in
 
 #: Milliseconds within which a server must appear in, or leave, the list.
 DISCOVERY_MS = 10_000
@@ -296,3 +306,174 @@ def test_stop_is_prompt_and_may_be_repeated(qtbot: QtBot, loopback_multicast: No
     browser.stop()
     assert time.monotonic() - started < 3.0
     assert not browser.running
+
+
+# The login window.
+
+@pytest.fixture
+def start_discovering_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
+                             languages: LanguageManager,
+                             loopback_multicast: None) -> Iterator[Callable[..., Besedka]]:
+    """Start a client whose login window lists the servers found on loopback.
+
+    As ``main`` does it: no server on the command line, the remembered one
+    (from ``settings``) in the address fields, a browser for the whole run.
+    """
+    started: list[tuple[Besedka, NetworkThread, ServerBrowser]] = []
+
+    def start(**browser_options: Any) -> Besedka:
+        connection = Connection()
+        thread = NetworkThread(connection)
+        thread.start()
+        browser = ServerBrowser(interfaces=[LOOPBACK], **browser_options)
+        besedka = Besedka(qapp, settings, ChatClient(connection, (0.1, 0.3)), languages,
+                          browser=browser)
+        besedka.start()
+        started.append((besedka, thread, browser))
+        return besedka
+
+    yield start
+    for besedka, thread, browser in started:
+        browser.stop()
+        besedka.client.log_out()
+        for window in (besedka.login_window, besedka.registration_window, besedka.chat_window):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+        thread.shut_down()
+
+
+def found_view(besedka: Besedka) -> FoundServersView:
+    login = besedka.login_window
+    assert login is not None and login.found_servers is not None
+    return login.found_servers
+
+
+def wait_listed(qtbot: QtBot, besedka: Besedka, name: str) -> int:
+    """Wait until the login window lists the server ``name``; returns its row."""
+    model = besedka.found_servers
+    qtbot.waitUntil(lambda: any(s.name == name for s in model.servers()), timeout=DISCOVERY_MS)
+    return next(row for row, s in enumerate(model.servers()) if s.name == name)
+
+
+def click_row(qtbot: QtBot, view: FoundServersView, row: int) -> None:
+    index = view.list.model().index(row, 0)  # type: ignore[union-attr]
+    rect = view.list.visualRect(index)
+    qtbot.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_login_window_lists_a_found_server_and_logging_in_through_it_works(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
+        server_factory, bots) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name("Офис")
+    server = server_factory("--announce", "--name", name)
+    bots(server.address, "alice").close()
+    besedka = start_discovering_client()
+    login = besedka.login_window
+    assert login is not None
+    view = found_view(besedka)
+    row = wait_listed(qtbot, besedka, name)
+    assert view.list.isVisible() and not view.hint.isVisible()
+    text = view.list.model().index(row, 0).data()  # type: ignore[union-attr]
+    assert text == f"{name} \u2014 127.0.0.1:{server.port}"
+    # The remembered address (the default, 127.0.0.1:7447) names no found
+    # server, so nothing is chosen until the user clicks.
+    assert view.selected_server() is None
+
+    click_row(qtbot, view, row)
+    assert login.server.address() == ("127.0.0.1", server.port)
+    log_in(qtbot, besedka, "alice")
+    assert settings.get(SERVER_NAME) == name
+    assert (settings.get(SERVER_HOST), settings.get(SERVER_PORT)) == server.address
+
+
+def test_a_server_that_stops_leaves_the_login_window(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka],
+        server_factory) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    server = server_factory("--announce", "--name", name)
+    besedka = start_discovering_client()
+    wait_listed(qtbot, besedka, name)
+    server.stop()
+    qtbot.waitUntil(lambda: all(s.name != name for s in besedka.found_servers.servers()),
+                    timeout=DISCOVERY_MS)
+
+
+def test_the_server_used_last_is_preselected(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
+        server_factory) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    server = server_factory("--announce", "--name", name)
+    settings.set(SERVER_HOST, "127.0.0.1")
+    settings.set(SERVER_PORT, server.port)
+    besedka = start_discovering_client()
+    wait_listed(qtbot, besedka, name)
+    view = found_view(besedka)
+    qtbot.waitUntil(lambda: view.selected_server() is not None)
+    selected = view.selected_server()
+    assert selected is not None and selected.name == name
+
+
+def test_the_server_used_last_is_found_by_name_after_its_address_changed(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
+        server_factory) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    server = server_factory("--announce", "--name", name)
+    settings.set(SERVER_HOST, "127.0.0.2")  # where it was last time
+    settings.set(SERVER_PORT, 7447)
+    settings.set(SERVER_NAME, name)
+    besedka = start_discovering_client()
+    login = besedka.login_window
+    assert login is not None
+    wait_listed(qtbot, besedka, name)
+    qtbot.waitUntil(lambda: login.server.address() == ("127.0.0.1", server.port))
+    selected = found_view(besedka).selected_server()
+    assert selected is not None and selected.name == name
+
+
+def test_typing_another_address_deselects_the_found_server(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka],
+        server_factory) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    server_factory("--announce", "--name", name)
+    besedka = start_discovering_client()
+    login = besedka.login_window
+    assert login is not None
+    view = found_view(besedka)
+    click_row(qtbot, view, wait_listed(qtbot, besedka, name))
+    assert view.selected_server() is not None
+    login.server.host.clear()
+    qtbot.keyClicks(login.server.host, "chat.example")
+    assert view.selected_server() is None
+    assert login.server.host.text() == "chat.example"
+
+
+def test_login_window_says_when_nothing_is_found(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka]) -> None:
+    lonely_type = f"_bt{uuid.uuid4().hex[:8]}._tcp.local."
+    besedka = start_discovering_client(nothing_found_seconds=0.5, service_type=lonely_type)
+    view = found_view(besedka)
+    assert view.hint.text() == "Looking for servers on this network\u2026"
+    qtbot.waitUntil(lambda: "blocked" in view.hint.text(), timeout=5_000)
+    assert view.hint.isVisible() and not view.list.isVisible()
+    assert "Type the server's address" in view.hint.text()
+    assert "multicast" in view.hint.text()
+    # ... and typing it works as ever.
+    login = besedka.login_window
+    assert login is not None and login.server.host.isEnabled()
+
+
+def test_discovery_starts_only_once_the_window_is_shown(
+        qtbot: QtBot, settings: Settings, loopback_multicast: None) -> None:
+    browser = ServerBrowser(interfaces=[LOOPBACK])
+    model = ServerListModel()
+    model.follow(browser)
+    window = LoginWindow(settings, browser=browser, servers=model)
+    qtbot.addWidget(window)
+    try:
+        qtbot.wait(50)
+        assert not browser.running
+        window.show()
+        qtbot.waitUntil(lambda: browser.running)
+    finally:
+        browser.stop()
