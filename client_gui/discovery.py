@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -334,6 +335,16 @@ class ServerBrowser(QObject):
             self.search_timed_out.emit()
 
 
+def _fill(template: str, *values: object) -> str:
+    """``QString.arg`` for Python strings: %1, %2... replaced in one pass.
+
+    One pass matters here: the values come from the network, and a server
+    named "%2" must not have its name replaced in turn.
+    """
+    return re.sub(r"%(\d)", lambda match: str(values[int(match[1]) - 1])
+                  if 0 < int(match[1]) <= len(values) else match[0], template)
+
+
 class ServerListModel(QAbstractListModel):
     """The servers found on the LAN, sorted by name, for a list or combo box.
 
@@ -364,16 +375,15 @@ class ServerListModel(QAbstractListModel):
             return None
         server = self._servers[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            text = self.tr("%1 \u2014 %2:%3").replace("%1", server.name).replace(
-                "%2", server.host).replace("%3", str(server.port))
+            text = _fill(self.tr("%1 \u2014 %2:%3"), server.name, server.host, server.port)
             if not server.compatible:
                 text += " " + self.tr("(another version of Besedka)")
             return text
         if role == Qt.ItemDataRole.ToolTipRole:
-            version = server.server_version or self.tr("unknown")
-            return self.tr("Server %1, Besedka %2, at %3 port %4").replace(
-                "%1", server.name).replace("%2", version).replace(
-                "%3", server.host).replace("%4", str(server.port))
+            lines = [_fill(self.tr("%1 at %2, port %3"), server.name, server.host, server.port)]
+            if server.server_version:
+                lines.append(_fill(self.tr("Besedka %1"), server.server_version))
+            return "\n".join(lines)
         if role == self.ServerRole:
             return server
         return None

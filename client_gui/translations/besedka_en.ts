@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="175" />
+        <location filename="../app.py" line="197" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -201,65 +201,82 @@
         <translation>%1 (you)</translation>
     </message>
 </context><context>
+    <name>FoundServersView</name>
+    <message>
+        <location filename="../found_servers.py" line="97" />
+        <source>Servers found on this &amp;network:</source>
+        <translation>Servers found on this &amp;network:</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="185" />
+        <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
+        <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="189" />
+        <source>Looking for servers on this network…</source>
+        <translation>Looking for servers on this network…</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="117" />
+        <location filename="../login_window.py" line="131" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="118" />
+        <location filename="../login_window.py" line="132" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="133" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="133" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="134" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="140" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="175" />
+        <location filename="../login_window.py" line="141" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="128" />
+        <location filename="../login_window.py" line="142" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="158" />
+        <location filename="../login_window.py" line="173" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="177" />
+        <location filename="../login_window.py" line="192" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="180" />
+        <location filename="../login_window.py" line="195" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="183" />
+        <location filename="../login_window.py" line="198" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -374,6 +391,28 @@
         <location filename="../registration_window.py" line="183" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
+    </message>
+</context><context>
+    <name>ServerListModel</name>
+    <message>
+        <location filename="../discovery.py" line="378" />
+        <source>%1 — %2:%3</source>
+        <translation>%1 — %2:%3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="380" />
+        <source>(another version of Besedka)</source>
+        <translation>(another version of Besedka)</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="383" />
+        <source>%1 at %2, port %3</source>
+        <translation>%1 at %2, port %3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="385" />
+        <source>Besedka %1</source>
+        <translation>Besedka %1</translation>
     </message>
 </context><context>
     <name>Texts</name>

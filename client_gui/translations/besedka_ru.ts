@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="175" />
+        <location filename="../app.py" line="197" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -203,65 +203,82 @@
         <translation>%1 (вы)</translation>
     </message>
 </context><context>
+    <name>FoundServersView</name>
+    <message>
+        <location filename="../found_servers.py" line="97" />
+        <source>Servers found on this &amp;network:</source>
+        <translation>&amp;Найденные в сети серверы:</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="185" />
+        <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
+        <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="189" />
+        <source>Looking for servers on this network…</source>
+        <translation>Поиск серверов в этой сети…</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="117" />
+        <location filename="../login_window.py" line="131" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="118" />
+        <location filename="../login_window.py" line="132" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="133" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="119" />
+        <location filename="../login_window.py" line="133" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="134" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="140" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="175" />
+        <location filename="../login_window.py" line="141" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="128" />
+        <location filename="../login_window.py" line="142" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="158" />
+        <location filename="../login_window.py" line="173" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="177" />
+        <location filename="../login_window.py" line="192" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="180" />
+        <location filename="../login_window.py" line="195" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="183" />
+        <location filename="../login_window.py" line="198" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
@@ -376,6 +393,28 @@
         <location filename="../registration_window.py" line="183" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
+    </message>
+</context><context>
+    <name>ServerListModel</name>
+    <message>
+        <location filename="../discovery.py" line="378" />
+        <source>%1 — %2:%3</source>
+        <translation>%1 — %2:%3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="380" />
+        <source>(another version of Besedka)</source>
+        <translation>(другая версия Беседки)</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="383" />
+        <source>%1 at %2, port %3</source>
+        <translation>%1, адрес %2, порт %3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="385" />
+        <source>Besedka %1</source>
+        <translation>Беседка %1</translation>
     </message>
 </context><context>
     <name>Texts</name>

@@ -151,7 +151,8 @@ def test_model_keeps_servers_sorted_by_name(qtbot: QtBot) -> None:
     index = model.index(1)
     assert model.data(index) == "bedroom \u2014 192.0.2.10:7447"
     assert model.data(index, ServerListModel.ServerRole) == make_server("bedroom")
-    assert "0.1.0" in model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(index, Qt.ItemDataRole.ToolTipRole) \
+        == "bedroom at 192.0.2.10, port 7447\nBesedka 0.1.0"
 
 
 def test_model_updates_a_server_in_place(qtbot: QtBot) -> None:
@@ -183,6 +184,12 @@ def test_model_finds_a_server_by_any_announced_address(qtbot: QtBot) -> None:
     assert model.row_of_address("198.51.100.1", 7447) == 0
     assert model.row_of_address("192.0.2.10", 7447) == 0
     assert model.row_of_address("192.0.2.10", 7448) == -1
+
+
+def test_model_shows_names_from_the_network_literally(qtbot: QtBot) -> None:
+    model = ServerListModel()
+    model.on_server_found(make_server("50%2 off %1"))
+    assert model.data(model.index(0)) == "50%2 off %1 \u2014 192.0.2.10:7447"
 
 
 def test_model_marks_incompatible_servers(qtbot: QtBot) -> None:
@@ -461,6 +468,21 @@ def test_login_window_says_when_nothing_is_found(
     # ... and typing it works as ever.
     login = besedka.login_window
     assert login is not None and login.server.host.isEnabled()
+
+
+def test_discovery_texts_speak_russian(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka],
+        languages: LanguageManager) -> None:
+    lonely_type = f"_bt{uuid.uuid4().hex[:8]}._tcp.local."
+    besedka = start_discovering_client(nothing_found_seconds=0.5, service_type=lonely_type)
+    view = found_view(besedka)
+    languages.choose("ru")
+    qtbot.waitUntil(lambda: view.caption.text() == "&Найденные в сети серверы:")
+    qtbot.waitUntil(lambda: "заблокирована" in view.hint.text(), timeout=5_000)
+    assert "mDNS" in view.hint.text()
+    besedka.found_servers.on_server_found(make_server("Кухня", protocol_version=99))
+    assert besedka.found_servers.index(0).data() \
+        == "Кухня \u2014 192.0.2.10:7447 (другая версия Беседки)"
 
 
 def test_discovery_starts_only_once_the_window_is_shown(
