@@ -14,26 +14,26 @@ What is announced (RFC 6763):
   ``version=<server version>`` and, when the server speaks TLS,
   ``fp=<SHA-256 of its certificate>``.
 
-The fingerprint lets a client trust a certificate it has never seen
-without asking the user: whoever answers on the LAN with the announced name
-must present the announced certificate.  :func:`check_announced_fingerprint`
-is that decision, kept pure so it is tested without sockets.  (It proves only
+The fingerprint (:func:`protocol.tls.certificate_fingerprint`, the one the
+server logs and clients pin) lets a client trust a certificate it has never
+seen without asking the user: the server found on the LAN must present the
+certificate it announced.  :func:`check_announced_fingerprint` is that
+decision, kept pure so it is tested without sockets.  (It proves only
 that the announcement and the TLS peer agree; anyone on the LAN can announce,
 so a client shows the fingerprint it trusted, as usual.)
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from .limits import PROTOCOL_VERSION
+from .tls import certificate_fingerprint, parse_fingerprint
 
 __all__ = [
     "MAX_INSTANCE_NAME_BYTES",
@@ -46,9 +46,7 @@ __all__ = [
     "TXT_VERSION",
     "AnnouncedServer",
     "FingerprintCheck",
-    "certificate_fingerprint",
     "check_announced_fingerprint",
-    "format_fingerprint",
     "instance_name",
     "mdns_interfaces_from_environment",
     "normalize_fingerprint",
@@ -68,8 +66,6 @@ TXT_KEY_FINGERPRINT: Final = "fp"
 
 #: A DNS label holds at most 63 bytes; the instance name is one label.
 MAX_INSTANCE_NAME_BYTES: Final = 63
-
-_SHA256_HEX_CHARS: Final = 64
 
 #: Environment variable that restricts mDNS, on both sides, to the
 #: interfaces with these IPv4 addresses (comma-separated).  The test suite
@@ -99,37 +95,19 @@ class FingerprintCheck(StrEnum):
     NOT_ANNOUNCED = "not_announced"
 
 
-def certificate_fingerprint(certificate_der: bytes) -> str:
-    """The fingerprint announced for a certificate: SHA-256 of its DER bytes.
-
-    Returns:
-        64 lowercase hexadecimal digits, no separators (the ``fp`` TXT value).
-    """
-    return hashlib.sha256(certificate_der).hexdigest()
-
-
 def normalize_fingerprint(text: str | None) -> str | None:
-    """A SHA-256 fingerprint in the canonical form, or None if it is not one.
+    """A fingerprint in the canonical form (64 lowercase hex digits), or None.
 
-    Accepts the usual spellings: upper or lower case, with or without ``:``
-    (as ``openssl x509 -fingerprint`` prints it), spaces or a ``sha256:``
-    prefix.
+    Accepts what :func:`protocol.tls.parse_fingerprint` accepts (any case,
+    ``:`` or space separators, a ``sha256:`` prefix); anything else, such as
+    a garbled TXT value from the network, is None rather than an error.
     """
     if text is None:
         return None
-    value = text.strip().lower()
-    for prefix in ("sha256:", "sha256=", "sha-256:"):
-        value = value.removeprefix(prefix)
-    value = value.replace(":", "").replace(" ", "")
-    if len(value) != _SHA256_HEX_CHARS or any(c not in string.hexdigits for c in value):
+    try:
+        return parse_fingerprint(text)
+    except ValueError:
         return None
-    return value
-
-
-def format_fingerprint(fingerprint: str) -> str:
-    """The fingerprint for people: upper case, bytes separated by ``:``."""
-    value = normalize_fingerprint(fingerprint) or fingerprint
-    return ":".join(value[i:i + 2] for i in range(0, len(value), 2)).upper()
 
 
 def check_announced_fingerprint(announced: str | None, certificate_der: bytes) -> FingerprintCheck:

@@ -8,9 +8,11 @@ see each other's announcements, do not disturb each other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -38,8 +40,9 @@ from client_gui.i18n import LanguageManager
 from client_gui.login_window import LoginWindow
 from client_gui.network import Connection, NetworkThread
 from client_gui.settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, Settings
-from protocol.discovery import SERVICE_TYPE, FingerprintCheck, format_fingerprint
+from protocol.discovery import SERVICE_TYPE, FingerprintCheck
 from protocol.limits import PROTOCOL_VERSION
+from protocol.tls import client_context, format_fingerprint
 from protocol.version import BESEDKA_VERSION
 from tests.mdns import LOOPBACK, ensure_loopback_multicast, unique_name
 from tests.wire import WireClient
@@ -134,6 +137,30 @@ def test_discovered_server_checks_the_presented_certificate() -> None:
     assert make_server().check_certificate(certificate) is FingerprintCheck.NOT_ANNOUNCED
     shown = make_server(fingerprint=format_fingerprint(hashlib.sha256(certificate).hexdigest()))
     assert shown.check_certificate(certificate) is FingerprintCheck.MATCH
+
+
+def test_a_discovered_tls_server_is_trusted_by_its_announced_fingerprint(
+        qtbot: QtBot, browser: ServerBrowser, server_factory) -> None:  # type: ignore[no-untyped-def]
+    browser.start()
+    name = unique_name()
+    with qtbot.waitSignal(browser.server_found, timeout=DISCOVERY_MS,
+                          check_params_cb=found_named(name)) as found:
+        server_factory("--announce", "--name", name, tls=True)
+    discovered: DiscoveredServer = found.args[0]
+    assert discovered.fingerprint is not None
+
+    async def presented() -> bytes:
+        _, writer = await asyncio.open_connection(discovered.host, discovered.port,
+                                                  ssl=client_context())
+        der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
+        writer.close()
+        with contextlib.suppress(OSError, ssl.SSLError):
+            await writer.wait_closed()
+        return der  # type: ignore[no-any-return]
+
+    certificate = asyncio.run(presented())
+    assert discovered.check_certificate(certificate) is FingerprintCheck.MATCH
+    assert discovered.check_certificate(certificate[:-1] + b"\0") is FingerprintCheck.MISMATCH
 
 
 # The list model.

@@ -8,14 +8,22 @@ the records a third-party client would see.  Nothing leaves the machine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
+import ssl
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from protocol.discovery import SERVICE_TYPE, parse_txt_properties
+from protocol.discovery import (
+    SERVICE_TYPE,
+    FingerprintCheck,
+    check_announced_fingerprint,
+    parse_txt_properties,
+)
 from protocol.limits import PROTOCOL_VERSION
+from protocol.tls import client_context, format_fingerprint
 from protocol.version import BESEDKA_VERSION
 from server.announce import Announcement, announced_addresses
 from tests.mdns import DISCOVERY_TIMEOUT, RawBrowser, ensure_loopback_multicast, unique_name
@@ -61,7 +69,7 @@ def test_ipv6_only_binding_or_a_host_without_addresses_announces_nothing() -> No
 
 
 def test_the_record_set_carries_name_port_addresses_and_versions() -> None:
-    fingerprint = "AB:" * 31 + "AB"
+    fingerprint = "ABAB " * 15 + "ABAB"  # as the server logs it
     info = Announcement(name="Office chat", port=7447, addresses=("192.0.2.10",),
                         fingerprint=fingerprint).service_info()
     assert info.type == SERVICE_TYPE
@@ -96,6 +104,32 @@ def test_running_server_is_found_with_its_name_port_and_versions(
     assert announced.server_version == BESEDKA_VERSION
     assert announced.fingerprint is None
     assert "announced on the LAN" in _wait_for_log(server, "announced on the LAN")
+
+
+def test_tls_server_announces_the_fingerprint_of_the_certificate_it_presents(
+        server_factory, raw_browser: RawBrowser) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    server = server_factory("--announce", "--name", name, tls=True)
+    info = raw_browser.wait_for(name)
+    announced = parse_txt_properties(info.properties).fingerprint
+    assert announced is not None
+    der = asyncio.run(presented_certificate((info.parsed_addresses()[0], info.port)))
+    assert check_announced_fingerprint(announced, der) is FingerprintCheck.MATCH
+    # The same fingerprint the server logs for people to compare.
+    assert format_fingerprint(announced) in server.log
+
+
+async def presented_certificate(address: tuple[str, int]) -> bytes:
+    """The certificate a TLS server presents, DER encoded."""
+    _, writer = await asyncio.open_connection(*address, ssl=client_context())
+    ssl_object = writer.get_extra_info("ssl_object")
+    assert isinstance(ssl_object, ssl.SSLObject)
+    der = ssl_object.getpeercert(binary_form=True)
+    assert der is not None
+    writer.close()
+    with contextlib.suppress(OSError, ssl.SSLError):
+        await writer.wait_closed()
+    return der
 
 
 def test_logging_in_at_the_discovered_address_works(
