@@ -59,7 +59,7 @@ translations: $(STAMP)
 
 # Pictures of the client's windows in English and Russian for the docs.
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m client_gui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) tools/client_screenshots.py docs/screenshots
 
 # How the client copes with a 100,000-message conversation.
 bench: $(STAMP)

@@ -12,8 +12,9 @@ import argparse
 import logging
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PyQt6.QtCore import QObject, QSettings, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
@@ -23,9 +24,9 @@ from protocol.limits import DEFAULT_PORT
 from protocol.version import BESEDKA_VERSION
 
 from .chat_window import ChatWindow
-from .client import AuthFailure, ChatClient
+from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient
+from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .discovery import ServerBrowser, ServerListModel
-from .conversations import DEFAULT_PAGE_SIZE, Conversations
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
@@ -79,15 +80,15 @@ class Besedka(QObject):
             the caller.
         languages: the translators.
         server: the server from the command line, if any.
-        page_size: messages per history page.
+        page_sizes: messages in the first and in each older history page.
         open_url: opens a clicked link (the desktop's browser by default).
         browser: finds servers on the LAN for the login window (None: the
-            address is typed); the caller stops it.
+            address is typed); :meth:`shut_down` stops it.
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
-                 page_size: int = DEFAULT_PAGE_SIZE,
+                 page_sizes: tuple[int, int] = (DEFAULT_PAGE_SIZE, DEFAULT_OLDER_PAGE_SIZE),
                  open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
                  browser: ServerBrowser | None = None) -> None:
         super().__init__()
@@ -99,7 +100,7 @@ class Besedka(QObject):
             self.found_servers.follow(browser)
         self._open_url = open_url
         self._app = app
-        self._page_size = page_size
+        self._page_sizes = page_sizes
         self._settings = settings
         self.client = client
         self._languages = languages
@@ -110,13 +111,45 @@ class Besedka(QObject):
         self.login_window: LoginWindow | None = None
         self.registration_window: RegistrationWindow | None = None
         self.chat_window: ChatWindow | None = None
+        self._network_thread: NetworkThread | None = None
         client.logged_in.connect(self.on_logged_in)
         client.auth_failed.connect(self.on_auth_failed)
         client.session_ended.connect(self.on_session_ended)
 
+    @classmethod
+    def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
+                     server: tuple[str, int] | None = None, *,
+                     reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
+                     **options: Any) -> Besedka:
+        """Make the network thread and the session too, and own them.
+
+        ``options`` are the remaining arguments of the constructor.  Call
+        :meth:`shut_down` before the application ends.
+        """
+        connection = Connection()
+        thread = NetworkThread(connection)
+        thread.start()
+        besedka = cls(app, settings, ChatClient(connection, reconnect_delays), languages, server,
+                      **options)
+        besedka._network_thread = thread
+        return besedka
+
     def start(self) -> None:
         """Show the login window."""
         self.show_login()
+
+    def shut_down(self) -> None:
+        """Log out, close the windows, and stop discovery and the network thread."""
+        if self._browser is not None:
+            self._browser.stop()
+        self.client.log_out()
+        for window in (self.login_window, self.registration_window, self.chat_window):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+        if self._network_thread is not None:
+            self._network_thread.shut_down()
+            self._network_thread = None
 
     def show_login(self, error: str | None = None) -> None:
         window = LoginWindow(self._settings, self._server, browser=self._browser,
@@ -175,7 +208,7 @@ class Besedka(QObject):
         found = self.found_servers.server_at(row)
         self._settings.set(SERVER_NAME, found.name if found is not None else "")
         self._settings.set(USERNAME, username)
-        conversations = Conversations(self.client, self._page_size)
+        conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
                             self._icon, self._open_url)
         conversations.setParent(window)
@@ -232,12 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
-    connection = Connection()
-    thread = NetworkThread(connection)
-    thread.start()
-    client = ChatClient(connection)
-    browser = ServerBrowser()
-    besedka = Besedka(app, settings, client, languages, args.server, browser=browser)
+    besedka = Besedka.with_network(app, settings, languages, args.server,
+                                   browser=ServerBrowser())
     besedka.start()
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.
@@ -248,7 +277,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        browser.stop()
-        client.log_out()
-        thread.shut_down()
+        besedka.shut_down()
         settings.sync()

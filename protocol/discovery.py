@@ -181,7 +181,8 @@ class AnnouncedServer:
     fingerprint: str | None
 
 
-def parse_txt_properties(properties: Mapping[bytes | str, bytes | str | None]) -> AnnouncedServer:
+def parse_txt_properties(properties: Mapping[bytes, bytes | None] | Mapping[str, str | None]) \
+        -> AnnouncedServer:
     """Read a TXT record (as zeroconf gives it: bytes keys and values).
 
     Keys are case-insensitive (RFC 6763, section 6.4); unknown keys are

@@ -4,49 +4,49 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="197" />
+        <location filename="../app.py" line="230" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../dialogs.py" line="77" />
+        <location filename="../dialogs.py" line="74" />
         <source>Change password</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="79" />
+        <location filename="../dialogs.py" line="76" />
         <source>&amp;Current password:</source>
         <translation>&amp;Current password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="80" />
+        <location filename="../dialogs.py" line="77" />
         <source>&amp;New password:</source>
         <translation>&amp;New password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="81" />
+        <location filename="../dialogs.py" line="78" />
         <source>&amp;Repeat new password:</source>
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="99" />
+        <location filename="../dialogs.py" line="96" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="100" />
+        <location filename="../dialogs.py" line="97" />
         <source>Enter your current password.</source>
         <translation>Enter your current password.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="121" />
+        <location filename="../dialogs.py" line="118" />
         <source>The current password is wrong.</source>
         <translation>The current password is wrong.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="127" />
+        <location filename="../dialogs.py" line="124" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Not connected to the server. Try again when the connection is back.</translation>
     </message>
@@ -191,12 +191,12 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="296" />
+        <location filename="../models.py" line="299" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="298" />
+        <location filename="../models.py" line="301" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
@@ -220,175 +220,175 @@
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="131" />
+        <location filename="../login_window.py" line="120" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="132" />
+        <location filename="../login_window.py" line="121" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="133" />
+        <location filename="../login_window.py" line="122" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="133" />
+        <location filename="../login_window.py" line="122" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="134" />
+        <location filename="../login_window.py" line="123" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="125" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="175" />
-        <location filename="../login_window.py" line="141" />
+        <location filename="../login_window.py" line="152" />
+        <location filename="../login_window.py" line="126" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="127" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="192" />
+        <location filename="../login_window.py" line="169" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="195" />
+        <location filename="../login_window.py" line="172" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="175" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="269" />
+        <location filename="../delegates.py" line="286" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="271" />
+        <location filename="../delegates.py" line="288" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="277" />
+        <location filename="../delegates.py" line="294" />
         <source>⌛ sending…</source>
         <translation>⌛ sending…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="279" />
+        <location filename="../delegates.py" line="296" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="90" />
+        <location filename="../message_view.py" line="118" />
         <source>&amp;Copy</source>
         <translation>&amp;Copy</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="91" />
+        <location filename="../message_view.py" line="119" />
         <source>&amp;Select text</source>
         <translation>&amp;Select text</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="92" />
+        <location filename="../message_view.py" line="120" />
         <source>Copy &amp;link address</source>
         <translation>Copy &amp;link address</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="268" />
+        <location filename="../message_view.py" line="364" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Delete unsent message</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="284" />
+        <location filename="../message_view.py" line="380" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="284" />
+        <location filename="../message_view.py" line="380" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="115" />
+        <location filename="../registration_window.py" line="95" />
         <source>Besedka — Create an account</source>
         <translation>Besedka — Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="116" />
+        <location filename="../registration_window.py" line="96" />
         <source>Create an account</source>
         <translation>Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="118" />
+        <location filename="../registration_window.py" line="98" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="118" />
+        <location filename="../registration_window.py" line="98" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="119" />
+        <location filename="../registration_window.py" line="99" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="120" />
+        <location filename="../registration_window.py" line="100" />
         <source>&amp;Repeat password:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="175" />
-        <location filename="../registration_window.py" line="122" />
+        <location filename="../registration_window.py" line="155" />
+        <location filename="../registration_window.py" line="102" />
         <source>&amp;Create account</source>
         <translation>&amp;Create account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="123" />
+        <location filename="../registration_window.py" line="103" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Back to login</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="144" />
+        <location filename="../registration_window.py" line="124" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="174" />
+        <location filename="../registration_window.py" line="154" />
         <source>Creating…</source>
         <translation>Creating…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="183" />
+        <location filename="../registration_window.py" line="163" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
@@ -483,37 +483,37 @@
         <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="125" />
+        <location filename="../texts.py" line="126" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 answered, but it is not a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="129" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="136" />
+        <location filename="../texts.py" line="137" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="138" />
+        <location filename="../texts.py" line="139" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="140" />
+        <location filename="../texts.py" line="141" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="142" />
+        <location filename="../texts.py" line="143" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="145" />
+        <location filename="../texts.py" line="146" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -521,17 +521,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="148" />
+        <location filename="../texts.py" line="149" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
+        <location filename="../texts.py" line="151" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="152" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>

@@ -23,10 +23,8 @@ from pytestqt.qtbot import QtBot
 
 from client_gui.app import Besedka
 from client_gui.chat_window import ChatWindow
-from client_gui.client import ChatClient
 from client_gui.i18n import LanguageManager
 from client_gui.models import MessageListModel
-from client_gui.network import Connection, NetworkThread
 from client_gui.settings import Settings
 from tests.wire import PASSWORD, WireClient
 
@@ -72,28 +70,20 @@ def opened_urls() -> list[QUrl]:
 def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
                  languages: LanguageManager, opened_urls: list[QUrl]) -> Iterator[StartClient]:
     """Start a client (login window shown) for a server address."""
-    started: list[tuple[Besedka, NetworkThread]] = []
+    started: list[Besedka] = []
 
-    def start(address: tuple[str, int], *, page_size: int = 100,
+    def start(address: tuple[str, int] | None, *, page_sizes: tuple[int, int] = (100, 200),
               reconnect_delays: tuple[float, ...] = (0.1, 0.3, 0.5)) -> Besedka:
-        connection = Connection()
-        thread = NetworkThread(connection)
-        thread.start()
-        client = ChatClient(connection, reconnect_delays)
-        besedka = Besedka(qapp, settings, client, languages, address, page_size,
-                          opened_urls.append)
+        besedka = Besedka.with_network(qapp, settings, languages, address,
+                                       reconnect_delays=reconnect_delays,
+                                       page_sizes=page_sizes, open_url=opened_urls.append)
         besedka.start()
-        started.append((besedka, thread))
+        started.append(besedka)
         return besedka
 
     yield start
-    for besedka, thread in started:
-        besedka.client.log_out()
-        for window in (besedka.login_window, besedka.registration_window, besedka.chat_window):
-            if window is not None:
-                window.close()
-                window.deleteLater()
-        thread.shut_down()
+    for besedka in started:
+        besedka.shut_down()
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from client_gui.dialogs import ChangePasswordDialog
 from tests.conftest import ServerProcess
 
-from .conftest import WAIT_MS, Bot, StartClient, bodies, log_in, register, send, wait_for_body
+from .conftest import WAIT_MS, Bot, StartClient, bodies, log_in, register, wait_for_body
 
 
 def test_enter_sends_and_shift_enter_starts_a_new_line(

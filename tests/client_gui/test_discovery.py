@@ -27,7 +27,6 @@ from zeroconf import ServiceInfo
 
 from client_gui import discovery
 from client_gui.app import Besedka
-from client_gui.client import ChatClient
 from client_gui.discovery import (
     DiscoveredServer,
     ServerBrowser,
@@ -38,7 +37,6 @@ from client_gui.discovery import (
 from client_gui.found_servers import FoundServersView
 from client_gui.i18n import LanguageManager
 from client_gui.login_window import LoginWindow
-from client_gui.network import Connection, NetworkThread
 from client_gui.settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, Settings
 from protocol.discovery import SERVICE_TYPE, FingerprintCheck
 from protocol.limits import PROTOCOL_VERSION
@@ -353,28 +351,19 @@ def start_discovering_client(qapp: QApplication, qtbot: QtBot, settings: Setting
     As ``main`` does it: no server on the command line, the remembered one
     (from ``settings``) in the address fields, a browser for the whole run.
     """
-    started: list[tuple[Besedka, NetworkThread, ServerBrowser]] = []
+    started: list[Besedka] = []
 
     def start(**browser_options: Any) -> Besedka:
-        connection = Connection()
-        thread = NetworkThread(connection)
-        thread.start()
         browser = ServerBrowser(interfaces=[LOOPBACK], **browser_options)
-        besedka = Besedka(qapp, settings, ChatClient(connection, (0.1, 0.3)), languages,
-                          browser=browser)
+        besedka = Besedka.with_network(qapp, settings, languages, None,
+                                       reconnect_delays=(0.1, 0.3), browser=browser)
         besedka.start()
-        started.append((besedka, thread, browser))
+        started.append(besedka)
         return besedka
 
     yield start
-    for besedka, thread, browser in started:
-        browser.stop()
-        besedka.client.log_out()
-        for window in (besedka.login_window, besedka.registration_window, besedka.chat_window):
-            if window is not None:
-                window.close()
-                window.deleteLater()
-        thread.shut_down()
+    for besedka in started:
+        besedka.shut_down()  # stops the browser too
 
 
 def found_view(besedka: Besedka) -> FoundServersView:

@@ -10,6 +10,8 @@ import pytest
 from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from client_gui.app import Besedka
+from client_gui.login_window import LoginWindow
 from client_gui.settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
 from protocol.framing import encode_frame
 from tests.conftest import ServerProcess
@@ -17,49 +19,43 @@ from tests.conftest import ServerProcess
 from .conftest import WAIT_MS, Bot, StartClient, log_in, register, type_text
 
 
+def failed_login(qtbot: QtBot, besedka: Besedka, username: str, password: str) -> LoginWindow:
+    """Try to log in and wait until the window says why it did not work."""
+    login = besedka.login_window
+    assert login is not None
+    login.username.setText(username)
+    login.password.setText(password)
+    qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: login.error.isVisible() and login.log_in_button.isEnabled(),
+                    timeout=WAIT_MS)
+    assert besedka.chat_window is None
+    return login
+
+
 def test_wrong_password_is_reported_in_the_login_window(
         qtbot: QtBot, server: ServerProcess, start_client: StartClient,
         bots: Callable[..., Bot]) -> None:
     bots(server.address, "alice").close()
-    besedka = start_client(server.address)
-    login = besedka.login_window
-    assert login is not None
-    login.username.setText("alice")
-    qtbot.keyClicks(login.password, "not my password")
-    qtbot.keyClick(login.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: login.error.isVisible(), timeout=WAIT_MS)
+    login = failed_login(qtbot, start_client(server.address), "alice", "not my password")
     assert login.error.text() == "Wrong username or password."
-    assert besedka.chat_window is None
-    assert login.log_in_button.isEnabled()
 
 
 def test_unreachable_server_names_the_address(qtbot: QtBot, start_client: StartClient) -> None:
     with socket.socket() as probe:  # a port that nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    besedka = start_client(("127.0.0.1", port))
-    login = besedka.login_window
-    assert login is not None
-    login.username.setText("alice")
-    qtbot.keyClicks(login.password, "whatever1")
-    qtbot.keyClick(login.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: login.error.isVisible(), timeout=WAIT_MS)
+    login = failed_login(qtbot, start_client(("127.0.0.1", port)), "alice", "whatever1")
     assert f"Cannot reach the server at 127.0.0.1:{port}" in login.error.text()
 
 
-def test_rate_limit_says_how_long_to_wait(qtbot: QtBot, server_factory: Callable[..., ServerProcess],
-                                          start_client: StartClient,
-                                          bots: Callable[..., Bot]) -> None:
+def test_rate_limit_says_how_long_to_wait(
+        qtbot: QtBot, server_factory: Callable[..., ServerProcess], start_client: StartClient,
+        bots: Callable[..., Bot]) -> None:
     server = server_factory()  # with the default rate limits
     bots(server.address, "alice").close()
     besedka = start_client(server.address)
-    login = besedka.login_window
-    assert login is not None
-    login.username.setText("alice")
     for _ in range(10):
-        login.password.setText("wrong password")
-        qtbot.keyClick(login.password, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: login.log_in_button.isEnabled(), timeout=WAIT_MS)
+        login = failed_login(qtbot, besedka, "alice", "wrong password")
         if "Too many attempts" in login.error.text():
             break
     assert "Too many attempts. Try again in" in login.error.text()
@@ -98,13 +94,7 @@ def foreign_server() -> Iterator[tuple[str, int]]:
 
 def test_other_protocol_version_is_explained(qtbot: QtBot, foreign_server: tuple[str, int],
                                              start_client: StartClient) -> None:
-    besedka = start_client(foreign_server)
-    login = besedka.login_window
-    assert login is not None
-    login.username.setText("alice")
-    qtbot.keyClicks(login.password, "whatever1")
-    qtbot.keyClick(login.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: login.error.isVisible(), timeout=WAIT_MS)
+    login = failed_login(qtbot, start_client(foreign_server), "alice", "whatever1")
     assert "speaks protocol version 2" in login.error.text()
     assert "version 1" in login.error.text()
 
