@@ -109,9 +109,15 @@ class FoundServersView(QWidget):
             # in the browser's own thread.
             QTimer.singleShot(0, self._browser.start)
 
-    def set_address(self, host: str, port: int) -> None:
-        """The address fields changed: select the server they name, if listed."""
+    def set_address(self, host: str, port: int, *, typed: bool = False) -> None:
+        """The address fields changed: select the server they name, if listed.
+
+        Args:
+            typed: the user typed it, so no server found later may replace it.
+        """
         self._address = (host.strip(), port)
+        if typed:
+            self._user_chose = True
         self._sync_selection()
 
     def selected_server(self) -> DiscoveredServer | None:

@@ -111,7 +111,7 @@ class LoginWindow(QWidget):
         self.register_button.clicked.connect(self.on_register_clicked)
         if self.found_servers is not None:
             self.found_servers.server_chosen.connect(self.on_found_server_chosen)
-            self.server.host.textChanged.connect(self.on_host_edited)
+            self.server.host.textEdited.connect(self.on_host_edited)
             self.server.port.valueChanged.connect(self.on_port_edited)
             self.found_servers.set_address(*self.server.address())
         self.retranslate()
@@ -188,18 +188,17 @@ class LoginWindow(QWidget):
     @pyqtSlot(object)
     def on_found_server_chosen(self, server: DiscoveredServer) -> None:
         # Both fields first, then one update: half-changed they name no server.
-        self.server.host.blockSignals(True)
         self.server.port.blockSignals(True)
         self.server.host.setText(server.host)
         self.server.port.setValue(server.port)
-        self.server.host.blockSignals(False)
         self.server.port.blockSignals(False)
-        self.on_host_edited(server.host)
+        if self.found_servers is not None:
+            self.found_servers.set_address(server.host, server.port)
 
     @pyqtSlot(str)
     def on_host_edited(self, text: str) -> None:
         if self.found_servers is not None:
-            self.found_servers.set_address(*self.server.address())
+            self.found_servers.set_address(*self.server.address(), typed=True)
 
     @pyqtSlot(int)
     def on_port_edited(self, value: int) -> None:

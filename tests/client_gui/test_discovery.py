@@ -471,6 +471,20 @@ def test_typing_another_address_deselects_the_found_server(
     assert login.server.host.text() == "chat.example"
 
 
+def test_a_typed_address_is_not_replaced_by_the_server_used_last(
+        qtbot: QtBot, settings: Settings) -> None:
+    settings.set(SERVER_NAME, "Office")
+    browser = ServerBrowser(interfaces=[LOOPBACK])  # never started: the window is not shown
+    model = ServerListModel()
+    window = LoginWindow(settings, browser=browser, servers=model)
+    qtbot.addWidget(window)
+    window.server.host.clear()
+    qtbot.keyClicks(window.server.host, "192.0.2.77")
+    model.on_server_found(make_server("Office", host="192.0.2.10"))
+    assert window.server.host.text() == "192.0.2.77"
+    assert window.found_servers is not None and window.found_servers.selected_server() is None
+
+
 def test_login_window_says_when_nothing_is_found(
         qtbot: QtBot, start_discovering_client: Callable[..., Besedka]) -> None:
     lonely_type = f"_bt{uuid.uuid4().hex[:8]}._tcp.local."
