@@ -55,7 +55,9 @@ from zeroconf import (
 from protocol.discovery import (
     SERVICE_TYPE,
     FingerprintCheck,
+    TrustDecision,
     check_announced_fingerprint,
+    decide_trust,
     mdns_interfaces_from_environment,
     parse_txt_properties,
 )
@@ -117,6 +119,14 @@ class DiscoveredServer:
         :func:`protocol.discovery.check_announced_fingerprint`.
         """
         return check_announced_fingerprint(self.fingerprint, certificate_der)
+
+    def trust_decision(self, certificate_der: bytes, pinned: str | None) -> TrustDecision:
+        """What to do with this server's certificate, given the one pinned for it.
+
+        See :func:`protocol.discovery.decide_trust`: the pin wins; on first
+        contact the announced fingerprint decides.
+        """
+        return decide_trust(certificate_der, pinned, self.fingerprint)
 
 
 def local_ipv4_networks(adapters: Iterable[ifaddr.Adapter] | None = None) \

@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import Final
 
 from .limits import PROTOCOL_VERSION
-from .tls import certificate_fingerprint, parse_fingerprint
+from .tls import PinVerdict, certificate_fingerprint, check_pin, parse_fingerprint
 
 __all__ = [
     "MAX_INSTANCE_NAME_BYTES",
@@ -46,7 +46,9 @@ __all__ = [
     "TXT_VERSION",
     "AnnouncedServer",
     "FingerprintCheck",
+    "TrustDecision",
     "check_announced_fingerprint",
+    "decide_trust",
     "instance_name",
     "mdns_interfaces_from_environment",
     "normalize_fingerprint",
@@ -132,6 +134,53 @@ def check_announced_fingerprint(announced: str | None, certificate_der: bytes) -
     if hmac.compare_digest(expected, presented):
         return FingerprintCheck.MATCH
     return FingerprintCheck.MISMATCH
+
+
+class TrustDecision(StrEnum):
+    """What a client does with a TLS server's certificate, all things known."""
+
+    #: Connect (and pin the certificate, if nothing was pinned yet).
+    TRUST = "trust"
+    #: First contact and nothing announced: show the fingerprint and ask.
+    ASK = "ask"
+    #: A certificate other than the one pinned for this server: refuse.
+    REFUSE_CHANGED = "refuse_changed"
+    #: Found on the LAN with another fingerprint than it presents: refuse,
+    #: and warn that someone may be impersonating the server.
+    REFUSE_MISMATCH = "refuse_mismatch"
+
+
+def decide_trust(certificate_der: bytes, pinned: str | None,
+                 announced: str | None) -> TrustDecision:
+    """Combine the pinned and the announced fingerprint into one decision.
+
+    The pin wins: a certificate pinned earlier is what the user vouched
+    for, and an announcement, which anyone on the LAN can make, neither
+    overrides a pin that differs nor is needed when the pin matches.  Only
+    on first contact does the announcement decide: the announced certificate
+    is trusted without a question, another one is refused.
+
+    Args:
+        certificate_der: the certificate the server presented.
+        pinned: the fingerprint pinned for this server, or None.
+        announced: the ``fp`` the server was discovered with, or None
+            (typed address, or a server without TLS in its announcement).
+
+    Raises:
+        ValueError: no certificate, or ``pinned`` is not a fingerprint
+            (as :func:`protocol.tls.check_pin`).
+    """
+    verdict = check_pin(certificate_der, pinned).verdict
+    if verdict is PinVerdict.MATCH:
+        return TrustDecision.TRUST
+    if verdict is PinVerdict.CHANGED:
+        return TrustDecision.REFUSE_CHANGED
+    check = check_announced_fingerprint(announced, certificate_der)
+    if check is FingerprintCheck.MATCH:
+        return TrustDecision.TRUST
+    if check is FingerprintCheck.MISMATCH:
+        return TrustDecision.REFUSE_MISMATCH
+    return TrustDecision.ASK
 
 
 def instance_name(text: str) -> str:

@@ -38,7 +38,7 @@ from client_gui.found_servers import FoundServersView
 from client_gui.i18n import LanguageManager
 from client_gui.login_window import LoginWindow
 from client_gui.settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, Settings
-from protocol.discovery import SERVICE_TYPE, FingerprintCheck
+from protocol.discovery import SERVICE_TYPE, FingerprintCheck, TrustDecision
 from protocol.limits import PROTOCOL_VERSION
 from protocol.tls import client_context, format_fingerprint
 from protocol.version import BESEDKA_VERSION
@@ -159,6 +159,7 @@ def test_a_discovered_tls_server_is_trusted_by_its_announced_fingerprint(
     certificate = asyncio.run(presented())
     assert discovered.check_certificate(certificate) is FingerprintCheck.MATCH
     assert discovered.check_certificate(certificate[:-1] + b"\0") is FingerprintCheck.MISMATCH
+    assert discovered.trust_decision(certificate, None) is TrustDecision.TRUST
 
 
 # The list model.

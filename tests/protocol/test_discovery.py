@@ -10,7 +10,9 @@ from protocol.discovery import (
     MDNS_INTERFACES_ENV,
     SERVICE_TYPE,
     FingerprintCheck,
+    TrustDecision,
     check_announced_fingerprint,
+    decide_trust,
     instance_name,
     mdns_interfaces_from_environment,
     normalize_fingerprint,
@@ -65,6 +67,26 @@ def test_another_certificate_than_the_announced_one_is_a_mismatch() -> None:
 def test_no_valid_announced_fingerprint_leaves_the_decision_to_the_user(
         announced: str | None) -> None:
     assert check_announced_fingerprint(announced, CERTIFICATE) is FingerprintCheck.NOT_ANNOUNCED
+
+
+OTHER = hashlib.sha256(b"another certificate").hexdigest()
+
+
+@pytest.mark.parametrize(("pinned", "announced", "decision"), [
+    # First contact: the announcement decides.
+    (None, FINGERPRINT, TrustDecision.TRUST),
+    (None, OTHER, TrustDecision.REFUSE_MISMATCH),
+    (None, None, TrustDecision.ASK),
+    (None, "garbage", TrustDecision.ASK),
+    # A pin wins over any announcement, which anyone on the LAN can make.
+    (FINGERPRINT, None, TrustDecision.TRUST),
+    (FINGERPRINT, OTHER, TrustDecision.TRUST),
+    (OTHER, FINGERPRINT, TrustDecision.REFUSE_CHANGED),
+    (OTHER, None, TrustDecision.REFUSE_CHANGED),
+])
+def test_trust_combines_pin_and_announcement(pinned: str | None, announced: str | None,
+                                             decision: TrustDecision) -> None:
+    assert decide_trust(CERTIFICATE, pinned, announced) is decision
 
 
 def test_txt_record_round_trips() -> None:
