@@ -76,6 +76,8 @@ def measure(port: int) -> dict[str, float]:
     shown_at: list[float] = []
 
     class PaintWatcher(QObject):
+        """Notes when the message view first paints with rows in it."""
+
         def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
             window = besedka.chat_window
             if (event is not None and event.type() == QEvent.Type.Paint and window is not None

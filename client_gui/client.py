@@ -69,8 +69,11 @@ ConversationId = str | None
 
 #: Seconds to wait before each reconnect attempt; the last one repeats.
 RECONNECT_DELAYS_SECONDS: Final = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
-#: Seconds a freshly opened connection may take to say ``hello``.
-HELLO_TIMEOUT_SECONDS: Final = 10.0
+#: Seconds a freshly opened connection may take to say ``hello``.  A Besedka
+#: server greets at once (a TLS one tells a plain client ``tls_required``
+#: within about two seconds); waiting longer only delays telling the user
+#: that whatever listens there will not.
+HELLO_TIMEOUT_SECONDS: Final = 5.0
 
 _Reply = dict[str, Any]
 _ReplyHandler = Callable[[_Reply], None]
@@ -101,6 +104,8 @@ class FailureReason(StrEnum):
     UNREACHABLE = "unreachable"  # nothing accepted a connection at host:port
     INCOMPATIBLE = "incompatible"  # the server speaks another protocol version
     NOT_BESEDKA = "not_besedka"  # something answered, but not a Besedka server
+    NO_GREETING = "no_greeting"  # connected, but no ``hello`` came
+    TLS_REQUIRED = "tls_required"  # the server admits only TLS, which we lack yet
     CONNECTION_LOST = "connection_lost"  # the connection dropped mid-login
     SERVER = "server"  # an ``error`` reply; see :attr:`AuthFailure.code`
 
@@ -288,7 +293,7 @@ class ChatClient(QObject):
         """Ask for one page of a conversation; answered by :attr:`history_received`."""
         conversation = None if with_ is None else username_key(with_)
 
-        def on_reply(reply: _Reply) -> None:
+        def handle_reply(reply: _Reply) -> None:
             if reply.get("type") != "ok":
                 log.warning("history of %r refused: %s", with_, reply.get("code"))
                 self.history_received.emit(conversation, [], False)
@@ -296,7 +301,7 @@ class ChatClient(QObject):
             messages = self._messages(reply.get("messages"))
             self.history_received.emit(conversation, messages, bool(reply.get("has_more")))
 
-        if not self._request(History(with_, before, limit), on_reply):
+        if not self._request(History(with_, before, limit), handle_reply):
             # Offline: say "nothing yet" so the view does not wait forever;
             # the page is asked again after the reconnect.
             QTimer.singleShot(0, lambda: self.history_received.emit(conversation, [], True))
@@ -308,14 +313,14 @@ class ChatClient(QObject):
     def change_password(self, old_password: str, new_password: str) -> None:
         """Ask the server to change my password; answered by :attr:`password_changed`."""
 
-        def on_reply(reply: _Reply) -> None:
+        def handle_reply(reply: _Reply) -> None:
             if reply.get("type") == "ok":
                 self._password = new_password
                 self.password_changed.emit(None)
             else:
                 self.password_changed.emit(_error_code(reply))
 
-        if not self._request(ChangePassword(old_password, new_password), on_reply):
+        if not self._request(ChangePassword(old_password, new_password), handle_reply):
             self.password_changed.emit(FailureReason.CONNECTION_LOST)
 
     def reconnect_now(self) -> None:
@@ -432,18 +437,19 @@ class ChatClient(QObject):
             return
         self._serial = 0
         log.info("connection lost: %s", reason)
+        self._hello_timer.stop()
         if self._session_active:
             self._drop_and_retry()
         else:
-            self._fail(AuthFailure(FailureReason.CONNECTION_LOST, self.host, self.port,
-                                   message=reason))
+            lost = FailureReason.CONNECTION_LOST if self._greeted else FailureReason.NO_GREETING
+            self._fail(AuthFailure(lost, self.host, self.port, message=reason))
 
     @pyqtSlot()
     def on_hello_timeout(self) -> None:
         if self._session_active:
             self._drop_and_retry()
         else:
-            self._fail(AuthFailure(FailureReason.NOT_BESEDKA, self.host, self.port))
+            self._fail(AuthFailure(FailureReason.NO_GREETING, self.host, self.port))
 
     @pyqtSlot()
     def on_ping_due(self) -> None:
@@ -495,6 +501,11 @@ class ChatClient(QObject):
 
     def _on_hello(self, frame: dict[str, Any]) -> None:
         self._hello_timer.stop()
+        if frame.get("type") == "error" and frame.get("code") == ErrorCode.TLS_REQUIRED:
+            # A server with TLS tells a plain client so, unencrypted, instead
+            # of hello.  (Connecting with TLS is a later issue's work.)
+            self._fail(AuthFailure(FailureReason.TLS_REQUIRED, self.host, self.port))
+            return
         if frame.get("type") != "hello":
             self._fail(AuthFailure(FailureReason.NOT_BESEDKA, self.host, self.port))
             return
@@ -570,7 +581,7 @@ class ChatClient(QObject):
             self._resume_after = max(self._resume_after or 0, message_id)
 
     def _send_outbox_item(self, item: OutboxItem) -> None:
-        def on_reply(reply: _Reply) -> None:
+        def handle_reply(reply: _Reply) -> None:
             if item.key not in self._outbox:
                 return
             if reply.get("type") == "ok":
@@ -589,7 +600,7 @@ class ChatClient(QObject):
             item.state, item.error = OutboxState.FAILED, code
             self.outbox_failed.emit(item)
 
-        self._request(Send(item.to, item.body, item.key), on_reply)
+        self._request(Send(item.to, item.body, item.key), handle_reply)
 
     def _resend_if_online(self, item: OutboxItem) -> None:
         if self._state is ConnectionState.ONLINE and item.key in self._outbox:
@@ -606,10 +617,7 @@ class ChatClient(QObject):
             return False
         self._next_request_id += 1
         request_id = self._next_request_id
-        if on_reply is not None:
-            self._pending[request_id] = on_reply
-        else:
-            self._pending[request_id] = _ignore_reply
+        self._pending[request_id] = on_reply if on_reply is not None else _ignore_reply
         self._connection.send_frame(self._serial, request.to_frame(request_id))
         self._last_sent = time.monotonic()
         return True

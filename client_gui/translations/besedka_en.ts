@@ -208,75 +208,75 @@
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="185" />
+        <location filename="../found_servers.py" line="191" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="189" />
+        <location filename="../found_servers.py" line="195" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="122" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="121" />
+        <location filename="../login_window.py" line="123" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="125" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="125" />
+        <location filename="../login_window.py" line="127" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="152" />
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="128" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="129" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="150" />
+        <location filename="../login_window.py" line="152" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="169" />
+        <location filename="../login_window.py" line="171" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="172" />
+        <location filename="../login_window.py" line="174" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="175" />
+        <location filename="../login_window.py" line="177" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -395,22 +395,22 @@
 </context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="378" />
+        <location filename="../discovery.py" line="388" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="380" />
+        <location filename="../discovery.py" line="390" />
         <source>(another version of Besedka)</source>
         <translation>(another version of Besedka)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="383" />
+        <location filename="../discovery.py" line="393" />
         <source>%1 at %2, port %3</source>
         <translation>%1 at %2, port %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="385" />
+        <location filename="../discovery.py" line="395" />
         <source>Besedka %1</source>
         <translation>Besedka %1</translation>
     </message>
@@ -489,31 +489,41 @@
     </message>
     <message>
         <location filename="../texts.py" line="129" />
+        <source>%1 accepted the connection but did not answer like a Besedka server.</source>
+        <translation>%1 accepted the connection but did not answer like a Besedka server.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="133" />
+        <source>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</source>
+        <translation>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="137" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137" />
+        <location filename="../texts.py" line="145" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="147" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="141" />
+        <location filename="../texts.py" line="149" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="143" />
+        <location filename="../texts.py" line="151" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="146" />
+        <location filename="../texts.py" line="154" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -521,17 +531,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="149" />
+        <location filename="../texts.py" line="157" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="159" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="160" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>

@@ -210,75 +210,75 @@
         <translation>&amp;Найденные в сети серверы:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="185" />
+        <location filename="../found_servers.py" line="191" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="189" />
+        <location filename="../found_servers.py" line="195" />
         <source>Looking for servers on this network…</source>
         <translation>Поиск серверов в этой сети…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="122" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="121" />
+        <location filename="../login_window.py" line="123" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="125" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="125" />
+        <location filename="../login_window.py" line="127" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="152" />
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="128" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="129" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="150" />
+        <location filename="../login_window.py" line="152" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="169" />
+        <location filename="../login_window.py" line="171" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="172" />
+        <location filename="../login_window.py" line="174" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="175" />
+        <location filename="../login_window.py" line="177" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
@@ -397,22 +397,22 @@
 </context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="378" />
+        <location filename="../discovery.py" line="388" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="380" />
+        <location filename="../discovery.py" line="390" />
         <source>(another version of Besedka)</source>
         <translation>(другая версия Беседки)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="383" />
+        <location filename="../discovery.py" line="393" />
         <source>%1 at %2, port %3</source>
         <translation>%1, адрес %2, порт %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="385" />
+        <location filename="../discovery.py" line="395" />
         <source>Besedka %1</source>
         <translation>Беседка %1</translation>
     </message>
@@ -494,31 +494,41 @@
     </message>
     <message>
         <location filename="../texts.py" line="129" />
+        <source>%1 accepted the connection but did not answer like a Besedka server.</source>
+        <translation>%1 принял соединение, но отвечает не как сервер Беседки.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="133" />
+        <source>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</source>
+        <translation>Сервер %1 принимает только зашифрованные (TLS) соединения, а эта версия Беседки их пока не поддерживает.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="137" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137" />
+        <location filename="../texts.py" line="145" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="147" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="141" />
+        <location filename="../texts.py" line="149" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="143" />
+        <location filename="../texts.py" line="151" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="146" />
+        <location filename="../texts.py" line="154" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -527,17 +537,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="149" />
+        <location filename="../texts.py" line="157" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="159" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="160" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
     </message>

@@ -27,6 +27,7 @@ def test_client_reconnects_after_a_crash_and_shows_what_was_sent_meanwhile_once(
     general = alice.conversations.model(None)
     wait_for_body(qtbot, general, "before the crash")
 
+    qtbot.keyClicks(alice.compose, "a draft in progress")
     server.kill()
     qtbot.waitUntil(lambda: besedka.client.state is ConnectionState.WAITING, timeout=WAIT_MS)
     assert "Reconnecting in" in alice.status.text()
@@ -39,6 +40,7 @@ def test_client_reconnects_after_a_crash_and_shows_what_was_sent_meanwhile_once(
     alice.reconnect_button.click()
     qtbot.waitUntil(lambda: besedka.client.state is ConnectionState.ONLINE, timeout=WAIT_MS)
     assert alice.status.text().startswith("Connected as alice")
+    assert alice.compose.toPlainText() == "a draft in progress"
 
     wait_for_body(qtbot, general, "while you were away")
     direct = alice.conversations.model("bob")
