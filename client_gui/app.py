@@ -249,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the server to offer in the login window")
     parser.add_argument("--version", action="version", version=f"Besedka {BESEDKA_VERSION}")
     parser.add_argument("--debug", action="store_true", help="log network activity")
+    parser.add_argument("--no-discovery", action="store_true",
+                        help="do not look for servers on the LAN (mDNS); type the address")
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -266,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     languages = LanguageManager(app, settings)
     languages.apply_saved()
     besedka = Besedka.with_network(app, settings, languages, args.server,
-                                   browser=ServerBrowser())
+                                   browser=None if args.no_discovery else ServerBrowser())
     besedka.start()
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.

@@ -13,6 +13,8 @@ import hashlib
 import ipaddress
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -42,6 +44,7 @@ from protocol.discovery import SERVICE_TYPE, FingerprintCheck, TrustDecision
 from protocol.limits import PROTOCOL_VERSION
 from protocol.tls import client_context, format_fingerprint
 from protocol.version import BESEDKA_VERSION
+from tests.conftest import REPO
 from tests.mdns import LOOPBACK, ensure_loopback_multicast, unique_name
 from tests.wire import WireClient
 
@@ -530,3 +533,9 @@ def test_discovery_starts_only_once_the_window_is_shown(
         qtbot.waitUntil(lambda: browser.running)
     finally:
         browser.stop()
+
+
+def test_client_can_be_told_not_to_look_for_servers() -> None:
+    result = subprocess.run([sys.executable, "-m", "client_gui", "--help"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0 and "--no-discovery" in result.stdout
