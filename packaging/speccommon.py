@@ -118,7 +118,17 @@ QT_UNUSED_FILES = [
     # tests use; the others are for embedded boards.
     "*/plugins/platforms/*linuxfb*", "*/plugins/platforms/*eglfs*",
     "*/plugins/platforms/*minimal*", "*/plugins/platforms/*vnc*", "*/plugins/platforms/*vkkhrdisplay*",
-    "*/plugins/egldeviceintegrations/*",
+    "*/plugins/egldeviceintegrations/*", "*Qt6EglFSDeviceIntegration*", "*Qt6EglFsKmsSupport*",
+    # Touch screens and tablets through evdev/TUIO: embedded again.
+    "*/plugins/generic/*",
+    # The GTK theme needs the desktop's GTK 3 and brings its whole stack in;
+    # the xdg-desktop-portal theme covers desktop integration without it.
+    "*/plugins/platformthemes/*gtk3*",
+    # Image formats a text chat does not show (PNG is built into QtGui;
+    # ICO, SVG, JPEG and GIF stay).
+    "*/plugins/imageformats/*qtiff*", "*/plugins/imageformats/*qwebp*",
+    "*/plugins/imageformats/*qtga*", "*/plugins/imageformats/*qwbmp*",
+    "*/plugins/imageformats/*qicns*",
 ]
 
 #: The interface languages; Qt's own catalogues for any other language are
@@ -142,9 +152,51 @@ def is_unused_qt_file(dest: str | PurePath) -> bool:
     return False
 
 
-def prune(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """A PyInstaller TOC without the files :func:`is_unused_qt_file` names."""
-    return [entry for entry in toc if not is_unused_qt_file(entry[0])]
+Toc = list[tuple[str, str, str]]
+
+
+def prune_datas(datas: Toc) -> Toc:
+    """Analysis ``datas`` without the files :func:`is_unused_qt_file` names."""
+    return [entry for entry in datas if not is_unused_qt_file(entry[0])]
+
+
+def prune_binaries(binaries: Toc) -> Toc:
+    """Analysis ``binaries`` without the unused Qt files, nor the system
+    libraries that PyInstaller collected only because those files link them.
+
+    The GTK platform theme alone brings cairo, pango, gdk-pixbuf and a dozen
+    more, and mixing a bundled GLib stack with the desktop's own GTK is a
+    known source of crashes; the TUIO touch plugin brings QtNetwork and
+    Kerberos.  A library is dropped only if a removed file needs it and no
+    kept file does (on Linux, where ``ldd`` tells; elsewhere only the named
+    files go).
+    """
+    kept = [entry for entry in binaries if not is_unused_qt_file(entry[0])]
+    removed = [entry for entry in binaries if is_unused_qt_file(entry[0])]
+    if not sys.platform.startswith("linux") or not removed:
+        return kept
+    from PyInstaller.depend.bindepend import get_imports
+
+    def needs(entries: Toc) -> set[str]:
+        names: set[str] = set()
+        for _dest, source, kind in entries:
+            if kind in ("BINARY", "EXTENSION") and source and Path(source).is_file():
+                # ldd lists the whole closure, not only the direct needs.
+                names.update(PurePath(name).name for name, _path in get_imports(source))
+        return names
+
+    def top_level_library(entry: tuple[str, str, str]) -> bool:
+        dest = PurePath(entry[0])
+        return entry[2] == "BINARY" and len(dest.parts) == 1 and not dest.name.startswith(
+            "libpython")
+
+    suspects = needs(removed)
+    roots = [entry for entry in kept
+             if not (top_level_library(entry) and PurePath(entry[0]).name in suspects)]
+    still_needed = needs(roots)
+    return [entry for entry in kept
+            if not (top_level_library(entry) and PurePath(entry[0]).name in suspects
+                    and PurePath(entry[0]).name not in still_needed)]
 
 
 def migrations_datas() -> list[tuple[str, str]]:
@@ -197,7 +249,7 @@ def migrations_hiddenimports() -> list[str]:
     return sorted(names)
 
 
-def qm_datas() -> list[tuple[str, str]]:
+def client_datas() -> list[tuple[str, str]]:
     """The client's compiled translations and icons, where client_gui looks
     for them (next to its modules: ``client_gui/translations``,
     ``client_gui/icons``)."""
