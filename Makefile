@@ -45,6 +45,24 @@ server: $(STAMP)
 client: $(STAMP) qt-libs
 	$(PY) -m client_gui --server $(HOST):$(PORT)
 
+# Client translations: collect tr() strings into the .ts sources, then
+# compile the .qm files the client loads (both are committed).  lrelease
+# comes from Debian's qt6-l10n-tools.
+TS := client_gui/translations/besedka_ru.ts client_gui/translations/besedka_en.ts
+LRELEASE ?= $(shell command -v lrelease || echo /usr/lib/qt6/bin/lrelease)
+translations: $(STAMP)
+	$(VENV)/bin/pylupdate6 --no-obsolete $(addprefix --ts ,$(TS)) client_gui
+	@test -x $(LRELEASE) || { echo "lrelease is missing: apt-get install qt6-l10n-tools"; exit 1; }
+	$(LRELEASE) $(TS)
+
+# Pictures of the client's windows in English and Russian for the docs.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) tools/client_screenshots.py docs/screenshots
+
+# How the client copes with a 100,000-message conversation.
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/client_scale.py
+
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 

@@ -12,24 +12,25 @@ import argparse
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from PyQt6.QtCore import QObject, QSettings, QTimer, pyqtSlot
-from PyQt6.QtGui import QIcon
+from PyQt6.QtCore import QObject, QSettings, QTimer, QUrl, pyqtSlot
+from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
 from protocol.limits import DEFAULT_PORT
 from protocol.version import BESEDKA_VERSION
 
 from .chat_window import ChatWindow
-from .client import AuthFailure, ChatClient
-from .conversations import DEFAULT_PAGE_SIZE, Conversations
+from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient
+from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
-from .settings import USERNAME, Settings
+from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
 from .texts import describe_failure
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -78,30 +79,65 @@ class Besedka(QObject):
             the caller.
         languages: the translators.
         server: the server from the command line, if any.
-        page_size: messages per history page.
+        page_sizes: messages in the first and in each older history page.
+        open_url: opens a clicked link (the desktop's browser by default).
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
-                 page_size: int = DEFAULT_PAGE_SIZE) -> None:
+                 page_sizes: tuple[int, int] = (DEFAULT_PAGE_SIZE, DEFAULT_OLDER_PAGE_SIZE),
+                 open_url: Callable[[QUrl], object] = QDesktopServices.openUrl) -> None:
         super().__init__()
+        self._open_url = open_url
         self._app = app
-        self._page_size = page_size
+        self._page_sizes = page_sizes
         self._settings = settings
         self.client = client
         self._languages = languages
+        #: The server to offer in the login window: the last one tried in
+        #: this run, else the one from the command line, else the remembered.
         self._server = server
         self._icon = app_icon()
         self.login_window: LoginWindow | None = None
         self.registration_window: RegistrationWindow | None = None
         self.chat_window: ChatWindow | None = None
+        self._network_thread: NetworkThread | None = None
         client.logged_in.connect(self.on_logged_in)
         client.auth_failed.connect(self.on_auth_failed)
         client.session_ended.connect(self.on_session_ended)
 
+    @classmethod
+    def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
+                     server: tuple[str, int] | None = None, *,
+                     reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
+                     **options: Any) -> Besedka:
+        """Make the network thread and the session too, and own them.
+
+        ``options`` are the remaining arguments of the constructor.  Call
+        :meth:`shut_down` before the application ends.
+        """
+        connection = Connection()
+        thread = NetworkThread(connection)
+        thread.start()
+        besedka = cls(app, settings, ChatClient(connection, reconnect_delays), languages, server,
+                      **options)
+        besedka._network_thread = thread
+        return besedka
+
     def start(self) -> None:
         """Show the login window."""
         self.show_login()
+
+    def shut_down(self) -> None:
+        """Log out, close the windows, and stop the network thread."""
+        self.client.log_out()
+        for window in (self.login_window, self.registration_window, self.chat_window):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+        if self._network_thread is not None:
+            self._network_thread.shut_down()
+            self._network_thread = None
 
     def show_login(self, error: str | None = None) -> None:
         window = LoginWindow(self._settings, self._server)
@@ -152,10 +188,13 @@ class Besedka(QObject):
 
     @pyqtSlot(str)
     def on_logged_in(self, username: str) -> None:
+        # Remembered only once they worked, so a typo is not offered again.
+        self._settings.set(SERVER_HOST, self.client.host)
+        self._settings.set(SERVER_PORT, self.client.port)
         self._settings.set(USERNAME, username)
-        conversations = Conversations(self.client, self._page_size)
+        conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
-                            self._icon)
+                            self._icon, self._open_url)
         conversations.setParent(window)
         window.log_out_requested.connect(self.on_log_out_requested)
         self._replace_window(window)
@@ -198,7 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
-    app = QApplication([sys.argv[0], *qt_args])
+    # An application made by an embedding program (or a test driving the
+    # real entry point) is used as it is.
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        [sys.argv[0], *qt_args])
     app.setApplicationName("Besedka")
     app.setOrganizationName("Besedka")
     app.setApplicationVersion(BESEDKA_VERSION)
@@ -206,11 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
-    connection = Connection()
-    thread = NetworkThread(connection)
-    thread.start()
-    client = ChatClient(connection)
-    besedka = Besedka(app, settings, client, languages, args.server)
+    besedka = Besedka.with_network(app, settings, languages, args.server)
     besedka.start()
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.
@@ -221,6 +260,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        client.log_out()
-        thread.shut_down()
+        besedka.shut_down()
         settings.sync()

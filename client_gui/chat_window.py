@@ -397,7 +397,7 @@ class ChatWindow(QMainWindow):
             text = self.tr("Connected as %1 to %2").replace("%1", self._client.username).replace(
                 "%2", address)
         elif state is ConnectionState.WAITING:
-            text = self.tr("Connection to %1 lost. Reconnecting in %n second(s)\u2026", None,
+            text = self.tr("Connection to %1 lost. Reconnecting in %n second(s)\u2026", "",
                            self._countdown).replace("%1", address)
         elif state is ConnectionState.CONNECTING:
             text = self.tr("Reconnecting to %1\u2026").replace("%1", address)
@@ -405,7 +405,7 @@ class ChatWindow(QMainWindow):
             text = self.tr("Not connected")
         waiting = len(self._client.outbox)
         if waiting:
-            text += " \u00b7 " + self.tr("%n message(s) waiting to be sent", None, waiting)
+            text += " \u00b7 " + self.tr("%n message(s) waiting to be sent", "", waiting)
         self.status.setText(text)
         self.reconnect_button.setVisible(state is ConnectionState.WAITING)
 

@@ -58,6 +58,7 @@ __all__ = [
     "ConversationId",
     "FailureReason",
     "OutboxItem",
+    "RECONNECT_DELAYS_SECONDS",
     "conversation_of",
 ]
 
@@ -635,6 +636,6 @@ def _ignore_reply(reply: _Reply) -> None:
 
 def _error_code(reply: _Reply) -> ErrorCode:
     try:
-        return ErrorCode(reply.get("code"))
+        return ErrorCode(str(reply.get("code")))
     except ValueError:
         return ErrorCode.INTERNAL_ERROR

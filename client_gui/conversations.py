@@ -18,15 +18,18 @@ from typing import Final
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from protocol.frames import Message, RosterEntry
+from protocol.limits import HISTORY_MAX_LIMIT
 from protocol.rules import username_key
 
 from .client import ChatClient, ConnectionState, ConversationId, OutboxItem, conversation_of
 from .models import ConversationListModel, MessageListModel
 
-__all__ = ["Conversations", "DEFAULT_PAGE_SIZE"]
+__all__ = ["Conversations", "DEFAULT_OLDER_PAGE_SIZE", "DEFAULT_PAGE_SIZE"]
 
-#: Messages per ``history`` page: a few screens, one quick reply.
+#: Messages in the first page of a conversation: a few screens, one quick reply.
 DEFAULT_PAGE_SIZE: Final = 100
+#: Messages per older page: someone scrolling back wants many, in few trips.
+DEFAULT_OLDER_PAGE_SIZE: Final = HISTORY_MAX_LIMIT
 
 
 class Conversations(QObject):
@@ -34,7 +37,8 @@ class Conversations(QObject):
 
     Args:
         client: the logged-in session whose signals feed this object.
-        page_size: messages per history page.
+        page_size: messages in the first page of a conversation.
+        older_page_size: messages per page when scrolling back.
 
     Signals:
         unread_total_changed(count): for the window title.
@@ -49,10 +53,12 @@ class Conversations(QObject):
     history_loaded = pyqtSignal(object, int)
 
     def __init__(self, client: ChatClient, page_size: int = DEFAULT_PAGE_SIZE,
+                 older_page_size: int = DEFAULT_OLDER_PAGE_SIZE,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._client = client
         self._page_size = page_size
+        self._older_page_size = older_page_size
         self.me = client.username
         self._me_key = username_key(self.me)
         self.list_model = ConversationListModel(self.me, self)
@@ -212,8 +218,8 @@ class Conversations(QObject):
 
     def _request_page(self, model: MessageListModel, before: int | None) -> None:
         model.loading = True
-        self._client.request_history(self.peer_name(model.conversation), before,
-                                     self._page_size)
+        limit = self._page_size if before is None else self._older_page_size
+        self._client.request_history(self.peer_name(model.conversation), before, limit)
 
     def _mark_read(self, conversation: ConversationId) -> None:
         model = self._models.get(conversation)

@@ -24,10 +24,10 @@ from datetime import date, timedelta
 from typing import Final
 
 from PyQt6.QtCore import (
+    QAbstractItemModel,
     QDate,
     QLocale,
     QModelIndex,
-    QObject,
     QPointF,
     QRect,
     QRectF,
@@ -60,19 +60,22 @@ from PyQt6.QtWidgets import (
 from .linkify import body_html
 from .models import ConversationEntry, MessageRow, Roles, RowState
 from .texts import describe_error
+from .widgets import blend
 
-__all__ = ["ConversationDelegate", "MessageDelegate", "blend"]
+__all__ = ["ConversationDelegate", "MessageDelegate"]
 
 _DOCUMENT_CACHE_SIZE: Final = 300
 
 
-def blend(a: QColor, b: QColor, amount: float) -> QColor:
-    """``a`` moved ``amount`` (0..1) of the way towards ``b``; themes stay legible."""
-    return QColor.fromRgbF(
-        a.redF() + (b.redF() - a.redF()) * amount,
-        a.greenF() + (b.greenF() - a.greenF()) * amount,
-        a.blueF() + (b.blueF() - a.blueF()) * amount,
-    )
+@dataclass(frozen=True, slots=True)
+class _Fonts:
+    """The fonts of a message and the heights that follow from them."""
+
+    body: QFont
+    bold: QFont
+    small: QFont
+    header_height: int
+    day_height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +112,21 @@ class MessageDelegate(QStyledItemDelegate):
         self._documents: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
         self._heights: dict[tuple[str, bool], int] = {}
         self._heights_width = -1
+        self._font_cache: _Fonts | None = None
 
     # -- geometry
 
-    def _fonts(self) -> tuple[QFont, QFont, QFont]:
-        body = self._view.font()
-        bold = QFont(body)
-        bold.setBold(True)
-        small = QFont(body)
-        small.setPointSizeF(max(6.0, body.pointSizeF() * 0.85))
-        return body, bold, small
+    def _fonts(self) -> _Fonts:
+        if self._font_cache is None:
+            body = self._view.font()
+            bold = QFont(body)
+            bold.setBold(True)
+            small = QFont(body)
+            small.setPointSizeF(max(6.0, body.pointSizeF() * 0.85))
+            self._font_cache = _Fonts(body, bold, small,
+                                      header_height=QFontMetrics(bold).height() + 2,
+                                      day_height=QFontMetrics(small).height() + 14)
+        return self._font_cache
 
     def _bubble_width(self, total: int) -> int:
         return max(120, int((total - 2 * self.MARGIN) * (1 - self.INDENT)))
@@ -127,10 +135,10 @@ class MessageDelegate(QStyledItemDelegate):
         return max(40, self._bubble_width(total) - 2 * self.PADDING_X)
 
     def _day_height(self) -> int:
-        return QFontMetrics(self._fonts()[2]).height() + 14
+        return self._fonts().day_height
 
     def _header_height(self) -> int:
-        return QFontMetrics(self._fonts()[1]).height() + 2
+        return self._fonts().header_height
 
     def _geometry(self, rect: QRect, row: MessageRow, day_start: bool) -> _Geometry:
         day_height = self._day_height() if day_start else 0
@@ -155,7 +163,7 @@ class MessageDelegate(QStyledItemDelegate):
             return document
         document = QTextDocument()
         document.setDocumentMargin(0)
-        document.setDefaultFont(self._fonts()[0])
+        document.setDefaultFont(self._fonts().body)
         option = QTextOption()
         # Long words and URLs must wrap too, or they would run off the bubble.
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -170,18 +178,20 @@ class MessageDelegate(QStyledItemDelegate):
         return document
 
     def invalidate(self) -> None:
-        """Forget cached layouts (after a font or palette change)."""
+        """Forget cached fonts and layouts (after a font or palette change)."""
+        self._font_cache = None
         self._documents.clear()
         self._heights.clear()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        row: MessageRow = index.data(Roles.ROW)
-        day_start = bool(index.data(Roles.DAY_START))
-        width = self._view.viewport().width()
+    def row_height(self, row: MessageRow, day_start: bool, width: int) -> int:
+        """The height of ``row`` in a view ``width`` pixels wide (cached).
+
+        This is the expensive call (it lays out the text), made once per
+        message and width; the view calls it directly rather than through
+        :meth:`sizeHint` to skip two model look-ups per row.
+        """
         if width != self._heights_width:
-            # A resize changes every wrap; measuring again is unavoidable,
-            # but only for rows the view asks about.
-            self._heights.clear()
+            self._heights.clear()  # every wrap changes with the width
             self._heights_width = width
         cache_key = (row.key, day_start)
         height = self._heights.get(cache_key)
@@ -190,7 +200,13 @@ class MessageDelegate(QStyledItemDelegate):
             height = (int(text_height + 0.999) + self._header_height() + 2 * self.PADDING_Y
                       + 2 * self.GAP + (self._day_height() if day_start else 0))
             self._heights[cache_key] = height
-        return QSize(width, height)
+        return height
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        viewport = self._view.viewport()
+        width = viewport.width() if viewport is not None else 0
+        return QSize(width, self.row_height(index.data(Roles.ROW),
+                                            bool(index.data(Roles.DAY_START)), width))
 
     # -- painting
 
@@ -203,7 +219,8 @@ class MessageDelegate(QStyledItemDelegate):
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         highlight = palette.color(QPalette.ColorRole.Highlight)
-        _, bold_font, small_font = self._fonts()
+        fonts = self._fonts()
+        bold_font, small_font = fonts.bold, fonts.small
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
@@ -318,7 +335,7 @@ class MessageDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget | None, index: QModelIndex) -> None:
         pass  # the document was set when the editor was made
 
-    def setModelData(self, editor: QWidget | None, model: QObject | None,  # type: ignore[override]
+    def setModelData(self, editor: QWidget | None, model: QAbstractItemModel | None,
                      index: QModelIndex) -> None:
         pass  # read-only: nothing to write back
 
@@ -361,7 +378,9 @@ class ConversationDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         dot = 9
         if entry.conversation is None:
-            marker = QColor("#3d7ab8")
+            # The general room's square, in the text colour when selected
+            # (the usual blue would vanish into a blue highlight).
+            marker = text_colour if selected else QColor("#3d7ab8")
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(marker)
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),

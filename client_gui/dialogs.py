@@ -21,7 +21,7 @@ from protocol.errors import ErrorCode
 
 from .client import ChatClient, FailureReason
 from .texts import describe_error, password_problem, password_rules
-from .widgets import ErrorLabel, HintLabel
+from .widgets import ErrorLabel, HintLabel, with_error
 
 __all__ = ["ChangePasswordDialog"]
 
@@ -56,12 +56,9 @@ class ChangePasswordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._labels = [QLabel(self) for _ in range(3)]
         form = QFormLayout()
-        form.addRow(self._labels[0], self.old)
-        form.addRow("", self.old_error)
-        form.addRow(self._labels[1], self.new)
-        form.addRow("", self.new_error)
-        form.addRow(self._labels[2], self.repeat)
-        form.addRow("", self.repeat_error)
+        form.addRow(self._labels[0], with_error(self.old, self.old_error))
+        form.addRow(self._labels[1], with_error(self.new, self.new_error))
+        form.addRow(self._labels[2], with_error(self.repeat, self.repeat_error))
         for label, buddy in zip(self._labels, (self.old, self.new, self.repeat), strict=True):
             label.setBuddy(buddy)
         layout = QVBoxLayout(self)

@@ -45,7 +45,8 @@ def body_html(text: str) -> str:
     position = 0
     for start, end, target in find_links(text):
         parts.append(html.escape(text[position:start], quote=False))
-        parts.append(f'<a href="{html.escape(target)}">{html.escape(text[start:end], quote=False)}</a>')
+        shown = html.escape(text[start:end], quote=False)
+        parts.append(f'<a href="{html.escape(target)}">{shown}</a>')
         position = end
     parts.append(html.escape(text[position:], quote=False))
     # pre-wrap keeps runs of spaces and line breaks yet still wraps long

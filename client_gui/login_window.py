@@ -17,12 +17,11 @@ from PyQt6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
-from .widgets import ErrorLabel
+from .widgets import ErrorLabel, heading, lay_out_page
 
 __all__ = ["LoginWindow", "ServerFields"]
 
@@ -82,29 +81,19 @@ class LoginWindow(QWidget):
         self.register_button = QPushButton(self)
         self.register_button.setObjectName("register")
         self.register_button.setFlat(True)
-        self.title = QLabel(self)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = heading(self)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.addRow("", self.server.row)
-        self.form.addRow("", self.username)
-        self.form.addRow("", self.password)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.register_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.log_in_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(self.title)
-        layout.addSpacing(8)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        self._labels = [QLabel(self) for _ in range(3)]
+        self.form.addRow(self._labels[0], self.server.row)
+        self.form.addRow(self._labels[1], self.username)
+        self.form.addRow(self._labels[2], self.password)
+        for label, buddy in zip(self._labels, (self.server.host, self.username, self.password),
+                                strict=True):
+            label.setBuddy(buddy)
+        lay_out_page(self, [self.title], self.form, self.error, self.register_button,
+                     self.log_in_button)
         self.setMinimumWidth(440)
 
         self.log_in_button.clicked.connect(self.on_log_in_clicked)
@@ -116,24 +105,12 @@ class LoginWindow(QWidget):
         """Set every text in the current language."""
         self.setWindowTitle(self.tr("Besedka \u2014 Log in"))
         self.title.setText(self.tr("Log in to Besedka"))
-        for row, text in enumerate((self.tr("&Server:"), self.tr("&Username:"),
-                                    self.tr("&Password:"))):
-            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            widget = label.widget() if label is not None else None
-            if isinstance(widget, QLabel):
-                widget.setText(text)
-        self._set_buddies()
+        for label, text in zip(self._labels, (self.tr("&Server:"), self.tr("&Username:"),
+                                              self.tr("&Password:")), strict=True):
+            label.setText(text)
         self.server.host.setPlaceholderText(self.tr("host name or address"))
         self.log_in_button.setText(self.tr("&Log in"))
         self.register_button.setText(self.tr("Create an &account\u2026"))
-
-    def _set_buddies(self) -> None:
-        buddies = (self.server.host, self.username, self.password)
-        for row, buddy in enumerate(buddies):
-            label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            widget = label.widget() if label is not None else None
-            if isinstance(widget, QLabel):
-                widget.setBuddy(buddy)
 
     def changeEvent(self, event: QEvent | None) -> None:
         if event is not None and event.type() == QEvent.Type.LanguageChange:
@@ -183,8 +160,6 @@ class LoginWindow(QWidget):
             self.error.show_text(self.tr("Enter your password."))
             self.password.setFocus()
         else:
-            self._settings.set(SERVER_HOST, host)
-            self._settings.set(SERVER_PORT, port)
             self.set_busy(True)
             self.login_requested.emit(host, port, username, password)
 

@@ -1,8 +1,18 @@
-"""The list view of one conversation: scrolling, links, copying.
+"""The view of one conversation: scrolling, links, copying.
 
-:class:`MessageView` is a :class:`~PyQt6.QtWidgets.QListView` over a
-:class:`~client_gui.models.MessageListModel` painted by
-:class:`~client_gui.delegates.MessageDelegate`.  On top of the plain view it
+:class:`MessageView` shows a :class:`~client_gui.models.MessageListModel`
+painted by :class:`~client_gui.delegates.MessageDelegate`.
+
+It is a one-column :class:`~PyQt6.QtWidgets.QTableView`, not a
+:class:`~PyQt6.QtWidgets.QListView`, for the sake of long conversations: a
+list view with rows of different heights lays out *every* row again (one
+``sizeHint`` call each) whenever rows are inserted, so paging back through
+10,000 messages cost quadratic time.  A table keeps row heights in its
+vertical header, in C++; the view measures each row once when it arrives,
+and again only when the width changes (then in the background, rows on
+screen first).
+
+On top of the plain view it
 
 * asks for older pages as the user nears the top (:attr:`older_wanted`) and
   keeps the messages on screen still when a page is prepended;
@@ -31,10 +41,11 @@ from PyQt6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PyQt6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from .delegates import MessageDelegate, blend
+from .delegates import MessageDelegate
 from .models import MessageListModel, MessageRow, Roles, RowState
+from .widgets import blend
 
 __all__ = ["MessageView"]
 
@@ -42,9 +53,11 @@ __all__ = ["MessageView"]
 _PREFETCH_PIXELS: Final = 400
 #: How close to the bottom still counts as "at the bottom".
 _BOTTOM_SLACK_PIXELS: Final = 8
+#: Rows re-measured per step after a width change.
+_REMEASURE_SLICE: Final = 400
 
 
-class MessageView(QListView):
+class MessageView(QTableView):
     """Shows one conversation at a time; swap conversations with :meth:`setModel`.
 
     Signals:
@@ -65,13 +78,28 @@ class MessageView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
-        # Rows differ in height and are laid out again on every resize (wrap
-        # widths change); heights are cached by the delegate, so a full pass
-        # is cheap enough and keeps scroll positions exact.
-        self.setUniformItemSizes(False)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        columns = self.horizontalHeader()
+        assert columns is not None
+        columns.hide()
+        columns.setStretchLastSection(True)
+        rows = self.verticalHeader()
+        assert rows is not None
+        rows.hide()
+        # Fixed: heights come from resizeSection() only, never from asking
+        # the delegate about every row (which ResizeToContents would do).
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setMinimumSectionSize(1)
+        self._rows_header = rows
+        self._measured_width = -1
+        self._remeasure_from = 0  # rows below this were measured at the current width
+        self._remeasure_timer = QTimer(self)
+        self._remeasure_timer.setInterval(0)
+        self._remeasure_timer.timeout.connect(self.on_remeasure_due)
         self.setMouseTracking(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
         self.verticalScrollBar().valueChanged.connect(self.on_scrolled)  # type: ignore[union-attr]
@@ -101,12 +129,17 @@ class MessageView(QListView):
         if isinstance(previous, MessageListModel):
             previous.rowsAboutToBeInserted.disconnect(self.on_rows_about_to_be_inserted)
             previous.rowsInserted.disconnect(self.on_rows_inserted)
+            previous.dataChanged.disconnect(self.on_data_changed)
         super().setModel(model)
         if model is not None:
+            # Connected after the header's own handlers, so the header
+            # already has sections for new rows when these run.
             model.rowsAboutToBeInserted.connect(self.on_rows_about_to_be_inserted)
             model.rowsInserted.connect(self.on_rows_inserted)
+            model.dataChanged.connect(self.on_data_changed)
+            self._measure(0, model.rowCount())
         self._follow_bottom = True
-        self.scrollToBottom()
+        self._scroll_to_end()
         QTimer.singleShot(0, self._check_need_older)
 
     def message_model(self) -> MessageListModel | None:
@@ -120,35 +153,98 @@ class MessageView(QListView):
             return
         self._follow_bottom = self._at_bottom()
         self._anchor = None
-        if first == 0 and model.rowCount() > 0 and not self._follow_bottom:
-            top = self.indexAt(QPoint(1, 1))
-            if top.isValid():
-                self._anchor = (top.row(), self.visualRect(top).top())
+        if first == 0 and model.rowCount() > 0:
+            self._remember_anchor()
 
     @pyqtSlot(QModelIndex, int, int)
     def on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        # QListView only schedules a relayout on insertion; lay out now so
-        # the old rows' new positions are known before anything is painted.
-        self.doItemsLayout()
+        if first < self._remeasure_from:
+            self._remeasure_from += last - first + 1
+        self._measure(first, last + 1)
+        if first == 0 and last + 1 < self._rows_header.count():
+            self._measure(last + 1, last + 2)  # it may have lost its day separator
+        self._settle(shift=last - first + 1)
+        QTimer.singleShot(0, self._check_need_older)
+
+    @pyqtSlot(QModelIndex, QModelIndex, "QList<int>")
+    def on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                        roles: list[int]) -> None:
+        self._measure(top_left.row(), bottom_right.row() + 1)
+
+    def _settle(self, shift: int = 0) -> None:
+        """After heights changed: stay at the bottom, or keep the anchor row
+        (now ``shift`` rows further down) where it was on screen."""
+        # The scroll range follows the header only after this.
+        self.updateGeometries()
+        bar = self.verticalScrollBar()
+        assert bar is not None
         if self._follow_bottom:
-            self.scrollToBottom()
+            self._scroll_to_end()
         elif self._anchor is not None:
             row, top = self._anchor
-            model = self.message_model()
-            assert model is not None
-            moved = self.visualRect(model.index(row + last - first + 1)).top()
-            bar = self.verticalScrollBar()
-            assert bar is not None
-            bar.setValue(bar.value() + moved - top)
+            bar.setValue(self._rows_header.sectionPosition(row + shift) - top)
         self._anchor = None
-        QTimer.singleShot(0, self._check_need_older)
+
+    def _scroll_to_end(self) -> None:
+        self.updateGeometries()
+        bar = self.verticalScrollBar()
+        assert bar is not None
+        bar.setValue(bar.maximum())
+
+    # ------------------------------------------------------------------
+    # Row heights
+
+    def _measure(self, first: int, end: int) -> None:
+        """Set the heights of rows ``first`` up to ``end`` (exclusive)."""
+        model = self.message_model()
+        viewport = self.viewport()
+        if model is None or viewport is None:
+            return
+        width = viewport.width()
+        height_of = self.message_delegate.row_height
+        resize = self._rows_header.resizeSection
+        for number in range(first, min(end, model.rowCount())):
+            resize(number, height_of(model.row(number), model.starts_day(number), width))
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         follow = self._at_bottom()
         super().resizeEvent(event)
-        if follow:
-            # Re-wrapping changes the content height; stay at the newest.
-            QTimer.singleShot(0, self.scrollToBottom)
+        viewport = self.viewport()
+        assert viewport is not None
+        if viewport.width() == self._measured_width:
+            return
+        self._measured_width = viewport.width()
+        self._follow_bottom = follow
+        self._remember_anchor()
+        # Re-wrapping every row can take a while in a long conversation:
+        # the rows on screen now, the rest in slices between events.
+        top = max(0, self.rowAt(0))
+        self._measure(max(0, top - 20), top + 80)
+        self._settle()
+        self._remeasure_from = 0
+        self._remeasure_timer.start()
+
+    @pyqtSlot()
+    def on_remeasure_due(self) -> None:
+        model = self.message_model()
+        if model is None or self._remeasure_from >= model.rowCount():
+            self._remeasure_timer.stop()
+            return
+        self._follow_bottom = self._at_bottom()
+        self._remember_anchor()
+        end = self._remeasure_from + _REMEASURE_SLICE
+        self._measure(self._remeasure_from, end)
+        self._remeasure_from = end
+        self._settle()
+
+    def _remember_anchor(self) -> None:
+        self._anchor = None
+        if not self._follow_bottom:
+            top = self.rowAt(0)
+            if top >= 0:
+                bar = self.verticalScrollBar()
+                assert bar is not None
+                self._anchor = (top, self._rows_header.sectionPosition(top) - bar.value())
 
     # ------------------------------------------------------------------
     # Paging

@@ -38,7 +38,7 @@ from protocol.errors import ErrorCode
 from protocol.frames import Message, RosterEntry, parse_ts
 from protocol.rules import username_key
 
-from .client import ConversationId, OutboxItem, OutboxState
+from .client import ConversationId, OutboxItem
 
 __all__ = [
     "ConversationEntry",
@@ -127,8 +127,7 @@ class MessageListModel(QAbstractListModel):
         if role == Roles.ROW:
             return row
         if role == Roles.DAY_START:
-            previous = index.row() - 1
-            return previous < 0 or self._rows[previous].day != row.day
+            return self.starts_day(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             return row.body
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -158,6 +157,10 @@ class MessageListModel(QAbstractListModel):
 
     def row(self, number: int) -> MessageRow:
         return self._rows[number]
+
+    def starts_day(self, number: int) -> bool:
+        """Whether row ``number`` is the first of its local day (a separator)."""
+        return number == 0 or self._rows[number - 1].day != self._rows[number].day
 
     def contains(self, message_id: int) -> bool:
         """Whether the message with this id is already loaded."""

@@ -138,6 +138,10 @@ class Connection(QObject):
             self._wake_writer.send(b"\0")
         except BlockingIOError:
             pass  # the wake-up socket is full, so the worker is awake anyway
+        except OSError:
+            # The loop has ended (stopped, or failed and logged why); there
+            # is nobody left to serve the command.
+            log.debug("network loop gone; dropping %s", type(command).__name__)
 
     # ------------------------------------------------------------------
     # The worker thread.
@@ -177,11 +181,19 @@ class Connection(QObject):
                 if self._sock in readable:
                     self._read()
             except _Closed as reason:
-                serial = self._serial
-                self._drop_socket()
-                log.info("connection %d closed: %s", serial, reason)
-                self.closed.emit(serial, str(reason))
+                self._lose_connection(str(reason))
+            except Exception as error:
+                # A bug in handling one connection must not end the loop
+                # (the GUI would wait forever); that connection is lost.
+                log.exception("connection %d failed", self._serial)
+                self._lose_connection(repr(error))
         return True
+
+    def _lose_connection(self, reason: str) -> None:
+        serial = self._serial
+        self._drop_socket()
+        log.info("connection %d closed: %s", serial, reason)
+        self.closed.emit(serial, reason)
 
     def _run_commands(self) -> bool:
         try:
@@ -301,4 +313,5 @@ class NetworkThread(QThread):
         """Stop the connection loop and wait for the thread to end."""
         self.connection.stop()
         self.quit()
-        self.wait()
+        if not self.wait(10_000):
+            log.error("the network thread did not stop")

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QKeyEvent
-from PyQt6.QtWidgets import (
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from protocol.errors import ErrorCode
 
 from .client import AuthFailure, FailureReason
 from .login_window import ServerFields
-from .texts import describe_failure, password_problem, password_rules, username_problem, username_rules
-from .widgets import ErrorLabel, HintLabel
+from .texts import (
+    describe_failure,
+    password_problem,
+    password_rules,
+    username_problem,
+    username_rules,
+)
+from .widgets import ErrorLabel, HintLabel, heading, lay_out_page, with_error
 
 __all__ = ["RegistrationWindow"]
 
@@ -61,11 +59,7 @@ class RegistrationWindow(QWidget):
         self.error = ErrorLabel(self)
         self.error.setObjectName("error")
         self.rules = HintLabel(self)
-        self.title = QLabel(self)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = heading(self)
         self.create_button = QPushButton(self)
         self.create_button.setObjectName("create")
         self.create_button.setDefault(True)
@@ -76,28 +70,14 @@ class RegistrationWindow(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._labels = [QLabel(self) for _ in range(4)]
         self.form.addRow(self._labels[0], self.server.row)
-        self.form.addRow(self._labels[1], self.username)
-        self.form.addRow("", self.username_error)
-        self.form.addRow(self._labels[2], self.password)
-        self.form.addRow("", self.password_error)
-        self.form.addRow(self._labels[3], self.repeat)
-        self.form.addRow("", self.repeat_error)
+        self.form.addRow(self._labels[1], with_error(self.username, self.username_error))
+        self.form.addRow(self._labels[2], with_error(self.password, self.password_error))
+        self.form.addRow(self._labels[3], with_error(self.repeat, self.repeat_error))
         for label, buddy in zip(self._labels, (self.server.host, self.username, self.password,
                                                self.repeat), strict=True):
             label.setBuddy(buddy)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.create_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(self.title)
-        layout.addWidget(self.rules)
-        layout.addSpacing(6)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        lay_out_page(self, [self.title, self.rules], self.form, self.error, self.back_button,
+                     self.create_button)
         self.setMinimumWidth(480)
 
         # Which fields the user has touched: a field says nothing until then,

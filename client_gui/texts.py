@@ -17,9 +17,9 @@ from PyQt6.QtCore import QCoreApplication
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.limits import (
     BODY_MAX_CHARS,
-    PROTOCOL_VERSION,
     PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS,
+    PROTOCOL_VERSION,
     USERNAME_MAX_CHARS,
     USERNAME_MIN_CHARS,
 )
@@ -64,10 +64,10 @@ def username_problem(name: str) -> str | None:
     length = len(unicodedata.normalize("NFC", name))
     if length < USERNAME_MIN_CHARS:
         return QCoreApplication.translate(
-            "Texts", "Too short: at least %n character(s).", None, USERNAME_MIN_CHARS)
+            "Texts", "Too short: at least %n character(s).", "", USERNAME_MIN_CHARS)
     if length > USERNAME_MAX_CHARS:
         return QCoreApplication.translate(
-            "Texts", "Too long: at most %n character(s).", None, USERNAME_MAX_CHARS)
+            "Texts", "Too long: at most %n character(s).", "", USERNAME_MAX_CHARS)
     # The length is fine, so some character is not allowed.  Ask the
     # protocol's own rule about each one instead of restating the rule here.
     for char in name:
@@ -88,9 +88,9 @@ def password_problem(password: str) -> str | None:
     except ProtocolError:
         if len(password) < PASSWORD_MIN_CHARS:
             return QCoreApplication.translate(
-                "Texts", "Too short: at least %n character(s).", None, PASSWORD_MIN_CHARS)
+                "Texts", "Too short: at least %n character(s).", "", PASSWORD_MIN_CHARS)
         return QCoreApplication.translate(
-            "Texts", "Too long: at most %n character(s).", None, PASSWORD_MAX_CHARS)
+            "Texts", "Too long: at most %n character(s).", "", PASSWORD_MAX_CHARS)
     return None
 
 
@@ -101,7 +101,7 @@ def body_problem(body: str) -> str | None:
     except ProtocolError as error:
         if error.code is ErrorCode.MESSAGE_TOO_LONG:
             return QCoreApplication.translate(
-                "Texts", "The message is too long: at most %n character(s).", None,
+                "Texts", "The message is too long: at most %n character(s).", "",
                 BODY_MAX_CHARS)
         if body.strip():
             return QCoreApplication.translate(
@@ -120,7 +120,8 @@ def describe_failure(failure: AuthFailure) -> str:
         return QCoreApplication.translate(
             "Texts", "The server at %1 speaks protocol version %2, but this Besedka "
             "speaks version %3. Update the older of the two.").replace(
-            "%1", address).replace("%2", str(failure.server_protocol)).replace("%3", str(PROTOCOL_VERSION))
+            "%1", address).replace("%2", str(failure.server_protocol)).replace(
+            "%3", str(PROTOCOL_VERSION))
     if failure.reason is FailureReason.NOT_BESEDKA:
         return QCoreApplication.translate(
             "Texts", "%1 answered, but it is not a Besedka server.").replace("%1", address)
@@ -143,7 +144,7 @@ def describe_error(code: ErrorCode | None, retry_after: float | None = None) -> 
     if code is ErrorCode.RATE_LIMITED:
         seconds = max(1, math.ceil(retry_after or 1))
         return QCoreApplication.translate(
-            "Texts", "Too many attempts. Try again in %n second(s).", None, seconds)
+            "Texts", "Too many attempts. Try again in %n second(s).", "", seconds)
     if code is ErrorCode.UNKNOWN_USER:
         return QCoreApplication.translate("Texts", "There is no such user.")
     if code is ErrorCode.MESSAGE_TOO_LONG:

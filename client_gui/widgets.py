@@ -8,11 +8,74 @@ starts a new line.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QFontMetrics, QKeyEvent
-from PyQt6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QWidget
+from PyQt6.QtCore import QEvent, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette
+from PyQt6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-__all__ = ["ComposeEdit", "ErrorLabel", "HintLabel"]
+__all__ = ["ComposeEdit", "ErrorLabel", "HintLabel", "blend", "heading", "lay_out_page",
+           "with_error"]
+
+
+def blend(a: QColor, b: QColor, amount: float) -> QColor:
+    """``a`` moved ``amount`` (0..1) of the way towards ``b``.
+
+    Muted and tinted colours are made this way from the palette rather than
+    hard-coded, so they stay legible in dark themes too.
+    """
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * amount,
+        a.greenF() + (b.greenF() - a.greenF()) * amount,
+        a.blueF() + (b.blueF() - a.blueF()) * amount,
+    )
+
+
+def heading(parent: QWidget) -> QLabel:
+    """The large bold title at the top of the login and registration windows."""
+    label = QLabel(parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QWidget,
+                 secondary: QPushButton, primary: QPushButton) -> None:
+    """Arrange a login-like window: what goes on top, the form, the error
+    line, and at the bottom a secondary button left and the main one right."""
+    buttons = QHBoxLayout()
+    buttons.addWidget(secondary)
+    buttons.addStretch(1)
+    buttons.addWidget(primary)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(24, 20, 24, 20)
+    for widget in top:
+        layout.addWidget(widget)
+    layout.addSpacing(8)
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addStretch(1)
+    layout.addLayout(buttons)
+
+
+def with_error(field: QWidget, error: QLabel) -> QWidget:
+    """A field with its error line right below it, as one form row."""
+    box = QWidget(field.parentWidget())
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    layout.addWidget(error)
+    return box
 
 
 class ErrorLabel(QLabel):
@@ -38,8 +101,20 @@ class HintLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: palette(mid);")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._mute()
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._mute()
+
+    def _mute(self) -> None:
+        palette = QPalette(self.palette())
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         blend(palette.color(QPalette.ColorRole.Window),
+                               palette.color(QPalette.ColorRole.WindowText), 0.72))
+        self.setPalette(palette)
 
 
 class ComposeEdit(QPlainTextEdit):

@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PyQt6.QtCore import QSettings, Qt
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtCore import QEvent, QSettings, Qt, QUrl
+from PyQt6.QtGui import QKeyEvent
+from PyQt6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from client_gui.app import Besedka
 from client_gui.chat_window import ChatWindow
-from client_gui.client import ChatClient
 from client_gui.i18n import LanguageManager
 from client_gui.models import MessageListModel
-from client_gui.network import Connection, NetworkThread
 from client_gui.settings import Settings
 from tests.wire import PASSWORD, WireClient
 
@@ -62,30 +61,42 @@ StartClient = Callable[..., Besedka]
 
 
 @pytest.fixture
-def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
-                 languages: LanguageManager) -> Iterator[StartClient]:
-    """Start a client (login window shown) for a server address."""
-    started: list[tuple[Besedka, NetworkThread]] = []
+def opened_urls() -> list[QUrl]:
+    """Links the clients opened (instead of starting a browser)."""
+    return []
 
-    def start(address: tuple[str, int], *, page_size: int = 100,
+
+@pytest.fixture
+def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
+                 languages: LanguageManager, opened_urls: list[QUrl]) -> Iterator[StartClient]:
+    """Start a client (login window shown) for a server address."""
+    started: list[Besedka] = []
+
+    def start(address: tuple[str, int] | None, *, page_sizes: tuple[int, int] = (100, 200),
               reconnect_delays: tuple[float, ...] = (0.1, 0.3, 0.5)) -> Besedka:
-        connection = Connection()
-        thread = NetworkThread(connection)
-        thread.start()
-        client = ChatClient(connection, reconnect_delays)
-        besedka = Besedka(qapp, settings, client, languages, address, page_size)
+        besedka = Besedka.with_network(qapp, settings, languages, address,
+                                       reconnect_delays=reconnect_delays,
+                                       page_sizes=page_sizes, open_url=opened_urls.append)
         besedka.start()
-        started.append((besedka, thread))
+        started.append(besedka)
         return besedka
 
     yield start
-    for besedka, thread in started:
-        besedka.client.log_out()
-        for window in (besedka.login_window, besedka.registration_window, besedka.chat_window):
-            if window is not None:
-                window.close()
-                window.deleteLater()
-        thread.shut_down()
+    for besedka in started:
+        besedka.shut_down()
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, as a keyboard with the right layout would.
+
+    QTest.keyClicks only knows Latin-1 keys (Cyrillic makes it abort), so
+    the key events carry the characters with an unknown key code, as an
+    input method's do.
+    """
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, char))
 
 
 def register(qtbot: QtBot, besedka: Besedka, username: str,
@@ -96,7 +107,7 @@ def register(qtbot: QtBot, besedka: Besedka, username: str,
     qtbot.mouseClick(login.register_button, Qt.MouseButton.LeftButton)
     window = besedka.registration_window
     assert window is not None
-    qtbot.keyClicks(window.username, username)
+    type_text(window.username, username)
     qtbot.keyClicks(window.password, password)
     qtbot.keyClicks(window.repeat, password)
     qtbot.keyClick(window.repeat, Qt.Key.Key_Return)
@@ -111,7 +122,7 @@ def log_in(qtbot: QtBot, besedka: Besedka, username: str,
     login = besedka.login_window
     assert login is not None
     login.username.clear()
-    qtbot.keyClicks(login.username, username)
+    type_text(login.username, username)
     login.password.clear()
     qtbot.keyClicks(login.password, password)
     qtbot.keyClick(login.password, Qt.Key.Key_Return)

@@ -102,7 +102,7 @@ def test_scrolling_to_the_top_loads_older_pages_in_order_without_jumping(
     bob = bots(server.address, "bob")
     for number in range(95):
         bob.send(f"message {number:03}")
-    besedka = start_client(server.address, page_size=20)
+    besedka = start_client(server.address, page_sizes=(20, 30))
     alice = register(qtbot, besedka, "alice")
     view = alice.message_view
     model = alice.conversations.model(None)
@@ -116,7 +116,7 @@ def test_scrolling_to_the_top_loads_older_pages_in_order_without_jumping(
         count = model.rowCount()
         first_key = model.row(0).key
         bar.setValue(0)
-        qtbot.waitUntil(lambda: model.rowCount() > count or not model.has_older,
+        qtbot.waitUntil(lambda count=count: model.rowCount() > count or not model.has_older,
                         timeout=WAIT_MS)
         if model.rowCount() > count:
             # The message that was at the top is still at the top.

@@ -1,0 +1,499 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+    <context>
+    <name>Besedka</name>
+    <message>
+        <location filename="../app.py" line="214" />
+        <source>You were logged out: %1</source>
+        <translation>You were logged out: %1</translation>
+    </message>
+</context><context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../dialogs.py" line="74" />
+        <source>Change password</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="76" />
+        <source>&amp;Current password:</source>
+        <translation>&amp;Current password:</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="77" />
+        <source>&amp;New password:</source>
+        <translation>&amp;New password:</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="78" />
+        <source>&amp;Repeat new password:</source>
+        <translation>&amp;Repeat new password:</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="96" />
+        <source>The passwords do not match.</source>
+        <translation>The passwords do not match.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="97" />
+        <source>Enter your current password.</source>
+        <translation>Enter your current password.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="118" />
+        <source>The current password is wrong.</source>
+        <translation>The current password is wrong.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="124" />
+        <source>Not connected to the server. Try again when the connection is back.</source>
+        <translation>Not connected to the server. Try again when the connection is back.</translation>
+    </message>
+</context><context>
+    <name>ChatWindow</name>
+    <message>
+        <location filename="../chat_window.py" line="226" />
+        <source>&amp;Account</source>
+        <translation>&amp;Account</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="227" />
+        <source>&amp;Change password…</source>
+        <translation>&amp;Change password…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="228" />
+        <source>&amp;Log out</source>
+        <translation>&amp;Log out</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="229" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="230" />
+        <source>L&amp;anguage</source>
+        <translation>L&amp;anguage</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="231" />
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="232" />
+        <source>&amp;About Besedka</source>
+        <translation>&amp;About Besedka</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="233" />
+        <source>Filter conversations</source>
+        <translation>Filter conversations</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="235" />
+        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Write a message. Enter sends, Shift+Enter starts a new line.</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="236" />
+        <source>&amp;Send</source>
+        <translation>&amp;Send</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="237" />
+        <source>Send (Enter)</source>
+        <translation>Send (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="238" />
+        <source>Reconnect &amp;now</source>
+        <translation>Reconnect &amp;now</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="240" />
+        <source>Besedka</source>
+        <translation>Besedka</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="365" />
+        <source>(%1) Besedka — %2</source>
+        <translation>(%1) Besedka — %2</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="368" />
+        <source>Besedka — %1</source>
+        <translation>Besedka — %1</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="377" />
+        <source>everyone</source>
+        <translation>everyone</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="379" />
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="381" />
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="397" />
+        <source>Connected as %1 to %2</source>
+        <translation>Connected as %1 to %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../chat_window.py" line="400" />
+        <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
+        <translation>
+            <numerusform>Connection to %1 lost. Reconnecting in %n second…</numerusform>
+            <numerusform>Connection to %1 lost. Reconnecting in %n seconds…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="403" />
+        <source>Reconnecting to %1…</source>
+        <translation>Reconnecting to %1…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="405" />
+        <source>Not connected</source>
+        <translation>Not connected</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../chat_window.py" line="408" />
+        <source>%n message(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n message waiting to be sent</numerusform>
+            <numerusform>%n messages waiting to be sent</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="418" />
+        <source>Message from %1</source>
+        <translation>Message from %1</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="436" />
+        <source>About Besedka</source>
+        <translation>About Besedka</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="436" />
+        <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
+    </message>
+</context><context>
+    <name>ConversationListModel</name>
+    <message>
+        <location filename="../models.py" line="299" />
+        <source>General</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="301" />
+        <source>%1 (you)</source>
+        <translation>%1 (you)</translation>
+    </message>
+</context><context>
+    <name>LoginWindow</name>
+    <message>
+        <location filename="../login_window.py" line="106" />
+        <source>Besedka — Log in</source>
+        <translation>Besedka — Log in</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="107" />
+        <source>Log in to Besedka</source>
+        <translation>Log in to Besedka</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="108" />
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="108" />
+        <source>&amp;Username:</source>
+        <translation>&amp;Username:</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="109" />
+        <source>&amp;Password:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="111" />
+        <source>host name or address</source>
+        <translation>host name or address</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="112" />
+        <source>&amp;Log in</source>
+        <translation>&amp;Log in</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="113" />
+        <source>Create an &amp;account…</source>
+        <translation>Create an &amp;account…</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="135" />
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="154" />
+        <source>Enter the address of the server.</source>
+        <translation>Enter the address of the server.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="157" />
+        <source>Enter your username.</source>
+        <translation>Enter your username.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="160" />
+        <source>Enter your password.</source>
+        <translation>Enter your password.</translation>
+    </message>
+</context><context>
+    <name>MessageDelegate</name>
+    <message>
+        <location filename="../delegates.py" line="286" />
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="288" />
+        <source>Yesterday</source>
+        <translation>Yesterday</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="294" />
+        <source>⌛ sending…</source>
+        <translation>⌛ sending…</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="296" />
+        <source>not sent: %1</source>
+        <translation>not sent: %1</translation>
+    </message>
+</context><context>
+    <name>MessageView</name>
+    <message>
+        <location filename="../message_view.py" line="118" />
+        <source>&amp;Copy</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="119" />
+        <source>&amp;Select text</source>
+        <translation>&amp;Select text</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="120" />
+        <source>Copy &amp;link address</source>
+        <translation>Copy &amp;link address</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="364" />
+        <source>&amp;Delete unsent message</source>
+        <translation>&amp;Delete unsent message</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="380" />
+        <source>Loading…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="380" />
+        <source>No messages yet.</source>
+        <translation>No messages yet.</translation>
+    </message>
+</context><context>
+    <name>RegistrationWindow</name>
+    <message>
+        <location filename="../registration_window.py" line="95" />
+        <source>Besedka — Create an account</source>
+        <translation>Besedka — Create an account</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="96" />
+        <source>Create an account</source>
+        <translation>Create an account</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="98" />
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="98" />
+        <source>&amp;Username:</source>
+        <translation>&amp;Username:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="99" />
+        <source>&amp;Password:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="100" />
+        <source>&amp;Repeat password:</source>
+        <translation>&amp;Repeat password:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="155" />
+        <location filename="../registration_window.py" line="102" />
+        <source>&amp;Create account</source>
+        <translation>&amp;Create account</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="103" />
+        <source>← &amp;Back to login</source>
+        <translation>← &amp;Back to login</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="124" />
+        <source>The passwords do not match.</source>
+        <translation>The passwords do not match.</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="154" />
+        <source>Creating…</source>
+        <translation>Creating…</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="163" />
+        <source>Enter the address of the server.</source>
+        <translation>Enter the address of the server.</translation>
+    </message>
+</context><context>
+    <name>Texts</name>
+    <message>
+        <location filename="../texts.py" line="42" />
+        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
+        <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="51" />
+        <source>Password: at least %1 characters; any characters are allowed.</source>
+        <translation>Password: at least %1 characters; any characters are allowed.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="90" />
+        <location filename="../texts.py" line="66" />
+        <source>Too short: at least %n character(s).</source>
+        <translation>
+            <numerusform>Too short: at least %n character.</numerusform>
+            <numerusform>Too short: at least %n characters.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="92" />
+        <location filename="../texts.py" line="69" />
+        <source>Too long: at most %n character(s).</source>
+        <translation>
+            <numerusform>Too long: at most %n character.</numerusform>
+            <numerusform>Too long: at most %n characters.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="78" />
+        <source>Spaces are not allowed.</source>
+        <translation>Spaces are not allowed.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="79" />
+        <source>The character “%1” is not allowed.</source>
+        <translation>The character “%1” is not allowed.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="81" />
+        <source>This username is not allowed.</source>
+        <translation>This username is not allowed.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="103" />
+        <source>The message is too long: at most %n character(s).</source>
+        <translation>
+            <numerusform>The message is too long: at most %n character.</numerusform>
+            <numerusform>The message is too long: at most %n characters.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="107" />
+        <source>The message contains characters that cannot be sent.</source>
+        <translation>The message contains characters that cannot be sent.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="116" />
+        <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
+        <translation>Cannot reach the server at %1. Check the address and that the server is running.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="120" />
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
+        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="126" />
+        <source>%1 answered, but it is not a Besedka server.</source>
+        <translation>%1 answered, but it is not a Besedka server.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="129" />
+        <source>The connection to %1 was lost. Try again.</source>
+        <translation>The connection to %1 was lost. Try again.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="137" />
+        <source>Wrong username or password.</source>
+        <translation>Wrong username or password.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="139" />
+        <source>This username is already taken.</source>
+        <translation>This username is already taken.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="141" />
+        <source>The server does not accept this username.</source>
+        <translation>The server does not accept this username.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="143" />
+        <source>The server does not accept this password.</source>
+        <translation>The server does not accept this password.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="146" />
+        <source>Too many attempts. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Too many attempts. Try again in %n second.</numerusform>
+            <numerusform>Too many attempts. Try again in %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="149" />
+        <source>There is no such user.</source>
+        <translation>There is no such user.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="151" />
+        <source>The message is too long.</source>
+        <translation>The message is too long.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="152" />
+        <source>The server could not do this (%1). Try again later.</source>
+        <translation>The server could not do this (%1). Try again later.</translation>
+    </message>
+</context></TS>

@@ -1,0 +1,505 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+    <context>
+    <name>Besedka</name>
+    <message>
+        <location filename="../app.py" line="214" />
+        <source>You were logged out: %1</source>
+        <translation>Сеанс завершён: %1</translation>
+    </message>
+</context><context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../dialogs.py" line="74" />
+        <source>Change password</source>
+        <translation>Смена пароля</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="76" />
+        <source>&amp;Current password:</source>
+        <translation>&amp;Текущий пароль:</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="77" />
+        <source>&amp;New password:</source>
+        <translation>&amp;Новый пароль:</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="78" />
+        <source>&amp;Repeat new password:</source>
+        <translation>&amp;Повторите новый пароль:</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="96" />
+        <source>The passwords do not match.</source>
+        <translation>Пароли не совпадают.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="97" />
+        <source>Enter your current password.</source>
+        <translation>Введите текущий пароль.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="118" />
+        <source>The current password is wrong.</source>
+        <translation>Текущий пароль неверен.</translation>
+    </message>
+    <message>
+        <location filename="../dialogs.py" line="124" />
+        <source>Not connected to the server. Try again when the connection is back.</source>
+        <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
+    </message>
+</context><context>
+    <name>ChatWindow</name>
+    <message>
+        <location filename="../chat_window.py" line="226" />
+        <source>&amp;Account</source>
+        <translation>&amp;Учётная запись</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="227" />
+        <source>&amp;Change password…</source>
+        <translation>&amp;Сменить пароль…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="228" />
+        <source>&amp;Log out</source>
+        <translation>&amp;Выйти</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="229" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="230" />
+        <source>L&amp;anguage</source>
+        <translation>&amp;Язык</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="231" />
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="232" />
+        <source>&amp;About Besedka</source>
+        <translation>&amp;О программе «Беседка»</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="233" />
+        <source>Filter conversations</source>
+        <translation>Найти беседу</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="235" />
+        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="236" />
+        <source>&amp;Send</source>
+        <translation>&amp;Отправить</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="237" />
+        <source>Send (Enter)</source>
+        <translation>Отправить (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="238" />
+        <source>Reconnect &amp;now</source>
+        <translation>&amp;Подключиться сейчас</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="240" />
+        <source>Besedka</source>
+        <translation>Беседка</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="365" />
+        <source>(%1) Besedka — %2</source>
+        <translation>(%1) Беседка — %2</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="368" />
+        <source>Besedka — %1</source>
+        <translation>Беседка — %1</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="377" />
+        <source>everyone</source>
+        <translation>все участники</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="379" />
+        <source>online</source>
+        <translation>в сети</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="381" />
+        <source>offline</source>
+        <translation>не в сети</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="397" />
+        <source>Connected as %1 to %2</source>
+        <translation>Подключено к %2 как %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../chat_window.py" line="400" />
+        <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
+        <translation>
+            <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунду…</numerusform>
+            <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунды…</numerusform>
+            <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунд…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="403" />
+        <source>Reconnecting to %1…</source>
+        <translation>Подключение к %1…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="405" />
+        <source>Not connected</source>
+        <translation>Нет подключения</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../chat_window.py" line="408" />
+        <source>%n message(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n сообщение ждёт отправки</numerusform>
+            <numerusform>%n сообщения ждут отправки</numerusform>
+            <numerusform>%n сообщений ждут отправки</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="418" />
+        <source>Message from %1</source>
+        <translation>Сообщение от %1</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="436" />
+        <source>About Besedka</source>
+        <translation>О программе «Беседка»</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="436" />
+        <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
+    </message>
+</context><context>
+    <name>ConversationListModel</name>
+    <message>
+        <location filename="../models.py" line="299" />
+        <source>General</source>
+        <translation>Общий чат</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="301" />
+        <source>%1 (you)</source>
+        <translation>%1 (вы)</translation>
+    </message>
+</context><context>
+    <name>LoginWindow</name>
+    <message>
+        <location filename="../login_window.py" line="106" />
+        <source>Besedka — Log in</source>
+        <translation>Беседка — вход</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="107" />
+        <source>Log in to Besedka</source>
+        <translation>Вход в Беседку</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="108" />
+        <source>&amp;Server:</source>
+        <translation>&amp;Сервер:</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="108" />
+        <source>&amp;Username:</source>
+        <translation>&amp;Имя пользователя:</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="109" />
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="111" />
+        <source>host name or address</source>
+        <translation>имя или адрес компьютера</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="112" />
+        <source>&amp;Log in</source>
+        <translation>&amp;Войти</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="113" />
+        <source>Create an &amp;account…</source>
+        <translation>Создать &amp;учётную запись…</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="135" />
+        <source>Connecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="154" />
+        <source>Enter the address of the server.</source>
+        <translation>Укажите адрес сервера.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="157" />
+        <source>Enter your username.</source>
+        <translation>Введите имя пользователя.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="160" />
+        <source>Enter your password.</source>
+        <translation>Введите пароль.</translation>
+    </message>
+</context><context>
+    <name>MessageDelegate</name>
+    <message>
+        <location filename="../delegates.py" line="286" />
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="288" />
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="294" />
+        <source>⌛ sending…</source>
+        <translation>⌛ отправляется…</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="296" />
+        <source>not sent: %1</source>
+        <translation>не отправлено: %1</translation>
+    </message>
+</context><context>
+    <name>MessageView</name>
+    <message>
+        <location filename="../message_view.py" line="118" />
+        <source>&amp;Copy</source>
+        <translation>&amp;Копировать</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="119" />
+        <source>&amp;Select text</source>
+        <translation>&amp;Выделить текст</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="120" />
+        <source>Copy &amp;link address</source>
+        <translation>Копировать &amp;адрес ссылки</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="364" />
+        <source>&amp;Delete unsent message</source>
+        <translation>&amp;Удалить неотправленное сообщение</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="380" />
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="380" />
+        <source>No messages yet.</source>
+        <translation>Сообщений пока нет.</translation>
+    </message>
+</context><context>
+    <name>RegistrationWindow</name>
+    <message>
+        <location filename="../registration_window.py" line="95" />
+        <source>Besedka — Create an account</source>
+        <translation>Беседка — регистрация</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="96" />
+        <source>Create an account</source>
+        <translation>Регистрация</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="98" />
+        <source>&amp;Server:</source>
+        <translation>&amp;Сервер:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="98" />
+        <source>&amp;Username:</source>
+        <translation>&amp;Имя пользователя:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="99" />
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="100" />
+        <source>&amp;Repeat password:</source>
+        <translation>П&amp;овторите пароль:</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="155" />
+        <location filename="../registration_window.py" line="102" />
+        <source>&amp;Create account</source>
+        <translation>&amp;Зарегистрироваться</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="103" />
+        <source>← &amp;Back to login</source>
+        <translation>← &amp;Назад ко входу</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="124" />
+        <source>The passwords do not match.</source>
+        <translation>Пароли не совпадают.</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="154" />
+        <source>Creating…</source>
+        <translation>Регистрация…</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="163" />
+        <source>Enter the address of the server.</source>
+        <translation>Укажите адрес сервера.</translation>
+    </message>
+</context><context>
+    <name>Texts</name>
+    <message>
+        <location filename="../texts.py" line="42" />
+        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
+        <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и _ - . При входе регистр букв не важен.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="51" />
+        <source>Password: at least %1 characters; any characters are allowed.</source>
+        <translation>Пароль: не короче %1 символов, допустимы любые символы.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="90" />
+        <location filename="../texts.py" line="66" />
+        <source>Too short: at least %n character(s).</source>
+        <translation>
+            <numerusform>Слишком коротко: минимум %n символ.</numerusform>
+            <numerusform>Слишком коротко: минимум %n символа.</numerusform>
+            <numerusform>Слишком коротко: минимум %n символов.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="92" />
+        <location filename="../texts.py" line="69" />
+        <source>Too long: at most %n character(s).</source>
+        <translation>
+            <numerusform>Слишком длинно: максимум %n символ.</numerusform>
+            <numerusform>Слишком длинно: максимум %n символа.</numerusform>
+            <numerusform>Слишком длинно: максимум %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="78" />
+        <source>Spaces are not allowed.</source>
+        <translation>Пробелы не допускаются.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="79" />
+        <source>The character “%1” is not allowed.</source>
+        <translation>Символ «%1» не допускается.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="81" />
+        <source>This username is not allowed.</source>
+        <translation>Такое имя пользователя недопустимо.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="103" />
+        <source>The message is too long: at most %n character(s).</source>
+        <translation>
+            <numerusform>Сообщение слишком длинное: максимум %n символ.</numerusform>
+            <numerusform>Сообщение слишком длинное: максимум %n символа.</numerusform>
+            <numerusform>Сообщение слишком длинное: максимум %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="107" />
+        <source>The message contains characters that cannot be sent.</source>
+        <translation>В сообщении есть символы, которые нельзя отправить.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="116" />
+        <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
+        <translation>Не удаётся связаться с сервером %1. Проверьте адрес и запущен ли сервер.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="120" />
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
+        <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии %3. Обновите ту программу, что старше.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="126" />
+        <source>%1 answered, but it is not a Besedka server.</source>
+        <translation>%1 отвечает, но это не сервер Беседки.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="129" />
+        <source>The connection to %1 was lost. Try again.</source>
+        <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="137" />
+        <source>Wrong username or password.</source>
+        <translation>Неверное имя пользователя или пароль.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="139" />
+        <source>This username is already taken.</source>
+        <translation>Это имя пользователя уже занято.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="141" />
+        <source>The server does not accept this username.</source>
+        <translation>Сервер не принимает такое имя пользователя.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="143" />
+        <source>The server does not accept this password.</source>
+        <translation>Сервер не принимает такой пароль.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="146" />
+        <source>Too many attempts. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
+            <numerusform>Слишком много попыток. Попробуйте снова через %n секунды.</numerusform>
+            <numerusform>Слишком много попыток. Попробуйте снова через %n секунд.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="149" />
+        <source>There is no such user.</source>
+        <translation>Такого пользователя нет.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="151" />
+        <source>The message is too long.</source>
+        <translation>Сообщение слишком длинное.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="152" />
+        <source>The server could not do this (%1). Try again later.</source>
+        <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
+    </message>
+</context></TS>

@@ -1,0 +1,59 @@
+"""The interface speaks English and Russian, completely, and switches live."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from client_gui.i18n import LANGUAGES, TRANSLATIONS_DIR, LanguageManager
+from client_gui.settings import LANGUAGE, Settings
+from tests.conftest import ServerProcess
+
+from .conftest import StartClient, register
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_every_string_is_translated(code: str) -> None:
+    tree = ET.parse(TRANSLATIONS_DIR / f"besedka_{code}.ts")
+    untranslated = []
+    for message in tree.getroot().iter("message"):
+        translation = message.find("translation")
+        assert translation is not None
+        forms = [form.text for form in translation.iter("numerusform")]
+        if (translation.get("type") in ("unfinished", "obsolete", "vanished")
+                or not (translation.text or "").strip() and not all(forms)):
+            untranslated.append(message.findtext("source"))
+        if code == "ru" and message.get("numerus") == "yes":
+            assert len(forms) == 3, message.findtext("source")  # one, few, many
+    assert untranslated == []
+    assert (TRANSLATIONS_DIR / f"besedka_{code}.qm").is_file()
+
+
+def test_russian_loads_and_switches_the_running_windows(
+        qtbot: QtBot, server: ServerProcess, start_client: StartClient,
+        languages: LanguageManager, settings: Settings) -> None:
+    besedka = start_client(server.address)
+    login = besedka.login_window
+    assert login is not None
+    assert login.windowTitle() == "Besedka \u2014 Log in"
+    languages.choose("ru")
+    # Qt delivers LanguageChange events through the event loop.
+    qtbot.waitUntil(lambda: login.windowTitle() == "Беседка \u2014 вход")
+    assert login.log_in_button.text() == "&Войти"
+
+    window = register(qtbot, besedka, "алиса")
+    assert window.account_menu.title() == "&Учётная запись"
+    assert window.proxy.index(0, 0).data() == "Общий чат"
+    assert window.status.text().startswith("Подключено к")
+    assert window.language_actions["ru"].isChecked()
+    # Plurals follow Russian grammar.
+    assert window.tr("%n message(s) waiting to be sent", None, 3) == "3 сообщения ждут отправки"
+    assert window.tr("%n message(s) waiting to be sent", None, 5) == "5 сообщений ждут отправки"
+
+    window.language_actions["en"].trigger()
+    qtbot.waitUntil(lambda: window.account_menu.title() == "&Account")
+    assert window.proxy.index(0, 0).data() == "General"
+    assert settings.get(LANGUAGE) == "en"
+    assert window.tr("%n message(s) waiting to be sent", None, 1) == "1 message waiting to be sent"

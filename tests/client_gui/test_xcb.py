@@ -1,0 +1,85 @@
+"""The client on a real X server through Qt's xcb plugin, not only offscreen.
+
+Offscreen rendering proves the widgets; this proves the program a person
+starts: the xcb plugin and the system libraries it loads, window mapping,
+keyboard input through X, and the ``main`` entry point.  Xvfb is installed
+when missing and we are root; otherwise the test fails saying what to
+install, because a silently skipped test would hide exactly the breakage it
+exists for.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, ServerProcess
+
+
+def _ensure_xvfb() -> str:
+    found = shutil.which("Xvfb")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False,
+                       capture_output=True, timeout=300)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "xvfb"], env=env, check=False,
+                       capture_output=True, timeout=300)
+        found = shutil.which("Xvfb")
+    if found is None:
+        pytest.fail("Xvfb is needed to test the client on X11: run 'apt-get install xvfb'")
+    libraries = subprocess.run(["sh", str(REPO / "packaging/linux/ensure-qt-libs.sh")],
+                               capture_output=True, text=True, timeout=600)
+    if libraries.returncode != 0:
+        pytest.fail(f"Qt's xcb libraries are missing:\n{libraries.stderr}")
+    return found
+
+
+@pytest.fixture
+def x_display() -> Iterator[str]:
+    """A fresh Xvfb display, e.g. ``:3``."""
+    xvfb = _ensure_xvfb()
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()  # Xvfb writes it once it accepts clients
+    if not number:
+        process.kill()
+        pytest.fail(f"Xvfb did not start: {process.communicate(timeout=10)[1]!r}")
+    yield f":{number}"
+    process.terminate()
+    process.wait(10)
+
+
+def test_client_runs_on_a_real_x_server(x_display: str, server: ServerProcess,
+                                        tmp_path: Path) -> None:
+    screenshot = tmp_path / "xcb.png"  # kept with the test's files, to look at
+    env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb",
+           # The user's settings stay untouched: QSettings follows XDG.
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_RUNTIME_DIR": str(tmp_path / "runtime")}
+    (tmp_path / "runtime").mkdir(mode=0o700)
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("xcb_session.py")),
+         f"{server.host}:{server.port}", str(screenshot)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "XCB OK" in result.stdout
+    assert screenshot.stat().st_size > 1000
+    # The settings went to the temporary place, with the account remembered.
+    stored = (tmp_path / "config" / "Besedka" / "Besedka.conf").read_text()
+    assert "xcb-user" in stored and "password on X11" not in stored
+
+
+def test_module_entry_point_answers_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "client_gui", "--version"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("Besedka ")

@@ -1,0 +1,109 @@
+"""Servers with made-up history, for the client's benchmark and screenshots.
+
+Messages a real server stores get the time they arrive; a picture of
+"several days of chat" or a conversation of 100,000 messages needs history
+that is older or bigger than anyone would type in a test.  So accounts are
+made through the protocol (as users make them), and messages are written
+straight into the database through ``db/`` while the server is stopped.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from protocol.frames import Login, Register, decode_json_object  # noqa: E402
+from protocol.framing import FrameDecoder, encode_frame  # noqa: E402
+from protocol.limits import MAX_SERVER_FRAME_BYTES  # noqa: E402
+
+__all__ = ["DemoMessage", "ServerRun", "insert_messages", "log_in_and_stay", "register"]
+
+PASSWORD = "demo password"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMessage:
+    """A message to store: sender, recipient (None: general room), body, time."""
+
+    sender: str
+    to: str | None
+    body: str
+    at: datetime
+
+
+class ServerRun:
+    """``python -m server`` on 127.0.0.1, a free port and the given database."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
+             "--database", f"sqlite:///{database}", "--bcrypt-rounds", "4",
+             "--no-rate-limits"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            self.process.kill()
+            raise RuntimeError(f"server did not start: {line!r}")
+        self.port = int(line.rsplit(":", 1)[1])
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(30)
+
+
+def _authenticate(port: int, request: Register | Login) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(encode_frame(request.to_frame(1)))
+    decoder = FrameDecoder(MAX_SERVER_FRAME_BYTES)
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            raise RuntimeError("the server closed the connection")
+        for frame in decoder.feed(data):
+            reply = decode_json_object(frame)
+            if reply.get("re") == 1:
+                if reply["type"] != "ok":
+                    raise RuntimeError(f"{request.TYPE} failed: {reply}")
+                return sock
+
+
+def register(port: int, username: str, password: str = PASSWORD) -> None:
+    """Create an account."""
+    _authenticate(port, Register(username, password)).close()
+
+
+def log_in_and_stay(port: int, username: str, password: str = PASSWORD) -> socket.socket:
+    """Log in and return the open connection: the user is online until it closes."""
+    return _authenticate(port, Login(username, password))
+
+
+def insert_messages(database: Path, messages: Iterable[DemoMessage]) -> None:
+    """Store messages directly (the server must be stopped), in the given order."""
+    from sqlalchemy import insert, select
+
+    from db.engine import create_database_engine
+    from db.models import Account, Message
+
+    engine = create_database_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            ids = dict(connection.execute(select(Account.username, Account.id)).all())
+            rows = [{"sender_id": ids[m.sender],
+                     "recipient_id": None if m.to is None else ids[m.to],
+                     "body": m.body, "created_at": m.at, "idempotency_key": None}
+                    for m in messages]
+            connection.execute(insert(Message), rows)
+    finally:
+        engine.dispose()
