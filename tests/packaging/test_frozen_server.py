@@ -1,0 +1,122 @@
+"""The frozen server works on its own: schema, protocol, migrations, shutdown.
+
+It runs from dist/besedka-server with nothing of the source tree or the
+virtual environment reachable (its working directory is a temporary one),
+so a module, driver or data file missing from the bundle fails here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from protocol.version import BESEDKA_VERSION
+
+from .conftest import Dist
+from .programs import exercise_server, run, start_server
+
+pytestmark = [pytest.mark.package, pytest.mark.timeout(1800)]
+
+
+def revision(database: Path) -> str:
+    with sqlite3.connect(database) as connection:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+def head_revision_id() -> str:
+    from db.schema import head_revision
+
+    head = head_revision()
+    assert head is not None
+    return head
+
+
+def test_frozen_server_creates_the_schema_and_serves_the_protocol(dist: Dist,
+                                                                  tmp_path: Path) -> None:
+    database = tmp_path / "chat.db"
+    server, address = start_server([str(dist.server_exe)], database)
+    try:
+        hello = run(exercise_server(address))
+        assert hello["server"] == f"besedka/{BESEDKA_VERSION}"
+        assert revision(database) == head_revision_id()
+    finally:
+        code = server.stop()
+    assert code == 0, server.output
+    # Restarted on the same file, it finds everything again.
+    server, address = start_server([str(dist.server_exe)], database)
+    try:
+        async def history() -> list[str]:
+            from tests.wire import WireClient
+
+            alice = await WireClient.logged_in(address, "alice", register=False)
+            reply = await alice.request("history", **{"with": None, "before": None})
+            await alice.close()
+            return [message["body"] for message in reply["messages"]]
+
+        assert run(history()) == ["hello from the frozen test"]
+    finally:
+        assert server.stop() == 0, server.output
+
+
+NEXT_REVISION = '''\
+"""A revision that exists only in this test: a newer Besedka's schema."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("frozen_test_note", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("frozen_test_note")
+'''
+
+
+def test_frozen_server_backs_up_then_migrates_an_older_database(dist: Dist,
+                                                                tmp_path: Path) -> None:
+    """A revision file dropped into a copy of the bundle is found and applied
+    (Alembic reads revisions as files, frozen or not), after the server
+    copied the database aside."""
+    database = tmp_path / "chat.db"
+    server, address = start_server([str(dist.server_exe)], database)
+    try:
+        run(exercise_server(address))
+    finally:
+        assert server.stop() == 0, server.output
+    head = revision(database)
+
+    bundle = tmp_path / "newer-server"
+    shutil.copytree(dist.server, bundle, symlinks=True)
+    (bundle / "_internal" / "migrations" / "versions" / "9999_frozen_test.py").write_text(
+        NEXT_REVISION.format(head=head), encoding="utf-8")
+    server, address = start_server([str(bundle / dist.server_exe.name)], database)
+    try:
+        run(exercise_server_again(address))
+    finally:
+        assert server.stop() == 0, server.output
+
+    assert revision(database) == "9999"
+    backups = sorted(tmp_path.glob(f"chat.db.backup-{head}-*"))
+    assert len(backups) == 1, sorted(tmp_path.iterdir())
+    assert revision(backups[0]) == head
+    with sqlite3.connect(backups[0]) as connection:
+        bodies = [row[0] for row in connection.execute("SELECT body FROM messages")]
+    assert "hello from the frozen test" in bodies
+
+
+async def exercise_server_again(address: tuple[str, int]) -> None:
+    from tests.wire import WireClient
+
+    alice = await WireClient.logged_in(address, "alice", register=False)
+    await alice.send("after the upgrade")
+    await alice.close()
