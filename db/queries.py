@@ -288,9 +288,14 @@ def roster(conn: Connection, me_id: int) -> list[RosterRow]:
 
     Sorted by the case-folded name, then by code point.
     """
+    # Correlated explicitly: the marker sits two levels below the SELECT
+    # FROM accounts, where automatic correlation does not reach, and an
+    # uncorrelated subquery would add its own FROM accounts and apply one
+    # arbitrary peer's marker to every peer.
     marker = (
         select(DirectReadMarker.last_read_id)
         .where(DirectReadMarker.reader_id == me_id, DirectReadMarker.peer_id == Account.id)
+        .correlate(Account)
         .scalar_subquery()
     )
     unread = (

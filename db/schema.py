@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
 import migrations
 
@@ -56,9 +56,15 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def schema_drift(engine: Engine) -> list[Any]:
+def schema_drift(engine: Engine, metadata: MetaData | None = None) -> list[Any]:
     """Differences between the models and the migrated database (empty when
-    they agree); a test keeps this empty."""
+    they agree); a test keeps this empty.
+
+    Args:
+        engine: the database to compare.
+        metadata: the tables it should have; the models' by default (tests
+            pass an altered copy to prove that drift is noticed).
+    """
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"render_as_batch": True})
-        return list(compare_metadata(context, Base.metadata))
+        return list(compare_metadata(context, Base.metadata if metadata is None else metadata))

@@ -216,8 +216,8 @@ class Send(Request):
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
-        if "to" not in fields:
-            raise _bad("to", "is missing (use null for the general room)")
+        # PROTOCOL.md: a field that may be null may also be left out, so a
+        # send without ``to`` goes to the general room.
         to = _optional_string(fields, "to")
         body = normalize_body(_string(fields, "body"))
         key = _optional_string(fields, "key")
@@ -275,8 +275,7 @@ class MarkRead(Request):
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> MarkRead:
-        if "with" not in fields:
-            raise _bad("with", "is missing (use null for the general room)")
+        # ``with`` may be null, so it may be left out too: the general room.
         up_to = _message_id(fields, "up_to")
         assert up_to is not None
         return cls(_optional_string(fields, "with"), up_to)
@@ -391,9 +390,19 @@ def parse_request(raw: RawRequest) -> Request:
 
 
 def format_ts(moment: datetime) -> str:
-    """ISO 8601 UTC with milliseconds and ``Z``, as every ``ts`` is written."""
+    """ISO 8601 UTC with milliseconds and ``Z``, as every ``ts`` is written.
+
+    A naive ``moment`` is taken to be UTC already (the database stores naive
+    UTC), never local time.  Milliseconds are truncated, not rounded, so a
+    timestamp never moves into the next second.
+    """
     moment = moment.astimezone(UTC) if moment.tzinfo else moment
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # Not strftime("%Y"): glibc writes years below 1000 without zero padding.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}."
+        f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def parse_ts(text: str) -> datetime:

@@ -239,10 +239,7 @@ class ChatService:
             return
         connection.send(ok_reply(re, user={"username": account.username},
                                  general_unread=general_unread))
-        connection.send({"type": "users", "users": [
-            RosterEntry(row.username, self._is_online(row.username_key), row.unread).to_wire()
-            for row in roster
-        ]})
+        connection.send({"type": "users", "users": self._roster(roster)})
         # Events held while the snapshot was read: messages it already
         # counted are left out, later ones follow the roster in id order.
         session.joining = False
@@ -263,9 +260,21 @@ class ChatService:
                 del self.online[session.account.id]
                 self._broadcast_presence(session.username, False, exclude=connection)
 
-    def _is_online(self, key: str) -> bool:
-        account = self.accounts.get(key)
-        return account is not None and account.id in self.online
+    def _roster(self, rows: list[queries.RosterRow]) -> list[dict[str, Any]]:
+        """The roster as of now, for a ``users`` event or reply.
+
+        ``rows`` were read from the database a moment ago; an account
+        registered since then has had its ``presence`` event broadcast
+        already (skipping a joining connection), so it must be listed here
+        or the client would never learn of it.  The directory is current,
+        so the names come from it and only the unread counts from ``rows``.
+        """
+        unread = {row.username_key: row.unread for row in rows}
+        accounts = sorted(self.accounts.values(), key=lambda a: (a.username_key, a.username))
+        return [
+            RosterEntry(a.username, a.id in self.online, unread.get(a.username_key, 0)).to_wire()
+            for a in accounts
+        ]
 
     def _broadcast_presence(self, username: str, online: bool, exclude: ClientConnection) -> None:
         data = encode_frame({"type": "presence",
@@ -321,6 +330,11 @@ class ChatService:
             raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re) from None
         self.accounts[key] = account
         connection.log.info("registered %r", account.username)
+        if not connection.is_open:
+            # The client left while the account was being stored; the
+            # account exists all the same, so the others still hear of it.
+            self._broadcast_presence(account.username, False, exclude=connection)
+            return None
         await self._start_session(connection, account, re)
         return None
 
@@ -360,10 +374,7 @@ class ChatService:
                      re: RequestId) -> dict[str, Any]:
         me = self._session(connection).account
         roster = await self._run(self.database.read(lambda conn: queries.roster(conn, me.id)))
-        return ok_reply(re, users=[
-            RosterEntry(row.username, self._is_online(row.username_key), row.unread).to_wire()
-            for row in roster
-        ])
+        return ok_reply(re, users=self._roster(roster))
 
     async def _send(self, connection: ClientConnection, request: Send,
                     re: RequestId) -> dict[str, Any]:

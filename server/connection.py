@@ -77,6 +77,9 @@ class ClientConnection(asyncio.Protocol):
         self._fatal_error = b""
         self._eof = False
         self._output_closed = False  # after write_eof(), write() would raise
+        # Bytes of the latest reply that may still wait unsent; they do not
+        # count against MAX_PENDING_OUTPUT_BYTES (see write()).
+        self._reply_allowance = 0
         #: monotonic time of the last bytes received or of logging out/in.
         self.last_activity = time.monotonic()
         #: monotonic time the current unauthenticated period began.
@@ -146,6 +149,7 @@ class ClientConnection(asyncio.Protocol):
         self._pause_reading(2)
 
     def resume_writing(self) -> None:
+        self._reply_allowance = 0  # below the low-water mark: the reply has left
         self._writable.set()
         self._resume_reading(2)
 
@@ -187,7 +191,7 @@ class ClientConnection(asyncio.Protocol):
                     self._resume_reading(1)
                 reply = await self.service.handle_frame(self, frame)
                 if reply is not None:
-                    self.write(reply)
+                    self.write(reply, reply=True)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - the connection must survive anything
@@ -231,13 +235,26 @@ class ClientConnection(asyncio.Protocol):
     # ------------------------------------------------------------------
     # Writing
 
-    def write(self, data: bytes) -> None:
-        """Queue bytes for the client; drop the connection if it stopped reading."""
+    def write(self, data: bytes, *, reply: bool = False) -> None:
+        """Queue bytes for the client; drop the connection if it stopped reading.
+
+        Args:
+            data: encoded frames.
+            reply: whether ``data`` answers the client's own request.  A
+                reply may alone be larger than the 8 MiB limit (a full
+                ``sync`` page of long messages), and replies cannot pile up:
+                no further request is read while they wait.  So the latest
+                reply does not count against the limit, only the events
+                waiting beside it do.
+        """
         transport = self.transport
         if transport is None or self._closing or self._output_closed or transport.is_closing():
             return
         transport.write(data)
-        if transport.get_write_buffer_size() > limits.MAX_PENDING_OUTPUT_BYTES:
+        pending = transport.get_write_buffer_size()
+        if reply:
+            self._reply_allowance = min(len(data), pending)
+        if pending - self._reply_allowance > limits.MAX_PENDING_OUTPUT_BYTES:
             self.log.warning(
                 "over %d bytes wait unsent; the client is not reading, closing",
                 limits.MAX_PENDING_OUTPUT_BYTES,
@@ -245,8 +262,8 @@ class ClientConnection(asyncio.Protocol):
             self.abort()
 
     def send(self, frame: dict[str, Any]) -> None:
-        """Encode and queue one frame."""
-        self.write(encode_frame(frame))
+        """Encode and queue one frame of a reply (the login's ``ok`` and roster)."""
+        self.write(encode_frame(frame), reply=True)
 
     def close(self) -> None:
         """Close after the queued bytes are sent."""

@@ -1,0 +1,302 @@
+"""Durability, shutdown and the command line (PROTOCOL.md: ``send`` replies
+only after a durable commit; "Running the server").
+
+Proves: everything (accounts, messages, ids) survives a SIGTERM restart; a
+message acknowledged just before SIGKILL is there after restart, and ids go
+on increasing; SIGTERM and SIGINT exit 0 after answering the requests in
+flight, whose messages are stored exactly when acknowledged; the schema is
+created on an empty file or a missing directory and a restart accepts the
+existing database; password hashes of any bcrypt cost keep verifying;
+``--port 0`` prints ``listening on HOST:PORT``; ``--help`` lists every
+option.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+from tests.wire import PASSWORD, WireClient
+
+from .helpers import Clients, run, send_many
+
+
+def _bodies(messages: list[dict[str, object]]) -> list[object]:
+    return [m["body"] for m in messages]
+
+
+def test_accounts_and_messages_survive_a_sigterm_restart(server):
+    state: dict[str, object] = {}
+
+    async def before(clients: Clients) -> None:
+        alice = await clients.register("Alice")
+        bob = await clients.register("bob")
+        state["alice"] = (await send_many(alice, 3, prefix="general")) + \
+            [await alice.send("direct", to="bob"), await alice.send("note", to="alice")]
+
+    run(before, server.address)
+    assert server.stop() == 0
+    server.start()
+
+    async def after(clients: Clients) -> None:
+        alice = await clients.login("alice")
+        assert (await alice.request("sync", after=0))["messages"] == state["alice"]
+        newer = await alice.send("after the restart")
+        assert newer["id"] > state["alice"][-1]["id"]  # type: ignore[index]
+        bob = await clients.login("BOB")
+        assert _bodies((await bob.request("sync", after=0))["messages"]) == [
+            "general 0", "general 1", "general 2", "direct", "after the restart"]
+
+    run(after, server.address)
+
+
+def test_messages_acknowledged_just_before_sigkill_are_there_after_restart(server):
+    acknowledged: list[dict[str, object]] = []
+
+    async def before(clients: Clients) -> None:
+        senders = [await clients.register(f"sender{n}") for n in range(4)]
+        for k, sender in enumerate(senders):
+            for n in range(200):
+                await sender.send_frame({"type": "send", "id": n, "to": None,
+                                         "body": f"{k}/{n}", "key": f"{k}/{n}"})
+        # Kill the server while the commits are under way, right after it
+        # acknowledged the twentieth message of one sender.
+        for n in range(20):
+            reply = await senders[0].reply_to(n)
+            assert reply["type"] == "ok"
+            acknowledged.append(reply["message"])
+        server.kill()
+        for sender in senders:
+            try:
+                while True:
+                    frame = await sender.next_frame()
+                    if frame.get("type") == "ok" and "message" in frame:
+                        acknowledged.append(frame["message"])
+            except Exception:  # noqa: BLE001 - the connection ends with the process
+                pass
+
+    run(before, server.address)
+    server.start()
+
+    async def after(clients: Clients) -> None:
+        reader = await clients.register("reader")
+        stored = (await reader.request("sync", after=0, limit=1000))["messages"]
+        stored_by_id = {m["id"]: m for m in stored}
+        for message in acknowledged:
+            assert stored_by_id.get(message["id"]) == message
+        # Resending what was not acknowledged creates no duplicates.
+        senders = [await clients.login(f"sender{n}") for n in range(4)]
+        for k, sender in enumerate(senders):
+            for n in range(200):
+                message = await sender.send(f"{k}/{n}", key=f"{k}/{n}")
+                if message["id"] in stored_by_id:
+                    assert stored_by_id[message["id"]] == message
+                else:
+                    assert message["id"] > max(stored_by_id, default=0)
+        everything = (await reader.request("sync", after=0, limit=1000))["messages"]
+        assert sorted(_bodies(everything)) == sorted(f"{k}/{n}" for k in range(4)
+                                                     for n in range(200))
+
+    run(after, server.address)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_shutdown_answers_requests_in_flight_and_stores_exactly_what_it_acknowledged(
+        server, signum):
+    acknowledged: dict[str, dict[str, object]] = {}
+    unanswered: list[str] = []
+
+    async def before(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        idle = await clients.register("idle")  # a connection that does nothing
+        assert idle.closed is False
+        keys = [f"k{n}" for n in range(300)]
+        for n, key in enumerate(keys):
+            await alice.send_frame({"type": "send", "id": key, "to": None,
+                                    "body": f"in flight {n}", "key": key})
+        first = await alice.reply_to(keys[0])
+        acknowledged[keys[0]] = first["message"]
+        assert server.process is not None
+        server.process.send_signal(signum)
+        try:
+            while True:
+                frame = await alice.next_frame()
+                if "re" in frame:
+                    assert frame["type"] == "ok", frame
+                    acknowledged[frame["re"]] = frame["message"]
+        except Exception:  # noqa: BLE001 - the server closed the connection
+            pass
+        unanswered.extend(key for key in keys if key not in acknowledged)
+        await idle.wait_closed()
+
+    run(before, server.address)
+    assert server.process is not None
+    assert server.process.wait(30) == 0
+    server.process = None
+    server.start()
+
+    async def after(clients: Clients) -> None:
+        alice = await clients.login("alice")
+        stored = (await alice.request("sync", after=0, limit=1000))["messages"]
+        assert sorted(m["id"] for m in stored) == sorted(
+            m["id"] for m in acknowledged.values())  # type: ignore[misc]
+        for key, message in acknowledged.items():
+            assert await alice.send("again", key=key) == message
+        for key in unanswered:
+            assert (await alice.send("resent", key=key))["body"] == "resent"
+
+    run(after, server.address)
+
+
+def test_sigterm_exits_0_with_idle_and_non_reading_clients_connected(server):
+    async def scenario(clients: Clients) -> None:
+        await clients.register("alice")
+        await clients.connect()
+        stuck = await clients.register("stuck")
+        stuck.writer.transport.pause_reading()
+        talker = await clients.register("talker")
+        await send_many(talker, 50)
+        assert server.stop() == 0
+
+    run(scenario, server.address)
+
+
+def test_the_schema_is_created_on_an_empty_file_and_a_restart_accepts_it(server_factory,
+                                                                          tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    server = server_factory("--no-rate-limits", database=empty)
+
+    async def first(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        await alice.send("stored in a fresh schema")
+
+    run(first, server.address)
+    assert empty.stat().st_size > 0
+    for _ in range(2):
+        assert server.stop() == 0
+        server.start()
+
+    async def again(clients: Clients) -> None:
+        alice = await clients.login("alice")
+        assert _bodies((await alice.request("sync", after=0))["messages"]) == [
+            "stored in a fresh schema"]
+
+    run(again, server.address)
+
+
+def test_a_database_in_a_directory_that_does_not_exist_yet_is_created(server_factory, tmp_path):
+    server = server_factory("--no-rate-limits", database=tmp_path / "new" / "dir" / "chat.db")
+
+    async def scenario(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        assert (await alice.send("hello"))["body"] == "hello"
+
+    run(scenario, server.address)
+    assert (tmp_path / "new" / "dir" / "chat.db").exists()
+
+
+def test_password_hashes_keep_verifying_after_the_bcrypt_cost_changes(server_factory,
+                                                                      tmp_path):
+    database = tmp_path / "chat.db"
+    cheap = server_factory("--no-rate-limits", database=database)
+
+    async def register(clients: Clients) -> None:
+        await clients.register("alice")
+
+    run(register, cheap.address)
+    assert cheap.stop() == 0
+    dearer = server_factory("--no-rate-limits", "--bcrypt-rounds", "6", database=database)
+
+    async def change(clients: Clients) -> None:
+        alice = await clients.login("alice")
+        reply = await alice.request("change_password", old_password=PASSWORD,
+                                    new_password="hashed at cost 6")
+        assert reply["type"] == "ok"
+
+    run(change, dearer.address)
+    assert dearer.stop() == 0
+    cheap.start()
+
+    async def login(clients: Clients) -> None:
+        await clients.login("alice", password="hashed at cost 6")
+
+    run(login, cheap.address)
+
+
+def test_port_0_prints_the_listening_line_with_the_real_port(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
+         "--database", f"sqlite:///{tmp_path / 'chat.db'}", "--bcrypt-rounds", "4"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.fullmatch(r"listening on 127\.0\.0\.1:(\d+)\n", line)
+        assert match, line
+        port = int(match.group(1))
+        assert port != 0
+
+        async def hello() -> dict[str, object]:
+            client = await WireClient.connect(("127.0.0.1", port))
+            await client.close()
+            assert client.hello is not None
+            return client.hello
+
+        assert asyncio.run(hello())["type"] == "hello"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        # The line is printed once; nothing else goes to standard output.
+        assert process.stdout.read() == ""
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_help_lists_every_option():
+    result = subprocess.run([sys.executable, "-m", "server", "--help"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    for option in ("--host", "--port", "--database", "--bcrypt-rounds", "--no-rate-limits",
+                   "--login-timeout", "--idle-timeout"):
+        assert option in result.stdout, option
+
+
+def test_a_port_in_use_is_refused_with_an_error_and_a_nonzero_exit(server, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(server.port),
+         "--database", f"sqlite:///{tmp_path / 'other.db'}", "--bcrypt-rounds", "4"],
+        cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode != 0
+    assert "listening on" not in result.stdout
+    # The running server is unharmed.
+    with socket.create_connection(server.address, timeout=10) as sock:
+        assert sock.recv(100).startswith(b'{"type":"hello"')
+
+
+def test_clients_reconnect_and_sync_after_a_crash_without_missing_anything(server):
+    async def scenario(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        bob = await clients.register("bob")
+        seen = await send_many(bob, 5)
+        for message in seen:
+            assert (await alice.next_event("message"))["message"] == message
+        server.kill()
+        await alice.wait_closed()
+        server.start()
+        bob = await clients.login("bob")
+        missed = await send_many(bob, 3)
+        alice = await clients.login("alice")
+        page = await alice.request("sync", after=seen[-1]["id"])
+        assert page["messages"] == missed
+
+    run(scenario, server.address)
+

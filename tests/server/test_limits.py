@@ -1,0 +1,279 @@
+"""Timeouts and rate limits (PROTOCOL.md: "Server limits that clients can
+observe").
+
+Proves, with short ``--login-timeout``/``--idle-timeout`` values: a
+connection that does not log in is closed after the login timeout, counted
+from connecting or from ``logout``, and ``ping`` or failed logins do not
+extend it; a silent logged-in connection is closed after the idle timeout
+and a pinging one is not.  With the default rate limits (a server started
+without ``--no-rate-limits``): 5 failed logins per account and 20 per
+address, 10 registrations per address, 30 messages per second with bursts
+of 60 per connection, each answered ``rate_limited`` with ``retry_after``;
+and with ``--no-rate-limits`` none of them applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import ServerProcess
+from tests.wire import PASSWORD
+
+from .helpers import Clients, run, send_many, unique_name
+
+LOGIN_TIMEOUT = 1.0
+IDLE_TIMEOUT = 1.5
+#: Housekeeping runs every quarter of the shortest timeout; allow for that
+#: and for a slow test machine.
+SLACK = 2.0
+
+
+@pytest.fixture(scope="module")
+def timeout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    server = ServerProcess(tmp_path_factory.mktemp("timeouts") / "chat.db", [
+        "--no-rate-limits", "--login-timeout", str(LOGIN_TIMEOUT),
+        "--idle-timeout", str(IDLE_TIMEOUT)])
+    server.start()
+    yield server
+    server.close()
+
+
+async def _closed_after(client, seconds: float) -> float:  # type: ignore[no-untyped-def]
+    """Wait for the server to close the connection; the seconds it took."""
+    started = time.monotonic()
+    await client.wait_closed(timeout=seconds + SLACK + 5)
+    return time.monotonic() - started
+
+
+async def _ping_every(client, interval: float) -> None:  # type: ignore[no-untyped-def]
+    """What a client does while idle: ping regularly (until it is closed)."""
+    try:
+        while True:
+            await client.send_frame({"type": "ping"})
+            await asyncio.sleep(interval)
+    except (ConnectionError, OSError):
+        return
+
+
+def test_a_connection_that_never_logs_in_is_closed_after_the_login_timeout(timeout_server):
+    async def scenario(clients: Clients) -> None:
+        client = await clients.connect()
+        elapsed = await _closed_after(client, LOGIN_TIMEOUT)
+        assert LOGIN_TIMEOUT - 0.1 <= elapsed <= LOGIN_TIMEOUT + SLACK
+
+    run(scenario, timeout_server.address)
+
+
+def test_ping_does_not_extend_the_login_timeout(timeout_server):
+    async def scenario(clients: Clients) -> None:
+        client = await clients.connect()
+        pinger = asyncio.create_task(_ping_every(client, 0.1))
+        elapsed = await _closed_after(client, LOGIN_TIMEOUT)
+        pinger.cancel()
+        assert LOGIN_TIMEOUT - 0.1 <= elapsed <= LOGIN_TIMEOUT + SLACK
+        # The pings were answered meanwhile.
+        assert client.replies.get(None) == {"type": "ok", "re": None}
+
+    run(scenario, timeout_server.address)
+
+
+def test_failed_logins_do_not_extend_the_login_timeout(timeout_server):
+    async def scenario(clients: Clients) -> None:
+        client = await clients.connect()
+        started = time.monotonic()
+
+        async def keep_failing() -> None:
+            try:
+                while True:
+                    await client.send_frame({"type": "login", "username": "nobody",
+                                             "password": "wrong password"})
+                    await asyncio.sleep(0.1)
+            except (ConnectionError, OSError):
+                return
+
+        failing = asyncio.create_task(keep_failing())
+        await client.wait_closed(timeout=LOGIN_TIMEOUT + SLACK + 5)
+        failing.cancel()
+        elapsed = time.monotonic() - started
+        assert LOGIN_TIMEOUT - 0.1 <= elapsed <= LOGIN_TIMEOUT + SLACK
+        assert client.replies[None]["code"] == "invalid_credentials"
+
+    run(scenario, timeout_server.address)
+
+
+def test_the_login_timeout_starts_again_at_logout(timeout_server):
+    async def scenario(clients: Clients) -> None:
+        client = await clients.register()
+        # Logged in for longer than the login timeout, kept alive by pings.
+        pinger = asyncio.create_task(_ping_every(client, 0.2))
+        await asyncio.sleep(LOGIN_TIMEOUT + 0.5)
+        pinger.cancel()
+        assert not client.closed
+        reply = await client.request("logout")
+        assert reply["type"] == "ok"
+        pinger = asyncio.create_task(_ping_every(client, 0.1))
+        elapsed = await _closed_after(client, LOGIN_TIMEOUT)
+        pinger.cancel()
+        assert LOGIN_TIMEOUT - 0.1 <= elapsed <= LOGIN_TIMEOUT + SLACK
+
+    run(scenario, timeout_server.address)
+
+
+def test_a_silent_logged_in_connection_is_closed_after_the_idle_timeout(timeout_server):
+    async def scenario(clients: Clients) -> None:
+        watcher = await clients.register()
+        pinger = asyncio.create_task(_ping_every(watcher, 0.2))
+        silent = await clients.register()
+        elapsed = await _closed_after(silent, IDLE_TIMEOUT)
+        assert IDLE_TIMEOUT - 0.1 <= elapsed <= IDLE_TIMEOUT + SLACK
+        # The others learn that it left.
+        event = await watcher.next_event("presence")
+        while event["user"] != {"username": silent.name, "online": False}:  # type: ignore[attr-defined]
+            event = await watcher.next_event("presence")
+        pinger.cancel()
+
+    run(scenario, timeout_server.address)
+
+
+def test_a_logged_in_connection_that_pings_or_chats_stays_open(timeout_server):
+    async def scenario(clients: Clients) -> None:
+        pinging = await clients.register()
+        chatting = await clients.register()
+        pinger = asyncio.create_task(_ping_every(pinging, 0.3))
+        deadline = time.monotonic() + IDLE_TIMEOUT * 2 + LOGIN_TIMEOUT
+        while time.monotonic() < deadline:
+            await chatting.send("still talking", to=chatting.name)  # type: ignore[attr-defined]
+            await asyncio.sleep(0.3)
+        pinger.cancel()
+        assert (await pinging.request("ping"))["type"] == "ok"
+        assert (await chatting.request("ping"))["type"] == "ok"
+
+    run(scenario, timeout_server.address)
+
+
+# --------------------------------------------------------------------------
+# Rate limits: each test gets a fresh server with the default limits, since
+# every test connection comes from the same address.
+
+
+def _assert_rate_limited(reply: dict[str, object], at_most: float) -> float:
+    assert reply["type"] == "error" and reply["code"] == "rate_limited", reply
+    retry_after = reply["retry_after"]
+    assert isinstance(retry_after, (int, float)) and 0 < retry_after <= at_most, reply
+    return float(retry_after)
+
+
+def test_five_failed_logins_per_account_then_rate_limited_with_retry_after(server_factory):
+    server = server_factory()
+
+    async def scenario(clients: Clients) -> None:
+        await clients.register("alice")
+        await clients.register("bob")
+        for n in range(5):
+            client = await clients.connect()  # separate connections: the account counts
+            reply = await client.request("login", username="ALICE", password=f"wrong {n}")
+            assert reply["code"] == "invalid_credentials"
+        client = await clients.connect()
+        _assert_rate_limited(await client.request("login", username="alice",
+                                                  password="wrong again"), 60)
+        # Even the right password must wait now.
+        _assert_rate_limited(await client.request("login", username="alice",
+                                                  password=PASSWORD), 60)
+        # Another account from the same address is not affected.
+        reply = await client.request("login", username="bob", password=PASSWORD)
+        assert reply["type"] == "ok"
+
+    run(scenario, server.address)
+
+
+def test_twenty_failed_logins_per_address_then_rate_limited(server_factory):
+    server = server_factory()
+
+    async def scenario(clients: Clients) -> None:
+        names = [f"user{n}" for n in range(6)]
+        for name in names:
+            await clients.register(name)
+        client = await clients.connect()
+        for n in range(20):
+            # Four per account: never the account limit.
+            reply = await client.request("login", username=names[n % 5], password="wrong pw!")
+            assert reply["code"] == "invalid_credentials", (n, reply)
+        _assert_rate_limited(await client.request("login", username=names[5],
+                                                  password=PASSWORD), 60)
+        other = await clients.connect()
+        _assert_rate_limited(await other.request("login", username="nobody",
+                                                 password=PASSWORD), 60)
+
+    run(scenario, server.address)
+
+
+def test_ten_registrations_per_address_then_rate_limited(server_factory):
+    server = server_factory()
+
+    async def scenario(clients: Clients) -> None:
+        for n in range(10):
+            client = await clients.connect()
+            reply = await client.request("register", username=f"new{n}", password=PASSWORD)
+            assert reply["type"] == "ok", (n, reply)
+        client = await clients.connect()
+        _assert_rate_limited(await client.request("register", username="one-too-many",
+                                                  password=PASSWORD), 60)
+        # Nothing was created, and logging in is still fine.
+        reply = await client.request("login", username="one-too-many", password=PASSWORD)
+        assert reply["code"] == "invalid_credentials"
+        reply = await client.request("login", username="new0", password=PASSWORD)
+        assert reply["type"] == "ok"
+
+    run(scenario, server.address)
+
+
+def test_messages_beyond_a_burst_of_60_at_30_per_second_get_rate_limited(server_factory):
+    server = server_factory()
+
+    async def scenario(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        started = time.monotonic()
+        total = 150
+        for n in range(total):
+            await alice.send_frame({"type": "send", "id": n, "to": None, "body": f"m{n}"})
+        replies = [await alice.reply_to(n) for n in range(total)]
+        elapsed = time.monotonic() - started
+        accepted = [r for r in replies if r["type"] == "ok"]
+        limited = [r for r in replies if r["type"] == "error"]
+        # The burst passes whole; beyond it only what the rate refilled meanwhile.
+        assert all(r["type"] == "ok" for r in replies[:60])
+        assert 60 <= len(accepted) <= 60 + 30 * elapsed + 1
+        assert limited, "no send was limited"
+        for reply in limited:
+            _assert_rate_limited(reply, 1 / 30 + 0.001)
+        # Only the accepted ones were stored.
+        stored = (await alice.request("sync", after=0, limit=1000))["messages"]
+        assert [m["id"] for m in stored] == [r["message"]["id"] for r in accepted]
+        # The limit is per connection: another one of alice's may send at once.
+        alice2 = await clients.login("alice")
+        assert (await alice2.send("from the other connection"))["from"] == "alice"
+        # And after waiting as told, the first may send again.
+        await asyncio.sleep(limited[-1]["retry_after"])
+        assert (await alice.send("after waiting"))["body"] == "after waiting"
+
+    run(scenario, server.address)
+
+
+def test_no_rate_limits_turns_every_limit_off(server):
+    async def scenario(clients: Clients) -> None:
+        await clients.register("alice")
+        client = await clients.connect()
+        for _ in range(25):
+            reply = await client.request("login", username="alice", password="wrong pw!")
+            assert reply["code"] == "invalid_credentials"
+        assert (await client.request("login", username="alice", password=PASSWORD))["type"] \
+            == "ok"
+        for _ in range(11):
+            await clients.register(unique_name())
+        assert len(await send_many(client, 200)) == 200
+
+    run(scenario, server.address)
