@@ -8,6 +8,7 @@ creeping back in and bloating the bundle.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,9 @@ pytestmark = [pytest.mark.package, pytest.mark.timeout(1800)]
 FORBIDDEN_QT = ("WebEngine", "Multimedia", "Qml", "Quick", "Qt63D", "Pdf", "Designer",
                 "QtNetwork", "Qt6Network", "Bluetooth", "Positioning", "Sensors",
                 "SerialPort", "VirtualKeyboard", "libqgtk3")
+
+
+PYQT_MODULE = re.compile(r"^_internal/PyQt6/(Qt\w+)\.(?:abi3\.so|pyd)$")
 
 
 def test_build_produces_both_bundles_and_the_deb(dist: Dist) -> None:
@@ -85,10 +89,9 @@ def test_client_bundle_leaves_out_unused_qt(dist: Dist) -> None:
     files = [path.relative_to(dist.client).as_posix() for path in dist.client.rglob("*")]
     offending = [name for name in files if any(word in name for word in FORBIDDEN_QT)]
     assert not offending
-    pyqt_modules = {Path(name).name.split(".")[0] for name in files
-                    if name.startswith("_internal/PyQt6/Qt") and name.endswith(".so")}
-    if sys.platform.startswith("linux"):
-        assert pyqt_modules == {"QtCore", "QtGui", "QtWidgets"}
+    # The PyQt6 extension modules (QtCore.abi3.so, QtGui.pyd, ...).
+    pyqt_modules = {match[1] for match in map(PYQT_MODULE.match, files) if match}
+    assert pyqt_modules == {"QtCore", "QtGui", "QtWidgets"}
     assert not [name for name in files if name.startswith(("_internal/sqlalchemy",
                                                            "_internal/alembic"))]
     assert dist.sizes["client bundle"] < 150_000_000
