@@ -187,27 +187,30 @@ async def register(address: tuple[str, int], username: str) -> None:
     await client.close()
 
 
-def exercise_client(argv: Sequence[str], address: tuple[str, int], home: Path) -> Program:
-    """Run a client that logs in as a fresh user by itself; a bot then sends
-    it a message, which it must report.  Returns the (still running) client.
+def exercise_client(argv: Sequence[str], address: tuple[str, int], home: Path, *,
+                    user: str = "carol", sender: str = "dave") -> Program:
+    """Run a client that logs in as a fresh ``user`` by itself; ``sender``
+    (a bot) then sends it a message, which it must report.  Returns the
+    (still running) client.
     """
     host, port = address
-    run(register(address, "carol"))
+    run(register(address, user))
     client = Program([*argv, "--server", f"{host}:{port}"], env=client_env(
-        home, BESEDKA_AUTOLOGIN_USER="carol", BESEDKA_AUTOLOGIN_PASSWORD=PASSWORD))
+        home, BESEDKA_AUTOLOGIN_USER=user, BESEDKA_AUTOLOGIN_PASSWORD=PASSWORD))
+    body = f"здравствуй, {user}: message for the frozen client"
     try:
         client.wait_for_line("login window shown", timeout=60)
         _, line = client.wait_for_line("logged in as ", timeout=30)
-        assert line == "logged in as carol", client.output
+        assert line == f"logged in as {user}", client.output
 
         async def send() -> None:
-            dave = await WireClient.logged_in(address, "dave")
-            await dave.send("здравствуй, carol: message for the frozen client")
-            await dave.close()
+            bot = await WireClient.logged_in(address, sender)
+            await bot.send(body)
+            await bot.close()
 
         run(send())
         _, line = client.wait_for_line("received message: ", timeout=30)
-        assert line == "received message: dave: здравствуй, carol: message for the frozen client"
+        assert line == f"received message: {sender}: {body}", client.output
     except BaseException:
         client.kill()
         raise
