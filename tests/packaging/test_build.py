@@ -95,3 +95,16 @@ def test_client_bundle_leaves_out_unused_qt(dist: Dist) -> None:
     assert not [name for name in files if name.startswith(("_internal/sqlalchemy",
                                                            "_internal/alembic"))]
     assert dist.sizes["client bundle"] < 150_000_000
+
+
+def test_the_windows_installer_wraps_folders_this_build_produces(dist: Dist) -> None:
+    """besedka.iss takes dist\\Besedka\\* and dist\\besedka-server\\*: the same
+    folders and executables (without .exe here) that the specs just built."""
+    from .test_sources import iss_defines
+
+    defines = iss_defines()
+    for bundle_define, exe_define in (("ClientBundle", "ClientExe"),
+                                      ("ServerBundle", "ServerExe")):
+        folder = dist.path / Path(defines[bundle_define].replace("\\", "/")).name
+        exe = Path(defines[exe_define]).stem
+        assert (folder / exe).is_file() or (folder / defines[exe_define]).is_file(), folder
