@@ -164,6 +164,15 @@ class Database:
     """The database as the server uses it: migrated on open, reads in a
     thread pool, writes through the group-commit writer.
 
+    Reads must keep working while writes fail (disk full, an I/O error), so
+    for SQLite one idle connection stays open for the database's whole life.
+    Without it, the writer dropping its connection after a failed commit can
+    close the process's last connection to the file; SQLite then checkpoints
+    on close, and the next connection to open rebuilds the WAL index, and
+    both write, so no connection, not even one to read, could be opened
+    until the fault went away.  An idle connection holds no transaction, so
+    it does not stop checkpoints.
+
     Args:
         url: an SQLAlchemy URL.
         readers: threads for read queries.
@@ -173,6 +182,8 @@ class Database:
         self.url = url
         self.engine = create_database_engine(url)
         upgrade_to_head(self.engine)
+        self._anchor: Connection | None = (
+            self.engine.connect() if self.engine.dialect.name == "sqlite" else None)
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="besedka-db-reader")
         self.writer = GroupCommitWriter(self.engine)
 
@@ -196,4 +207,6 @@ class Database:
         """Finish queued writes, stop the threads, and close the engine."""
         self.writer.close()
         self._readers.shutdown(wait=True)
+        if self._anchor is not None:
+            self._anchor.close()
         self.engine.dispose()

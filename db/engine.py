@@ -16,7 +16,13 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = ["default_database_url", "default_data_dir", "create_database_engine", "BEGIN_OPTION"]
+__all__ = [
+    "default_database_url",
+    "default_data_dir",
+    "sqlite_file",
+    "create_database_engine",
+    "BEGIN_OPTION",
+]
 
 log = logging.getLogger("besedka.db")
 
@@ -34,6 +40,17 @@ def default_data_dir() -> Path:
 def default_database_url() -> str:
     """An SQLite file in the user's data directory, created on demand."""
     return f"sqlite:///{default_data_dir() / 'besedka.db'}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an ``sqlite:///`` URL; None for other databases and in-memory ones."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
 
 
 def create_database_engine(url: str) -> Engine:

@@ -29,6 +29,7 @@ __all__ = [
     "create_account",
     "set_password_hash",
     "set_disabled",
+    "disabled_account_ids",
     "store_message",
     "history",
     "sync",
@@ -142,6 +143,24 @@ def set_password_hash(conn: Connection, account_id: int, password_hash: bytes) -
 def set_disabled(conn: Connection, account_id: int, disabled: bool) -> None:
     """Disable or re-enable an account."""
     conn.execute(update(Account).where(Account.id == account_id).values(disabled=disabled))
+
+
+def disabled_account_ids(conn: Connection, account_ids: Sequence[int]) -> set[int]:
+    """Which of these accounts are disabled.
+
+    The server asks every couple of seconds about the accounts that are
+    online, to close the connections of any an administrator disabled from
+    another process; a primary-key lookup per id, however many accounts
+    exist.
+    """
+    disabled: set[int] = set()
+    ids = list(account_ids)
+    # In chunks, well under SQLite's limit on bound parameters.
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(select(Account.id).where(
+            Account.id.in_(ids[start:start + 500]), Account.disabled.is_(True)))
+        disabled.update(row[0] for row in rows)
+    return disabled
 
 
 # --------------------------------------------------------------------------

@@ -43,6 +43,10 @@ class ErrorCode(StrEnum):
     MESSAGE_TOO_LONG = "message_too_long"
     RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
+    #: Extension (issue 5): a plain-TCP client reached a server that accepts
+    #: only TLS.  Sent once, unencrypted, with ``re: null``, before the
+    #: server hangs up; see :mod:`protocol.tls`.
+    TLS_REQUIRED = "tls_required"
 
 
 class ProtocolError(Exception):

@@ -115,7 +115,7 @@ class ChatService:
             account.username_key: account
             for account in database.read_now(queries.list_accounts)
         }
-        window = 60.0
+        window = rate_limits.window
         self.failed_logins_by_account = SlidingWindowLimiter(
             rate_limits.failed_logins_per_account, window)
         self.failed_logins_by_address = SlidingWindowLimiter(
@@ -341,21 +341,27 @@ class ChatService:
     async def _login(self, connection: ClientConnection, request: Login,
                      re: RequestId) -> dict[str, Any] | None:
         key = username_key(request.username)
+        counted: list[tuple[SlidingWindowLimiter, str, float]] = []
         if self.rate_limits.enabled:
             delay = max(self.failed_logins_by_account.retry_after(key),
                         self.failed_logins_by_address.retry_after(connection.address))
             if delay > 0:
                 raise self._rate_limited(delay, "failed logins", re)
+            # Counted as failed before the check, taken back on success:
+            # guesses sent at once on many connections would otherwise all
+            # pass the limit while the first one is still being hashed.
+            counted = [(limiter, name, limiter.record(name)) for limiter, name in (
+                (self.failed_logins_by_account, key),
+                (self.failed_logins_by_address, connection.address))]
         account = await self._run(self.database.read(
             lambda conn: queries.get_account_by_key(conn, key)))
         valid = await self._run(self.hasher.verify(
             request.password, None if account is None else account.password_hash))
         if account is None or not valid or account.disabled:
-            if self.rate_limits.enabled:
-                self.failed_logins_by_account.record(key)
-                self.failed_logins_by_address.record(connection.address)
             connection.log.info("failed login as %r", request.username)
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", re)
+        for limiter, name, recorded_at in counted:
+            limiter.cancel(name, recorded_at)
         await self._start_session(connection, account, re)
         return None
 
@@ -425,17 +431,20 @@ class ChatService:
     async def _change_password(self, connection: ClientConnection, request: ChangePassword,
                                re: RequestId) -> dict[str, Any]:
         me = self._session(connection).account
+        recorded_at: float | None = None
         if self.rate_limits.enabled:
             delay = self.failed_logins_by_account.retry_after(me.username_key)
             if delay > 0:
                 raise self._rate_limited(delay, "failed password checks", re)
+            # Counted before the check, as for logins (see _login).
+            recorded_at = self.failed_logins_by_account.record(me.username_key)
         current = await self._run(self.database.read(lambda conn: queries.get_account(conn, me.id)))
         valid = await self._run(self.hasher.verify(
             request.old_password, None if current is None else current.password_hash))
         if not valid:
-            if self.rate_limits.enabled:
-                self.failed_logins_by_account.record(me.username_key)
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "the old password is wrong", re)
+        if recorded_at is not None:
+            self.failed_logins_by_account.cancel(me.username_key, recorded_at)
         new_hash = await self._run(self.hasher.hash(request.new_password))
         await self._run(self.database.write(
             lambda conn: queries.set_password_hash(conn, me.id, new_hash)))

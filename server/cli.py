@@ -2,6 +2,8 @@
 
 The options and the ``listening on HOST:PORT`` line are part of the
 contract test tools rely on (PROTOCOL.md, "Running the server").
+``python -m server admin ...`` is the administrator's tool instead
+(:mod:`server.admin`).
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
-from db.engine import default_database_url
+from db.engine import default_data_dir, default_database_url, sqlite_file
+from protocol import limits
 from protocol.limits import DEFAULT_PORT, IDLE_TIMEOUT_SECONDS, LOGIN_TIMEOUT_SECONDS
 from protocol.version import BESEDKA_VERSION
 
 from .app import BesedkaServer, ServerConfig
 from .passwords import DEFAULT_ROUNDS
 from .ratelimit import RateLimits
+from .tls import DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig, TlsError, describe, load_tls
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "data_dir_for"]
 
 log = logging.getLogger("besedka.server")
 
@@ -39,10 +44,31 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def data_dir_for(database_url: str, data_dir: str | None = None) -> Path:
+    """Where the server keeps its files besides the database (the TLS certificate).
+
+    ``--data-dir`` if given; else the SQLite file's directory, so that one
+    directory holds everything a server is; else the per-user data directory.
+    """
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
+    database = sqlite_file(database_url)
+    return database.parent if database is not None else default_data_dir()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m server",
         description="Run a Besedka chat server for the local network.",
+        epilog="Administration (list users, reset a password, disable an account, back up): "
+               "python -m server admin --help",
     )
     parser.add_argument("--version", action="version", version=f"besedka {BESEDKA_VERSION}")
     parser.add_argument("--host", default="0.0.0.0",
@@ -57,9 +83,49 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--bcrypt-rounds", type=_bcrypt_rounds, default=DEFAULT_ROUNDS, metavar="N",
                         help=f"bcrypt cost for new password hashes, 4-31 (default {DEFAULT_ROUNDS}); "
                              "lower only for tests")
-    parser.add_argument("--no-rate-limits", action="store_true",
-                        help="turn off the limits on failed logins, registrations and messages "
-                             "(for load tests)")
+    parser.add_argument("--data-dir", metavar="DIR", default=None,
+                        help="where the generated TLS certificate is kept (default: the SQLite "
+                             "database's directory, else the user's data directory)")
+    tls = parser.add_argument_group("TLS (on by default)")
+    tls.add_argument("--no-tls", action="store_true",
+                     help="plain TCP instead of TLS: passwords and messages cross the network "
+                          "readable by anyone on it (for test tools and old clients)")
+    tls.add_argument("--tls-cert", metavar="FILE", default=None,
+                     help="your own certificate (PEM) instead of the generated self-signed one")
+    tls.add_argument("--tls-key", metavar="FILE", default=None,
+                     help="the private key of --tls-cert (PEM, unencrypted), unless it is in "
+                          "the same file")
+    tls.add_argument("--tls-handshake-timeout", type=_seconds, metavar="SECONDS",
+                     default=DEFAULT_HANDSHAKE_TIMEOUT,
+                     help="drop clients that have not finished the TLS handshake after this "
+                          f"long (default {DEFAULT_HANDSHAKE_TIMEOUT:g})")
+    abuse = parser.add_argument_group(
+        "abuse limits", "Requests over a limit get 'rate_limited' with 'retry_after'.")
+    abuse.add_argument("--no-rate-limits", action="store_true",
+                       help="turn off the limits on failed logins, registrations and messages "
+                            "(for load tests)")
+    abuse.add_argument("--max-failed-logins-per-account", type=_positive_int, metavar="N",
+                       default=limits.FAILED_LOGINS_PER_ACCOUNT_PER_MINUTE,
+                       help="wrong passwords for one account per window, from anywhere "
+                            f"(default {limits.FAILED_LOGINS_PER_ACCOUNT_PER_MINUTE})")
+    abuse.add_argument("--max-failed-logins-per-address", type=_positive_int, metavar="N",
+                       default=limits.FAILED_LOGINS_PER_ADDRESS_PER_MINUTE,
+                       help="failed logins from one IP address per window, for any accounts "
+                            f"(default {limits.FAILED_LOGINS_PER_ADDRESS_PER_MINUTE})")
+    abuse.add_argument("--max-registrations-per-address", type=_positive_int, metavar="N",
+                       default=limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE,
+                       help="new accounts from one IP address per window "
+                            f"(default {limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE})")
+    abuse.add_argument("--rate-limit-window", type=_seconds, metavar="SECONDS", default=60.0,
+                       help="the window of the three limits above (default 60; the protocol "
+                            "says per minute, change it only for tests)")
+    abuse.add_argument("--max-messages-per-second", type=_seconds, metavar="RATE",
+                       default=limits.MESSAGES_PER_SECOND,
+                       help="messages one connection may send per second on average "
+                            f"(default {limits.MESSAGES_PER_SECOND:g})")
+    abuse.add_argument("--message-burst", type=_positive_int, metavar="N",
+                       default=limits.MESSAGE_BURST,
+                       help=f"messages a connection may send at once (default {limits.MESSAGE_BURST})")
     parser.add_argument("--login-timeout", type=_seconds, default=LOGIN_TIMEOUT_SECONDS,
                         metavar="SECONDS",
                         help="close connections that have not logged in after this long "
@@ -75,15 +141,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> ServerConfig:
+def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> ServerConfig:
     return ServerConfig(
         host=args.host,
         port=args.port,
         database_url=args.database or default_database_url(),
         bcrypt_rounds=args.bcrypt_rounds,
-        rate_limits=RateLimits(enabled=not args.no_rate_limits),
+        rate_limits=RateLimits(
+            enabled=not args.no_rate_limits,
+            failed_logins_per_account=args.max_failed_logins_per_account,
+            failed_logins_per_address=args.max_failed_logins_per_address,
+            registrations_per_address=args.max_registrations_per_address,
+            messages_per_second=args.max_messages_per_second,
+            message_burst=args.message_burst,
+            window=args.rate_limit_window,
+        ),
         login_timeout=args.login_timeout,
         idle_timeout=args.idle_timeout,
+        tls=tls,
+    )
+
+
+def tls_from_args(args: argparse.Namespace) -> TlsConfig | None:
+    """Load (or on first start create) the certificate, unless ``--no-tls``.
+
+    Raises:
+        TlsError: the certificate cannot be used.
+    """
+    if args.no_tls:
+        if args.tls_cert or args.tls_key:
+            raise TlsError("--no-tls cannot be combined with --tls-cert/--tls-key")
+        return None
+    data_dir = data_dir_for(args.database or default_database_url(), args.data_dir)
+    return load_tls(
+        data_dir,
+        Path(args.tls_cert).expanduser() if args.tls_cert else None,
+        Path(args.tls_key).expanduser() if args.tls_key else None,
+        handshake_timeout=args.tls_handshake_timeout,
     )
 
 
@@ -100,6 +194,11 @@ async def serve(config: ServerConfig) -> None:
     try:
         host, port = await server.start()
         log.info("database %s", _redact(config.database_url))
+        if config.tls is None:
+            log.warning("TLS is off (--no-tls): passwords and messages cross the network "
+                        "in plain text, readable by anyone on it")
+        else:
+            log.info("%s", describe(config.tls))
         # The contract with test tools: this exact line, flushed, once ready.
         print(f"listening on {host}:{port}", flush=True)
         await stop.wait()
@@ -116,6 +215,12 @@ def _redact(url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["admin"]:
+        from .admin import main as admin_main
+
+        sys.exit(admin_main(argv[1:]))
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=args.log_level,
@@ -123,7 +228,12 @@ def main(argv: list[str] | None = None) -> None:
         stream=sys.stderr,
     )
     try:
-        asyncio.run(serve(config_from_args(args)))
+        tls = tls_from_args(args)
+    except TlsError as error:
+        log.error("cannot start: %s", error)
+        sys.exit(1)
+    try:
+        asyncio.run(serve(config_from_args(args, tls)))
     except KeyboardInterrupt:  # Ctrl+C where signal handlers are unavailable
         pass
     except OSError as error:

@@ -130,7 +130,9 @@ class ClientConnection(asyncio.Protocol):
         self._eof = True
         if self._worker is None:
             self.close()
-        return True
+        # TLS has no half-close: asyncio closes a TLS transport after EOF
+        # whatever we return, and warns if we ask to keep it open.
+        return None if self.transport and self.transport.get_extra_info("ssl_object") else True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closing = True

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import bcrypt
 
-__all__ = ["PasswordHasher", "prehash"]
+__all__ = ["PasswordHasher", "prehash", "hash_password"]
 
 DEFAULT_ROUNDS = 12
 
@@ -29,6 +29,11 @@ DEFAULT_ROUNDS = 12
 def prehash(password: str) -> bytes:
     """The bytes bcrypt sees for a password (see the module docstring)."""
     return base64.b64encode(hashlib.sha256(password.encode("utf-8")).digest())
+
+
+def hash_password(password: str, rounds: int = DEFAULT_ROUNDS) -> bytes:
+    """A new bcrypt hash of a password, computed in the calling thread."""
+    return bcrypt.hashpw(prehash(password), bcrypt.gensalt(rounds))
 
 
 def _lower_thread_priority() -> None:
@@ -67,7 +72,7 @@ class PasswordHasher:
 
     def hash_now(self, password: str) -> bytes:
         """Hash in the calling thread (start-up and admin tools)."""
-        return bcrypt.hashpw(prehash(password), bcrypt.gensalt(self.rounds))
+        return hash_password(password, self.rounds)
 
     @staticmethod
     def verify_now(password: str, password_hash: bytes) -> bool:

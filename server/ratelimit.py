@@ -53,8 +53,8 @@ class SlidingWindowLimiter:
             return 0.0
         return events[-self.limit] + self.window - now
 
-    def record(self, key: Hashable) -> None:
-        """Count one event for ``key``."""
+    def record(self, key: Hashable) -> float:
+        """Count one event for ``key``; returns its time, for :meth:`cancel`."""
         now = self._clock()
         events = self._recent(key, now)
         if events is None:
@@ -64,6 +64,24 @@ class SlidingWindowLimiter:
         # key however hard a client hammers.
         while len(events) > self.limit:
             events.popleft()
+        return now
+
+    def cancel(self, key: Hashable, recorded_at: float) -> None:
+        """Take back an event :meth:`record` counted at ``recorded_at``.
+
+        For attempts counted as failures before they are checked (so that
+        attempts made at once cannot all slip past the limit) that then
+        succeed.
+        """
+        events = self._events.get(key)
+        if events is None:
+            return
+        try:
+            events.remove(recorded_at)
+        except ValueError:
+            return  # already expired or trimmed
+        if not events:
+            del self._events[key]
 
     def prune(self) -> None:
         """Forget keys with no recent events (called periodically)."""
@@ -105,6 +123,8 @@ class RateLimits:
     registrations_per_address: int = limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE
     messages_per_second: float = limits.MESSAGES_PER_SECOND
     message_burst: int = limits.MESSAGE_BURST
+    #: Seconds over which failed logins and registrations are counted.
+    window: float = 60.0
 
 
 def retry_after_seconds(delay: float) -> float:

@@ -24,8 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 #: Options every test server gets: cheap bcrypt, no rate limits unless a
 #: test asks for them, and no LAN announcement or TLS where the server
-#: knows those options (later features add them).
-FAST_OPTIONS = ["--bcrypt-rounds", "4"]
+#: knows those options (later features add them).  ``tls=True`` leaves
+#: out ``--no-tls`` for the tests of TLS itself.
+FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-tls"]
 
 
 class ServerProcess:
@@ -34,12 +35,15 @@ class ServerProcess:
     Args:
         database: the SQLite file.
         extra_args: further command-line options.
+        tls: speak TLS (the server's default) instead of plain TCP.
     """
 
-    def __init__(self, database: Path, extra_args: list[str] | None = None) -> None:
+    def __init__(self, database: Path, extra_args: list[str] | None = None, *,
+                 tls: bool = False) -> None:
         self.database = database
         self.database_url = f"sqlite:///{database}"
         self.extra_args = list(extra_args or [])
+        self.tls = tls
         self.host = "127.0.0.1"
         self.port = 0
         self.process: subprocess.Popen[str] | None = None
@@ -53,8 +57,9 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> None:
         """Start on the remembered port (a free one the first time)."""
         assert self.process is None, "already running"
+        options = [o for o in FAST_OPTIONS if not (self.tls and o == "--no-tls")]
         command = [sys.executable, "-m", "server", "--host", self.host, "--port", str(self.port),
-                   "--database", self.database_url, *FAST_OPTIONS, *self.extra_args]
+                   "--database", self.database_url, *options, *self.extra_args]
         self.process = subprocess.Popen(
             command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -114,8 +119,9 @@ def server_factory(tmp_path: Path) -> Iterator[type[ServerProcess] | object]:
     """Start servers with extra options: ``server_factory("--no-rate-limits")``."""
     started: list[ServerProcess] = []
 
-    def start(*extra_args: str, database: Path | None = None) -> ServerProcess:
-        server = ServerProcess(database or tmp_path / f"chat{len(started)}.db", list(extra_args))
+    def start(*extra_args: str, database: Path | None = None, tls: bool = False) -> ServerProcess:
+        server = ServerProcess(database or tmp_path / f"chat{len(started)}.db", list(extra_args),
+                               tls=tls)
         started.append(server)
         server.start()
         return server

@@ -1,0 +1,198 @@
+"""``python -m server admin``: the administrator's tool, run beside the server.
+
+It works on the same database as the server (same ``--database`` URL) and
+may run while the server does: SQLite in WAL mode lets it read and write
+alongside, and the server notices the changes that matter to it:
+
+* ``disable NAME``: the account can no longer log in, and the running
+  server closes its open connections within a few seconds (it checks the
+  online accounts every couple of seconds);
+* ``enable NAME``: undoes that;
+* ``reset-password NAME``: sets a new random password and prints it once,
+  for the administrator to hand over (``--stdin`` reads one instead);
+  logins read the hash from the database, so it works at once, and open
+  sessions stay open;
+* ``list-users``: every account, and whether it is disabled;
+* ``backup DEST``: a consistent copy of the database, made with SQLite's
+  online backup, safe while the server is writing.
+
+It never creates or migrates a database: pointed at the wrong path it
+says so instead of making an empty one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from db import queries
+from db.backup import BackupError, backup_sqlite
+from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
+from protocol.errors import ProtocolError
+from protocol.rules import check_password, username_key
+
+from .passwords import DEFAULT_ROUNDS, hash_password
+
+__all__ = ["build_parser", "generate_password", "main"]
+
+T = TypeVar("T")
+
+#: Characters of generated passwords: no 0/O, 1/l/I, easy to read aloud.
+_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class AdminError(Exception):
+    """A command that cannot be carried out; the message is for the administrator."""
+
+
+def generate_password(groups: int = 4, group_chars: int = 4) -> str:
+    """A random password like ``k7Qm-xR2p-...``: 16 characters from 57, about 93 bits."""
+    return "-".join(
+        "".join(secrets.choice(_ALPHABET) for _ in range(group_chars)) for _ in range(groups)
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m server admin",
+        description="Administer a Besedka server's accounts and database. Safe to run "
+                    "while the server runs on the same database.",
+    )
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="the server's SQLAlchemy database URL "
+                             f"(default: {default_database_url()})")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("list-users", help="list every account and whether it is disabled")
+    reset = commands.add_parser(
+        "reset-password", help="give an account a new password and print it once")
+    reset.add_argument("name")
+    reset.add_argument("--stdin", action="store_true",
+                       help="read the new password from the first line of standard input "
+                            "instead of generating one")
+    reset.add_argument("--bcrypt-rounds", type=int, default=DEFAULT_ROUNDS, metavar="N",
+                       help=f"bcrypt cost of the new hash (default {DEFAULT_ROUNDS})")
+    disable = commands.add_parser(
+        "disable", help="stop an account from logging in and close its connections")
+    disable.add_argument("name")
+    enable = commands.add_parser("enable", help="let a disabled account log in again")
+    enable.add_argument("name")
+    backup = commands.add_parser(
+        "backup", help="copy the database to DEST, consistently, while the server runs")
+    backup.add_argument("dest", type=Path)
+    return parser
+
+
+def _open(url: str) -> Engine:
+    database = sqlite_file(url)
+    if database is not None and not database.is_file():
+        raise AdminError(f"no database at {database} (start the server once to create it, "
+                         "or pass the server's --database)")
+    return create_database_engine(url)
+
+
+def _read(engine: Engine, operation: Callable[[Connection], T]) -> T:
+    with engine.connect() as conn, conn.begin():
+        return operation(conn)
+
+
+def _write(engine: Engine, operation: Callable[[Connection], T]) -> T:
+    # BEGIN IMMEDIATE, as the server's writer does: take the write lock at
+    # once (waiting for the server's commit if need be) instead of failing
+    # to upgrade a read lock.
+    with engine.connect() as conn:
+        conn = conn.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        with conn.begin():
+            return operation(conn)
+
+
+def _account(engine: Engine, name: str) -> queries.AccountRecord:
+    account = _read(engine, lambda conn: queries.get_account_by_key(conn, username_key(name)))
+    if account is None:
+        raise AdminError(f"no user named {name!r}")
+    return account
+
+
+def _list_users(engine: Engine, out: TextIO) -> None:
+    accounts = _read(engine, queries.list_accounts)
+    width = max((len(a.username) for a in accounts), default=8)
+    print(f"{'username':<{width}}  {'status':<8}  registered", file=out)
+    for account in accounts:
+        status = "disabled" if account.disabled else "active"
+        created = account.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        print(f"{account.username:<{width}}  {status:<8}  {created}", file=out)
+
+
+def _reset_password(engine: Engine, args: argparse.Namespace, stdin: TextIO,
+                    out: TextIO, err: TextIO) -> None:
+    account = _account(engine, args.name)
+    if args.stdin:
+        password = stdin.readline().rstrip("\r\n")
+        try:
+            check_password(password)
+        except ProtocolError as error:
+            raise AdminError(error.message) from None
+    else:
+        password = generate_password()
+    if not 4 <= args.bcrypt_rounds <= 31:
+        raise AdminError("--bcrypt-rounds must be between 4 and 31")
+    new_hash = hash_password(password, args.bcrypt_rounds)
+    _write(engine, lambda conn: queries.set_password_hash(conn, account.id, new_hash))
+    if args.stdin:
+        print(f"password of {account.username} changed", file=err)
+    else:
+        # The password alone on stdout, so a script can capture it; the
+        # explanation on stderr.
+        print(f"new password of {account.username} (shown only now; ask them to change it):",
+              file=err)
+        print(password, file=out)
+
+
+def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> None:
+    account = _account(engine, name)
+    _write(engine, lambda conn: queries.set_disabled(conn, account.id, disabled))
+    if disabled:
+        print(f"{account.username} is disabled; a running server closes their connections "
+              "within a few seconds", file=err)
+    else:
+        print(f"{account.username} is enabled", file=err)
+
+
+def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
+         stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run one admin command; returns the exit status (0 done, 1 failed)."""
+    stdin = stdin or sys.stdin
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = build_parser().parse_args(argv)
+    url = args.database or default_database_url()
+    try:
+        if args.command == "backup":
+            size = backup_sqlite(url, args.dest)
+            print(f"backed up to {args.dest} ({size} bytes)", file=err)
+            return 0
+        engine = _open(url)
+        try:
+            if args.command == "list-users":
+                _list_users(engine, out)
+            elif args.command == "reset-password":
+                _reset_password(engine, args, stdin, out, err)
+            elif args.command in ("disable", "enable"):
+                _set_disabled(engine, args.name, args.command == "disable", err)
+        finally:
+            engine.dispose()
+    except (AdminError, BackupError) as error:
+        print(f"error: {error}", file=err)
+        return 1
+    except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+        print(f"error: {error}", file=err)
+        return 1
+    return 0

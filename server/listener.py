@@ -1,0 +1,243 @@
+"""Accepting TLS connections, and answering plain-text ones in plain text.
+
+``loop.create_server(ssl=...)`` would do the TLS, but a plain-TCP client
+on a TLS port would then learn nothing: it waits for ``hello``, the server
+waits for a ClientHello, and both hang until a timeout.  So the listener
+accepts connections itself and looks at the first byte before choosing:
+
+* ``0x16`` (a TLS handshake record): the connection gets TLS, via
+  ``loop.connect_accepted_socket(ssl=...)`` with a handshake timeout, so a
+  client that starts a handshake and stalls is dropped promptly;
+* anything else (a frame starts with ``{``), or silence for
+  :data:`PLAINTEXT_SILENCE_SECONDS` (a plain client waiting for ``hello``):
+  one unencrypted ``tls_required`` error frame, then the connection closes.
+
+Looking is done with ``MSG_PEEK``, so the bytes stay in the socket for the
+TLS layer to read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import socket
+from collections.abc import Callable
+
+from protocol.errors import ErrorCode, RequestError
+from protocol.frames import error_reply
+from protocol.framing import encode_frame
+from protocol.tls import is_tls_client_hello
+
+from .tls import TlsConfig
+
+__all__ = ["PLAINTEXT_SILENCE_SECONDS", "PlaintextRefusal", "TlsListener"]
+
+log = logging.getLogger("besedka.server.tls")
+
+#: How long a new connection may stay silent before we decide it is a
+#: plain client waiting for ``hello``.  A TLS client sends its ClientHello
+#: right after connecting, so on a LAN this is generous.
+PLAINTEXT_SILENCE_SECONDS = 2.0
+#: How long a refused plain client gets to read the error before we hang up.
+REFUSAL_GRACE_SECONDS = 1.0
+#: Pause after an accept() failure such as running out of file descriptors,
+#: as asyncio's own server does, so the loop does not spin.
+ACCEPT_RETRY_SECONDS = 0.5
+
+TLS_REQUIRED_FRAME = encode_frame(error_reply(RequestError(
+    ErrorCode.TLS_REQUIRED,
+    "this server accepts only TLS connections; connect with TLS "
+    "(the server's log shows its certificate fingerprint)",
+)))
+
+
+class PlaintextRefusal(asyncio.Protocol):
+    """Tells a plain-TCP client that TLS is required, then hangs up.
+
+    Whatever the client sends is read and discarded, so that closing does
+    not make the kernel reset the connection and destroy the error before
+    the client has read it.
+    """
+
+    def __init__(self, peer: str) -> None:
+        self.peer = peer
+        self.transport: asyncio.Transport | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        log.info("[%s] plain-text client on the TLS port; told it TLS is required", self.peer)
+        transport.write(TLS_REQUIRED_FRAME)
+        if transport.can_write_eof():
+            transport.write_eof()
+        self._timer = asyncio.get_running_loop().call_later(REFUSAL_GRACE_SECONDS, transport.close)
+
+    def data_received(self, data: bytes) -> None:
+        pass
+
+    def eof_received(self) -> bool:
+        # The client has read what it wanted and is leaving: close now.
+        assert self.transport is not None
+        self.transport.close()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+class TlsListener:
+    """Listening sockets that admit TLS clients and turn plain ones away.
+
+    It offers the parts of :class:`asyncio.Server` the server uses:
+    :attr:`sockets`, :meth:`close` and :meth:`wait_closed`.
+
+    Args:
+        protocol_factory: makes the protocol for each admitted connection.
+        tls: the certificate context and handshake timeout.
+    """
+
+    def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig) -> None:
+        self._factory = protocol_factory
+        self._tls = tls
+        self.sockets: list[socket.socket] = []
+        self._acceptors: list[asyncio.Task[None]] = []
+        self._admissions: set[asyncio.Task[None]] = set()
+        self._closed = asyncio.get_running_loop().create_future()
+
+    async def start(self, host: str, port: int, backlog: int = 128) -> None:
+        """Bind every address ``host`` names (like ``create_server``) and accept.
+
+        Raises:
+            OSError: an address cannot be bound.
+        """
+        loop = asyncio.get_running_loop()
+        infos = await loop.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)
+        seen: set[tuple[int, object]] = set()
+        try:
+            for family, kind, proto, _, address in infos:
+                if (family, address) in seen:
+                    continue
+                seen.add((family, address))
+                sock = socket.socket(family, kind, proto)
+                self.sockets.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                    # As asyncio does: each family gets its own socket.
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                try:
+                    sock.bind(address)
+                except OSError as error:
+                    raise OSError(error.errno, f"error while attempting to bind on address "
+                                               f"{address!r}: {error.strerror}") from None
+                sock.listen(backlog)
+                sock.setblocking(False)
+        except BaseException:
+            for sock in self.sockets:
+                sock.close()
+            self.sockets.clear()
+            raise
+        self._acceptors = [loop.create_task(self._accept_forever(sock)) for sock in self.sockets]
+
+    async def _accept_forever(self, listening: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                connection, address = await loop.sock_accept(listening)
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                continue
+            except OSError as error:
+                if error.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    log.error("cannot accept connections: %s; retrying shortly", error)
+                    await asyncio.sleep(ACCEPT_RETRY_SECONDS)
+                    continue
+                raise
+            task = loop.create_task(self._admit(connection, address))
+            self._admissions.add(task)
+            task.add_done_callback(self._admissions.discard)
+
+    async def _admit(self, connection: socket.socket, address: object) -> None:
+        # Since this task has no caller that could handle an exception, it
+        # logs and closes on every failure.
+        peer = _format_peer(address)
+        loop = asyncio.get_running_loop()
+        handed_over = False
+        try:
+            first = await _peek_first_byte(connection, PLAINTEXT_SILENCE_SECONDS)
+            if first == b"":
+                return  # gone before saying anything
+            if first is not None and is_tls_client_hello(first[0]):
+                handed_over = True
+                try:
+                    await loop.connect_accepted_socket(
+                        self._factory, connection, ssl=self._tls.context,
+                        ssl_handshake_timeout=self._tls.handshake_timeout,
+                    )
+                except (TimeoutError, OSError) as error:
+                    # ssl.SSLError is an OSError; a stalled handshake is
+                    # ConnectionAbortedError.  The transport closed the socket.
+                    log.info("[%s] TLS handshake failed: %s", peer, error or type(error).__name__)
+                return
+            handed_over = True
+            await loop.connect_accepted_socket(lambda: PlaintextRefusal(peer), connection)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("[%s] failure while admitting a connection", peer)
+        finally:
+            if not handed_over:
+                connection.close()
+
+    def close(self) -> None:
+        """Stop accepting; connections being admitted are dropped."""
+        for task in self._acceptors:
+            task.cancel()
+        for task in list(self._admissions):
+            task.cancel()
+        for sock in self.sockets:
+            sock.close()
+        if not self._closed.done():
+            self._closed.set_result(None)
+
+    async def wait_closed(self) -> None:
+        """Wait until :meth:`close` has taken effect."""
+        await self._closed
+        pending = [*self._acceptors, *self._admissions]
+        if pending:
+            await asyncio.wait(pending)
+
+
+async def _peek_first_byte(connection: socket.socket, timeout: float) -> bytes | None:
+    """The first byte the client sent, left unread; None if it sent none in time.
+
+    Returns ``b""`` when the client closed (or reset) the connection.
+    """
+    loop = asyncio.get_running_loop()
+    readable = loop.create_future()
+    fd = connection.fileno()
+
+    def on_readable() -> None:
+        if not readable.done():
+            readable.set_result(None)
+
+    loop.add_reader(fd, on_readable)
+    try:
+        # On a timeout, look anyway: data may have come while the loop was busy.
+        await asyncio.wait({readable}, timeout=timeout)
+    finally:
+        loop.remove_reader(fd)
+    try:
+        return connection.recv(1, socket.MSG_PEEK)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
+
+
+def _format_peer(address: object) -> str:
+    if isinstance(address, tuple) and len(address) >= 2:
+        return f"{address[0]}:{address[1]}"
+    return str(address)
