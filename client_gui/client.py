@@ -288,7 +288,7 @@ class ChatClient(QObject):
         """Ask for one page of a conversation; answered by :attr:`history_received`."""
         conversation = None if with_ is None else username_key(with_)
 
-        def on_reply(reply: _Reply) -> None:
+        def handle_reply(reply: _Reply) -> None:
             if reply.get("type") != "ok":
                 log.warning("history of %r refused: %s", with_, reply.get("code"))
                 self.history_received.emit(conversation, [], False)
@@ -296,7 +296,7 @@ class ChatClient(QObject):
             messages = self._messages(reply.get("messages"))
             self.history_received.emit(conversation, messages, bool(reply.get("has_more")))
 
-        if not self._request(History(with_, before, limit), on_reply):
+        if not self._request(History(with_, before, limit), handle_reply):
             # Offline: say "nothing yet" so the view does not wait forever;
             # the page is asked again after the reconnect.
             QTimer.singleShot(0, lambda: self.history_received.emit(conversation, [], True))
@@ -308,14 +308,14 @@ class ChatClient(QObject):
     def change_password(self, old_password: str, new_password: str) -> None:
         """Ask the server to change my password; answered by :attr:`password_changed`."""
 
-        def on_reply(reply: _Reply) -> None:
+        def handle_reply(reply: _Reply) -> None:
             if reply.get("type") == "ok":
                 self._password = new_password
                 self.password_changed.emit(None)
             else:
                 self.password_changed.emit(_error_code(reply))
 
-        if not self._request(ChangePassword(old_password, new_password), on_reply):
+        if not self._request(ChangePassword(old_password, new_password), handle_reply):
             self.password_changed.emit(FailureReason.CONNECTION_LOST)
 
     def reconnect_now(self) -> None:
@@ -570,7 +570,7 @@ class ChatClient(QObject):
             self._resume_after = max(self._resume_after or 0, message_id)
 
     def _send_outbox_item(self, item: OutboxItem) -> None:
-        def on_reply(reply: _Reply) -> None:
+        def handle_reply(reply: _Reply) -> None:
             if item.key not in self._outbox:
                 return
             if reply.get("type") == "ok":
@@ -589,7 +589,7 @@ class ChatClient(QObject):
             item.state, item.error = OutboxState.FAILED, code
             self.outbox_failed.emit(item)
 
-        self._request(Send(item.to, item.body, item.key), on_reply)
+        self._request(Send(item.to, item.body, item.key), handle_reply)
 
     def _resend_if_online(self, item: OutboxItem) -> None:
         if self._state is ConnectionState.ONLINE and item.key in self._outbox:
@@ -606,10 +606,7 @@ class ChatClient(QObject):
             return False
         self._next_request_id += 1
         request_id = self._next_request_id
-        if on_reply is not None:
-            self._pending[request_id] = on_reply
-        else:
-            self._pending[request_id] = _ignore_reply
+        self._pending[request_id] = on_reply if on_reply is not None else _ignore_reply
         self._connection.send_frame(self._serial, request.to_frame(request_id))
         self._last_sent = time.monotonic()
         return True

@@ -31,6 +31,7 @@ from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 from client_gui.app import Besedka  # noqa: E402
 from client_gui.i18n import LanguageManager  # noqa: E402
 from client_gui.settings import Settings  # noqa: E402
+from protocol.limits import DEFAULT_PORT  # noqa: E402
 from tools.demo_data import (  # noqa: E402
     PASSWORD,
     DemoMessage,
@@ -43,30 +44,50 @@ from tools.demo_data import (  # noqa: E402
 USERS = ("alice", "bob", "carol", "Дмитрий", "Елена", "frank")
 
 
-def history() -> list[DemoMessage]:
-    """Three days of a small team's chat, in local time."""
+#: The chat in each language: (sender, recipient, days ago, hour, minute, text).
+CHAT = {
+    "en": [
+        ("bob", None, 3, 9, 12, "Morning all! The printer on the second floor is fixed."),
+        ("Елена", None, 3, 9, 15, "Thanks! Finally."),
+        ("carol", None, 3, 11, 40, "Release notes draft: https://wiki.example.lan/release-2.4 "
+         "\u2014 comments welcome before Friday."),
+        ("alice", None, 3, 11, 52, "Read it, looks good. One question about the migration "
+         "steps, I'll ask in person."),
+        ("Дмитрий", None, 1, 12, 5, "Who is ordering lunch today?"),
+        ("frank", None, 1, 12, 7, "Me. Pizza or soup?\nVote by 12:30."),
+        ("alice", None, 1, 12, 9, "Soup, please."),
+        ("bob", None, 0, 9, 30, "The build server restarts at 18:00 for updates; save your "
+         "work and expect a few minutes of downtime."),
+        ("carol", None, 0, 9, 34, "Noted, thanks."),
+        ("bob", "alice", 0, 10, 2, "Do you have a minute after lunch?"),
+        ("bob", "alice", 0, 10, 3, "It's about the release."),
+    ],
+    "ru": [
+        ("bob", None, 3, 9, 12, "Всем доброе утро! Принтер на втором этаже починили."),
+        ("Елена", None, 3, 9, 15, "Спасибо! Наконец-то."),
+        ("carol", None, 3, 11, 40, "Черновик заметок к выпуску: "
+         "https://wiki.example.lan/release-2.4 \u2014 замечания до пятницы."),
+        ("alice", None, 3, 11, 52, "Прочитала, всё хорошо. Есть вопрос по шагам миграции, "
+         "спрошу лично."),
+        ("Дмитрий", None, 1, 12, 5, "Кто заказывает обед сегодня?"),
+        ("frank", None, 1, 12, 7, "Я. Пицца или суп?\nГолосуем до 12:30."),
+        ("alice", None, 1, 12, 9, "Суп, пожалуйста."),
+        ("bob", None, 0, 9, 30, "Сборочный сервер перезагрузится в 18:00 для обновлений: "
+         "сохраните работу, несколько минут он будет недоступен."),
+        ("carol", None, 0, 9, 34, "Принято, спасибо."),
+        ("bob", "alice", 0, 10, 2, "Найдётся минутка после обеда?"),
+        ("bob", "alice", 0, 10, 3, "Это насчёт выпуска."),
+    ],
+}
+DRAFT = {"en": "Sure, ", "ru": "Конечно, "}
+
+
+def history(language: str) -> list[DemoMessage]:
+    """A few days of a small team's chat, in local time."""
     today = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-
-    def at(days_ago: int, hour: int, minute: int) -> datetime:
-        return today - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
-
-    return [
-        DemoMessage("bob", None, "Morning all! The printer on the second floor is fixed.",
-                    at(3, 9, 12)),
-        DemoMessage("Елена", None, "Спасибо! Наконец-то.", at(3, 9, 15)),
-        DemoMessage("carol", None, "Release notes draft: https://wiki.example.lan/release-2.4 "
-                    "\u2014 comments welcome before Friday.", at(3, 11, 40)),
-        DemoMessage("alice", None, "Read it, looks good. One question about the migration "
-                    "steps, I'll ask in person.", at(3, 11, 52)),
-        DemoMessage("Дмитрий", None, "Кто заказывает обед сегодня?", at(1, 12, 5)),
-        DemoMessage("frank", None, "Me. Pizza or soup?\nVote by 12:30.", at(1, 12, 7)),
-        DemoMessage("alice", None, "Soup, please.", at(1, 12, 9)),
-        DemoMessage("bob", None, "The build server restarts at 18:00 for updates; save "
-                    "your work and expect a few minutes of downtime.", at(0, 9, 30)),
-        DemoMessage("carol", None, "Noted, thanks.", at(0, 9, 34)),
-        DemoMessage("bob", "alice", "Do you have a minute after lunch?", at(0, 10, 2)),
-        DemoMessage("bob", "alice", "It's about the release.", at(0, 10, 3)),
-    ]
+    return [DemoMessage(sender, to, text,
+                        today - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute))
+            for sender, to, days_ago, hour, minute, text in CHAT[language]]
 
 
 def wait(app: QApplication, condition: Callable[[], object], seconds: float = 20) -> None:
@@ -125,8 +146,9 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.resize(960, 640)
         chat.splitter.setSizes([240, 720])
         general = chat.conversations.model(None)
-        wait(app, lambda: general.rowCount() >= len(history()) - 2 and not general.loading)
-        chat.compose.setPlainText("Sure, ")
+        wait(app, lambda: general.rowCount() >= len(CHAT[language]) - 2
+             and not general.loading)
+        chat.compose.setPlainText(DRAFT[language])
         settle(app)
         save(chat, out / f"chat-{language}.png")
         chat.log_out_action.trigger()
@@ -136,33 +158,43 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         languages.uninstall()
 
 
+def serve(directory: Path, language: str) -> ServerRun:
+    """A server with the users and the chat of one language; the default
+    port if it is free, so the pictures show the address people will see."""
+    database = directory / f"demo-{language}.db"
+    server = ServerRun(database)
+    try:
+        for user in USERS:
+            register(server.port, user)
+    finally:
+        server.stop()
+    insert_messages(database, history(language))
+    try:
+        return ServerRun(database, DEFAULT_PORT)
+    except RuntimeError:
+        return ServerRun(database)
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as directory:
-        database = Path(directory) / "demo.db"
-        server = ServerRun(database)
-        try:
-            for user in USERS:
-                register(server.port, user)
-        finally:
-            server.stop()
-        insert_messages(database, history())
-        server = ServerRun(database)
-        online = [log_in_and_stay(server.port, name) for name in ("bob", "Елена")]
-        try:
-            app = QApplication([sys.argv[0]])
-            # The same font everywhere, so pictures do not depend on the
-            # machine that made them (DejaVu comes with Debian's fontconfig).
-            app.setFont(QFont("DejaVu Sans", 10))
-            settings = Settings(QSettings(f"{directory}/settings.ini",
-                                          QSettings.Format.IniFormat))
-            for language in ("en", "ru"):
+    app = QApplication([sys.argv[0]])
+    # The same font everywhere, so pictures do not depend on the machine
+    # that made them (DejaVu comes with Debian's fontconfig).
+    app.setFont(QFont("DejaVu Sans", 10))
+    with tempfile.TemporaryDirectory() as name:
+        directory = Path(name)
+        settings = Settings(QSettings(str(directory / "settings.ini"),
+                                      QSettings.Format.IniFormat))
+        for language in ("en", "ru"):
+            server = serve(directory, language)
+            online = [log_in_and_stay(server.port, user) for user in ("bob", "Елена")]
+            try:
                 shoot(app, server.port, language, out, settings)
-        finally:
-            for sock in online:
-                sock.close()
-            server.stop()
+            finally:
+                for sock in online:
+                    sock.close()
+                server.stop()
 
 
 if __name__ == "__main__":

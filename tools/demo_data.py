@@ -42,12 +42,17 @@ class DemoMessage:
 
 
 class ServerRun:
-    """``python -m server`` on 127.0.0.1, a free port and the given database."""
+    """``python -m server`` on 127.0.0.1 and the given database.
 
-    def __init__(self, database: Path) -> None:
+    Args:
+        database: the SQLite file.
+        port: where to listen; 0 picks a free port.
+    """
+
+    def __init__(self, database: Path, port: int = 0) -> None:
         self.database = database
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
+            [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
              "--database", f"sqlite:///{database}", "--bcrypt-rounds", "4",
              "--no-rate-limits"],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -27,6 +27,7 @@ def test_client_reconnects_after_a_crash_and_shows_what_was_sent_meanwhile_once(
     general = alice.conversations.model(None)
     wait_for_body(qtbot, general, "before the crash")
 
+    qtbot.keyClicks(alice.compose, "a draft in progress")
     server.kill()
     qtbot.waitUntil(lambda: besedka.client.state is ConnectionState.WAITING, timeout=WAIT_MS)
     assert "Reconnecting in" in alice.status.text()
@@ -39,6 +40,7 @@ def test_client_reconnects_after_a_crash_and_shows_what_was_sent_meanwhile_once(
     alice.reconnect_button.click()
     qtbot.waitUntil(lambda: besedka.client.state is ConnectionState.ONLINE, timeout=WAIT_MS)
     assert alice.status.text().startswith("Connected as alice")
+    assert alice.compose.toPlainText() == "a draft in progress"
 
     wait_for_body(qtbot, general, "while you were away")
     direct = alice.conversations.model("bob")
@@ -99,3 +101,23 @@ def test_unacknowledged_message_is_resent_with_its_key_and_not_doubled(
     qtbot.waitUntil(lambda: general.rowCount() == 1
                     and general.row(0).state is RowState.SENT, timeout=WAIT_MS)
     assert [m["body"] for m in bob.history()] == ["stored but not acknowledged"]
+
+
+def test_password_changed_elsewhere_ends_the_session_with_an_explanation(
+        qtbot: QtBot, server: ServerProcess, start_client: StartClient,
+        bots: Callable[..., Bot]) -> None:
+    besedka = start_client(server.address, reconnect_delays=MANUAL)
+    register(qtbot, besedka, "alice")
+    other_device = bots(server.address, "alice", register=False)
+    reply = other_device.request("change_password", old_password="correct horse",
+                                 new_password="a brand new one")
+    assert reply["type"] == "ok"
+    server.stop()
+    qtbot.waitUntil(lambda: besedka.client.state is ConnectionState.WAITING, timeout=WAIT_MS)
+    server.start()
+    assert besedka.chat_window is not None
+    besedka.chat_window.reconnect_button.click()
+    qtbot.waitUntil(lambda: besedka.login_window is not None, timeout=WAIT_MS)
+    assert besedka.chat_window is None
+    assert besedka.login_window.error.text() == (
+        "You were logged out: Wrong username or password.")

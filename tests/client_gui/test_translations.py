@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -12,6 +15,17 @@ from client_gui.settings import LANGUAGE, Settings
 from tests.conftest import ServerProcess
 
 from .conftest import StartClient, register
+
+
+@pytest.mark.parametrize(("locale", "code"), [("ru_RU.UTF-8", "ru"), ("en_GB.UTF-8", "en"),
+                                              ("de_DE.UTF-8", "en")])
+def test_the_system_locale_chooses_the_language(locale: str, code: str) -> None:
+    # QLocale reads the system locale once per process, so ask a fresh one.
+    script = "from client_gui.i18n import system_language; print(system_language())"
+    env = {**os.environ, "LC_ALL": locale, "LANG": locale, "LANGUAGE": ""}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, timeout=60, check=True)
+    assert result.stdout.strip() == code
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))

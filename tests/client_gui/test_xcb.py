@@ -59,6 +59,9 @@ def x_display() -> Iterator[str]:
     process.wait(10)
 
 
+# On a fresh machine the fixture installs Xvfb and Qt's X libraries first,
+# which can take longer than the suite's usual two minutes.
+@pytest.mark.timeout(900)
 def test_client_runs_on_a_real_x_server(x_display: str, server: ServerProcess,
                                         tmp_path: Path) -> None:
     screenshot = tmp_path / "xcb.png"  # kept with the test's files, to look at
