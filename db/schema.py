@@ -14,8 +14,6 @@ fails or turns out unwanted is undone by putting the copy back.
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,8 @@ from sqlalchemy.engine import Connection
 
 import migrations
 
+from .backup import backup_sqlite
+from .engine import sqlite_file
 from .models import Base
 
 __all__ = ["alembic_config", "upgrade_to_head", "current_revision", "head_revision",
@@ -66,7 +66,8 @@ def upgrade_to_head(engine: Engine, config: Config | None = None) -> Path | None
         The backup file, when one was made.
 
     Raises:
-        OSError, sqlite3.Error: the backup failed; nothing was migrated.
+        OSError, db.backup.BackupError, sqlite3.Error: the backup failed;
+            nothing was migrated.
     """
     config = config or alembic_config()
     script = ScriptDirectory.from_config(config)
@@ -90,18 +91,9 @@ def backup_path(database: Path, revision: str, now: datetime | None = None) -> P
     return candidate
 
 
-def _sqlite_file(connection: Connection) -> Path | None:
-    """The file of an SQLite database, or None (another database, memory, URI)."""
-    if connection.dialect.name != "sqlite":
-        return None
-    database = connection.engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
-
-
 def _back_up_if_behind(connection: Connection, script: ScriptDirectory) -> Path | None:
-    database = _sqlite_file(connection)
+    url = connection.engine.url.render_as_string(hide_password=False)
+    database = sqlite_file(url)
     if database is None:
         return None
     current = MigrationContext.configure(connection).get_current_heads()
@@ -117,30 +109,16 @@ def _back_up_if_behind(connection: Connection, script: ScriptDirectory) -> Path 
         return None  # a new database: nothing to lose
     revision = "+".join(sorted(current)) or "base"
     target = backup_path(database, revision)
-    _copy_database(connection, target)
+    _copy_database(url, target)
     log.info("backed up %s to %s before migrating it from revision %s to %s",
-                database, target, revision, "+".join(heads))
+             database, target, revision, "+".join(heads))
     return target
 
 
-def _copy_database(connection: Connection, target: Path) -> None:
-    """Copy the database of ``connection`` (WAL included) into a new file.
-
-    The copy is written under a temporary name and renamed when complete,
-    so a crash midway never leaves a truncated file under a backup's name.
-    It is switched out of WAL mode so that it is one self-contained file.
-    """
-    source = connection.connection.driver_connection
-    assert isinstance(source, sqlite3.Connection)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    copy = sqlite3.connect(partial)
-    try:
-        source.backup(copy)
-        copy.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        copy.close()
-    os.replace(partial, target)
+def _copy_database(url: str, target: Path) -> None:
+    """Copy the database with SQLite's backup API (WAL included) into one
+    self-contained file, written completely before it gets its name."""
+    backup_sqlite(url, target)
 
 
 def current_revision(engine: Engine) -> str | None:
