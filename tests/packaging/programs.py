@@ -114,13 +114,14 @@ def server_flags(argv_prefix: Sequence[str], env: dict[str, str] | None = None) 
 
 
 def start_server(argv_prefix: Sequence[str], database: Path, *,
-                 env: dict[str, str] | None = None,
+                 env: dict[str, str] | None = None, tls: bool = False,
                  extra: Sequence[str] = ()) -> tuple[Program, tuple[str, int]]:
     """Start a server on 127.0.0.1, a free port and ``database``; returns it
-    and its address once it prints ``listening on``."""
+    and its address once it prints ``listening on``.  Plain TCP unless
+    ``tls`` (the desktop client does not speak TLS yet)."""
+    flags = [flag for flag in server_flags(argv_prefix, env) if not (tls and flag == "--no-tls")]
     argv = [*argv_prefix, "--host", "127.0.0.1", "--port", "0",
-            "--database", f"sqlite:///{database}", "--bcrypt-rounds", "4",
-            *server_flags(argv_prefix, env), *extra]
+            "--database", f"sqlite:///{database}", "--bcrypt-rounds", "4", *flags, *extra]
     program = Program(argv, env=env)
     _, line = program.wait_for_line("listening on ", timeout=60)
     host, port = line.removeprefix("listening on ").rsplit(":", 1)

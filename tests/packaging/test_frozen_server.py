@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,56 @@ async def exercise_server_again(address: tuple[str, int]) -> None:
     alice = await WireClient.logged_in(address, "alice", register=False)
     await alice.send("after the upgrade")
     await alice.close()
+
+
+def test_frozen_server_makes_its_certificate_and_serves_tls(dist: Dist, tmp_path: Path) -> None:
+    """TLS is the default: the bundle must carry cryptography (to generate
+    the certificate on first start) and Python's ssl module."""
+    import asyncio
+
+    from protocol.limits import MAX_SERVER_FRAME_BYTES
+    from protocol.tls import client_context
+    from server.tls import GENERATED_FILE_NAME
+    from tests.wire import WireClient
+
+    database = tmp_path / "chat.db"
+    server, address = start_server([str(dist.server_exe)], database, tls=True)
+    try:
+        assert (tmp_path / GENERATED_FILE_NAME).is_file()
+
+        async def scenario() -> None:
+            reader, writer = await asyncio.open_connection(
+                *address, ssl=client_context(), limit=MAX_SERVER_FRAME_BYTES)
+            client = WireClient(reader, writer)
+            hello = await client.next_frame()
+            assert hello["type"] == "hello"
+            reply = await client.request("register", username="tls_user",
+                                         password="correct horse")
+            assert reply["type"] == "ok", reply
+            await client.close()
+
+        run(scenario())
+    finally:
+        assert server.stop() == 0, server.output
+
+
+def test_frozen_admin_tool_backs_up_a_running_server(dist: Dist, tmp_path: Path) -> None:
+    database = tmp_path / "chat.db"
+    server, address = start_server([str(dist.server_exe)], database)
+    try:
+        run(exercise_server(address))
+        destination = tmp_path / "copies" / "chat-backup.db"
+        result = subprocess.run(
+            [str(dist.server_exe), "admin", "--database", f"sqlite:///{database}", "backup",
+             str(destination)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        listed = subprocess.run(
+            [str(dist.server_exe), "admin", "--database", f"sqlite:///{destination}",
+             "list-users"], capture_output=True, text=True, timeout=120)
+        assert listed.returncode == 0, listed.stdout + listed.stderr
+        assert "alice" in listed.stdout and "bob" in listed.stdout
+    finally:
+        assert server.stop() == 0, server.output
+    with sqlite3.connect(destination) as connection:
+        bodies = [row[0] for row in connection.execute("SELECT body FROM messages")]
+    assert "hello from the frozen test" in bodies
