@@ -32,8 +32,8 @@ from .backup import backup_sqlite
 from .engine import sqlite_file
 from .models import Base
 
-__all__ = ["alembic_config", "upgrade_to_head", "current_revision", "head_revision",
-           "schema_drift", "backup_path"]
+__all__ = ["alembic_config", "backup_path", "current_revision", "head_revision",
+           "schema_drift", "upgrade_to_head"]
 
 log = logging.getLogger("besedka.db")
 

@@ -117,7 +117,8 @@ QT_UNUSED_FILES = [
     # The offscreen, xcb and wayland platforms are what Linux desktops and
     # tests use; the others are for embedded boards.
     "*/plugins/platforms/*linuxfb*", "*/plugins/platforms/*eglfs*",
-    "*/plugins/platforms/*minimal*", "*/plugins/platforms/*vnc*", "*/plugins/platforms/*vkkhrdisplay*",
+    "*/plugins/platforms/*minimal*", "*/plugins/platforms/*vnc*",
+    "*/plugins/platforms/*vkkhrdisplay*",
     "*/plugins/egldeviceintegrations/*", "*Qt6EglFSDeviceIntegration*", "*Qt6EglFsKmsSupport*",
     # Touch screens and tablets through evdev/TUIO: embedded again.
     "*/plugins/generic/*",

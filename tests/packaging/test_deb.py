@@ -63,14 +63,15 @@ NOT_YET_IN_THE_LIST = {
 }
 #: Sonames of those packages, for libraries this machine does not even have.
 NOT_YET_IN_THE_LIST_SONAMES = {
-    "libGL.so.1": "libgl1", "libGLX.so.0": "libglx0", "libwayland-client.so.0": "libwayland-client0",
+    "libGL.so.1": "libgl1", "libGLX.so.0": "libglx0",
+    "libwayland-client.so.0": "libwayland-client0",
     "libwayland-cursor.so.0": "libwayland-cursor0", "libwayland-egl.so.1": "libwayland-egl1",
 }
 
 
 def dpkg_status(package: str) -> str:
     result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     return result.stdout if result.returncode == 0 else "not-installed"
 
 
@@ -81,7 +82,7 @@ def control_field(deb: Path, name: str) -> str:
 
 def apt(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["apt-get", *args], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+                          env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def installed(dist: Dist) -> Iterator[Path]:
                                     f"{install.stderr}"
     yield dist.deb
     if dpkg_status("besedka") != "not-installed":
-        subprocess.run(["dpkg", "--purge", "besedka"], capture_output=True)
+        subprocess.run(["dpkg", "--purge", "besedka"], capture_output=True, check=False)
 
 
 @needs_root
@@ -130,7 +131,7 @@ def test_files_are_where_the_menu_and_the_shell_look(installed: Path) -> None:
     assert executable.is_file() and os.access(executable, os.X_OK)
     if shutil.which("desktop-file-validate"):
         result = subprocess.run(["desktop-file-validate", str(DESKTOP)], capture_output=True,
-                                text=True)
+                                text=True, check=False)
         assert result.returncode == 0 and not result.stdout.strip(), result.stdout
 
 
@@ -158,11 +159,11 @@ def test_the_unit_is_installed_but_not_enabled(installed: Path) -> None:
     assert not list(Path("/etc/systemd/system").glob("*.wants/besedka-server.service"))
     if shutil.which("systemctl"):
         state = subprocess.run(["systemctl", "is-enabled", "besedka-server.service"],
-                               capture_output=True, text=True).stdout.strip()
+                               capture_output=True, text=True, check=False).stdout.strip()
         assert state in ("disabled", ""), state
     if shutil.which("systemd-analyze"):
         result = subprocess.run(["systemd-analyze", "verify", str(UNIT)], capture_output=True,
-                                text=True)
+                                text=True, check=False)
         problems = [line for line in (result.stdout + result.stderr).splitlines()
                     if "besedka-server.service" in line]
         assert not problems, result.stdout + result.stderr
@@ -209,14 +210,15 @@ def test_the_menu_entry_starts_a_client_that_logs_in(installed: Path, tmp_path: 
 
 @needs_root
 def test_removal_leaves_nothing_but_the_data(installed: Path) -> None:
-    result = subprocess.run(["dpkg", "-r", "besedka"], capture_output=True, text=True)
+    result = subprocess.run(["dpkg", "-r", "besedka"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     # "config-files": dpkg keeps the maintainer scripts until a purge.
     assert dpkg_status("besedka") == "deinstall ok config-files"
     leftovers = [path for path in [INSTALL_DIR, *COMMANDS, DESKTOP, UNIT, *ICONS]
                  if path.exists() or path.is_symlink()]
     assert not leftovers
-    result = subprocess.run(["dpkg", "--purge", "besedka"], capture_output=True, text=True)
+    result = subprocess.run(["dpkg", "--purge", "besedka"], capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert dpkg_status("besedka") == "not-installed"
 
@@ -255,7 +257,7 @@ def test_every_system_library_the_bundles_load_comes_with_depends(dist: Dist) ->
 
 
 def ldd(path: Path) -> list[tuple[str, str | None]]:
-    result = subprocess.run(["ldd", str(path)], capture_output=True, text=True)
+    result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, check=False)
     needed = []
     for line in result.stdout.splitlines():
         match = re.match(r"\s*(\S+) => (not found|(\S+))", line)
@@ -274,7 +276,7 @@ def owner(library: str) -> str | None:
         real = os.path.realpath(library)
         for candidate in {library, real, "/usr" + library, real.removeprefix("/usr")}:
             result = subprocess.run(["dpkg-query", "-S", candidate], capture_output=True,
-                                    text=True)
+                                    text=True, check=False)
             if result.returncode == 0:
                 _OWNERS[library] = result.stdout.split(":")[0].strip()
                 break
@@ -285,7 +287,7 @@ def dependency_closure(packages: list[str]) -> set[str]:
     result = subprocess.run(
         ["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests",
          "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", *packages],
-        capture_output=True, text=True)
+        capture_output=True, text=True, check=False)
     closure = set(packages)
     for line in result.stdout.splitlines():
         line = line.strip()
