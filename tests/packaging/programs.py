@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from protocol.limits import MAX_SERVER_FRAME_BYTES
+from protocol.tls import client_context
 from tests.wire import PASSWORD, WireClient
 
 #: Options every frozen test server gets when its --help lists them (as
@@ -152,16 +154,36 @@ def run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
 
-async def exercise_server(address: tuple[str, int]) -> dict[str, Any]:
-    """Register, log in, send (general and direct) and read history over TCP.
+async def connect(address: tuple[str, int], *, tls: bool = False) -> WireClient:
+    """A :class:`WireClient` after ``hello``, over TLS if asked (the
+    certificate is self-signed; pinning is not what these tests are about)."""
+    reader, writer = await asyncio.open_connection(
+        *address, limit=MAX_SERVER_FRAME_BYTES, ssl=client_context() if tls else None)
+    client = WireClient(reader, writer)
+    client.hello = await client.next_frame()
+    return client
+
+
+async def logged_in(address: tuple[str, int], username: str, *, tls: bool = False,
+                    register: bool = True) -> WireClient:
+    client = await connect(address, tls=tls)
+    reply = await client.request("register" if register else "login", username=username,
+                                 password=PASSWORD)
+    assert reply["type"] == "ok", reply
+    client.roster = (await client.next_event("users"))["users"]
+    return client
+
+
+async def exercise_server(address: tuple[str, int], *, tls: bool = False) -> dict[str, Any]:
+    """Register, log in, send (general and direct) and read history.
 
     Returns:
         The hello frame, for version checks.
     """
-    alice = await WireClient.logged_in(address, "alice")
-    bob = await WireClient.logged_in(address, "bob")
+    alice = await logged_in(address, "alice", tls=tls)
+    bob = await logged_in(address, "bob", tls=tls)
     try:
-        relogin = await WireClient.connect(address)
+        relogin = await connect(address, tls=tls)
         reply = await relogin.request("login", username="ALICE", password=PASSWORD)
         assert reply["type"] == "ok" and reply["user"]["username"] == "alice", reply
         await relogin.close()

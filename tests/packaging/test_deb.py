@@ -172,23 +172,27 @@ def test_the_unit_is_installed_but_not_enabled(installed: Path) -> None:
 @needs_root
 def test_the_installed_server_runs_as_the_service_would(installed: Path) -> None:
     """ExecStart of the unit, as the unit's user (setpriv, as systemd
-    would), on a database in /var/lib/besedka; only host, port and database
-    file are changed for the test."""
+    would), with TLS as by default, writing its database and certificate
+    under /var/lib/besedka.  Only the address and the files are changed for
+    the test: a folder of its own there, removed afterwards."""
     service = unit()["Service"]
     command = [word for word in shlex.split(service["ExecStart"]) if not word.startswith("$")]
     as_user = ["setpriv", "--reuid", service["User"], "--regid", service["Group"],
                "--init-groups", "--"]
-    database = STATE_DIR / f"package-test-{os.getpid()}.db"
+    besedka = pwd.getpwnam("besedka")
+    folder = STATE_DIR / f"package-test-{os.getpid()}"
+    folder.mkdir()
+    os.chown(folder, besedka.pw_uid, besedka.pw_gid)
     try:
-        server, address = start_server([*as_user, *command], database)
+        server, address = start_server([*as_user, *command], folder / "besedka.db", tls=True)
         try:
-            run(exercise_server(address))
+            run(exercise_server(address, tls=True))
         finally:
             assert server.stop() == 0, server.output
-        assert database.stat().st_uid == pwd.getpwnam("besedka").pw_uid
+        for name in ("besedka.db", "besedka-tls.pem"):
+            assert (folder / name).stat().st_uid == besedka.pw_uid, name
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(folder)
 
 
 @needs_root

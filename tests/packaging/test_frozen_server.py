@@ -126,32 +126,16 @@ async def exercise_server_again(address: tuple[str, int]) -> None:
 def test_frozen_server_makes_its_certificate_and_serves_tls(dist: Dist, tmp_path: Path) -> None:
     """TLS is the default: the bundle must carry cryptography (to generate
     the certificate on first start) and Python's ssl module."""
-    import asyncio
-
-    from protocol.limits import MAX_SERVER_FRAME_BYTES
-    from protocol.tls import client_context
     from server.tls import GENERATED_FILE_NAME
-    from tests.wire import WireClient
 
     database = tmp_path / "chat.db"
     server, address = start_server([str(dist.server_exe)], database, tls=True)
     try:
         assert (tmp_path / GENERATED_FILE_NAME).is_file()
-
-        async def scenario() -> None:
-            reader, writer = await asyncio.open_connection(
-                *address, ssl=client_context(), limit=MAX_SERVER_FRAME_BYTES)
-            client = WireClient(reader, writer)
-            hello = await client.next_frame()
-            assert hello["type"] == "hello"
-            reply = await client.request("register", username="tls_user",
-                                         password="correct horse")
-            assert reply["type"] == "ok", reply
-            await client.close()
-
-        run(scenario())
+        run(exercise_server(address, tls=True))
     finally:
         assert server.stop() == 0, server.output
+    assert "created certificate" in server.output, server.output
 
 
 def test_frozen_admin_tool_backs_up_a_running_server(dist: Dist, tmp_path: Path) -> None:
