@@ -69,8 +69,11 @@ ConversationId = str | None
 
 #: Seconds to wait before each reconnect attempt; the last one repeats.
 RECONNECT_DELAYS_SECONDS: Final = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
-#: Seconds a freshly opened connection may take to say ``hello``.
-HELLO_TIMEOUT_SECONDS: Final = 10.0
+#: Seconds a freshly opened connection may take to say ``hello``.  A Besedka
+#: server greets at once (a TLS one tells a plain client ``tls_required``
+#: within about two seconds); waiting longer only delays telling the user
+#: that whatever listens there will not.
+HELLO_TIMEOUT_SECONDS: Final = 5.0
 
 _Reply = dict[str, Any]
 _ReplyHandler = Callable[[_Reply], None]
@@ -101,6 +104,8 @@ class FailureReason(StrEnum):
     UNREACHABLE = "unreachable"  # nothing accepted a connection at host:port
     INCOMPATIBLE = "incompatible"  # the server speaks another protocol version
     NOT_BESEDKA = "not_besedka"  # something answered, but not a Besedka server
+    NO_GREETING = "no_greeting"  # connected, but no ``hello`` came
+    TLS_REQUIRED = "tls_required"  # the server admits only TLS, which we lack yet
     CONNECTION_LOST = "connection_lost"  # the connection dropped mid-login
     SERVER = "server"  # an ``error`` reply; see :attr:`AuthFailure.code`
 
@@ -432,18 +437,19 @@ class ChatClient(QObject):
             return
         self._serial = 0
         log.info("connection lost: %s", reason)
+        self._hello_timer.stop()
         if self._session_active:
             self._drop_and_retry()
         else:
-            self._fail(AuthFailure(FailureReason.CONNECTION_LOST, self.host, self.port,
-                                   message=reason))
+            lost = FailureReason.CONNECTION_LOST if self._greeted else FailureReason.NO_GREETING
+            self._fail(AuthFailure(lost, self.host, self.port, message=reason))
 
     @pyqtSlot()
     def on_hello_timeout(self) -> None:
         if self._session_active:
             self._drop_and_retry()
         else:
-            self._fail(AuthFailure(FailureReason.NOT_BESEDKA, self.host, self.port))
+            self._fail(AuthFailure(FailureReason.NO_GREETING, self.host, self.port))
 
     @pyqtSlot()
     def on_ping_due(self) -> None:
@@ -495,6 +501,11 @@ class ChatClient(QObject):
 
     def _on_hello(self, frame: dict[str, Any]) -> None:
         self._hello_timer.stop()
+        if frame.get("type") == "error" and frame.get("code") == ErrorCode.TLS_REQUIRED:
+            # A server with TLS tells a plain client so, unencrypted, instead
+            # of hello.  (Connecting with TLS is a later issue's work.)
+            self._fail(AuthFailure(FailureReason.TLS_REQUIRED, self.host, self.port))
+            return
         if frame.get("type") != "hello":
             self._fail(AuthFailure(FailureReason.NOT_BESEDKA, self.host, self.port))
             return

@@ -125,6 +125,14 @@ def describe_failure(failure: AuthFailure) -> str:
     if failure.reason is FailureReason.NOT_BESEDKA:
         return QCoreApplication.translate(
             "Texts", "%1 answered, but it is not a Besedka server.").replace("%1", address)
+    if failure.reason is FailureReason.NO_GREETING:
+        return QCoreApplication.translate(
+            "Texts", "%1 accepted the connection but did not answer like a Besedka "
+            "server.").replace("%1", address)
+    if failure.reason is FailureReason.TLS_REQUIRED:
+        return QCoreApplication.translate(
+            "Texts", "The server at %1 accepts only encrypted (TLS) connections, which this "
+            "version of Besedka cannot make yet.").replace("%1", address)
     if failure.reason is FailureReason.CONNECTION_LOST:
         return QCoreApplication.translate(
             "Texts", "The connection to %1 was lost. Try again.").replace("%1", address)

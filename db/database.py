@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from .engine import BEGIN_OPTION, create_database_engine
 from .schema import upgrade_to_head
@@ -160,6 +160,15 @@ class GroupCommitWriter:
                 job.future.set_exception(value)
 
 
+def _is_sqlite_memory(url: str) -> bool:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    # (A "file:...?mode=memory&cache=shared" URI is a deliberate choice of
+    # whoever wrote it, and one that connections do share: not refused.)
+    return (parsed.database or "") in ("", ":memory:")
+
+
 class Database:
     """The database as the server uses it: migrated on open, reads in a
     thread pool, writes through the group-commit writer.
@@ -176,9 +185,20 @@ class Database:
     Args:
         url: an SQLAlchemy URL.
         readers: threads for read queries.
+
+    Raises:
+        ValueError: ``url`` names an in-memory SQLite database.  Each
+            connection to one sees its own empty database, so the writer
+            thread would find none of the tables the migration created, and
+            every request would fail.
     """
 
     def __init__(self, url: str, *, readers: int = 4) -> None:
+        if _is_sqlite_memory(url):
+            raise ValueError(
+                f"{url!r} is an in-memory SQLite database, which each connection sees "
+                "separately; Besedka needs a file, e.g. sqlite:///path/to/chat.db"
+            )
         self.url = url
         self.engine = create_database_engine(url)
         upgrade_to_head(self.engine)

@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, TypeGuard
 
 import orjson
 
@@ -81,7 +81,7 @@ def _bad(field: str, problem: str) -> ProtocolError:
     return ProtocolError(ErrorCode.BAD_REQUEST, f"field '{field}' {problem}")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     # bool is a subclass of int in Python, never in JSON.
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -108,7 +108,7 @@ def _message_id(fields: Mapping[str, Any], name: str, *, optional: bool = False)
         raise _bad(name, "must be a message id (an integer)" if name in fields else "is missing")
     if not 0 <= value <= _MAX_MESSAGE_ID:
         raise _bad(name, "must be a message id, 0 or more")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _limit(fields: Mapping[str, Any], default: int, maximum: int) -> int:
@@ -117,7 +117,7 @@ def _limit(fields: Mapping[str, Any], default: int, maximum: int) -> int:
         return default
     if not _is_int(value) or not 1 <= value <= maximum:
         raise _bad("limit", f"must be an integer from 1 to {maximum}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 # --------------------------------------------------------------------------
@@ -344,7 +344,7 @@ def _request_id(fields: Mapping[str, Any]) -> RequestId:
         if len(value) <= MAX_REQUEST_ID_CHARS:
             return value
     elif _is_int(value) and -MAX_REQUEST_ID_INT <= value <= MAX_REQUEST_ID_INT:
-        return value  # type: ignore[no-any-return]
+        return value
     raise RequestError(
         ErrorCode.BAD_REQUEST,
         f"field 'id' must be a string of at most {MAX_REQUEST_ID_CHARS} characters "
@@ -468,7 +468,7 @@ class RosterEntry:
         unread = obj.get("unread", 0) if isinstance(obj, Mapping) else None
         if not (isinstance(username, str) and isinstance(online, bool) and _is_int(unread)):
             raise ProtocolError(ErrorCode.BAD_REQUEST, "malformed roster entry")
-        return cls(username, online, unread)  # type: ignore[arg-type]
+        return cls(username, online, unread)
 
 
 def ok_reply(re: RequestId, **payload: Any) -> dict[str, Any]:

@@ -90,8 +90,15 @@ def username_key(name: str) -> str:
     ``Alice`` and ``alice`` share a key and so are one account.  Works on any
     string, valid name or not, so a login with a malformed name simply finds
     no account.
+
+    Case folding can itself leave a string that is not NFC (``ΐ`` folds to
+    three code points; ``İ`` folds to ``i`` plus a combining dot that may
+    then stand out of canonical order), so the folded form is composed
+    again: otherwise two spellings of one name could get different keys,
+    and a key would not be its own key.  Migration 0002 rewrote keys stored
+    before this rule.
     """
-    return unicodedata.normalize("NFC", name).casefold()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def check_password(password: str) -> None:

@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", help="copy the database to DEST, consistently, while the server runs")
     backup.add_argument("dest", type=Path)
+    # --database also after the command, where people tend to type it.
+    for command in (reset, disable, enable, backup, commands.choices["list-users"]):
+        command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                             help="the server's database URL (as before the command)")
     return parser
 
 

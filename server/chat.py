@@ -71,12 +71,18 @@ class Session:
     events for the connection are held in ``held_events`` so that its ``ok``
     and ``users`` frames go first (PROTOCOL.md: the roster immediately
     follows the reply).
+
+    ``counted_up_to`` is the newest message id the snapshot saw: those
+    messages are in the login's unread counts (or are the user's own), so
+    they are never delivered as events afterwards, however late the
+    commit's result reaches the event loop.
     """
 
     account: AccountRecord
     bucket: TokenBucket | None
     joining: bool = True
     held_events: list[tuple[int, bytes]] = field(default_factory=list)
+    counted_up_to: int = 0
 
     @property
     def username(self) -> str:
@@ -243,6 +249,7 @@ class ChatService:
         # Events held while the snapshot was read: messages it already
         # counted are left out, later ones follow the roster in id order.
         session.joining = False
+        session.counted_up_to = newest_id
         for message_id, data in session.held_events:
             if message_id > newest_id:
                 connection.write(data)
@@ -302,6 +309,10 @@ class ChatService:
                 continue
             if session.joining:
                 session.held_events.append((message.id, data))
+            elif message.id <= session.counted_up_to:
+                # Committed before the login's snapshot was read, but its
+                # result reached the event loop only after the login's reply.
+                continue
             else:
                 target.write(data)
 
@@ -341,18 +352,15 @@ class ChatService:
     async def _login(self, connection: ClientConnection, request: Login,
                      re: RequestId) -> dict[str, Any] | None:
         key = username_key(request.username)
-        counted: list[tuple[SlidingWindowLimiter, str, float]] = []
+        by_account, by_address = self.failed_logins_by_account, self.failed_logins_by_address
         if self.rate_limits.enabled:
-            delay = max(self.failed_logins_by_account.retry_after(key),
-                        self.failed_logins_by_address.retry_after(connection.address))
+            delay = max(by_account.retry_after(key), by_address.retry_after(connection.address))
             if delay > 0:
                 raise self._rate_limited(delay, "failed logins", re)
-            # Counted as failed before the check, taken back on success:
-            # guesses sent at once on many connections would otherwise all
-            # pass the limit while the first one is still being hashed.
-            counted = [(limiter, name, limiter.record(name)) for limiter, name in (
-                (self.failed_logins_by_account, key),
-                (self.failed_logins_by_address, connection.address))]
+            # Count the attempt as failed until the password proves right:
+            # attempts checked at the same time (on several connections)
+            # would otherwise all pass the check above before any failed.
+            attempt = (by_account.record(key), by_address.record(connection.address))
         account = await self._run(self.database.read(
             lambda conn: queries.get_account_by_key(conn, key)))
         valid = await self._run(self.hasher.verify(
@@ -360,8 +368,9 @@ class ChatService:
         if account is None or not valid or account.disabled:
             connection.log.info("failed login as %r", request.username)
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", re)
-        for limiter, name, recorded_at in counted:
-            limiter.cancel(name, recorded_at)
+        if self.rate_limits.enabled:
+            by_account.withdraw(key, attempt[0])
+            by_address.withdraw(connection.address, attempt[1])
         await self._start_session(connection, account, re)
         return None
 
@@ -444,7 +453,7 @@ class ChatService:
         if not valid:
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "the old password is wrong", re)
         if recorded_at is not None:
-            self.failed_logins_by_account.cancel(me.username_key, recorded_at)
+            self.failed_logins_by_account.withdraw(me.username_key, recorded_at)
         new_hash = await self._run(self.hasher.hash(request.new_password))
         await self._run(self.database.write(
             lambda conn: queries.set_password_hash(conn, me.id, new_hash)))

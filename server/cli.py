@@ -25,7 +25,7 @@ from .passwords import DEFAULT_ROUNDS
 from .ratelimit import RateLimits
 from .tls import DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig, TlsError, describe, load_tls
 
-__all__ = ["main", "build_parser", "data_dir_for"]
+__all__ = ["build_parser", "data_dir_for", "main"]
 
 log = logging.getLogger("besedka.server")
 

@@ -19,7 +19,6 @@ TLS layer to read.
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
 import socket
 from collections.abc import Callable
@@ -97,11 +96,15 @@ class TlsListener:
     Args:
         protocol_factory: makes the protocol for each admitted connection.
         tls: the certificate context and handshake timeout.
+        silence_timeout: how long a silent new connection is taken for a
+            TLS client still on its way (see :data:`PLAINTEXT_SILENCE_SECONDS`).
     """
 
-    def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig) -> None:
+    def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig,
+                 silence_timeout: float = PLAINTEXT_SILENCE_SECONDS) -> None:
         self._factory = protocol_factory
         self._tls = tls
+        self._silence_timeout = silence_timeout
         self.sockets: list[socket.socket] = []
         self._acceptors: list[asyncio.Task[None]] = []
         self._admissions: set[asyncio.Task[None]] = set()
@@ -150,11 +153,12 @@ class TlsListener:
             except (BlockingIOError, InterruptedError, ConnectionAbortedError):
                 continue
             except OSError as error:
-                if error.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
-                    log.error("cannot accept connections: %s; retrying shortly", error)
-                    await asyncio.sleep(ACCEPT_RETRY_SECONDS)
-                    continue
-                raise
+                # Out of file descriptors or memory, or a connection that
+                # failed while queued: the listener must outlive all of it,
+                # as asyncio's own server does.
+                log.error("cannot accept a connection: %s; retrying shortly", error)
+                await asyncio.sleep(ACCEPT_RETRY_SECONDS)
+                continue
             task = loop.create_task(self._admit(connection, address))
             self._admissions.add(task)
             task.add_done_callback(self._admissions.discard)
@@ -166,7 +170,7 @@ class TlsListener:
         loop = asyncio.get_running_loop()
         handed_over = False
         try:
-            first = await _peek_first_byte(connection, PLAINTEXT_SILENCE_SECONDS)
+            first = await _peek_first_byte(connection, self._silence_timeout)
             if first == b"":
                 return  # gone before saying anything
             if first is not None and is_tls_client_hello(first[0]):
@@ -210,6 +214,10 @@ class TlsListener:
             await asyncio.wait(pending)
 
 
+#: How often to look for the first byte where the loop cannot watch sockets.
+_POLL_SECONDS = 0.01
+
+
 async def _peek_first_byte(connection: socket.socket, timeout: float) -> bytes | None:
     """The first byte the client sent, left unread; None if it sent none in time.
 
@@ -223,12 +231,30 @@ async def _peek_first_byte(connection: socket.socket, timeout: float) -> bytes |
         if not readable.done():
             readable.set_result(None)
 
-    loop.add_reader(fd, on_readable)
+    try:
+        loop.add_reader(fd, on_readable)
+    except NotImplementedError:
+        # Windows' default proactor loop cannot watch a socket for
+        # readability; look every few milliseconds instead.
+        return await _poll_first_byte(connection, timeout)
     try:
         # On a timeout, look anyway: data may have come while the loop was busy.
         await asyncio.wait({readable}, timeout=timeout)
     finally:
         loop.remove_reader(fd)
+    return _peek(connection)
+
+
+async def _poll_first_byte(connection: socket.socket, timeout: float) -> bytes | None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        first = _peek(connection)
+        if first is not None or asyncio.get_running_loop().time() >= deadline:
+            return first
+        await asyncio.sleep(_POLL_SECONDS)
+
+
+def _peek(connection: socket.socket) -> bytes | None:
     try:
         return connection.recv(1, socket.MSG_PEEK)
     except (BlockingIOError, InterruptedError):

@@ -54,7 +54,7 @@ class SlidingWindowLimiter:
         return events[-self.limit] + self.window - now
 
     def record(self, key: Hashable) -> float:
-        """Count one event for ``key``; returns its time, for :meth:`cancel`."""
+        """Count one event for ``key``; returns its time, for :meth:`withdraw`."""
         now = self._clock()
         events = self._recent(key, now)
         if events is None:
@@ -66,22 +66,16 @@ class SlidingWindowLimiter:
             events.popleft()
         return now
 
-    def cancel(self, key: Hashable, recorded_at: float) -> None:
-        """Take back an event :meth:`record` counted at ``recorded_at``.
-
-        For attempts counted as failures before they are checked (so that
-        attempts made at once cannot all slip past the limit) that then
-        succeed.
-        """
+    def withdraw(self, key: Hashable, when: float) -> None:
+        """Uncount an event :meth:`record` counted at ``when`` (if still kept)."""
         events = self._events.get(key)
-        if events is None:
-            return
-        try:
-            events.remove(recorded_at)
-        except ValueError:
-            return  # already expired or trimmed
-        if not events:
-            del self._events[key]
+        if events is not None:
+            try:
+                events.remove(when)
+            except ValueError:
+                pass
+            if not events:
+                del self._events[key]
 
     def prune(self) -> None:
         """Forget keys with no recent events (called periodically)."""

@@ -173,6 +173,9 @@ def _first_certificate_der(pem_path: Path) -> bytes:
 def _server_context(cert_path: Path, key_path: Path | None) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    # TLS 1.2 renegotiation lets one client make the server redo the
+    # expensive part of a handshake as often as it likes; nobody needs it.
+    context.options |= getattr(ssl, "OP_NO_RENEGOTIATION", 0)
     try:
         context.load_cert_chain(cert_path, key_path)
     except ssl.SSLError as error:

@@ -450,31 +450,41 @@
     </message>
     <message>
         <location filename="../texts.py" line="129" />
+        <source>%1 accepted the connection but did not answer like a Besedka server.</source>
+        <translation>%1 accepted the connection but did not answer like a Besedka server.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="133" />
+        <source>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</source>
+        <translation>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="137" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137" />
+        <location filename="../texts.py" line="145" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="147" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="141" />
+        <location filename="../texts.py" line="149" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="143" />
+        <location filename="../texts.py" line="151" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="146" />
+        <location filename="../texts.py" line="154" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -482,17 +492,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="149" />
+        <location filename="../texts.py" line="157" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="159" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="160" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>

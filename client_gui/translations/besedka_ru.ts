@@ -455,31 +455,41 @@
     </message>
     <message>
         <location filename="../texts.py" line="129" />
+        <source>%1 accepted the connection but did not answer like a Besedka server.</source>
+        <translation>%1 принял соединение, но отвечает не как сервер Беседки.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="133" />
+        <source>The server at %1 accepts only encrypted (TLS) connections, which this version of Besedka cannot make yet.</source>
+        <translation>Сервер %1 принимает только зашифрованные (TLS) соединения, а эта версия Беседки их пока не поддерживает.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="137" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137" />
+        <location filename="../texts.py" line="145" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="147" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="141" />
+        <location filename="../texts.py" line="149" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="143" />
+        <location filename="../texts.py" line="151" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="146" />
+        <location filename="../texts.py" line="154" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -488,17 +498,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="149" />
+        <location filename="../texts.py" line="157" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="159" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="160" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
     </message>

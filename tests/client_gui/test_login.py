@@ -99,6 +99,16 @@ def test_other_protocol_version_is_explained(qtbot: QtBot, foreign_server: tuple
     assert "version 1" in login.error.text()
 
 
+def test_a_tls_server_is_explained_until_the_client_speaks_tls(
+        qtbot: QtBot, server_factory: Callable[..., ServerProcess],
+        start_client: StartClient) -> None:
+    server = server_factory("--no-rate-limits", tls=True)
+    login = failed_login(qtbot, start_client(server.address), "alice", "whatever1")
+    assert login.error.text() == (
+        f"The server at 127.0.0.1:{server.port} accepts only encrypted (TLS) connections, "
+        "which this version of Besedka cannot make yet.")
+
+
 def test_registration_checks_the_rules_while_typing(qtbot: QtBot, server: ServerProcess,
                                                    start_client: StartClient) -> None:
     besedka = start_client(server.address)

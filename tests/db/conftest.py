@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,27 @@ def send(db: Database, sender: AccountRecord, recipient: AccountRecord | None, b
     ).result()[0]
 
 
+def send_all(
+    db: Database, script: Iterable[tuple[AccountRecord, AccountRecord | None, str]]
+) -> list[queries.StoredMessage]:
+    """Store ``(sender, recipient, body)`` messages in order, queued at once so
+    that the writer commits them together (one fsync instead of one each)."""
+    futures = [
+        db.write(partial(queries.store_message, sender=sender, recipient=recipient, body=body,
+                         now=NOW, key=None))
+        for sender, recipient, body in script
+    ]
+    return [future.result()[0] for future in futures]
+
+
 @pytest.fixture
 def users(database: Database) -> Callable[..., list[AccountRecord]]:
     """``users("alice", "bob")`` registers those accounts."""
-    return lambda *names: [register(database, name) for name in names]
+    def register_all(*names: str) -> list[AccountRecord]:
+        futures = [database.write(partial(queries.create_account, username=name,
+                                          username_key=username_key(name),
+                                          password_hash=b"hash", now=NOW))
+                   for name in names]
+        return [future.result() for future in futures]
+
+    return register_all

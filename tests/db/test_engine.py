@@ -110,3 +110,11 @@ def test_account_timestamps_read_back_aware(database: Database) -> None:
     alice = register(database, "alice")
     found = database.read_now(lambda conn: queries.get_account(conn, alice.id))
     assert found is not None and found.created_at == NOW and found.created_at.tzinfo is UTC
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_is_refused_with_a_reason(url: str) -> None:
+    # Each connection would see its own empty database: the writer thread
+    # would find no tables and every request would fail.
+    with pytest.raises(ValueError, match="in-memory"):
+        Database(url)

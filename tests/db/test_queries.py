@@ -9,6 +9,7 @@ badge that is wrong or goes backwards.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
@@ -16,14 +17,15 @@ from db import queries
 from db.database import Database
 from db.queries import AccountRecord, StoredMessage
 
-from .conftest import NOW, register, send
+from .conftest import NOW, register, send, send_all
 
 MAX_ID = 2**63 - 1
+T = TypeVar("T")
 
 Users = Callable[..., list[AccountRecord]]
 
 
-def read(db: Database, query: Callable[..., object], *args: object) -> object:
+def read(db: Database, query: Callable[..., T], *args: object) -> T:
     return db.read_now(lambda conn: query(conn, *args))
 
 
@@ -76,12 +78,12 @@ def test_a_name_differing_only_in_case_is_taken(
     register(database, first)
     with pytest.raises(queries.UsernameTaken):
         register(database, second)
-    assert [a.username for a in read(database, queries.list_accounts)] == [first]  # type: ignore[attr-defined]
+    assert [a.username for a in read(database, queries.list_accounts)] == [first]
 
 
 def test_accounts_are_listed_by_folded_name(users: Users, database: Database) -> None:
     users("carol", "Éva", "bob", "Alice", "ёж", "Zoë")
-    listed = [a.username for a in read(database, queries.list_accounts)]  # type: ignore[attr-defined]
+    listed = [a.username for a in read(database, queries.list_accounts)]
     assert listed == ["Alice", "bob", "carol", "Zoë", "Éva", "ёж"]
 
 
@@ -90,7 +92,7 @@ def test_password_hash_and_disabled_flag_are_stored(users: Users, database: Data
     database.write(lambda conn: queries.set_password_hash(conn, alice.id, b"new")).result()
     database.write(lambda conn: queries.set_disabled(conn, alice.id, True)).result()
     stored = read(database, queries.get_account, alice.id)
-    assert (stored.password_hash, stored.disabled) == (b"new", True)  # type: ignore[attr-defined]
+    assert (stored.password_hash, stored.disabled) == (b"new", True)
 
 
 # --------------------------------------------------------------------------
@@ -164,14 +166,16 @@ def conversation(users: Users, database: Database) -> dict[str, list[StoredMessa
     script = [("general", alice, None), ("alice-bob", alice, bob), ("alice-bob", bob, alice),
               ("alice-carol", carol, alice), ("general", bob, None), ("bob-carol", bob, carol),
               ("alice-alice", alice, alice), ("alice-bob", bob, alice), ("general", carol, None)]
-    for round_ in range(3):
-        for name, sender, recipient in script:
-            talk[name].append(send(database, sender, recipient, f"{name} {round_}"))
+    lines = [(name, sender, recipient, f"{name} {round_}")
+             for round_ in range(3) for name, sender, recipient in script]
+    stored = send_all(database, [line[1:] for line in lines])
+    for (name, *_), message in zip(lines, stored):
+        talk[name].append(message)
     return talk
 
 
 def accounts(database: Database, *names: str) -> list[AccountRecord]:
-    return [read(database, queries.get_account_by_key, name) for name in names]  # type: ignore[misc]
+    return [read(database, queries.get_account_by_key, name) for name in names]
 
 
 def test_general_history_holds_only_the_general_room(
@@ -287,7 +291,7 @@ def test_sync_after_the_newest_id_is_empty(
 ) -> None:
     [alice] = accounts(database, "alice")
     newest = read(database, queries.newest_message_id)
-    assert sync(database, alice, newest) == ([], False)  # type: ignore[arg-type]
+    assert sync(database, alice, newest) == ([], False)
     assert sync(database, alice, MAX_ID) == ([], False)
 
 
@@ -308,13 +312,15 @@ def test_roster_counts_unread_direct_messages_from_each_user(
     users: Users, database: Database
 ) -> None:
     alice, bob, carol = users("alice", "bob", "carol")
-    send(database, bob, alice, "1")
-    send(database, bob, alice, "2")
-    send(database, carol, alice, "3")
-    send(database, alice, bob, "mine")  # what I send is never unread to me
-    send(database, bob, None, "general")  # not a direct message
-    send(database, bob, carol, "not to me")
-    send(database, alice, alice, "note to self")
+    send_all(database, [
+        (bob, alice, "1"),
+        (bob, alice, "2"),
+        (carol, alice, "3"),
+        (alice, bob, "mine"),  # what I send is never unread to me
+        (bob, None, "general"),  # not a direct message
+        (bob, carol, "not to me"),
+        (alice, alice, "note to self"),
+    ])
     assert unread_by_name(database, alice) == {"alice": 0, "bob": 2, "carol": 1}
     assert unread_by_name(database, bob) == {"alice": 1, "bob": 0, "carol": 0}
 
@@ -329,10 +335,8 @@ def test_marking_one_conversation_read_leaves_the_others_unread(
     users: Users, database: Database
 ) -> None:
     alice, bob, carol = users("alice", "bob", "carol")
-    send(database, bob, alice, "b1")
-    send(database, bob, alice, "b2")
-    c2 = send(database, carol, alice, "c1")
-    mark_read(database, alice, carol, c2.id)
+    *_, c1 = send_all(database, [(bob, alice, "b1"), (bob, alice, "b2"), (carol, alice, "c1")])
+    mark_read(database, alice, carol, c1.id)
     assert unread_by_name(database, alice) == {"alice": 0, "bob": 2, "carol": 0}
     b3 = send(database, bob, alice, "b3")
     mark_read(database, alice, bob, b3.id)
@@ -344,17 +348,15 @@ def test_mark_read_counts_only_messages_after_the_marker(
     users: Users, database: Database
 ) -> None:
     alice, bob = users("alice", "bob")
-    first = send(database, bob, alice, "1")
-    send(database, bob, alice, "2")
+    first, _ = send_all(database, [(bob, alice, "1"), (bob, alice, "2")])
     mark_read(database, alice, bob, first.id)
     assert unread_by_name(database, alice)["bob"] == 1
 
 
 def test_mark_read_never_moves_a_marker_back(users: Users, database: Database) -> None:
     alice, bob = users("alice", "bob")
-    first = send(database, bob, alice, "1")
-    second = send(database, bob, alice, "2")
-    general = send(database, bob, None, "g")
+    first, second, general = send_all(database, [(bob, alice, "1"), (bob, alice, "2"),
+                                                 (bob, None, "g")])
     mark_read(database, alice, bob, second.id)
     mark_read(database, alice, bob, first.id)
     mark_read(database, alice, None, general.id)
@@ -367,13 +369,11 @@ def test_mark_read_beyond_the_newest_message_does_not_hide_later_messages(
     users: Users, database: Database
 ) -> None:
     alice, bob = users("alice", "bob")
-    send(database, bob, alice, "old")
-    send(database, bob, None, "old general")
+    send_all(database, [(bob, alice, "old"), (bob, None, "old general")])
     mark_read(database, alice, bob, MAX_ID)
     mark_read(database, alice, None, MAX_ID)
     assert (unread_by_name(database, alice)["bob"], general_unread(database, alice)) == (0, 0)
-    send(database, bob, alice, "new")
-    send(database, bob, None, "new general")
+    send_all(database, [(bob, alice, "new"), (bob, None, "new general")])
     assert (unread_by_name(database, alice)["bob"], general_unread(database, alice)) == (1, 1)
 
 
@@ -383,24 +383,20 @@ def test_mark_read_on_an_empty_database_stores_a_marker_at_zero(
     alice, bob = users("alice", "bob")
     mark_read(database, alice, bob, 5)
     mark_read(database, alice, None, 5)
-    send(database, bob, alice, "first ever")
-    send(database, bob, None, "first general")
+    send_all(database, [(bob, alice, "first ever"), (bob, None, "first general")])
     assert (unread_by_name(database, alice)["bob"], general_unread(database, alice)) == (1, 1)
 
 
 def test_general_unread_counts_messages_from_others_only(users: Users, database: Database) -> None:
     alice, bob = users("alice", "bob")
-    send(database, alice, None, "mine")
-    send(database, bob, None, "theirs")
-    send(database, bob, alice, "direct")
+    send_all(database, [(alice, None, "mine"), (bob, None, "theirs"), (bob, alice, "direct")])
     assert general_unread(database, alice) == 1
     assert general_unread(database, bob) == 1
 
 
 def test_a_new_account_starts_with_nothing_unread(users: Users, database: Database) -> None:
     alice, bob = users("alice", "bob")
-    send(database, alice, None, "before carol")
-    send(database, bob, None, "before carol too")
+    send_all(database, [(alice, None, "before carol"), (bob, None, "before carol too")])
     [carol] = users("carol")
     assert general_unread(database, carol) == 0
     assert set(unread_by_name(database, carol).values()) == {0}

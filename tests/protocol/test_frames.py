@@ -244,7 +244,7 @@ def test_send_normalises_the_body_and_applies_its_rules() -> None:
 
 @pytest.mark.parametrize("key", ["k", "x" * 64, "я" * 64, "550e8400-e29b-41d4-a716-446655440000"])
 def test_send_keys_of_1_to_64_characters_are_accepted(key: str) -> None:
-    assert parse({"type": "send", "to": None, "body": "hi", "key": key}).key == key  # type: ignore[attr-defined]
+    assert parse({"type": "send", "to": None, "body": "hi", "key": key}) == Send(None, "hi", key)
 
 
 @pytest.mark.parametrize("key", ["", "x" * 65])

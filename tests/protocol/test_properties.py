@@ -14,7 +14,7 @@ import unicodedata
 from typing import Any
 
 import orjson
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from protocol.errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError
@@ -178,6 +178,17 @@ any_text = st.text(
                        st.sampled_from("\r\n\t \u00a0\u3000\u2028\u0085\ud800\udfff\u0301")),
     max_size=40,
 )
+
+
+def near_length(limit: int) -> st.SearchStrategy[str]:
+    """Text of about ``limit`` characters around a long run of one unit
+    (drawing thousands of characters one by one would make Hypothesis slow)."""
+    run = st.builds(lambda unit, size: unit * (size // len(unit)),
+                    st.sampled_from(["x", "я\r\n", "\r\n", "🙂 "]),
+                    st.integers(limit - 40, limit + 5))
+    return st.builds(lambda head, middle, tail: head + middle + tail, any_text, run, any_text)
+
+
 name_like = st.text(
     alphabet=st.one_of(st.characters(categories=("L", "M", "Nd")), st.sampled_from("_-. !")),
     min_size=1, max_size=40,
@@ -210,13 +221,14 @@ def test_normalize_username_accepts_exactly_the_valid_names_and_is_idempotent(ra
 
 @FAST
 @given(st.one_of(any_text, name_like))
+@example("İ\u1b34")  # once a counterexample: folding left the key out of NFC
 def test_username_key_of_a_key_is_the_same_key(raw: str) -> None:
     key = username_key(raw)
     assert username_key(key) == key
 
 
 @FAST
-@given(st.one_of(any_text, st.text(min_size=1020, max_size=1030)))
+@given(st.one_of(any_text, near_length(PASSWORD_MAX_CHARS)))
 def test_check_password_rejects_exactly_the_wrong_lengths(password: str) -> None:
     try:
         check_password(password)
@@ -237,7 +249,7 @@ def _body_rule_holds(body: str) -> bool:
 
 
 @FAST
-@given(st.one_of(any_text, st.text(alphabet="ab\r\n", min_size=3990, max_size=4010)))
+@given(st.one_of(any_text, near_length(BODY_MAX_CHARS)))
 def test_normalize_body_output_obeys_the_rules_and_is_idempotent(raw: str) -> None:
     lines_fixed = raw.replace("\r\n", "\n").replace("\r", "\n")
     try:

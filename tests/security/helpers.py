@@ -65,7 +65,7 @@ def admin(server: ServerProcess, *args: str, stdin: str | None = None,
     """Run ``python -m server admin --database URL ARGS`` as an administrator would."""
     result = subprocess.run(
         [sys.executable, "-m", "server", "admin", "--database", server.database_url, *args],
-        cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60,
+        cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=False,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     if check:

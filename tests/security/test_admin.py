@@ -26,6 +26,11 @@ def test_list_users_shows_every_account_and_whether_it_is_disabled(server) -> No
     assert lines[0].split() == ["username", "status", "registered"]
     rows = [line.split()[:2] for line in lines[1:]]
     assert rows == [["alice", "active"], ["Bob", "disabled"], ["Zoë", "active"]]
+    # --database may come after the command too.
+    after = subprocess.run(
+        [sys.executable, "-m", "server", "admin", "list-users", "--database",
+         server.database_url], cwd=REPO, capture_output=True, text=True, timeout=60, check=True)
+    assert after.stdout.splitlines() == lines
 
 
 def test_reset_password_prints_a_new_one_that_replaces_the_old(server) -> None:
@@ -147,7 +152,7 @@ def test_admin_refuses_a_database_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.db"
     result = subprocess.run(
         [sys.executable, "-m", "server", "admin", "--database", f"sqlite:///{missing}",
-         "list-users"], cwd=REPO, capture_output=True, text=True, timeout=60)
+         "list-users"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1 and "no database at" in result.stderr
     assert not missing.exists()
 

@@ -35,7 +35,7 @@ WRITERS = 4
 #: Sends each client keeps unanswered at once.
 WINDOW = 24
 #: Seconds of kill-and-restart rounds (the test's running time is a bit more).
-ROUNDS_SECONDS = float(os.environ.get("BESEDKA_CRASH_SECONDS", "35"))
+ROUNDS_SECONDS = float(os.environ.get("BESEDKA_CRASH_SECONDS", "25"))
 #: Acknowledgements each client must have had in a round before the kill may come.
 ACKS_BEFORE_KILL = 10
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 import ssl
 import stat
 import time
@@ -18,6 +19,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from protocol.framing import encode_frame
+from protocol.limits import MAX_SERVER_FRAME_BYTES
 from protocol.tls import (
     PinVerdict,
     TlsFailure,
@@ -30,7 +33,7 @@ from protocol.tls import (
 )
 from server.tls import GENERATED_FILE_NAME, generate_certificate
 
-from ..wire import ConnectionClosed, WireClient
+from ..wire import WireClient
 from .helpers import connect, logged_in, peer_pin_check, wait_for_log
 
 FINGERPRINT_IN_LOG = re.compile(r"SHA-256 fingerprint ((?:[0-9A-F]{4} ){15}[0-9A-F]{4})")
@@ -245,10 +248,9 @@ def test_a_tls_client_on_a_plain_server_learns_the_server_does_not_speak_tls(
     asyncio.run(scenario())
 
     # The blocking-socket way the desktop client connects gives the same answer.
-    import socket
-    with socket.create_connection(server.address, timeout=10) as sock:
-        with pytest.raises(ssl.SSLError) as caught:
-            client_context().wrap_socket(sock)
+    with (socket.create_connection(server.address, timeout=10) as sock,
+          pytest.raises(ssl.SSLError) as caught):
+        client_context().wrap_socket(sock)
     assert explain_tls_failure(caught.value) is TlsFailure.SERVER_NOT_TLS
 
 
@@ -278,6 +280,25 @@ def test_a_stalled_handshake_is_dropped_promptly(server_factory) -> None:
     wait_for_log(server, "TLS handshake failed")
 
 
+def test_an_oversized_frame_over_tls_is_answered_and_the_connection_closed(
+        server_factory) -> None:
+    server = server_factory("--no-rate-limits", tls=True)
+
+    async def scenario() -> None:
+        client = await logged_in(server.address, "alice", tls=True)
+        bystander = await logged_in(server.address, "bob", tls=True)
+        await client.send_raw(b'{"type":"send","body":"' + b"z" * 70_000 + b'"}\n')
+        frame = await client.next_frame()
+        while "re" not in frame:  # bob's presence
+            frame = await client.next_frame()
+        assert frame["type"] == "error" and frame["code"] == "frame_too_large"
+        await client.wait_closed()
+        await bystander.send("unaffected")
+        await bystander.close()
+
+    asyncio.run(scenario())
+
+
 def test_connections_that_vanish_before_speaking_harm_nothing(server_factory) -> None:
     server = server_factory("--no-rate-limits", tls=True)
 
@@ -291,3 +312,55 @@ def test_connections_that_vanish_before_speaking_harm_nothing(server_factory) ->
 
     asyncio.run(scenario())
     assert "Traceback" not in server.log, server.log
+
+
+def test_a_tls_client_that_stops_reading_is_dropped_before_memory_grows(server_factory) -> None:
+    # The 8 MiB bound on unsent events must hold with TLS in between too:
+    # asyncio's TLS layer keeps its own buffers above the socket's.
+    server = server_factory("--no-rate-limits", tls=True)
+    body = "m" * 4000
+
+    async def talk(talker: WireClient) -> int:
+        sent = 0
+        while not server_has_dropped(server):
+            ids = []
+            for _ in range(50):
+                request_id = next(talker.ids)
+                ids.append(request_id)
+                talker.writer.write(encode_frame(
+                    {"type": "send", "id": request_id, "to": None, "body": body}))
+            await talker.writer.drain()
+            for request_id in ids:
+                assert (await talker.reply_to(request_id))["type"] == "ok"
+            sent += len(ids) * len(body)
+            assert sent < 64 * 1024 * 1024, "never dropped"
+        return sent
+
+    async def scenario() -> int:
+        # A small receive buffer, so that the kernel holds little of what
+        # the sleeper does not read and the server's own buffers fill.
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(server.address)
+        reader, writer = await asyncio.open_connection(
+            sock=sock, ssl=client_context(), server_hostname="",
+            limit=MAX_SERVER_FRAME_BYTES)
+        sleeper = WireClient(reader, writer)
+        await sleeper.next_frame()
+        assert (await sleeper.request("register", username="sleeper",
+                                      password="correct horse"))["type"] == "ok"
+        writer.transport.pause_reading()
+        talkers = [await logged_in(server.address, f"talker{i}", tls=True) for i in range(4)]
+        async with asyncio.timeout(90):
+            queued = sum(await asyncio.gather(*(talk(t) for t in talkers)))
+        for talker in talkers:
+            await talker.close()
+        writer.transport.abort()
+        return queued
+
+    queued = asyncio.run(scenario())
+    assert queued > 8 * 1024 * 1024
+
+
+def server_has_dropped(server) -> bool:  # type: ignore[no-untyped-def]
+    return "wait unsent; the client is not reading" in server.log

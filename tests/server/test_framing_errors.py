@@ -14,6 +14,7 @@ closes the connection.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import orjson
 import pytest
@@ -327,3 +328,32 @@ def test_malformed_frames_never_close_the_connection_or_change_its_state(shared_
         assert (await client.send("still here"))["body"] == "still here"
 
     run(scenario, shared_server.address)
+
+
+@pytest.mark.server_errors_expected
+def test_a_request_the_server_fails_gets_internal_error_and_has_no_effect(server):
+    async def scenario(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        bob = await clients.register("bob")
+        first = await alice.send("will be damaged", key="outbox-1")
+        assert (await bob.next_event("message"))["message"] == first
+        # Damage the stored message behind the server's back, so that reading
+        # it fails inside the server.
+        with sqlite3.connect(server.database, timeout=10) as database:
+            database.execute("UPDATE messages SET created_at = 'not a time' WHERE id = ?",
+                             (first["id"],))
+        await alice.send_frame({"type": "history", "id": "h", "limit": 5})
+        _assert_error(await alice.reply_to("h"), "internal_error", "h")
+        # A resend with the key must read that message: it fails, and
+        # stores nothing.
+        await alice.send_frame({"type": "send", "id": "s", "to": None, "body": "again",
+                                "key": "outbox-1"})
+        _assert_error(await alice.reply_to("s"), "internal_error", "s")
+        assert (await alice.request("sync", after=first["id"]))["messages"] == []
+        assert [e for e in await bob.no_event(0.3) if e["type"] == "message"] == []
+        # The connection lives on, and so does everything else.
+        assert (await alice.request("ping"))["type"] == "ok"
+        later = await alice.send("undamaged")
+        assert (await bob.next_event("message"))["message"] == later
+
+    run(scenario, server.address)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import Clients, ids_of, run, send_many
+from .helpers import Clients, ids_of, run, send_many, unique_name
 
 
 def _with(peer: str | None) -> dict[str, str | None]:
@@ -39,23 +39,24 @@ def test_history_pages_the_general_room_backwards_with_before_and_has_more(serve
     run(scenario, server.address)
 
 
-def test_history_has_more_is_false_when_exactly_limit_messages_remain(server):
+def test_history_has_more_is_false_when_exactly_limit_messages_remain(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        sent = await send_many(alice, 6)
-        page = await alice.request("history", **_with(None), limit=3, before=sent[3]["id"])
+        alice = await clients.register()
+        bob = await clients.register()
+        sent = await send_many(alice, 6, to=bob.name)
+        page = await bob.request("history", **_with(alice.name), limit=3, before=sent[3]["id"])
         assert page["messages"] == sent[:3] and page["has_more"] is False
-        page = await alice.request("history", **_with(None), limit=6)
+        page = await bob.request("history", **_with(alice.name), limit=6)
         assert page["messages"] == sent and page["has_more"] is False
-        page = await alice.request("history", **_with(None), limit=5)
+        page = await bob.request("history", **_with(alice.name), limit=5)
         assert page["messages"] == sent[1:] and page["has_more"] is True
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_history_before_null_or_left_out_or_beyond_the_newest_gives_the_newest(server):
+def test_history_before_null_or_left_out_or_beyond_the_newest_gives_the_newest(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
+        alice = await clients.register()
         sent = await send_many(alice, 4)
         expected = {"messages": sent[-2:], "has_more": True}
         for fields in ({"with": None, "before": None}, {"with": None}, {},
@@ -65,38 +66,37 @@ def test_history_before_null_or_left_out_or_beyond_the_newest_gives_the_newest(s
         page = await alice.request("history", **_with(None), before=0)
         assert page["messages"] == [] and page["has_more"] is False
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_history_with_a_user_holds_both_directions_and_nothing_else(server):
+def test_history_with_a_user_holds_both_directions_and_nothing_else(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        bob = await clients.register("Bob")
-        carol = await clients.register("carol")
+        alice = await clients.register()
+        bob = await clients.register(unique_name("Bob"))
+        carol = await clients.register()
+        a, b, c = alice.name, bob.name, carol.name
         conversation = []
         for n in range(3):
-            conversation.append(await alice.send(f"a->b {n}", to="bob"))
-            await alice.send(f"a->c {n}", to="carol")
-            await carol.send(f"c->b {n}", to="bob")
+            conversation.append(await alice.send(f"a->b {n}", to=b))
+            await alice.send(f"a->c {n}", to=c)
+            await carol.send(f"c->b {n}", to=b)
             await alice.send(f"general {n}")
-            await alice.send(f"a->a {n}", to="alice")
-            conversation.append(await bob.send(f"b->a {n}", to="alice"))
-        from_alice = await alice.request("history", **_with("BOB"))
+            await alice.send(f"a->a {n}", to=a)
+            conversation.append(await bob.send(f"b->a {n}", to=a))
+        from_alice = await alice.request("history", **_with(b.upper()))
         assert from_alice["messages"] == conversation and from_alice["has_more"] is False
-        from_bob = await bob.request("history", **_with("alice"))
+        from_bob = await bob.request("history", **_with(a))
         assert from_bob["messages"] == conversation
-        page = await bob.request("history", **_with("alice"), limit=4)
+        page = await bob.request("history", **_with(a), limit=4)
         assert page["messages"] == conversation[2:] and page["has_more"] is True
-        page = await bob.request("history", **_with("alice"), limit=4,
-                                 before=conversation[2]["id"])
+        page = await bob.request("history", **_with(a), limit=4, before=conversation[2]["id"])
         assert page["messages"] == conversation[:2] and page["has_more"] is False
-        own_notes = await alice.request("history", **_with("alice"))
+        own_notes = await alice.request("history", **_with(a))
         assert [m["body"] for m in own_notes["messages"]] == ["a->a 0", "a->a 1", "a->a 2"]
-        # carol never talked with alice... from bob's side: only c->b.
-        carol_bob = await carol.request("history", **_with("bob"))
+        carol_bob = await carol.request("history", **_with(b.lower()))
         assert [m["body"] for m in carol_bob["messages"]] == ["c->b 0", "c->b 1", "c->b 2"]
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
 def test_history_with_an_unknown_user_gets_unknown_user(shared_server):
@@ -122,52 +122,55 @@ def test_history_with_out_of_range_or_ill_typed_fields_gets_bad_request(shared_s
     run(scenario, shared_server.address)
 
 
-def test_history_limit_is_1_to_200_and_50_by_default(server):
+def test_history_limit_is_1_to_200_and_50_by_default(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        sent = await send_many(alice, 201)
-        page = await alice.request("history")
+        alice = await clients.register()
+        notes = _with(alice.name)  # a conversation nobody else writes to
+        sent = await send_many(alice, 201, to=alice.name)
+        page = await alice.request("history", **notes)
         assert page["messages"] == sent[-50:] and page["has_more"] is True
-        page = await alice.request("history", limit=200)
+        page = await alice.request("history", **notes, limit=200)
         assert page["messages"] == sent[1:] and page["has_more"] is True
-        page = await alice.request("history", limit=1)
+        page = await alice.request("history", **notes, limit=1)
         assert page["messages"] == sent[-1:] and page["has_more"] is True
-        page = await alice.request("history", limit=200, before=sent[-1]["id"])
+        page = await alice.request("history", **notes, limit=200, before=sent[-1]["id"])
         assert page["messages"] == sent[:-1] and page["has_more"] is False
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_sync_returns_everything_visible_to_me_in_id_order(server):
+def test_sync_returns_everything_visible_to_me_in_id_order(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        bob = await clients.register("bob")
-        carol = await clients.register("carol")
+        alice = await clients.register()
+        bob = await clients.register()
+        carol = await clients.register()
+        a, c = alice.name, carol.name
         visible_to_alice = []
         for n in range(2):
             visible_to_alice.append(await bob.send(f"general {n}"))
-            visible_to_alice.append(await bob.send(f"b->a {n}", to="alice"))
-            visible_to_alice.append(await alice.send(f"a->c {n}", to="carol"))
-            await bob.send(f"b->c {n}", to="carol")
-            await carol.send(f"c->c {n}", to="carol")
-            visible_to_alice.append(await alice.send(f"a->a {n}", to="alice"))
-        reply = await alice.request("sync", after=0)
+            visible_to_alice.append(await bob.send(f"b->a {n}", to=a))
+            visible_to_alice.append(await alice.send(f"a->c {n}", to=c))
+            await bob.send(f"b->c {n}", to=c)
+            await carol.send(f"c->c {n}", to=c)
+            visible_to_alice.append(await alice.send(f"a->a {n}", to=a))
+        reply = await alice.request("sync", after=visible_to_alice[0]["id"] - 1)
         assert reply == {"type": "ok", "re": reply["re"], "messages": visible_to_alice,
                          "has_more": False}
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_sync_pages_forward_with_after_limit_and_has_more(server):
+def test_sync_pages_forward_with_after_limit_and_has_more(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        bob = await clients.register("bob")
+        alice = await clients.register()
+        bob = await clients.register()
         sent = []
         for n in range(5):
             sent.append(await bob.send(f"general {n}"))
-            sent.append(await bob.send(f"direct {n}", to="alice"))
-            await bob.send(f"to himself {n}", to="bob")  # invisible to alice
-        page = await alice.request("sync", after=0, limit=4)
+            sent.append(await bob.send(f"direct {n}", to=alice.name))
+            await bob.send(f"to himself {n}", to=bob.name)  # invisible to alice
+        start = sent[0]["id"] - 1
+        page = await alice.request("sync", after=start, limit=4)
         assert page["messages"] == sent[:4] and page["has_more"] is True
         page = await alice.request("sync", after=sent[3]["id"], limit=4)
         assert page["messages"] == sent[4:8] and page["has_more"] is True
@@ -177,12 +180,12 @@ def test_sync_pages_forward_with_after_limit_and_has_more(server):
         page = await alice.request("sync", after=sent[-1]["id"] + 100)
         assert page["messages"] == [] and page["has_more"] is False
         # after need not be the id of a message I can see.
-        hidden = await bob.send("hidden", to="bob")
+        hidden = await bob.send("hidden", to=bob.name)
         page = await alice.request("sync", after=sent[2]["id"] - 1, limit=1)
         assert page["messages"] == [sent[2]]
-        assert hidden["id"] not in ids_of((await alice.request("sync", after=0))["messages"])
+        assert hidden["id"] not in ids_of((await alice.request("sync", after=start))["messages"])
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
 @pytest.mark.parametrize("fields", [
@@ -198,33 +201,34 @@ def test_sync_with_a_missing_or_invalid_field_gets_bad_request(shared_server, fi
     run(scenario, shared_server.address)
 
 
-def test_sync_limit_is_1_to_1000_and_500_by_default(server):
+def test_sync_limit_is_1_to_1000_and_500_by_default(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        sent = await send_many(alice, 1001)
-        page = await alice.request("sync", after=0)
+        alice = await clients.register()
+        sent = await send_many(alice, 1001, to=alice.name)
+        start = sent[0]["id"] - 1
+        page = await alice.request("sync", after=start)
         assert page["messages"] == sent[:500] and page["has_more"] is True
-        page = await alice.request("sync", after=0, limit=1000)
+        page = await alice.request("sync", after=start, limit=1000)
         assert page["messages"] == sent[:1000] and page["has_more"] is True
-        page = await alice.request("sync", after=0, limit=1)
+        page = await alice.request("sync", after=start, limit=1)
         assert page["messages"] == sent[:1] and page["has_more"] is True
         page = await alice.request("sync", after=sent[0]["id"], limit=1000)
         assert page["messages"] == sent[1:] and page["has_more"] is False
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_a_client_that_syncs_from_the_highest_id_it_saw_misses_nothing(server):
+def test_a_client_that_syncs_from_the_highest_id_it_saw_misses_nothing(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        bob = await clients.register("bob")
+        alice = await clients.register()
+        bob = await clients.register()
         seen = [await bob.send("before")]
         assert (await alice.next_event("message"))["message"] == seen[0]
         await alice.close()
-        missed = [await bob.send("while away"), await bob.send("psst", to="alice")]
-        await bob.send("to myself", to="bob")
-        back = await clients.login("alice")
+        missed = [await bob.send("while away"), await bob.send("psst", to=alice.name)]
+        await bob.send("to myself", to=bob.name)
+        back = await clients.login(alice.name)
         page = await back.request("sync", after=seen[-1]["id"])
         assert page["messages"] == missed and page["has_more"] is False
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)

@@ -215,18 +215,25 @@ def test_ten_registrations_per_address_then_rate_limited(server_factory):
     server = server_factory()
 
     async def scenario(clients: Clients) -> None:
-        for n in range(10):
-            client = await clients.connect()
-            reply = await client.request("register", username=f"new{n}", password=PASSWORD)
-            assert reply["type"] == "ok", (n, reply)
+        # All at once, on separate connections: still ten.
+        contenders = [await clients.connect() for _ in range(15)]
+        replies = await asyncio.gather(*(
+            client.request("register", username=f"new{n}", password=PASSWORD)
+            for n, client in enumerate(contenders)))
+        registered = [n for n, reply in enumerate(replies) if reply["type"] == "ok"]
+        assert len(registered) == 10, replies
+        for n, reply in enumerate(replies):
+            if n not in registered:
+                _assert_rate_limited(reply, 60)
+        # Nothing was created for those turned away, and logging in is fine.
         client = await clients.connect()
-        _assert_rate_limited(await client.request("register", username="one-too-many",
-                                                  password=PASSWORD), 60)
-        # Nothing was created, and logging in is still fine.
-        reply = await client.request("login", username="one-too-many", password=PASSWORD)
-        assert reply["code"] == "invalid_credentials"
-        reply = await client.request("login", username="new0", password=PASSWORD)
-        assert reply["type"] == "ok"
+        for n in range(15):
+            reply = await client.request("login", username=f"new{n}", password=PASSWORD)
+            if n in registered:
+                assert reply["type"] == "ok"
+                await client.request("logout")
+            else:
+                assert reply["code"] == "invalid_credentials"
 
     run(scenario, server.address)
 
@@ -275,5 +282,23 @@ def test_no_rate_limits_turns_every_limit_off(server):
         for _ in range(11):
             await clients.register(unique_name())
         assert len(await send_many(client, 200)) == 200
+
+    run(scenario, server.address)
+
+
+def test_concurrent_failed_logins_cannot_exceed_the_limits(server_factory):
+    """Guesses sent all at once, on many connections, are counted like
+    guesses sent one after another: at most 5 per account, 20 per address."""
+    server = server_factory()
+
+    async def scenario(clients: Clients) -> None:
+        await clients.register("alice")
+        guessers = [await clients.connect() for _ in range(30)]
+        replies = await asyncio.gather(*(
+            guesser.request("login", username="alice", password=f"guess {n}")
+            for n, guesser in enumerate(guessers)))
+        codes = [reply["code"] for reply in replies]
+        assert codes.count("invalid_credentials") == 5, codes
+        assert codes.count("rate_limited") == 25, codes
 
     run(scenario, server.address)

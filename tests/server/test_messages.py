@@ -55,12 +55,13 @@ def test_message_ids_strictly_increase_across_conversations(shared_server):
     run(scenario, shared_server.address)
 
 
-def test_a_general_message_reaches_every_logged_in_connection_but_the_sending_one(server):
+def test_a_general_message_reaches_every_logged_in_connection_but_the_sending_one(
+        shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        alice2 = await clients.login("alice")
-        bob = await clients.register("bob")
-        carol = await clients.register("carol")
+        alice = await clients.register()
+        alice2 = await clients.login(alice.name)
+        bob = await clients.register()
+        carol = await clients.register()
         anonymous = await clients.connect()  # connected, never logged in
         message = await alice.send("hello everyone")
         for client in (alice2, bob, carol):
@@ -68,72 +69,75 @@ def test_a_general_message_reaches_every_logged_in_connection_but_the_sending_on
         assert [e for e in await alice.no_event(0.3) if e["type"] == "message"] == []
         assert await anonymous.no_event(0.01) == []
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_a_direct_message_reaches_both_parties_connections_and_nobody_else(server):
+def test_a_direct_message_reaches_both_parties_connections_and_nobody_else(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        alice2 = await clients.login("alice")
-        bob = await clients.register("bob")
-        bob2 = await clients.login("bob")
-        carol = await clients.register("carol")
-        message = await alice.send("just for bob", to="bob")
-        assert message["from"] == "alice" and message["to"] == "bob"
+        alice = await clients.register()
+        alice2 = await clients.login(alice.name)
+        bob = await clients.register()
+        bob2 = await clients.login(bob.name)
+        carol = await clients.register()
+        message = await alice.send("just for bob", to=bob.name)
+        assert message["from"] == alice.name and message["to"] == bob.name
         for client in (alice2, bob, bob2):
             assert (await client.next_event("message"))["message"] == message
         for client in (alice, carol):
             assert [e for e in await client.no_event(0.3) if e["type"] == "message"] == []
         # Nor can carol read it any other way.
-        history = await carol.request("history", **{"with": "alice"})
+        history = await carol.request("history", **{"with": alice.name})
         assert history["messages"] == []
-        sync = await carol.request("sync", after=0)
+        sync = await carol.request("sync", after=message["id"] - 1)
         assert message["id"] not in ids_of(sync["messages"])
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_a_message_to_yourself_reaches_only_your_other_connections(server):
+def test_a_message_to_yourself_reaches_only_your_other_connections(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        alice2 = await clients.login("alice")
-        bob = await clients.register("bob")
-        note = await alice.send("note to self", to="ALICE")
-        assert note["from"] == "alice" and note["to"] == "alice"
+        alice = await clients.register(unique_name("Alice"))
+        alice2 = await clients.login(alice.name)
+        bob = await clients.register()
+        note = await alice.send("note to self", to=alice.name.upper())
+        assert note["from"] == alice.name and note["to"] == alice.name
         assert (await alice2.next_event("message"))["message"] == note
         assert [e for e in await bob.no_event(0.3) if e["type"] == "message"] == []
-        history = await alice2.request("history", **{"with": "alice"})
+        history = await alice2.request("history", **{"with": alice.name})
         assert history["messages"] == [note]
-        sync = await alice2.request("sync", after=0)
+        sync = await alice2.request("sync", after=note["id"] - 1)
         assert sync["messages"] == [note]
+        assert note["id"] not in ids_of((await bob.request("sync", after=note["id"] - 1))[
+            "messages"])
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_a_send_that_leaves_out_to_goes_to_the_general_room(server):
+def test_a_send_that_leaves_out_to_goes_to_the_general_room(shared_server):
     """PROTOCOL.md: a field that may be null may also be left out."""
 
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        bob = await clients.register("bob")
+        alice = await clients.register()
+        bob = await clients.register()
         reply = await alice.request("send", body="no to field")
         assert reply["type"] == "ok", reply
         assert reply["message"]["to"] is None
         assert (await bob.next_event("message"))["message"] == reply["message"]
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_a_message_to_an_unknown_user_gets_unknown_user_and_stores_nothing(server):
+def test_a_message_to_an_unknown_user_gets_unknown_user_and_stores_nothing(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        reply = await alice.request("send", to="nobody", body="hello?")
+        alice = await clients.register()
+        before = await alice.send("before", to=alice.name)
+        reply = await alice.request("send", to=unique_name("nobody"), body="hello?")
         assert reply["type"] == "error" and reply["code"] == "unknown_user"
         reply = await alice.request("send", to="!not a name!", body="hello?")
         assert reply["code"] == "unknown_user"
-        assert (await alice.request("sync", after=0))["messages"] == []
+        assert (await alice.request("sync", after=before["id"]))["messages"] == []
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
 @pytest.mark.parametrize("fields", [
@@ -264,24 +268,25 @@ def test_a_body_of_4000_characters_is_stored_and_4001_gets_message_too_long(shar
     run(scenario, shared_server.address)
 
 
-def test_a_resend_with_the_same_key_stores_nothing_and_returns_the_first_message(server):
+def test_a_resend_with_the_same_key_stores_nothing_and_returns_the_first_message(
+        shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        bob = await clients.register("bob")
+        alice = await clients.register()
+        bob = await clients.register()
         first = await alice.send("once", key="outbox-1")
         again = await alice.send("once", key="outbox-1")
         assert again == first
         # Even a different body or recipient: the key decides.
-        other = await alice.send("changed", to="bob", key="outbox-1")
+        other = await alice.send("changed", to=bob.name, key="outbox-1")
         assert other == first
         assert (await bob.next_event("message"))["message"] == first
         assert [e for e in await bob.no_event(0.3) if e["type"] == "message"] == []
-        assert (await bob.request("sync", after=0))["messages"] == [first]
+        assert (await bob.request("sync", after=first["id"] - 1))["messages"] == [first]
         # A new key is a new message.
         second = await alice.send("twice", key="outbox-2")
         assert second["id"] > first["id"]
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
 def test_a_key_is_remembered_across_reconnects_and_restarts(server):
@@ -303,11 +308,11 @@ def test_a_key_is_remembered_across_reconnects_and_restarts(server):
     run(after, server.address)
 
 
-def test_a_key_is_shared_by_the_connections_of_one_account(server):
+def test_a_key_is_shared_by_the_connections_of_one_account(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice1 = await clients.register("alice")
-        alice2 = await clients.login("alice")
-        bob = await clients.register("bob")
+        alice1 = await clients.register()
+        alice2 = await clients.login(alice1.name)
+        bob = await clients.register()
         first = await alice1.send("from the laptop", key="same")
         assert (await alice2.next_event("message"))["message"] == first
         assert await alice2.send("from the laptop", key="same") == first
@@ -320,24 +325,24 @@ def test_a_key_is_shared_by_the_connections_of_one_account(server):
         assert (await bob.next_event("message"))["message"] == first
         assert (await bob.next_event("message"))["message"] == raced
         assert [e for e in await bob.no_event(0.3) if e["type"] == "message"] == []
-        sync = await bob.request("sync", after=0)
+        sync = await bob.request("sync", after=first["id"] - 1)
         assert sync["messages"] == [first, raced]
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
-def test_the_same_key_from_another_account_is_a_different_message(server):
+def test_the_same_key_from_another_account_is_a_different_message(shared_server):
     async def scenario(clients: Clients) -> None:
-        alice = await clients.register("alice")
-        bob = await clients.register("bob")
+        alice = await clients.register()
+        bob = await clients.register()
         from_alice = await alice.send("alice's", key="uuid-1")
         from_bob = await bob.send("bob's", key="uuid-1")
         assert from_bob["id"] != from_alice["id"]
-        assert from_bob["from"] == "bob" and from_bob["body"] == "bob's"
-        assert ids_of((await bob.request("sync", after=0))["messages"]) == [
+        assert from_bob["from"] == bob.name and from_bob["body"] == "bob's"
+        assert ids_of((await bob.request("sync", after=from_alice["id"] - 1))["messages"]) == [
             from_alice["id"], from_bob["id"]]
 
-    run(scenario, server.address)
+    run(scenario, shared_server.address)
 
 
 def test_messages_without_a_key_are_never_merged(shared_server):

@@ -1,0 +1,109 @@
+"""The queries behind history, sync and unread counts read indexes, not the table.
+
+A chat database only grows; a query that scans ``messages`` gets slower with
+every message ever sent and would eventually stall every user's scroll-back.
+The plans are SQLite's own (``EXPLAIN QUERY PLAN``) for the exact statements
+the query functions emit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Connection
+
+from db import queries
+from db.database import Database
+from db.models import Message
+from db.queries import AccountRecord
+
+from .conftest import register, send_all
+
+RECIPIENT_INDEX = "ix_messages_recipient_id_id"
+SENDER_INDEX = "ix_messages_sender_id_recipient_id_id"
+
+
+@pytest.fixture
+def people(database: Database) -> tuple[AccountRecord, AccountRecord]:
+    alice, bob = register(database, "alice"), register(database, "bob")
+    send_all(database, [(sender, recipient, str(n)) for n in range(10)
+                        for sender, recipient in [(alice, None if n % 2 else bob), (bob, alice)]])
+    # No ANALYZE: the server never runs it, so these are the plans it gets.
+    return alice, bob
+
+
+def query_plan(database: Database, query: Callable[[Connection], Any]) -> list[str]:
+    """Run ``query`` and return the plan lines of every SELECT it issued."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", capture)
+    try:
+        database.read_now(query)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", capture)
+    assert statements, "the query issued no SELECT"
+    with database.engine.connect() as conn:
+        return [row[3] for statement, parameters in statements
+                for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+
+
+def assert_no_table_scan(plan: list[str]) -> None:
+    scans = [line for line in plan if re.match(r"SCAN (messages|accounts AS \w+)\b", line)]
+    assert scans == [], plan
+
+
+QUERIES: dict[str, tuple[Callable[[int, int], Callable[[Connection], Any]], list[str]]] = {
+    "general history": (lambda me, peer: lambda conn: queries.history(conn, me, None, None, 50),
+                        [f"{RECIPIENT_INDEX} (recipient_id=?)"]),
+    "general history page": (lambda me, peer: lambda conn: queries.history(conn, me, None, 30, 50),
+                             [f"{RECIPIENT_INDEX} (recipient_id=? AND id<?)"]),
+    "direct history": (lambda me, peer: lambda conn: queries.history(conn, me, peer, None, 50),
+                       [f"{SENDER_INDEX} (sender_id=? AND recipient_id=?)"]),
+    "direct history page": (lambda me, peer: lambda conn: queries.history(conn, me, peer, 30, 50),
+                            [f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id<?)"]),
+    "notes to self": (lambda me, peer: lambda conn: queries.history(conn, me, me, None, 50),
+                      [f"{SENDER_INDEX} (sender_id=? AND recipient_id=?)"]),
+    "sync": (lambda me, peer: lambda conn: queries.sync(conn, me, 10, 500),
+             [f"{RECIPIENT_INDEX} (recipient_id=? AND id>?)", SENDER_INDEX]),
+    "general unread": (lambda me, peer: lambda conn: queries.general_unread(conn, me),
+                       [f"{RECIPIENT_INDEX} (recipient_id=? AND id>?)"]),
+    "roster": (lambda me, peer: lambda conn: queries.roster(conn, me),
+               [f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id>?)"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_uses_its_index_and_never_scans_messages(
+    database: Database, people: tuple[AccountRecord, AccountRecord], name: str
+) -> None:
+    make_query, expected = QUERIES[name]
+    alice, bob = people
+    plan = query_plan(database, make_query(alice.id, bob.id))
+    assert_no_table_scan(plan)
+    for index_use in expected:
+        assert any(index_use in line for line in plan), plan
+
+
+def test_message_lookups_by_id_use_the_primary_key(
+    database: Database, people: tuple[AccountRecord, AccountRecord]
+) -> None:
+    alice, _ = people
+    plan = query_plan(database, lambda conn: queries.sync(conn, alice.id, 0, 500))
+    assert any("SEARCH messages USING INTEGER PRIMARY KEY (rowid=?)" in line for line in plan)
+
+
+def test_the_plan_checker_notices_a_table_scan(
+    database: Database, people: tuple[AccountRecord, AccountRecord]
+) -> None:
+    plan = query_plan(database, lambda conn: conn.execute(
+        select(Message.id).where(func.length(Message.body) > 1)).all())
+    with pytest.raises(AssertionError):
+        assert_no_table_scan(plan)
