@@ -87,6 +87,10 @@ def test_needed_qt_files_are_kept(path: str) -> None:
     assert not speccommon.is_unused_qt_file(PureWindowsPath(path) if "\\" in path else path)
 
 
+def test_the_client_imports_no_qt_module_the_spec_leaves_out() -> None:
+    assert speccommon.excluded_modules_the_client_imports() == {}
+
+
 def test_qt_catalogues_are_kept_for_the_interface_languages() -> None:
     assert set(speccommon.QT_TRANSLATION_LANGUAGES) == set(LANGUAGES)
 
