@@ -25,6 +25,13 @@ from protocol.limits import MAX_SERVER_FRAME_BYTES
 from protocol.tls import client_context
 from tests.wire import PASSWORD, WireClient
 
+#: BESEDKA_MDNS_INTERFACES (protocol.discovery, where LAN discovery exists)
+#: limits multicast DNS to these interfaces; tests keep it on loopback, for
+#: the frozen programs as tests/conftest.py does for the source ones.
+MDNS_INTERFACES_ENV = "BESEDKA_MDNS_INTERFACES"
+LOOPBACK_ONLY = "127.0.0.1"
+os.environ[MDNS_INTERFACES_ENV] = LOOPBACK_ONLY
+
 #: Options every frozen test server gets when its --help lists them (as
 #: tests/conftest.py does for the source server).
 OPTIONAL_SERVER_FLAGS = ("--no-tls", "--no-announce", "--no-rate-limits")
@@ -138,6 +145,9 @@ def client_env(home: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("BESEDKA_", "QT_", "XDG_")) and key != "DISPLAY"}
     env.update({
+        # LAN discovery (mDNS), where the client has it, stays on loopback:
+        # no test sends a packet off this machine.
+        MDNS_INTERFACES_ENV: LOOPBACK_ONLY,
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
