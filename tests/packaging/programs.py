@@ -123,12 +123,15 @@ def server_flags(argv_prefix: Sequence[str], env: dict[str, str] | None = None) 
 
 
 def start_server(argv_prefix: Sequence[str], database: Path, *,
-                 env: dict[str, str] | None = None, tls: bool = False,
+                 env: dict[str, str] | None = None, tls: bool = False, announce: bool = False,
                  extra: Sequence[str] = ()) -> tuple[Program, tuple[str, int]]:
     """Start a server on 127.0.0.1, a free port and ``database``; returns it
     and its address once it prints ``listening on``.  Plain TCP unless
-    ``tls`` (the desktop client does not speak TLS yet)."""
-    flags = [flag for flag in server_flags(argv_prefix, env) if not (tls and flag == "--no-tls")]
+    ``tls``, no LAN announcement unless ``announce`` (on loopback only)."""
+    unwanted = {"--no-tls"} if tls else set()
+    if announce:
+        unwanted.add("--no-announce")
+    flags = [flag for flag in server_flags(argv_prefix, env) if flag not in unwanted]
     argv = [*argv_prefix, "--host", "127.0.0.1", "--port", "0",
             "--database", f"sqlite:///{database}", "--bcrypt-rounds", "4", *flags, *extra]
     program = Program(argv, env=env)

@@ -158,3 +158,19 @@ def test_frozen_admin_tool_backs_up_a_running_server(dist: Dist, tmp_path: Path)
     with sqlite3.connect(destination) as connection:
         bodies = [row[0] for row in connection.execute("SELECT body FROM messages")]
     assert "hello from the frozen test" in bodies
+
+
+def test_frozen_server_announces_itself_when_it_can(dist: Dist, tmp_path: Path) -> None:
+    """Where the server announces itself on the LAN (mDNS), the frozen one
+    must carry what that needs; announcing stays on loopback here."""
+    help_text = subprocess.run([str(dist.server_exe), "--help"], capture_output=True, text=True,
+                               timeout=60, check=True).stdout
+    if "--no-announce" not in help_text:
+        pytest.skip("this server has no LAN announcement")
+    server, address = start_server([str(dist.server_exe)], tmp_path / "chat.db", announce=True)
+    try:
+        run(exercise_server(address))
+    finally:
+        assert server.stop() == 0, server.output
+    for problem in ("Traceback", "No module named", "ImportError"):
+        assert problem not in server.output, server.output
