@@ -26,7 +26,12 @@ REPO = Path(__file__).resolve().parent.parent
 #: test asks for them, and no LAN announcement or TLS where the server
 #: knows those options (later features add them).  ``tls=True`` leaves
 #: out ``--no-tls`` for the tests of TLS itself.
-FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-tls"]
+FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-tls", "--no-announce"]
+
+# Whatever does use mDNS in a test (the announce and discovery tests, or a
+# client started by a test) stays on the loopback interface: no test sends a
+# packet off this machine.  Child processes inherit it.
+os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
 
 
 class ServerProcess:

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="227" />
+        <location filename="../app.py" line="246" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -201,75 +201,92 @@
         <translation>%1 (you)</translation>
     </message>
 </context><context>
+    <name>FoundServersView</name>
+    <message>
+        <location filename="../found_servers.py" line="97" />
+        <source>Servers found on this &amp;network:</source>
+        <translation>Servers found on this &amp;network:</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="191" />
+        <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
+        <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="195" />
+        <source>Looking for servers on this network…</source>
+        <translation>Looking for servers on this network…</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="136" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="121" />
+        <location filename="../login_window.py" line="137" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="138" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="138" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="139" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="125" />
+        <location filename="../login_window.py" line="141" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="153" />
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="170" />
+        <location filename="../login_window.py" line="142" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="143" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="128" />
+        <location filename="../login_window.py" line="144" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="151" />
+        <location filename="../login_window.py" line="168" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="190" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="185" />
+        <location filename="../login_window.py" line="202" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="188" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="191" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -384,6 +401,28 @@
         <location filename="../registration_window.py" line="163" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
+    </message>
+</context><context>
+    <name>ServerListModel</name>
+    <message>
+        <location filename="../discovery.py" line="388" />
+        <source>%1 — %2:%3</source>
+        <translation>%1 — %2:%3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="390" />
+        <source>(another version of Besedka)</source>
+        <translation>(another version of Besedka)</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="393" />
+        <source>%1 at %2, port %3</source>
+        <translation>%1 at %2, port %3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="395" />
+        <source>Besedka %1</source>
+        <translation>Besedka %1</translation>
     </message>
 </context><context>
     <name>Texts</name>

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="227" />
+        <location filename="../app.py" line="246" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -203,75 +203,92 @@
         <translation>%1 (вы)</translation>
     </message>
 </context><context>
+    <name>FoundServersView</name>
+    <message>
+        <location filename="../found_servers.py" line="97" />
+        <source>Servers found on this &amp;network:</source>
+        <translation>&amp;Найденные в сети серверы:</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="191" />
+        <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
+        <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="195" />
+        <source>Looking for servers on this network…</source>
+        <translation>Поиск серверов в этой сети…</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="120" />
+        <location filename="../login_window.py" line="136" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="121" />
+        <location filename="../login_window.py" line="137" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="138" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="122" />
+        <location filename="../login_window.py" line="138" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="123" />
+        <location filename="../login_window.py" line="139" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="125" />
+        <location filename="../login_window.py" line="141" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="153" />
-        <location filename="../login_window.py" line="126" />
+        <location filename="../login_window.py" line="170" />
+        <location filename="../login_window.py" line="142" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="127" />
+        <location filename="../login_window.py" line="143" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="128" />
+        <location filename="../login_window.py" line="144" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Забыть сертификат этого сервера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="151" />
+        <location filename="../login_window.py" line="168" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="190" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>Сертификат забыт. Войдите снова, чтобы увидеть новый отпечаток сервера и решить, доверять ли ему.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="185" />
+        <location filename="../login_window.py" line="202" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="188" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="191" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
@@ -386,6 +403,28 @@
         <location filename="../registration_window.py" line="163" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
+    </message>
+</context><context>
+    <name>ServerListModel</name>
+    <message>
+        <location filename="../discovery.py" line="388" />
+        <source>%1 — %2:%3</source>
+        <translation>%1 — %2:%3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="390" />
+        <source>(another version of Besedka)</source>
+        <translation>(другая версия Беседки)</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="393" />
+        <source>%1 at %2, port %3</source>
+        <translation>%1, адрес %2, порт %3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="395" />
+        <source>Besedka %1</source>
+        <translation>Беседка %1</translation>
     </message>
 </context><context>
     <name>Texts</name>

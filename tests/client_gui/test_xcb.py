@@ -62,8 +62,10 @@ def x_display() -> Iterator[str]:
 # On a fresh machine the fixture installs Xvfb and Qt's X libraries first,
 # which can take longer than the suite's usual two minutes.
 @pytest.mark.timeout(900)
-def test_client_runs_on_a_real_x_server(x_display: str, server: ServerProcess,
+def test_client_runs_on_a_real_x_server(x_display: str, server_factory,  # type: ignore[no-untyped-def]
                                         tmp_path: Path) -> None:
+    # The client's default: TLS, trusting the certificate on first use.
+    server: ServerProcess = server_factory("--no-rate-limits", tls=True)
     screenshot = tmp_path / "xcb.png"  # kept with the test's files, to look at
     env = {**os.environ, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb",
            # The user's settings stay untouched: QSettings follows XDG.
@@ -80,6 +82,7 @@ def test_client_runs_on_a_real_x_server(x_display: str, server: ServerProcess,
     # The settings went to the temporary place, with the account remembered.
     stored = (tmp_path / "config" / "Besedka" / "Besedka.conf").read_text()
     assert "xcb-user" in stored and "password on X11" not in stored
+    assert "pinned_certificates" in stored
 
 
 def test_module_entry_point_answers_version() -> None:

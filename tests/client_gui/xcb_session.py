@@ -3,7 +3,7 @@
 It makes the application first (so that it can schedule the steps a person
 would take), then hands over to :func:`client_gui.app.main` exactly as
 ``python -m client_gui --server HOST:PORT`` does.  The steps register an
-account, send a message, wait for the server to acknowledge it, take a
+account on a TLS server (trusting its certificate when asked), send a message, wait for the server to acknowledge it, take a
 screenshot of the window from the X server and close the window, which
 ends ``main``.  Prints ``XCB OK`` on success; any failure exits non-zero.
 """
@@ -24,6 +24,7 @@ from client_gui.chat_window import ChatWindow
 from client_gui.login_window import LoginWindow
 from client_gui.models import RowState
 from client_gui.registration_window import RegistrationWindow
+from client_gui.trust_dialog import TrustDialog
 
 
 def wait_for(condition: Callable[[], object], what: str, seconds: float = 20) -> None:
@@ -54,6 +55,12 @@ def drive(app: QApplication, screenshot: str) -> None:
         QTest.keyClicks(registration.password, "password on X11")
         QTest.keyClicks(registration.repeat, "password on X11")
         QTest.keyClick(registration.repeat, Qt.Key.Key_Return)
+        # A first connection: trust the server's certificate.
+        wait_for(lambda: top_level(TrustDialog), "the question whether to trust the server")
+        trust = top_level(TrustDialog)
+        assert isinstance(trust, TrustDialog)
+        QTest.qWaitForWindowExposed(trust)
+        QTest.mouseClick(trust.trust_button, Qt.MouseButton.LeftButton)
         wait_for(lambda: top_level(ChatWindow), "the chat window")
         chat = top_level(ChatWindow)
         assert isinstance(chat, ChatWindow)
