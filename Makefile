@@ -59,7 +59,7 @@ translations: $(STAMP)
 
 # Pictures of the client's windows in English and Russian for the docs.
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) tools/client_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py docs/screenshots
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
