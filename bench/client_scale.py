@@ -70,7 +70,7 @@ def measure(port: int) -> dict[str, float]:
     settings = Settings(QSettings(f"{settings_dir}/b.ini", QSettings.Format.IniFormat))
     languages = LanguageManager(app, settings)
     languages.choose("en")
-    # tools.demo_data runs its server with --no-tls, so the client talks plain TCP.
+    # bench.demo_data runs its server with --no-tls, so the client talks plain TCP.
     besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port), tls=False)
     besedka.start()
 

@@ -114,7 +114,7 @@ def save(widget: QWidget, path: Path) -> None:
 def shoot(app: QApplication, port: int, language: str, out: Path, settings: Settings) -> None:
     languages = LanguageManager(app, settings)
     languages.choose(language)
-    # tools.demo_data runs its server with --no-tls, so the client talks plain TCP.
+    # bench.demo_data runs its server with --no-tls, so the client talks plain TCP.
     besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port), tls=False)
     besedka.start()
     try:
