@@ -36,13 +36,16 @@ class TrustDialog(QDialog):
         self.host, self.port, self.fingerprint = host, port, fingerprint
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
-        self.fingerprint_label = QLabel(format_fingerprint(fingerprint), self)
+        # Two lines of eight groups, so the label never breaks in mid-row
+        # and the groups can be read out and compared line by line.
+        groups = format_fingerprint(fingerprint).split()
+        self.fingerprint_label = QLabel(
+            " ".join(groups[:8]) + "\n" + " ".join(groups[8:]), self)
         self.fingerprint_label.setObjectName("fingerprint")
         self.fingerprint_label.setFont(
             QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.fingerprint_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fingerprint_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(self)
         self.trust_button = QPushButton(self)
         self.trust_button.setObjectName("trust")

@@ -577,17 +577,17 @@ If they match, choose “Forget this server’s certificate” and log in again 
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="66" />
+        <location filename="../trust_dialog.py" line="69" />
         <source>Trust this server?</source>
         <translation>Trust this server?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="67" />
+        <location filename="../trust_dialog.py" line="70" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="71" />
+        <location filename="../trust_dialog.py" line="74" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Trust and connect</translation>
     </message>

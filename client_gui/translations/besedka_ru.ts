@@ -583,17 +583,17 @@ If they match, choose “Forget this server’s certificate” and log in again 
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="66" />
+        <location filename="../trust_dialog.py" line="69" />
         <source>Trust this server?</source>
         <translation>Доверять этому серверу?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="67" />
+        <location filename="../trust_dialog.py" line="70" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>Это первое подключение к %1. Доверяйте ему, только если этот отпечаток совпадает с тем, что администратор видит в журнале сервера; после этого Беседка будет отвергать любой другой сертификат этого сервера.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="71" />
+        <location filename="../trust_dialog.py" line="74" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Доверять и подключиться</translation>
     </message>
