@@ -60,14 +60,15 @@ translations: $(STAMP)
 
 # Pictures of the client's windows in English and Russian for the docs.
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) tools/client_screenshots.py docs/screenshots
-
-# How the client copes with a 100,000-message conversation.
-bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) bench/client_scale.py
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py docs/screenshots
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# Load tests against ngircd (bench/README.md); slow, so not part of `make test`.
+# BENCH_QUICK=1 for a smoke run; the table goes to bench/results/latest.md.
+bench: $(STAMP)
+	$(PY) -m bench.run
 
 # The frozen programs (PyInstaller) and, on Debian/Ubuntu, the .deb, in dist/.
 # PyInstaller comes from the `package` extra, installed here only.

@@ -27,11 +27,12 @@ from . import scripted
 from .chat_window import ChatWindow
 from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
+from .discovery import ServerBrowser, ServerListModel
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
-from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
+from .settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, Settings
 from .texts import describe_failure
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -82,13 +83,22 @@ class Besedka(QObject):
         server: the server from the command line, if any.
         page_sizes: messages in the first and in each older history page.
         open_url: opens a clicked link (the desktop's browser by default).
+        browser: finds servers on the LAN for the login window (None: the
+            address is typed); :meth:`shut_down` stops it.
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
                  page_sizes: tuple[int, int] = (DEFAULT_PAGE_SIZE, DEFAULT_OLDER_PAGE_SIZE),
-                 open_url: Callable[[QUrl], object] = QDesktopServices.openUrl) -> None:
+                 open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+                 browser: ServerBrowser | None = None) -> None:
         super().__init__()
+        self._browser = browser
+        #: What discovery found; kept for the whole run, so a login window
+        #: opened again lists the servers at once.
+        self.found_servers = ServerListModel(self)
+        if browser is not None:
+            self.found_servers.follow(browser)
         self._open_url = open_url
         self._app = app
         self._page_sizes = page_sizes
@@ -130,7 +140,9 @@ class Besedka(QObject):
         self.show_login()
 
     def shut_down(self) -> None:
-        """Log out, close the windows, and stop the network thread."""
+        """Log out, close the windows, and stop discovery and the network thread."""
+        if self._browser is not None:
+            self._browser.stop()
         self.client.log_out()
         for window in (self.login_window, self.registration_window, self.chat_window):
             if window is not None:
@@ -141,7 +153,8 @@ class Besedka(QObject):
             self._network_thread = None
 
     def show_login(self, error: str | None = None) -> None:
-        window = LoginWindow(self._settings, self._server)
+        window = LoginWindow(self._settings, self._server, browser=self._browser,
+                             servers=self.found_servers)
         window.setWindowIcon(self._icon)
         window.login_requested.connect(self.on_login_requested)
         window.registration_requested.connect(self.on_registration_requested)
@@ -192,6 +205,9 @@ class Besedka(QObject):
         # Remembered only once they worked, so a typo is not offered again.
         self._settings.set(SERVER_HOST, self.client.host)
         self._settings.set(SERVER_PORT, self.client.port)
+        row = self.found_servers.row_of_address(self.client.host, self.client.port)
+        found = self.found_servers.server_at(row)
+        self._settings.set(SERVER_NAME, found.name if found is not None else "")
         self._settings.set(USERNAME, username)
         conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
@@ -234,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the server to offer in the login window")
     parser.add_argument("--version", action="version", version=f"Besedka {BESEDKA_VERSION}")
     parser.add_argument("--debug", action="store_true", help="log network activity")
+    parser.add_argument("--no-discovery", action="store_true",
+                        help="do not look for servers on the LAN (mDNS); type the address")
     args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -250,7 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
-    besedka = Besedka.with_network(app, settings, languages, args.server)
+    besedka = Besedka.with_network(app, settings, languages, args.server,
+                                   browser=None if args.no_discovery else ServerBrowser())
     besedka.start()
     # Test-only (see client_gui/scripted.py): inert unless BESEDKA_REPORT or
     # BESEDKA_AUTOLOGIN_USER is set; lets tests drive the frozen client.

@@ -20,7 +20,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
+from .discovery import DiscoveredServer, ServerBrowser, ServerListModel
+from .found_servers import FoundServersView
+from .settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, Settings
 from .widgets import ErrorLabel, heading, lay_out_page
 
 __all__ = ["LoginWindow", "ServerFields"]
@@ -53,6 +55,8 @@ class LoginWindow(QWidget):
         settings: where the last server and username are remembered.
         server: a ``(host, port)`` from the command line, which wins over
             the remembered one.
+        browser, servers: LAN discovery and what it found, listed above the
+            address fields; without them the address is typed.
 
     Signals:
         login_requested(host, port, username, password)
@@ -63,7 +67,8 @@ class LoginWindow(QWidget):
     registration_requested = pyqtSignal(str, int)
 
     def __init__(self, settings: Settings, server: tuple[str, int] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, browser: ServerBrowser | None = None,
+                 servers: ServerListModel | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         host, port = server or (settings.get(SERVER_HOST), settings.get(SERVER_PORT))
@@ -92,12 +97,23 @@ class LoginWindow(QWidget):
         for label, buddy in zip(self._labels, (self.server.host, self.username, self.password),
                                 strict=True):
             label.setBuddy(buddy)
-        lay_out_page(self, [self.title], self.form, self.error, self.register_button,
+        self.found_servers: FoundServersView | None = None
+        if browser is not None and servers is not None:
+            self.found_servers = FoundServersView(browser, servers, settings.get(SERVER_NAME), self)
+        top: list[QWidget] = [self.title]
+        if self.found_servers is not None:
+            top.append(self.found_servers)
+        lay_out_page(self, top, self.form, self.error, self.register_button,
                      self.log_in_button)
         self.setMinimumWidth(440)
 
         self.log_in_button.clicked.connect(self.on_log_in_clicked)
         self.register_button.clicked.connect(self.on_register_clicked)
+        if self.found_servers is not None:
+            self.found_servers.server_chosen.connect(self.on_found_server_chosen)
+            self.server.host.textEdited.connect(self.on_host_edited)
+            self.server.port.valueChanged.connect(self.on_port_edited)
+            self.found_servers.set_address(*self.server.address())
         self.retranslate()
         (self.password if self.username.text() else self.username).setFocus()
 
@@ -128,8 +144,9 @@ class LoginWindow(QWidget):
     def set_busy(self, busy: bool) -> None:
         """Disable the inputs while a login is under way."""
         for widget in (self.server.host, self.server.port, self.username, self.password,
-                       self.log_in_button, self.register_button):
-            widget.setEnabled(not busy)
+                       self.log_in_button, self.register_button, self.found_servers):
+            if widget is not None:
+                widget.setEnabled(not busy)
         if busy:
             self.error.show_text(None)
             self.log_in_button.setText(self.tr("Connecting\u2026"))
@@ -167,3 +184,22 @@ class LoginWindow(QWidget):
     def on_register_clicked(self) -> None:
         host, port = self.server.address()
         self.registration_requested.emit(host, port)
+
+    @pyqtSlot(object)
+    def on_found_server_chosen(self, server: DiscoveredServer) -> None:
+        # Both fields first, then one update: half-changed they name no server.
+        self.server.port.blockSignals(True)
+        self.server.host.setText(server.host)
+        self.server.port.setValue(server.port)
+        self.server.port.blockSignals(False)
+        if self.found_servers is not None:
+            self.found_servers.set_address(server.host, server.port)
+
+    @pyqtSlot(str)
+    def on_host_edited(self, text: str) -> None:
+        if self.found_servers is not None:
+            self.found_servers.set_address(*self.server.address(), typed=True)
+
+    @pyqtSlot(int)
+    def on_port_edited(self, value: int) -> None:
+        self.on_host_edited(self.server.host.text())

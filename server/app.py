@@ -29,6 +29,7 @@ from typing import Protocol
 from db import queries
 from db.database import Database
 
+from .announce import ServerAnnouncer
 from .chat import ChatService
 from .connection import ClientConnection
 from .listener import TlsListener
@@ -68,6 +69,10 @@ class ServerConfig:
     #: The certificate to speak TLS with; None is ``--no-tls``.
     tls: TlsConfig | None = None
     disabled_check_interval: float = DISABLED_CHECK_SECONDS
+    #: Announce the server on the LAN with mDNS (server/announce.py).
+    announce: bool = True
+    #: The name announced on the LAN; empty: the host's name.
+    name: str = ""
 
 
 class BesedkaServer:
@@ -81,6 +86,7 @@ class BesedkaServer:
         self._server: _Listener | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._disabled_check: asyncio.Task[None] | None = None
+        self._announcer: ServerAnnouncer | None = None
 
     async def start(self) -> tuple[str, int]:
         """Open (and migrate) the database and start listening.
@@ -102,13 +108,19 @@ class BesedkaServer:
                 reuse_address=True,
             )
             self._server = server
-            host, port = server.sockets[0].getsockname()[:2]
+            sockets = list(server.sockets)
         else:
             listener = TlsListener(lambda: ClientConnection(service), self.config.tls)
             await listener.start(self.config.host, self.config.port)
             self._server = listener
-            host, port = listener.sockets[0].getsockname()[:2]
+            sockets = listener.sockets
+        host, port = sockets[0].getsockname()[:2]
         self._sweeper = loop.create_task(self._sweep_forever())
+        if self.config.announce:
+            fingerprint = self.config.tls.fingerprint if self.config.tls is not None else None
+            self._announcer = await ServerAnnouncer.for_sockets(
+                sockets, name=self.config.name, fingerprint=fingerprint)
+            await self._announcer.start()
         return str(host), int(port)
 
     async def _sweep_forever(self) -> None:
@@ -155,6 +167,9 @@ class BesedkaServer:
 
     async def stop(self) -> None:
         """Shut down in order; see the module docstring."""
+        if self._announcer is not None:
+            # First, so browsing clients stop offering a server that is going.
+            await self._announcer.stop()
         if self._server is not None:
             self._server.close()
         if self._sweeper is not None:

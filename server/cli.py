@@ -135,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="SECONDS",
                         help="close logged-in connections silent for this long "
                              f"(default {IDLE_TIMEOUT_SECONDS:g}; change it only for tests)")
+    parser.add_argument("--name", default="",
+                        help="the name clients see when they find this server on the LAN "
+                             "(default: this computer's name)")
+    parser.add_argument("--announce", action=argparse.BooleanOptionalAction, default=True,
+                        help="announce the server on the LAN (mDNS), so clients find it "
+                             "without typing its address (default: on)")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="logging detail (message bodies appear only at DEBUG)")
@@ -159,6 +165,8 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
         login_timeout=args.login_timeout,
         idle_timeout=args.idle_timeout,
         tls=tls,
+        announce=args.announce,
+        name=args.name.strip(),
     )
 
 

@@ -26,7 +26,12 @@ REPO = Path(__file__).resolve().parent.parent
 #: test asks for them, and no LAN announcement or TLS where the server
 #: knows those options (later features add them).  ``tls=True`` leaves
 #: out ``--no-tls`` for the tests of TLS itself.
-FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-tls"]
+FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-tls", "--no-announce"]
+
+# Whatever does use mDNS in a test (the announce and discovery tests, or a
+# client started by a test) stays on the loopback interface: no test sends a
+# packet off this machine.  Child processes inherit it.
+os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
 
 
 class ServerProcess:
@@ -115,13 +120,19 @@ class ServerProcess:
 
 
 @pytest.fixture
-def server_factory(tmp_path: Path) -> Iterator[type[ServerProcess] | object]:
+def database_dir(tmp_path: Path) -> Path:
+    """Where a test's servers keep their databases (tests/server overrides it)."""
+    return tmp_path
+
+
+@pytest.fixture
+def server_factory(database_dir: Path) -> Iterator[type[ServerProcess] | object]:
     """Start servers with extra options: ``server_factory("--no-rate-limits")``."""
     started: list[ServerProcess] = []
 
     def start(*extra_args: str, database: Path | None = None, tls: bool = False) -> ServerProcess:
-        server = ServerProcess(database or tmp_path / f"chat{len(started)}.db", list(extra_args),
-                               tls=tls)
+        server = ServerProcess(database or database_dir / f"chat{len(started)}.db",
+                               list(extra_args), tls=tls)
         started.append(server)
         server.start()
         return server

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="214" />
+        <location filename="../app.py" line="230" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -201,65 +201,82 @@
         <translation>%1 (you)</translation>
     </message>
 </context><context>
+    <name>FoundServersView</name>
+    <message>
+        <location filename="../found_servers.py" line="97" />
+        <source>Servers found on this &amp;network:</source>
+        <translation>Servers found on this &amp;network:</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="191" />
+        <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
+        <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="195" />
+        <source>Looking for servers on this network…</source>
+        <translation>Looking for servers on this network…</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="106" />
+        <location filename="../login_window.py" line="122" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="107" />
+        <location filename="../login_window.py" line="123" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="109" />
+        <location filename="../login_window.py" line="125" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="111" />
+        <location filename="../login_window.py" line="127" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="137" />
-        <location filename="../login_window.py" line="112" />
+        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="128" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="113" />
+        <location filename="../login_window.py" line="129" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="135" />
+        <location filename="../login_window.py" line="152" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="171" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="157" />
+        <location filename="../login_window.py" line="174" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
+        <location filename="../login_window.py" line="177" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -374,6 +391,28 @@
         <location filename="../registration_window.py" line="163" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
+    </message>
+</context><context>
+    <name>ServerListModel</name>
+    <message>
+        <location filename="../discovery.py" line="388" />
+        <source>%1 — %2:%3</source>
+        <translation>%1 — %2:%3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="390" />
+        <source>(another version of Besedka)</source>
+        <translation>(another version of Besedka)</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="393" />
+        <source>%1 at %2, port %3</source>
+        <translation>%1 at %2, port %3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="395" />
+        <source>Besedka %1</source>
+        <translation>Besedka %1</translation>
     </message>
 </context><context>
     <name>Texts</name>

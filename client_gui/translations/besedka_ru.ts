@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="214" />
+        <location filename="../app.py" line="230" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -203,65 +203,82 @@
         <translation>%1 (вы)</translation>
     </message>
 </context><context>
+    <name>FoundServersView</name>
+    <message>
+        <location filename="../found_servers.py" line="97" />
+        <source>Servers found on this &amp;network:</source>
+        <translation>&amp;Найденные в сети серверы:</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="191" />
+        <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
+        <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
+    </message>
+    <message>
+        <location filename="../found_servers.py" line="195" />
+        <source>Looking for servers on this network…</source>
+        <translation>Поиск серверов в этой сети…</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="106" />
+        <location filename="../login_window.py" line="122" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="107" />
+        <location filename="../login_window.py" line="123" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="108" />
+        <location filename="../login_window.py" line="124" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="109" />
+        <location filename="../login_window.py" line="125" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="111" />
+        <location filename="../login_window.py" line="127" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="137" />
-        <location filename="../login_window.py" line="112" />
+        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="128" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="113" />
+        <location filename="../login_window.py" line="129" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="135" />
+        <location filename="../login_window.py" line="152" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="154" />
+        <location filename="../login_window.py" line="171" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="157" />
+        <location filename="../login_window.py" line="174" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="160" />
+        <location filename="../login_window.py" line="177" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
@@ -376,6 +393,28 @@
         <location filename="../registration_window.py" line="163" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
+    </message>
+</context><context>
+    <name>ServerListModel</name>
+    <message>
+        <location filename="../discovery.py" line="388" />
+        <source>%1 — %2:%3</source>
+        <translation>%1 — %2:%3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="390" />
+        <source>(another version of Besedka)</source>
+        <translation>(другая версия Беседки)</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="393" />
+        <source>%1 at %2, port %3</source>
+        <translation>%1, адрес %2, порт %3</translation>
+    </message>
+    <message>
+        <location filename="../discovery.py" line="395" />
+        <source>Besedka %1</source>
+        <translation>Беседка %1</translation>
     </message>
 </context><context>
     <name>Texts</name>
