@@ -16,10 +16,11 @@ Why the rules exist:
   gets it bundled without anyone editing the specs.
 - SQLAlchemy loads dialects by name at run time; the SQLite one is named
   explicitly.  A frozen Besedka has no database driver but ``sqlite3``.
-- The client uses QtCore, QtGui, QtWidgets (and QtSvg for the icon).  The
-  PyQt6 wheel brings the whole of Qt; everything the client cannot use is
-  excluded by module name and, for plugins that would drag those libraries
-  back in, by file name.
+- The client imports QtCore, QtGui and QtWidgets (the Qt SVG library stays
+  for the icon engine and image plugins).  The PyQt6 wheel brings the whole
+  of Qt; everything the client cannot use is excluded by module name and,
+  for plugins that would drag those libraries back in, by file name, and
+  the build refuses a client that imports an excluded module.
 """
 
 from __future__ import annotations
