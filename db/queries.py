@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, insert, select, union_all, update
+from sqlalchemy import Select, and_, bindparam, case, func, insert, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -188,6 +188,16 @@ def _page(conn: Connection, ids: Select[tuple[int]], limit: int) -> tuple[list[S
     return rows, len(rows) > limit
 
 
+# The two statements of every send, built once.  Building a statement and
+# computing its cache key took several times longer than SQLite took to run
+# it (bench/README.md, "What the profile shows"); with bound parameters the
+# same objects serve every call and SQLAlchemy finds the compiled SQL at once.
+_FIND_BY_KEY = select(Message.id).where(
+    Message.sender_id == bindparam("sender_id"), Message.idempotency_key == bindparam("key")
+)
+_INSERT_MESSAGE = insert(Message)
+
+
 def store_message(
     conn: Connection,
     sender: AccountRecord,
@@ -204,21 +214,20 @@ def store_message(
     """
     if key is not None:
         existing_id = conn.execute(
-            select(Message.id).where(
-                Message.sender_id == sender.id, Message.idempotency_key == key
-            )
+            _FIND_BY_KEY, {"sender_id": sender.id, "key": key}
         ).scalar_one_or_none()
         if existing_id is not None:
             stored = conn.execute(_with_names(select(Message.id).where(Message.id == existing_id)))
             return StoredMessage(*stored.one()), False
     message_id = conn.execute(
-        insert(Message).values(
-            sender_id=sender.id,
-            recipient_id=None if recipient is None else recipient.id,
-            body=body,
-            created_at=now,
-            idempotency_key=key,
-        )
+        _INSERT_MESSAGE,
+        {
+            "sender_id": sender.id,
+            "recipient_id": None if recipient is None else recipient.id,
+            "body": body,
+            "created_at": now,
+            "idempotency_key": key,
+        },
     ).inserted_primary_key[0]  # type: ignore[index]
     recipient_name = None if recipient is None else recipient.username
     return StoredMessage(message_id, sender.username, recipient_name, body, now), True
