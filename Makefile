@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+PACKAGE_STAMP := $(VENV)/.package-stamp
 HOST ?= 127.0.0.1
 PORT ?= 7447
 
-.PHONY: run server client test install qt-libs translations screenshots bench package clean
+.PHONY: run server client test install qt-libs translations screenshots bench package package-test clean
 
 # Reinstall only when the project description changes.
 $(STAMP): pyproject.toml
@@ -59,14 +60,29 @@ translations: $(STAMP)
 
 # Pictures of the client's windows in English and Russian for the docs.
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) tools/client_screenshots.py docs/screenshots
-
-# How the client copes with a 100,000-message conversation.
-bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) bench/client_scale.py
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py docs/screenshots
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# Load tests against ngircd (bench/README.md); slow, so not part of `make test`.
+# BENCH_QUICK=1 for a smoke run; the table goes to bench/results/latest.md.
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+# The frozen programs (PyInstaller) and, on Debian/Ubuntu, the .deb, in dist/.
+# PyInstaller comes from the `package` extra, installed here only.
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,package]'
+	@touch $@
+
+package: $(PACKAGE_STAMP)
+	$(PY) packaging/build.py
+
+# Builds everything like `make package`, then proves the frozen server and
+# client (and, as root with apt, the installed .deb) work: tests/packaging.
+package-test: $(PACKAGE_STAMP) qt-libs
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m package tests/packaging
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -32,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tools.demo_data import DemoMessage, ServerRun, insert_messages, register  # noqa: E402
+from bench.demo_data import DemoMessage, ServerRun, insert_messages, register  # noqa: E402
 
 MESSAGES = 100_000
 SCROLL_BACK = 10_000

@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import QApplication, QWidget
 from protocol.limits import DEFAULT_PORT
 from protocol.version import BESEDKA_VERSION
 
+from . import scripted
 from .chat_window import ChatWindow
 from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
@@ -270,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     besedka = Besedka.with_network(app, settings, languages, args.server,
                                    browser=None if args.no_discovery else ServerBrowser())
     besedka.start()
+    # Test-only (see client_gui/scripted.py): inert unless BESEDKA_REPORT or
+    # BESEDKA_AUTOLOGIN_USER is set; lets tests drive the frozen client.
+    scripted.install(besedka)
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.
     signal.signal(signal.SIGINT, lambda *_: app.quit())

@@ -5,10 +5,16 @@ whole schema and an older one is migrated forward; nobody runs Alembic by
 hand to use Besedka.  The migration scripts live in the top-level
 ``migrations`` package, found here through the import system so that the
 same code works from a source tree, an installed wheel and a frozen bundle.
+
+Before a migration changes an existing SQLite database, :func:`upgrade_to_head`
+copies it aside (``<file>.backup-<revision>-<UTC time>``), so an upgrade that
+fails or turns out unwanted is undone by putting the copy back.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +24,18 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
+from sqlalchemy.engine import Connection
 
 import migrations
 
+from .backup import backup_sqlite
+from .engine import sqlite_file
 from .models import Base
 
-__all__ = ["alembic_config", "upgrade_to_head", "current_revision", "head_revision", "schema_drift"]
+__all__ = ["alembic_config", "backup_path", "current_revision", "head_revision",
+           "schema_drift", "upgrade_to_head"]
+
+log = logging.getLogger("besedka.db")
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -35,14 +47,78 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Create or migrate the schema to the newest revision."""
-    config = alembic_config()
+def upgrade_to_head(engine: Engine, config: Config | None = None) -> Path | None:
+    """Create or migrate the schema to the newest revision.
+
+    An SQLite file that has a schema older than the newest revision is first
+    copied with SQLite's online backup API to
+    ``<file>.backup-<revision>-<YYYYmmddTHHMMSSZ>`` beside it.  A new (empty)
+    database and one already at the newest revision are not copied, nor is
+    one at a revision these scripts do not know (a newer Besedka's), which
+    Alembic then refuses to touch.
+
+    Args:
+        engine: the database.
+        config: the Alembic configuration; Besedka's scripts by default
+            (tests pass one with extra revisions).
+
+    Returns:
+        The backup file, when one was made.
+
+    Raises:
+        OSError, db.backup.BackupError, sqlite3.Error: the backup failed;
+            nothing was migrated.
+    """
+    config = config or alembic_config()
+    script = ScriptDirectory.from_config(config)
     with engine.begin() as connection:
+        backup = _back_up_if_behind(connection, script)
         # env.py runs the migrations on this connection instead of opening
         # its own, so the engine's pragmas and transaction handling apply.
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    return backup
+
+
+def backup_path(database: Path, revision: str, now: datetime | None = None) -> Path:
+    """Where the copy of ``database`` at ``revision`` goes (a free name)."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    candidate = database.with_name(f"{database.name}.backup-{revision}-{stamp}")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = database.with_name(f"{database.name}.backup-{revision}-{stamp}-{number}")
+    return candidate
+
+
+def _back_up_if_behind(connection: Connection, script: ScriptDirectory) -> Path | None:
+    url = connection.engine.url.render_as_string(hide_password=False)
+    database = sqlite_file(url)
+    if database is None:
+        return None
+    current = MigrationContext.configure(connection).get_current_heads()
+    heads = script.get_heads()
+    if set(current) == set(heads):
+        return None
+    known = {revision.revision for revision in script.walk_revisions()}
+    if any(revision not in known for revision in current):
+        return None  # a newer program's database: Alembic will refuse it
+    tables = connection.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar_one()
+    if not current and not tables:
+        return None  # a new database: nothing to lose
+    revision = "+".join(sorted(current)) or "base"
+    target = backup_path(database, revision)
+    _copy_database(url, target)
+    log.info("backed up %s to %s before migrating it from revision %s to %s",
+             database, target, revision, "+".join(heads))
+    return target
+
+
+def _copy_database(url: str, target: Path) -> None:
+    """Copy the database with SQLite's backup API (WAL included) into one
+    self-contained file, written completely before it gets its name."""
+    backup_sqlite(url, target)
 
 
 def current_revision(engine: Engine) -> str | None:

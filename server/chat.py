@@ -291,7 +291,7 @@ class ChatService:
                 session = target.session
                 # A joining connection gets the roster as of its reply instead.
                 if target is not exclude and session is not None and not session.joining:
-                    target.write(data)
+                    target.write_event(data)
 
     def _deliver(self, message: StoredMessage, sender_account: AccountRecord,
                  recipient: AccountRecord | None, exclude: ClientConnection) -> None:
@@ -314,7 +314,7 @@ class ChatService:
                 # result reached the event loop only after the login's reply.
                 continue
             else:
-                target.write(data)
+                target.write_event(data)
 
     # ------------------------------------------------------------------
     # Requests

@@ -120,13 +120,19 @@ class ServerProcess:
 
 
 @pytest.fixture
-def server_factory(tmp_path: Path) -> Iterator[type[ServerProcess] | object]:
+def database_dir(tmp_path: Path) -> Path:
+    """Where a test's servers keep their databases (tests/server overrides it)."""
+    return tmp_path
+
+
+@pytest.fixture
+def server_factory(database_dir: Path) -> Iterator[type[ServerProcess] | object]:
     """Start servers with extra options: ``server_factory("--no-rate-limits")``."""
     started: list[ServerProcess] = []
 
     def start(*extra_args: str, database: Path | None = None, tls: bool = False) -> ServerProcess:
-        server = ServerProcess(database or tmp_path / f"chat{len(started)}.db", list(extra_args),
-                               tls=tls)
+        server = ServerProcess(database or database_dir / f"chat{len(started)}.db",
+                               list(extra_args), tls=tls)
         started.append(server)
         server.start()
         return server

@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,26 +74,20 @@ def database_dir(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pat
 
 @pytest.fixture
 def server_factory(request: pytest.FixtureRequest,
-                   database_dir: Path) -> Iterator[Callable[..., ServerProcess]]:
-    """Start servers with extra options: ``server_factory("--no-rate-limits")``.
-
-    The same as the one in ``tests/conftest.py`` but for where the
-    databases go (see the module docstring).
-    """
+                   server_factory: Callable[..., ServerProcess]) -> Iterator[Callable[..., ServerProcess]]:
+    """The factory of ``tests/conftest.py`` (databases in ``database_dir``),
+    with every server's log checked for failures once the test is over."""
     started: list[ServerProcess] = []
 
-    def start(*extra_args: str, database: Path | None = None) -> ServerProcess:
-        server = ServerProcess(database or database_dir / f"chat{len(started)}.db",
-                               list(extra_args))
+    def start(*extra_args: str, **options: Any) -> ServerProcess:
+        server = server_factory(*extra_args, **options)
         started.append(server)
-        server.start()
         return server
 
     yield start
-    for server in started:
-        server.close()
     if request.node.get_closest_marker("server_errors_expected") is None:
         for server in started:
+            server.close()
             _assert_no_errors_logged(server)
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from tests.wire import PASSWORD, WireClient
 
-__all__ = ["PASSWORD", "Clients", "run", "unique_name", "ids_of", "send_many", "server_pid_rss_kib"]
+__all__ = ["PASSWORD", "Client", "Clients", "run", "unique_name", "ids_of", "send_many",
+           "rss_kib"]
 
 _counter = itertools.count(1)
 
@@ -26,6 +27,13 @@ def unique_name(prefix: str = "user") -> str:
 
 def ids_of(messages: list[dict[str, Any]]) -> list[int]:
     return [m["id"] for m in messages]
+
+
+class Client(WireClient):
+    """A test client that remembers the account it logged in as."""
+
+    #: The name it registered or logged in with ("" before that).
+    name: str = ""
 
 
 def run(scenario: Callable[[Clients], Awaitable[None]], address: tuple[str, int]) -> None:
@@ -43,7 +51,7 @@ class Clients:
 
     def __init__(self, address: tuple[str, int]) -> None:
         self.address = address
-        self.opened: list[WireClient] = []
+        self.opened: list[Client] = []
 
     async def __aenter__(self) -> Clients:
         return self
@@ -51,30 +59,33 @@ class Clients:
     async def __aexit__(self, *exc_info: object) -> None:
         await asyncio.gather(*(client.close() for client in self.opened))
 
-    def track(self, client: WireClient) -> WireClient:
+    def track(self, client: Client) -> Client:
         self.opened.append(client)
         return client
 
-    async def connect(self, *, hello: bool = True) -> WireClient:
+    async def connect(self, *, hello: bool = True) -> Client:
         """A new connection, ``hello`` read (unless told not to)."""
-        return self.track(await WireClient.connect(self.address, hello=hello))
+        client = await Client.connect(self.address, hello=hello)
+        assert isinstance(client, Client)
+        return self.track(client)
 
-    async def register(self, name: str | None = None, password: str = PASSWORD) -> WireClient:
+    async def register(self, name: str | None = None, password: str = PASSWORD) -> Client:
         """A new connection registered as a new account; its roster is consumed."""
-        name = name or unique_name()
-        client = await WireClient.logged_in(self.address, name, password=password)
-        client.name = name  # type: ignore[attr-defined]
-        return self.track(client)
+        return await self._logged_in(name or unique_name(), True, password)
 
-    async def login(self, name: str, password: str = PASSWORD) -> WireClient:
+    async def login(self, name: str, password: str = PASSWORD) -> Client:
         """A new connection logged in to an existing account; its roster is consumed."""
-        client = await WireClient.logged_in(self.address, name, register=False,
-                                            password=password)
-        client.name = name  # type: ignore[attr-defined]
+        return await self._logged_in(name, False, password)
+
+    async def _logged_in(self, name: str, register: bool, password: str) -> Client:
+        client = await Client.logged_in(self.address, name, register=register,
+                                        password=password)
+        assert isinstance(client, Client)
+        client.name = name
         return self.track(client)
 
 
-def server_pid_rss_kib(pid: int) -> tuple[int, int]:
+def rss_kib(pid: int) -> tuple[int, int]:
     """A process's resident set size and its peak, in KiB (Linux /proc)."""
     values: dict[str, int] = {}
     with open(f"/proc/{pid}/status", encoding="ascii") as status:

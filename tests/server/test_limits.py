@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import ServerProcess
 from tests.wire import PASSWORD
 
-from .helpers import Clients, run, send_many, unique_name
+from .helpers import Client, Clients, run, send_many, unique_name
 
 LOGIN_TIMEOUT = 1.0
 IDLE_TIMEOUT = 1.5
@@ -42,14 +42,14 @@ def timeout_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
     server.close()
 
 
-async def _closed_after(client, seconds: float) -> float:  # type: ignore[no-untyped-def]
+async def _closed_after(client: Client, seconds: float) -> float:
     """Wait for the server to close the connection; the seconds it took."""
     started = time.monotonic()
     await client.wait_closed(timeout=seconds + SLACK + 5)
     return time.monotonic() - started
 
 
-async def _ping_every(client, interval: float) -> None:  # type: ignore[no-untyped-def]
+async def _ping_every(client: Client, interval: float) -> None:
     """What a client does while idle: ping regularly (until it is closed)."""
     try:
         while True:
@@ -132,7 +132,7 @@ def test_a_silent_logged_in_connection_is_closed_after_the_idle_timeout(timeout_
         assert IDLE_TIMEOUT - 0.1 <= elapsed <= IDLE_TIMEOUT + SLACK
         # The others learn that it left.
         event = await watcher.next_event("presence")
-        while event["user"] != {"username": silent.name, "online": False}:  # type: ignore[attr-defined]
+        while event["user"] != {"username": silent.name, "online": False}:
             event = await watcher.next_event("presence")
         pinger.cancel()
 
@@ -146,7 +146,7 @@ def test_a_logged_in_connection_that_pings_or_chats_stays_open(timeout_server):
         pinger = asyncio.create_task(_ping_every(pinging, 0.3))
         deadline = time.monotonic() + IDLE_TIMEOUT * 2 + LOGIN_TIMEOUT
         while time.monotonic() < deadline:
-            await chatting.send("still talking", to=chatting.name)  # type: ignore[attr-defined]
+            await chatting.send("still talking", to=chatting.name)
             await asyncio.sleep(0.3)
         pinger.cancel()
         assert (await pinging.request("ping"))["type"] == "ok"

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from typing import Any
 
 from protocol.limits import MAX_SERVER_FRAME_BYTES
-from tests.wire import PASSWORD, ConnectionClosed, WireClient
+from tests.wire import PASSWORD, ConnectionClosed
 
-from .helpers import Clients, run
-from .helpers import server_pid_rss_kib as rss_kib
+from .helpers import Client, Clients, rss_kib, run
 
 #: The longest body in bytes: 4000 characters of four UTF-8 bytes each.
 LONGEST_BODY = "😀" * 4000
 
 
-async def _send_concurrently(senders, count: int, body: str) -> None:  # type: ignore[no-untyped-def]
+async def _send_concurrently(senders: list[Client], count: int, body: str) -> None:
     """Send ``count`` messages spread over the ``senders``, pipelined on each.
 
     Each sender writes and reads at the same time, and drops the events it
@@ -34,11 +34,11 @@ async def _send_concurrently(senders, count: int, body: str) -> None:  # type: i
     become a client that stops reading.
     """
 
-    async def write(client, indexes) -> None:  # type: ignore[no-untyped-def]
+    async def write(client: Client, indexes: range) -> None:
         for n in indexes:
             await client.send_frame({"type": "send", "id": f"c{n}", "to": None, "body": body})
 
-    async def read(client, indexes) -> None:  # type: ignore[no-untyped-def]
+    async def read(client: Client, indexes: range) -> None:
         answered = 0
         while answered < len(indexes):
             frame = await client.next_frame(timeout=60)
@@ -79,7 +79,7 @@ def test_200_concurrent_clients_each_receive_every_general_message_once_in_id_or
         per_sender = 5
         total = per_sender * len(senders)
 
-        async def take_part(client) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
+        async def take_part(client: Client) -> tuple[list[int], list[int]]:
             """Send (if a sender) and read: own message ids, received event ids."""
             sending = client in senders
             if sending:
@@ -132,7 +132,7 @@ def test_a_flood_of_malformed_frames_costs_the_other_connections_nothing(server)
                     errors += 1
             return errors
 
-        async def talk(me, peer, name: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+        async def talk(me: Client, peer: str, name: str) -> list[dict[str, Any]]:
             return [await me.send(f"{name} {n}", to=peer if n % 2 else None) for n in range(60)]
 
         flooding = asyncio.create_task(flood())
@@ -150,7 +150,7 @@ def test_a_flood_of_malformed_frames_costs_the_other_connections_nothing(server)
     run(scenario, server.address)
 
 
-async def _connect_with_small_receive_buffer(clients: Clients, name: str):  # type: ignore[no-untyped-def]
+async def _connect_with_small_receive_buffer(clients: Clients, name: str) -> Client:
     """A logged-in client whose kernel buffers little, so that what the
     server sends it piles up in the server, as over a slow network."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -158,7 +158,7 @@ async def _connect_with_small_receive_buffer(clients: Clients, name: str):  # ty
     sock.setblocking(False)
     await asyncio.get_running_loop().sock_connect(sock, clients.address)
     reader, writer = await asyncio.open_connection(sock=sock, limit=MAX_SERVER_FRAME_BYTES)
-    client = clients.track(WireClient(reader, writer))
+    client = clients.track(Client(reader, writer))
     client.hello = await client.next_frame()
     reply = await client.request("register", username=name, password=PASSWORD)
     assert reply["type"] == "ok"

@@ -17,9 +17,9 @@ import unicodedata
 import pytest
 
 from protocol.version import BESEDKA_VERSION
-from tests.wire import PASSWORD, WireClient
+from tests.wire import PASSWORD
 
-from .helpers import Clients, run, unique_name
+from .helpers import Client, Clients, run, unique_name
 
 KNOWN_TYPES = ["register", "login", "logout", "ping", "users", "send", "history", "sync",
                "mark_read", "change_password"]
@@ -524,7 +524,7 @@ def test_clients_need_no_hello_handling_to_register_straight_away(shared_server)
 
     async def scenario(clients: Clients) -> None:
         reader, writer = await asyncio.open_connection(*shared_server.address)
-        client = clients.track(WireClient(reader, writer))
+        client = clients.track(Client(reader, writer))
         await client.send_frame({"type": "register", "id": 1, "username": unique_name(),
                                  "password": PASSWORD})
         assert (await client.next_frame())["type"] == "hello"

@@ -14,7 +14,7 @@ import pytest
 
 from tests.wire import PASSWORD
 
-from .helpers import Clients, run, send_many, unique_name
+from .helpers import Client, Clients, run, send_many, unique_name
 
 
 def _with(peer: str | None) -> dict[str, str | None]:
@@ -30,7 +30,7 @@ async def _general_unread(clients: Clients, name: str) -> int:
     return reply["general_unread"]  # type: ignore[no-any-return]
 
 
-async def _unread_by_user(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
+async def _unread_by_user(client: Client) -> dict[str, int]:
     reply = await client.request("users")
     assert reply["type"] == "ok", reply
     return {entry["username"]: entry["unread"] for entry in reply["users"]}
@@ -88,7 +88,7 @@ def test_roster_unread_counts_direct_messages_from_each_user_to_me(shared_server
         await send_many(bob, 5)               # general: not per user
         await send_many(carol, 2, to=b)
 
-        async def unread(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        async def unread(client: Client) -> dict[str, int]:
             counts = await _unread_by_user(client)
             # Nobody else ever wrote to these accounts.
             assert all(n == 0 for name, n in counts.items() if name not in (a, b, c))
@@ -152,7 +152,7 @@ def test_mark_read_of_a_direct_conversation_moves_only_that_marker_forward(share
         carol = await clients.register()
         a, b, c = alice.name, bob.name, carol.name
 
-        async def unread(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        async def unread(client: Client) -> dict[str, int]:
             counts = await _unread_by_user(client)
             return {name: counts[name] for name in (a, b, c)}
 

@@ -4,9 +4,9 @@ Renders the login, registration and chat windows in English and Russian to
 ``docs/screenshots/<window>-<language>.png``.  The chat shows a few users
 (two of them online), a general room with several days of history and an
 unread badge, all served by a real server whose history was written
-directly into its database (see :mod:`tools.demo_data`).
+directly into its database (see :mod:`bench.demo_data`).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/client_screenshots.py docs/screenshots
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py docs/screenshots
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from client_gui.app import Besedka  # noqa: E402
 from client_gui.i18n import LanguageManager  # noqa: E402
 from client_gui.settings import Settings  # noqa: E402
 from protocol.limits import DEFAULT_PORT  # noqa: E402
-from tools.demo_data import (  # noqa: E402
+from bench.demo_data import (  # noqa: E402
     PASSWORD,
     DemoMessage,
     ServerRun,

@@ -1,0 +1,1 @@
+"""Besedka benchmark harness: see bench/README.md."""

@@ -1,0 +1,129 @@
+"""Make a benchmark database directly, without going through the server.
+
+The schema comes from Besedka's own migrations (:func:`db.schema.upgrade_to_head`),
+then accounts, and for the history workload a million messages, are added
+with plain ``sqlite3`` ``executemany`` on that schema: a million sends
+through the socket would take minutes and measure nothing the other
+workloads do not.
+
+Accounts are named ``u0000``, ``u0001``... (what ``loadgen`` logs in as),
+all with one password.  Every account shares one bcrypt hash, made once:
+the hash carries its own salt and cost, so sharing it changes nothing the
+server does when verifying, and a login costs what the hash's cost says.
+That is how the login storm gets the default cost 12 while the other
+accounts are cheap (cost 4).
+
+Usage::
+
+    python -m bench.prepare DB_PATH --accounts 50 [--slow-from 110] [--messages 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import random
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import bcrypt
+from sqlalchemy import text
+
+from db.engine import create_database_engine
+from db.schema import upgrade_to_head
+
+PASSWORD = "bench-password"
+#: SQLAlchemy's SQLite DATETIME storage format, which db.models.UTCDateTime reads back.
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def password_hash(password: str, rounds: int) -> bytes:
+    """The stored hash of a password, as server/passwords.py makes it: bcrypt of
+    base64(SHA-256(password)).  Repeated here because bench/ imports only db/."""
+    prehashed = base64.b64encode(hashlib.sha256(password.encode("utf-8")).digest())
+    return bcrypt.hashpw(prehashed, bcrypt.gensalt(rounds))
+
+
+def username(index: int) -> str:
+    return f"u{index:04d}"
+
+
+def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: int = 0,
+            seed: int = 7) -> int:
+    """Create the database; returns the highest message id (0 without messages).
+
+    Args:
+        path: the SQLite file (must not exist).
+        accounts: how many accounts ``u0000``... to create.
+        slow_from: accounts from this index on get a cost-12 hash.
+        messages: how many messages to generate: 90 % in the general room,
+            the rest direct messages between random accounts, with ids and
+            timestamps increasing.
+        seed: for the random senders, so every run builds the same data.
+    """
+    engine = create_database_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    with engine.begin() as conn:  # make sure the schema is the one we expect
+        conn.execute(text("SELECT id, username, username_key, password_hash, created_at, "
+                          "general_read_id, disabled FROM accounts LIMIT 0"))
+        conn.execute(text("SELECT id, sender_id, recipient_id, body, created_at, "
+                          "idempotency_key FROM messages LIMIT 0"))
+    engine.dispose()
+
+    fast = password_hash(PASSWORD, 4)
+    slow = password_hash(PASSWORD, 12) if slow_from is not None and slow_from < accounts else fast
+    start = datetime(2026, 1, 1, tzinfo=UTC).replace(tzinfo=None)
+    created = start.strftime(SQLITE_DATETIME)
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        with db:
+            db.executemany(
+                "INSERT INTO accounts (id, username, username_key, password_hash, created_at,"
+                " general_read_id, disabled) VALUES (?, ?, ?, ?, ?, 0, 0)",
+                ((i + 1, username(i), username(i),
+                  slow if slow_from is not None and i >= slow_from else fast, created)
+                 for i in range(accounts)),
+            )
+        if messages:
+            rng = random.Random(seed)
+
+            def rows():  # type: ignore[no-untyped-def]
+                for message_id in range(1, messages + 1):
+                    sender = rng.randrange(accounts) + 1
+                    recipient = None if rng.random() < 0.9 else rng.randrange(accounts) + 1
+                    moment = start + timedelta(milliseconds=message_id * 100)
+                    yield (message_id, sender, recipient,
+                           f"generated message number {message_id}, a typical short line of chat",
+                           moment.strftime(SQLITE_DATETIME))
+
+            with db:
+                db.executemany(
+                    "INSERT INTO messages (id, sender_id, recipient_id, body, created_at,"
+                    " idempotency_key) VALUES (?, ?, ?, ?, ?, NULL)", rows())
+            # New accounts start with nothing unread (PROTOCOL.md); keep that true.
+            with db:
+                db.execute("UPDATE accounts SET general_read_id = ?", (messages,))
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    return messages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--accounts", type=int, required=True)
+    parser.add_argument("--slow-from", type=int, default=None)
+    parser.add_argument("--messages", type=int, default=0)
+    args = parser.parse_args()
+    started = time.monotonic()
+    prepare(args.path, args.accounts, args.slow_from, args.messages)
+    print(f"prepared {args.path} in {time.monotonic() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
