@@ -13,7 +13,6 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,6 @@ from protocol.limits import PROTOCOL_VERSION
 from protocol.tls import client_context, format_fingerprint
 from protocol.version import BESEDKA_VERSION
 from server.announce import Announcement, announced_addresses
-from tests.conftest import ServerProcess
 from tests.mdns import DISCOVERY_TIMEOUT, RawBrowser, ensure_loopback_multicast, unique_name
 from tests.wire import WireClient
 
@@ -109,22 +107,16 @@ def test_running_server_is_found_with_its_name_port_and_versions(
 
 
 def test_tls_server_announces_the_fingerprint_of_the_certificate_it_presents(
-        tmp_path: Path, raw_browser: RawBrowser) -> None:
+        server_factory, raw_browser: RawBrowser) -> None:  # type: ignore[no-untyped-def]
     name = unique_name()
-    # Started here rather than by server_factory: tests/server's factory
-    # has no TLS option.
-    server = ServerProcess(tmp_path / "chat.db", ["--announce", "--name", name], tls=True)
-    try:
-        server.start()
-        info = raw_browser.wait_for(name)
-        announced = parse_txt_properties(info.properties).fingerprint
-        assert announced is not None
-        der = asyncio.run(presented_certificate((info.parsed_addresses()[0], info.port)))
-        assert check_announced_fingerprint(announced, der) is FingerprintCheck.MATCH
-        # The same fingerprint the server logs for people to compare.
-        assert format_fingerprint(announced) in server.log
-    finally:
-        server.close()
+    server = server_factory("--announce", "--name", name, tls=True)
+    info = raw_browser.wait_for(name)
+    announced = parse_txt_properties(info.properties).fingerprint
+    assert announced is not None
+    der = asyncio.run(presented_certificate((info.parsed_addresses()[0], info.port)))
+    assert check_announced_fingerprint(announced, der) is FingerprintCheck.MATCH
+    # The same fingerprint the server logs for people to compare.
+    assert format_fingerprint(announced) in server.log
 
 
 async def presented_certificate(address: tuple[str, int]) -> bytes:
