@@ -20,6 +20,7 @@ from PyQt6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
+from protocol.discovery import FingerprintCheck, compare_announced_fingerprint
 from protocol.limits import DEFAULT_PORT
 from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
@@ -255,6 +256,26 @@ class Besedka(QObject):
 
     @pyqtSlot(object)
     def on_certificate_unknown(self, check: PinCheck) -> None:
+        # A server found on the LAN announced its certificate's fingerprint:
+        # on first contact that decides without a question (a pin, once
+        # made, always wins; the session never asks when one matches).
+        found = self.found_servers.server_at(
+            self.found_servers.row_of_address(self.client.host, self.client.port))
+        announced = found.fingerprint if found is not None else None
+        verdict = compare_announced_fingerprint(announced, check.fingerprint)
+        if verdict is FingerprintCheck.MATCH:
+            self.client.trust_certificate(check.fingerprint)
+            return
+        if verdict is FingerprintCheck.MISMATCH:
+            self.on_certificate_declined()
+            if self.login_window is not None:
+                self.login_window.show_error(self.tr(
+                    "The server at %1 presents another certificate than the one it announced "
+                    "on this network, so the password was not sent. Someone may be "
+                    "impersonating the server. Ask its administrator to compare the "
+                    "fingerprint the server logs at start.").replace(
+                        "%1", f"{self.client.host}:{self.client.port}"))
+            return
         parent = self.login_window or self.registration_window or self.chat_window
         dialog = TrustDialog(self.client.host, self.client.port, check.fingerprint, parent)
         dialog.setWindowIcon(self._icon)

@@ -48,6 +48,7 @@ __all__ = [
     "FingerprintCheck",
     "TrustDecision",
     "check_announced_fingerprint",
+    "compare_announced_fingerprint",
     "decide_trust",
     "instance_name",
     "mdns_interfaces_from_environment",
@@ -112,6 +113,23 @@ def normalize_fingerprint(text: str | None) -> str | None:
         return None
 
 
+def compare_announced_fingerprint(announced: str | None, presented: str) -> FingerprintCheck:
+    """Compare an announced fingerprint with the one a server presented.
+
+    Args:
+        announced: the ``fp`` TXT value (any spelling
+            :func:`normalize_fingerprint` accepts), or None.
+        presented: the fingerprint of the certificate the TLS connection
+            presented (:func:`protocol.tls.certificate_fingerprint`).
+    """
+    expected = normalize_fingerprint(announced)
+    if expected is None:
+        return FingerprintCheck.NOT_ANNOUNCED
+    if hmac.compare_digest(expected, presented):
+        return FingerprintCheck.MATCH
+    return FingerprintCheck.MISMATCH
+
+
 def check_announced_fingerprint(announced: str | None, certificate_der: bytes) -> FingerprintCheck:
     """Compare the fingerprint a server announced with the certificate it presents.
 
@@ -127,13 +145,7 @@ def check_announced_fingerprint(announced: str | None, certificate_der: bytes) -
         or :attr:`~FingerprintCheck.NOT_ANNOUNCED` when there is nothing
         valid to compare with.
     """
-    expected = normalize_fingerprint(announced)
-    if expected is None:
-        return FingerprintCheck.NOT_ANNOUNCED
-    presented = certificate_fingerprint(certificate_der)
-    if hmac.compare_digest(expected, presented):
-        return FingerprintCheck.MATCH
-    return FingerprintCheck.MISMATCH
+    return compare_announced_fingerprint(announced, certificate_fingerprint(certificate_der))
 
 
 class TrustDecision(StrEnum):

@@ -4,9 +4,14 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="246" />
+        <location filename="../app.py" line="247" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="272" />
+        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
+        <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>

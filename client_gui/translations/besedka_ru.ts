@@ -4,9 +4,14 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="246" />
+        <location filename="../app.py" line="247" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="272" />
+        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
+        <translation>Сервер %1 предъявил не тот сертификат, который он объявил в этой сети, поэтому пароль не отправлен. Возможно, кто-то выдаёт себя за этот сервер. Попросите администратора сверить отпечаток, который сервер пишет в журнал при запуске.</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>

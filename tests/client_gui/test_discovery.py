@@ -39,7 +39,7 @@ from client_gui.discovery import (
 from client_gui.found_servers import FoundServersView
 from client_gui.i18n import LanguageManager
 from client_gui.login_window import LoginWindow
-from client_gui.settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, Settings
+from client_gui.settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, CertificatePins, Settings
 from protocol.discovery import SERVICE_TYPE, FingerprintCheck, TrustDecision
 from protocol.limits import PROTOCOL_VERSION
 from protocol.tls import client_context, format_fingerprint
@@ -49,6 +49,8 @@ from tests.mdns import LOOPBACK, ensure_loopback_multicast, unique_name
 from tests.wire import WireClient
 
 from .conftest import log_in
+from .test_tls import submit_login, wait_for_error
+from ..security.test_tls import logged_fingerprint
 
 #: Milliseconds within which a server must appear in, or leave, the list.
 DISCOVERY_MS = 10_000
@@ -357,11 +359,12 @@ def start_discovering_client(qapp: QApplication, qtbot: QtBot, settings: Setting
     """
     started: list[Besedka] = []
 
-    def start(**browser_options: Any) -> Besedka:
+    def start(tls: bool = False, **browser_options: Any) -> Besedka:
         browser = ServerBrowser(interfaces=[LOOPBACK], **browser_options)
-        # Plain TCP, like the servers of server_factory (see start_client).
+        # Plain TCP unless asked, like the servers of server_factory (see
+        # start_client).
         besedka = Besedka.with_network(qapp, settings, languages, None,
-                                       reconnect_delays=(0.1, 0.3), browser=browser, tls=False)
+                                       reconnect_delays=(0.1, 0.3), browser=browser, tls=tls)
         besedka.start()
         started.append(besedka)
         return besedka
@@ -540,3 +543,39 @@ def test_client_can_be_told_not_to_look_for_servers() -> None:
     result = subprocess.run([sys.executable, "-m", "client_gui", "--help"], cwd=REPO,
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and "--no-discovery" in result.stdout
+
+
+# Trust: a server found on the LAN vouches for its certificate on first contact.
+
+def test_a_found_tls_server_whose_certificate_matches_its_announcement_is_trusted_silently(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
+        server_factory) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name("TLS")
+    server = server_factory("--announce", "--name", name, tls=True)
+    besedka = start_discovering_client(tls=True)
+    click_row(qtbot, found_view(besedka), wait_listed(qtbot, besedka, name))
+    submit_login(qtbot, besedka, "nobody")
+    # No question asked: the refusal of an unknown account proves the
+    # password went over the connection, and the certificate is pinned.
+    assert "Wrong username or password." in wait_for_error(qtbot, besedka)
+    assert besedka.trust_dialog is None
+    assert CertificatePins(settings).get(*server.address) == logged_fingerprint(server.log)
+
+
+def test_a_found_server_presenting_another_certificate_than_announced_is_refused(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
+        server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = server_factory(tls=True)
+    besedka = start_discovering_client(tls=True)
+    # An announcement naming this address with a fingerprint that is not the
+    # server's, as an impostor on the LAN would make it.
+    impostor = make_server("Office", "127.0.0.1", server.port, fingerprint="ab" * 32)
+    besedka.found_servers.on_server_found(impostor)
+    click_row(qtbot, found_view(besedka), wait_listed(qtbot, besedka, "Office"))
+    submit_login(qtbot, besedka, "alice")
+    error = wait_for_error(qtbot, besedka)
+    assert "another certificate than the one it announced" in error
+    assert "password was not sent" in error
+    assert besedka.trust_dialog is None
+    assert CertificatePins(settings).get(*server.address) is None
+    assert "logged in" not in server.log and "failed login" not in server.log
