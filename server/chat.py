@@ -184,17 +184,6 @@ class ChatService:
         return None if reply is None else encode_frame(reply)
 
     @staticmethod
-    def is_send(frame: bytes) -> bool:
-        """Whether a frame is a ``send`` request, which a connection may
-        pipeline (see ClientConnection._work); anything unusual is not."""
-        if b'"send"' not in frame:  # most other frames end here, unparsed
-            return False
-        try:
-            return decode_request(frame).type == Send.TYPE
-        except RequestError:
-            return False
-
-    @staticmethod
     async def _run(future: Any) -> T:
         """Await a thread's :class:`concurrent.futures.Future`."""
         return await asyncio.wrap_future(future)  # type: ignore[no-any-return]

@@ -41,8 +41,6 @@ log = logging.getLogger("besedka.server.conn")
 #: Parsed frames a connection may have waiting for an answer before we stop
 #: reading from it.
 MAX_INBOX_FRAMES = 64
-#: ``send`` requests of one connection that may wait for their commit at once.
-MAX_PIPELINED_SENDS = 32
 #: The write buffer size above which we stop reading requests.
 WRITE_HIGH_WATER = 256 * 1024
 #: How long a client gets to read ``frame_too_large`` before we hang up.
@@ -190,39 +188,15 @@ class ClientConnection(asyncio.Protocol):
         # Runs while there are frames to answer, then ends; data_received
         # starts a new one.  It has no caller to report to, so any failure is
         # logged and answered here.
-        #
-        # Consecutive ``send`` requests are pipelined: each starts as its own
-        # task as soon as it is read, so they reach the group-commit writer
-        # together and share one commit, instead of one commit each with the
-        # client waiting for every one in turn.  Their replies are still
-        # written in request order (the tasks are awaited in order), and any
-        # other request waits until the sends before it are answered, so it
-        # sees their effects exactly as before.
-        in_flight: deque[asyncio.Task[bytes | None]] = deque()
         try:
-            while True:
-                if self._closing:
-                    if not in_flight:
-                        break
-                    await in_flight.popleft()  # its reply goes nowhere now
-                    continue
-                inbox = self._inbox
-                if (inbox and self._writable.is_set() and len(in_flight) < MAX_PIPELINED_SENDS
-                        and self.session is not None and self.service.is_send(inbox[0])):
-                    in_flight.append(asyncio.get_running_loop().create_task(
-                        self.service.handle_frame(self, self._take_frame())))
-                    continue
-                if in_flight:
-                    reply = await in_flight.popleft()
-                    if reply is not None:
-                        self.write(reply, reply=True)
-                    continue
-                if not inbox:
-                    break
+            while self._inbox and not self._closing:
                 if not self._writable.is_set():
                     await self._writable.wait()
                     continue
-                reply = await self.service.handle_frame(self, self._take_frame())
+                frame = self._inbox.popleft()
+                if len(self._inbox) < MAX_INBOX_FRAMES // 2:
+                    self._resume_reading(1)
+                reply = await self.service.handle_frame(self, frame)
                 if reply is not None:
                     self.write(reply, reply=True)
         except asyncio.CancelledError:
@@ -238,12 +212,6 @@ class ClientConnection(asyncio.Protocol):
             self._send_error_and_hang_up(self._fatal_error)
         elif self._eof:
             self.close()
-
-    def _take_frame(self) -> bytes:
-        frame = self._inbox.popleft()
-        if len(self._inbox) < MAX_INBOX_FRAMES // 2:
-            self._resume_reading(1)
-        return frame
 
     def _on_frame_too_large(self, error: FrameTooLargeError) -> None:
         self.log.warning("frame over %d bytes; closing", error.limit)
