@@ -43,6 +43,12 @@ log = logging.getLogger("besedka.server.conn")
 MAX_INBOX_FRAMES = 64
 #: The write buffer size above which we stop reading requests.
 WRITE_HIGH_WATER = 256 * 1024
+# Why reading is paused; several may hold at once, and reading resumes only
+# when none does.
+_PAUSED_INBOX_FULL = 1  # too many frames wait for an answer
+_PAUSED_WRITE_BUFFER_FULL = 2  # our replies wait unsent: the client is not reading
+_PAUSED_SHUTTING_DOWN = 4  # the server is stopping: no new requests
+
 #: How long a client gets to read ``frame_too_large`` before we hang up.
 CLOSE_GRACE_SECONDS = 1.0
 
@@ -69,7 +75,7 @@ class ClientConnection(asyncio.Protocol):
         self.log = ConnectionLog(log, {"connection": self})
         self._inbox: deque[bytes] = deque()
         self._worker: asyncio.Task[None] | None = None
-        self._reading_paused_for = 0  # bit 1: inbox full, bit 2: write buffer full
+        self._reading_paused_for = 0  # the _PAUSED_* reasons in force, as bits
         self._writable = asyncio.Event()
         self._writable.set()
         self._closing = False
@@ -125,7 +131,7 @@ class ClientConnection(asyncio.Protocol):
             return
         self._inbox.extend(frames)
         if len(self._inbox) >= MAX_INBOX_FRAMES:
-            self._pause_reading(1)
+            self._pause_reading(_PAUSED_INBOX_FULL)
         if self._worker is None:
             self._worker = asyncio.get_running_loop().create_task(self._work())
 
@@ -153,12 +159,12 @@ class ClientConnection(asyncio.Protocol):
 
     def pause_writing(self) -> None:
         self._writable.clear()
-        self._pause_reading(2)
+        self._pause_reading(_PAUSED_WRITE_BUFFER_FULL)
 
     def resume_writing(self) -> None:
         self._reply_allowance = 0  # below the low-water mark: the reply has left
         self._writable.set()
-        self._resume_reading(2)
+        self._resume_reading(_PAUSED_WRITE_BUFFER_FULL)
 
     # ------------------------------------------------------------------
     # Reading and answering
@@ -195,7 +201,7 @@ class ClientConnection(asyncio.Protocol):
                     continue
                 frame = self._inbox.popleft()
                 if len(self._inbox) < MAX_INBOX_FRAMES // 2:
-                    self._resume_reading(1)
+                    self._resume_reading(_PAUSED_INBOX_FULL)
                 reply = await self.service.handle_frame(self, frame)
                 if reply is not None:
                     self.write(reply, reply=True)
@@ -335,7 +341,7 @@ class ClientConnection(asyncio.Protocol):
 
     def stop_reading(self) -> None:
         """Read no more requests (server shutdown)."""
-        self._pause_reading(4)
+        self._pause_reading(_PAUSED_SHUTTING_DOWN)
 
     async def wait_idle(self) -> None:
         """Wait until the requests already received are answered."""
