@@ -13,8 +13,14 @@ hears "done" before its data is on disk.  Each operation runs inside a
 SAVEPOINT, so one that fails (a taken username, say) is rolled back alone
 while the rest of its batch commits.
 
+Storing messages, the hot path, goes one step further: a
+:class:`BatchedWrite` runs every message queued in a batch with one call
+(one INSERT for all of them), and the outcomes of the whole commit reach the
+caller in one call of its listener instead of one future each.
+
 This module knows nothing of asyncio: the server wraps the futures with
-:func:`asyncio.wrap_future`.
+:func:`asyncio.wrap_future`, and its listener hands outcomes to the event
+loop with ``call_soon_threadsafe``.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
@@ -32,11 +38,12 @@ from sqlalchemy.engine import Connection, make_url
 from .engine import BEGIN_OPTION, create_database_engine
 from .schema import upgrade_to_head
 
-__all__ = ["Database", "GroupCommitWriter"]
+__all__ = ["BatchedWrite", "Database", "GroupCommitWriter", "OutcomeListener", "WriteOutcome"]
 
 log = logging.getLogger("besedka.db")
 
 T = TypeVar("T")
+A = TypeVar("A")
 Operation = Callable[[Connection], T]
 
 #: Upper bound of operations committed together, so that one huge batch
@@ -48,6 +55,40 @@ _ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT besedka_job"
 _RELEASE_SAVEPOINT = "RELEASE SAVEPOINT besedka_job"
 
 
+class BatchedWrite(Generic[A, T]):
+    """A kind of write the writer runs for many callers in one call.
+
+    Most writes are rare (a registration, a read marker) and run one by one
+    as :data:`Operation` callables.  Storing messages is the hot path: a busy
+    room commits hundreds at once, and per-message statements cost far more
+    in Python than SQLite takes to run them.  A batched write gets the
+    arguments of every caller queued in a batch together, in order.
+
+    Args:
+        run: ``run(connection, arguments)`` returns one result per argument,
+            in order.  If it raises, its work is rolled back and each
+            argument is run again alone, so only a failing one fails.
+    """
+
+    __slots__ = ("run",)
+
+    def __init__(self, run: Callable[[Connection, list[A]], list[T]]) -> None:
+        self.run = run
+
+
+class WriteOutcome(NamedTuple):
+    """How one batched write ended: its caller's context, and a result or an error."""
+
+    context: Any
+    result: Any
+    error: BaseException | None
+
+
+#: Receives the outcomes of the batched writes of one commit, in the order
+#: they were submitted; called in the writer thread once per commit.
+OutcomeListener = Callable[[list[WriteOutcome]], None]
+
+
 class _Job:
     __slots__ = ("operation", "future")
 
@@ -56,20 +97,38 @@ class _Job:
         self.future = future
 
 
+class _BatchedJob:
+    __slots__ = ("write", "argument", "context")
+
+    def __init__(self, write: BatchedWrite[Any, Any], argument: Any, context: Any) -> None:
+        self.write = write
+        self.argument = argument
+        self.context = context
+
+
 class GroupCommitWriter:
     """The one thread that writes, committing queued operations in batches.
 
-    Futures of a batch are completed in the order the operations were
-    submitted, after the batch committed; a caller that assigns message ids
-    in its operation therefore learns of them in id order.
+    Two ways in.  :meth:`submit` returns a future per operation; futures of
+    a batch are completed in the order the operations were submitted, after
+    the batch committed.  :meth:`submit_batched` takes a
+    :class:`BatchedWrite` and a context instead, and hands the outcomes of
+    a whole commit to the listener in one call: a server then crosses from
+    this thread to its event loop once per commit, not once per message,
+    and a caller that assigns message ids learns of them in id order.
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Job | _BatchedJob | None] = queue.SimpleQueue()
+        self._listener: OutcomeListener | None = None
         self._thread = threading.Thread(target=self._run, name="besedka-db-writer", daemon=True)
         self._closed = False
         self._thread.start()
+
+    def set_listener(self, listener: OutcomeListener) -> None:
+        """Where the outcomes of batched writes go (set before submitting any)."""
+        self._listener = listener
 
     def submit(self, operation: Operation[T]) -> Future[T]:
         """Queue ``operation(connection)``; the future completes after commit.
@@ -83,6 +142,19 @@ class GroupCommitWriter:
         self._queue.put(_Job(operation, future))
         return future
 
+    def submit_batched(self, write: BatchedWrite[A, Any], argument: A, context: Any) -> None:
+        """Queue one argument of a batched write; its outcome reaches the
+        listener, with ``context``, after the commit.
+
+        Raises:
+            RuntimeError: the writer was closed, or no listener is set.
+        """
+        if self._closed:
+            raise RuntimeError("database writer is closed")
+        if self._listener is None:
+            raise RuntimeError("batched writes need a listener for their outcomes")
+        self._queue.put(_BatchedJob(write, argument, context))
+
     def close(self) -> None:
         """Commit everything queued so far, then stop the thread."""
         if not self._closed:
@@ -90,7 +162,7 @@ class GroupCommitWriter:
             self._queue.put(None)
             self._thread.join()
 
-    def _take_batch(self) -> tuple[list[_Job], bool]:
+    def _take_batch(self) -> tuple[list[_Job | _BatchedJob], bool]:
         """Block for one job, then take whatever else is queued already."""
         first = self._queue.get()
         if first is None:
@@ -110,7 +182,7 @@ class GroupCommitWriter:
 
     def _run(self) -> None:
         # This thread has no caller that could handle an exception, so it
-        # catches everything, fails the affected futures, and keeps going.
+        # catches everything, fails the affected jobs, and keeps going.
         connection: Connection | None = None
         stop = False
         while not stop:
@@ -122,12 +194,10 @@ class GroupCommitWriter:
                     connection = self._engine.connect().execution_options(
                         **{BEGIN_OPTION: "BEGIN IMMEDIATE"}
                     )
-                self._commit_batch(connection, batch)
+                results = self._commit_batch(connection, batch)
             except Exception as error:  # noqa: BLE001 - reported to every caller
                 log.error("database write failed: %s", error, exc_info=True)
-                for job in batch:
-                    if not job.future.done():
-                        job.future.set_exception(error)
+                results = [(job, False, error) for job in batch]
                 # The connection may be in an unknown state after a failed
                 # commit (disk full, file gone): start afresh next time.
                 if connection is not None:
@@ -137,38 +207,98 @@ class GroupCommitWriter:
                     except Exception:  # noqa: BLE001
                         log.debug("closing the failed writer connection", exc_info=True)
                     connection = None
+            self._report(results)
         if connection is not None:
             connection.close()
 
+    def _report(self, results: list[tuple[_Job | _BatchedJob, bool, Any]]) -> None:
+        outcomes: list[WriteOutcome] = []
+        for job, succeeded, value in results:
+            if isinstance(job, _BatchedJob):
+                outcomes.append(WriteOutcome(job.context, value if succeeded else None,
+                                             None if succeeded else value))
+            elif job.future.done():
+                pass  # cancelled before it ran
+            elif succeeded:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(value)
+        if outcomes:
+            assert self._listener is not None  # submit_batched made sure
+            try:
+                self._listener(outcomes)
+            except Exception:  # noqa: BLE001 - the writer must go on
+                log.exception("the listener of batched writes failed")
+
+    @classmethod
+    def _commit_batch(cls, connection: Connection,
+                      batch: list[_Job | _BatchedJob]) -> list[tuple[_Job | _BatchedJob, bool, Any]]:
+        """Run a batch in one transaction; returns (job, succeeded, result or error)."""
+        results: list[tuple[_Job | _BatchedJob, bool, Any]] = []
+        with connection.begin():
+            start = 0
+            while start < len(batch):
+                job = batch[start]
+                if isinstance(job, _Job):
+                    if job.future.set_running_or_notify_cancel():
+                        results.append(cls._run_alone(connection, job, job.operation))
+                    start += 1
+                    continue
+                # A run of consecutive jobs of the same batched write.
+                end = start + 1
+                while (end < len(batch) and isinstance(batch[end], _BatchedJob)
+                       and batch[end].write is job.write):  # type: ignore[union-attr]
+                    end += 1
+                results.extend(cls._run_batched(connection, batch[start:end]))  # type: ignore[arg-type]
+                start = end
+        # Only now is every successful operation on disk.
+        return results
+
     @staticmethod
-    def _commit_batch(connection: Connection, batch: list[_Job]) -> None:
-        results: list[tuple[_Job, bool, Any]] = []
+    def _run_alone(connection: Connection, job: _Job | _BatchedJob,
+                   operation: Operation[Any]) -> tuple[_Job | _BatchedJob, bool, Any]:
+        """Run one operation in a savepoint of its own: if it fails, only it
+        is rolled back, and the rest of the batch commits."""
         # The savepoints go straight to the driver: SQLAlchemy's
         # begin_nested() builds a transaction object per job, which cost about
         # as much as the INSERT of a message it guards (bench/README.md).
         # The SQL is the same; a job that broke the transaction makes these
         # statements fail, and with them the whole batch, as before.
         execute = connection.exec_driver_sql
-        with connection.begin():
-            for job in batch:
-                if not job.future.set_running_or_notify_cancel():
-                    continue
-                execute(_SAVEPOINT)
-                try:
-                    value = job.operation(connection)
-                except Exception as error:  # noqa: BLE001 - belongs to this job only
-                    execute(_ROLLBACK_TO_SAVEPOINT)
-                    execute(_RELEASE_SAVEPOINT)
-                    results.append((job, False, error))
-                else:
-                    execute(_RELEASE_SAVEPOINT)
-                    results.append((job, True, value))
-        # Only now is every successful operation on disk.
-        for job, succeeded, value in results:
-            if succeeded:
-                job.future.set_result(value)
+        execute(_SAVEPOINT)
+        try:
+            value = operation(connection)
+        except Exception as error:  # noqa: BLE001 - belongs to this job only
+            execute(_ROLLBACK_TO_SAVEPOINT)
+            execute(_RELEASE_SAVEPOINT)
+            return job, False, error
+        execute(_RELEASE_SAVEPOINT)
+        return job, True, value
+
+    @classmethod
+    def _run_batched(cls, connection: Connection,
+                     jobs: list[_BatchedJob]) -> list[tuple[_Job | _BatchedJob, bool, Any]]:
+        write = jobs[0].write
+        execute = connection.exec_driver_sql
+        execute(_SAVEPOINT)
+        try:
+            values = write.run(connection, [job.argument for job in jobs])
+            if len(values) != len(jobs):
+                raise RuntimeError(f"a batched write returned {len(values)} results "
+                                   f"for {len(jobs)} arguments")
+        except Exception:  # noqa: BLE001 - retried one by one below
+            execute(_ROLLBACK_TO_SAVEPOINT)
+            execute(_RELEASE_SAVEPOINT)
+            if len(jobs) == 1:
+                log.debug("a batched write failed", exc_info=True)
             else:
-                job.future.set_exception(value)
+                log.debug("a batched write failed; running its %d jobs one by one",
+                          len(jobs), exc_info=True)
+            # Alone, each job fails or succeeds on its own merits.
+            return [cls._run_alone(connection, job, lambda conn, job=job: write.run(
+                conn, [job.argument])[0]) for job in jobs]
+        execute(_RELEASE_SAVEPOINT)
+        return [(job, True, value) for job, value in zip(jobs, values)]
 
 
 def _is_sqlite_memory(url: str) -> bool:
@@ -225,6 +355,16 @@ class Database:
     def write(self, operation: Operation[T]) -> Future[T]:
         """Run ``operation(connection)`` in the next group commit."""
         return self.writer.submit(operation)
+
+    def write_batched(self, write: BatchedWrite[A, Any], argument: A, context: Any) -> None:
+        """Run ``argument`` of a batched write in the next group commit; its
+        outcome reaches the listener set with :meth:`set_write_listener`."""
+        self.writer.submit_batched(write, argument, context)
+
+    def set_write_listener(self, listener: OutcomeListener) -> None:
+        """Where the outcomes of batched writes go, once per commit (called
+        in the writer thread: hand them over to your own thread from there)."""
+        self.writer.set_listener(listener)
 
     def read_now(self, operation: Operation[T]) -> T:
         """Run a read in the calling thread (start-up and admin tools)."""

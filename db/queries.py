@@ -30,6 +30,8 @@ __all__ = [
     "set_password_hash",
     "set_disabled",
     "disabled_account_ids",
+    "NewMessage",
+    "store_messages",
     "store_message",
     "history",
     "sync",
@@ -107,9 +109,12 @@ def list_accounts(conn: Connection) -> list[AccountRecord]:
     return sorted((AccountRecord(*row) for row in rows), key=lambda a: (a.username_key, a.username))
 
 
+_NEWEST_ID = select(func.coalesce(func.max(Message.id), 0))
+
+
 def newest_message_id(conn: Connection) -> int:
     """The highest message id stored, 0 when there are none."""
-    return conn.execute(select(func.coalesce(func.max(Message.id), 0))).scalar_one()
+    return conn.execute(_NEWEST_ID).scalar_one()
 
 
 def create_account(
@@ -188,14 +193,97 @@ def _page(conn: Connection, ids: Select[tuple[int]], limit: int) -> tuple[list[S
     return rows, len(rows) > limit
 
 
-# The two statements of every send, built once.  Building a statement and
+class NewMessage(NamedTuple):
+    """A message to store: what a ``send`` asked for, stamped by the server."""
+
+    sender: AccountRecord
+    recipient: AccountRecord | None
+    body: str
+    created_at: datetime
+    key: str | None
+
+
+# The statements of every send, built once.  Building a statement and
 # computing its cache key took several times longer than SQLite took to run
 # it (bench/README.md, "What the profile shows"); with bound parameters the
 # same objects serve every call and SQLAlchemy finds the compiled SQL at once.
-_FIND_BY_KEY = select(Message.id).where(
-    Message.sender_id == bindparam("sender_id"), Message.idempotency_key == bindparam("key")
+_FIND_KEYS = select(Message.id, Message.idempotency_key).where(
+    Message.sender_id == bindparam("sender_id"),
+    Message.idempotency_key.in_(bindparam("keys", expanding=True)),
 )
 _INSERT_MESSAGE = insert(Message)
+#: Keys looked up per statement, well under SQLite's limit on bound parameters.
+_KEYS_PER_LOOKUP = 500
+
+
+def store_messages(
+    conn: Connection, messages: Sequence[NewMessage]
+) -> list[tuple[StoredMessage, bool]]:
+    """Store many messages with one INSERT, or find those stored before by key.
+
+    This is the group-commit writer's hot path: a busy room commits hundreds
+    of messages at once, and per-message statements cost far more in Python
+    than SQLite takes to run them.  So keys are looked up per sender, not
+    per message, and the new rows go in with one ``executemany``.
+
+    Ids are given explicitly, counting up from the newest stored: the caller
+    holds the write lock (the writer's ``BEGIN IMMEDIATE``), so no one else
+    can take them, and the i-th new message of the batch gets the i-th id,
+    which is what keeps ids in submission order.
+
+    Returns:
+        For each message, in order: the stored message and whether it was
+        created now.  False means the sender stored a message with the same
+        key before (or earlier in ``messages``); that message is returned
+        and nothing is written for this one.
+    """
+    keys_by_sender: dict[int, list[str]] = {}
+    for message in messages:
+        if message.key is not None:
+            keys_by_sender.setdefault(message.sender.id, []).append(message.key)
+    stored_before: dict[tuple[int, str], int] = {}
+    for sender_id, keys in keys_by_sender.items():
+        for start in range(0, len(keys), _KEYS_PER_LOOKUP):
+            found = conn.execute(_FIND_KEYS, {"sender_id": sender_id,
+                                              "keys": keys[start:start + _KEYS_PER_LOOKUP]})
+            stored_before.update(((sender_id, key), message_id) for message_id, key in found)
+
+    results: list[tuple[StoredMessage, bool] | int] = []
+    stored_now: dict[tuple[int, str], StoredMessage] = {}
+    rows: list[dict[str, object]] = []
+    next_id = newest_message_id(conn) + 1
+    for message in messages:
+        sender, recipient, key = message.sender, message.recipient, message.key
+        if key is not None:
+            earlier_id = stored_before.get((sender.id, key))
+            if earlier_id is not None:
+                results.append(earlier_id)  # resolved below, with its names
+                continue
+            earlier = stored_now.get((sender.id, key))
+            if earlier is not None:
+                results.append((earlier, False))
+                continue
+        stored = StoredMessage(next_id, sender.username,
+                               None if recipient is None else recipient.username,
+                               message.body, message.created_at)
+        rows.append({"id": next_id, "sender_id": sender.id,
+                     "recipient_id": None if recipient is None else recipient.id,
+                     "body": message.body, "created_at": message.created_at,
+                     "idempotency_key": key})
+        if key is not None:
+            stored_now[(sender.id, key)] = stored
+        results.append((stored, True))
+        next_id += 1
+    if rows:
+        conn.execute(_INSERT_MESSAGE, rows)
+    if stored_before:
+        # A resent outbox entry: rare, so one plain query for all of them.
+        ids = set(stored_before.values())
+        by_id = {row[0]: StoredMessage(*row) for row in conn.execute(
+            _with_names(select(Message.id).where(Message.id.in_(ids))))}
+        return [(by_id[result], False) if isinstance(result, int) else result
+                for result in results]
+    return results  # type: ignore[return-value]  # no ids left in it
 
 
 def store_message(
@@ -206,31 +294,8 @@ def store_message(
     now: datetime,
     key: str | None,
 ) -> tuple[StoredMessage, bool]:
-    """Store a message, or find the one this sender stored with ``key`` before.
-
-    Returns:
-        The stored message and whether it was created now (False when the
-        key was seen before, in which case nothing is written).
-    """
-    if key is not None:
-        existing_id = conn.execute(
-            _FIND_BY_KEY, {"sender_id": sender.id, "key": key}
-        ).scalar_one_or_none()
-        if existing_id is not None:
-            stored = conn.execute(_with_names(select(Message.id).where(Message.id == existing_id)))
-            return StoredMessage(*stored.one()), False
-    message_id = conn.execute(
-        _INSERT_MESSAGE,
-        {
-            "sender_id": sender.id,
-            "recipient_id": None if recipient is None else recipient.id,
-            "body": body,
-            "created_at": now,
-            "idempotency_key": key,
-        },
-    ).inserted_primary_key[0]  # type: ignore[index]
-    recipient_name = None if recipient is None else recipient.username
-    return StoredMessage(message_id, sender.username, recipient_name, body, now), True
+    """Store one message; see :func:`store_messages`."""
+    return store_messages(conn, [NewMessage(sender, recipient, body, now, key)])[0]
 
 
 def _conversation(me_id: int, peer_id: int | None) -> list[Select[tuple[int]]]:

@@ -100,7 +100,7 @@ class BesedkaServer:
         self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
         # The service loads the account directory: also a database read.
         self.service = service = await loop.run_in_executor(
-            None, ChatService, self.database, self.hasher, self.config.rate_limits
+            None, ChatService, self.database, self.hasher, self.config.rate_limits, loop
         )
         if self.config.tls is None:
             server = await loop.create_server(

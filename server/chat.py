@@ -6,10 +6,21 @@ directory, the rate limiters) and reaches the database only through
 :class:`db.database.Database`, whose futures it awaits, so the event loop
 never blocks on SQLite or bcrypt.
 
-Delivery order: the group-commit writer completes its futures in id order,
-and each ``send`` broadcasts its event in the same event-loop step in which
-its future's result arrives, so every connection receives ``message`` events
-in increasing id order.
+Sends are the hot path.  A ``send`` is validated in the event loop and
+queued for the group-commit writer at once (:meth:`ChatService.answer`); the
+writer stores every message queued during its previous commit with one
+INSERT, and hands the whole commit back to the loop in one call
+(:meth:`ChatService._sends_committed`).  There each message is encoded once,
+the general room's messages of the commit are joined into one block of
+bytes, and every connection gets that block (or slices of it around its own
+messages) in one write: the cost per commit grows with the number of
+connections, not with messages times connections.
+
+Delivery order: ids are given in submission order, commits reach the loop
+in commit order, and each commit's messages are delivered in id order in
+one event-loop step, so every connection receives ``message`` events in
+increasing id order, and the replies to its own sends in their place among
+them.
 """
 
 from __future__ import annotations
@@ -17,19 +28,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from db import queries
-from db.database import Database
-from db.queries import AccountRecord, StoredMessage
+from db.database import BatchedWrite, Database, WriteOutcome
+from db.queries import AccountRecord, NewMessage, StoredMessage
 from protocol import limits
 from protocol.errors import ErrorCode, RequestError, RequestId
 from protocol.framing import encode_frame
 from protocol.frames import (
     PRE_AUTH_TYPES,
+    RawRequest,
     REQUEST_TYPES,
     ChangePassword,
     History,
@@ -53,7 +65,7 @@ from protocol.frames import (
 from protocol.rules import username_key
 from protocol.version import BESEDKA_VERSION
 
-from .connection import ClientConnection
+from .connection import ClientConnection, ReplySlot
 from .passwords import PasswordHasher
 from .ratelimit import RateLimits, SlidingWindowLimiter, TokenBucket, retry_after_seconds
 
@@ -89,6 +101,28 @@ class Session:
         return self.account.username
 
 
+#: Storing messages, run by the writer for a whole batch of sends at once.
+STORE_MESSAGES: BatchedWrite[NewMessage, tuple[StoredMessage, bool]] = BatchedWrite(
+    queries.store_messages)
+
+#: What a request that failed inside the server (a database fault, a bug) is told.
+_FAILED = "the server failed; nothing was changed"
+
+
+class _PendingSend:
+    """A ``send`` on its way through the writer: whom to answer, and how."""
+
+    __slots__ = ("connection", "reply", "re", "sender", "recipient")
+
+    def __init__(self, connection: ClientConnection, reply: ReplySlot, re: RequestId,
+                 sender: AccountRecord, recipient: AccountRecord | None) -> None:
+        self.connection = connection
+        self.reply = reply
+        self.re = re
+        self.sender = sender
+        self.recipient = recipient
+
+
 def _wire_message(message: StoredMessage) -> dict[str, Any]:
     return Message(
         message.id, message.sender, message.recipient, message.body, format_ts(message.created_at)
@@ -102,9 +136,13 @@ class ChatService:
         database: the opened (migrated) database.
         hasher: bcrypt in worker threads.
         rate_limits: the abuse limits, or disabled.
+        loop: the event loop the connections run in, which the writer
+            thread hands committed sends to (the service may be built in
+            another thread: it reads the account directory).
     """
 
-    def __init__(self, database: Database, hasher: PasswordHasher, rate_limits: RateLimits) -> None:
+    def __init__(self, database: Database, hasher: PasswordHasher, rate_limits: RateLimits,
+                 loop: asyncio.AbstractEventLoop) -> None:
         self.database = database
         self.hasher = hasher
         self.rate_limits = rate_limits
@@ -128,6 +166,14 @@ class ChatService:
             rate_limits.failed_logins_per_address, window)
         self.registrations_by_address = SlidingWindowLimiter(
             rate_limits.registrations_per_address, window)
+        def sends_committed(outcomes: list[WriteOutcome]) -> None:
+            # In the writer thread: one hand-over to the loop per commit.
+            try:
+                loop.call_soon_threadsafe(self._sends_committed, outcomes)
+            except RuntimeError:  # the loop is closed: the server is gone
+                log.debug("%d stored messages had no server left to deliver them", len(outcomes))
+
+        database.set_write_listener(sends_committed)
         self._handlers: dict[type[Request], Callable[[ClientConnection, Any, RequestId],
                                                       Awaitable[dict[str, Any] | None]]] = {
             Register: self._register,
@@ -135,7 +181,6 @@ class ChatService:
             Logout: self._logout,
             Ping: self._ping,
             ListUsers: self._users,
-            Send: self._send,
             History: self._history,
             Sync: self._sync,
             MarkRead: self._mark_read,
@@ -155,17 +200,44 @@ class ChatService:
     # ------------------------------------------------------------------
     # Dispatch
 
-    async def handle_frame(self, connection: ClientConnection, frame: bytes) -> bytes | None:
-        """Answer one frame; returns the encoded reply (None: already sent).
+    def answer(self, connection: ClientConnection,
+               frame: bytes) -> Coroutine[Any, Any, bytes | None] | None:
+        """Start answering one frame.
 
-        Every failure becomes an ``error`` reply: a protocol error with its
-        own code, anything unexpected (a database fault, a bug) as
-        ``internal_error`` after logging the traceback.
+        A ``send`` of a logged-in connection is queued for the writer at
+        once, and its reply goes into the connection's order when its commit
+        returns; a frame that cannot be decoded, or a send that fails its
+        checks, is answered in order at once.  Both return None.  Any other
+        request returns a coroutine that the connection runs once the
+        replies before it are written; it returns the encoded reply (None:
+        already sent).
         """
         re: RequestId = None
         try:
             raw = decode_request(frame)
             re = raw.re
+            if raw.type != Send.TYPE or connection.session is None:
+                return self._answer(connection, raw)
+            request = parse_request(raw)
+            assert isinstance(request, Send)
+            self._submit_send(connection, request, re, len(frame))
+        except RequestError as error:
+            connection.reply_in_order(encode_frame(error_reply(error)))
+        except Exception:  # noqa: BLE001 - answered, logged, and the connection lives on
+            connection.log.exception("internal error while answering a request")
+            connection.reply_in_order(encode_frame(error_reply(
+                RequestError(ErrorCode.INTERNAL_ERROR, _FAILED, re))))
+        return None
+
+    async def _answer(self, connection: ClientConnection, raw: RawRequest) -> bytes | None:
+        """Answer a request other than a logged-in ``send``.
+
+        Every failure becomes an ``error`` reply: a protocol error with its
+        own code, anything unexpected (a database fault, a bug) as
+        ``internal_error`` after logging the traceback.
+        """
+        re: RequestId = raw.re
+        try:
             if raw.type not in REQUEST_TYPES:
                 raise RequestError(ErrorCode.UNKNOWN_TYPE, f"unknown request type {raw.type!r}", re)
             if connection.session is None and raw.type not in PRE_AUTH_TYPES:
@@ -179,7 +251,7 @@ class ChatService:
         except Exception:  # noqa: BLE001 - answered, logged, and the connection lives on
             connection.log.exception("internal error while answering a request")
             return encode_frame(error_reply(
-                RequestError(ErrorCode.INTERNAL_ERROR, "the server failed; nothing was changed", re)
+                RequestError(ErrorCode.INTERNAL_ERROR, _FAILED, re)
             ))
         return None if reply is None else encode_frame(reply)
 
@@ -291,30 +363,133 @@ class ChatService:
                 session = target.session
                 # A joining connection gets the roster as of its reply instead.
                 if target is not exclude and session is not None and not session.joining:
-                    target.write_event(data)
+                    target.write_soon(data)
 
-    def _deliver(self, message: StoredMessage, sender_account: AccountRecord,
-                 recipient: AccountRecord | None, exclude: ClientConnection) -> None:
-        """Push a new message to every connection that can see it but the sender's own."""
-        data = encode_frame({"type": "message", "message": _wire_message(message)})
-        if recipient is None:
-            targets = [c for group in self.online.values() for c in group]
-        else:
-            targets = list(self.online.get(sender_account.id, ()))
-            if recipient.id != sender_account.id:
-                targets.extend(self.online.get(recipient.id, ()))
-        for target in targets:
-            session = target.session
-            if target is exclude or session is None:
+    def _sends_committed(self, outcomes: list[WriteOutcome]) -> None:
+        """Answer the sends of one commit and deliver their messages.
+
+        Runs in one event-loop step per commit, in commit order, so every
+        connection gets its events in id order (see the module docstring).
+        The general room's event frames of the commit are joined into one
+        block; a connection with nothing special in the commit gets the
+        block itself, and one that sent some of the messages or receives a
+        direct one gets slices of it around those, so that its own
+        message's event is replaced by the reply to its send.
+        """
+        # Encode each message once: the reply to its sender, the event for the rest.
+        answered: list[tuple[_PendingSend, bytes, StoredMessage | None, bytes]] = []
+        general_ids: list[int] = []
+        general_frames: list[bytes] = []
+        for outcome in outcomes:
+            pending: _PendingSend = outcome.context
+            if outcome.error is not None:
+                error = outcome.error
+                pending.connection.log.error("storing a message failed: %s", error,
+                                             exc_info=(type(error), error, error.__traceback__))
+                reply = encode_frame(error_reply(
+                    RequestError(ErrorCode.INTERNAL_ERROR, _FAILED, pending.re)))
+                answered.append((pending, reply, None, b""))
                 continue
-            if session.joining:
-                session.held_events.append((message.id, data))
-            elif message.id <= session.counted_up_to:
-                # Committed before the login's snapshot was read, but its
-                # result reached the event loop only after the login's reply.
+            message, created = outcome.result
+            wire = _wire_message(message)
+            reply = encode_frame(ok_reply(pending.re, message=wire))
+            if not created:  # a resent send: answered, delivered the first time
+                answered.append((pending, reply, None, b""))
                 continue
+            event = encode_frame({"type": "message", "message": wire})
+            if pending.recipient is None:
+                general_ids.append(message.id)
+                general_frames.append(event)
+            answered.append((pending, reply, message, event))
+        new_ids = [message.id for _, _, message, _ in answered if message is not None]
+        if not new_ids:
+            for pending, reply, _, _ in answered:
+                pending.connection.fill_reply(pending.reply, reply)
+            return
+        first_id = new_ids[0]
+        # Slices of the block are views, not copies: a commit of long
+        # messages is megabytes, and each sender's connection needs its own
+        # slices of it.
+        whole_block = b"".join(general_frames)
+        block = memoryview(whole_block)
+        offsets = [0]
+        for frame in general_frames:
+            offsets.append(offsets[-1] + len(frame))
+
+        # How many of the block's frames each connection has been given so
+        # far; connections not in it have had none.
+        given: dict[ClientConnection, int] = {}
+        # Connections that are logging in, or whose login counted some of
+        # these messages already: they get frame by frame (rare).
+        late: dict[ClientConnection, list[tuple[int, bytes]]] = {}
+
+        def catch_up(target: ClientConnection, upto: int, then: int) -> None:
+            start = given.get(target, 0)
+            if start == 0 and upto == len(general_frames):
+                target.write_soon(whole_block)
+            elif start < upto:
+                target.write_soon(block[offsets[start]:offsets[upto]])
+            given[target] = then
+
+        general_so_far = 0
+        for pending, reply, message, event in answered:
+            sender_connection = pending.connection
+            if message is None:
+                catch_up(sender_connection, general_so_far, general_so_far)
+            elif pending.recipient is None:
+                # The sender's connection gets the reply in place of the event.
+                catch_up(sender_connection, general_so_far, general_so_far + 1)
+                general_so_far += 1
             else:
-                target.write_event(data)
+                for target in self._direct_targets(pending.sender, pending.recipient):
+                    session = target.session
+                    if target is sender_connection or session is None:
+                        continue
+                    if session.joining or session.counted_up_to >= first_id:
+                        late.setdefault(target, []).append((message.id, event))
+                    else:
+                        catch_up(target, general_so_far, general_so_far)
+                        target.write_soon(event)
+                catch_up(sender_connection, general_so_far, general_so_far)
+            sender_connection.fill_reply(pending.reply, reply)
+
+        if general_frames:
+            general = list(zip(general_ids, general_frames))
+            for connections in self.online.values():
+                for target in connections:
+                    session = target.session
+                    if session is None:
+                        continue
+                    if session.joining or session.counted_up_to >= first_id:
+                        late[target] = sorted(late.get(target, []) + general)
+                    else:
+                        catch_up(target, len(general_frames), len(general_frames))
+        for target, events in late.items():
+            self._deliver_late(target, events)
+
+    def _direct_targets(self, sender: AccountRecord,
+                        recipient: AccountRecord) -> Iterable[ClientConnection]:
+        """The connections that see a direct message: both ends' (once for a note to self)."""
+        yield from self.online.get(sender.id, ())
+        if recipient.id != sender.id:
+            yield from self.online.get(recipient.id, ())
+
+    @staticmethod
+    def _deliver_late(target: ClientConnection, events: list[tuple[int, bytes]]) -> None:
+        """Events for a connection whose login is being answered or just was."""
+        session = target.session
+        if session is None:
+            return
+        if session.joining:
+            # Its reply and roster go first; _start_session sends these after.
+            session.held_events.extend(events)
+            return
+        for message_id, data in events:
+            # Committed before the login's snapshot was read, but its
+            # result reached the event loop only after the login's reply:
+            # counted in the login's unread counts, so not sent again.
+            if message_id > session.counted_up_to:
+                target.write_soon(data)
 
     # ------------------------------------------------------------------
     # Requests
@@ -391,28 +566,28 @@ class ChatService:
         roster = await self._run(self.database.read(lambda conn: queries.roster(conn, me.id)))
         return ok_reply(re, users=self._roster(roster))
 
-    async def _send(self, connection: ClientConnection, request: Send,
-                    re: RequestId) -> dict[str, Any]:
+    def _submit_send(self, connection: ClientConnection, request: Send, re: RequestId,
+                     size: int) -> None:
+        """Check a send (of ``size`` bytes) and queue it for the writer;
+        answered by _sends_committed."""
         session = self._session(connection)
         if session.bucket is not None:
             delay = session.bucket.take()
             if delay > 0:
                 raise self._rate_limited(delay, "messages", re)
-        sender = session.account
         recipient = None if request.to is None else self._account_named(request.to, re)
-        now = datetime.now(UTC)
-        message, created = await self._run(self.database.write(
-            lambda conn: queries.store_message(conn, sender, recipient, request.body, now,
-                                               request.key)
-        ))
-        # No await between the commit's result and the broadcast: this is
-        # what keeps every connection's events in id order.
-        if created:
-            self._deliver(message, sender, recipient, exclude=connection)
-            if connection.log.isEnabledFor(logging.DEBUG):
-                connection.log.debug("message %d to %s: %r", message.id, message.recipient,
-                                     message.body)
-        return ok_reply(re, message=_wire_message(message))
+        sender = session.account
+        message = NewMessage(sender, recipient, request.body, datetime.now(UTC), request.key)
+        # The slot is taken first: the writer's answer arrives through the
+        # event loop, so never before this method returns.
+        slot = connection.reserve_reply(size)
+        try:
+            self.database.write_batched(
+                STORE_MESSAGES, message, _PendingSend(connection, slot, re, sender, recipient))
+        except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
+            connection.log.exception("could not queue a message for storing")
+            connection.fill_reply(slot, encode_frame(error_reply(
+                RequestError(ErrorCode.INTERNAL_ERROR, _FAILED, re))))
 
     async def _history(self, connection: ClientConnection, request: History,
                        re: RequestId) -> dict[str, Any]:

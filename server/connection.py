@@ -6,6 +6,13 @@ calls it with bytes, it feeds them to the sans-I/O decoder from
 queue one request at a time, so replies leave in the order requests came;
 an idle connection has no task at all, which keeps thousands of them cheap.
 
+Replies leave in request order, but a connection's ``send`` requests do not
+wait for each other: each goes to the group-commit writer as soon as it is
+read, with a :class:`ReplySlot` kept in order, so a client with ten messages
+unacknowledged has them committed together, not in ten commits one after
+another.  Any other request waits until the sends before it are answered,
+so it sees their effects, and its reply follows theirs.
+
 Flow control, as PROTOCOL.md asks:
 
 * while the transport's write buffer is above its high-water mark (the
@@ -23,7 +30,7 @@ import logging
 import socket
 import time
 from collections import deque
-from collections.abc import MutableMapping
+from collections.abc import Awaitable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from protocol import limits
@@ -34,13 +41,20 @@ from protocol.frames import error_reply
 if TYPE_CHECKING:
     from .chat import ChatService, Session
 
-__all__ = ["ClientConnection"]
+__all__ = ["ClientConnection", "ReplySlot"]
 
 log = logging.getLogger("besedka.server.conn")
 
 #: Parsed frames a connection may have waiting for an answer before we stop
 #: reading from it.
 MAX_INBOX_FRAMES = 64
+#: Replies a connection may owe at once (sends being committed) before it
+#: stops taking requests from its inbox...
+MAX_PENDING_REPLIES = 32
+#: ...and the bytes of the requests they answer: long messages in flight
+#: are held several times over (the request, the reply, the events), so a
+#: client sending 16 KB messages gets fewer of them pipelined.
+MAX_PENDING_REQUEST_BYTES = 64 * 1024
 #: The write buffer size above which we stop reading requests.
 WRITE_HIGH_WATER = 256 * 1024
 # Why reading is paused; several may hold at once, and reading resumes only
@@ -62,6 +76,17 @@ class ConnectionLog(logging.LoggerAdapter[logging.Logger]):
         return f"[{connection.peer} {user}] {msg}", kwargs
 
 
+class ReplySlot:
+    """A reply's place in a connection's order, reserved before the reply exists."""
+
+    __slots__ = ("data", "cost")
+
+    def __init__(self, cost: int) -> None:
+        self.data: bytes | None = None
+        #: the size of the request it answers, counted while it is owed
+        self.cost = cost
+
+
 class ClientConnection(asyncio.Protocol):
     """The server's side of one TCP connection."""
 
@@ -74,6 +99,11 @@ class ClientConnection(asyncio.Protocol):
         self.session: Session | None = None
         self.log = ConnectionLog(log, {"connection": self})
         self._inbox: deque[bytes] = deque()
+        # Replies owed, in request order; filled as answers arrive and
+        # written from the front (see ReplySlot).
+        self._replies: deque[ReplySlot] = deque()
+        self._replies_cost = 0  # the sum of their costs
+        self._replies_changed: asyncio.Future[None] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._reading_paused_for = 0  # the _PAUSED_* reasons in force, as bits
         self._writable = asyncio.Event()
@@ -86,11 +116,11 @@ class ClientConnection(asyncio.Protocol):
         # Bytes of the latest reply that may still wait unsent; they do not
         # count against MAX_PENDING_OUTPUT_BYTES (see write()).
         self._reply_allowance = 0
-        # Events queued in this event-loop step, written together in the
-        # next one (see write_event()).
-        self._events: list[bytes] = []
-        self._events_bytes = 0
-        self._events_flush_scheduled = False
+        # Frames queued in this event-loop step, written together in the
+        # next one (see write_soon()).
+        self._queued: list[bytes | memoryview] = []
+        self._queued_bytes = 0
+        self._flush_scheduled = False
         #: monotonic time of the last bytes received or of logging out/in.
         self.last_activity = time.monotonic()
         #: monotonic time the current unauthenticated period began.
@@ -150,6 +180,7 @@ class ClientConnection(asyncio.Protocol):
         # A worker still answering is left to finish: a send being committed
         # must still be delivered to everyone else.  Its writes go nowhere.
         self._writable.set()
+        self._wake_reply_waiter()
         self.log.info("disconnected%s", f" ({exc})" if exc else "")
         try:
             self.service.connection_closed(self)
@@ -195,16 +226,28 @@ class ClientConnection(asyncio.Protocol):
         # starts a new one.  It has no caller to report to, so any failure is
         # logged and answered here.
         try:
-            while self._inbox and not self._closing:
+            while not self._closing:
+                if not self._inbox:
+                    if not self._replies:
+                        break
+                    # The replies of sends still being committed go out
+                    # before the worker ends, and with it, after EOF or an
+                    # error or at shutdown, the connection.
+                    await self._reply_written()
+                    continue
                 if not self._writable.is_set():
                     await self._writable.wait()
+                    continue
+                if (len(self._replies) >= MAX_PENDING_REPLIES
+                        or self._replies_cost >= MAX_PENDING_REQUEST_BYTES):
+                    await self._reply_written()
                     continue
                 frame = self._inbox.popleft()
                 if len(self._inbox) < MAX_INBOX_FRAMES // 2:
                     self._resume_reading(_PAUSED_INBOX_FULL)
-                reply = await self.service.handle_frame(self, frame)
-                if reply is not None:
-                    self.write(reply, reply=True)
+                answer = self.service.answer(self, frame)
+                if answer is not None:
+                    await self._run_after_replies(answer)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - the connection must survive anything
@@ -218,6 +261,64 @@ class ClientConnection(asyncio.Protocol):
             self._send_error_and_hang_up(self._fatal_error)
         elif self._eof:
             self.close()
+
+    async def _run_after_replies(self, answer: Awaitable[bytes | None]) -> None:
+        """Answer a request once every reply before it is written, so that it
+        sees the effects of the sends before it (a history, a logout)."""
+        while self._replies and not self._closing:
+            await self._reply_written()
+        if self._closing:
+            if asyncio.iscoroutine(answer):
+                answer.close()  # never started: nothing to undo
+            return
+        reply = await answer
+        if reply is not None:
+            self.write(reply, reply=True)
+
+    # ------------------------------------------------------------------
+    # Replies in request order
+
+    def reserve_reply(self, cost: int = 0) -> ReplySlot:
+        """Hold this request's place among the replies; fill it with :meth:`fill_reply`.
+
+        Args:
+            cost: the request's size, which counts against
+                :data:`MAX_PENDING_REQUEST_BYTES` until the reply is written.
+        """
+        slot = ReplySlot(cost)
+        self._replies.append(slot)
+        self._replies_cost += cost
+        return slot
+
+    def fill_reply(self, slot: ReplySlot, data: bytes) -> None:
+        """Give a reserved reply its bytes, and write every reply now due.
+
+        Replies are queued like events (:meth:`write_soon`): the sends of
+        one commit are answered in one write with the events beside them.
+        """
+        slot.data = data
+        replies = self._replies
+        if replies and replies[0].data is not None:
+            while replies and replies[0].data is not None:
+                done = replies.popleft()
+                self._replies_cost -= done.cost
+                self.write_soon(done.data)  # type: ignore[arg-type]
+            self._wake_reply_waiter()
+
+    def reply_in_order(self, data: bytes) -> None:
+        """Queue a reply that is ready now, behind the replies still owed."""
+        self.fill_reply(self.reserve_reply(), data)
+
+    def _reply_written(self) -> asyncio.Future[None]:
+        """A future that completes when a reply was written or the connection closed."""
+        if self._replies_changed is None:
+            self._replies_changed = asyncio.get_running_loop().create_future()
+        return self._replies_changed
+
+    def _wake_reply_waiter(self) -> None:
+        waiter, self._replies_changed = self._replies_changed, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _on_frame_too_large(self, error: FrameTooLargeError) -> None:
         self.log.warning("frame over %d bytes; closing", error.limit)
@@ -251,7 +352,7 @@ class ClientConnection(asyncio.Protocol):
     def write(self, data: bytes, *, reply: bool = False) -> None:
         """Queue bytes for the client; drop the connection if it stopped reading.
 
-        Events queued with :meth:`write_event` go first, so that everything
+        Frames queued with :meth:`write_soon` go first, so that everything
         leaves in the order it was queued.
 
         Args:
@@ -263,46 +364,47 @@ class ClientConnection(asyncio.Protocol):
                 reply does not count against the limit, only the events
                 waiting beside it do.
         """
-        if self._events:
-            self._write_events()
+        if self._queued:
+            self._write_queued()
         self._write_now(data, reply)
 
-    def write_event(self, data: bytes) -> None:
-        """Queue an event frame, to be written with the others of this loop step.
+    def write_soon(self, data: bytes | memoryview) -> None:
+        """Queue frames, to be written with the others of this loop step.
 
         One group commit completes many sends in the same event-loop step,
         and writing each delivery on its own costs every connection one
         ``send()`` system call per message: in a busy room that was the
-        server's largest cost (bench/README.md, profile).  Events queued in
-        one step leave in one write at the start of the next; :meth:`write`
-        and :meth:`close` send them first, so the order never changes.  What
-        waits here counts against the 8 MiB limit like unsent bytes.
+        server's largest cost (bench/README.md, profile).  Events and the
+        replies to sends queued in one step leave in one write at the start
+        of the next; :meth:`write` and :meth:`close` send them first, so the
+        order never changes.  What waits here counts against the 8 MiB
+        limit like unsent bytes.
         """
         transport = self.transport
         if transport is None or self._closing or self._output_closed or transport.is_closing():
             return
-        if not self._events_flush_scheduled:
-            self._events_flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush_events)
-        self._events.append(data)
-        self._events_bytes += len(data)
-        waiting = transport.get_write_buffer_size() + self._events_bytes
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush_queued)
+        self._queued.append(data)
+        self._queued_bytes += len(data)
+        waiting = transport.get_write_buffer_size() + self._queued_bytes
         if waiting - self._reply_allowance > limits.MAX_PENDING_OUTPUT_BYTES:
             self._too_much_unsent()
 
-    def _flush_events(self) -> None:
-        self._events_flush_scheduled = False
-        if self._events:
-            self._write_events()
+    def _flush_queued(self) -> None:
+        self._flush_scheduled = False
+        if self._queued:
+            self._write_queued()
 
-    def _write_events(self) -> None:
-        events = self._events
-        data = events[0] if len(events) == 1 else b"".join(events)
-        self._events = []
-        self._events_bytes = 0
+    def _write_queued(self) -> None:
+        queued = self._queued
+        data = queued[0] if len(queued) == 1 else b"".join(queued)
+        self._queued = []
+        self._queued_bytes = 0
         self._write_now(data, False)
 
-    def _write_now(self, data: bytes, reply: bool) -> None:
+    def _write_now(self, data: bytes | memoryview, reply: bool) -> None:
         transport = self.transport
         if transport is None or self._closing or self._output_closed or transport.is_closing():
             return
@@ -327,15 +429,15 @@ class ClientConnection(asyncio.Protocol):
     def close(self) -> None:
         """Close after the queued bytes are sent."""
         if self.transport is not None and not self.transport.is_closing():
-            if self._events:
-                self._write_events()
+            if self._queued:
+                self._write_queued()
             self.transport.close()
 
     def abort(self) -> None:
         """Close at once, discarding whatever waits unsent."""
         self._closing = True
-        self._events = []
-        self._events_bytes = 0
+        self._queued = []
+        self._queued_bytes = 0
         if self.transport is not None:
             self.transport.abort()
 
