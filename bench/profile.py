@@ -1,16 +1,17 @@
-"""Profile Besedka's server under the fanout load with py-spy.
+"""Profile Besedka's server under the fanout (or pairs) load with py-spy.
 
 Starts a server exactly as ``bench/run.py`` does (pinned to CPU 0, fresh
 database), runs a longer fanout from ``loadgen`` on CPU 1, and samples the
 server with ``py-spy record`` (all threads, native frames off) meanwhile.
 Writes:
 
-* ``bench/results/fanout-profile.svg``: the flame graph;
-* ``bench/results/fanout-profile.txt``: the functions with the most samples,
+* ``bench/results/<workload>-profile.svg``: the flame graph;
+* ``bench/results/<workload>-profile.txt``: the functions with the most samples,
   by own time and including callees, per thread, computed from py-spy's raw
   (collapsed) output, so the hotspots can be read without a browser.
 
-Usage: ``.venv/bin/python -m bench.profile`` (or ``BENCH_PROFILE=1 make bench``).
+Usage: ``.venv/bin/python -m bench.profile`` (or ``BENCH_PROFILE=1 make bench``);
+``BENCH_PROFILE_WORKLOAD=pairs`` profiles 50 pairs of direct messages instead.
 py-spy is installed into the running venv when missing.
 """
 
@@ -35,6 +36,15 @@ from bench.run import (  # noqa: E402
 )
 
 MESSAGES = int(os.environ.get("BENCH_PROFILE_MESSAGES", "300"))
+WORKLOAD = os.environ.get("BENCH_PROFILE_WORKLOAD", "fanout")
+#: loadgen's arguments and the number of accounts, per workload
+LOADS = {
+    "fanout": (["--workload", "fanout", "--clients", "50", "--messages", str(MESSAGES),
+                "--window", "10"], 50,
+               f"50 clients x {MESSAGES} messages, window 10"),
+    "pairs": (["--workload", "pairs", "--clients", "100", "--round-trips", str(MESSAGES)], 100,
+              f"50 pairs x {MESSAGES} round trips"),
+}
 
 
 def py_spy() -> str:
@@ -84,7 +94,7 @@ def summarize(collapsed: Path, top: int = 25) -> str:
     ])
 
 
-def profile_fanout(pins: tuple[list[str], list[str]] | None = None,
+def profile_server(pins: tuple[list[str], list[str]] | None = None,
                    tmp_base: Path = Path("/var/tmp")) -> None:
     raise_file_limit()
     build_loadgen()
@@ -93,7 +103,8 @@ def profile_fanout(pins: tuple[list[str], list[str]] | None = None,
     RESULTS.mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="besedka-profile-", dir=tmp_base))
     try:
-        svg, raw = RESULTS / "fanout-profile.svg", workdir / "fanout-profile.raw"
+        arguments, accounts, description = LOADS[WORKLOAD]
+        svg, raw = RESULTS / f"{WORKLOAD}-profile.svg", workdir / f"{WORKLOAD}-profile.raw"
         outputs = {}
         # Two recordings, each on a fresh server and database: one sampler at
         # a time (two would double the pauses), and a second fanout on the
@@ -101,7 +112,7 @@ def profile_fanout(pins: tuple[list[str], list[str]] | None = None,
         # would rightly store and deliver nothing.
         for fmt, path in (("raw", raw), ("flamegraph", svg)):
             database = workdir / f"chat-{fmt}.db"
-            prepare(database, 50)
+            prepare(database, accounts)
             server = BesedkaServer(workdir, database, server_pin)
             try:
                 recorder = subprocess.Popen(
@@ -111,8 +122,7 @@ def profile_fanout(pins: tuple[list[str], list[str]] | None = None,
                 time.sleep(1.0)
                 load = subprocess.run(
                     [*generator_pin, str(LOADGEN), "--port", str(server.port),
-                     "--server-pid", str(server.pid), "--workload", "fanout", "--clients", "50",
-                     "--messages", str(MESSAGES), "--window", "10", "--timeout", "300"],
+                     "--server-pid", str(server.pid), *arguments, "--timeout", "300"],
                     capture_output=True, text=True, timeout=400)
                 recorder.send_signal(2)  # SIGINT: py-spy writes its output and exits
                 _, err = recorder.communicate(timeout=60)
@@ -122,15 +132,15 @@ def profile_fanout(pins: tuple[list[str], list[str]] | None = None,
             finally:
                 server.stop()
         text = summarize(raw)
-        report = (f"Besedka under fanout (50 clients x {MESSAGES} messages, window 10), "
+        report = (f"Besedka under {WORKLOAD} ({description}), "
                   f"sampled by py-spy with --nonblocking at 250 Hz.\n"
                   f"loadgen (raw run): {outputs['raw']}\n"
                   f"loadgen (flame graph run): {outputs['flamegraph']}\n\n{text}")
-        (RESULTS / "fanout-profile.txt").write_text(report)
+        (RESULTS / f"{WORKLOAD}-profile.txt").write_text(report)
         print(report)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    profile_fanout()
+    profile_server()

@@ -580,9 +580,9 @@ def main() -> None:
     print(report)
 
     if os.environ.get("BENCH_PROFILE") == "1":
-        from bench.profile import profile_fanout
+        from bench.profile import profile_server
 
-        profile_fanout(pins, tmp_base=base)
+        profile_server(pins, tmp_base=base)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ results can cross threads safely.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, case, func, insert, select, union_all, update
+from sqlalchemy import (
+    Select, TextClause, and_, case, func, insert, select, text, union_all, update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -207,13 +210,47 @@ class NewMessage(NamedTuple):
 # computing its cache key took several times longer than SQLite took to run
 # it (bench/README.md, "What the profile shows"); with bound parameters the
 # same objects serve every call and SQLAlchemy finds the compiled SQL at once.
-_FIND_KEYS = select(Message.id, Message.idempotency_key).where(
-    Message.sender_id == bindparam("sender_id"),
-    Message.idempotency_key.in_(bindparam("keys", expanding=True)),
-)
 _INSERT_MESSAGE = insert(Message)
-#: Keys looked up per statement, well under SQLite's limit on bound parameters.
-_KEYS_PER_LOOKUP = 500
+#: The sizes of the key lookups (see _find_keys): a few fixed statements
+#: rather than one per batch size, each well under SQLite's limit on bound
+#: parameters.
+_KEY_LOOKUP_SIZES = (1, 8, 64, 256)
+
+
+@functools.cache
+def _find_keys(size: int) -> TextClause:
+    """Which of ``size`` (sender, key) pairs were stored before, in one statement.
+
+    One lookup per message, or per sender, cost more than the INSERT of the
+    whole batch: a statement through SQLAlchemy costs tens of microseconds
+    of Python, SQLite's unique-index probe a microsecond.  So the pairs go
+    in as a VALUES table, which CROSS JOIN makes SQLite scan first, probing
+    the (sender_id, idempotency_key) unique index once per pair.
+    """
+    wanted = ", ".join(f"(:s{n}, :k{n})" for n in range(size))
+    return text(
+        f"SELECT messages.id, messages.sender_id, messages.idempotency_key "
+        f"FROM (VALUES {wanted}) AS wanted CROSS JOIN messages "
+        f"WHERE messages.sender_id = wanted.column1 "
+        f"AND messages.idempotency_key = wanted.column2"
+    )
+
+
+def _stored_before(conn: Connection, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """The ids of the messages already stored under these (sender, key) pairs."""
+    found: dict[tuple[int, str], int] = {}
+    while pairs:
+        size = next((s for s in _KEY_LOOKUP_SIZES if s >= len(pairs)), _KEY_LOOKUP_SIZES[-1])
+        chunk, pairs = pairs[:size], pairs[size:]
+        # A short chunk is padded with its last pair: asking twice is harmless.
+        chunk += [chunk[-1]] * (size - len(chunk))
+        parameters: dict[str, object] = {}
+        for n, (sender_id, key) in enumerate(chunk):
+            parameters[f"s{n}"] = sender_id
+            parameters[f"k{n}"] = key
+        for message_id, sender_id, key in conn.execute(_find_keys(size), parameters):
+            found[(sender_id, key)] = message_id
+    return found
 
 
 def store_messages(
@@ -237,16 +274,8 @@ def store_messages(
         key before (or earlier in ``messages``); that message is returned
         and nothing is written for this one.
     """
-    keys_by_sender: dict[int, list[str]] = {}
-    for message in messages:
-        if message.key is not None:
-            keys_by_sender.setdefault(message.sender.id, []).append(message.key)
-    stored_before: dict[tuple[int, str], int] = {}
-    for sender_id, keys in keys_by_sender.items():
-        for start in range(0, len(keys), _KEYS_PER_LOOKUP):
-            found = conn.execute(_FIND_KEYS, {"sender_id": sender_id,
-                                              "keys": keys[start:start + _KEYS_PER_LOOKUP]})
-            stored_before.update(((sender_id, key), message_id) for message_id, key in found)
+    stored_before = _stored_before(conn, [(message.sender.id, message.key)
+                                          for message in messages if message.key is not None])
 
     results: list[tuple[StoredMessage, bool] | int] = []
     stored_now: dict[tuple[int, str], StoredMessage] = {}

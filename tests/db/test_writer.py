@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from db import queries
-from db.database import Database
+from db.database import BatchedWrite, Database, WriteOutcome
 from db.queries import AccountRecord, UsernameTaken
 
 from .conftest import NOW, register
@@ -224,3 +224,78 @@ def test_close_commits_everything_queued_then_refuses_more(tmp_path: Path) -> No
     assert stored_bodies(database) == [str(n) for n in range(20)]
     with pytest.raises(RuntimeError):
         database.write(store(alice, "too late"))
+
+
+# --------------------------------------------------------------------------
+# Batched writes: how the server stores messages
+
+
+class Outcomes:
+    """A write listener that records each commit's outcomes as one call."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[WriteOutcome]] = []
+        self.seen_committed: list[bool] = []
+        self.done = threading.Event()
+        self.expected = 0
+
+    def __call__(self, outcomes: list[WriteOutcome]) -> None:
+        self.calls.append(outcomes)
+        self.seen_committed.extend(
+            outcome.result[0].body in self.committed() for outcome in outcomes
+            if outcome.error is None)
+        if sum(len(call) for call in self.calls) >= self.expected:
+            self.done.set()
+
+    committed: Callable[[], list[str]]
+
+
+STORE = BatchedWrite(queries.store_messages)
+
+
+def test_a_commit_of_batched_writes_is_reported_once_in_order_after_it_is_durable(
+    database: Database, alice: AccountRecord, commits: list[int]
+) -> None:
+    outcomes = Outcomes()
+    outcomes.committed = lambda: stored_bodies(database)
+    outcomes.expected = 50
+    database.set_write_listener(outcomes)
+    blocker = Blocker(database)
+    commits.clear()
+    for n in range(50):
+        database.write_batched(STORE, queries.NewMessage(alice, None, f"m{n}", NOW, None), n)
+    blocker.finish()
+    assert outcomes.done.wait(TIMEOUT)
+    # The blocker's own commit, then all fifty together, reported in one call.
+    assert len(commits) == 2 and len(outcomes.calls) == 1
+    [call] = outcomes.calls
+    assert [outcome.context for outcome in call] == list(range(50))
+    assert [outcome.result[0].body for outcome in call] == [f"m{n}" for n in range(50)]
+    ids = [outcome.result[0].id for outcome in call]
+    assert ids == sorted(ids) and len(set(ids)) == 50
+    assert all(outcomes.seen_committed)
+
+
+def test_a_failing_argument_of_a_batched_write_fails_alone(
+    database: Database, alice: AccountRecord
+) -> None:
+    outcomes = Outcomes()
+    outcomes.committed = lambda: stored_bodies(database)
+    outcomes.expected = 3
+    database.set_write_listener(outcomes)
+    ghost = AccountRecord(9999, "ghost", "ghost", b"", False, NOW)  # no such account
+    blocker = Blocker(database)
+    database.write_batched(STORE, queries.NewMessage(alice, None, "before", NOW, None), "before")
+    database.write_batched(STORE, queries.NewMessage(ghost, None, "orphan", NOW, None), "orphan")
+    database.write_batched(STORE, queries.NewMessage(alice, None, "after", NOW, None), "after")
+    blocker.finish()
+    assert outcomes.done.wait(TIMEOUT)
+    by_context = {o.context: o for call in outcomes.calls for o in call}
+    assert isinstance(by_context["orphan"].error, IntegrityError)
+    assert by_context["before"].error is None and by_context["after"].error is None
+    assert stored_bodies(database) == ["before", "after"]
+
+
+def test_batched_writes_need_a_listener(database: Database, alice: AccountRecord) -> None:
+    with pytest.raises(RuntimeError, match="listener"):
+        database.write_batched(STORE, queries.NewMessage(alice, None, "lost", NOW, None), None)
