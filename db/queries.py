@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -197,12 +197,11 @@ def _page(conn: Connection, ids: Select[tuple[int]], limit: int) -> tuple[list[S
 
 
 class NewMessage(NamedTuple):
-    """A message to store: what a ``send`` asked for, stamped by the server."""
+    """A message to store: what a ``send`` asked for, from whom."""
 
     sender: AccountRecord
     recipient: AccountRecord | None
     body: str
-    created_at: datetime
     key: str | None
 
 
@@ -274,7 +273,7 @@ def _stored_before(conn: Connection, pairs: list[tuple[int, str]]) -> dict[tuple
 
 
 def store_messages(
-    conn: Connection, messages: Sequence[NewMessage]
+    conn: Connection, messages: Sequence[NewMessage], now: datetime | None = None
 ) -> list[tuple[StoredMessage, bool]]:
     """Store many messages with one INSERT, or find those stored before by key.
 
@@ -288,6 +287,11 @@ def store_messages(
     can take them, and the i-th new message of the batch gets the i-th id,
     which is what keeps ids in submission order.
 
+    Every message of the batch is stamped with the same time, ``now`` or
+    else the current time: when the server stored it.  (One conversion for
+    the batch, not one per message, and timestamps then never disagree with
+    the order of ids.)
+
     Returns:
         For each message, in order: the stored message and whether it was
         created now.  False means the sender stored a message with the same
@@ -298,6 +302,8 @@ def store_messages(
                                           for message in messages if message.key is not None])
 
     insert_sql, to_db = _insert_messages(conn.dialect)
+    created_at = datetime.now(UTC) if now is None else now
+    stored_created_at = created_at if to_db is None else to_db(created_at)
     results: list[tuple[StoredMessage, bool] | int] = []
     stored_now: dict[tuple[int, str], StoredMessage] = {}
     rows: list[tuple[Any, ...]] = []
@@ -315,10 +321,9 @@ def store_messages(
                 continue
         stored = StoredMessage(next_id, sender.username,
                                None if recipient is None else recipient.username,
-                               message.body, message.created_at)
+                               message.body, created_at)
         rows.append((next_id, sender.id, None if recipient is None else recipient.id,
-                     message.body, message.created_at if to_db is None
-                     else to_db(message.created_at), key))
+                     message.body, stored_created_at, key))
         if key is not None:
             stored_now[(sender.id, key)] = stored
         results.append((stored, True))
@@ -343,8 +348,8 @@ def store_message(
     now: datetime,
     key: str | None,
 ) -> tuple[StoredMessage, bool]:
-    """Store one message; see :func:`store_messages`."""
-    return store_messages(conn, [NewMessage(sender, recipient, body, now, key)])[0]
+    """Store one message at time ``now``; see :func:`store_messages`."""
+    return store_messages(conn, [NewMessage(sender, recipient, body, key)], now)[0]
 
 
 def _conversation(me_id: int, peer_id: int | None) -> list[Select[tuple[int]]]:

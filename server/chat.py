@@ -123,9 +123,11 @@ class _PendingSend:
         self.recipient = recipient
 
 
-def _wire_message(message: StoredMessage) -> dict[str, Any]:
+def _wire_message(message: StoredMessage, ts: str | None = None) -> dict[str, Any]:
+    """A message as frames carry it; ``ts``: its ``created_at`` formatted already."""
     return Message(
-        message.id, message.sender, message.recipient, message.body, format_ts(message.created_at)
+        message.id, message.sender, message.recipient, message.body,
+        format_ts(message.created_at) if ts is None else ts,
     ).to_wire()
 
 
@@ -380,6 +382,9 @@ class ChatService:
         answered: list[tuple[_PendingSend, bytes, StoredMessage | None, bytes]] = []
         general_ids: list[int] = []
         general_frames: list[bytes] = []
+        # The messages of a commit share one timestamp: formatted once.
+        created_at: datetime | None = None
+        ts = ""
         for outcome in outcomes:
             pending: _PendingSend = outcome.context
             if outcome.error is not None:
@@ -391,7 +396,9 @@ class ChatService:
                 answered.append((pending, reply, None, b""))
                 continue
             message, created = outcome.result
-            wire = _wire_message(message)
+            if message.created_at != created_at:
+                created_at, ts = message.created_at, format_ts(message.created_at)
+            wire = _wire_message(message, ts)
             reply = encode_frame(ok_reply(pending.re, message=wire))
             if not created:  # a resent send: answered, delivered the first time
                 answered.append((pending, reply, None, b""))
@@ -577,7 +584,7 @@ class ChatService:
                 raise self._rate_limited(delay, "messages", re)
         recipient = None if request.to is None else self._account_named(request.to, re)
         sender = session.account
-        message = NewMessage(sender, recipient, request.body, datetime.now(UTC), request.key)
+        message = NewMessage(sender, recipient, request.body, request.key)
         # The slot is taken first: the writer's answer arrives through the
         # event loop, so never before this method returns.
         slot = connection.reserve_reply(size)

@@ -155,13 +155,13 @@ def test_two_sends_with_one_key_in_the_same_batch_store_one_message(
 
 def store_batch(database: Database,
                 messages: list[queries.NewMessage]) -> list[tuple[StoredMessage, bool]]:
-    return database.write(lambda conn: queries.store_messages(conn, messages)).result()
+    return database.write(lambda conn: queries.store_messages(conn, messages, NOW)).result()
 
 
 def test_a_batch_is_stored_in_order_with_consecutive_ids(users: Users, database: Database) -> None:
     alice, bob = users("alice", "bob")
     before = send(database, bob, None, "before")
-    batch = [queries.NewMessage(alice, None if n % 3 else bob, f"m{n}", NOW, f"k{n}")
+    batch = [queries.NewMessage(alice, None if n % 3 else bob, f"m{n}", f"k{n}")
              for n in range(10)]
     results = store_batch(database, batch)
     assert [created for _, created in results] == [True] * 10
@@ -175,12 +175,12 @@ def test_a_batch_finds_keys_stored_before_and_repeated_within_it(
     alice, bob = users("alice", "bob")
     # 300 keys stored before: the lookup of a later batch spans several
     # statements of different sizes.
-    first = store_batch(database, [queries.NewMessage(alice, None, f"first {n}", NOW, f"k{n}")
+    first = store_batch(database, [queries.NewMessage(alice, None, f"first {n}", f"k{n}")
                                    for n in range(300)])
-    again = [queries.NewMessage(alice, bob, f"again {n}", NOW, f"k{n}") for n in range(0, 300, 7)]
-    same_key_other_sender = queries.NewMessage(bob, None, "bob's k1", NOW, "k1")
-    new = queries.NewMessage(alice, None, "new", NOW, "fresh")
-    repeat_of_new = queries.NewMessage(alice, None, "new, resent", NOW, "fresh")
+    again = [queries.NewMessage(alice, bob, f"again {n}", f"k{n}") for n in range(0, 300, 7)]
+    same_key_other_sender = queries.NewMessage(bob, None, "bob's k1", "k1")
+    new = queries.NewMessage(alice, None, "new", "fresh")
+    repeat_of_new = queries.NewMessage(alice, None, "new, resent", "fresh")
     results = store_batch(database, [*again, same_key_other_sender, new, repeat_of_new])
     assert results[:len(again)] == [(first[n][0], False) for n in range(0, 300, 7)]
     bobs, created_bobs = results[len(again)]

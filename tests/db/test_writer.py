@@ -263,7 +263,7 @@ def test_a_commit_of_batched_writes_is_reported_once_in_order_after_it_is_durabl
     blocker = Blocker(database)
     commits.clear()
     for n in range(50):
-        database.write_batched(STORE, queries.NewMessage(alice, None, f"m{n}", NOW, None), n)
+        database.write_batched(STORE, queries.NewMessage(alice, None, f"m{n}", None), n)
     blocker.finish()
     assert outcomes.done.wait(TIMEOUT)
     # The blocker's own commit, then all fifty together, reported in one call.
@@ -273,6 +273,8 @@ def test_a_commit_of_batched_writes_is_reported_once_in_order_after_it_is_durabl
     assert [outcome.result[0].body for outcome in call] == [f"m{n}" for n in range(50)]
     ids = [outcome.result[0].id for outcome in call]
     assert ids == sorted(ids) and len(set(ids)) == 50
+    # Stamped once, when stored.
+    assert len({outcome.result[0].created_at for outcome in call}) == 1
     assert all(outcomes.seen_committed)
 
 
@@ -285,9 +287,9 @@ def test_a_failing_argument_of_a_batched_write_fails_alone(
     database.set_write_listener(outcomes)
     ghost = AccountRecord(9999, "ghost", "ghost", b"", False, NOW)  # no such account
     blocker = Blocker(database)
-    database.write_batched(STORE, queries.NewMessage(alice, None, "before", NOW, None), "before")
-    database.write_batched(STORE, queries.NewMessage(ghost, None, "orphan", NOW, None), "orphan")
-    database.write_batched(STORE, queries.NewMessage(alice, None, "after", NOW, None), "after")
+    database.write_batched(STORE, queries.NewMessage(alice, None, "before", None), "before")
+    database.write_batched(STORE, queries.NewMessage(ghost, None, "orphan", None), "orphan")
+    database.write_batched(STORE, queries.NewMessage(alice, None, "after", None), "after")
     blocker.finish()
     assert outcomes.done.wait(TIMEOUT)
     by_context = {o.context: o for call in outcomes.calls for o in call}
@@ -298,4 +300,4 @@ def test_a_failing_argument_of_a_batched_write_fails_alone(
 
 def test_batched_writes_need_a_listener(database: Database, alice: AccountRecord) -> None:
     with pytest.raises(RuntimeError, match="listener"):
-        database.write_batched(STORE, queries.NewMessage(alice, None, "lost", NOW, None), None)
+        database.write_batched(STORE, queries.NewMessage(alice, None, "lost", None), None)
