@@ -2,9 +2,12 @@
 
 :class:`ClientConnection` is an :class:`asyncio.Protocol`: the event loop
 calls it with bytes, it feeds them to the sans-I/O decoder from
-:mod:`protocol` and queues the frames.  A short-lived task works through the
-queue one request at a time, so replies leave in the order requests came;
-an idle connection has no task at all, which keeps thousands of them cheap.
+:mod:`protocol` and queues the frames.  What can be answered without
+waiting is answered at once, in the same call (:meth:`ClientConnection._pump`);
+a request that must wait (a login, a history page) gets a short-lived task
+while the queue waits behind it, so replies leave in the order requests
+came.  An idle connection has no task at all, which keeps thousands of
+them cheap, and a busy one creates none for its sends.
 
 Replies leave in request order, but a connection's ``send`` requests do not
 wait for each other: each goes to the group-commit writer as soon as it is
@@ -99,6 +102,7 @@ class ClientConnection(asyncio.Protocol):
         self.session: Session | None = None
         self.log = ConnectionLog(log, {"connection": self})
         self._inbox: deque[bytes] = deque()
+        self._pumping = False
         # Replies owed, in request order; filled as answers arrive and
         # written from the front (see ReplySlot).
         self._replies: deque[ReplySlot] = deque()
@@ -106,8 +110,7 @@ class ClientConnection(asyncio.Protocol):
         self._replies_changed: asyncio.Future[None] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._reading_paused_for = 0  # the _PAUSED_* reasons in force, as bits
-        self._writable = asyncio.Event()
-        self._writable.set()
+        self._writing_paused = False  # the transport's buffer is above its high-water mark
         self._closing = False
         self._draining_after_error = False
         self._fatal_error = b""
@@ -162,15 +165,13 @@ class ClientConnection(asyncio.Protocol):
         self._inbox.extend(frames)
         if len(self._inbox) >= MAX_INBOX_FRAMES:
             self._pause_reading(_PAUSED_INBOX_FULL)
-        if self._worker is None:
-            self._worker = asyncio.get_running_loop().create_task(self._work())
+        self._pump()
 
     def eof_received(self) -> bool | None:
         # The client will send nothing more, but replies to what it sent
         # still go out: close only once the inbox is answered.
         self._eof = True
-        if self._worker is None:
-            self.close()
+        self._pump()
         # TLS has no half-close: asyncio closes a TLS transport after EOF
         # whatever we return, and warns if we ask to keep it open.
         return None if self.transport and self.transport.get_extra_info("ssl_object") else True
@@ -179,7 +180,6 @@ class ClientConnection(asyncio.Protocol):
         self._closing = True
         # A worker still answering is left to finish: a send being committed
         # must still be delivered to everyone else.  Its writes go nowhere.
-        self._writable.set()
         self._wake_reply_waiter()
         self.log.info("disconnected%s", f" ({exc})" if exc else "")
         try:
@@ -189,13 +189,14 @@ class ClientConnection(asyncio.Protocol):
                 self.closed.set_result(None)
 
     def pause_writing(self) -> None:
-        self._writable.clear()
+        self._writing_paused = True
         self._pause_reading(_PAUSED_WRITE_BUFFER_FULL)
 
     def resume_writing(self) -> None:
         self._reply_allowance = 0  # below the low-water mark: the reply has left
-        self._writable.set()
+        self._writing_paused = False
         self._resume_reading(_PAUSED_WRITE_BUFFER_FULL)
+        self._pump()
 
     # ------------------------------------------------------------------
     # Reading and answering
@@ -221,33 +222,49 @@ class ClientConnection(asyncio.Protocol):
         """Whether we stopped reading (so the client's silence is our doing)."""
         return bool(self._reading_paused_for)
 
-    async def _work(self) -> None:
-        # Runs while there are frames to answer, then ends; data_received
-        # starts a new one.  It has no caller to report to, so any failure is
-        # logged and answered here.
+    def _pump(self) -> None:
+        """Take requests from the inbox while they can be answered without waiting.
+
+        A ``send`` goes to the writer and its reply's place is kept
+        (:meth:`reserve_reply`), so the next frame can be taken at once;
+        a request the service must await is handed to a task
+        (:meth:`_work`), and the inbox waits until it is answered.  Called
+        whenever that may have changed: bytes arrived, a reply was written,
+        the client reads again, a task ended.  With nothing left to answer,
+        it closes the connection if the client sent EOF or a frame too large.
+        """
+        if self._pumping or self._worker is not None or self._closing or self._output_closed:
+            return
+        self._pumping = True  # fill_reply() calls back here while we answer
         try:
-            while not self._closing:
-                if not self._inbox:
-                    if not self._replies:
-                        break
-                    # The replies of sends still being committed go out
-                    # before the worker ends, and with it, after EOF or an
-                    # error or at shutdown, the connection.
-                    await self._reply_written()
-                    continue
-                if not self._writable.is_set():
-                    await self._writable.wait()
-                    continue
-                if (len(self._replies) >= MAX_PENDING_REPLIES
+            inbox = self._inbox
+            while inbox:
+                if (self._writing_paused or len(self._replies) >= MAX_PENDING_REPLIES
                         or self._replies_cost >= MAX_PENDING_REQUEST_BYTES):
-                    await self._reply_written()
-                    continue
-                frame = self._inbox.popleft()
-                if len(self._inbox) < MAX_INBOX_FRAMES // 2:
+                    return  # resume_writing() or fill_reply() pumps again
+                frame = inbox.popleft()
+                if len(inbox) < MAX_INBOX_FRAMES // 2:
                     self._resume_reading(_PAUSED_INBOX_FULL)
                 answer = self.service.answer(self, frame)
                 if answer is not None:
-                    await self._run_after_replies(answer)
+                    self._worker = asyncio.get_running_loop().create_task(self._work(answer))
+                    return
+                if self._closing:
+                    return
+        finally:
+            self._pumping = False
+        if self._replies:
+            return  # fill_reply() pumps again once they are written
+        if self._draining_after_error:
+            self._send_error_and_hang_up(self._fatal_error)
+        elif self._eof:
+            self.close()
+
+    async def _work(self, answer: Awaitable[bytes | None]) -> None:
+        # One awaited request; the inbox waits behind it.  A task has no
+        # caller to report to, so any failure is logged and answered here.
+        try:
+            await self._run_after_replies(answer)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - the connection must survive anything
@@ -255,12 +272,7 @@ class ClientConnection(asyncio.Protocol):
             self.close()
         finally:
             self._worker = None
-        if self._closing:
-            return
-        if self._draining_after_error:
-            self._send_error_and_hang_up(self._fatal_error)
-        elif self._eof:
-            self.close()
+        self._pump()
 
     async def _run_after_replies(self, answer: Awaitable[bytes | None]) -> None:
         """Answer a request once every reply before it is written, so that it
@@ -304,6 +316,7 @@ class ClientConnection(asyncio.Protocol):
                 self._replies_cost -= done.cost
                 self.write_soon(done.data)  # type: ignore[arg-type]
             self._wake_reply_waiter()
+            self._pump()  # room for more sends, or the end of the inbox
 
     def reply_in_order(self, data: bytes) -> None:
         """Queue a reply that is ready now, behind the replies still owed."""
@@ -324,11 +337,7 @@ class ClientConnection(asyncio.Protocol):
         self.log.warning("frame over %d bytes; closing", error.limit)
         self._draining_after_error = True
         self._fatal_error = encode_frame(error_reply(RequestError(error.code, error.message)))
-        if self._worker is None:
-            if self._inbox:
-                self._worker = asyncio.get_running_loop().create_task(self._work())
-            else:
-                self._send_error_and_hang_up(self._fatal_error)
+        self._pump()
 
     def _send_error_and_hang_up(self, data: bytes) -> None:
         """Send a final error, stop sending, and close after a grace period.
@@ -447,5 +456,8 @@ class ClientConnection(asyncio.Protocol):
 
     async def wait_idle(self) -> None:
         """Wait until the requests already received are answered."""
-        while self._worker is not None:
-            await asyncio.wait({self._worker})
+        while not self._closing and (self._worker is not None or self._inbox or self._replies):
+            if self._worker is not None:
+                await asyncio.wait({self._worker})
+            else:
+                await self._reply_written()
