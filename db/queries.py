@@ -290,6 +290,9 @@ def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[Sto
     parts = [
         select(Message.id).where(Message.recipient_id.is_(None), Message.id > after),
         select(Message.id).where(Message.recipient_id == me_id, Message.id > after),
+        # Literally "recipient_id IS NOT NULL": that is how SQLite proves the
+        # partial index ix_messages_sender_id_id_direct (my direct messages
+        # in id order) holds every row this part can return.
         select(Message.id).where(
             Message.sender_id == me_id,
             Message.recipient_id.is_not(None),
