@@ -96,6 +96,19 @@ def test_query_uses_its_index_and_never_scans_messages(
         assert any(index_use in line for line in plan), plan
 
 
+def test_the_roster_of_someone_who_received_few_direct_messages_reads_only_those(
+    database: Database, people: tuple[AccountRecord, AccountRecord]
+) -> None:
+    # Alice (in QUERIES) received more direct messages than a few per
+    # account, so her roster searches per account; carol received none and
+    # gets the one pass over her received messages instead.
+    carol = register(database, "carol")
+    plan = query_plan(database, lambda conn: queries.roster(conn, carol.id))
+    assert_no_table_scan(plan)
+    assert any(f"{RECIPIENT_INDEX} (recipient_id=?)" in line for line in plan), plan
+    assert not any(SENDER_INDEX in line for line in plan), plan
+
+
 def test_message_lookups_by_id_use_the_primary_key(
     database: Database, people: tuple[AccountRecord, AccountRecord]
 ) -> None:
