@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -115,9 +116,19 @@ class Message(Base):
         # General history (recipient IS NULL) paged by id, general unread
         # counts, and the "sent to me" part of sync.
         Index("ix_messages_recipient_id_id", "recipient_id", "id"),
-        # Direct history between two users (one range per direction),
-        # per-peer unread counts, and the "sent by me" part of sync.
+        # Direct history between two users (one range per direction) and
+        # per-peer unread counts.
         Index("ix_messages_sender_id_recipient_id_id", "sender_id", "recipient_id", "id"),
+        # The "sent by me to anyone" part of sync: my direct messages in id
+        # order, whoever they went to.  The index above holds them grouped
+        # by recipient, so that part read every direct message I ever sent
+        # and sorted them to find one page.  recipient_id comes last only to
+        # make the index covering for sync's "not to myself" filter (without
+        # it, every row cost a table lookup).  Partial, because my general
+        # messages are found through the recipient index; SQLite uses it only
+        # for a query whose WHERE says ``recipient_id IS NOT NULL``.
+        Index("ix_messages_sender_id_id_direct", "sender_id", "id", "recipient_id",
+              sqlite_where=text("recipient_id IS NOT NULL")),
         UniqueConstraint("sender_id", "idempotency_key", name="uq_messages_sender_id_key"),
     )
 

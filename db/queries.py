@@ -409,6 +409,9 @@ def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[Sto
     parts = [
         select(Message.id).where(Message.recipient_id.is_(None), Message.id > after),
         select(Message.id).where(Message.recipient_id == me_id, Message.id > after),
+        # Literally "recipient_id IS NOT NULL": that is how SQLite proves the
+        # partial index ix_messages_sender_id_id_direct (my direct messages
+        # in id order) holds every row this part can return.
         select(Message.id).where(
             Message.sender_id == me_id,
             Message.recipient_id.is_not(None),
@@ -430,11 +433,61 @@ def general_unread(conn: Connection, me_id: int) -> int:
     ).scalar_one()
 
 
+#: Up to this many direct messages received per account, the roster counts
+#: my unread ones in one pass over what I received; beyond it, with one
+#: index search per account.  Measured at 1 M messages and 2,000 accounts:
+#: a search costs about 3 µs, a received message about 1.3 µs.
+_ROSTER_PASS_PER_ACCOUNT = 2
+
+
 def roster(conn: Connection, me_id: int) -> list[RosterRow]:
     """Every account with the number of its direct messages to me I have not read.
 
     Sorted by the case-folded name, then by code point.
     """
+    # Every login reads the roster, so counting with one search per account
+    # made logging n clients in cost n² searches.  One pass over the direct
+    # messages sent to me costs what my own history costs instead, unless
+    # that is long: the pass reads the messages I have read too (the
+    # recipient index cannot skip a sender's rows below its marker), and
+    # for someone who received 100,000 it took 14 times as long as the
+    # searches.  Both ways are exact; counting at most `enough` entries of
+    # the covering recipient index tells which is cheaper.
+    enough = _ROSTER_PASS_PER_ACCOUNT * conn.execute(
+        select(func.count()).select_from(Account)).scalar_one()
+    received = conn.execute(select(func.count()).select_from(
+        select(Message.id).where(Message.recipient_id == me_id).limit(enough).subquery()
+    )).scalar_one()
+    if received < enough:
+        rows = _roster_in_one_pass(conn, me_id)
+    else:
+        rows = _roster_by_search_per_account(conn, me_id)
+    return sorted(rows, key=lambda r: (r.username_key, r.username))
+
+
+def _roster_in_one_pass(conn: Connection, me_id: int) -> list[RosterRow]:
+    """The roster from one grouped pass over the direct messages sent to me."""
+    marker = and_(DirectReadMarker.reader_id == me_id,
+                  DirectReadMarker.peer_id == Message.sender_id)
+    unread: dict[int, int] = {sender_id: count for sender_id, count in conn.execute(
+        select(Message.sender_id, func.count())
+        .select_from(Message)
+        .outerjoin(DirectReadMarker, marker)
+        .where(
+            Message.recipient_id == me_id,
+            # Messages I send myself are never unread to me.
+            Message.sender_id != me_id,
+            Message.id > func.coalesce(DirectReadMarker.last_read_id, 0),
+        )
+        .group_by(Message.sender_id)
+    )}
+    accounts = conn.execute(select(Account.id, Account.username, Account.username_key))
+    return [RosterRow(username, key, unread.get(account_id, 0))
+            for account_id, username, key in accounts]
+
+
+def _roster_by_search_per_account(conn: Connection, me_id: int) -> list[RosterRow]:
+    """The roster with one index search per account for its unread messages."""
     # Correlated explicitly: the marker sits two levels below the SELECT
     # FROM accounts, where automatic correlation does not reach, and an
     # uncorrelated subquery would add its own FROM accounts and apply one
@@ -456,8 +509,8 @@ def roster(conn: Connection, me_id: int) -> list[RosterRow]:
     )
     # Messages I send myself are never unread to me.
     unread_expr = case((Account.id == me_id, 0), else_=unread)
-    rows = conn.execute(select(Account.username, Account.username_key, unread_expr)).all()
-    return sorted((RosterRow(*row) for row in rows), key=lambda r: (r.username_key, r.username))
+    rows = conn.execute(select(Account.username, Account.username_key, unread_expr))
+    return [RosterRow(*row) for row in rows]
 
 
 def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> None:

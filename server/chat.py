@@ -153,6 +153,9 @@ class ChatService:
              "server": f"besedka/{BESEDKA_VERSION}"}
         )
         self.connections: set[ClientConnection] = set()
+        #: connections whose login or registration is being answered; the
+        #: login timeout spares them (see :meth:`sweep`)
+        self._authenticating: set[ClientConnection] = set()
         #: account id -> its logged-in connections
         self.online: dict[int, set[ClientConnection]] = {}
         #: case-folded name -> account, for every account; only this server
@@ -247,7 +250,12 @@ class ChatService:
             if connection.session is not None and raw.type in (Register.TYPE, Login.TYPE):
                 raise RequestError(ErrorCode.ALREADY_AUTHENTICATED, "already logged in", re)
             request = parse_request(raw)
-            reply = await self._handlers[type(request)](connection, request, re)
+            if isinstance(request, (Login, Register)):
+                self._authenticating.add(connection)
+            try:
+                reply = await self._handlers[type(request)](connection, request, re)
+            finally:
+                self._authenticating.discard(connection)
         except RequestError as error:
             return encode_frame(error_reply(error))
         except Exception:  # noqa: BLE001 - answered, logged, and the connection lives on
@@ -655,7 +663,14 @@ class ChatService:
         for connection in list(self.connections):
             since = connection.unauthenticated_since
             if since is not None:
-                if now - since > login_timeout:
+                # The login timeout is for clients that never log in.  One
+                # whose login or registration arrived is left to finish it:
+                # during a storm of logins the queue for the password
+                # hashing threads alone can outlast the timeout.  The
+                # failed-login rate limits bound how long that can go on;
+                # after a failure, the next sweep closes a connection that
+                # is past its time.
+                if now - since > login_timeout and connection not in self._authenticating:
                     connection.log.info("no login within %g s; closing", login_timeout)
                     connection.close()
             elif now - connection.last_activity > idle_timeout and not connection.reading_paused:

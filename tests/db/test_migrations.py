@@ -13,6 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from sqlalchemy import Column, Engine, Integer, MetaData, String, inspect
+from sqlalchemy.schema import CreateIndex
 
 from db import queries
 from db.database import Database
@@ -179,4 +180,54 @@ def test_the_key_upgrade_keeps_both_accounts_when_the_new_keys_collide(tmp_path:
     upgrade_to_head(engine)
     assert stored_keys(engine) == [username_key("Μαΐου"), old_key("ΜΑΪ́ΟΥ")]
     assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def index_definitions(engine: Engine) -> dict[str, str]:
+    """Each named index's CREATE statement as SQLite stored it, spaces collapsed."""
+    with engine.connect() as conn:
+        return {name: " ".join(sql.split()) for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_indexes_match_the_models_including_a_partial_index_condition(tmp_path: Path) -> None:
+    # schema_drift compares index names and columns but not the WHERE of a
+    # partial index: a migration that forgot it would pass there and leave
+    # sync reading the index SQLite cannot use.
+    engine = fresh_engine(tmp_path)
+    upgrade_to_head(engine)
+    expected = {
+        str(index.name): " ".join(str(CreateIndex(index).compile(dialect=engine.dialect)).split())
+        for table in Base.metadata.sorted_tables for index in table.indexes
+    }
+    assert index_definitions(engine) == expected
+    assert "WHERE recipient_id IS NOT NULL" in expected["ix_messages_sender_id_id_direct"]
+    engine.dispose()
+
+
+def test_a_database_with_messages_upgraded_from_0002_gets_the_sync_index(
+    tmp_path: Path,
+) -> None:
+    engine = fresh_engine(tmp_path)
+    migrate(engine, "0002")
+    insert_accounts(engine, [("alice", "alice"), ("bob", "bob")])
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO messages (sender_id, recipient_id, body, created_at) "
+            "VALUES (?, ?, ?, '2026-01-01 00:00:00.000000')",
+            [(1, None, "to everyone"), (1, 2, "to bob"), (2, 1, "to alice"),
+             (1, 1, "a note to self"), (2, None, "from bob to everyone")])
+
+    upgrade_to_head(engine)
+    assert current_revision(engine) == head_revision()
+    assert schema_drift(engine) == []
+    assert "ix_messages_sender_id_id_direct" in index_definitions(engine)
+    with engine.connect() as conn:
+        messages, has_more = queries.sync(conn, 1, 0, 10)
+    assert [m.body for m in messages] == [
+        "to everyone", "to bob", "to alice", "a note to self", "from bob to everyone"]
+    assert not has_more
+
+    migrate(engine, "0002", down=True)
+    assert "ix_messages_sender_id_id_direct" not in index_definitions(engine)
     engine.dispose()

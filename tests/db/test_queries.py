@@ -381,6 +381,32 @@ def test_marking_one_conversation_read_leaves_the_others_unread(
     assert unread_by_name(database, alice) == {"alice": 0, "bob": 0, "carol": 1}
 
 
+@pytest.mark.parametrize("bystanders", [0, 50], ids=["search per account", "one pass"])
+def test_read_markers_for_several_peers_count_the_same_however_the_roster_counts(
+    users: Users, database: Database, bystanders: int
+) -> None:
+    # The roster counts unread messages in one pass over what I received
+    # when that is a few messages per account, and with a search per
+    # account otherwise; the bystanders decide which (10 messages for 3 or
+    # for 53 accounts).
+    alice, bob, carol, *_ = users("alice", "bob", "carol",
+                                  *(f"bystander{n}" for n in range(bystanders)))
+    b1, *_, c2, _, _ = send_all(database, [
+        *((bob, alice, f"b{n}") for n in range(1, 7)),
+        (carol, alice, "c1"),
+        (carol, alice, "c2"),
+        (alice, alice, "note to self"),
+        (bob, carol, "not to me"),
+    ])
+    mark_read(database, alice, bob, b1.id)
+    mark_read(database, alice, carol, c2.id)
+    send(database, carol, alice, "c3")
+    unread = unread_by_name(database, alice)
+    assert {name: count for name, count in unread.items() if count} == {"bob": 5, "carol": 1}
+    assert len(unread) == 3 + bystanders
+    assert unread_by_name(database, carol)["bob"] == 1
+
+
 def test_mark_read_counts_only_messages_after_the_marker(
     users: Users, database: Database
 ) -> None:

@@ -4,8 +4,9 @@ observe").
 Proves, with short ``--login-timeout``/``--idle-timeout`` values: a
 connection that does not log in is closed after the login timeout, counted
 from connecting or from ``logout``, and ``ping`` or failed logins do not
-extend it; a silent logged-in connection is closed after the idle timeout
-and a pinging one is not.  With the default rate limits (a server started
+extend it, while a login or registration received in time is answered
+however long its password check takes; a silent logged-in connection is
+closed after the idle timeout and a pinging one is not.  With the default rate limits (a server started
 without ``--no-rate-limits``): 5 failed logins per account and 20 per
 address, 10 registrations per address, 30 messages per second with bursts
 of 60 per connection, each answered ``rate_limited`` with ``retry_after``;
@@ -15,11 +16,14 @@ and with ``--no-rate-limits`` none of them applies.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from server.passwords import hash_password
 from tests.conftest import ServerProcess
 from tests.wire import PASSWORD
 
@@ -103,6 +107,69 @@ def test_failed_logins_do_not_extend_the_login_timeout(timeout_server):
         assert client.replies[None]["code"] == "invalid_credentials"
 
     run(scenario, timeout_server.address)
+
+
+#: How long one password check should take in the test below: well beyond
+#: the login timeout plus a sweep interval (1.25 s), and short enough for
+#: the wire client's reply timeout.
+SLOW_HASH_SECONDS = 2.5
+
+
+def bcrypt_rounds_taking(seconds: float) -> int:
+    """The bcrypt cost whose hash takes at least about ``seconds`` here.
+
+    Measured, not assumed, so that the test below proves the same thing on
+    a fast machine as on a slow one.  The fastest of a few cost-8 hashes is
+    taken: a busy moment can only make the estimate slower, and so the
+    chosen cost higher, never lower.  Each cost step doubles the time, so
+    the result takes between ``seconds`` and twice that.
+    """
+    fastest = min(_time_one_hash(8) for _ in range(5))
+    return max(8, min(20, 8 + math.ceil(math.log2(seconds / fastest))))
+
+
+def _time_one_hash(rounds: int) -> float:
+    started = time.perf_counter()
+    hash_password("calibration", rounds)
+    return time.perf_counter() - started
+
+
+def test_a_login_received_in_time_is_answered_however_long_the_password_check_takes(
+    server_factory,
+):
+    # Passwords are checked in hashing threads; under a storm of logins their
+    # queue alone can outlast the login timeout.  Here one check outlasts it
+    # (a costly hash), and a silent client connected just after shows when
+    # the timeout passed: the sweep that closes it would have closed the
+    # client being checked too, which connected first.
+    rounds = bcrypt_rounds_taking(SLOW_HASH_SECONDS)
+    server = server_factory("--no-rate-limits", "--login-timeout", str(LOGIN_TIMEOUT),
+                            "--bcrypt-rounds", str(rounds))
+    reply_timeout = 4 * SLOW_HASH_SECONDS + 10  # twice the longest expected check, and slack
+
+    async def answered_after_a_silent_one_is_closed(
+        clients: Clients, request_type: str, name: str
+    ) -> dict[str, Any]:
+        client = await clients.connect()
+        silent = await clients.connect()
+        await client.send_frame({"type": request_type, "id": 1, "username": name,
+                                 "password": PASSWORD})
+        reply = asyncio.create_task(client.reply_to(1, timeout=reply_timeout))
+        await silent.wait_closed(timeout=LOGIN_TIMEOUT + SLACK + 5)
+        # An answer already here would mean the check was quicker than the
+        # timeout, and this test proved nothing.  (Closing the connection
+        # instead, the bug, shows as ConnectionClosed below.)
+        assert not reply.done() or reply.exception() is not None, reply.result()
+        return await reply
+
+    async def scenario(clients: Clients) -> None:
+        name = unique_name("Slow")
+        registered = await answered_after_a_silent_one_is_closed(clients, "register", name)
+        assert registered["type"] == "ok", registered
+        logged_in = await answered_after_a_silent_one_is_closed(clients, "login", name)
+        assert logged_in["type"] == "ok", logged_in
+
+    run(scenario, server.address)
 
 
 def test_the_login_timeout_starts_again_at_logout(timeout_server):

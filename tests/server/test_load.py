@@ -8,14 +8,18 @@ the others nothing; a client that stops reading is closed once more than
 8 MiB of events wait for it, without the server's memory growing with what
 it would have been sent, while everyone else keeps receiving; a client
 that pipelines requests without reading gets every reply, in order, once
-it reads.
+it reads; passwords are hashed in threads of the lowest priority (Linux's
+SCHED_IDLE), and only there.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from typing import Any
+
+import pytest
 
 from protocol.limits import MAX_SERVER_FRAME_BYTES
 from tests.wire import PASSWORD, ConnectionClosed
@@ -240,3 +244,34 @@ def test_the_server_reads_no_requests_from_a_client_while_its_replies_wait_unsen
         assert (await watcher.next_event("message"))["message"] == last["message"]
 
     run(scenario, server.address)
+
+
+def _scheduling_policies(pid: int) -> dict[int, int]:
+    """Each live thread of a process (by thread id) and its scheduling policy."""
+    policies = {}
+    for entry in os.listdir(f"/proc/{pid}/task"):
+        try:
+            policies[int(entry)] = os.sched_getscheduler(int(entry))
+        except ProcessLookupError:
+            pass  # the thread ended meanwhile
+    return policies
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_password_hashing_runs_at_idle_priority_and_nothing_else_does(server):
+    # During a storm of logins the event loop, delivering messages, must win
+    # the CPU over bcrypt every time (server/passwords.py).
+    assert server.process is not None
+    pid = server.process.pid
+    # The hashing threads start with the first password to check.
+    assert os.SCHED_IDLE not in _scheduling_policies(pid).values()
+
+    async def scenario(clients: Clients) -> None:
+        await clients.register()
+
+    run(scenario, server.address)
+    policies = _scheduling_policies(pid)
+    idle = [tid for tid, policy in policies.items() if policy == os.SCHED_IDLE]
+    assert len(idle) == 1, policies  # the one thread that hashed the password
+    assert pid not in idle  # the main thread runs the event loop
+    assert {policy for tid, policy in policies.items() if tid not in idle} == {os.SCHED_OTHER}
