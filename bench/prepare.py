@@ -25,6 +25,8 @@ import base64
 import hashlib
 import random
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,8 +53,25 @@ def username(index: int) -> str:
     return f"u{index:04d}"
 
 
+def create_schema(path: Path, source: Path | None = None) -> None:
+    """Create the schema with the migrations of this tree, or of the tree in
+    ``source`` (a baseline's server refuses a schema newer than its own)."""
+    url = f"sqlite:///{path}"
+    if source is None:
+        engine = create_database_engine(url)
+        upgrade_to_head(engine)
+        engine.dispose()
+        return
+    subprocess.run(
+        [sys.executable, "-c", "import sys\n"
+         "from db.engine import create_database_engine\n"
+         "from db.schema import upgrade_to_head\n"
+         "upgrade_to_head(create_database_engine(sys.argv[1]))", url],
+        cwd=source, check=True)
+
+
 def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: int = 0,
-            seed: int = 7) -> int:
+            seed: int = 7, source: Path | None = None) -> int:
     """Create the database; returns the highest message id (0 without messages).
 
     Args:
@@ -63,9 +82,10 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
             the rest direct messages between random accounts, with ids and
             timestamps increasing.
         seed: for the random senders, so every run builds the same data.
+        source: the tree whose migrations make the schema (default: this one).
     """
+    create_schema(path, source)
     engine = create_database_engine(f"sqlite:///{path}")
-    upgrade_to_head(engine)
     with engine.begin() as conn:  # make sure the schema is the one we expect
         conn.execute(text("SELECT id, username, username_key, password_hash, created_at, "
                           "general_read_id, disabled FROM accounts LIMIT 0"))

@@ -290,7 +290,7 @@ def run_loadgen(pin: list[str], server: Server, workload: Workload, workdir: Pat
 
 
 def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], list[str]],
-                 tmp: Path, history_db: dict[int, Path]) -> list[dict[str, Any]]:
+                 tmp: Path, history_db: dict[tuple[int, str], Path]) -> list[dict[str, Any]]:
     server_pin, generator_pin = pins
     results = []
     targets = list(workload.targets)
@@ -302,20 +302,22 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                 continue
             workdir = Path(tempfile.mkdtemp(prefix=f"{workload.name.replace(' ', '-')}-", dir=tmp))
             if target in ("besedka", "baseline"):
+                # Each tree's own migrations make its schema.
+                source = Path(BASELINE) if target == "baseline" and BASELINE else REPO
                 if workload.messages:
-                    database = history_db.get(workload.messages)
+                    database = history_db.get((workload.messages, target))
                     if database is None:
-                        log(f"bench: generating {workload.messages:,} messages")
-                        database = tmp / f"history-{workload.messages}.db"
-                        prepare(database, workload.accounts, messages=workload.messages)
-                        history_db[workload.messages] = database
+                        log(f"bench: generating {workload.messages:,} messages for {target}")
+                        database = tmp / f"history-{workload.messages}-{target}.db"
+                        prepare(database, workload.accounts, messages=workload.messages,
+                                source=source)
+                        history_db[(workload.messages, target)] = database
                 else:
                     database = workdir / "chat.db"
-                    prepare(database, workload.accounts, workload.slow_from)
+                    prepare(database, workload.accounts, workload.slow_from, source=source)
                 server: Server = BesedkaServer(
                     workdir, database, server_pin, default_cost=workload.default_cost,
-                    source=Path(BASELINE) if target == "baseline" and BASELINE else REPO,
-                    name=target)
+                    source=source, name=target)
             else:
                 server = NgircdServer(ngircd or "ngircd", workdir, server_pin)
             try:
@@ -539,7 +541,7 @@ def main() -> None:
              or w.name in ONLY]
     started = time.monotonic()
     results: list[dict[str, Any]] = []
-    history_db: dict[int, Path] = {}
+    history_db: dict[tuple[int, str], Path] = {}
     try:
         for workload in loads:
             results += run_workload(workload, ngircd, pins, tmp, history_db)
