@@ -13,6 +13,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from db.engine import default_data_dir, default_database_url, sqlite_file
@@ -222,6 +223,22 @@ def _redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed, else asyncio's own.
+
+    uvloop runs the loop, sockets and transports in C (libuv): the loop's
+    own Python work per message (selector, callbacks, transport buffers)
+    was a large part of the server's time in the benchmarks
+    (bench/README.md).  It does not exist on Windows, where asyncio's
+    loop serves.
+    """
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def main(argv: list[str] | None = None) -> None:
     if argv is None:
         argv = sys.argv[1:]
@@ -241,7 +258,8 @@ def main(argv: list[str] | None = None) -> None:
         log.error("cannot start: %s", error)
         sys.exit(1)
     try:
-        asyncio.run(serve(config_from_args(args, tls)))
+        with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
+            runner.run(serve(config_from_args(args, tls)))
     except KeyboardInterrupt:  # Ctrl+C where signal handlers are unavailable
         pass
     except OSError as error:

@@ -34,7 +34,7 @@ import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from protocol import limits
 from protocol.errors import FrameTooLargeError, RequestError
@@ -134,7 +134,8 @@ class ClientConnection(asyncio.Protocol):
     # asyncio.Protocol callbacks
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
+        # (uvloop's transports are not asyncio.Transport subclasses, but are one.)
+        transport = cast(asyncio.Transport, transport)
         self.transport = transport
         peername = transport.get_extra_info("peername")
         if peername:

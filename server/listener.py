@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from typing import cast
 from collections.abc import Callable
 
 from protocol.errors import ErrorCode, RequestError
@@ -65,7 +66,8 @@ class PlaintextRefusal(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
+        # (uvloop's transports are not asyncio.Transport subclasses, but are one.)
+        transport = cast(asyncio.Transport, transport)
         self.transport = transport
         log.info("[%s] plain-text client on the TLS port; told it TLS is required", self.peer)
         transport.write(TLS_REQUIRED_FRAME)
