@@ -134,7 +134,7 @@ class ClientConnection(asyncio.Protocol):
     # asyncio.Protocol callbacks
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # (uvloop's transports are not asyncio.Transport subclasses, but are one.)
+        # (uvloop's transports act as asyncio.Transport without subclassing it.)
         transport = cast(asyncio.Transport, transport)
         self.transport = transport
         peername = transport.get_extra_info("peername")

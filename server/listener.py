@@ -66,7 +66,7 @@ class PlaintextRefusal(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # (uvloop's transports are not asyncio.Transport subclasses, but are one.)
+        # (uvloop's transports act as asyncio.Transport without subclassing it.)
         transport = cast(asyncio.Transport, transport)
         self.transport = transport
         log.info("[%s] plain-text client on the TLS port; told it TLS is required", self.peer)
