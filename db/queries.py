@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Select, TextClause, and_, case, func, insert, select, text, union_all, update,
+    Select, and_, case, func, insert, select, text, union_all, update,
 )
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Compiled, Connection, Dialect
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from .models import Account, DirectReadMarker, Message
 
@@ -226,10 +227,19 @@ def _insert_messages(dialect: Dialect) -> tuple[str, Callable[[datetime], Any] |
     bind processor, the one SQLAlchemy would have used.
     """
     compiled = _INSERT_MESSAGE.compile(dialect=dialect, column_keys=list(_INSERT_KEYS))
-    if not compiled.positional or list(compiled.positiontup or ()) != list(_INSERT_KEYS):
-        raise NotImplementedError(f"a {dialect.name} driver with named parameters")
     created_at = Message.__table__.c.created_at.type
-    return str(compiled), created_at.dialect_impl(dialect).bind_processor(dialect)
+    return (_driver_sql(compiled, list(_INSERT_KEYS)),
+            created_at.dialect_impl(dialect).bind_processor(dialect))
+
+
+def _driver_sql(compiled: Compiled, parameter_order: list[str]) -> str:
+    """A compiled statement's SQL for the driver, which takes its parameters
+    as a tuple in ``parameter_order`` (checked: the hot path builds tuples)."""
+    if not isinstance(compiled, SQLCompiler) or not compiled.positional \
+            or list(compiled.positiontup or ()) != parameter_order:
+        raise NotImplementedError(
+            f"a driver with named parameters ({compiled.dialect.name})")
+    return str(compiled)
 #: The sizes of the key lookups (see _find_keys): a few fixed statements
 #: rather than one per batch size, each well under SQLite's limit on bound
 #: parameters.
@@ -237,22 +247,25 @@ _KEY_LOOKUP_SIZES = (1, 8, 64, 256)
 
 
 @functools.cache
-def _find_keys(size: int) -> TextClause:
+def _find_keys(dialect: Dialect, size: int) -> str:
     """Which of ``size`` (sender, key) pairs were stored before, in one statement.
 
     One lookup per message, or per sender, cost more than the INSERT of the
     whole batch: a statement through SQLAlchemy costs tens of microseconds
     of Python, SQLite's unique-index probe a microsecond.  So the pairs go
     in as a VALUES table, which CROSS JOIN makes SQLite scan first, probing
-    the (sender_id, idempotency_key) unique index once per pair.
+    the (sender_id, idempotency_key) unique index once per pair; and the
+    statement goes to the driver, as :func:`_insert_messages` explains.
     """
     wanted = ", ".join(f"(:s{n}, :k{n})" for n in range(size))
-    return text(
+    statement = text(
         f"SELECT messages.id, messages.sender_id, messages.idempotency_key "
         f"FROM (VALUES {wanted}) AS wanted CROSS JOIN messages "
         f"WHERE messages.sender_id = wanted.column1 "
         f"AND messages.idempotency_key = wanted.column2"
     )
+    return _driver_sql(statement.compile(dialect=dialect),
+                       [name for n in range(size) for name in (f"s{n}", f"k{n}")])
 
 
 def _stored_before(conn: Connection, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
@@ -263,11 +276,9 @@ def _stored_before(conn: Connection, pairs: list[tuple[int, str]]) -> dict[tuple
         chunk, pairs = pairs[:size], pairs[size:]
         # A short chunk is padded with its last pair: asking twice is harmless.
         chunk += [chunk[-1]] * (size - len(chunk))
-        parameters: dict[str, object] = {}
-        for n, (sender_id, key) in enumerate(chunk):
-            parameters[f"s{n}"] = sender_id
-            parameters[f"k{n}"] = key
-        for message_id, sender_id, key in conn.execute(_find_keys(size), parameters):
+        parameters = tuple(value for pair in chunk for value in pair)
+        for message_id, sender_id, key in conn.exec_driver_sql(
+                _find_keys(conn.dialect, size), parameters):
             found[(sender_id, key)] = message_id
     return found
 
@@ -279,8 +290,9 @@ def store_messages(
 
     This is the group-commit writer's hot path: a busy room commits hundreds
     of messages at once, and per-message statements cost far more in Python
-    than SQLite takes to run them.  So keys are looked up per sender, not
-    per message, and the new rows go in with one ``executemany``.
+    than SQLite takes to run them.  So the keys of the whole batch are
+    looked up with one statement, and the new rows go in with one
+    ``executemany``.
 
     Ids are given explicitly, counting up from the newest stored: the caller
     holds the write lock (the writer's ``BEGIN IMMEDIATE``), so no one else
