@@ -289,11 +289,8 @@ class GroupCommitWriter:
         except Exception:  # noqa: BLE001 - retried one by one below
             execute(_ROLLBACK_TO_SAVEPOINT)
             execute(_RELEASE_SAVEPOINT)
-            if len(jobs) == 1:
-                log.debug("a batched write failed", exc_info=True)
-            else:
-                log.debug("a batched write failed; running its %d jobs one by one",
-                          len(jobs), exc_info=True)
+            log.warning("a batched write of %d failed; running each alone", len(jobs),
+                        exc_info=True)
             # Alone, each job fails or succeeds on its own merits.
             return [cls._run_alone(connection, job, lambda conn, job=job: write.run(
                 conn, [job.argument])[0]) for job in jobs]

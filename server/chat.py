@@ -396,9 +396,8 @@ class ChatService:
         for outcome in outcomes:
             pending: _PendingSend = outcome.context
             if outcome.error is not None:
-                error = outcome.error
-                pending.connection.log.error("storing a message failed: %s", error,
-                                             exc_info=(type(error), error, error.__traceback__))
+                # The writer logged the failure with its traceback, once per batch.
+                pending.connection.log.error("storing a message failed: %s", outcome.error)
                 reply = encode_frame(error_reply(
                     RequestError(ErrorCode.INTERNAL_ERROR, _FAILED, pending.re)))
                 answered.append((pending, reply, None, b""))
