@@ -38,21 +38,14 @@ def hash_password(password: str, rounds: int = DEFAULT_ROUNDS) -> bytes:
 
 def _lower_thread_priority() -> None:
     # bcrypt releases the GIL, so hashing threads compete with the event loop
-    # for CPU only.  On Linux they take the SCHED_IDLE policy, which (pid 0)
-    # applies to the calling thread alone: they then run almost only on CPU
-    # time the loop leaves idle.  Sharing a core with a busy loop, as in the
-    # benchmark, which pins the server to one, a SCHED_IDLE thread gets
-    # about 0.3 % of it where one at nice 10 got about 10 % (scheduler
-    # weights 3 and 110 against 1024), so the loop keeps delivering messages
-    # during a storm of logins.  Where SCHED_IDLE is missing or refused, a
-    # raised nice value still gives the loop a head start; elsewhere this is
-    # a no-op.
-    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
-        try:
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            return
-        except OSError:
-            pass
+    # for CPU only.  On Linux a thread has its own nice value; raising it lets
+    # the loop keep delivering messages during a storm of logins.  Elsewhere
+    # this is a no-op: the loop still runs, just without the head start.
+    # Not SCHED_IDLE, though it favours the loop even more: on a machine
+    # whose every core is busy with other work (a lab PC compiling), its
+    # weight of 3 against 1024 would stretch one login to minutes; nice 10
+    # keeps about a tenth of a core, and the login storm benchmark showed no
+    # difference for the chatters (bench/README.md).
     if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
         try:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
@@ -61,7 +54,7 @@ def _lower_thread_priority() -> None:
 
 
 class PasswordHasher:
-    """Hashes and verifies passwords in a pool of lowest-priority threads.
+    """Hashes and verifies passwords in a pool of low-priority threads.
 
     Args:
         rounds: the bcrypt cost for new hashes (4-31).
