@@ -6,14 +6,17 @@ Measures, against a real server on a real SQLite database:
   has painted the newest messages of the general room (100,000 of them);
 * scrolling back 10,000 messages: pulling the view to the top until 10,000
   older messages are loaded (in pages, as a person scrolling would), the
-  time it took and the process's resident memory afterwards.
+  time it took, and the process's resident memory before and after (the
+  goal: flat, within 20 MB).
 
 Each run is a fresh client process (so memory figures do not mix); the
 median of ``--runs`` runs is reported.  The database is generated once,
 directly through ``db/`` (sending 100,000 messages through the protocol
 would mostly measure the server's durable commits).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/client_scale.py [--runs 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/client_scale.py [--runs 5] [--json]
+
+``--json`` adds a last line with the medians as JSON, for ``bench/run.py``.
 """
 
 from __future__ import annotations
@@ -113,6 +116,7 @@ def measure(port: int) -> dict[str, float]:
     model = window.conversations.model(None)
     initial = model.rowCount()
     bar = view.verticalScrollBar()
+    rss_before = _rss_mib()
     scroll_started = time.perf_counter()
     cpu_started = time.process_time()
     while model.rowCount() < initial + SCROLL_BACK:
@@ -126,18 +130,25 @@ def measure(port: int) -> dict[str, float]:
     scroll_cpu = time.process_time() - cpu_started
     # One more paint with 10,000+ rows loaded, at the top.
     view.viewport().repaint()
-    status = Path("/proc/self/status").read_text().splitlines()
-    rss_kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    rss_after = _rss_mib()
     loaded = model.rowCount()
     besedka.shut_down()
     return {"first_page_ms": first_page * 1000, "scroll_back_s": scroll_time,
-            "scroll_back_cpu_s": scroll_cpu,
-            "rss_mib": rss_kib / 1024, "rows_loaded": loaded}
+            "scroll_back_cpu_s": scroll_cpu, "rss_before_mib": rss_before,
+            "rss_mib": rss_after, "rss_growth_mib": rss_after - rss_before,
+            "rows_loaded": loaded}
+
+
+def _rss_mib() -> float:
+    """This process's resident memory (Linux)."""
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="end with the medians as JSON")
     parser.add_argument("--measure-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_port:
@@ -145,6 +156,9 @@ def main() -> None:
         return
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The client looks for servers on the LAN (mDNS); a benchmark keeps
+    # that on loopback, so nothing of it leaves the machine.
+    os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
     with tempfile.TemporaryDirectory() as directory:
         database = Path(directory) / "bench.db"
         began = time.perf_counter()
@@ -163,15 +177,19 @@ def main() -> None:
                 print(f"run {run + 1}: first page {result['first_page_ms']:.0f} ms, "
                       f"scroll back {result['rows_loaded'] - 100:,.0f} messages in "
                       f"{result['scroll_back_s']:.2f} s (client CPU "
-                      f"{result['scroll_back_cpu_s']:.2f} s), RSS {result['rss_mib']:.0f} MiB")
+                      f"{result['scroll_back_cpu_s']:.2f} s), RSS {result['rss_before_mib']:.0f}"
+                      f" -> {result['rss_mib']:.0f} MiB")
         finally:
             server.stop()
+    medians = {key: statistics.median(r[key] for r in results) for key in results[0]}
     print(f"median of {args.runs}: "
-          f"first page shown {statistics.median(r['first_page_ms'] for r in results):.0f} ms; "
-          f"after scrolling back {SCROLL_BACK:,} messages "
-          f"{statistics.median(r['scroll_back_s'] for r in results):.2f} s "
-          f"(client CPU {statistics.median(r['scroll_back_cpu_s'] for r in results):.2f} s), "
-          f"RSS {statistics.median(r['rss_mib'] for r in results):.0f} MiB")
+          f"first page shown {medians['first_page_ms']:.0f} ms; "
+          f"scrolling back {SCROLL_BACK:,} messages took {medians['scroll_back_s']:.2f} s "
+          f"(client CPU {medians['scroll_back_cpu_s']:.2f} s), "
+          f"RSS {medians['rss_before_mib']:.0f} -> {medians['rss_mib']:.0f} MiB "
+          f"({medians['rss_growth_mib']:+.0f} MiB)")
+    if args.json:
+        print(json.dumps(medians))
 
 
 if __name__ == "__main__":

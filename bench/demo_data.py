@@ -54,8 +54,10 @@ class ServerRun:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(port),
              "--database", f"sqlite:///{database}", "--bcrypt-rounds", "4",
-             # The client does not speak TLS yet (a later issue adds it).
-             "--no-rate-limits", "--no-tls"],
+             # Plain TCP: what is measured or pictured is the chat, not TLS.
+             # No mDNS announcement: nothing of a benchmark or a screenshot
+             # run may leave the machine.
+             "--no-rate-limits", "--no-tls", "--no-announce"],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()

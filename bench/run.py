@@ -354,13 +354,15 @@ def run_client_scale() -> dict[str, Any]:
         return {"status": "not run", "detail": "bench/client_scale.py does not exist yet"}
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     try:
-        done = subprocess.run([sys.executable, str(script)], cwd=REPO, env=env,
+        done = subprocess.run([sys.executable, str(script), "--json"], cwd=REPO, env=env,
                               capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         return {"status": "failed", "detail": "timed out after 600 s"}
-    lines = (done.stdout.strip() or done.stderr.strip()).splitlines()
-    return {"status": "ran" if done.returncode == 0 else "failed",
-            "detail": lines[-1] if lines else f"exit {done.returncode}"}
+    if done.returncode != 0:
+        lines = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        return {"status": "failed", "detail": lines[-1] if lines else f"exit {done.returncode}"}
+    *_, detail, medians = done.stdout.strip().splitlines()
+    return {"status": "ran", "detail": detail, **json.loads(medians)}
 
 
 # ----------------------------------------------------------------------
@@ -485,7 +487,7 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
     return "\n".join(rows)
 
 
-def targets(summary: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+def targets(summary: dict[tuple[str, str], dict[str, Any]], client: dict[str, Any]) -> list[str]:
     """The issue's goals, each with the measured value and whether it is met."""
     def get(workload: str, target: str, metric: str) -> float | None:
         s = summary.get((workload, target))
@@ -525,6 +527,13 @@ def targets(summary: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
     goal("history page of 50 < 5 ms median", h, 5.0, False, f"{fmt(h, 2)} ms")
     sy = get("history", "besedka", "sync_p50_ms")
     goal("sync of 1,000 < 50 ms median", sy, 50.0, False, f"{fmt(sy, 2)} ms")
+    first = client.get("first_page_ms")
+    goal("client: first page of a 100,000-message conversation < 100 ms", first, 100.0, False,
+         f"{fmt(first, 0)} ms")
+    growth = client.get("rss_growth_mib")
+    goal("client: memory flat (± 20 MB) across a 10,000-message scroll-back",
+         None if growth is None else abs(growth) * 1.048576, 20.0 + 1e-9, False,
+         f"{'+' if (growth or 0) >= 0 else ''}{fmt(growth, 1)} MiB")
     return lines
 
 
@@ -551,7 +560,7 @@ def main() -> None:
         "status": "not run", "detail": "BENCH_ONLY"}
     summary = summarize(results)
     table = render(summary, loads, client, ngircd)
-    goals = targets(summary)
+    goals = targets(summary, client)
     elapsed = time.monotonic() - started
 
     notes = "\n".join(f"- **{w.name}**: {w.note}" for w in loads)

@@ -20,6 +20,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The login window looks for servers on the LAN (mDNS): keep that on
+# loopback, so that making pictures sends nothing off the machine.
+os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
