@@ -203,6 +203,7 @@ async def serve(config: ServerConfig) -> None:
     try:
         host, port = await server.start()
         log.info("database %s", _redact(config.database_url))
+        log.info("event loop: %s", type(loop).__module__.split(".")[0])  # uvloop or asyncio
         if config.tls is None:
             log.warning("TLS is off (--no-tls): passwords and messages cross the network "
                         "in plain text, readable by anyone on it")
