@@ -2,19 +2,19 @@
 
 :class:`ClientConnection` is an :class:`asyncio.Protocol`: the event loop
 calls it with bytes, it feeds them to the sans-I/O decoder from
-:mod:`protocol` and queues the frames.  What can be answered without
-waiting is answered at once, in the same call (:meth:`ClientConnection._pump`);
-a request that must wait (a login, a history page) gets a short-lived task
-while the queue waits behind it, so replies leave in the order requests
-came.  An idle connection has no task at all, which keeps thousands of
-them cheap, and a busy one creates none for its sends.
+:mod:`protocol` and queues the frames.  Replies leave in the order requests
+came, but requests need not wait for each other's answers:
 
-Replies leave in request order, but a connection's ``send`` requests do not
-wait for each other: each goes to the group-commit writer as soon as it is
-read, with a :class:`ReplySlot` kept in order, so a client with ten messages
-unacknowledged has them committed together, not in ten commits one after
-another.  Any other request waits until the sends before it are answered,
-so it sees their effects, and its reply follows theirs.
+* a ``send`` is checked and handed to the group-commit writer at once, in
+  the same call (:meth:`ClientConnection._pump`), with a :class:`ReplySlot`
+  holding its reply's place; a client with ten messages unacknowledged has
+  them committed together, not in ten commits one after another;
+* any other request (a login, a history page) gets a short-lived task, which
+  first waits for the replies before it, so that it sees the effects of the
+  sends before it; the queue waits behind it.
+
+An idle connection has no task at all, which keeps thousands of them cheap,
+and a busy one creates none for its sends.
 
 Flow control, as PROTOCOL.md asks:
 

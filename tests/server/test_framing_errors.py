@@ -14,6 +14,7 @@ closes the connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 
 import orjson
@@ -226,6 +227,59 @@ def test_pipelined_requests_are_answered_in_the_order_sent(shared_server):
                          "ok", "ok", "ok", "ok", "ok"]
 
     run(scenario, shared_server.address)
+
+
+def test_a_request_after_pipelined_sends_sees_them_and_not_the_sends_after_it(server):
+    # Sends do not wait for each other's commits, but everything else waits
+    # for the sends before it: a client that sends and then asks for the
+    # history finds its messages there, and every reply keeps its place.
+    async def scenario(clients: Clients) -> None:
+        to = unique_name()
+        alice, bob = await clients.register(), await clients.register(to)
+        before = [{"type": "send", "id": f"s{n}", "to": to, "body": f"before {n}"}
+                  for n in range(20)]
+        refused = {"type": "send", "id": "refused", "to": unique_name(), "body": "to nobody"}
+        history = {"type": "history", "id": "history", "with": to, "limit": 50}
+        after = [{"type": "send", "id": f"t{n}", "to": to, "body": f"after {n}"}
+                 for n in range(5)]
+        frames = [*before[:10], refused, *before[10:], history, *after]
+        # Hold the database's write lock, so that no send can commit yet:
+        # the history must not be answered meanwhile, though reading it
+        # would not wait for the lock.
+        lock = sqlite3.connect(server.database, isolation_level=None)
+        try:
+            lock.execute("BEGIN IMMEDIATE")
+            await alice.send_raw(b"".join(orjson.dumps(frame) + b"\n" for frame in frames))
+            early = []  # replies that came while nothing could commit
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.5):
+                    while True:
+                        frame = await alice.next_frame()
+                        if "re" in frame:
+                            early.append(frame)
+            assert early == []
+            lock.execute("ROLLBACK")
+        finally:
+            lock.close()
+        replies = []  # in the order they arrive
+        while len(replies) < len(frames):
+            frame = await alice.next_frame()
+            if "re" in frame:
+                replies.append(frame)
+        assert [r["re"] for r in replies] == [frame["id"] for frame in frames]
+        assert [r.get("code", "ok") for r in replies] == (
+            ["ok"] * 10 + ["unknown_user"] + ["ok"] * 10 + ["ok"] + ["ok"] * 5)
+        sent = [reply["message"] for frame, reply in zip(frames, replies)
+                if frame["type"] == "send" and frame is not refused]
+        assert [m["body"] for m in sent] == [f["body"] for f in before + after]
+        assert [m["id"] for m in sent] == sorted(m["id"] for m in sent)
+        page = replies[frames.index(history)]["messages"]
+        assert page == sent[:20]
+        # The recipient gets every message once, in id order.
+        received = [(await bob.next_event("message"))["message"] for _ in sent]
+        assert received == sent
+
+    run(scenario, server.address)
 
 
 def _ping_frame_of(size: int, *, crlf: bool = False) -> bytes:
