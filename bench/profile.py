@@ -32,7 +32,12 @@ if str(REPO) not in sys.path:
 
 from bench.prepare import prepare  # noqa: E402
 from bench.run import (  # noqa: E402
-    LOADGEN, RESULTS, BesedkaServer, build_loadgen, pinning, raise_file_limit,
+    LOADGEN,
+    RESULTS,
+    BesedkaServer,
+    build_loadgen,
+    pinning,
+    raise_file_limit,
 )
 
 MESSAGES = int(os.environ.get("BENCH_PROFILE_MESSAGES", "300"))

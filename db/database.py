@@ -25,6 +25,7 @@ loop with ``call_soon_threadsafe``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -292,10 +293,15 @@ class GroupCommitWriter:
             log.warning("a batched write of %d failed; running each alone", len(jobs),
                         exc_info=True)
             # Alone, each job fails or succeeds on its own merits.
-            return [cls._run_alone(connection, job, lambda conn, job=job: write.run(
-                conn, [job.argument])[0]) for job in jobs]
+            return [cls._run_alone(connection, job, functools.partial(_run_one, write, job.argument))
+                    for job in jobs]
         execute(_RELEASE_SAVEPOINT)
         return [(job, True, value) for job, value in zip(jobs, values)]
+
+
+def _run_one(write: BatchedWrite[A, T], argument: A, connection: Connection) -> T:
+    """A batched write run for one argument."""
+    return write.run(connection, [argument])[0]
 
 
 def _is_sqlite_memory(url: str) -> bool:

@@ -14,7 +14,15 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Select, and_, case, func, insert, select, text, union_all, update,
+    Select,
+    and_,
+    case,
+    func,
+    insert,
+    select,
+    text,
+    union_all,
+    update,
 )
 from sqlalchemy.engine import Compiled, Connection, Dialect
 from sqlalchemy.orm import aliased

@@ -38,10 +38,8 @@ from db.database import BatchedWrite, Database, WriteOutcome
 from db.queries import AccountRecord, NewMessage, StoredMessage
 from protocol import limits
 from protocol.errors import ErrorCode, RequestError, RequestId
-from protocol.framing import encode_frame
 from protocol.frames import (
     PRE_AUTH_TYPES,
-    RawRequest,
     REQUEST_TYPES,
     ChangePassword,
     History,
@@ -51,6 +49,7 @@ from protocol.frames import (
     MarkRead,
     Message,
     Ping,
+    RawRequest,
     Register,
     Request,
     RosterEntry,
@@ -62,6 +61,7 @@ from protocol.frames import (
     ok_reply,
     parse_request,
 )
+from protocol.framing import encode_frame
 from protocol.rules import username_key
 from protocol.version import BESEDKA_VERSION
 

@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from protocol import limits
 from protocol.errors import FrameTooLargeError, RequestError
-from protocol.framing import FrameDecoder, encode_frame
 from protocol.frames import error_reply
+from protocol.framing import FrameDecoder, encode_frame
 
 if TYPE_CHECKING:
     from .chat import ChatService, Session

@@ -21,8 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from typing import cast
 from collections.abc import Callable
+from typing import cast
 
 from protocol.errors import ErrorCode, RequestError
 from protocol.frames import error_reply
