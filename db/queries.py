@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     Select,
@@ -187,21 +187,25 @@ _Sender = aliased(Account, name="sender")
 _Recipient = aliased(Account, name="recipient")
 
 
-def _with_names(ids: Select[tuple[int]]) -> Select[tuple[int, str, str | None, str, datetime]]:
-    """Messages whose ids the subquery selects, with both names, ascending by id."""
+def _with_names(ids: Select[int]) -> Select[int, str, str | None, str, datetime]:
+    """Messages whose ids the subquery selects, with both names, ascending by id.
+
+    (The recipient's name is None for the general room: the outer join,
+    which SQLAlchemy's types do not know.)
+    """
     id_subquery = ids.subquery()
-    return (
+    return cast(Select[int, str, str | None, str, datetime], (
         select(Message.id, _Sender.username, _Recipient.username, Message.body, Message.created_at)
         .join(id_subquery, id_subquery.c.id == Message.id)
         .join(_Sender, _Sender.id == Message.sender_id)
         .outerjoin(_Recipient, _Recipient.id == Message.recipient_id)
         .order_by(Message.id)
-    )
+    ))
 
 
-def _page(conn: Connection, ids: Select[tuple[int]], limit: int) -> tuple[list[StoredMessage], bool]:
+def _page(conn: Connection, ids: Select[int], limit: int) -> tuple[list[StoredMessage], bool]:
     """Run an id query that asked for ``limit + 1`` rows; split off ``has_more``."""
-    rows = [StoredMessage(*row) for row in conn.execute(_with_names(ids))]
+    rows = [StoredMessage._make(row) for row in conn.execute(_with_names(ids))]
     return rows, len(rows) > limit
 
 
@@ -353,8 +357,8 @@ def store_messages(
     if stored_before:
         # A resent outbox entry: rare, so one plain query for all of them.
         ids = set(stored_before.values())
-        by_id = {row[0]: StoredMessage(*row) for row in conn.execute(
-            _with_names(select(Message.id).where(Message.id.in_(ids))))}
+        by_id = {message.id: message for message in map(StoredMessage._make, conn.execute(
+            _with_names(select(Message.id).where(Message.id.in_(ids)))))}
         return [(by_id[result], False) if isinstance(result, int) else result
                 for result in results]
     return results  # type: ignore[return-value]  # no ids left in it
@@ -372,7 +376,7 @@ def store_message(
     return store_messages(conn, [NewMessage(sender, recipient, body, key)], now)[0]
 
 
-def _conversation(me_id: int, peer_id: int | None) -> list[Select[tuple[int]]]:
+def _conversation(me_id: int, peer_id: int | None) -> list[Select[int]]:
     """One id query per index range that makes up a conversation."""
     if peer_id is None:
         return [select(Message.id).where(Message.recipient_id.is_(None))]
@@ -385,7 +389,7 @@ def _conversation(me_id: int, peer_id: int | None) -> list[Select[tuple[int]]]:
     ]
 
 
-def _newest_first(parts: Sequence[Select[tuple[int]]], limit: int) -> Select[tuple[int]]:
+def _newest_first(parts: Sequence[Select[int]], limit: int) -> Select[int]:
     """The ``limit`` highest ids over several ranges, each range cut first so
     that every part is a short index scan, whatever the table's size."""
     if len(parts) == 1:
@@ -395,7 +399,7 @@ def _newest_first(parts: Sequence[Select[tuple[int]]], limit: int) -> Select[tup
     return select(merged.c.id).order_by(merged.c.id.desc()).limit(limit)
 
 
-def _oldest_first(parts: Sequence[Select[tuple[int]]], limit: int) -> Select[tuple[int]]:
+def _oldest_first(parts: Sequence[Select[int]], limit: int) -> Select[int]:
     """The ``limit`` lowest ids over several ranges (see :func:`_newest_first`)."""
     if len(parts) == 1:
         return parts[0].order_by(Message.id).limit(limit)

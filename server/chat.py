@@ -26,6 +26,7 @@ them.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -266,9 +267,9 @@ class ChatService:
         return None if reply is None else encode_frame(reply)
 
     @staticmethod
-    async def _run(future: Any) -> T:
+    async def _run(future: concurrent.futures.Future[T]) -> T:
         """Await a thread's :class:`concurrent.futures.Future`."""
-        return await asyncio.wrap_future(future)  # type: ignore[no-any-return]
+        return await asyncio.wrap_future(future)
 
     # ------------------------------------------------------------------
     # Account lookups

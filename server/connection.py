@@ -73,8 +73,12 @@ CLOSE_GRACE_SECONDS = 1.0
 class ConnectionLog(logging.LoggerAdapter[logging.Logger]):
     """Prefixes every line with the peer address and, once known, the user."""
 
+    def __init__(self, logger: logging.Logger, connection: ClientConnection) -> None:
+        super().__init__(logger)
+        self.connection = connection
+
     def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
-        connection: ClientConnection = self.extra["connection"]  # type: ignore[index]
+        connection = self.connection
         user = connection.session.username if connection.session else "-"
         return f"[{connection.peer} {user}] {msg}", kwargs
 
@@ -100,7 +104,7 @@ class ClientConnection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.decoder = FrameDecoder(limits.MAX_CLIENT_FRAME_BYTES)
         self.session: Session | None = None
-        self.log = ConnectionLog(log, {"connection": self})
+        self.log = ConnectionLog(log, self)
         self._inbox: deque[bytes] = deque()
         self._pumping = False
         # Replies owed, in request order; filled as answers arrive and
