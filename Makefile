@@ -9,7 +9,7 @@ PACKAGE_STAMP := $(VENV)/.package-stamp
 HOST ?= 127.0.0.1
 PORT ?= 7447
 
-.PHONY: run server client test install qt-libs translations screenshots bench package package-test clean
+.PHONY: run server client test typecheck install qt-libs translations screenshots bench package package-test clean
 
 # Reinstall only when the project description changes.
 $(STAMP): pyproject.toml
@@ -63,6 +63,11 @@ screenshots: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# Static types: mypy --strict over protocol, db, server and client_gui
+# (pyproject.toml, [tool.mypy]).
+typecheck: $(STAMP)
+	$(PY) -m mypy
 
 # Load tests against ngircd (bench/README.md); slow, so not part of `make test`.
 # BENCH_QUICK=1 for a smoke run; the table goes to bench/results/latest.md.
