@@ -48,7 +48,6 @@ from protocol.frames import (
     Login,
     Logout,
     MarkRead,
-    Message,
     Ping,
     RawRequest,
     Register,
@@ -59,6 +58,7 @@ from protocol.frames import (
     decode_request,
     error_reply,
     format_ts,
+    message_to_wire,
     ok_reply,
     parse_request,
 )
@@ -126,10 +126,8 @@ class _PendingSend:
 
 def _wire_message(message: StoredMessage, ts: str | None = None) -> dict[str, Any]:
     """A message as frames carry it; ``ts``: its ``created_at`` formatted already."""
-    return Message(
-        message.id, message.sender, message.recipient, message.body,
-        format_ts(message.created_at) if ts is None else ts,
-    ).to_wire()
+    return message_to_wire(message.id, message.sender, message.recipient, message.body,
+                           format_ts(message.created_at) if ts is None else ts)
 
 
 class ChatService:
