@@ -14,8 +14,8 @@ packets go out only on the interfaces whose addresses are announced (or on
 those ``BESEDKA_MDNS_INTERFACES`` names, see :mod:`protocol.discovery`).
 
 Everything here runs on the server's event loop through zeroconf's asyncio
-API; the slow part of registering (probing the name, three announcements
-over about two seconds) runs as a background task, so neither start nor the
+API; the slow part of registering (listening for the names in use, probing
+ours, three announcements: about five seconds) runs as a background task, so neither start nor the
 ``listening on`` line waits for it.  Announcing is a convenience: when it
 fails (no multicast-capable interface, port 5353 unusable) the server logs a
 warning and serves on; clients can still type the address.
@@ -54,8 +54,12 @@ log = logging.getLogger("besedka.server.announce")
 #: queries notice within about that.
 RECORD_TTL_SECONDS = 120
 
-#: How long to listen for other servers' names before choosing ours.
-NAME_CHECK_SECONDS = 1.0
+#: How long to listen for other servers' names before choosing ours.  The
+#: browser asks at once and again a second later (zeroconf's schedule): listening through
+#: both questions means one answer missed (a busy host answers late) does
+#: not let two servers take one name.  The server serves meanwhile; only
+#: its announcement waits.
+NAME_CHECK_SECONDS = 2.5
 
 #: How long shutdown waits for the goodbye packets (zeroconf sends three,
 #: 125 ms apart).

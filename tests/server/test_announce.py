@@ -191,8 +191,8 @@ def test_two_servers_with_one_name_are_both_listed(
 
 def test_announcing_does_not_hold_up_serving(
         server_factory, raw_browser: RawBrowser) -> None:  # type: ignore[no-untyped-def]
-    # Registering takes about two seconds (probing the name, then three
-    # announcements); the server must answer requests meanwhile.
+    # Registering takes seconds (listening for names in use, probing ours,
+    # then three announcements); the server must answer requests meanwhile.
     name = unique_name()
     server = server_factory("--announce", "--name", name)
 
