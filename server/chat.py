@@ -392,6 +392,7 @@ class ChatService:
         # The messages of a commit share one timestamp: formatted once.
         created_at: datetime | None = None
         ts = ""
+        first_id: int | None = None  # of the messages created now
         for outcome in outcomes:
             pending: _PendingSend = outcome.context
             if outcome.error is not None:
@@ -410,16 +411,16 @@ class ChatService:
                 answered.append((pending, reply, None, b""))
                 continue
             event = encode_frame({"type": "message", "message": wire})
+            if first_id is None:
+                first_id = message.id
             if pending.recipient is None:
                 general_ids.append(message.id)
                 general_frames.append(event)
             answered.append((pending, reply, message, event))
-        new_ids = [message.id for _, _, message, _ in answered if message is not None]
-        if not new_ids:
+        if first_id is None:  # nothing new: only replies
             for pending, reply, _, _ in answered:
                 pending.connection.fill_reply(pending.reply, reply)
             return
-        first_id = new_ids[0]
         # Slices of the block are views, not copies: a commit of long
         # messages is megabytes, and each sender's connection needs its own
         # slices of it.
@@ -435,6 +436,9 @@ class ChatService:
         # Connections that are logging in, or whose login counted some of
         # these messages already: they get frame by frame (rare).
         late: dict[ClientConnection, list[tuple[int, bytes]]] = {}
+
+        def is_late(session: Session) -> bool:
+            return session.joining or session.counted_up_to >= first_id
 
         def catch_up(target: ClientConnection, upto: int, then: int) -> None:
             start = given.get(target, 0)
@@ -458,7 +462,7 @@ class ChatService:
                     session = target.session
                     if target is sender_connection or session is None:
                         continue
-                    if session.joining or session.counted_up_to >= first_id:
+                    if is_late(session):
                         late.setdefault(target, []).append((message.id, event))
                     else:
                         catch_up(target, general_so_far, general_so_far)
@@ -473,7 +477,7 @@ class ChatService:
                     session = target.session
                     if session is None:
                         continue
-                    if session.joining or session.counted_up_to >= first_id:
+                    if is_late(session):
                         late[target] = sorted(late.get(target, []) + general)
                     else:
                         catch_up(target, len(general_frames), len(general_frames))
