@@ -40,7 +40,7 @@ The rules (PROTOCOL.md, "Events"; docs/protocol.md):
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Generic, Literal, Protocol, TypeVar, Union
 
@@ -164,7 +164,7 @@ class _Form:
         self.offsets = offsets
 
 
-def deliver(items: Sequence[Item[R]], online: Mapping[int, Iterable[R]]) -> Delivery[R]:
+def deliver(items: Sequence[Item[R]], online: Mapping[int, Collection[R]]) -> Delivery[R]:
     """What each session is given of one commit.
 
     Args:
@@ -190,30 +190,26 @@ def deliver(items: Sequence[Item[R]], online: Mapping[int, Iterable[R]]) -> Deli
         return result
 
     forms: dict[int, _Form] = {}
-    # How many of its form's block each session has been given so far.
+    # How many frames of its form's block each session has been given so far.
     given: dict[R, int] = {}
-    # Sessions joining, or whose login counted part of this commit.
-    late: dict[R, None] = {}
+    # Sessions joining, or whose login counted part of this commit, or that
+    # asked for an item and are gone; and whether they are online (one that
+    # is gone is given only its replies).
+    late: dict[R, bool] = {}
+    # The form of the last version looked up: nearly every session speaks
+    # the same one, and this runs per item and per session.  (The first
+    # session seen sets both.)
+    version = -1
+    form: _Form
 
-    def form_for(version: int) -> _Form:
-        form = forms.get(version)
-        if form is None:
-            form = forms[version] = _Form(items, version)
-        return form
-
-    def catch_up(session: R, form: _Form, upto: int, then: int) -> list[Piece[R]]:
-        """Give ``session`` the block up to frame ``upto``; it then has ``then``."""
-        pieces = writes.get(session)
-        if pieces is None:
-            pieces = writes[session] = []
+    def catch_up(session: R, pieces: list[Piece[R]], form: _Form, upto: int) -> None:
+        """Add to ``pieces`` the frames of the block up to ``upto`` that ``session`` lacks."""
         start = given.get(session, 0)
         if start < upto:
             if start == 0 and upto == form.count:
                 pieces.append(form.block)
             else:
                 pieces.append(form.view[form.offsets[start]:form.offsets[upto]])
-        given[session] = then
-        return pieces
 
     everyone = False
     for index, item in enumerate(items):
@@ -227,36 +223,69 @@ def deliver(items: Sequence[Item[R]], online: Mapping[int, Iterable[R]]) -> Deli
                     if session is reply_to:
                         continue
                     if session.joining or session.counted_up_to >= first:
-                        late[session] = None
+                        late[session] = True
                         continue
-                    form = form_for(session.protocol)
+                    if session.protocol != version:
+                        version, form = session.protocol, _form(forms, items, session.protocol)
                     frame = form.frames[index]
                     if frame is not None:
+                        pieces = writes.get(session)
+                        if pieces is None:
+                            pieces = writes[session] = []
                         before = form.before[index]
-                        catch_up(session, form, before, before).append(frame)
+                        catch_up(session, pieces, form, before)
+                        pieces.append(frame)
+                        given[session] = before
         if reply_to is not None:
-            if reply_to.joining or reply_to.counted_up_to >= first:
-                late[reply_to] = None
-                continue
-            form = form_for(reply_to.protocol)
+            pieces = writes.get(reply_to)
+            if pieces is None:  # the first of its pieces: is it late, or gone?
+                if reply_to in late:
+                    continue
+                is_online = reply_to in online.get(reply_to.account_id, ())
+                if not is_online or reply_to.joining or reply_to.counted_up_to >= first:
+                    late[reply_to] = is_online
+                    continue
+                pieces = writes[reply_to] = []
+            if reply_to.protocol != version:
+                version, form = reply_to.protocol, _form(forms, items, reply_to.protocol)
             before = form.before[index]
+            catch_up(reply_to, pieces, form, before)
+            pieces.append(item)
             # Its own message's frame in the block is skipped: the reply replaces it.
-            own = audience is EVERYONE and form.frames[index] is not None
-            catch_up(reply_to, form, before, before + own).append(item)
+            given[reply_to] = (before + 1 if audience is EVERYONE and form.frames[index] is not None
+                               else before)
     if everyone:
         for sessions in online.values():
             for session in sessions:
                 if session.joining or session.counted_up_to >= first:
-                    late[session] = None
-                else:
-                    form = form_for(session.protocol)
-                    catch_up(session, form, form.count, form.count)
-    for session in late:
-        _one_by_one(session, items, form_for(session.protocol), result)
+                    late[session] = True
+                    continue
+                if session.protocol != version:
+                    version, form = session.protocol, _form(forms, items, session.protocol)
+                # What catch_up does, inlined: this runs for every session.
+                start = given.get(session, 0)
+                if start < form.count:
+                    piece = form.block if start == 0 else form.view[form.offsets[start]:]
+                    pieces = writes.get(session)
+                    if pieces is None:
+                        writes[session] = [piece]
+                    else:
+                        pieces.append(piece)
+    for session, is_online in late.items():
+        _one_by_one(session, is_online, items, _form(forms, items, session.protocol), result)
     return result
 
 
-def _one_by_one(session: R, items: Sequence[Item[R]], form: _Form, result: Delivery[R]) -> None:
+def _form(forms: dict[int, _Form], items: Sequence[Item[R]], version: int) -> _Form:
+    """The commit in ``version``'s form, encoded the first time it is asked for."""
+    form = forms.get(version)
+    if form is None:
+        form = forms[version] = _Form(items, version)
+    return form
+
+
+def _one_by_one(session: R, is_online: bool, items: Sequence[Item[R]], form: _Form,
+                result: Delivery[R]) -> None:
     """A late session's share of the commit, item by item (see the module docstring)."""
     pieces: list[Piece[R]] = []
     held: list[tuple[int, bytes]] = []
@@ -267,7 +296,8 @@ def _one_by_one(session: R, items: Sequence[Item[R]], form: _Form, result: Deliv
             continue
         audience = item.audience
         frame = form.frames[index]
-        if frame is None or not (audience is EVERYONE or account_id in audience):
+        if (frame is None or not is_online
+                or not (audience is EVERYONE or account_id in audience)):
             continue
         if session.joining:
             # Its reply and roster go first; the login releases these after,

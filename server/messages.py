@@ -70,7 +70,10 @@ class _Send(Item[Session]):
 
     def __init__(self, session: Session, slot: ReplySlot, re: RequestId,
                  recipient: AccountRecord | None) -> None:
-        super().__init__(reply_to=session)
+        # (Item's fields set here, not by Item.__init__: this runs per message.)
+        self.position = 0
+        self.audience = ()
+        self.reply_to = session
         self.connection = session.connection
         self.slot = slot
         self.re = re
