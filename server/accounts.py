@@ -30,8 +30,10 @@ from db import queries
 from db.database import Database
 from db.queries import AccountRecord
 from protocol.errors import ErrorCode, RequestError, RequestId
-from protocol.frames import ChangePassword, Login, Logout, Register, ok_reply
+from protocol.events import UsersEvent
 from protocol.framing import encode_frame
+from protocol.replies import Done, LoggedIn
+from protocol.requests import ChangePassword, Login, Logout, Register
 from protocol.rules import username_key
 
 from .config import RateLimits
@@ -108,9 +110,9 @@ class Accounts:
             raise
         if connection.session is not session:  # closed meanwhile
             return
-        connection.write(encode_frame(ok_reply(re, user={"username": account.username},
-                                               general_unread=general_unread)), reply=True)
-        connection.write(encode_frame({"type": "users", "users": self.presence.roster(roster)}),
+        connection.write(encode_frame(LoggedIn(account.username, general_unread).to_wire(re)),
+                         reply=True)
+        connection.write(encode_frame(UsersEvent(self.presence.roster(roster)).to_wire()),
                          reply=True)
         # Events held while the snapshot was read: messages it already
         # counted are left out, later ones follow the roster in id order.
@@ -192,7 +194,7 @@ class Accounts:
         connection.log.info("logged out")
         self.end_session(connection)
         connection.unauthenticated_since = connection.last_activity = time.monotonic()
-        return ok_reply(re)
+        return Done().to_wire(re)
 
     async def _change_password(self, connection: Connection, request: ChangePassword,
                                re: RequestId) -> dict[str, Any]:
@@ -217,7 +219,7 @@ class Accounts:
         await asyncio.wrap_future(self.database.write(
             lambda conn: queries.set_password_hash(conn, me.id, new_hash)))
         connection.log.info("changed password")
-        return ok_reply(re)
+        return Done().to_wire(re)
 
     # ------------------------------------------------------------------
     # Housekeeping

@@ -38,7 +38,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 from protocol import limits
 from protocol.errors import FrameTooLargeError, RequestError
-from protocol.frames import error_reply
+from protocol.replies import error_reply
 from protocol.framing import FrameDecoder, encode_frame
 
 __all__ = ["ClientConnection", "LoggedIn", "ReplySlot", "RequestHandler"]

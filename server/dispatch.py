@@ -29,17 +29,17 @@ from typing import Any, TypeVar
 
 from protocol import limits
 from protocol.errors import ErrorCode, RequestError, RequestId
-from protocol.frames import (
+from protocol.events import Hello
+from protocol.framing import encode_frame
+from protocol.replies import Done, error_reply
+from protocol.requests import (
     PRE_AUTH_TYPES,
     Ping,
     RawRequest,
     Request,
     decode_request,
-    error_reply,
-    ok_reply,
     parse_request,
 )
-from protocol.framing import encode_frame
 from protocol.version import BESEDKA_VERSION
 
 from .registry import ConnectionRegistry
@@ -84,8 +84,7 @@ class Dispatcher:
     def __init__(self, registry: ConnectionRegistry) -> None:
         self.registry = registry
         self.hello_frame = encode_frame(
-            {"type": "hello", "protocol": limits.PROTOCOL_VERSION,
-             "server": f"besedka/{BESEDKA_VERSION}"})
+            Hello(limits.PROTOCOL_VERSION, f"besedka/{BESEDKA_VERSION}").to_wire())
         self._routes: dict[str, _Route] = {}
         self._at_once: dict[str, AtOnce[Any]] = {}
         self._closed_listeners: list[Callable[[Connection], None]] = []
@@ -190,4 +189,4 @@ class Dispatcher:
 
 async def _ping(connection: Connection, request: Ping, re: RequestId) -> dict[str, Any]:
     """``ping`` keeps a connection alive (its bytes count as activity); nothing to do."""
-    return ok_reply(re)
+    return Done().to_wire(re)

@@ -33,8 +33,10 @@ from db import queries
 from db.database import BatchedWrite, Database, WriteOutcome
 from db.queries import AccountRecord, NewMessage, StoredMessage
 from protocol.errors import RequestId
-from protocol.frames import History, MarkRead, Send, Sync, format_ts, message_to_wire, ok_reply
 from protocol.framing import encode_frame
+from protocol.objects import format_ts, message_to_wire
+from protocol.replies import Done, ok_reply
+from protocol.requests import History, MarkRead, Send, Sync
 
 from .connection import ReplySlot
 from .delivery import EVERYONE, Item, deliver
@@ -54,7 +56,15 @@ STORE_MESSAGES: BatchedWrite[NewMessage, tuple[StoredMessage, bool]] = BatchedWr
 
 
 def _wire_message(message: StoredMessage, ts: str | None = None) -> dict[str, Any]:
-    """A message as frames carry it; ``ts``: its ``created_at`` formatted already."""
+    """A message as frames carry it; ``ts``: its ``created_at`` formatted already.
+
+    The frames that carry messages are built from this plain form, not
+    through the typed :class:`~protocol.objects.Message` and the replies and
+    events around it (``Sent``, ``MessageEvent``, ``MessagePage``), which
+    give the same JSON: a frozen object per message costs more than the
+    rest of its encoding (a ``sync`` page of 1,000 took 0.7 ms instead of
+    0.2), and every send and page pays it.
+    """
     return message_to_wire(message.id, message.sender, message.recipient, message.body,
                            format_ts(message.created_at) if ts is None else ts)
 
@@ -83,8 +93,9 @@ class _Send(Item[Session]):
         self.reply = b""
 
     def event(self, version: int) -> bytes | None:
-        # The version 1 message object for every session today; version 2
-        # sessions will get theirs (seq, room, edited, ...) from here.
+        # protocol.events.MessageEvent, in its plain form (see _wire_message).
+        # The version 1 object for every session today; version 2 sessions
+        # will get theirs (seq, room, edited, ...) from here.
         return encode_frame({"type": "message", "message": self.wire})
 
     def answer(self) -> None:
@@ -169,6 +180,7 @@ class Messages:
             if message.created_at != created_at:
                 created_at, ts = message.created_at, format_ts(message.created_at)
             pending.wire = wire = _wire_message(message, ts)
+            # protocol.replies.Sent, in its plain form (see _wire_message).
             pending.reply = encode_frame(ok_reply(pending.re, message=wire))
             if not created:  # a resent send: answered, delivered the first time
                 continue
@@ -206,4 +218,4 @@ class Messages:
         peer_id = self.directory.peer_id(request.with_, re)
         await asyncio.wrap_future(self.database.write(
             lambda conn: queries.mark_read(conn, me, peer_id, request.up_to)))
-        return ok_reply(re)
+        return Done().to_wire(re)

@@ -18,8 +18,11 @@ from typing import Any
 from db import queries
 from db.database import Database
 from protocol.errors import RequestId
-from protocol.frames import ListUsers, RosterEntry, ok_reply
+from protocol.events import PresenceEvent
 from protocol.framing import encode_frame
+from protocol.objects import RosterEntry
+from protocol.replies import Roster
+from protocol.requests import ListUsers
 
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
@@ -63,15 +66,14 @@ class Presence:
 
     def broadcast(self, username: str, online: bool, exclude: Session | None = None) -> None:
         """Tell every logged-in session but ``exclude`` that ``username`` is (not) online."""
-        data = encode_frame({"type": "presence",
-                             "user": RosterEntry(username, online).to_wire(with_unread=False)})
+        data = encode_frame(PresenceEvent(RosterEntry(username, online)).to_wire())
         for sessions in self.online.values():
             for session in sessions:
                 # A joining session gets the roster as of its reply instead.
                 if session is not exclude and not session.joining:
                     session.connection.write_soon(data)
 
-    def roster(self, rows: list[queries.RosterRow]) -> list[dict[str, Any]]:
+    def roster(self, rows: list[queries.RosterRow]) -> tuple[RosterEntry, ...]:
         """The roster as of now, for a ``users`` event or reply.
 
         ``rows`` were read from the database a moment ago; an account
@@ -82,13 +84,13 @@ class Presence:
         """
         unread = {row.username_key: row.unread for row in rows}
         accounts = sorted(self.directory, key=lambda a: (a.username_key, a.username))
-        return [
-            RosterEntry(a.username, a.id in self.online, unread.get(a.username_key, 0)).to_wire()
+        return tuple(
+            RosterEntry(a.username, a.id in self.online, unread.get(a.username_key, 0))
             for a in accounts
-        ]
+        )
 
     async def _users(self, connection: Connection, request: ListUsers,
                      re: RequestId) -> dict[str, Any]:
         me = logged_in(connection).account_id
         rows = await asyncio.wrap_future(self.database.read(lambda conn: queries.roster(conn, me)))
-        return ok_reply(re, users=self.roster(rows))
+        return Roster(self.roster(rows)).to_wire(re)
