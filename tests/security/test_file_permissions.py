@@ -1,0 +1,158 @@
+"""The chat's files are its owner's alone, on a real server (issue 12, item 5; issue 21, item 9).
+
+The database holds every message and password hash, the TLS file the
+server's private key.  With the usual umask 022 a program's files are
+readable by every account on the computer; Besedka's are not:
+
+* POSIX: the data directory the server creates is 0700, and every file the
+  server or the admin tool creates is 0600: the database and its ``-wal``
+  and ``-shm``, the TLS key, the copy made before a migration, an admin
+  backup (and a folder the backup creates).  A database or key that exists
+  already and that others may read is warned about at start.
+* Windows: mode bits mean nothing there.  A directory the server creates
+  gets an ACL for SYSTEM, the Administrators and its owner only, and the
+  files in it inherit that; the start-up check of the mode is skipped, so
+  it no longer warns on every start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from db.engine import create_database_engine
+from server.tls import GENERATED_FILE_NAME
+from tests.conftest import ServerProcess
+
+from ..db.test_migrations import migrate
+from .helpers import admin, logged_in
+
+WARNING = "can be read by other users of this computer"
+
+
+@pytest.fixture(autouse=True)
+def usual_umask() -> Iterator[None]:
+    """The umask most systems give users (022), inherited by the servers
+    these tests start; with it, default permissions let everyone read."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def windows_acl(path: Path) -> tuple[bool, set[str]]:
+    """Whether ``path``'s ACL is protected from inheritance, and the SIDs it grants to."""
+    import win32security
+
+    descriptor = win32security.GetNamedSecurityInfo(
+        str(path), win32security.SE_FILE_OBJECT, win32security.DACL_SECURITY_INFORMATION)
+    control, _ = descriptor.GetSecurityDescriptorControl()
+    dacl = descriptor.GetSecurityDescriptorDacl()
+    sids = {win32security.ConvertSidToStringSid(dacl.GetAce(i)[2])
+            for i in range(dacl.GetAceCount())}
+    return bool(control & win32security.SE_DACL_PROTECTED), sids
+
+
+def windows_owner_only_sids(path: Path) -> set[str]:
+    """SYSTEM, the Administrators and the owner of ``path``."""
+    import win32security
+
+    owner = win32security.GetNamedSecurityInfo(
+        str(path), win32security.SE_FILE_OBJECT, win32security.OWNER_SECURITY_INFORMATION
+    ).GetSecurityDescriptorOwner()
+    return {"S-1-5-18", "S-1-5-32-544", win32security.ConvertSidToStringSid(owner)}
+
+
+def assert_private_dir(path: Path) -> None:
+    if sys.platform == "win32":
+        protected, sids = windows_acl(path)
+        assert protected, f"{path} inherits its parent's ACL"
+        # OWNER RIGHTS (S-1-3-4) stands for the owner in inheritable entries.
+        assert sids - {"S-1-3-4"} <= windows_owner_only_sids(path), sids
+    else:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o700), path
+
+
+def assert_private_file(path: Path) -> None:
+    if sys.platform == "win32":
+        _, sids = windows_acl(path)
+        assert sids - {"S-1-3-4"} <= windows_owner_only_sids(path), (path, sids)
+    else:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o600), path
+
+
+def chat(server: ServerProcess, *, tls: bool = False) -> None:
+    """Register and send, so that the database, its WAL and SHM all exist."""
+    async def scenario() -> None:
+        alice = await logged_in(server.address, "alice", tls=tls)
+        await alice.send("nobody else may read this")
+        await alice.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_new_data_directory_and_everything_the_server_puts_there_are_private(
+        server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    data = tmp_path / "besedka-data"
+    server = server_factory("--no-rate-limits", database=data / "besedka.db", tls=True)
+    chat(server, tls=True)
+    assert_private_dir(data)
+    names = {"besedka.db", "besedka.db-wal", "besedka.db-shm", GENERATED_FILE_NAME}
+    assert names <= {path.name for path in data.iterdir()}
+    for name in names:
+        assert_private_file(data / name)
+
+
+def test_the_copy_made_before_a_migration_is_private(
+        server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    database = tmp_path / "old.db"
+    engine = create_database_engine(f"sqlite:///{database}")
+    migrate(engine, "0001")  # an older Besedka's schema
+    engine.dispose()
+    server = server_factory("--no-rate-limits", database=database)
+    chat(server)
+    backups = sorted(tmp_path.glob("old.db.backup-0001-*"))
+    assert len(backups) == 1, sorted(tmp_path.iterdir())
+    assert_private_file(backups[0])
+
+
+def test_an_admin_backup_and_the_folder_it_creates_are_private(
+        server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    server = server_factory("--no-rate-limits")
+    chat(server)
+    destination = tmp_path / "backups" / "besedka-backup.db"
+    admin(server, "backup", str(destination))
+    assert_private_dir(destination.parent)
+    assert_private_file(destination)
+    with sqlite3.connect(destination) as connection:
+        assert connection.execute("SELECT body FROM messages").fetchall() == [
+            ("nobody else may read this",)]
+
+
+def test_an_existing_database_and_key_readable_by_others_are_warned_about_at_start(
+        server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    database = tmp_path / "data" / "besedka.db"
+    first = server_factory("--no-rate-limits", database=database, tls=True)
+    chat(first, tls=True)
+    assert first.stop() == 0
+    assert WARNING not in first.log, "a private database is not warned about"
+
+    key = database.with_name(GENERATED_FILE_NAME)
+    for path in (database, key):
+        path.chmod(0o644)  # as a copy made with the usual umask would be
+    second = server_factory("--no-rate-limits", database=database, tls=True)
+    second.stop()
+    warnings = [line for line in second.log.splitlines() if WARNING in line]
+    if sys.platform == "win32":
+        # The mode says nothing about who may read a file there, and the
+        # check used to warn on every start; the ACLs above are what counts.
+        assert warnings == []
+    else:
+        assert len(warnings) == 2, second.log
+        assert any(str(database) in line and "every message" in line for line in warnings)
+        assert any(str(key) in line and "private key" in line for line in warnings)
