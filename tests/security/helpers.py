@@ -60,13 +60,25 @@ def peer_pin_check(client: WireClient, pinned: str | None) -> PinCheck:
     return check_pin(ssl_object.getpeercert(binary_form=True), pinned)
 
 
-def admin(server: ServerProcess, *args: str, stdin: str | None = None,
-          check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m server admin --database URL ARGS`` as an administrator would."""
+def admin(server: ServerProcess, *args: str, stdin: str | None = None, check: bool = True,
+          env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m server admin --database URL ARGS`` as an administrator would.
+
+    Its input and output are UTF-8 (what the admin tool reads and writes
+    through pipes, whatever the locale), not the locale's encoding, which
+    on Windows cannot even encode "✓".  ``env`` replaces variables of the
+    environment (None removes one).
+    """
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     result = subprocess.run(
         [sys.executable, "-m", "server", "admin", "--database", server.database_url, *args],
-        cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=False,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=REPO, input=stdin, capture_output=True, encoding="utf-8", timeout=60, check=False,
+        env=environment,
     )
     if check:
         assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
