@@ -28,7 +28,7 @@ def test_the_client_logs_in_by_itself_and_reports_a_message(server: ServerProces
 def test_without_the_variables_the_client_prints_nothing(tmp_path: Path) -> None:
     env = client_env(tmp_path / "home", PYTHONPATH=str(REPO))
     client = Program([sys.executable, "-m", "client_gui", "--server", "127.0.0.1:9"], env=env,
-                     cwd=REPO)
+                     cwd=REPO, console=False)
     with contextlib.suppress(subprocess.TimeoutExpired):  # still running, as a GUI should
         client.process.wait(1.5)
     client.stop()

@@ -15,6 +15,7 @@ import os
 import ssl
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from protocol.limits import MAX_SERVER_FRAME_BYTES
@@ -108,3 +109,44 @@ def wait_for_log(server: ServerProcess, pattern: str, *, count: int = 1,
         if time.monotonic() > deadline:
             raise AssertionError(f"{pattern!r} not logged {count} time(s):\n{log}")
         time.sleep(0.02)
+
+
+def windows_acl(path: Path) -> tuple[bool, set[str]]:
+    """Whether ``path``'s ACL is protected from inheritance, and the SIDs it grants to."""
+    import win32security
+
+    descriptor = win32security.GetNamedSecurityInfo(
+        str(path), win32security.SE_FILE_OBJECT, win32security.DACL_SECURITY_INFORMATION)
+    control, _ = descriptor.GetSecurityDescriptorControl()
+    dacl = descriptor.GetSecurityDescriptorDacl()
+    sids = {win32security.ConvertSidToStringSid(dacl.GetAce(i)[2])
+            for i in range(dacl.GetAceCount())}
+    return bool(control & win32security.SE_DACL_PROTECTED), sids
+
+
+def windows_owner_only_sids(path: Path) -> set[str]:
+    """SYSTEM, the Administrators and the owner of ``path``."""
+    import win32security
+
+    owner = win32security.GetNamedSecurityInfo(
+        str(path), win32security.SE_FILE_OBJECT, win32security.OWNER_SECURITY_INFORMATION
+    ).GetSecurityDescriptorOwner()
+    return {"S-1-5-18", "S-1-5-32-544", win32security.ConvertSidToStringSid(owner)}
+
+
+def assert_private_dir(path: Path) -> None:
+    if sys.platform == "win32":
+        protected, sids = windows_acl(path)
+        assert protected, f"{path} inherits its parent's ACL"
+        # OWNER RIGHTS (S-1-3-4) stands for the owner in inheritable entries.
+        assert sids - {"S-1-3-4"} <= windows_owner_only_sids(path), sids
+    else:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o700), path
+
+
+def assert_private_file(path: Path) -> None:
+    if sys.platform == "win32":
+        _, sids = windows_acl(path)
+        assert sids - {"S-1-3-4"} <= windows_owner_only_sids(path), (path, sids)
+    else:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o600), path
