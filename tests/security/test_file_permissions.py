@@ -26,11 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from db.engine import create_database_engine
 from server.tls import GENERATED_FILE_NAME
 from tests.conftest import ServerProcess
 
-from ..db.test_migrations import migrate
+from ..old_database import FIRST_REVISION, make_old_database
 from .helpers import admin, assert_private_dir, assert_private_file, logged_in
 
 WARNING = "can be read by other users of this computer"
@@ -70,12 +69,10 @@ def test_a_new_data_directory_and_everything_the_server_puts_there_are_private(
 def test_the_copy_made_before_a_migration_is_private(
         server_factory: Callable[..., ServerProcess], tmp_path: Path) -> None:
     database = tmp_path / "old.db"
-    engine = create_database_engine(f"sqlite:///{database}")
-    migrate(engine, "0001")  # an older Besedka's schema
-    engine.dispose()
+    make_old_database(database)
     server = server_factory("--no-rate-limits", database=database)
     chat(server)
-    backups = sorted(tmp_path.glob("old.db.backup-0001-*"))
+    backups = sorted(tmp_path.glob(f"old.db.backup-{FIRST_REVISION}-*"))
     assert len(backups) == 1, sorted(tmp_path.iterdir())
     assert_private_file(backups[0])
 
