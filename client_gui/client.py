@@ -559,9 +559,9 @@ class ChatClient(QObject):
             if handler is not None:
                 handler(frame)
         elif kind == "message":
-            self._on_live_message(Message.from_wire(frame.get("message")))  # type: ignore[arg-type]
+            self._on_live_message(Message.from_wire(frame.get("message")))
         elif kind == "presence":
-            self.presence_changed.emit(RosterEntry.from_wire(frame.get("user")))  # type: ignore[arg-type]
+            self.presence_changed.emit(RosterEntry.from_wire(frame.get("user")))
         elif kind == "users":
             self.roster_received.emit(self._roster(frame.get("users")))
         else:
@@ -653,7 +653,7 @@ class ChatClient(QObject):
             if item.key not in self._outbox:
                 return
             if reply.get("type") == "ok":
-                message = Message.from_wire(reply.get("message"))  # type: ignore[arg-type]
+                message = Message.from_wire(reply.get("message"))
                 self._note_seen(message.id)
                 del self._outbox[item.key]
                 self.outbox_delivered.emit(item.key, message)

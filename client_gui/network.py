@@ -42,7 +42,7 @@ from typing import Any, Final
 from PyQt6.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 
 from protocol.errors import ProtocolError
-from protocol.frames import decode_json_object
+from protocol.framing import decode_json_object
 from protocol.framing import FrameDecoder, encode_frame
 from protocol.limits import MAX_SERVER_FRAME_BYTES
 from protocol.tls import PinCheck, check_pin, client_context, explain_tls_failure

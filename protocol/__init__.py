@@ -5,7 +5,13 @@ format, the validation rules, the error codes and the limits exist exactly
 once.  The contract it implements is ``docs/protocol.md``.
 
 * :mod:`protocol.framing` splits a byte stream into frames and encodes them;
-* :mod:`protocol.frames` defines typed requests and the objects in replies;
+* :mod:`protocol.requests` defines the typed requests a client sends;
+* :mod:`protocol.replies` the typed ``ok`` and ``error`` replies to them;
+* :mod:`protocol.events` the events a server pushes, and reading any frame
+  a server sends;
+* :mod:`protocol.objects` the messages and roster entries frames carry;
+* :mod:`protocol.fields` reads one field of a frame, for all of the above
+  (:mod:`protocol.frames` still names them all, for older imports);
 * :mod:`protocol.rules` checks usernames, passwords and message bodies;
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes.

@@ -8,7 +8,8 @@ limit of unfinished input: a peer that sends a longer line gets
 not after it has filled the memory.
 
 :func:`encode_frame` is the single place that turns a frame object into
-bytes, for both directions.
+bytes, and :func:`decode_json_object` the one that turns a frame's bytes
+into its JSON object, for both directions.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from typing import Any
 
 import orjson
 
-from .errors import FrameTooLargeError
+from .errors import ErrorCode, FrameTooLargeError, ProtocolError
 from .limits import MAX_CLIENT_FRAME_BYTES
 
-__all__ = ["FrameDecoder", "encode_frame"]
+__all__ = ["FrameDecoder", "decode_json_object", "encode_frame"]
 
 
 def encode_frame(frame: dict[str, Any]) -> bytes:
@@ -30,6 +31,21 @@ def encode_frame(frame: dict[str, Any]) -> bytes:
     raw newline in the result.
     """
     return orjson.dumps(frame, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def decode_json_object(frame: bytes) -> dict[str, Any]:
+    """Parse one frame's JSON text, which must be an object.
+
+    Raises:
+        ProtocolError: ``bad_request`` for anything else.
+    """
+    try:
+        value = orjson.loads(frame)
+    except orjson.JSONDecodeError as error:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"frame is not valid JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "frame must be a JSON object")
+    return value
 
 
 class FrameDecoder:
