@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from protocol.version import BESEDKA_VERSION
 from .app import BesedkaServer, ServerConfig
 from .passwords import DEFAULT_ROUNDS
 from .ratelimit import RateLimits
-from .shutdown import StopRequest
+from .shutdown import StopRequest, StopSignals
 from .tls import DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig, TlsError, describe, load_tls
 
 __all__ = ["LOG_FORMAT", "build_parser", "data_dir_for", "main", "run_server", "serve"]
@@ -196,17 +195,18 @@ def tls_from_args(args: argparse.Namespace) -> TlsConfig | None:
 
 
 async def serve(config: ServerConfig, stop_request: StopRequest | None = None) -> None:
-    """Run until SIGTERM or Ctrl+C (or ``stop_request``), then shut down in order."""
+    """Run until asked to stop, then shut down in order.
+
+    Asked to stop: SIGTERM or Ctrl+C; on Windows Ctrl+C, Ctrl+Break, closing
+    the console, logoff or shutdown (:class:`~server.shutdown.StopSignals`);
+    or ``stop_request`` (a Windows service's).
+    """
     server = BesedkaServer(config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     if stop_request is not None:
         stop_request.attach(loop, stop.set)
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(signum, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises instead
-            pass
+    signals = StopSignals(loop, stop.set)
     try:
         host, port = await server.start()
         log.info("database %s", _redact(config.database_url))
@@ -222,6 +222,7 @@ async def serve(config: ServerConfig, stop_request: StopRequest | None = None) -
         log.info("shutting down")
     finally:
         await server.stop()
+        signals.close()
 
 
 def _redact(url: str) -> str:

@@ -10,16 +10,13 @@ setup with the service and talks to it (.github/workflows/windows.yml).
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from server.shutdown import StopRequest
 from tests.conftest import NEW_PROCESS_GROUP, REPO, STOP_SIGNAL
 from tests.security.helpers import assert_private_dir, assert_private_file
 
@@ -73,31 +70,3 @@ def test_service_commands_say_they_need_windows_elsewhere() -> None:
                             capture_output=True, encoding="utf-8", timeout=60, check=False)
     assert result.returncode == 1
     assert "Windows services exist on Windows only" in result.stderr
-
-
-def test_a_stop_requested_from_another_thread_before_the_loop_runs_is_kept() -> None:
-    request = StopRequest()
-    threading.Thread(target=request.request).start()
-
-    async def server() -> str:
-        stopped = asyncio.Event()
-        while not request.requested:  # the thread has not run yet
-            await asyncio.sleep(0)
-        request.attach(asyncio.get_running_loop(), stopped.set)
-        await asyncio.wait_for(stopped.wait(), timeout=10)
-        return "stopped"
-
-    assert asyncio.run(server()) == "stopped"
-
-
-def test_a_stop_requested_from_another_thread_wakes_the_running_loop() -> None:
-    request = StopRequest()
-
-    async def server() -> str:
-        stopped = asyncio.Event()
-        request.attach(asyncio.get_running_loop(), stopped.set)
-        threading.Thread(target=request.request).start()
-        await asyncio.wait_for(stopped.wait(), timeout=10)
-        return "stopped"
-
-    assert asyncio.run(server()) == "stopped"
