@@ -20,14 +20,15 @@ from PyQt6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
-from protocol.discovery import FingerprintCheck, compare_announced_fingerprint
 from protocol.limits import DEFAULT_PORT
 from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
 from . import scripted
 from .chat_window import ChatWindow
-from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient, FailureReason
+from .backoff import RECONNECT_DELAYS_SECONDS
+from .client import ChatClient
+from .failures import AuthFailure, FailureReason
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .discovery import ServerBrowser, ServerListModel
 from .i18n import LanguageManager
@@ -38,6 +39,7 @@ from .settings import (
     SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
 from .texts import describe_failure
+from .trust import CertificateTrust
 from .trust_dialog import TrustDialog
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -104,6 +106,7 @@ class Besedka(QObject):
         self.found_servers = ServerListModel(self)
         if browser is not None:
             self.found_servers.follow(browser)
+            client.trust.follow_announcements(self.found_servers.announced_fingerprint)
         self._open_url = open_url
         self._app = app
         self._page_sizes = page_sizes
@@ -139,7 +142,8 @@ class Besedka(QObject):
         connection = Connection()
         thread = NetworkThread(connection)
         thread.start()
-        client = ChatClient(connection, CertificatePins(settings), reconnect_delays, tls=tls)
+        client = ChatClient(connection, CertificateTrust(CertificatePins(settings)),
+                            reconnect_delays, tls=tls)
         besedka = cls(app, settings, client, languages, server, **options)
         besedka._network_thread = thread
         return besedka
@@ -256,26 +260,8 @@ class Besedka(QObject):
 
     @pyqtSlot(object)
     def on_certificate_unknown(self, check: PinCheck) -> None:
-        # A server found on the LAN announced its certificate's fingerprint:
-        # on first contact that decides without a question (a pin, once
-        # made, always wins; the session never asks when one matches).
-        found = self.found_servers.server_at(
-            self.found_servers.row_of_address(self.client.host, self.client.port))
-        announced = found.fingerprint if found is not None else None
-        verdict = compare_announced_fingerprint(announced, check.fingerprint)
-        if verdict is FingerprintCheck.MATCH:
-            self.client.trust_certificate(check.fingerprint)
-            return
-        if verdict is FingerprintCheck.MISMATCH:
-            self.on_certificate_declined()
-            if self.login_window is not None:
-                self.login_window.show_error(self.tr(
-                    "The server at %1 presents another certificate than the one it announced "
-                    "on this network, so the password was not sent. Someone may be "
-                    "impersonating the server. Ask its administrator to compare the "
-                    "fingerprint the server logs at start.").replace(
-                        "%1", f"{self.client.host}:{self.client.port}"))
-            return
+        # The session asks only when the user must decide (client_gui/trust.py
+        # decides the rest): show the fingerprint.
         parent = self.login_window or self.registration_window or self.chat_window
         dialog = TrustDialog(self.client.host, self.client.port, check.fingerprint, parent)
         dialog.setWindowIcon(self._icon)
@@ -305,7 +291,7 @@ class Besedka(QObject):
 
     @pyqtSlot(str, int)
     def on_forget_certificate_requested(self, host: str, port: int) -> None:
-        CertificatePins(self._settings).forget(host, port)
+        self.client.trust.forget(host, port)
 
     @pyqtSlot()
     def on_log_out_requested(self) -> None:

@@ -26,17 +26,19 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from protocol.frames import Message
+from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
-from .client import ChatClient, ConnectionState, ConversationId
+from .client import ChatClient
 from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
+from .outbox import ConversationId
+from .session_state import ConnectionState
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .texts import body_problem
 from .widgets import ComposeEdit, ErrorLabel

@@ -19,7 +19,8 @@ from PyQt6.QtWidgets import (
 
 from protocol.errors import ErrorCode
 
-from .client import ChatClient, FailureReason
+from .client import ChatClient
+from .failures import FailureReason
 from .texts import describe_error, password_problem, password_rules
 from .widgets import ErrorLabel, HintLabel, with_error
 

@@ -14,7 +14,7 @@ from PyQt6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from protocol.errors import ErrorCode
 
-from .client import AuthFailure, FailureReason
+from .failures import AuthFailure, FailureReason
 from .login_window import ServerFields
 from .texts import (
     describe_failure,

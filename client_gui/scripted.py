@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QTimer
 
-from protocol.frames import Message
+from protocol.objects import Message
 
 if TYPE_CHECKING:
     from .app import Besedka
