@@ -24,13 +24,12 @@ from protocol.limits import DEFAULT_PORT
 from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
-from . import scripted
-from .chat_window import ChatWindow
 from .backoff import RECONNECT_DELAYS_SECONDS
+from .chat_window import ChatWindow
 from .client import ChatClient
-from .failures import AuthFailure, FailureReason
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .discovery import ServerBrowser, ServerListModel
+from .failures import AuthFailure, FailureReason
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
@@ -301,8 +300,15 @@ class Besedka(QObject):
         self.show_login()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *,
+         started: Callable[[Besedka], object] | None = None) -> int:
     """Run the desktop client until its last window closes.
+
+    Args:
+        argv: the command line without the program name (default: ``sys.argv``).
+        started: called with the running client once its login window is
+            shown.  The product passes nothing; the test-only entry point
+            (:mod:`client_gui.scripted`) drives the client through it.
 
     Returns:
         The process exit status.
@@ -336,9 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     besedka = Besedka.with_network(app, settings, languages, args.server, tls=args.tls,
                                    browser=None if args.no_discovery else ServerBrowser())
     besedka.start()
-    # Test-only (see client_gui/scripted.py): inert unless BESEDKA_REPORT or
-    # BESEDKA_AUTOLOGIN_USER is set; lets tests drive the frozen client.
-    scripted.install(besedka)
+    if started is not None:
+        started(besedka)
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.
     signal.signal(signal.SIGINT, lambda *_: app.quit())

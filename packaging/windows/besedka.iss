@@ -22,6 +22,7 @@
 
 #define AppName "Besedka"
 #define ClientExe "Besedka.exe"
+#define ScriptedExe "besedka-scripted.exe"
 #define ServerExe "besedka-server.exe"
 #define ClientBundle "..\..\dist\Besedka"
 #define ServerBundle "..\..\dist\besedka-server"
@@ -94,7 +95,8 @@ Name: "firewall"; Description: "{cm:FirewallTask}"; GroupDescription: "{cm:Serve
 Name: "autostart"; Description: "{cm:AutostartTask}"; GroupDescription: "{cm:ServerGroup}"; Components: server; Flags: unchecked
 
 [Files]
-Source: "{#ClientBundle}\*"; DestDir: "{app}"; Components: client; Flags: ignoreversion recursesubdirs createallsubdirs
+; besedka-scripted.exe in the bundle is for the packaging tests only.
+Source: "{#ClientBundle}\*"; Excludes: "{#ScriptedExe}"; DestDir: "{app}"; Components: client; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "{#ServerBundle}\*"; DestDir: "{app}\server"; Components: server; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "..\README.md"; DestDir: "{app}"; DestName: "README.md"; Flags: ignoreversion
 
