@@ -27,6 +27,7 @@ from protocol.version import BESEDKA_VERSION
 from .backoff import RECONNECT_DELAYS_SECONDS
 from .chat_window import ChatWindow
 from .client import ChatClient
+from .collector import GuiThreadCollector
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .discovery import ServerBrowser, ServerListModel
 from .failures import AuthFailure, FailureReason
@@ -122,6 +123,7 @@ class Besedka(QObject):
         #: Open while the session waits for the user to trust a certificate.
         self.trust_dialog: TrustDialog | None = None
         self._network_thread: NetworkThread | None = None
+        self._collector: GuiThreadCollector | None = None
         client.logged_in.connect(self.on_logged_in)
         client.auth_failed.connect(self.on_auth_failed)
         client.session_ended.connect(self.on_session_ended)
@@ -136,8 +138,11 @@ class Besedka(QObject):
 
         ``tls=False`` talks plain TCP, to servers run with ``--no-tls``;
         ``options`` are the remaining arguments of the constructor.  Call
-        :meth:`shut_down` before the application ends.
+        :meth:`shut_down` before the application ends.  Meanwhile garbage
+        is collected in the GUI thread only (:mod:`client_gui.collector`).
         """
+        collector = GuiThreadCollector()
+        collector.start()
         connection = Connection()
         thread = NetworkThread(connection)
         thread.start()
@@ -145,6 +150,8 @@ class Besedka(QObject):
                             reconnect_delays, tls=tls)
         besedka = cls(app, settings, client, languages, server, **options)
         besedka._network_thread = thread
+        besedka._collector = collector
+        collector.setParent(besedka)
         return besedka
 
     def start(self) -> None:
@@ -163,6 +170,9 @@ class Besedka(QObject):
         if self._network_thread is not None:
             self._network_thread.shut_down()
             self._network_thread = None
+        if self._collector is not None:
+            self._collector.stop()
+            self._collector = None
 
     def show_login(self, error: str | None = None) -> None:
         window = LoginWindow(self._settings, self._server, browser=self._browser,

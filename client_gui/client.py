@@ -144,6 +144,7 @@ class ChatClient(QObject):
         self._link.event_received.connect(self.on_event)
         self._link.disconnected.connect(self.on_disconnected)
         self._link.ended.connect(self.on_ended)
+        # What the windows hear of the link, they hear from the session.
         for mine, theirs in ((self.auth_failed, self._link.auth_failed),
                              (self.session_ended, self._link.session_ended),
                              (self.certificate_unknown, self._link.certificate_unknown),
