@@ -99,7 +99,7 @@ def log_in_and_stay(port: int, username: str, password: str = PASSWORD) -> socke
 
 def insert_messages(database: Path, messages: Iterable[DemoMessage]) -> None:
     """Store messages directly (the server must be stopped), in the given order."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import func, insert, select
 
     from db.engine import create_database_engine
     from db.models import Account, Message
@@ -108,10 +108,14 @@ def insert_messages(database: Path, messages: Iterable[DemoMessage]) -> None:
     try:
         with engine.begin() as connection:
             ids = dict(connection.execute(select(Account.username, Account.id)).all())
+            # Change numbers continue from the newest, one per message, as
+            # the server gives them.
+            seq = connection.execute(select(func.coalesce(func.max(Message.seq), 0))).scalar_one()
             rows = [{"sender_id": ids[m.sender],
                      "recipient_id": None if m.to is None else ids[m.to],
-                     "body": m.body, "created_at": m.at, "idempotency_key": None}
-                    for m in messages]
+                     "body": m.body, "created_at": m.at, "idempotency_key": None,
+                     "seq": seq + n}
+                    for n, m in enumerate(messages, start=1)]
             connection.execute(insert(Message), rows)
     finally:
         engine.dispose()

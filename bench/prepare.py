@@ -110,6 +110,9 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
             )
         if messages:
             rng = random.Random(seed)
+            # Version 2's change number starts out equal to the id; a
+            # baseline tree's schema may predate it.
+            has_seq = "seq" in {row[1] for row in db.execute("PRAGMA table_info(messages)")}
 
             def rows():  # type: ignore[no-untyped-def]
                 for message_id in range(1, messages + 1):
@@ -118,12 +121,13 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
                     moment = start + timedelta(milliseconds=message_id * 100)
                     yield (message_id, sender, recipient,
                            f"generated message number {message_id}, a typical short line of chat",
-                           moment.strftime(SQLITE_DATETIME))
+                           moment.strftime(SQLITE_DATETIME)) + ((message_id,) if has_seq else ())
 
             with db:
                 db.executemany(
                     "INSERT INTO messages (id, sender_id, recipient_id, body, created_at,"
-                    " idempotency_key) VALUES (?, ?, ?, ?, ?, NULL)", rows())
+                    f" idempotency_key{', seq' if has_seq else ''})"
+                    f" VALUES (?, ?, ?, ?, ?, NULL{', ?' if has_seq else ''})", rows())
             # New accounts start with nothing unread (PROTOCOL.md); keep that true.
             with db:
                 db.execute("UPDATE accounts SET general_read_id = ?", (messages,))

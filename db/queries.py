@@ -51,6 +51,7 @@ __all__ = [
     "general_unread",
     "mark_read",
     "newest_message_id",
+    "newest_seq",
 ]
 
 
@@ -66,13 +67,25 @@ class AccountRecord(NamedTuple):
 
 
 class StoredMessage(NamedTuple):
-    """A message with its sender's and recipient's names resolved."""
+    """A message with its sender's and recipient's names resolved.
+
+    The fields after ``created_at`` are version 2's (PROTOCOL-2.md,
+    "Objects"); a version 1 reader ignores them.  Reactions and mentions
+    live in their own tables and are read where a version 2 form is built.
+    """
 
     id: int
     sender: str
     recipient: str | None
     body: str
     created_at: datetime
+    #: the change number: the message's, or that of its latest change
+    seq: int = 0
+    room_id: int | None = None
+    edited_at: datetime | None = None
+    deleted: bool = False
+    reply_to: int | None = None
+    file_id: str | None = None
 
 
 class RosterRow(NamedTuple):
@@ -122,11 +135,22 @@ def list_accounts(conn: Connection) -> list[AccountRecord]:
 
 
 _NEWEST_ID = select(func.coalesce(func.max(Message.id), 0))
+_NEWEST_SEQ = select(func.coalesce(func.max(Message.seq), 0))
 
 
 def newest_message_id(conn: Connection) -> int:
     """The highest message id stored, 0 when there are none."""
     return conn.execute(_NEWEST_ID).scalar_one()
+
+
+def newest_seq(conn: Connection) -> int:
+    """The highest change number given so far, 0 when there is none.
+
+    Every change (a new message, an edit, a deletion, a reaction) takes the
+    next one, under the writer's lock, so this is also where the next
+    change starts.
+    """
+    return conn.execute(_NEWEST_SEQ).scalar_one()
 
 
 def create_account(
@@ -187,15 +211,24 @@ _Sender = aliased(Account, name="sender")
 _Recipient = aliased(Account, name="recipient")
 
 
-def _with_names(ids: Select[int]) -> Select[int, str, str | None, str, datetime]:
-    """Messages whose ids the subquery selects, with both names, ascending by id.
+#: The columns of a :class:`StoredMessage`, in its order.
+_MESSAGE_COLUMNS = (
+    Message.id, _Sender.username, _Recipient.username, Message.body, Message.created_at,
+    Message.seq, Message.room_id, Message.edited_at, Message.deleted_at.is_not(None),
+    Message.reply_to_id, Message.file_id,
+)
 
-    (The recipient's name is None for the general room: the outer join,
-    which SQLAlchemy's types do not know.)
+
+def _with_names(ids: Select[int]) -> Select[Any]:
+    """Messages whose ids the subquery selects, with both names, ascending by id,
+    in the columns of :class:`StoredMessage`.
+
+    (The recipient's name is None for the general room and rooms: the outer
+    join.)
     """
     id_subquery = ids.subquery()
-    return cast(Select[int, str, str | None, str, datetime], (
-        select(Message.id, _Sender.username, _Recipient.username, Message.body, Message.created_at)
+    return cast(Select[Any], (
+        select(*_MESSAGE_COLUMNS)
         .join(id_subquery, id_subquery.c.id == Message.id)
         .join(_Sender, _Sender.id == Message.sender_id)
         .outerjoin(_Recipient, _Recipient.id == Message.recipient_id)
@@ -210,12 +243,19 @@ def _page(conn: Connection, ids: Select[int], limit: int) -> tuple[list[StoredMe
 
 
 class NewMessage(NamedTuple):
-    """A message to store: what a ``send`` asked for, from whom."""
+    """A message to store: what a ``send`` asked for, from whom.
+
+    ``recipient`` (a direct message) and ``room_id`` (a room) are never
+    both set; neither is the general room.
+    """
 
     sender: AccountRecord
     recipient: AccountRecord | None
     body: str
     key: str | None
+    room_id: int | None = None
+    reply_to: int | None = None
+    file_id: str | None = None
 
 
 # The statements of every send, built once.  Building a statement and
@@ -223,7 +263,9 @@ class NewMessage(NamedTuple):
 # it (bench/README.md, "What the profile shows"); with bound parameters the
 # same objects serve every call and SQLAlchemy finds the compiled SQL at once.
 _INSERT_MESSAGE = insert(Message)
-_INSERT_KEYS = ("id", "sender_id", "recipient_id", "body", "created_at", "idempotency_key")
+# (In the models' column order: the compiled statement takes them so.)
+_INSERT_KEYS = ("id", "sender_id", "recipient_id", "room_id", "body", "created_at",
+                "idempotency_key", "seq", "reply_to_id", "file_id")
 
 
 @functools.cache
@@ -309,7 +351,8 @@ def store_messages(
     Ids are given explicitly, counting up from the newest stored: the caller
     holds the write lock (the writer's ``BEGIN IMMEDIATE``), so no one else
     can take them, and the i-th new message of the batch gets the i-th id,
-    which is what keeps ids in submission order.
+    which is what keeps ids in submission order.  Change numbers (``seq``)
+    are given the same way, from the newest change.
 
     Every message of the batch is stamped with the same time, ``now`` or
     else the current time: when the server stored it.  (One conversion for
@@ -332,6 +375,7 @@ def store_messages(
     stored_now: dict[tuple[int, str], StoredMessage] = {}
     rows: list[tuple[Any, ...]] = []
     next_id = newest_message_id(conn) + 1
+    next_seq = newest_seq(conn) + 1
     for message in messages:
         sender, recipient, key = message.sender, message.recipient, message.key
         if key is not None:
@@ -345,13 +389,16 @@ def store_messages(
                 continue
         stored = StoredMessage(next_id, sender.username,
                                None if recipient is None else recipient.username,
-                               message.body, created_at)
+                               message.body, created_at, next_seq, message.room_id, None, False,
+                               message.reply_to, message.file_id)
         rows.append((next_id, sender.id, None if recipient is None else recipient.id,
-                     message.body, stored_created_at, key))
+                     message.room_id, message.body, stored_created_at, key, next_seq,
+                     message.reply_to, message.file_id))
         if key is not None:
             stored_now[(sender.id, key)] = stored
         results.append((stored, True))
         next_id += 1
+        next_seq += 1
     if rows:
         conn.exec_driver_sql(insert_sql, rows)
     if stored_before:
@@ -376,10 +423,17 @@ def store_message(
     return store_messages(conn, [NewMessage(sender, recipient, body, key)], now)[0]
 
 
+#: The general room: neither a direct message nor a room's.
+_IN_GENERAL = (Message.recipient_id.is_(None), Message.room_id.is_(None))
+#: What version 1 shows (PROTOCOL-2.md): no tombstones.  Room messages are
+#: never in a version 1 query's ranges to begin with.
+_NOT_DELETED = Message.deleted_at.is_(None)
+
+
 def _conversation(me_id: int, peer_id: int | None) -> list[Select[int]]:
     """One id query per index range that makes up a conversation."""
     if peer_id is None:
-        return [select(Message.id).where(Message.recipient_id.is_(None))]
+        return [select(Message.id).where(*_IN_GENERAL)]
     if peer_id == me_id:
         # Notes to self: one direction only, or each message would count twice.
         return [select(Message.id).where(Message.sender_id == me_id, Message.recipient_id == me_id)]
@@ -416,7 +470,7 @@ def history(
     Returns:
         The messages ascending by id, and whether older ones exist.
     """
-    parts = _conversation(me_id, peer_id)
+    parts = [part.where(_NOT_DELETED) for part in _conversation(me_id, peer_id)]
     if before is not None:
         parts = [part.where(Message.id < before) for part in parts]
     rows, has_more = _page(conn, _newest_first(parts, limit + 1), limit)
@@ -428,11 +482,13 @@ def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[Sto
     """The oldest ``limit`` messages I can see with id above ``after``.
 
     What I can see is the general room, what was sent to me and what I sent
-    to anyone; each is its own index range.
+    to anyone; each is its own index range.  Deleted messages are left out
+    (version 1 has no tombstones).
     """
     parts = [
-        select(Message.id).where(Message.recipient_id.is_(None), Message.id > after),
-        select(Message.id).where(Message.recipient_id == me_id, Message.id > after),
+        select(Message.id).where(*_IN_GENERAL, Message.id > after, _NOT_DELETED),
+        select(Message.id).where(Message.recipient_id == me_id, Message.room_id.is_(None),
+                                 Message.id > after, _NOT_DELETED),
         # Literally "recipient_id IS NOT NULL": that is how SQLite proves the
         # partial index ix_messages_sender_id_id_direct (my direct messages
         # in id order) holds every row this part can return.
@@ -441,6 +497,7 @@ def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[Sto
             Message.recipient_id.is_not(None),
             Message.recipient_id != me_id,
             Message.id > after,
+            _NOT_DELETED,
         ),
     ]
     rows, has_more = _page(conn, _oldest_first(parts, limit + 1), limit)
@@ -452,7 +509,7 @@ def general_unread(conn: Connection, me_id: int) -> int:
     marker = select(Account.general_read_id).where(Account.id == me_id).scalar_subquery()
     return conn.execute(
         select(func.count()).where(
-            Message.recipient_id.is_(None), Message.id > marker, Message.sender_id != me_id
+            *_IN_GENERAL, Message.id > marker, Message.sender_id != me_id, _NOT_DELETED
         )
     ).scalar_one()
 
@@ -480,7 +537,8 @@ def roster(conn: Connection, me_id: int) -> list[RosterRow]:
     enough = _ROSTER_PASS_PER_ACCOUNT * conn.execute(
         select(func.count()).select_from(Account)).scalar_one()
     received = conn.execute(select(func.count()).select_from(
-        select(Message.id).where(Message.recipient_id == me_id).limit(enough).subquery()
+        select(Message.id).where(Message.recipient_id == me_id, Message.room_id.is_(None))
+        .limit(enough).subquery()
     )).scalar_one()
     if received < enough:
         rows = _roster_in_one_pass(conn, me_id)
@@ -499,9 +557,11 @@ def _roster_in_one_pass(conn: Connection, me_id: int) -> list[RosterRow]:
         .outerjoin(DirectReadMarker, marker)
         .where(
             Message.recipient_id == me_id,
+            Message.room_id.is_(None),
             # Messages I send myself are never unread to me.
             Message.sender_id != me_id,
             Message.id > func.coalesce(DirectReadMarker.last_read_id, 0),
+            _NOT_DELETED,
         )
         .group_by(Message.sender_id)
     )}
@@ -528,6 +588,7 @@ def _roster_by_search_per_account(conn: Connection, me_id: int) -> list[RosterRo
             Message.sender_id == Account.id,
             Message.recipient_id == me_id,
             Message.id > func.coalesce(marker, 0),
+            _NOT_DELETED,
         )
         .scalar_subquery()
     )

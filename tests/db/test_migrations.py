@@ -8,6 +8,7 @@ instead of failing on a user's machine.
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -119,9 +120,10 @@ def test_a_missing_index_is_reported_as_drift(tmp_path: Path) -> None:
     engine = fresh_engine(tmp_path)
     upgrade_to_head(engine)
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP INDEX ix_messages_recipient_id_id")
+        conn.exec_driver_sql("DROP INDEX ix_messages_recipient_id_room_id_id")
     drift = schema_drift(engine)
-    assert [(d[0], d[1].name) for d in drift] == [("add_index", "ix_messages_recipient_id_id")]
+    assert [(d[0], d[1].name) for d in drift] == [
+        ("add_index", "ix_messages_recipient_id_room_id_id")]
     engine.dispose()
 
 
@@ -230,4 +232,48 @@ def test_a_database_with_messages_upgraded_from_0002_gets_the_sync_index(
 
     migrate(engine, "0002", down=True)
     assert "ix_messages_sender_id_id_direct" not in index_definitions(engine)
+    engine.dispose()
+
+
+RELEASE_DATABASE = Path(__file__).resolve().parent.parent / "data" / "release-0.1.db"
+
+
+def test_the_release_database_gets_change_numbers_equal_to_its_ids(tmp_path: Path) -> None:
+    # Written by the 0.1 server itself (tests/data/make_release_database.py).
+    database = tmp_path / "chat.db"
+    shutil.copyfile(RELEASE_DATABASE, database)
+    engine = create_database_engine(f"sqlite:///{database}")
+    assert current_revision(engine) == "0003"
+    upgrade_to_head(engine)
+    assert current_revision(engine) == head_revision()
+    assert schema_drift(engine) == []
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT id, seq, room_id, deleted_at FROM messages").all()
+        newest_seq = queries.newest_seq(conn)
+    assert len(rows) > 50
+    assert all(seq == message_id and room is None and deleted is None
+               for message_id, seq, room, deleted in rows)
+    assert newest_seq == max(message_id for message_id, *_ in rows)
+    engine.dispose()
+
+
+def test_downgrading_to_version_1_drops_what_version_1_cannot_show(tmp_path: Path) -> None:
+    database = tmp_path / "chat.db"
+    shutil.copyfile(RELEASE_DATABASE, database)
+    engine = create_database_engine(f"sqlite:///{database}")
+    upgrade_to_head(engine)
+    with engine.begin() as conn:
+        before = conn.exec_driver_sql("SELECT count(*) FROM messages").scalar_one()
+        conn.exec_driver_sql("INSERT INTO rooms (name, topic, public, created_at) "
+                             "VALUES ('Lab 214', '', 1, '2026-12-02 10:00:00.000000')")
+        conn.exec_driver_sql("INSERT INTO messages (sender_id, room_id, body, created_at, seq) "
+                             "VALUES (1, 1, 'in the lab', '2026-12-02 10:00:00.000000', 1000)")
+        conn.exec_driver_sql("UPDATE messages SET body = '', deleted_at = created_at "
+                             "WHERE id = 1")
+    migrate(engine, "0003", down=True)
+    with engine.connect() as conn:
+        bodies = [row[0] for row in conn.exec_driver_sql("SELECT body FROM messages")]
+    assert len(bodies) == before - 1
+    assert "in the lab" not in bodies and "" not in bodies
+    assert "rooms" not in inspect(engine).get_table_names()
     engine.dispose()

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import insert, update
 
 from db import queries
 from db.database import Database
-from db.queries import AccountRecord, StoredMessage
+from db.models import Message, Room
+from db.queries import AccountRecord, NewMessage, StoredMessage
 
 from .conftest import NOW, register, send, send_all
 
@@ -106,7 +108,7 @@ def test_message_ids_increase_and_the_stored_message_reads_back(
     first = send(database, alice, None, "hi all")
     second = send(database, alice, bob, "hi bob")
     assert second.id > first.id
-    assert second == StoredMessage(second.id, "alice", "bob", "hi bob", NOW)
+    assert second == StoredMessage(second.id, "alice", "bob", "hi bob", NOW, seq=first.seq + 1)
     assert history(database, bob, alice) == ([second], False)
     assert read(database, queries.newest_message_id) == second.id
 
@@ -478,3 +480,61 @@ def test_read_markers_survive_reopening_the_database(tmp_path: object) -> None:
     reopened = Database(url)
     assert unread_by_name(reopened, alice)["bob"] == 1
     reopened.close()
+
+
+# --------------------------------------------------------------------------
+# Version 2's columns, seen through version 1's queries (PROTOCOL-2.md: a
+# version 1 connection sees no room messages and no deleted ones).
+
+
+def make_room(database: Database, name: str = "Lab 214") -> int:
+    """A room row (the rooms feature's queries are not needed to hold one)."""
+    return database.write(lambda conn: conn.execute(
+        insert(Room).values(name=name, topic="", public=True, created_at=NOW)
+    ).inserted_primary_key[0]).result()  # type: ignore[index, no-any-return]
+
+
+def delete_directly(database: Database, message: StoredMessage) -> None:
+    """A tombstone as version 2's deletion leaves it: body gone, time set."""
+    database.write(lambda conn: conn.execute(
+        update(Message).where(Message.id == message.id).values(body="", deleted_at=NOW))).result()
+
+
+def test_every_new_message_takes_the_next_change_number(users: Users, database: Database) -> None:
+    alice, bob = users("alice", "bob")
+    stored = store_batch(database, [NewMessage(alice, None, "one", None),
+                                    NewMessage(bob, alice, "two", None),
+                                    NewMessage(alice, bob, "three", None)])
+    assert [m.seq for m, _ in stored] == [1, 2, 3]
+    assert read(database, queries.newest_seq) == 3
+    # A later batch continues where the last change left off.
+    assert send(database, bob, None, "four").seq == 4
+
+
+def test_a_room_message_is_stored_with_its_room_and_stays_out_of_version_1(
+    users: Users, database: Database
+) -> None:
+    alice, bob = users("alice", "bob")
+    room = make_room(database)
+    general = send(database, alice, None, "for everyone")
+    in_room = database.write(lambda conn: queries.store_messages(
+        conn, [NewMessage(alice, None, "for the lab", None, room_id=room)], NOW)).result()[0][0]
+    assert in_room.room_id == room and in_room.recipient is None
+    assert ids(history(database, bob, None)[0]) == [general.id]
+    assert ids(sync(database, bob)[0]) == [general.id]
+    assert general_unread(database, bob) == 1
+
+
+def test_a_deleted_message_leaves_version_1_history_sync_and_unread_counts(
+    users: Users, database: Database
+) -> None:
+    alice, bob = users("alice", "bob")
+    kept, gone = send(database, alice, None, "kept"), send(database, alice, None, "gone")
+    direct_kept, direct_gone = send(database, alice, bob, "hi"), send(database, alice, bob, "oops")
+    delete_directly(database, gone)
+    delete_directly(database, direct_gone)
+    assert ids(history(database, bob, None)[0]) == [kept.id]
+    assert ids(history(database, bob, alice)[0]) == [direct_kept.id]
+    assert ids(sync(database, bob)[0]) == [kept.id, direct_kept.id]
+    assert general_unread(database, bob) == 1
+    assert unread_by_name(database, bob)["alice"] == 1

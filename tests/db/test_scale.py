@@ -52,9 +52,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
         rows.append((n, sender, recipient))
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO messages (id, sender_id, recipient_id, body, created_at) "
-            "VALUES (?, ?, ?, ?, '2026-11-22 10:15:00.000000')",
-            [(n, sender, recipient, f"m{n}") for n, sender, recipient in rows],
+            "INSERT INTO messages (id, sender_id, recipient_id, body, created_at, seq) "
+            "VALUES (?, ?, ?, ?, '2026-11-22 10:15:00.000000', ?)",
+            [(n, sender, recipient, f"m{n}", n) for n, sender, recipient in rows],
         )
     yield Corpus(db, alice, bob, carol, rows)
     db.close()

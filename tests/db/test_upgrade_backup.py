@@ -144,9 +144,9 @@ def test_the_copy_includes_commits_still_in_the_write_ahead_log(
     writer = sqlite3.connect(chat_file, isolation_level=None)
     try:
         writer.execute("PRAGMA wal_autocheckpoint=0")
-        writer.execute("INSERT INTO messages (sender_id, recipient_id, body, created_at) "
-                       "SELECT sender_id, recipient_id, 'only in the WAL', created_at "
-                       "FROM messages LIMIT 1")
+        writer.execute("INSERT INTO messages (sender_id, recipient_id, body, created_at, seq) "
+                       "SELECT sender_id, recipient_id, 'only in the WAL', created_at, "
+                       "(SELECT max(seq) + 1 FROM messages) FROM messages LIMIT 1")
         assert chat_file.with_name("chat.db-wal").stat().st_size > 0
         backup = upgrade_to_head(engine, newer_config)
     finally:
