@@ -65,9 +65,11 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 # Static types: mypy --strict over protocol, db, server and client_gui
-# (pyproject.toml, [tool.mypy]).
+# (pyproject.toml, [tool.mypy]), once for this system and once as if on
+# Windows, so the Windows-only code (sys.platform == "win32") is checked too.
 typecheck: $(STAMP)
 	$(PY) -m mypy
+	$(PY) -m mypy --platform win32
 
 # Load tests against ngircd (bench/README.md); slow, so not part of `make test`.
 # BENCH_QUICK=1 for a smoke run; the table goes to bench/results/latest.md.

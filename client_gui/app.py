@@ -24,6 +24,7 @@ from protocol.limits import DEFAULT_PORT
 from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
+from . import console
 from .backoff import RECONNECT_DELAYS_SECONDS
 from .chat_window import ChatWindow
 from .client import ChatClient
@@ -327,15 +328,18 @@ def main(argv: Sequence[str] | None = None, *,
     parser.add_argument("--server", type=parse_server, metavar="HOST:PORT",
                         help="the server to offer in the login window")
     parser.add_argument("--version", action="version", version=f"Besedka {BESEDKA_VERSION}")
-    parser.add_argument("--debug", action="store_true", help="log network activity")
+    parser.add_argument("--debug", action="store_true",
+                        help="log network activity (without a console: to "
+                             f"{console.log_file_path()})")
     parser.add_argument("--no-discovery", action="store_true",
                         help="do not look for servers on the LAN (mDNS); type the address")
     parser.add_argument("--no-tls", dest="tls", action="store_false",
                         help="connect in plain TCP, to a server run with --no-tls "
                              "(passwords and messages cross the network unencrypted)")
-    args, qt_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Without a console (the windowed Windows bundle) the answers to
+    # --version and --help appear in a window and the log goes to a file.
+    args, qt_args = console.parse_arguments(parser, sys.argv[1:] if argv is None else argv)
+    console.configure_logging(args.debug)
 
     # An application made by an embedding program (or a test driving the
     # real entry point) is used as it is.

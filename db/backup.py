@@ -16,6 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from .engine import sqlite_file
+from .private_files import create_private_file, make_private_dir
 
 __all__ = ["BackupError", "backup_sqlite"]
 
@@ -30,7 +31,9 @@ def backup_sqlite(url: str, destination: Path) -> int:
     The copy is written next to ``destination`` under a temporary name,
     checked, made a self-contained single file (rollback journal instead of
     WAL), flushed to disk, and only then renamed into place, so an existing
-    backup is replaced only by a complete new one.
+    backup is replaced only by a complete new one.  Like the database, the
+    copy is readable by its owner only, and so is its folder if this makes
+    it (:mod:`db.private_files`).
 
     Returns:
         The size of the backup in bytes.
@@ -48,12 +51,15 @@ def backup_sqlite(url: str, destination: Path) -> int:
     destination = destination.expanduser()
     if destination.resolve() == source_path.resolve():
         raise BackupError("the backup must not overwrite the database itself")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(destination.parent)
     temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(4)}.tmp")
     # Not a read-only URI: read-only connections to a WAL database fail when
     # its -shm file is missing (no server running).  The backup only reads.
     source = sqlite3.connect(source_path, timeout=10.0)
     try:
+        # Created before SQLite opens it, so that it (and its journal, which
+        # SQLite gives the same mode) is private from the start.
+        os.close(create_private_file(temporary))
         target = sqlite3.connect(temporary)
         try:
             source.backup(target)  # pages=-1: one step, one consistent snapshot
@@ -63,7 +69,10 @@ def backup_sqlite(url: str, destination: Path) -> int:
                 raise BackupError(f"the copy failed its integrity check: {verdict}")
         finally:
             target.close()
-        with open(temporary, "rb") as file:
+        # Opened for writing although nothing is written: Windows refuses
+        # to flush a read-only descriptor (EBADF), and this runs before
+        # every schema upgrade, so the server could not start.
+        with open(temporary, "r+b") as file:
             os.fsync(file.fileno())
         os.replace(temporary, destination)
     except BaseException:

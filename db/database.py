@@ -36,7 +36,8 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
 
-from .engine import BEGIN_OPTION, create_database_engine
+from .engine import BEGIN_OPTION, create_database_engine, sqlite_file
+from .private_files import warn_if_readable_by_others
 from .schema import upgrade_to_head
 
 __all__ = ["BatchedWrite", "Database", "GroupCommitWriter", "OutcomeListener", "WriteOutcome"]
@@ -344,6 +345,10 @@ class Database:
                 "separately; Besedka needs a file, e.g. sqlite:///path/to/chat.db"
             )
         self.url = url
+        database_file = sqlite_file(url)
+        if database_file is not None:
+            warn_if_readable_by_others(
+                database_file, "every message and every password hash", log)
         self.engine = create_database_engine(url)
         upgrade_to_head(self.engine)
         self._anchor: Connection | None = (

@@ -8,6 +8,7 @@ are never forgotten on some connection.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from .private_files import create_private_file, make_private_dir
 
 __all__ = [
     "default_database_url",
@@ -56,7 +59,9 @@ def sqlite_file(url: str) -> Path | None:
 def create_database_engine(url: str) -> Engine:
     """Create an engine for ``url`` with Besedka's connection settings.
 
-    For SQLite: the parent directory is created, each connection uses WAL
+    For SQLite: a missing directory and database file are created for
+    their owner only (:mod:`db.private_files`; SQLite gives the ``-wal``
+    and ``-shm`` files the database file's mode), each connection uses WAL
     with ``synchronous=FULL`` (a committed transaction survives power loss),
     enforces foreign keys, and waits up to 10 s for a lock.  pysqlite's own
     transaction handling is switched off so that SQLAlchemy emits ``BEGIN``
@@ -67,9 +72,9 @@ def create_database_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url)
 
-    database = parsed.database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite_file(url)
+    if database is not None:
+        _create_private_database(database)
     engine = create_engine(url, connect_args={"timeout": 10.0})
 
     @event.listens_for(engine, "connect")
@@ -88,3 +93,17 @@ def create_database_engine(url: str) -> Engine:
         connection.exec_driver_sql(connection.get_execution_options().get(BEGIN_OPTION, "BEGIN"))
 
     return engine
+
+
+def _create_private_database(path: Path) -> None:
+    """Create a missing database file (and its directory) for its owner only.
+
+    An empty file is an empty SQLite database, so SQLite simply uses it.
+    """
+    make_private_dir(path.parent)
+    if path.exists():
+        return
+    try:
+        os.close(create_private_file(path))
+    except FileExistsError:
+        pass  # another process created it a moment ago

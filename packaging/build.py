@@ -15,7 +15,7 @@ Everything lands in ``dist/``:
 
 The Windows installer is built from the same bundles by Inno Setup
 (``packaging/windows/besedka.iss``), which only runs on Windows; see
-``packaging/windows/build-windows.yml``.  PyInstaller's cache lives in
+``.github/workflows/windows.yml``.  PyInstaller's cache lives in
 ``build/pyinstaller``, so a second build only redoes what changed.
 """
 

@@ -87,6 +87,11 @@ COMMON_EXCLUDES = [
     "mako.ext", "alembic.testing",
 ]
 
+#: What the server's Windows service (server/winservice.py) loads that
+#: PyInstaller cannot see: pywin32's service host imports win32timezone
+#: from C.  (pywin32 itself is a dependency on Windows only.)
+SERVER_WINDOWS_HIDDENIMPORTS = ["win32timezone"] if sys.platform == "win32" else []
+
 #: Qt modules the client does not use.  Excluding the Python modules keeps
 #: PyInstaller's per-module hooks from collecting their Qt libraries, QML
 #: files, plugins and resources.

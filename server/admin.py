@@ -18,11 +18,20 @@ alongside, and the server notices the changes that matter to it:
 
 It never creates or migrates a database: pointed at the wrong path it
 says so instead of making an empty one.
+
+Its standard streams are UTF-8 whatever the system's locale says: a
+password piped in from a file and a list of users piped out to one are
+bytes that another program wrote or reads, and on Windows the locale's
+code page (cp1252, cp1251) would mangle a Cyrillic password on the way in
+and cannot encode a Cyrillic name on the way out.  (A console is not
+affected: Python talks to it in UTF-16.)
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import secrets
 import sqlite3
 import sys
@@ -61,6 +70,22 @@ def generate_password(groups: int = 4, group_chars: int = 4) -> str:
     )
 
 
+def _account_name(text: str) -> str:
+    """An account name from the command line, read as UTF-8 if the locale could not.
+
+    In the C locale Python decodes POSIX arguments as ASCII and keeps every
+    other byte as a lone surrogate; no account has such a name, so those
+    bytes are read again as the UTF-8 a terminal or script most likely
+    sent.  (Windows passes arguments as UTF-16: nothing to do there.)
+    """
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except UnicodeError:
+        raise argparse.ArgumentTypeError("the name is not UTF-8 text") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m server admin",
@@ -74,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("list-users", help="list every account and whether it is disabled")
     reset = commands.add_parser(
         "reset-password", help="give an account a new password and print it once")
-    reset.add_argument("name")
+    reset.add_argument("name", type=_account_name)
     reset.add_argument("--stdin", action="store_true",
                        help="read the new password from the first line of standard input "
                             "instead of generating one")
@@ -82,9 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"bcrypt cost of the new hash (default {DEFAULT_ROUNDS})")
     disable = commands.add_parser(
         "disable", help="stop an account from logging in and close its connections")
-    disable.add_argument("name")
+    disable.add_argument("name", type=_account_name)
     enable = commands.add_parser("enable", help="let a disabled account log in again")
-    enable.add_argument("name")
+    enable.add_argument("name", type=_account_name)
     backup = commands.add_parser(
         "backup", help="copy the database to DEST, consistently, while the server runs")
     backup.add_argument("dest", type=Path)
@@ -170,12 +195,33 @@ def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> Non
         print(f"{account.username} is enabled", file=err)
 
 
+def _use_utf8(stream: TextIO | None, *, reading: bool = False) -> None:
+    """Switch one of the process's standard streams to UTF-8 (see the module
+    docstring); a byte order mark that Notepad put before a password is
+    not part of it."""
+    if isinstance(stream, io.TextIOWrapper):
+        if reading:
+            stream.reconfigure(encoding="utf-8-sig", errors="strict")
+        else:
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
          stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run one admin command; returns the exit status (0 done, 1 failed)."""
-    stdin = stdin or sys.stdin
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    """Run one admin command; returns the exit status (0 done, 1 failed).
+
+    The streams default to the process's own, switched to UTF-8.
+    """
+    if stdin is None:
+        stdin = sys.stdin
+        _use_utf8(stdin, reading=True)
+    if stdout is None:
+        stdout = sys.stdout
+        _use_utf8(stdout)
+    if stderr is None:
+        stderr = sys.stderr
+        _use_utf8(stderr)
+    out, err = stdout, stderr
     args = build_parser().parse_args(argv)
     url = args.database or default_database_url()
     try:
@@ -198,5 +244,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
         return 1
     except (SQLAlchemyError, sqlite3.Error, OSError) as error:
         print(f"error: {error}", file=err)
+        return 1
+    except UnicodeDecodeError:
+        print("error: standard input is not UTF-8 text", file=err)
         return 1
     return 0

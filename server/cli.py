@@ -3,7 +3,8 @@
 The options and the ``listening on HOST:PORT`` line are part of the
 contract test tools rely on (PROTOCOL.md, "Running the server").
 ``python -m server admin ...`` is the administrator's tool instead
-(:mod:`server.admin`).
+(:mod:`server.admin`), and ``python -m server service ...`` runs the server
+as a Windows service (:mod:`server.winservice`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,11 +21,15 @@ from protocol.version import BESEDKA_VERSION
 
 from .app import BesedkaServer
 from .config import RateLimits, ServerConfig
+from .shutdown import StopRequest, StopSignals
 from .tls import DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig, TlsError, describe, load_tls
 
-__all__ = ["build_parser", "data_dir_for", "main"]
+__all__ = ["LOG_FORMAT", "build_parser", "data_dir_for", "main", "run_server", "serve"]
 
 log = logging.getLogger("besedka.server")
+
+#: How the server's log lines look, on the console and in the service's log file.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _bcrypt_rounds(text: str) -> int:
@@ -193,16 +197,19 @@ def tls_from_args(args: argparse.Namespace) -> TlsConfig | None:
     )
 
 
-async def serve(config: ServerConfig) -> None:
-    """Run until SIGTERM or Ctrl+C, then shut down in order."""
+async def serve(config: ServerConfig, stop_request: StopRequest | None = None) -> None:
+    """Run until asked to stop, then shut down in order.
+
+    Asked to stop: SIGTERM or Ctrl+C; on Windows Ctrl+C, Ctrl+Break, closing
+    the console, logoff or shutdown (:class:`~server.shutdown.StopSignals`);
+    or ``stop_request`` (a Windows service's).
+    """
     server = BesedkaServer(config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(signum, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises instead
-            pass
+    if stop_request is not None:
+        stop_request.attach(loop, stop.set)
+    signals = StopSignals(loop, stop.set)
     try:
         host, port = await server.start()
         log.info("database %s", _redact(config.database_url))
@@ -218,6 +225,7 @@ async def serve(config: ServerConfig) -> None:
         log.info("shutting down")
     finally:
         await server.stop()
+        signals.close()
 
 
 def _redact(url: str) -> str:
@@ -250,22 +258,37 @@ def main(argv: list[str] | None = None) -> None:
         from .admin import main as admin_main
 
         sys.exit(admin_main(argv[1:]))
+    if argv[:1] == ["service"]:
+        from .winservice import main as service_main
+
+        sys.exit(service_main(argv[1:]))
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=args.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=LOG_FORMAT,
         stream=sys.stderr,
     )
+    sys.exit(run_server(args))
+
+
+def run_server(args: argparse.Namespace, stop_request: StopRequest | None = None) -> int:
+    """Run the server that ``args`` (of :func:`build_parser`) describe until it
+    is asked to stop.
+
+    Returns:
+        The exit status: 0 after a clean stop, 1 if it could not start.
+    """
     try:
         tls = tls_from_args(args)
     except TlsError as error:
         log.error("cannot start: %s", error)
-        sys.exit(1)
+        return 1
     try:
         with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
-            runner.run(serve(config_from_args(args, tls)))
+            runner.run(serve(config_from_args(args, tls), stop_request))
     except KeyboardInterrupt:  # Ctrl+C where signal handlers are unavailable
         pass
     except OSError as error:
         log.error("cannot start: %s", error)
-        sys.exit(1)
+        return 1
+    return 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -39,18 +40,38 @@ def hash_password(password: str, rounds: int = DEFAULT_ROUNDS) -> bytes:
 def _lower_thread_priority() -> None:
     # bcrypt releases the GIL, so hashing threads compete with the event loop
     # for CPU only.  On Linux a thread has its own nice value; raising it lets
-    # the loop keep delivering messages during a storm of logins.  Elsewhere
-    # this is a no-op: the loop still runs, just without the head start.
+    # the loop keep delivering messages during a storm of logins.
     # Not SCHED_IDLE, though it favours the loop even more: on a machine
     # whose every core is busy with other work (a lab PC compiling), its
     # weight of 3 against 1024 would stretch one login to minutes; nice 10
     # keeps about a tenth of a core, and the login storm benchmark showed no
-    # difference for the chatters (bench/README.md).
-    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+    # difference for the chatters (bench/README.md).  Elsewhere (macOS)
+    # this is a no-op: the loop still runs, just without the head start.
+    if sys.platform == "win32":
+        _lower_windows_thread_priority()
+    elif hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
         try:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         except OSError:
             pass
+
+
+def _lower_windows_thread_priority() -> None:
+    # One step below normal, the smallest Windows has.  Its priorities are
+    # strict, not shares as nice values are: while every core is busy with
+    # other programs' normal-priority work, a hashing thread runs only when
+    # Windows lifts threads that have waited for seconds, so logins slow
+    # down a lot then, as they would under SCHED_IDLE.  Taken anyway: the
+    # PC that serves a LAN chat sees a storm of logins at the start of
+    # every lesson, and one busy on every core far more rarely.
+    import win32api
+    import win32process
+
+    try:
+        win32process.SetThreadPriority(win32api.GetCurrentThread(),
+                                       win32process.THREAD_PRIORITY_BELOW_NORMAL)
+    except win32api.error:
+        pass
 
 
 class PasswordHasher:

@@ -12,7 +12,8 @@ The generated file holds key and certificate together so that it appears
 in one step: it is written under a temporary name and hard-linked into
 place, which fails if another server process got there first (two servers
 sharing a data directory then both use the winner's certificate instead of
-each other's keys).  The file is readable by its owner only.
+each other's keys).  The file is readable by its owner only
+(:mod:`db.private_files`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.private_files import create_private_file, make_private_dir, warn_if_readable_by_others
 from protocol.tls import certificate_fingerprint, format_fingerprint
 
 __all__ = [
@@ -127,9 +129,9 @@ def _write_new_file(path: Path, data: bytes) -> bool:
     Returns:
         False if the file existed already (it is left as it was).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = create_private_file(temporary)
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -210,9 +212,8 @@ def load_tls(data_dir: Path, cert_path: Path | None = None, key_path: Path | Non
                 generated = _write_new_file(cert_path, generate_certificate())
             except OSError as error:
                 raise TlsError(f"cannot create {cert_path}: {error.strerror or error}") from None
-        elif cert_path.stat().st_mode & 0o077:
-            log.warning("%s can be read by other users; it holds the server's private key "
-                        "(chmod 600 it)", cert_path)
+        else:
+            warn_if_readable_by_others(cert_path, "the server's private key", log)
     context = _server_context(cert_path, key_path)
     fingerprint = certificate_fingerprint(_first_certificate_der(cert_path))
     return TlsConfig(context, fingerprint, cert_path, generated, handshake_timeout)

@@ -3,8 +3,10 @@
 The ``server`` fixture starts ``python -m server`` exactly as a user or a
 test tool would (``--port 0``, reading the ``listening on HOST:PORT`` line),
 so the tests exercise the real command line, sockets, threads and database.
-It can be killed with SIGKILL, stopped with SIGTERM and started again on
-the same port and database, which the crash and reconnect tests need.
+It can be killed (SIGKILL; TerminateProcess on Windows), stopped the way
+an administrator stops it (SIGTERM; Ctrl+Break on Windows, see
+:data:`STOP_SIGNALS`) and started again on the same port and database,
+which the crash and reconnect tests need.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +30,21 @@ REPO = Path(__file__).resolve().parent.parent
 #: knows those options (later features add them).  ``tls=True`` leaves
 #: out ``--no-tls`` for the tests of TLS itself.
 FAST_OPTIONS = ["--bcrypt-rounds", "4", "--no-tls", "--no-announce"]
+
+if sys.platform == "win32":
+    #: The signals that stop a server cleanly.  Windows has no SIGTERM a
+    #: process can catch (``send_signal(SIGTERM)`` is TerminateProcess, exit
+    #: code 1) and cannot send Ctrl+C to one process alone; Ctrl+Break goes
+    #: to the process group each server is started in (:data:`NEW_PROCESS_GROUP`).
+    STOP_SIGNALS: tuple[int, ...] = (signal.CTRL_BREAK_EVENT,)
+    #: Popen options that make a child its own process group, so that a
+    #: Ctrl+Break meant for it reaches nothing else (this test run included).
+    NEW_PROCESS_GROUP: dict[str, Any] = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+else:
+    STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+    NEW_PROCESS_GROUP = {}
+#: The signal an administrator (systemd, a service manager) stops a server with.
+STOP_SIGNAL = STOP_SIGNALS[0]
 
 # Whatever does use mDNS in a test (the announce and discovery tests, or a
 # client started by a test) stays on the loopback interface: no test sends a
@@ -66,8 +84,10 @@ class ServerProcess:
         command = [sys.executable, "-m", "server", "--host", self.host, "--port", str(self.port),
                    "--database", self.database_url, *options, *self.extra_args]
         self.process = subprocess.Popen(
-            command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            encoding="utf-8", errors="replace",
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"},
+            **NEW_PROCESS_GROUP,
         )
         # Drain stderr in the background, so a chatty log can never fill the
         # pipe and stall the server, and keep it for failure reports.
@@ -92,16 +112,16 @@ class ServerProcess:
         return "".join(self.log_lines)
 
     def kill(self) -> None:
-        """SIGKILL: the crash case, nothing gets to finish."""
+        """SIGKILL (TerminateProcess on Windows): the crash case, nothing gets to finish."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        self.process.kill()
         self.process.wait(30)
         self.process = None
 
     def stop(self, timeout: float = 30.0) -> int:
-        """SIGTERM and wait; returns the exit code."""
+        """Stop it cleanly (:data:`STOP_SIGNAL`) and wait; returns the exit code."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(STOP_SIGNAL)
         code = self.process.wait(timeout)
         if self._log_thread is not None:
             self._log_thread.join(5)
@@ -117,6 +137,16 @@ class ServerProcess:
             self.process.kill()
             self.process.wait(30)
             self.process = None
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most systems give users (022), inherited by the servers a
+    test starts: with it, default permissions let every account read, so a
+    file that is private was made so on purpose."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
 
 
 @pytest.fixture

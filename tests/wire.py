@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import struct
+import sys
 from collections import deque
 from typing import Any
 
@@ -20,6 +22,10 @@ from protocol.limits import MAX_SERVER_FRAME_BYTES
 
 TIMEOUT = 15.0
 PASSWORD = "correct horse"
+
+#: SO_LINGER on with a zero timeout: close() then sends a reset, not a FIN.
+#: (``struct linger`` is two ints on POSIX, two unsigned shorts on Windows.)
+LINGER_ZERO = struct.pack("HH" if sys.platform == "win32" else "ii", 1, 0)
 
 
 class ConnectionClosed(Exception):

@@ -6,15 +6,23 @@
 ;     python packaging\build.py --no-installer
 ;     iscc /DAppVersion=<output of: python packaging\version.py> packaging\windows\besedka.iss
 ;
-; packaging\windows\build-windows.yml does exactly this on a GitHub Actions
+; .github\workflows\windows.yml does exactly this on a GitHub Actions
 ; Windows runner.  The version is deliberately not written here: it comes
 ; from protocol\version.py (BESEDKA_VERSION) through /DAppVersion, like the
 ; bundles' and the .deb's.
 ;
 ; Layout (as in the .deb): the client in {app}, the optional server in
-; {app}\server.  Chat data is never in {app}: the server keeps its database
-; in %LOCALAPPDATA%\Besedka of the account that runs it, and the uninstaller
-; leaves it there.
+; {app}\server.  Chat data is never in {app}: the server run as a Windows
+; service (the "service" task; server\winservice.py) keeps it in
+; C:\ProgramData\Besedka, readable by the service's account and the
+; Administrators only; run by a user, in that user's %LOCALAPPDATA%\Besedka.
+; The uninstaller leaves the data where it is.
+;
+; Inno Setup 6.3 or newer: older ones do not know x64compatible below.
+
+#if VER < EncodeVer(6, 3, 0)
+  #error Inno Setup 6.3 or newer is needed (ArchitecturesAllowed=x64compatible)
+#endif
 
 #ifndef AppVersion
   #error Pass the version: iscc /DAppVersion=X.Y.Z (python packaging\version.py prints it)
@@ -27,7 +35,13 @@
 #define ClientBundle "..\..\dist\Besedka"
 #define ServerBundle "..\..\dist\besedka-server"
 #define ServerPort "7447"
+; Multicast DNS, with which servers announce themselves and clients find them.
+#define DiscoveryPort "5353"
 #define FirewallRule "Besedka server"
+#define ServerDiscoveryRule "Besedka server (LAN discovery)"
+#define ClientDiscoveryRule "Besedka (LAN discovery)"
+; server\winservice.py SERVICE_NAME
+#define ServiceName "BesedkaServer"
 
 [Setup]
 ; AppId identifies the product to Windows across versions; never change it.
@@ -71,10 +85,16 @@ english.TypeFull=Chat client and server
 russian.TypeFull=Клиент и сервер чата
 english.TypeCustom=Custom
 russian.TypeCustom=Выборочная установка
-english.FirewallTask=Allow other PCs to reach the server through Windows Defender Firewall (TCP port {#ServerPort})
-russian.FirewallTask=Разрешить другим компьютерам подключаться к серверу через брандмауэр Защитника Windows (TCP-порт {#ServerPort})
-english.AutostartTask=Start the server when I log in
-russian.AutostartTask=Запускать сервер при входе в систему
+english.FirewallGroup=Windows Defender Firewall (private and domain networks):
+russian.FirewallGroup=Брандмауэр Защитника Windows (частные сети и сети домена):
+english.FirewallTask=Let Besedka through: finding servers on the LAN (UDP port {#DiscoveryPort}) and, for the server, connections from other PCs (TCP port {#ServerPort})
+russian.FirewallTask=Разрешить Besedka: поиск серверов в локальной сети (UDP-порт {#DiscoveryPort}), а для сервера — подключения с других компьютеров (TCP-порт {#ServerPort})
+english.ServiceTask=Run the server as a Windows service: it starts with Windows, before anyone logs in, with its data in C:\ProgramData\Besedka
+russian.ServiceTask=Запускать сервер как службу Windows: вместе с Windows, до входа пользователей; данные в C:\ProgramData\Besedka
+english.AutostartTask=Start the server when I log in instead (data in my own profile)
+russian.AutostartTask=Вместо этого запускать сервер при моём входе в систему (данные в моём профиле)
+english.InstallingService=Installing the Besedka server service...
+russian.InstallingService=Установка службы сервера Besedka...
 english.ServerShortcut=Besedka Server
 russian.ServerShortcut=Сервер Besedka
 english.ServerGroup=Server:
@@ -91,8 +111,17 @@ Name: "server"; Description: "{cm:ServerComponent}"; Types: full
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
-Name: "firewall"; Description: "{cm:FirewallTask}"; GroupDescription: "{cm:ServerGroup}"; Components: server; Check: IsAdminInstallMode
+; For every PC, not only the server's: a standard user of a lab PC cannot
+; approve the firewall's prompt, and the client listens for announcements.
+Name: "firewall"; Description: "{cm:FirewallTask}"; GroupDescription: "{cm:FirewallGroup}"; Check: IsAdminInstallMode
+Name: "service"; Description: "{cm:ServiceTask}"; GroupDescription: "{cm:ServerGroup}"; Components: server; Check: IsAdminInstallMode
 Name: "autostart"; Description: "{cm:AutostartTask}"; GroupDescription: "{cm:ServerGroup}"; Components: server; Flags: unchecked
+
+[InstallDelete]
+; An upgrade must not leave the previous version's bundle behind: Qt would
+; load a stale plugin from it, and Python a stale module.
+Type: filesandordirs; Name: "{app}\_internal"
+Type: filesandordirs; Name: "{app}\server\_internal"
 
 [Files]
 ; besedka-scripted.exe in the bundle is for the packaging tests only.
@@ -108,10 +137,37 @@ Name: "{userstartup}\{cm:ServerShortcut}"; Filename: "{app}\server\{#ServerExe}"
 Name: "{group}\{cm:UninstallProgram,{#AppName}}"; Filename: "{uninstallexe}"
 
 [Run]
-; Delete first so that reinstalling does not stack duplicate rules.
-Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""{#FirewallRule}"""; Flags: runhidden; Tasks: firewall
-Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall add rule name=""{#FirewallRule}"" dir=in action=allow protocol=TCP localport={#ServerPort} program=""{app}\server\{#ServerExe}"" enable=yes profile=private,domain"; Flags: runhidden; Tasks: firewall
+; Firewall rules, each for its program only.  Delete first so that
+; reinstalling does not stack duplicate rules.
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""{#ClientDiscoveryRule}"""; Flags: runhidden; Tasks: firewall
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall add rule name=""{#ClientDiscoveryRule}"" dir=in action=allow protocol=UDP localport={#DiscoveryPort} program=""{app}\{#ClientExe}"" enable=yes profile=private,domain"; Flags: runhidden; Tasks: firewall
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""{#FirewallRule}"""; Flags: runhidden; Tasks: firewall; Components: server
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall add rule name=""{#FirewallRule}"" dir=in action=allow protocol=TCP localport={#ServerPort} program=""{app}\server\{#ServerExe}"" enable=yes profile=private,domain"; Flags: runhidden; Tasks: firewall; Components: server
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""{#ServerDiscoveryRule}"""; Flags: runhidden; Tasks: firewall; Components: server
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall add rule name=""{#ServerDiscoveryRule}"" dir=in action=allow protocol=UDP localport={#DiscoveryPort} program=""{app}\server\{#ServerExe}"" enable=yes profile=private,domain"; Flags: runhidden; Tasks: firewall; Components: server
+; The service: registered (or updated, on an upgrade) and started; removed
+; again when an upgrade drops the task.  The data stays either way.
+Filename: "{app}\server\{#ServerExe}"; Parameters: "service install --start"; StatusMsg: "{cm:InstallingService}"; Flags: runhidden waituntilterminated; Tasks: service
+Filename: "{app}\server\{#ServerExe}"; Parameters: "service remove"; Flags: runhidden waituntilterminated; Components: server; Tasks: not service; Check: IsAdminInstallMode
 Filename: "{app}\{#ClientExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 [UninstallRun]
+; Before the files go: the service stops cleanly and is unregistered.
+Filename: "{app}\server\{#ServerExe}"; Parameters: "service remove"; Flags: runhidden waituntilterminated; RunOnceId: "RemoveService"; Tasks: service
 Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""{#FirewallRule}"""; Flags: runhidden; RunOnceId: "DeleteFirewallRule"; Tasks: firewall
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""{#ServerDiscoveryRule}"""; Flags: runhidden; RunOnceId: "DeleteServerDiscoveryRule"; Tasks: firewall
+Filename: "{sys}\netsh.exe"; Parameters: "advfirewall firewall delete rule name=""{#ClientDiscoveryRule}"""; Flags: runhidden; RunOnceId: "DeleteClientDiscoveryRule"; Tasks: firewall
+
+[Code]
+// An upgrade replaces the files the service runs: stop it first (net stop
+// waits until it has stopped cleanly); "service install --start" starts
+// it again afterwards.  Nothing happens where there is no such service.
+function PrepareToInstall(var NeedsRestart: Boolean): String;
+var
+  ResultCode: Integer;
+begin
+  Result := '';
+  if IsAdminInstallMode then
+    Exec(ExpandConstant('{sys}\net.exe'), 'stop {#ServiceName}', '', SW_HIDE,
+         ewWaitUntilTerminated, ResultCode);
+end;

@@ -28,6 +28,7 @@ from tests.conftest import ServerProcess
 from tests.wire import PASSWORD
 
 from .conftest import WAIT_MS, Bot, StartClient, send, type_text, wait_for_body
+from ..security.helpers import wait_for_log
 from ..security.test_tls import logged_fingerprint
 
 #: Long enough that the test, not the timer, decides when to reconnect.
@@ -106,7 +107,8 @@ def test_first_use_shows_the_fingerprint_and_trusting_it_logs_in_and_chats(
 def test_pinned_server_reconnects_silently_after_a_restart(
         qtbot: QtBot, tls_server: ServerProcess, start_client: StartClient,
         settings: Settings) -> None:
-    CertificatePins(settings).pin(*tls_server.address, logged_fingerprint(tls_server.log))
+    CertificatePins(settings).pin(
+        *tls_server.address, logged_fingerprint(wait_for_log(tls_server, "created certificate")))
     besedka = start_client(tls_server.address, tls=True, reconnect_delays=MANUAL)
     login = besedka.login_window
     assert login is not None
@@ -134,13 +136,15 @@ def test_pinned_server_reconnects_silently_after_a_restart(
 def test_a_changed_certificate_is_refused_with_a_warning_and_forgetting_asks_again(
         qtbot: QtBot, tls_server: ServerProcess, start_client: StartClient,
         settings: Settings, tmp_path: Path) -> None:
-    old = logged_fingerprint(tls_server.log)
+    old = logged_fingerprint(wait_for_log(tls_server, "created certificate"))
     CertificatePins(settings).pin(*tls_server.address, old)
     # The server is reinstalled: a new certificate on the same address.
     tls_server.stop()
     (tmp_path / GENERATED_FILE_NAME).unlink()
     tls_server.start()
-    new = logged_fingerprint(tls_server.log)
+    # The log is read in the background: the second start's line may come
+    # a moment after its "listening on".
+    new = logged_fingerprint(wait_for_log(tls_server, "created certificate", count=2))
     assert new != old
 
     besedka = start_client(tls_server.address, tls=True)

@@ -62,6 +62,8 @@ def x_display() -> Iterator[str]:
 # On a fresh machine the fixture installs Xvfb and Qt's X libraries first,
 # which can take longer than the suite's usual two minutes.
 @pytest.mark.timeout(900)
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="X11 (xcb) is the Linux desktop's window system")
 def test_client_runs_on_a_real_x_server(x_display: str, server_factory,  # type: ignore[no-untyped-def]
                                         tmp_path: Path) -> None:
     # The client's default: TLS, trusting the certificate on first use.

@@ -8,9 +8,12 @@ is the real migration scripts plus one extra revision in a temporary copy.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +25,7 @@ from sqlalchemy import Engine, inspect
 
 import migrations
 from db import schema
+from db.backup import backup_sqlite
 from db.database import Database
 from db.engine import create_database_engine
 from db.schema import alembic_config, backup_path, current_revision, head_revision, upgrade_to_head
@@ -194,3 +198,58 @@ def test_memory_databases_are_migrated_without_a_copy(newer_config: Config) -> N
     engine = create_database_engine("sqlite://")
     assert upgrade_to_head(engine, newer_config) is None
     engine.dispose()
+
+
+@pytest.fixture
+def fsync_refusing_read_only_descriptors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``os.fsync`` as Windows has it: a descriptor opened read-only cannot
+    be flushed (EBADF there).  Linux flushes it anyway, which hid a backup
+    that made every Windows server fail to start after an upgrade.  On
+    Windows the real ``os.fsync`` already behaves so and is left alone.
+
+    What this proves on Linux: the backup flushes through a descriptor
+    opened for writing.  What it cannot prove: that Windows accepts the
+    rest; the Windows CI job runs these tests with the real thing.
+    """
+    if sys.platform == "win32":
+        return
+    import fcntl
+
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor (fsync of a read-only descriptor)")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_the_stand_in_refuses_what_windows_refuses(
+        fsync_refusing_read_only_descriptors: None, tmp_path: Path) -> None:
+    path = tmp_path / "file"
+    path.write_bytes(b"data")
+    with open(path, "rb") as read_only, pytest.raises(OSError) as refused:
+        os.fsync(read_only.fileno())
+    assert refused.value.errno == errno.EBADF
+    with open(path, "r+b") as writable:
+        os.fsync(writable.fileno())
+
+
+def test_the_copy_before_a_migration_is_flushed_where_windows_allows_it(
+    fsync_refusing_read_only_descriptors: None, chat_file: Path, engine: Engine,
+    newer_config: Config,
+) -> None:
+    backup = upgrade_to_head(engine, newer_config)
+    assert backup is not None and bodies(backup) == ["written before the upgrade"]
+    assert current_revision(engine) == "9001"
+
+
+def test_an_online_backup_is_flushed_where_windows_allows_it(
+    fsync_refusing_read_only_descriptors: None, chat_file: Path, tmp_path: Path,
+) -> None:
+    destination = tmp_path / "copies" / "chat-backup.db"
+    size = backup_sqlite(f"sqlite:///{chat_file}", destination)
+    assert size == destination.stat().st_size > 0
+    assert bodies(destination) == ["written before the upgrade"]
+    assert [path.name for path in destination.parent.iterdir()] == [destination.name]

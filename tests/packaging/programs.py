@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
-import signal
 import subprocess
 import threading
 import time
@@ -23,6 +22,7 @@ from typing import Any
 
 from protocol.limits import MAX_SERVER_FRAME_BYTES
 from protocol.tls import client_context
+from tests.conftest import NEW_PROCESS_GROUP, STOP_SIGNAL
 from tests.wire import PASSWORD, WireClient
 
 #: BESEDKA_MDNS_INTERFACES (protocol.discovery, where LAN discovery exists)
@@ -44,15 +44,20 @@ class Program:
         argv: the command.
         env: the complete environment.
         cwd: the working directory.
+        console: a console program (the server), which :meth:`stop` stops
+            cleanly; a windowed one (the client) is terminated, since on
+            Windows no signal reaches a program without a console.
     """
 
     def __init__(self, argv: Sequence[str], *, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+                 cwd: Path | None = None, console: bool = True) -> None:
         self.argv = list(argv)
+        self.console = console
         self.started_at = time.monotonic()
         self.process = subprocess.Popen(
             self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, cwd=cwd, text=True, encoding="utf-8", errors="replace",
+            **NEW_PROCESS_GROUP,
         )
         self.lines: queue.Queue[tuple[float, str | None]] = queue.Queue()
         self.stdout_lines: list[str] = []
@@ -99,15 +104,20 @@ class Program:
                 return arrived - self.started_at, line
 
     def stop(self, timeout: float = 30.0) -> int:
-        """SIGTERM, wait, and return the exit status."""
+        """Stop it (SIGTERM; on Windows Ctrl+Break for a console program),
+        wait, and return the exit status."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            if self.console:
+                self.process.send_signal(STOP_SIGNAL)
+            else:
+                self.process.terminate()
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(10)
-            raise AssertionError(f"{self.argv} did not stop on SIGTERM:\n{self.output}") from None
+            raise AssertionError(f"{self.argv} did not stop on {STOP_SIGNAL!r}:\n"
+                                 f"{self.output}") from None
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -234,7 +244,7 @@ def exercise_client(argv: Sequence[str], address: tuple[str, int], home: Path, *
     # The servers here run with --no-tls (and a bot speaks plain TCP), so
     # the client is told to as well; its TLS is tested in tests/client_gui.
     client = Program([*argv, "--server", f"{host}:{port}", "--no-tls"], env=client_env(
-        home, BESEDKA_AUTOLOGIN_USER=user, BESEDKA_AUTOLOGIN_PASSWORD=PASSWORD))
+        home, BESEDKA_AUTOLOGIN_USER=user, BESEDKA_AUTOLOGIN_PASSWORD=PASSWORD), console=False)
     body = f"здравствуй, {user}: message for the frozen client"
     try:
         client.wait_for_line("login window shown", timeout=60)

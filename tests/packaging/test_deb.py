@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import configparser
 import os
-import pwd
 import re
 import shlex
 import shutil
@@ -28,6 +27,9 @@ from .programs import exercise_client, exercise_server, run, start_server
 
 sys.path.insert(0, str(REPO / "packaging" / "linux"))
 import build_deb  # noqa: E402
+
+if sys.platform != "win32":
+    import pwd  # POSIX only: imported here so that collection works on Windows
 
 CAN_INSTALL = (sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0
                and shutil.which("apt-get") is not None and shutil.which("dpkg") is not None)

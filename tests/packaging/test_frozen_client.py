@@ -45,7 +45,8 @@ def test_frozen_client_speaks_russian_with_the_bundled_translation(
     dist: Dist, tmp_path: Path,
 ) -> None:
     env = client_env(tmp_path / "home", BESEDKA_REPORT="1", LANG="ru_RU.UTF-8", LANGUAGE="ru")
-    client = Program([str(dist.scripted_client_exe), "--server", "127.0.0.1:9"], env=env)
+    client = Program([str(dist.scripted_client_exe), "--server", "127.0.0.1:9"], env=env,
+                     console=False)
     try:
         client.wait_for_line("login window shown", timeout=60)
     finally:
@@ -60,7 +61,8 @@ def test_frozen_client_cold_start_to_the_login_window(dist: Dist, tmp_path: Path
     timings = []
     for run in range(COLD_START_RUNS):
         env = client_env(tmp_path / f"home{run}", BESEDKA_REPORT="1")
-        client = Program([str(dist.scripted_client_exe), "--server", "127.0.0.1:9"], env=env)
+        client = Program([str(dist.scripted_client_exe), "--server", "127.0.0.1:9"], env=env,
+                         console=False)
         try:
             seconds, _ = client.wait_for_line("login window shown", timeout=60)
         finally:

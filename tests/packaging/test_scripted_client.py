@@ -55,7 +55,7 @@ def test_the_real_client_ignores_the_test_variables(server: ServerProcess,
     env = client_env(tmp_path / "home", PYTHONPATH=str(REPO), BESEDKA_REPORT="1",
                      BESEDKA_AUTOLOGIN_USER="erin", BESEDKA_AUTOLOGIN_PASSWORD=PASSWORD)
     real = Program([sys.executable, "-m", "client_gui", "--server", f"{host}:{port}",
-                    "--no-tls"], env=env, cwd=REPO)
+                    "--no-tls"], env=env, cwd=REPO, console=False)
     try:
         # The same client with the hook, started after the real one, gets
         # all the way to logged in; by then the real one would have said

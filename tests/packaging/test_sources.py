@@ -30,7 +30,7 @@ import make_icons  # noqa: E402
 
 PACKAGING = REPO / "packaging"
 ISS = PACKAGING / "windows" / "besedka.iss"
-WORKFLOW = PACKAGING / "windows" / "build-windows.yml"
+WORKFLOW = REPO / ".github" / "workflows" / "windows.yml"
 
 
 def test_the_version_comes_from_protocol_version() -> None:
@@ -270,10 +270,139 @@ def test_the_installer_wraps_the_bundles_the_specs_build() -> None:
     assert "localport={#ServerPort}" in text and defines["ServerPort"] == "7447"
 
 
-def test_the_windows_workflow_builds_with_the_same_commands() -> None:
+def iss_section(name: str) -> list[str]:
+    """The entries of one [Section] of the Inno Setup script, comments left out."""
+    text = ISS.read_text("utf-8")
+    body = re.search(rf"^\[{re.escape(name)}\]\n(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
+    assert body is not None, f"no [{name}] section"
+    return [line for line in body[1].splitlines() if line.strip() and not line.startswith(";")]
+
+
+def iss_entry(line: str) -> dict[str, str]:
+    """``Name: "x"; Flags: y`` as a dict (values unquoted, "" unescaped)."""
+    entry = {}
+    for key, value in re.findall(r'(\w+): ("(?:[^"]|"")*"|[^;]*)', line):
+        value = value.strip()
+        if value.startswith('"'):
+            value = value[1:-1].replace('""', '"')
+        entry[key] = value
+    return entry
+
+
+def test_the_installer_needs_inno_setup_6_3_for_x64compatible() -> None:
+    text = ISS.read_text("utf-8")
+    assert "ArchitecturesAllowed=x64compatible" in text
+    check = re.search(r"^#if VER < EncodeVer\((\d+), (\d+), (\d+)\)\n\s+#error", text, re.MULTILINE)
+    assert check and tuple(map(int, check.groups())) >= (6, 3, 0)
+    assert text.index("#if VER <") < text.index("[Setup]")
+
+
+def test_an_upgrade_deletes_the_old_bundles_first() -> None:
+    entries = [iss_entry(line) for line in iss_section("InstallDelete")]
+    deleted = {(entry["Type"], entry["Name"]) for entry in entries}
+    assert deleted == {("filesandordirs", "{app}\\_internal"),
+                       ("filesandordirs", f"{{app}}\\{build_deb.SERVER_SUBDIR}\\_internal")}
+
+
+def firewall_rules() -> dict[str, dict[str, str]]:
+    """The rules the installer adds: name -> netsh's fields and the entry's conditions."""
+    defines = iss_defines()
+    rules = {}
+    for entry in map(iss_entry, iss_section("Run")):
+        parameters = entry.get("Parameters", "")
+        if entry.get("Filename") != "{sys}\\netsh.exe" or " add rule " not in parameters:
+            continue
+        fields = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', parameters))
+        fields = {key: value.strip('"') for key, value in fields.items()}
+        name = re.sub(r"\{#(\w+)\}", lambda m: defines[m[1]], fields.pop("name"))
+        rules[name] = {**fields, "Tasks": entry.get("Tasks", ""),
+                       "Components": entry.get("Components", "")}
+    return rules
+
+
+def test_the_firewall_lets_through_chat_and_lan_discovery_for_both_programs() -> None:
+    defines = iss_defines()
+    rules = firewall_rules()
+    server_exe = f"{{app}}\\{build_deb.SERVER_SUBDIR}\\{{#ServerExe}}"
+    assert rules == {
+        defines["FirewallRule"]: {
+            "dir": "in", "action": "allow", "protocol": "TCP", "localport": "{#ServerPort}",
+            "program": server_exe, "enable": "yes", "profile": "private,domain",
+            "Tasks": "firewall", "Components": "server"},
+        defines["ServerDiscoveryRule"]: {
+            "dir": "in", "action": "allow", "protocol": "UDP", "localport": "{#DiscoveryPort}",
+            "program": server_exe, "enable": "yes", "profile": "private,domain",
+            "Tasks": "firewall", "Components": "server"},
+        defines["ClientDiscoveryRule"]: {
+            "dir": "in", "action": "allow", "protocol": "UDP", "localport": "{#DiscoveryPort}",
+            "program": "{app}\\{#ClientExe}", "enable": "yes", "profile": "private,domain",
+            "Tasks": "firewall", "Components": ""},
+    }
+    assert defines["ServerPort"] == "7447" and defines["DiscoveryPort"] == "5353"
+    # The firewall task is for every install made with administrator rights,
+    # the client-only ones too.
+    tasks = {entry["Name"]: entry for entry in map(iss_entry, iss_section("Tasks"))}
+    assert "Components" not in tasks["firewall"]
+    assert tasks["firewall"]["Check"] == "IsAdminInstallMode"
+
+
+def test_every_firewall_rule_is_deleted_before_it_is_added_and_on_uninstall() -> None:
+    defines = iss_defines()
+    run = [iss_entry(line) for line in iss_section("Run")]
+    uninstall = [iss_entry(line) for line in iss_section("UninstallRun")]
+
+    def rule_name(entry: dict[str, str], action: str) -> str | None:
+        found = re.search(rf'firewall {action} rule name="\{{#(\w+)\}}"', entry.get("Parameters", ""))
+        return defines[found[1]] if found else None
+
+    for name in firewall_rules():
+        added = next(i for i, entry in enumerate(run) if rule_name(entry, "add") == name)
+        deleted = [i for i, entry in enumerate(run) if rule_name(entry, "delete") == name]
+        assert deleted and deleted[0] < added, name
+        removal = [entry for entry in uninstall if rule_name(entry, "delete") == name]
+        assert len(removal) == 1 and removal[0]["Tasks"] == "firewall", name
+    run_once_ids = [entry["RunOnceId"] for entry in uninstall]
+    assert len(run_once_ids) == len(set(run_once_ids)), "each [UninstallRun] entry needs its own id"
+
+
+def test_the_server_can_be_installed_as_the_windows_service() -> None:
+    from server import winservice
+
+    assert iss_defines()["ServiceName"] == winservice.SERVICE_NAME
+    tasks = {entry["Name"]: entry for entry in map(iss_entry, iss_section("Tasks"))}
+    assert tasks["service"]["Components"] == "server"
+    assert tasks["service"]["Check"] == "IsAdminInstallMode"
+    server_exe = f"{{app}}\\{build_deb.SERVER_SUBDIR}\\{{#ServerExe}}"
+    run = [entry for entry in map(iss_entry, iss_section("Run"))
+           if entry["Filename"] == server_exe]
+    assert {(entry["Parameters"], entry["Tasks"]) for entry in run} == {
+        ("service install --start", "service"), ("service remove", "not service")}
+    uninstall = [entry for entry in map(iss_entry, iss_section("UninstallRun"))
+                 if entry["Filename"] == server_exe]
+    assert [(entry["Parameters"], entry["Tasks"]) for entry in uninstall] == [
+        ("service remove", "service")]
+    # Run before the files are replaced: an upgrade stops the service first.
+    assert "net.exe'), 'stop {#ServiceName}'" in ISS.read_text("utf-8")
+    # The commands the installer runs are the ones the program knows.
+    parser = winservice.build_parser()
+    for entry in [*run, *uninstall]:
+        words = entry["Parameters"].split()
+        assert words[0] == "service"
+        args, unknown = parser.parse_known_args(words[1:])
+        assert unknown == [] and args.command == words[1]
+
+
+def test_the_windows_workflow_tests_builds_installs_and_uninstalls() -> None:
     workflow = WORKFLOW.read_text("utf-8")
-    for needed in ("actions/setup-python", 'python-version: "3.11"', '".[test,package]"',
-                   "python packaging/build.py --no-installer", r"packaging\windows\besedka.iss",
-                   "runs-on: windows-latest", "upload-artifact"):
+    for needed in ("actions/setup-python", 'python-version: ["3.11", "3.13"]',
+                   "python-version: ${{ matrix.python-version }}", "runs-on: windows-latest",
+                   '".[test,package]"', 'python -m pytest -m "not package"', "python -m mypy",
+                   "python packaging/build.py --no-installer", "python -m tests.old_database",
+                   "python -m server.probe", "admin --database $url backup",
+                   "python -m pytest -m package tests/packaging", r"packaging\windows\besedka.iss",
+                   "/VERYSILENT", "/TASKS=firewall,service", "netsh advfirewall firewall show rule",
+                   "Get-Service BesedkaServer", "unins000.exe", "upload-artifact"):
         assert needed in workflow, needed
-    assert (REPO / "tests" / "packaging" / "test_sources.py").name in workflow
+    # It runs where GitHub looks for workflows.
+    assert WORKFLOW.parent == REPO / ".github" / "workflows"
+    assert not (PACKAGING / "windows" / "build-windows.yml").exists()

@@ -15,6 +15,7 @@ import os
 import ssl
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from protocol.limits import MAX_SERVER_FRAME_BYTES
@@ -60,13 +61,25 @@ def peer_pin_check(client: WireClient, pinned: str | None) -> PinCheck:
     return check_pin(ssl_object.getpeercert(binary_form=True), pinned)
 
 
-def admin(server: ServerProcess, *args: str, stdin: str | None = None,
-          check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m server admin --database URL ARGS`` as an administrator would."""
+def admin(server: ServerProcess, *args: str, stdin: str | None = None, check: bool = True,
+          env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m server admin --database URL ARGS`` as an administrator would.
+
+    Its input and output are UTF-8 (what the admin tool reads and writes
+    through pipes, whatever the locale), not the locale's encoding, which
+    on Windows cannot even encode "✓".  ``env`` replaces variables of the
+    environment (None removes one).
+    """
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     result = subprocess.run(
         [sys.executable, "-m", "server", "admin", "--database", server.database_url, *args],
-        cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=False,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=REPO, input=stdin, capture_output=True, encoding="utf-8", timeout=60, check=False,
+        env=environment,
     )
     if check:
         assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
@@ -96,3 +109,44 @@ def wait_for_log(server: ServerProcess, pattern: str, *, count: int = 1,
         if time.monotonic() > deadline:
             raise AssertionError(f"{pattern!r} not logged {count} time(s):\n{log}")
         time.sleep(0.02)
+
+
+def windows_acl(path: Path) -> tuple[bool, set[str]]:
+    """Whether ``path``'s ACL is protected from inheritance, and the SIDs it grants to."""
+    import win32security
+
+    descriptor = win32security.GetNamedSecurityInfo(
+        str(path), win32security.SE_FILE_OBJECT, win32security.DACL_SECURITY_INFORMATION)
+    control, _ = descriptor.GetSecurityDescriptorControl()
+    dacl = descriptor.GetSecurityDescriptorDacl()
+    sids = {win32security.ConvertSidToStringSid(dacl.GetAce(i)[2])
+            for i in range(dacl.GetAceCount())}
+    return bool(control & win32security.SE_DACL_PROTECTED), sids
+
+
+def windows_owner_only_sids(path: Path) -> set[str]:
+    """SYSTEM, the Administrators and the owner of ``path``."""
+    import win32security
+
+    owner = win32security.GetNamedSecurityInfo(
+        str(path), win32security.SE_FILE_OBJECT, win32security.OWNER_SECURITY_INFORMATION
+    ).GetSecurityDescriptorOwner()
+    return {"S-1-5-18", "S-1-5-32-544", win32security.ConvertSidToStringSid(owner)}
+
+
+def assert_private_dir(path: Path) -> None:
+    if sys.platform == "win32":
+        protected, sids = windows_acl(path)
+        assert protected, f"{path} inherits its parent's ACL"
+        # OWNER RIGHTS (S-1-3-4) stands for the owner in inheritable entries.
+        assert sids - {"S-1-3-4"} <= windows_owner_only_sids(path), sids
+    else:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o700), path
+
+
+def assert_private_file(path: Path) -> None:
+    if sys.platform == "win32":
+        _, sids = windows_acl(path)
+        assert sids - {"S-1-3-4"} <= windows_owner_only_sids(path), (path, sids)
+    else:
+        assert oct(path.stat().st_mode & 0o777) == oct(0o600), path

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ..conftest import REPO
 from ..wire import PASSWORD, WireClient
 from .helpers import admin, error_code, logged_in
@@ -67,6 +69,45 @@ def test_reset_password_reads_one_from_stdin_and_checks_it(server) -> None:
         await client.close()
 
     asyncio.run(check())
+
+
+@pytest.mark.parametrize("locale", [
+    # A Windows console's code page, as Python takes it for pipes there.
+    {"PYTHONIOENCODING": "cp1252"},
+    # Plain ASCII: the C locale without Python's UTF-8 mode.
+    {"PYTHONIOENCODING": None, "LC_ALL": "C", "PYTHONUTF8": "0"},
+], ids=["cp1252", "ascii"])
+def test_cyrillic_passwords_and_names_cross_pipes_as_utf8_whatever_the_locale(
+        server, locale: dict[str, str | None]) -> None:
+    asyncio.run(_register(server, "Зоя"))
+    password = "пароль Зои, не угадать"
+    done = admin(server, "reset-password", "зоя", "--stdin", "--bcrypt-rounds", "4",
+                 stdin=password + "\n", env=locale)
+    assert "password of Зоя changed" in done.stderr
+
+    async def check() -> None:
+        client = await logged_in(server.address, "Зоя", register=False, password=password)
+        await client.close()
+
+    asyncio.run(check())
+    listed = admin(server, "list-users", env=locale)
+    assert [line.split()[:2] for line in listed.stdout.splitlines()[1:]] == [["Зоя", "active"]]
+    # A file saved by Notepad starts with a byte order mark; it is not
+    # part of the password.
+    admin(server, "reset-password", "зоя", "--stdin", "--bcrypt-rounds", "4",
+          stdin="\ufeff" + password + "\n", env=locale)
+    asyncio.run(check())
+
+
+def test_a_password_that_is_not_utf8_is_refused(server) -> None:
+    asyncio.run(_register(server, "alice"))
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "admin", "--database", server.database_url,
+         "reset-password", "alice", "--stdin"],
+        cwd=REPO, input="пароль в cp1251".encode("cp1251") + b"\n", capture_output=True,
+        timeout=60, check=False)
+    assert result.returncode == 1
+    assert "standard input is not UTF-8 text" in result.stderr.decode("utf-8")
 
 
 def test_disabling_an_account_closes_its_connections_and_stops_its_logins(server) -> None:

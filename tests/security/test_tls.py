@@ -11,7 +11,6 @@ import asyncio
 import re
 import socket
 import ssl
-import stat
 import time
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from protocol.tls import (
 from server.tls import GENERATED_FILE_NAME, generate_certificate
 
 from ..wire import WireClient
-from .helpers import connect, logged_in, peer_pin_check, wait_for_log
+from .helpers import assert_private_file, connect, logged_in, peer_pin_check, wait_for_log
 
 FINGERPRINT_IN_LOG = re.compile(r"SHA-256 fingerprint ((?:[0-9A-F]{4} ){15}[0-9A-F]{4})")
 
@@ -90,7 +89,7 @@ def test_first_start_creates_a_private_certificate_and_logs_its_fingerprint(
     server = server_factory("--no-rate-limits", tls=True)
     pem = tmp_path / GENERATED_FILE_NAME  # next to the database file
     assert pem.is_file()
-    assert stat.S_IMODE(pem.stat().st_mode) == 0o600, "the file holds the private key"
+    assert_private_file(pem)  # it holds the private key
     logged = logged_fingerprint(wait_for_log(server, "created certificate"))
 
     async def scenario() -> None:

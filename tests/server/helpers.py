@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -86,7 +87,10 @@ class Clients:
 
 
 def rss_kib(pid: int) -> tuple[int, int]:
-    """A process's resident set size and its peak, in KiB (Linux /proc)."""
+    """A process's resident set size and its peak, in KiB (Linux /proc; on
+    Windows its working set and peak working set)."""
+    if sys.platform == "win32":
+        return _working_set_kib(pid)
     values: dict[str, int] = {}
     with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
@@ -94,6 +98,38 @@ def rss_kib(pid: int) -> tuple[int, int]:
             if key in ("VmRSS", "VmHWM"):
                 values[key] = int(rest.split()[0])
     return values["VmRSS"], values["VmHWM"]
+
+
+def _working_set_kib(pid: int) -> tuple[int, int]:
+    import ctypes
+    from ctypes import wintypes
+
+    class MemoryCounters(ctypes.Structure):
+        _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD),
+                    ("PeakWorkingSetSize", ctypes.c_size_t), ("WorkingSetSize", ctypes.c_size_t),
+                    ("QuotaPeakPagedPoolUsage", ctypes.c_size_t),
+                    ("QuotaPagedPoolUsage", ctypes.c_size_t),
+                    ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t),
+                    ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+                    ("PagefileUsage", ctypes.c_size_t), ("PeakPagefileUsage", ctypes.c_size_t)]
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.K32GetProcessMemoryInfo.argtypes = [wintypes.HANDLE, ctypes.c_void_p,
+                                                 wintypes.DWORD]
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+    query_limited_information, vm_read = 0x1000, 0x0010
+    handle = kernel32.OpenProcess(query_limited_information | vm_read, False, pid)
+    if not handle:
+        raise ctypes.WinError(ctypes.get_last_error())
+    try:
+        counters = MemoryCounters()
+        counters.cb = ctypes.sizeof(counters)
+        if not kernel32.K32GetProcessMemoryInfo(handle, ctypes.byref(counters), counters.cb):
+            raise ctypes.WinError(ctypes.get_last_error())
+    finally:
+        kernel32.CloseHandle(handle)
+    return counters.WorkingSetSize // 1024, counters.PeakWorkingSetSize // 1024
 
 
 async def send_many(client: WireClient, count: int, to: str | None = None,

@@ -3,8 +3,9 @@ only after a durable commit; "Running the server").
 
 Proves: everything (accounts, messages, ids) survives a SIGTERM restart; a
 message acknowledged just before SIGKILL is there after restart, and ids go
-on increasing; SIGTERM and SIGINT exit 0 after answering the requests in
-flight, whose messages are stored exactly when acknowledged; the schema is
+on increasing; SIGTERM and SIGINT (Ctrl+Break on Windows) exit 0 after
+answering the requests in flight, whose messages are stored exactly when
+acknowledged; the schema is
 created on an empty file or a missing directory and a restart accepts the
 existing database; password hashes of any bcrypt cost keep verifying;
 ``--port 0`` prints ``listening on HOST:PORT``; ``--help`` lists every
@@ -22,7 +23,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import NEW_PROCESS_GROUP, REPO, STOP_SIGNAL, STOP_SIGNALS
 from tests.wire import PASSWORD, ConnectionClosed, WireClient
 
 from .helpers import Clients, run, send_many
@@ -131,7 +132,7 @@ def test_messages_acknowledged_just_before_sigkill_are_there_after_restart(serve
     run(after, server.address)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", STOP_SIGNALS, ids=lambda signum: signal.Signals(signum).name)
 def test_shutdown_answers_requests_in_flight_and_stores_exactly_what_it_acknowledged(
         server, signum):
     acknowledged: dict[str, dict[str, object]] = {}
@@ -263,7 +264,8 @@ def test_port_0_prints_the_listening_line_with_the_real_port(tmp_path):
         [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
          "--database", f"sqlite:///{tmp_path / 'chat.db'}", "--bcrypt-rounds", "4",
          "--no-tls"],  # plain TCP, as WireClient speaks (TLS is the default)
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        **NEW_PROCESS_GROUP)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
@@ -279,7 +281,7 @@ def test_port_0_prints_the_listening_line_with_the_real_port(tmp_path):
             return client.hello
 
         assert asyncio.run(hello())["type"] == "hello"
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(STOP_SIGNAL)
         assert process.wait(30) == 0
         # The line is printed once; nothing else goes to standard output.
         assert process.stdout.read() == ""

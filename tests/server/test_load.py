@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sys
 from typing import Any
 
 import pytest
@@ -246,7 +247,7 @@ def test_the_server_reads_no_requests_from_a_client_while_its_replies_wait_unsen
 
 
 def _nice_values(pid: int) -> dict[int, int]:
-    """Each live thread of a process (by thread id) and its nice value."""
+    """Each live thread of a process (by thread id) and its nice value (Linux)."""
     values = {}
     for entry in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -256,22 +257,65 @@ def _nice_values(pid: int) -> dict[int, int]:
     return values
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="per-thread nice values are Linux's")
+def _windows_thread_priorities(pid: int) -> dict[int, int]:
+    """Each live thread of a process and its priority relative to the
+    process's class (GetThreadPriority: 0 normal, -1 below normal)."""
+    import ctypes
+    from ctypes import wintypes
+
+    class ThreadEntry(ctypes.Structure):
+        _fields_ = [("dwSize", wintypes.DWORD), ("cntUsage", wintypes.DWORD),
+                    ("th32ThreadID", wintypes.DWORD), ("th32OwnerProcessID", wintypes.DWORD),
+                    ("tpBasePri", wintypes.LONG), ("tpDeltaPri", wintypes.LONG),
+                    ("dwFlags", wintypes.DWORD)]
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.CreateToolhelp32Snapshot.restype = wintypes.HANDLE
+    kernel32.OpenThread.restype = wintypes.HANDLE
+    kernel32.GetThreadPriority.argtypes = [wintypes.HANDLE]
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+    snapshot_threads, query_limited_information = 0x4, 0x0800
+    snapshot = kernel32.CreateToolhelp32Snapshot(snapshot_threads, 0)
+    entry = ThreadEntry()
+    entry.dwSize = ctypes.sizeof(entry)
+    values = {}
+    try:
+        found = kernel32.Thread32First(wintypes.HANDLE(snapshot), ctypes.byref(entry))
+        while found:
+            if entry.th32OwnerProcessID == pid:
+                handle = kernel32.OpenThread(query_limited_information, False, entry.th32ThreadID)
+                if handle:  # else the thread ended meanwhile
+                    values[entry.th32ThreadID] = kernel32.GetThreadPriority(handle)
+                    kernel32.CloseHandle(handle)
+            found = kernel32.Thread32Next(wintypes.HANDLE(snapshot), ctypes.byref(entry))
+    finally:
+        kernel32.CloseHandle(snapshot)
+    return values
+
+
+@pytest.mark.skipif(not (os.path.isdir("/proc/self/task") or sys.platform == "win32"),
+                    reason="per-thread priorities are read on Linux (/proc) and Windows")
 def test_password_hashing_runs_at_lower_priority_and_nothing_else_does(server):
     # During a storm of logins the event loop, delivering messages, must get
     # the CPU before bcrypt (server/passwords.py).
     assert server.process is not None
     pid = server.process.pid
+    if sys.platform == "win32":
+        priorities = _windows_thread_priorities
+        base, lowered_to = 0, -1  # THREAD_PRIORITY_NORMAL, THREAD_PRIORITY_BELOW_NORMAL
+    else:
+        priorities = _nice_values
+        # (Relative to the main thread: the tests may run under nice themselves.)
+        base = os.getpriority(os.PRIO_PROCESS, pid)
+        lowered_to = min(base + 10, 19)
     # The hashing threads start with the first password to check.
-    # (Relative to the main thread: the tests may run under nice themselves.)
-    base = os.getpriority(os.PRIO_PROCESS, pid)
-    assert set(_nice_values(pid).values()) == {base}
+    assert set(priorities(pid).values()) == {base}
 
     async def scenario(clients: Clients) -> None:
         await clients.register()
 
     run(scenario, server.address)
-    values = _nice_values(pid)
-    lowered = [tid for tid, nice in values.items() if nice != base]
+    values = priorities(pid)
+    lowered = [tid for tid, priority in values.items() if priority != base]
     assert len(lowered) == 1, values  # the one thread that hashed the password
-    assert lowered[0] != pid and values[lowered[0]] == min(base + 10, 19)
+    assert lowered[0] != pid and values[lowered[0]] == lowered_to

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import struct
 
-from tests.wire import PASSWORD
+from tests.wire import LINGER_ZERO, PASSWORD
 
 from .helpers import Clients, run, unique_name
 
@@ -97,8 +96,7 @@ def test_an_abruptly_reset_connection_announces_offline(server):
         bob = await clients.register("bob")
         assert await alice.next_event() == _presence("bob", True)
         sock = bob.writer.get_extra_info("socket")
-        # SO_LINGER with a zero timeout: close() sends a reset, not a FIN.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)  # reset, not FIN
         bob.writer.transport.abort()
         assert await alice.next_event() == _presence("bob", False)
 
@@ -194,7 +192,7 @@ def test_an_account_whose_connection_dropped_while_registering_is_still_announce
                 await client.send_frame({"type": "register", "id": 1,
                                          "username": unique_name("gone"), "password": PASSWORD})
                 sock = client.writer.get_extra_info("socket")
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
                 client.writer.transport.abort()
             truth = (await watcher.request("users"))["users"]
             for event in watcher.events:
