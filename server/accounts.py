@@ -32,6 +32,7 @@ from db.queries import AccountRecord
 from protocol.errors import ErrorCode, RequestError, RequestId
 from protocol.events import UsersEvent
 from protocol.framing import encode_frame
+from protocol.limits import PROTOCOL_VERSION
 from protocol.replies import Done, LoggedIn
 from protocol.requests import ChangePassword, Login, Logout, Register
 from protocol.rules import username_key
@@ -84,15 +85,20 @@ class Accounts:
     # Sessions
 
     async def _start_session(self, connection: Connection, account: AccountRecord,
-                             re: RequestId) -> None:
+                             re: RequestId, asked_protocol: int) -> None:
         """Log a connection in: announce it, then send the ``ok`` reply and
-        the roster, which must follow each other with nothing between."""
+        the roster, which must follow each other with nothing between.
+
+        ``asked_protocol`` is the version the login asked for; the session
+        speaks the newest this server knows up to it (PROTOCOL-2.md).
+        """
         if not connection.is_open:
             return
         limits = self.rate_limits
         bucket = (TokenBucket(limits.messages_per_second, limits.message_burst)
                   if limits.enabled else None)
-        session = Session(connection, account, bucket)
+        session = Session(connection, account, bucket,
+                          min(asked_protocol, PROTOCOL_VERSION))
         connection.session = session
         connection.unauthenticated_since = None
         self.presence.add(session)
@@ -110,10 +116,11 @@ class Accounts:
             raise
         if connection.session is not session:  # closed meanwhile
             return
-        connection.write(encode_frame(LoggedIn(account.username, general_unread).to_wire(re)),
-                         reply=True)
-        connection.write(encode_frame(UsersEvent(self.presence.roster(roster)).to_wire()),
-                         reply=True)
+        version = session.protocol
+        connection.write(encode_frame(
+            LoggedIn(account.username, general_unread).to_wire(re, version)), reply=True)
+        connection.write(encode_frame(
+            UsersEvent(self.presence.roster(roster)).to_wire(version)), reply=True)
         # Events held while the snapshot was read: messages it already
         # counted are left out, later ones follow the roster in id order.
         session.joining = False
@@ -159,9 +166,9 @@ class Accounts:
         if not connection.is_open:
             # The client left while the account was being stored; the
             # account exists all the same, so the others still hear of it.
-            self.presence.broadcast(account.username, False)
+            self.presence.broadcast(account, False)
             return None
-        await self._start_session(connection, account, re)
+        await self._start_session(connection, account, re, request.protocol)
         return None
 
     async def _login(self, connection: Connection, request: Login,
@@ -186,7 +193,7 @@ class Accounts:
         if self.rate_limits.enabled:
             by_account.withdraw(key, attempt[0])
             by_address.withdraw(connection.address, attempt[1])
-        await self._start_session(connection, account, re)
+        await self._start_session(connection, account, re, request.protocol)
         return None
 
     async def _logout(self, connection: Connection, request: Logout,

@@ -32,8 +32,10 @@ from protocol.errors import ErrorCode, RequestError, RequestId
 from protocol.events import Hello
 from protocol.framing import encode_frame
 from protocol.replies import Done, error_reply
+from protocol.features import Feature
 from protocol.requests import (
     PRE_AUTH_TYPES,
+    REQUEST_TYPES,
     Ping,
     RawRequest,
     Request,
@@ -83,8 +85,8 @@ class Dispatcher:
 
     def __init__(self, registry: ConnectionRegistry) -> None:
         self.registry = registry
-        self.hello_frame = encode_frame(
-            Hello(limits.PROTOCOL_VERSION, f"besedka/{BESEDKA_VERSION}").to_wire())
+        self._features: list[Feature] = []
+        self.hello_frame = self._hello()
         self._routes: dict[str, _Route] = {}
         self._at_once: dict[str, AtOnce[Any]] = {}
         self._closed_listeners: list[Callable[[Connection], None]] = []
@@ -92,6 +94,20 @@ class Dispatcher:
 
     # ------------------------------------------------------------------
     # What features register
+
+    def offer(self, feature: Feature) -> None:
+        """List ``feature`` in ``hello`` (PROTOCOL-2.md: the sections of
+        version 2 this server implements); a feature calls it once it is
+        routed completely."""
+        if feature not in self._features:
+            self._features.append(feature)
+            self.hello_frame = self._hello()
+
+    def _hello(self) -> bytes:
+        # The same for every connection: it is sent before any login says
+        # which version the connection will speak.
+        return encode_frame(Hello(limits.PROTOCOL_VERSION, f"besedka/{BESEDKA_VERSION}",
+                                  tuple(self._features)).to_wire())
 
     def route(self, request_type: type[Q], handler: Handler[Q], *, logs_in: bool = False) -> None:
         """Answer ``request_type`` with an awaited ``handler``.
@@ -146,7 +162,7 @@ class Dispatcher:
             re = raw.re
             session = connection.session
             at_once = self._at_once.get(raw.type)
-            if at_once is None or session is None:
+            if at_once is None or session is None or _too_new(raw.type, session):
                 return self._answer(connection, raw)
             at_once(session, parse_request(raw), re, len(frame))
         except RequestError as error:
@@ -166,12 +182,16 @@ class Dispatcher:
         re: RequestId = raw.re
         try:
             route = self._routes.get(raw.type)
-            if route is None and raw.type not in self._at_once:
+            session = connection.session
+            if (route is None and raw.type not in self._at_once) or (
+                    session is not None and _too_new(raw.type, session)):
+                # A version 2 request on a connection logged in with version
+                # 1 is as unknown to it as a made-up one (PROTOCOL-2.md).
                 raise RequestError(ErrorCode.UNKNOWN_TYPE, f"unknown request type {raw.type!r}", re)
-            if route is None or (connection.session is None and raw.type not in PRE_AUTH_TYPES):
+            if route is None or (session is None and raw.type not in PRE_AUTH_TYPES):
                 # (A request answered at once comes here only before login.)
                 raise RequestError(ErrorCode.NOT_AUTHENTICATED, "log in first", re)
-            if route.logs_in and connection.session is not None:
+            if route.logs_in and session is not None:
                 raise RequestError(ErrorCode.ALREADY_AUTHENTICATED, "already logged in", re)
             request = parse_request(raw)
             if route.logs_in:
@@ -185,6 +205,12 @@ class Dispatcher:
             connection.log.exception("internal error while answering a request")
             return internal_error(re)
         return None if reply is None else encode_frame(reply)
+
+
+def _too_new(request_type: str, session: Session) -> bool:
+    """Whether a request came with a protocol version newer than the session speaks."""
+    request_class = REQUEST_TYPES.get(request_type)
+    return request_class is not None and request_class.SINCE > session.protocol
 
 
 async def _ping(connection: Connection, request: Ping, re: RequestId) -> dict[str, Any]:

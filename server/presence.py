@@ -17,6 +17,7 @@ from typing import Any
 
 from db import queries
 from db.database import Database
+from db.queries import AccountRecord
 from protocol.errors import RequestId
 from protocol.events import PresenceEvent
 from protocol.framing import encode_frame
@@ -53,7 +54,7 @@ class Presence:
         sessions = self.online.setdefault(session.account_id, set())
         sessions.add(session)
         if len(sessions) == 1:
-            self.broadcast(session.username, True, exclude=session)
+            self.broadcast(session.account, True, exclude=session)
 
     def remove(self, session: Session) -> None:
         """A session ends; the others hear of it if it was the user's last."""
@@ -62,15 +63,25 @@ class Presence:
             sessions.discard(session)
             if not sessions:
                 del self.online[session.account_id]
-                self.broadcast(session.username, False, exclude=session)
+                self.broadcast(session.account, False, exclude=session)
 
-    def broadcast(self, username: str, online: bool, exclude: Session | None = None) -> None:
-        """Tell every logged-in session but ``exclude`` that ``username`` is (not) online."""
-        data = encode_frame(PresenceEvent(RosterEntry(username, online)).to_wire())
+    def broadcast(self, account: AccountRecord, online: bool,
+                  exclude: Session | None = None) -> None:
+        """Tell every logged-in session but ``exclude`` that ``account`` is (not) online.
+
+        Each protocol version's form is encoded once, when a session
+        speaking it is first met (version 2's carries the status too).
+        """
+        event = PresenceEvent(_entry(account, online))
+        forms: dict[int, bytes] = {}
         for sessions in self.online.values():
             for session in sessions:
                 # A joining session gets the roster as of its reply instead.
                 if session is not exclude and not session.joining:
+                    data = forms.get(session.protocol)
+                    if data is None:
+                        data = forms[session.protocol] = encode_frame(
+                            event.to_wire(session.protocol))
                     session.connection.write_soon(data)
 
     def roster(self, rows: list[queries.RosterRow]) -> tuple[RosterEntry, ...]:
@@ -84,13 +95,18 @@ class Presence:
         """
         unread = {row.username_key: row.unread for row in rows}
         accounts = sorted(self.directory, key=lambda a: (a.username_key, a.username))
-        return tuple(
-            RosterEntry(a.username, a.id in self.online, unread.get(a.username_key, 0))
-            for a in accounts
-        )
+        return tuple(_entry(a, a.id in self.online, unread.get(a.username_key, 0))
+                     for a in accounts)
 
     async def _users(self, connection: Connection, request: ListUsers,
                      re: RequestId) -> dict[str, Any]:
-        me = logged_in(connection).account_id
+        session = logged_in(connection)
+        me = session.account_id
         rows = await asyncio.wrap_future(self.database.read(lambda conn: queries.roster(conn, me)))
-        return Roster(self.roster(rows)).to_wire(re)
+        return Roster(self.roster(rows)).to_wire(re, session.protocol)
+
+
+def _entry(account: AccountRecord, online: bool, unread: int = 0) -> RosterEntry:
+    """An account's roster entry (its version 2 fields written only for version 2)."""
+    return RosterEntry(account.username, online, unread, account.status, account.status_text,
+                       account.avatar_file_id)
