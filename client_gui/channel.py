@@ -56,7 +56,7 @@ class ConnectionLike(Protocol):
 
     def send_frame(self, serial: int, frame: dict[str, object]) -> None: ...
 
-    def close(self, serial: int) -> None: ...
+    def close(self, serial: int, *, farewell: bool = False) -> None: ...
 
 
 class Channel:
@@ -79,10 +79,14 @@ class Channel:
         self.close()
         self.serial = self._connection.open(host, port, tls=tls, pinned=pinned)
 
-    def close(self) -> None:
-        """Drop the current connection, if any; its replies will never come."""
+    def close(self, *, farewell: bool = False) -> None:
+        """Drop the current connection, if any; its replies will never come.
+
+        ``farewell``: the last request sent says goodbye; let it reach the
+        server first (:meth:`client_gui.network.Connection.close`).
+        """
         if self.serial:
-            self._connection.close(self.serial)
+            self._connection.close(self.serial, farewell=farewell)
         self.lost()
 
     def lost(self) -> None:

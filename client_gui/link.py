@@ -131,6 +131,7 @@ class SessionLink(QObject):
         """Tell the server (if logged in), then end the session."""
         if self.machine.logged_in:
             self.channel.request(Logout())
+            self.channel.close(farewell=True)
         self.end()
 
     def end(self) -> None:

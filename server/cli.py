@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import sys
 from collections.abc import Callable
@@ -212,8 +213,16 @@ async def serve(config: ServerConfig, stop_request: StopRequest | None = None) -
     signals = StopSignals(loop, stop.set)
     try:
         host, port = await server.start()
-        log.info("database %s", _redact(config.database_url))
-        log.info("event loop: %s", type(loop).__module__.split(".")[0])  # uvloop or asyncio
+        # What the person who started the server needs: where it serves,
+        # where its data is, and (below) the fingerprint to compare.
+        reach = ("this computer only" if ipaddress.ip_address(host).is_loopback
+                 else "the whole LAN" if ipaddress.ip_address(host).is_unspecified
+                 else "this address")
+        log.info("serving %s on %s port %d", reach, host, port)
+        database = sqlite_file(config.database_url)
+        log.info("database: %s", database if database is not None
+                 else _redact(config.database_url))
+        log.debug("event loop: %s", type(loop).__module__.split(".")[0])  # uvloop or asyncio
         if config.tls is None:
             log.warning("TLS is off (--no-tls): passwords and messages cross the network "
                         "in plain text, readable by anyone on it")
@@ -278,6 +287,11 @@ def run_server(args: argparse.Namespace, stop_request: StopRequest | None = None
     Returns:
         The exit status: 0 after a clean stop, 1 if it could not start.
     """
+    if args.log_level != "DEBUG":
+        # Alembic tells of its SQLite dialect and of every revision it runs
+        # at INFO; that is for developers (the backup line of db.schema says
+        # when a database was migrated).
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         tls = tls_from_args(args)
     except TlsError as error:

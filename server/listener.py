@@ -39,6 +39,9 @@ log = logging.getLogger("besedka.server.tls")
 #: plain client waiting for ``hello``.  A TLS client sends its ClientHello
 #: right after connecting, so on a LAN this is generous.
 PLAINTEXT_SILENCE_SECONDS = 2.0
+#: What ``python -m server.probe`` sends first (a blank line, which a plain
+#: server ignores).  It is refused like any plain client, only not logged.
+PROBE_FIRST_BYTE = b"\n"
 #: How long a refused plain client gets to read the error before we hang up.
 REFUSAL_GRACE_SECONDS = 1.0
 #: Pause after an accept() failure such as running out of file descriptors,
@@ -60,8 +63,11 @@ class PlaintextRefusal(asyncio.Protocol):
     the client has read it.
     """
 
-    def __init__(self, peer: str) -> None:
+    def __init__(self, peer: str, *, probe: bool = False) -> None:
         self.peer = peer
+        #: A readiness probe (``python -m server.probe``, which ``make run``
+        #: uses): nothing an administrator needs to read about.
+        self.probe = probe
         self.transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
 
@@ -69,7 +75,9 @@ class PlaintextRefusal(asyncio.Protocol):
         # (uvloop's transports act as asyncio.Transport without subclassing it.)
         transport = cast(asyncio.Transport, transport)
         self.transport = transport
-        log.info("[%s] plain-text client on the TLS port; told it TLS is required", self.peer)
+        log.log(logging.DEBUG if self.probe else logging.INFO,
+                "[%s] plain-text %s on the TLS port; told it TLS is required", self.peer,
+                "probe" if self.probe else "client")
         transport.write(TLS_REQUIRED_FRAME)
         if transport.can_write_eof():
             transport.write_eof()
@@ -188,7 +196,11 @@ class TlsListener:
                     log.info("[%s] TLS handshake failed: %s", peer, error or type(error).__name__)
                 return
             handed_over = True
-            await loop.connect_accepted_socket(lambda: PlaintextRefusal(peer), connection)
+            # The probe speaks first with a blank line; a plain client
+            # starts with ``{`` or waits in silence for hello.
+            probe = first == PROBE_FIRST_BYTE
+            await loop.connect_accepted_socket(lambda: PlaintextRefusal(peer, probe=probe),
+                                               connection)
         except asyncio.CancelledError:
             raise
         except Exception:

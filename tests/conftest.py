@@ -111,6 +111,14 @@ class ServerProcess:
     def log(self) -> str:
         return "".join(self.log_lines)
 
+    def wait_for_log(self, text: str, timeout: float = 30.0) -> str:
+        """The log once ``text`` is in it (the whole log either way after
+        ``timeout``: the caller's assertion then says what is missing)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.log
+
     def kill(self) -> None:
         """SIGKILL (TerminateProcess on Windows): the crash case, nothing gets to finish."""
         assert self.process is not None
