@@ -57,8 +57,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from .iconset import IconName, Tone, tone_color
+from .iconset import paint as paint_icon
 from .linkify import body_html
-from .models import ConversationEntry, MessageRow, Roles, RowState
+from .models import ConversationEntry, MessageRow, Placement, Roles, RowState
 from .texts import describe_error
 from .widgets import blend
 
@@ -69,13 +71,16 @@ _DOCUMENT_CACHE_SIZE: Final = 300
 
 @dataclass(frozen=True, slots=True)
 class _Fonts:
-    """The fonts of a message and the heights that follow from them."""
+    """The fonts of a message and the sizes that follow from them."""
 
     body: QFont
     bold: QFont
     small: QFont
+    small_metrics: QFontMetrics
+    bold_metrics: QFontMetrics
     header_height: int
     day_height: int
+    icon_size: int  # a state icon beside the time
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +89,19 @@ class _Geometry:
 
     day: QRect  # empty when the row does not start a day
     bubble: QRect
-    header: QRect
+    header: QRect  # the sender's line; empty when the row has none
     body: QRect
+    meta: QRect  # state icon and time: in the header's right end, or beside the body
 
 
 class MessageDelegate(QStyledItemDelegate):
     """Measures and paints message rows of a :class:`MessageListModel`.
+
+    A row whose sender wrote the row above a moment before (it
+    :attr:`~client_gui.models.Placement.CONTINUES`) has no name line, and
+    neither have my own messages: their time and state icon sit at the right
+    of the text's first line instead.  A refused message keeps a line of its
+    own for the reason.
 
     Args:
         view: the view it paints for; its viewport width decides wrapping.
@@ -101,16 +113,19 @@ class MessageDelegate(QStyledItemDelegate):
     link_activated = pyqtSignal(QUrl)
 
     MARGIN = 8  # between bubble and view edge
-    GAP = 3  # between bubbles
+    GAP_ABOVE = 5  # above a bubble that starts a group
+    GAP_WITHIN = 1  # above a bubble that continues one
+    GAP_BELOW = 1
     PADDING_X = 9
     PADDING_Y = 5
+    META_GAP = 8  # between the text and a time beside it
     INDENT = 0.14  # the share of the width by which a bubble is pushed aside
 
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self._view = view
-        self._documents: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
-        self._heights: dict[tuple[str, bool], int] = {}
+        self._documents: OrderedDict[tuple[str, str, int], QTextDocument] = OrderedDict()
+        self._heights: dict[tuple[MessageRow, Placement], int] = {}
         self._heights_width = -1
         self._font_cache: _Fonts | None = None
 
@@ -123,40 +138,55 @@ class MessageDelegate(QStyledItemDelegate):
             bold.setBold(True)
             small = QFont(body)
             small.setPointSizeF(max(6.0, body.pointSizeF() * 0.85))
-            self._font_cache = _Fonts(body, bold, small,
-                                      header_height=QFontMetrics(bold).height() + 2,
-                                      day_height=QFontMetrics(small).height() + 14)
+            small_metrics, bold_metrics = QFontMetrics(small), QFontMetrics(bold)
+            self._font_cache = _Fonts(body, bold, small, small_metrics, bold_metrics,
+                                      header_height=bold_metrics.height() + 2,
+                                      day_height=small_metrics.height() + 14,
+                                      icon_size=small_metrics.height())
         return self._font_cache
 
     def _bubble_width(self, total: int) -> int:
         return max(120, int((total - 2 * self.MARGIN) * (1 - self.INDENT)))
 
-    def _text_width(self, total: int) -> int:
-        return max(40, self._bubble_width(total) - 2 * self.PADDING_X)
+    @staticmethod
+    def has_header(row: MessageRow, placement: Placement) -> bool:
+        """Whether ``row`` gets a line above its text (sender, or why it was refused)."""
+        return row.state is RowState.FAILED or not (row.own or placement & Placement.CONTINUES)
 
-    def _day_height(self) -> int:
-        return self._fonts().day_height
+    def _meta_width(self, row: MessageRow) -> int:
+        """The width of the time (and state icon) drawn beside the text."""
+        fonts = self._fonts()
+        width = fonts.small_metrics.horizontalAdvance(_local_time_text(row))
+        if _STATE_ICONS.get(row.state) is not None:
+            width += fonts.icon_size + 3
+        return width
 
-    def _header_height(self) -> int:
-        return self._fonts().header_height
-
-    def _geometry(self, rect: QRect, row: MessageRow, day_start: bool) -> _Geometry:
-        day_height = self._day_height() if day_start else 0
+    def _geometry(self, rect: QRect, row: MessageRow, placement: Placement) -> _Geometry:
+        fonts = self._fonts()
+        day_height = fonts.day_height if placement & Placement.DAY_START else 0
         day = QRect(rect.left(), rect.top(), rect.width(), day_height)
+        gap = self.GAP_WITHIN if placement & Placement.CONTINUES else self.GAP_ABOVE
         bubble_width = self._bubble_width(rect.width())
         left = (rect.right() - self.MARGIN - bubble_width + 1 if row.own
                 else rect.left() + self.MARGIN)
-        bubble = QRect(left, rect.top() + day_height + self.GAP, bubble_width,
-                       rect.height() - day_height - 2 * self.GAP)
+        bubble = QRect(left, rect.top() + day_height + gap, bubble_width,
+                       rect.height() - day_height - gap - self.GAP_BELOW)
         inner = bubble.adjusted(self.PADDING_X, self.PADDING_Y, -self.PADDING_X, -self.PADDING_Y)
-        header = QRect(inner.left(), inner.top(), inner.width(), self._header_height())
-        body = QRect(inner.left(), header.bottom() + 1, inner.width(),
-                     inner.bottom() - header.bottom())
-        return _Geometry(day, bubble, header, body)
+        if self.has_header(row, placement):
+            header = QRect(inner.left(), inner.top(), inner.width(), fonts.header_height)
+            body = QRect(inner.left(), header.bottom() + 1, inner.width(),
+                         inner.bottom() - header.bottom())
+            return _Geometry(day, bubble, header, body, header)
+        meta_width = self._meta_width(row)
+        body = QRect(inner.left(), inner.top(),
+                     max(40, inner.width() - meta_width - self.META_GAP), inner.height())
+        meta = QRect(inner.right() - meta_width + 1, inner.top(), meta_width,
+                     fonts.bold_metrics.height())
+        return _Geometry(day, bubble, QRect(), body, meta)
 
     def document(self, row: MessageRow, width: int) -> QTextDocument:
         """The laid-out body of ``row`` at text width ``width`` (cached)."""
-        cache_key = (row.key, width)
+        cache_key = (row.key, row.body, width)
         document = self._documents.get(cache_key)
         if document is not None:
             self._documents.move_to_end(cache_key)
@@ -178,12 +208,12 @@ class MessageDelegate(QStyledItemDelegate):
         return document
 
     def invalidate(self) -> None:
-        """Forget cached fonts and layouts (after a font or palette change)."""
+        """Forget cached fonts and layouts (after a font, palette or language change)."""
         self._font_cache = None
         self._documents.clear()
         self._heights.clear()
 
-    def row_height(self, row: MessageRow, day_start: bool, width: int) -> int:
+    def row_height(self, row: MessageRow, placement: Placement, width: int) -> int:
         """The height of ``row`` in a view ``width`` pixels wide (cached).
 
         This is the expensive call (it lays out the text), made once per
@@ -193,12 +223,19 @@ class MessageDelegate(QStyledItemDelegate):
         if width != self._heights_width:
             self._heights.clear()  # every wrap changes with the width
             self._heights_width = width
-        cache_key = (row.key, day_start)
+        cache_key = (row, placement)
         height = self._heights.get(cache_key)
         if height is None:
-            text_height = self.document(row, self._text_width(width)).size().height()
-            height = (int(text_height + 0.999) + self._header_height() + 2 * self.PADDING_Y
-                      + 2 * self.GAP + (self._day_height() if day_start else 0))
+            geometry = self._geometry(QRect(0, 0, width, 10_000), row, placement)
+            text_height = int(self.document(row, geometry.body.width()).size().height() + 0.999)
+            fonts = self._fonts()
+            if geometry.header.isEmpty():
+                content = max(text_height, fonts.bold_metrics.height())
+            else:
+                content = fonts.header_height + text_height
+            gap = self.GAP_WITHIN if placement & Placement.CONTINUES else self.GAP_ABOVE
+            height = (content + 2 * self.PADDING_Y + gap + self.GAP_BELOW
+                      + (fonts.day_height if placement & Placement.DAY_START else 0))
             self._heights[cache_key] = height
         return height
 
@@ -206,7 +243,7 @@ class MessageDelegate(QStyledItemDelegate):
         viewport = self._view.viewport()
         width = viewport.width() if viewport is not None else 0
         return QSize(width, self.row_height(index.data(Roles.ROW),
-                                            bool(index.data(Roles.DAY_START)), width))
+                                            index.data(Roles.PLACEMENT), width))
 
     # -- painting
 
@@ -214,18 +251,18 @@ class MessageDelegate(QStyledItemDelegate):
               index: QModelIndex) -> None:
         assert painter is not None
         row: MessageRow = index.data(Roles.ROW)
-        geometry = self._geometry(option.rect, row, bool(index.data(Roles.DAY_START)))
+        placement: Placement = index.data(Roles.PLACEMENT)
+        geometry = self._geometry(option.rect, row, placement)
         palette = option.palette
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         fonts = self._fonts()
-        bold_font, small_font = fonts.bold, fonts.small
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
         if not geometry.day.isEmpty():
-            self._paint_day(painter, geometry.day, row.day, small_font, blend(base, text, 0.55))
+            self._paint_day(painter, geometry.day, row.day, fonts.small, blend(base, text, 0.55))
 
         fill = blend(base, highlight, 0.16) if row.own else blend(base, text, 0.06)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -233,25 +270,35 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setBrush(blend(fill, highlight, 0.25) if selected else fill)
         painter.drawRoundedRect(QRectF(geometry.bubble).adjusted(0.5, 0.5, -0.5, -0.5), 7, 7)
 
-        # Header: sender, then time and delivery state, right-aligned.
-        header = geometry.header
-        status = self._status_text(row)
-        painter.setFont(small_font)
+        # Time and state, right-aligned (in the header, or beside the text).
         muted = blend(base, text, 0.6)
-        painter.setPen(QColor("#c0392b") if row.state is RowState.FAILED else muted)
+        meta = geometry.meta
+        status = self._status_text(row)
+        painter.setFont(fonts.small)
+        painter.setPen(tone_color(Tone.NEGATIVE, palette) if row.state is RowState.FAILED
+                       else muted)
         time_text = _local_time_text(row)
         right_text = f"{status}  {time_text}" if status else time_text
-        small_metrics = QFontMetrics(small_font)
-        right_width = small_metrics.horizontalAdvance(right_text)
-        painter.drawText(header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        right_width = fonts.small_metrics.horizontalAdvance(right_text)
+        painter.drawText(meta, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          right_text)
-        painter.setFont(bold_font)
-        painter.setPen(text)
-        name_width = max(0, header.width() - right_width - 10)
-        sender = QFontMetrics(bold_font).elidedText(row.sender, Qt.TextElideMode.ElideRight,
-                                                    name_width)
-        painter.drawText(QRect(header.left(), header.top(), name_width, header.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sender)
+        state_icon = _STATE_ICONS.get(row.state)
+        if state_icon is not None:
+            name, tone = state_icon
+            side = fonts.icon_size
+            paint_icon(painter, QRect(meta.right() - right_width - 3 - side + 1,
+                                      meta.center().y() - side // 2, side, side),
+                       name, muted if tone is Tone.MUTED else tone_color(tone, palette))
+            right_width += side + 3
+        if not geometry.header.isEmpty() and not row.own:
+            header = geometry.header
+            painter.setFont(fonts.bold)
+            painter.setPen(text)
+            name_width = max(0, header.width() - right_width - 10)
+            sender = fonts.bold_metrics.elidedText(row.sender, Qt.TextElideMode.ElideRight,
+                                                   name_width)
+            painter.drawText(QRect(header.left(), header.top(), name_width, header.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sender)
 
         # Body; while the selection editor is open over it, the editor draws.
         document = self.document(row, geometry.body.width())
@@ -290,8 +337,6 @@ class MessageDelegate(QStyledItemDelegate):
                                   QLocale.FormatType.LongFormat)
 
     def _status_text(self, row: MessageRow) -> str:
-        if row.state is RowState.PENDING:
-            return self.tr("\u231b sending\u2026")
         if row.state is RowState.FAILED:
             return self.tr("not sent: %1").replace("%1", describe_error(row.error))
         return ""
@@ -301,7 +346,7 @@ class MessageDelegate(QStyledItemDelegate):
     def body_rect(self, option_rect: QRect, index: QModelIndex) -> QRect:
         """Where the body text of ``index`` is, in view coordinates."""
         row: MessageRow = index.data(Roles.ROW)
-        return self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).body
+        return self._geometry(option_rect, row, index.data(Roles.PLACEMENT)).body
 
     def link_at(self, option_rect: QRect, index: QModelIndex, position: QPointF) -> str | None:
         """The target of the link under ``position`` (view coordinates), if any."""
@@ -343,6 +388,13 @@ class MessageDelegate(QStyledItemDelegate):
                              index: QModelIndex) -> None:
         assert editor is not None
         editor.setGeometry(self.body_rect(option.rect, index))
+
+
+#: The icon beside the time of a message in each state, and its colour.
+_STATE_ICONS: Final[dict[RowState, tuple[IconName, Tone]]] = {
+    RowState.PENDING: (IconName.SENDING, Tone.MUTED),
+    RowState.FAILED: (IconName.FAILED, Tone.NEGATIVE),
+}
 
 
 def _local_time_text(row: MessageRow) -> str:

@@ -204,7 +204,7 @@ class MessageView(QTableView):
         height_of = self.message_delegate.row_height
         resize = self._rows_header.resizeSection
         for number in range(first, min(end, model.rowCount())):
-            resize(number, height_of(model.row(number), model.starts_day(number), width))
+            resize(number, height_of(model.row(number), model.placement(number), width))
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         follow = self._at_bottom()

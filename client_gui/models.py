@@ -22,7 +22,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, IntFlag
 from typing import Any, Final
 
 from PyQt6.QtCore import (
@@ -46,6 +46,7 @@ __all__ = [
     "ConversationSortProxy",
     "MessageListModel",
     "MessageRow",
+    "Placement",
     "RowState",
     "Roles",
 ]
@@ -58,6 +59,25 @@ class Roles(IntEnum):
 
     ROW = Qt.ItemDataRole.UserRole + 1  # the MessageRow or ConversationEntry
     DAY_START = Qt.ItemDataRole.UserRole + 2  # first message of its local day
+    PLACEMENT = Qt.ItemDataRole.UserRole + 3  # the row's Placement among its neighbours
+
+
+class Placement(IntFlag):
+    """How a message row stands to the one above it, which decides its look.
+
+    ``DAY_START``: the first message of its local day (a date separator
+    above it).  ``CONTINUES``: the same sender as the row above, within
+    :data:`GROUP_SECONDS` on the same day, as Telegram and Slack group
+    them: it is drawn without the sender's name and closer to the row above.
+    """
+
+    NONE = 0
+    DAY_START = 1
+    CONTINUES = 2
+
+
+#: Messages of one sender this close together form one group under one name.
+GROUP_SECONDS: Final = 5 * 60
 
 
 class RowState(Enum):
@@ -126,6 +146,8 @@ class MessageListModel(QAbstractListModel):
         row = self._rows[index.row()]
         if role == Roles.ROW:
             return row
+        if role == Roles.PLACEMENT:
+            return self.placement(index.row())
         if role == Roles.DAY_START:
             return self.starts_day(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
@@ -162,6 +184,25 @@ class MessageListModel(QAbstractListModel):
         """Whether row ``number`` is the first of its local day (a separator)."""
         return number == 0 or self._rows[number - 1].day != self._rows[number].day
 
+    def placement(self, number: int) -> Placement:
+        """How row ``number`` stands to the row above it (:class:`Placement`)."""
+        if number == 0:
+            return Placement.DAY_START
+        row, above = self._rows[number], self._rows[number - 1]
+        if row.day != above.day:
+            return Placement.DAY_START
+        if (row.own == above.own and (row.own or row.sender == above.sender)
+                and RowState.FAILED not in (row.state, above.state)
+                and 0 <= (row.local_time - above.local_time).total_seconds() <= GROUP_SECONDS):
+            return Placement.CONTINUES
+        return Placement.NONE
+
+    def _placement_may_have_changed(self, number: int) -> None:
+        """Row ``number`` got a new row above it (or lost one)."""
+        if 0 <= number < len(self._rows):
+            changed = self.index(number)
+            self.dataChanged.emit(changed, changed, [Roles.PLACEMENT, Roles.DAY_START])
+
     def contains(self, message_id: int) -> bool:
         """Whether the message with this id is already loaded."""
         return message_id in self._ids
@@ -188,17 +229,18 @@ class MessageListModel(QAbstractListModel):
             self._insert(self._stored, rows)
         elif oldest is not None and last_id < oldest:
             self._insert(0, rows)
-            # The formerly first row may no longer start a new day.
-            changed = self.index(len(rows))
-            self.dataChanged.emit(changed, changed, [Roles.DAY_START])
+            # The formerly first row may no longer start a day or a group.
+            self._placement_may_have_changed(len(rows))
         else:
             for row in rows:  # rare: a page that overlaps what is loaded
                 position = bisect.bisect_left(self._rows, row.id, 0, self._stored,
                                               key=lambda r: r.id)
                 self._insert(position, [row])
-                if position + 1 < len(self._rows):
-                    changed = self.index(position + 1)
-                    self.dataChanged.emit(changed, changed, [Roles.DAY_START])
+                self._placement_may_have_changed(position + 1)
+        if newest is None or first_id > newest:
+            # Stored after the last stored row: the outbox row below (if
+            # any) has another row above it now.
+            self._placement_may_have_changed(self._stored)
         return len(rows)
 
     def add_pending(self, item: OutboxItem) -> None:
@@ -222,6 +264,8 @@ class MessageListModel(QAbstractListModel):
                                              error=item.error)
                 changed = self.index(number)
                 self.dataChanged.emit(changed, changed)
+                # A refused message stands alone: the one below starts anew.
+                self._placement_may_have_changed(number + 1)
                 return
 
     def remove_failed(self, key: str) -> None:
@@ -234,6 +278,7 @@ class MessageListModel(QAbstractListModel):
                 self.beginRemoveRows(QModelIndex(), number, number)
                 del self._rows[number]
                 self.endRemoveRows()
+                self._placement_may_have_changed(number)
                 return
 
     def _insert(self, position: int, rows: list[MessageRow]) -> None:
