@@ -377,10 +377,8 @@ class ChatWindow(QMainWindow):
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:
             detail = self.tr("everyone")
-        elif entry.online:
-            detail = self.tr("online")
         else:
-            detail = self.tr("offline")
+            detail = self.conversations.list_model.presence_text(entry)
         self.header.setText(f"{name} \u00b7 {detail}")
 
     @pyqtSlot(object)

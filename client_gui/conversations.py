@@ -211,6 +211,8 @@ class Conversations(QObject):
 
     @pyqtSlot(object)
     def on_state_changed(self, state: ConnectionState) -> None:
+        # Whoever was online when my connection went may have left since.
+        self.list_model.set_presence_known(state is ConnectionState.ONLINE)
         if state is ConnectionState.ONLINE:
             # Pages asked for while offline were answered with nothing.
             model = self._models.get(self.current)

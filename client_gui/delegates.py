@@ -403,7 +403,7 @@ def _local_time_text(row: MessageRow) -> str:
 
 
 class ConversationDelegate(QStyledItemDelegate):
-    """Paints a conversation entry: presence dot, name, unread badge."""
+    """Paints a conversation entry: presence icon, name, unread badge."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
@@ -438,10 +438,16 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
                                     2, 2)
         else:
-            painter.setPen(Qt.PenStyle.NoPen if entry.online else QColor("#9a9a9a"))
-            painter.setBrush(QColor("#2eaa4f") if entry.online else Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(QRectF(rect.left() + 0.5, rect.center().y() - dot / 2 + 0.5,
-                                       dot - 1, dot - 1))
+            # Green while known to be online; grey while my own connection
+            # is down, when it is only the last known (the tooltip says so).
+            known = bool(index.data(Roles.PRESENCE_KNOWN))
+            muted = blend(option.palette.color(QPalette.ColorRole.Base),
+                          option.palette.color(QPalette.ColorRole.Text), 0.45)
+            side = dot + 3
+            paint_icon(painter, QRect(rect.left() - 1, rect.center().y() - side // 2, side, side),
+                       IconName.ONLINE if entry.online else IconName.OFFLINE,
+                       tone_color(Tone.POSITIVE, option.palette) if entry.online and known
+                       else muted)
         left = rect.left() + dot + 8
         badge_width = 0
         if entry.unread:

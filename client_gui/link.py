@@ -130,8 +130,7 @@ class SessionLink(QObject):
     def log_out(self) -> None:
         """Tell the server (if logged in), then end the session."""
         if self.machine.logged_in:
-            self.channel.request(Logout())
-            self.channel.close(farewell=True)
+            self.channel.close(farewell=self.channel.request(Logout()))
         self.end()
 
     def end(self) -> None:

@@ -60,6 +60,9 @@ class Roles(IntEnum):
     ROW = Qt.ItemDataRole.UserRole + 1  # the MessageRow or ConversationEntry
     DAY_START = Qt.ItemDataRole.UserRole + 2  # first message of its local day
     PLACEMENT = Qt.ItemDataRole.UserRole + 3  # the row's Placement among its neighbours
+    #: Conversation list: whether presence is current (False while my own
+    #: connection is down: what it shows is only the last known).
+    PRESENCE_KNOWN = Qt.ItemDataRole.UserRole + 4
 
 
 class Placement(IntFlag):
@@ -324,6 +327,7 @@ class ConversationListModel(QAbstractListModel):
         self._me_key = username_key(me)
         self._entries: list[ConversationEntry] = [ConversationEntry(None, "")]
         self._rows_by_id: dict[ConversationId, int] = {None: 0}
+        self._presence_known = True
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
@@ -336,7 +340,30 @@ class ConversationListModel(QAbstractListModel):
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display_name(entry)
+        if role == Roles.PRESENCE_KNOWN:
+            return self._presence_known
+        if role == Qt.ItemDataRole.ToolTipRole and entry.conversation is not None:
+            return self.presence_text(entry)
         return None
+
+    @property
+    def presence_known(self) -> bool:
+        return self._presence_known
+
+    def set_presence_known(self, known: bool) -> None:
+        """Whether presence is current: my connection is up (True) or down,
+        when every entry shows only what was last known."""
+        if known != self._presence_known:
+            self._presence_known = known
+            self.dataChanged.emit(self.index(0), self.index(len(self._entries) - 1),
+                                  [Roles.PRESENCE_KNOWN, Qt.ItemDataRole.ToolTipRole])
+
+    def presence_text(self, entry: ConversationEntry) -> str:
+        """"online", "offline", or while my connection is down "last known: ..."."""
+        state = self.tr("online") if entry.online else self.tr("offline")
+        if self._presence_known:
+            return state
+        return self.tr("last known: %1").replace("%1", state)
 
     def display_name(self, entry: ConversationEntry) -> str:
         """The name shown for an entry in the current language."""

@@ -54,8 +54,8 @@ log = logging.getLogger("besedka.client.net")
 
 #: Seconds to wait for a TCP connection before calling the server unreachable.
 CONNECT_TIMEOUT_SECONDS: Final = 5.0
-#: How long a logout may take to reach the server and be answered with its
-#: hanging up, before the client closes anyway (:meth:`Connection.close`).
+#: How long a logout may take to reach the server and be answered before
+#: the client closes anyway (:meth:`Connection.close`).
 FAREWELL_SECONDS: Final = 1.0
 _RECV_BYTES: Final = 256 * 1024
 #: At most this much is handed to one ``send``: a TLS write that has to be
@@ -82,7 +82,7 @@ class _Send:
 @dataclass(frozen=True, slots=True)
 class _Close:
     serial: int
-    farewell: bool
+    farewell: int | None
 
 
 class _Stop:
@@ -166,14 +166,14 @@ class Connection(QObject):
         """Queue one frame for connection ``serial`` (dropped if it is gone)."""
         self._post(_Send(serial, encode_frame(frame)))
 
-    def close(self, serial: int, *, farewell: bool = False) -> None:
+    def close(self, serial: int, *, farewell: int | None = None) -> None:
         """Close connection ``serial`` without emitting :attr:`closed`.
 
         Args:
-            farewell: the last frame queued says goodbye (``logout``): send
-                it, and let the server hang up first (within
-                :data:`FAREWELL_SECONDS`), so that the connection ends as a
-                client leaving and not as one reset.
+            farewell: the id of the last request queued, which says goodbye
+                (``logout``): send it and wait for its reply first (within
+                :data:`FAREWELL_SECONDS`), so that the server sees a client
+                leave instead of a connection vanish or reset.
         """
         self._post(_Close(serial, farewell))
 
@@ -264,8 +264,8 @@ class Connection(QObject):
                 if isinstance(command, _Send):
                     self._outgoing += command.data
                 else:
-                    if command.farewell:
-                        self._say_farewell(self._sock)
+                    if command.farewell is not None:
+                        self._say_farewell(self._sock, command.farewell)
                     self._drop_socket()
 
     def _connect(self, command: _Open) -> None:
@@ -387,31 +387,31 @@ class Connection(QObject):
             raise _Closed(error.strerror or str(error)) from None
         del self._outgoing[:sent]
 
-    def _say_farewell(self, sock: socket.socket) -> None:
-        """Send what is queued, say we are done, and read until the server
-        hangs up.
+    def _say_farewell(self, sock: socket.socket, reply_to: int) -> None:
+        """Send what is queued, then read until the reply to request
+        ``reply_to`` (the logout) has come.
 
-        A logout alone leaves the connection open (it returns to before the
-        login), and closing a socket with unread bytes makes the kernel
-        reset it: the server would see a client vanish, not one leave.  So
-        the client half-closes (for TLS: ``close_notify``), and the server,
-        having answered, closes its end.  Blocking here is bounded by
-        :data:`FAREWELL_SECONDS`.
+        Without this the logout may never leave, and closing a socket with
+        unread bytes makes the kernel reset the connection: the server
+        would see a client vanish, not leave.  After the logout's reply the
+        server sends this connection nothing more, so closing then leaves
+        nothing unread.  Frames read here are dropped: the session is over.
+        Blocking is bounded by :data:`FAREWELL_SECONDS`.
         """
         deadline = time.monotonic() + FAREWELL_SECONDS
         try:
             sock.settimeout(FAREWELL_SECONDS)
             while self._outgoing:
                 del self._outgoing[:sock.send(bytes(self._outgoing[:_SEND_BYTES]))]
-            if isinstance(sock, ssl.SSLSocket):
-                sock = sock.unwrap()
-            else:
-                sock.shutdown(socket.SHUT_WR)
             while (remaining := deadline - time.monotonic()) > 0:
                 sock.settimeout(remaining)
-                if not sock.recv(_RECV_BYTES):
-                    return  # the server hung up: a clean end on both sides
-        except OSError as error:  # timed out, reset, TLS trouble: close anyway
+                data = sock.recv(_RECV_BYTES)
+                if not data:
+                    return  # the server hung up first
+                for chunk in self._decoder.feed(data):
+                    if decode_json_object(chunk).get("re") == reply_to:
+                        return
+        except (OSError, ProtocolError) as error:  # timed out, reset, TLS or frame trouble
             log.debug("farewell on connection %d cut short: %s", self._serial, error)
 
     def _drop_socket(self) -> None:

@@ -22,7 +22,8 @@ def test_quitting_logs_out_and_the_server_sees_a_clean_leave(
         settings: Settings, tls: bool) -> None:
     server = server_factory("--no-rate-limits", tls=tls)
     if tls:  # trusted before, as after a first login
-        CertificatePins(settings).pin(*server.address, logged_fingerprint(server.log))
+        CertificatePins(settings).pin(*server.address,
+                                      logged_fingerprint(server.wait_for_log("fingerprint")))
     besedka = start_client(server.address, tls=tls)
     register(qtbot, besedka, "alice")
     besedka.shut_down()  # what closing the last window does
