@@ -25,7 +25,6 @@ from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
 from . import console
-from .backoff import RECONNECT_DELAYS_SECONDS
 from .chat_window import ChatWindow
 from .client import ChatClient
 from .collector import GuiThreadCollector
@@ -36,6 +35,7 @@ from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
+from .server_watch import ServerWatch
 from .settings import (
     SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
@@ -108,6 +108,8 @@ class Besedka(QObject):
         if browser is not None:
             self.found_servers.follow(browser)
             client.trust.follow_announcements(self.found_servers.announced_fingerprint)
+            #: Reconnects at once when the server announces itself again.
+            self.server_watch = ServerWatch(browser, self.found_servers, client, self)
         self._open_url = open_url
         self._app = app
         self._page_sizes = page_sizes
@@ -138,7 +140,7 @@ class Besedka(QObject):
     @classmethod
     def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
                      server: tuple[str, int] | None = None, *,
-                     reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
+                     reconnect_delays: Iterable[float] | None = None,
                      tls: bool = True, **options: Any) -> Besedka:
         """Make the network thread and the session too, and own them.
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QUrl, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QSize,
+    Qt,
+    QUrl,
+    pyqtSignal,
+    pyqtSlot,
+)
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QIcon
 from PyQt6.QtWidgets import (
     QHBoxLayout,
@@ -35,6 +44,9 @@ from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
+from .iconset import IconName, Tone, tone_color
+from .iconset import icon as icon_of
+from .iconset import pixmap as pixmap_of
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
@@ -47,6 +59,14 @@ __all__ = ["ChatWindow"]
 
 #: Characters of a message shown in a tray notification.
 _NOTIFICATION_PREVIEW_CHARS = 200
+
+#: The status bar's picture of each connection state.
+_STATE_ICONS: dict[ConnectionState, tuple[IconName, Tone]] = {
+    ConnectionState.ONLINE: (IconName.CONNECTED, Tone.POSITIVE),
+    ConnectionState.CONNECTING: (IconName.RECONNECTING, Tone.MUTED),
+    ConnectionState.WAITING: (IconName.DISCONNECTED, Tone.NEGATIVE),
+    ConnectionState.OFFLINE: (IconName.DISCONNECTED, Tone.MUTED),
+}
 
 
 class ChatWindow(QMainWindow):
@@ -131,14 +151,17 @@ class ChatWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self.status_icon = QLabel(self)
+        self.status_icon.setObjectName("status_icon")
         self.status = QLabel(self)
         self.status.setObjectName("status")
         status_bar = self.statusBar()
         assert status_bar is not None
+        status_bar.addWidget(self.status_icon)
         status_bar.addWidget(self.status, 1)
         self.reconnect_button = QPushButton(self)
         self.reconnect_button.setObjectName("reconnect")
-        self.reconnect_button.setFlat(True)
+        self.reconnect_button.setIcon(icon_of(IconName.RECONNECTING))
         self.reconnect_button.setVisible(False)
         self.reconnect_button.clicked.connect(client.reconnect_now)
         status_bar.addPermanentWidget(self.reconnect_button)
@@ -408,6 +431,10 @@ class ChatWindow(QMainWindow):
             text += " \u00b7 " + self.tr("%n message(s) waiting to be sent", "", waiting)
         self.status.setText(text)
         self.reconnect_button.setVisible(state is ConnectionState.WAITING)
+        name, tone = _STATE_ICONS[state]
+        side = self.status.fontMetrics().height()
+        self.status_icon.setPixmap(pixmap_of(name, QSize(side, side), tone_color(tone),
+                                             self.devicePixelRatioF()))
 
     # ------------------------------------------------------------------
     # Notifications, menus, window events

@@ -40,7 +40,7 @@ from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
 from protocol.requests import ChangePassword, History, MarkRead, Send, Sync
 from protocol.rules import username_key
 
-from .backoff import RECONNECT_DELAYS_SECONDS, uniform_jitter
+from .backoff import uniform_jitter
 from .catchup import CatchUp
 from .channel import ConnectionLike
 from .failures import FailureReason
@@ -79,7 +79,8 @@ class ChatClient(QObject):
         connection: the network object (in its own thread) to talk through.
         trust: the pinned certificates and the rules for new ones.
         reconnect_delays: seconds before each reconnect attempt; the last
-            repeats.  Tests pass short ones.
+            repeats.  Tests pass short ones; None (the default) chooses by
+            the server's address (:func:`client_gui.backoff.delays_for`).
         tls: connect with TLS (the default); False only for servers run
             with ``--no-tls``.
         ping_interval, hello_timeout, jitter: for tests, which cannot wait
@@ -126,7 +127,7 @@ class ChatClient(QObject):
         self,
         connection: ConnectionLike,
         trust: CertificateTrust,
-        reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
+        reconnect_delays: Iterable[float] | None = None,
         parent: QObject | None = None,
         *,
         tls: bool = True,

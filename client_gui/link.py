@@ -28,7 +28,7 @@ from protocol.replies import ErrorReply, LoggedIn, OkReply
 from protocol.requests import Login, Logout, Register
 from protocol.tls import PinCheck, PinVerdict, TlsFailure
 
-from .backoff import Backoff
+from .backoff import RECONNECT_DELAYS_SECONDS, Backoff, delays_for
 from .channel import Channel, ConnectionLike, Keepalive
 from .failures import AuthFailure, FailureReason
 from .session_state import ConnectionState, Phase, SessionMachine
@@ -45,7 +45,8 @@ class SessionLink(QObject):
     Args:
         connection: the network object (in its own thread) to talk through.
         trust: the pinned certificates and the rules for new ones.
-        delays, jitter: the reconnect schedule (:class:`Backoff`).
+        delays, jitter: the reconnect schedule (:class:`Backoff`); None
+            chooses by the server's address (:func:`delays_for`).
         tls: speak TLS; False only for servers run with ``--no-tls``.
         ping_interval: seconds between liveness checks (:class:`Keepalive`).
         hello_timeout: seconds a new connection may take to say ``hello``.
@@ -75,7 +76,7 @@ class SessionLink(QObject):
     reconnect_countdown = pyqtSignal(int)
 
     def __init__(self, connection: ConnectionLike, trust: CertificateTrust,
-                 delays: Iterable[float], jitter: Callable[[], float], *, tls: bool,
+                 delays: Iterable[float] | None, jitter: Callable[[], float], *, tls: bool,
                  ping_interval: float, hello_timeout: float,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -96,7 +97,8 @@ class SessionLink(QObject):
         self.channel = Channel(connection)
         self._keepalive = Keepalive(self.channel, ping_interval, self)
         self._keepalive.timed_out.connect(self.on_keepalive_timed_out)
-        self._backoff = Backoff(delays, jitter, self)
+        self._fixed_delays = tuple(delays) if delays is not None else None
+        self._backoff = Backoff(self._fixed_delays or RECONNECT_DELAYS_SECONDS, jitter, self)
         self._backoff.due.connect(self.on_reconnect_due)
         self._backoff.countdown.connect(self.reconnect_countdown)
         self._hello_timer = QTimer(self)
@@ -124,6 +126,7 @@ class SessionLink(QObject):
         self.host, self.port = host, port
         self.username, self._password = username, password
         self._register_first = register
+        self._backoff.set_delays(self._fixed_delays or delays_for(host))
         self._backoff.reset()
         self._connect()
 
