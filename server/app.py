@@ -6,10 +6,10 @@ requests already received finish (a ``send`` being committed is still
 acknowledged), close the connections once their replies are flushed, and
 only then close the database, whose writer commits whatever is queued.
 
-With TLS (the default) the listening sockets are a
-:class:`~server.listener.TlsListener`, which admits TLS clients and tells
-plain ones that TLS is required; with ``--no-tls`` they are a plain
-:func:`asyncio.loop.create_server`.  The connections are the same either way.
+The listening sockets are a :class:`~server.listener.Listener`, with its own
+accept loop and a port no other process can bind too: with TLS (the
+default) it admits TLS clients and tells plain ones that TLS is required;
+with ``--no-tls`` it admits everyone.  The connections are the same either way.
 
 Housekeeping also notices accounts that an administrator disabled with
 ``python -m server admin disable`` (another process, so the only way to
@@ -32,7 +32,7 @@ from db.database import Database
 from .announce import ServerAnnouncer
 from .chat import ChatService
 from .connection import ClientConnection
-from .listener import TlsListener
+from .listener import Listener
 from .passwords import DEFAULT_ROUNDS, PasswordHasher
 from .ratelimit import RateLimits
 from .tls import TlsConfig
@@ -48,7 +48,7 @@ DISABLED_CHECK_SECONDS = 2.0
 
 
 class _Listener(Protocol):
-    """What the server needs of its listening sockets (asyncio.Server or TlsListener)."""
+    """What the server needs of its listening sockets (a Listener)."""
 
     def close(self) -> None: ...
 
@@ -102,18 +102,10 @@ class BesedkaServer:
         self.service = service = await loop.run_in_executor(
             None, ChatService, self.database, self.hasher, self.config.rate_limits, loop
         )
-        if self.config.tls is None:
-            server = await loop.create_server(
-                lambda: ClientConnection(service), self.config.host, self.config.port,
-                reuse_address=True,
-            )
-            self._server = server
-            sockets = list(server.sockets)
-        else:
-            listener = TlsListener(lambda: ClientConnection(service), self.config.tls)
-            await listener.start(self.config.host, self.config.port)
-            self._server = listener
-            sockets = listener.sockets
+        listener = Listener(lambda: ClientConnection(service), self.config.tls)
+        await listener.start(self.config.host, self.config.port)
+        self._server = listener
+        sockets = listener.sockets
         host, port = sockets[0].getsockname()[:2]
         self._sweeper = loop.create_task(self._sweep_forever())
         if self.config.announce:
