@@ -20,16 +20,18 @@ from PyQt6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
-from protocol.discovery import FingerprintCheck, compare_announced_fingerprint
 from protocol.limits import DEFAULT_PORT
 from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
-from . import console, scripted
+from . import console
+from .backoff import RECONNECT_DELAYS_SECONDS
 from .chat_window import ChatWindow
-from .client import RECONNECT_DELAYS_SECONDS, AuthFailure, ChatClient, FailureReason
+from .client import ChatClient
+from .collector import GuiThreadCollector
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
 from .discovery import ServerBrowser, ServerListModel
+from .failures import AuthFailure, FailureReason
 from .i18n import LanguageManager
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
@@ -38,6 +40,7 @@ from .settings import (
     SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
 from .texts import describe_failure
+from .trust import CertificateTrust
 from .trust_dialog import TrustDialog
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -104,6 +107,7 @@ class Besedka(QObject):
         self.found_servers = ServerListModel(self)
         if browser is not None:
             self.found_servers.follow(browser)
+            client.trust.follow_announcements(self.found_servers.announced_fingerprint)
         self._open_url = open_url
         self._app = app
         self._page_sizes = page_sizes
@@ -120,6 +124,7 @@ class Besedka(QObject):
         #: Open while the session waits for the user to trust a certificate.
         self.trust_dialog: TrustDialog | None = None
         self._network_thread: NetworkThread | None = None
+        self._collector: GuiThreadCollector | None = None
         client.logged_in.connect(self.on_logged_in)
         client.auth_failed.connect(self.on_auth_failed)
         client.session_ended.connect(self.on_session_ended)
@@ -134,14 +139,20 @@ class Besedka(QObject):
 
         ``tls=False`` talks plain TCP, to servers run with ``--no-tls``;
         ``options`` are the remaining arguments of the constructor.  Call
-        :meth:`shut_down` before the application ends.
+        :meth:`shut_down` before the application ends.  Meanwhile garbage
+        is collected in the GUI thread only (:mod:`client_gui.collector`).
         """
+        collector = GuiThreadCollector()
+        collector.start()
         connection = Connection()
         thread = NetworkThread(connection)
         thread.start()
-        client = ChatClient(connection, CertificatePins(settings), reconnect_delays, tls=tls)
+        client = ChatClient(connection, CertificateTrust(CertificatePins(settings)),
+                            reconnect_delays, tls=tls)
         besedka = cls(app, settings, client, languages, server, **options)
         besedka._network_thread = thread
+        besedka._collector = collector
+        collector.setParent(besedka)
         return besedka
 
     def start(self) -> None:
@@ -160,6 +171,9 @@ class Besedka(QObject):
         if self._network_thread is not None:
             self._network_thread.shut_down()
             self._network_thread = None
+        if self._collector is not None:
+            self._collector.stop()
+            self._collector = None
 
     def show_login(self, error: str | None = None) -> None:
         window = LoginWindow(self._settings, self._server, browser=self._browser,
@@ -256,26 +270,8 @@ class Besedka(QObject):
 
     @pyqtSlot(object)
     def on_certificate_unknown(self, check: PinCheck) -> None:
-        # A server found on the LAN announced its certificate's fingerprint:
-        # on first contact that decides without a question (a pin, once
-        # made, always wins; the session never asks when one matches).
-        found = self.found_servers.server_at(
-            self.found_servers.row_of_address(self.client.host, self.client.port))
-        announced = found.fingerprint if found is not None else None
-        verdict = compare_announced_fingerprint(announced, check.fingerprint)
-        if verdict is FingerprintCheck.MATCH:
-            self.client.trust_certificate(check.fingerprint)
-            return
-        if verdict is FingerprintCheck.MISMATCH:
-            self.on_certificate_declined()
-            if self.login_window is not None:
-                self.login_window.show_error(self.tr(
-                    "The server at %1 presents another certificate than the one it announced "
-                    "on this network, so the password was not sent. Someone may be "
-                    "impersonating the server. Ask its administrator to compare the "
-                    "fingerprint the server logs at start.").replace(
-                        "%1", f"{self.client.host}:{self.client.port}"))
-            return
+        # The session asks only when the user must decide (client_gui/trust.py
+        # decides the rest): show the fingerprint.
         parent = self.login_window or self.registration_window or self.chat_window
         dialog = TrustDialog(self.client.host, self.client.port, check.fingerprint, parent)
         dialog.setWindowIcon(self._icon)
@@ -305,7 +301,7 @@ class Besedka(QObject):
 
     @pyqtSlot(str, int)
     def on_forget_certificate_requested(self, host: str, port: int) -> None:
-        CertificatePins(self._settings).forget(host, port)
+        self.client.trust.forget(host, port)
 
     @pyqtSlot()
     def on_log_out_requested(self) -> None:
@@ -315,8 +311,15 @@ class Besedka(QObject):
         self.show_login()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *,
+         started: Callable[[Besedka], object] | None = None) -> int:
     """Run the desktop client until its last window closes.
+
+    Args:
+        argv: the command line without the program name (default: ``sys.argv``).
+        started: called with the running client once its login window is
+            shown.  The product passes nothing; the test-only entry point
+            (:mod:`client_gui.scripted`) drives the client through it.
 
     Returns:
         The process exit status.
@@ -353,9 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     besedka = Besedka.with_network(app, settings, languages, args.server, tls=args.tls,
                                    browser=None if args.no_discovery else ServerBrowser())
     besedka.start()
-    # Test-only (see client_gui/scripted.py): inert unless BESEDKA_REPORT or
-    # BESEDKA_AUTOLOGIN_USER is set; lets tests drive the frozen client.
-    scripted.install(besedka)
+    if started is not None:
+        started(besedka)
     # Ctrl+C in the terminal should quit; Python only sees the signal when
     # control returns to the interpreter, which a timer makes happen.
     signal.signal(signal.SIGINT, lambda *_: app.quit())

@@ -26,17 +26,19 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from protocol.frames import Message
+from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
-from .client import ChatClient, ConnectionState, ConversationId
+from .client import ChatClient
 from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
-from .i18n import LANGUAGES, LanguageManager
+from .i18n import LANGUAGES, LanguageManager, follow_language
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
+from .outbox import ConversationId
+from .session_state import ConnectionState
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .texts import body_problem
 from .widgets import ComposeEdit, ErrorLabel
@@ -172,7 +174,7 @@ class ChatWindow(QMainWindow):
             signal.connect(self._update_status)
         languages.language_changed.connect(self.on_language_changed)
 
-        self.retranslate()
+        follow_language(self, self.retranslate)
         self._select_current()
         self.compose.setFocus()
 
@@ -451,9 +453,7 @@ class ChatWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent | None) -> None:
         assert event is not None
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        elif event.type() in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
+        if event.type() in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
             self.conversations.set_attentive(self.isActiveWindow() and not self.isMinimized())
         super().changeEvent(event)
 

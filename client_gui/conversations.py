@@ -17,12 +17,14 @@ from typing import Final
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
-from protocol.frames import Message, RosterEntry
 from protocol.limits import HISTORY_MAX_LIMIT
+from protocol.objects import Message, RosterEntry
 from protocol.rules import username_key
 
-from .client import ChatClient, ConnectionState, ConversationId, OutboxItem, conversation_of
+from .client import ChatClient, conversation_of
 from .models import ConversationListModel, MessageListModel
+from .outbox import ConversationId, OutboxItem
+from .session_state import ConnectionState
 
 __all__ = ["Conversations", "DEFAULT_OLDER_PAGE_SIZE", "DEFAULT_PAGE_SIZE"]
 

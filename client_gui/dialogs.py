@@ -6,7 +6,7 @@ password is reported under that field rather than after the dialog is gone.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, pyqtSlot
+from PyQt6.QtCore import pyqtSlot
 from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +19,9 @@ from PyQt6.QtWidgets import (
 
 from protocol.errors import ErrorCode
 
-from .client import ChatClient, FailureReason
+from .client import ChatClient
+from .failures import FailureReason
+from .i18n import follow_language
 from .texts import describe_error, password_problem, password_rules
 from .widgets import ErrorLabel, HintLabel, with_error
 
@@ -68,7 +70,7 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
         client.password_changed.connect(self.on_password_changed)
-        self.retranslate()
+        follow_language(self, self.retranslate)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Change password"))
@@ -77,11 +79,6 @@ class ChangePasswordDialog(QDialog):
                                               self.tr("&New password:"),
                                               self.tr("&Repeat new password:")), strict=True):
             label.setText(text)
-
-    def changeEvent(self, event: QEvent | None) -> None:
-        if event is not None and event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     @pyqtSlot(str)
     def on_text_edited(self, text: str) -> None:

@@ -412,6 +412,11 @@ class ServerListModel(QAbstractListModel):
                 return row
         return -1
 
+    def announced_fingerprint(self, host: str, port: int) -> str | None:
+        """The fingerprint announced by the server found at ``host:port``, if any."""
+        server = self.server_at(self.row_of_address(host, port))
+        return server.fingerprint if server is not None else None
+
     def row_of_address(self, host: str, port: int) -> int:
         """The row of a server reachable at ``host:port`` (any announced address), or -1."""
         for row, server in enumerate(self._servers):

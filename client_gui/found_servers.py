@@ -13,7 +13,6 @@ paint), so discovery never delays the window.
 from __future__ import annotations
 
 from PyQt6.QtCore import (
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QTimer,
@@ -24,6 +23,7 @@ from PyQt6.QtGui import QShowEvent
 from PyQt6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from .discovery import DiscoveredServer, ServerBrowser, ServerListModel
+from .i18n import follow_language
 from .widgets import HintLabel
 
 __all__ = ["FoundServersView"]
@@ -89,18 +89,13 @@ class FoundServersView(QWidget):
         model.destroyed.connect(self.on_model_destroyed)
         browser.search_timed_out.connect(self.on_rows_changed)
         browser.browsing_failed.connect(self.on_rows_changed)
-        self.retranslate()
+        follow_language(self, self.retranslate)
         self.on_rows_changed()
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
         self.caption.setText(self.tr("Servers found on this &network:"))
         self._update_hint()
-
-    def changeEvent(self, event: QEvent | None) -> None:
-        if event is not None and event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def showEvent(self, event: QShowEvent | None) -> None:
         super().showEvent(event)

@@ -4,7 +4,7 @@ The system locale picks the language on first start; the Language menu
 changes it and the choice is remembered.  Switching installs new
 :class:`~PyQt6.QtCore.QTranslator` objects, upon which Qt sends every widget
 a ``LanguageChange`` event; each window answers it by setting its texts
-again, so no restart is needed.
+again (:func:`follow_language`), so no restart is needed.
 
 Besides our own catalogue (``translations/besedka_<code>.qm``) Qt's own one
 (``qtbase_<code>.qm``) is loaded, which translates the buttons of standard
@@ -17,11 +17,22 @@ import logging
 from pathlib import Path
 from typing import Final
 
-from PyQt6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, pyqtSignal
+from collections.abc import Callable
+
+from PyQt6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTranslator,
+    pyqtSignal,
+)
 
 from .settings import LANGUAGE, Settings
 
-__all__ = ["LANGUAGES", "TRANSLATIONS_DIR", "LanguageManager", "system_language"]
+__all__ = ["LANGUAGES", "TRANSLATIONS_DIR", "LanguageManager", "follow_language",
+           "system_language"]
 
 log = logging.getLogger("besedka.client.i18n")
 
@@ -40,6 +51,30 @@ def system_language() -> str:
         if code in LANGUAGES:
             return code
     return FALLBACK_LANGUAGE
+
+
+class _LanguageChangeFilter(QObject):
+    """Calls ``retranslate`` whenever its widget is told the language changed."""
+
+    def __init__(self, watched: QObject, retranslate: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self._retranslate = retranslate
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        if event is not None and event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        return False  # the widget still gets the event
+
+
+def follow_language(widget: QObject, retranslate: Callable[[], None]) -> None:
+    """Set a widget's texts now, and again whenever the language changes.
+
+    Qt sends every widget a ``LanguageChange`` event when a translator is
+    installed; this answers it with ``retranslate`` (which sets every text
+    through ``tr()``), so no window needs a ``changeEvent`` of its own.
+    """
+    retranslate()
+    widget.installEventFilter(_LanguageChangeFilter(widget, retranslate))
 
 
 class LanguageManager(QObject):

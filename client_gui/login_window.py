@@ -8,7 +8,7 @@ signals here.  The last server and username are remembered through
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, Qt, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QBoxLayout,
@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 
 from .discovery import DiscoveredServer, ServerBrowser, ServerListModel
 from .found_servers import FoundServersView
+from .i18n import follow_language
 from .settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, Settings
 from .widgets import ErrorLabel, heading, lay_out_page
 
@@ -128,7 +129,7 @@ class LoginWindow(QWidget):
             self.server.host.textEdited.connect(self.on_host_edited)
             self.server.port.valueChanged.connect(self.on_port_edited)
             self.found_servers.set_address(*self.server.address())
-        self.retranslate()
+        follow_language(self, self.retranslate)
         (self.password if self.username.text() else self.username).setFocus()
 
     def retranslate(self) -> None:
@@ -142,11 +143,6 @@ class LoginWindow(QWidget):
         self.log_in_button.setText(self.tr("&Log in"))
         self.register_button.setText(self.tr("Create an &account\u2026"))
         self.forget_certificate_button.setText(self.tr("&Forget this server\u2019s certificate"))
-
-    def changeEvent(self, event: QEvent | None) -> None:
-        if event is not None and event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         # The line edits and the spin box pass Enter on to their parent.

@@ -35,10 +35,10 @@ from PyQt6.QtCore import (
 )
 
 from protocol.errors import ErrorCode
-from protocol.frames import Message, RosterEntry, parse_ts
+from protocol.objects import Message, RosterEntry, parse_ts
 from protocol.rules import username_key
 
-from .client import ConversationId, OutboxItem
+from .outbox import ConversationId, OutboxItem
 
 __all__ = [
     "ConversationEntry",
@@ -79,7 +79,7 @@ class MessageRow:
     local_time: datetime
     own: bool
     state: RowState = RowState.SENT
-    error: ErrorCode | None = None
+    error: ErrorCode | str | None = None
 
     @property
     def day(self) -> date:

@@ -8,13 +8,14 @@ reports under the field concerned.  Success logs straight in.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, Qt, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from protocol.errors import ErrorCode
 
-from .client import AuthFailure, FailureReason
+from .failures import AuthFailure, FailureReason
+from .i18n import follow_language
 from .login_window import ServerFields
 from .texts import (
     describe_failure,
@@ -87,7 +88,7 @@ class RegistrationWindow(QWidget):
             field.textEdited.connect(self.on_text_edited)
         self.create_button.clicked.connect(self.on_create_clicked)
         self.back_button.clicked.connect(self.back_requested)
-        self.retranslate()
+        follow_language(self, self.retranslate)
         self.username.setFocus()
 
     def retranslate(self) -> None:
@@ -102,11 +103,6 @@ class RegistrationWindow(QWidget):
         self.create_button.setText(self.tr("&Create account"))
         self.back_button.setText(self.tr("\u2190 &Back to login"))
         self._validate()
-
-    def changeEvent(self, event: QEvent | None) -> None:
-        if event is not None and event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         assert event is not None

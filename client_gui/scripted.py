@@ -1,8 +1,10 @@
-"""A test-only hook: drive the client from the environment, report on stdout.
+"""The test-only entry point: the client, driven from the environment.
 
-The packaging tests run the *frozen* client (``dist/Besedka/Besedka``, the
-installed ``/opt/besedka/Besedka``), which qtbot cannot reach.  This module
-lets them prove it works from outside the process:
+The packaging tests run the *frozen* client, which qtbot cannot reach.
+``python -m client_gui.scripted`` (frozen: the ``besedka-scripted``
+executable beside ``Besedka`` in the build's bundle, see
+``packaging/README.md``) runs exactly the client of :func:`client_gui.app.main`
+and lets the tests prove it works from outside the process:
 
 - ``BESEDKA_REPORT=1``: print ``login window shown`` once the login window
   is on screen (the cold-start measurement waits for this line), then
@@ -12,24 +14,26 @@ lets them prove it works from outside the process:
   in the login window and press its Log in button, as a person would, for
   the server given with ``--server``.  Implies ``BESEDKA_REPORT``.
 
-With none of them set nothing here runs.  Not for users: a password in the
-environment is visible to other programs of the same account.
+The real client (``python -m client_gui``, ``Besedka``) never imports this
+module, and the installed products (the .deb, the Windows installer) leave
+``besedka-scripted`` out: a password in the environment is visible to other
+programs of the same account, which is fine for a test and not for users.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from PyQt6.QtCore import QTimer
 
-from protocol.frames import Message
+from protocol.objects import Message
 
-if TYPE_CHECKING:
-    from .app import Besedka
+from .app import Besedka
+from .app import main as run_client
 
-__all__ = ["install"]
+__all__ = ["install", "main"]
 
 REPORT = "BESEDKA_REPORT"
 AUTOLOGIN_USER = "BESEDKA_AUTOLOGIN_USER"
@@ -37,7 +41,8 @@ AUTOLOGIN_PASSWORD = "BESEDKA_AUTOLOGIN_PASSWORD"
 
 
 def _say(line: str) -> None:
-    # A windowed Windows build has no console: stdout is None there.
+    # A windowed Windows program has no stdout (None); besedka-scripted is
+    # built as a console program so that it has one.
     if sys.stdout is not None:
         print(line, flush=True)
 
@@ -68,3 +73,12 @@ def install(besedka: Besedka) -> None:
             window.log_in_button.click()
 
     QTimer.singleShot(0, on_event_loop_started)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the client (as :func:`client_gui.app.main`) with :func:`install`."""
+    return run_client(argv, started=install)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

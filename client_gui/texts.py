@@ -26,7 +26,7 @@ from protocol.limits import (
 from protocol.rules import check_password, normalize_body, normalize_username
 from protocol.tls import format_fingerprint
 
-from .client import AuthFailure, FailureReason
+from .failures import AuthFailure, FailureReason
 
 __all__ = [
     "describe_error",
@@ -146,6 +146,12 @@ def describe_failure(failure: AuthFailure) -> str:
             "Besedka server.").replace("%1", address)
     if failure.reason is FailureReason.CERTIFICATE_CHANGED:
         return describe_changed_certificate(failure)
+    if failure.reason is FailureReason.CERTIFICATE_NOT_ANNOUNCED:
+        return QCoreApplication.translate(
+            "Texts", "The server at %1 presents another certificate than the one it announced "
+            "on this network, so the password was not sent. Someone may be impersonating the "
+            "server. Ask its administrator to compare the fingerprint the server logs at "
+            "start.").replace("%1", address)
     if failure.reason is FailureReason.CONNECTION_LOST:
         return QCoreApplication.translate(
             "Texts", "The connection to %1 was lost. Try again.").replace("%1", address)
@@ -165,8 +171,9 @@ def describe_changed_certificate(failure: AuthFailure) -> str:
         "%1", f"{failure.host}:{failure.port}").replace("%2", presented)
 
 
-def describe_error(code: ErrorCode | None, retry_after: float | None = None) -> str:
-    """What a server ``error`` reply means for the user."""
+def describe_error(code: ErrorCode | str | None, retry_after: float | None = None) -> str:
+    """What a server ``error`` reply means for the user (``code`` is its text
+    when this version does not know it)."""
     if code is ErrorCode.INVALID_CREDENTIALS:
         return QCoreApplication.translate("Texts", "Wrong username or password.")
     if code is ErrorCode.USERNAME_TAKEN:
@@ -185,4 +192,4 @@ def describe_error(code: ErrorCode | None, retry_after: float | None = None) -> 
         return QCoreApplication.translate("Texts", "The message is too long.")
     return QCoreApplication.translate(
         "Texts", "The server could not do this (%1). Try again later.").replace(
-        "%1", code.value if code is not None else "?")
+        "%1", str(code) if code is not None else "?")

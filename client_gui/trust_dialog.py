@@ -10,11 +10,13 @@ asks.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, Qt
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QFontDatabase
 from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from protocol.tls import format_fingerprint
+
+from .i18n import follow_language
 
 __all__ = ["TrustDialog"]
 
@@ -62,7 +64,7 @@ class TrustDialog(QDialog):
         layout.addWidget(self.fingerprint_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(440)
-        self.retranslate()
+        follow_language(self, self.retranslate)
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
@@ -72,8 +74,3 @@ class TrustDialog(QDialog):
             "its administrator sees in the server's log; Besedka will then refuse any other "
             "certificate for this server.").replace("%1", f"{self.host}:{self.port}"))
         self.trust_button.setText(self.tr("&Trust and connect"))
-
-    def changeEvent(self, event: QEvent | None) -> None:
-        if event is not None and event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)

@@ -66,6 +66,12 @@ STRIP = sys.platform.startswith("linux")
 #: Names of the bundles (folders in dist/) and of their executables.
 CLIENT_NAME = "Besedka"
 SERVER_NAME = "besedka-server"
+#: The test-only client (client_gui/scripted.py, packaging/README.md): a
+#: second executable in the client's bundle, sharing all its files, so that
+#: the packaging tests drive the very files users get.  Only its archive
+#: carries the test hook; the .deb and the Windows installer leave it out.
+SCRIPTED_CLIENT_NAME = "besedka-scripted"
+SCRIPTED_MODULE = "client_gui.scripted"
 
 #: Pure-Python or binary modules neither program uses, which PyInstaller
 #: would otherwise pull in through optional imports of the standard library
@@ -204,6 +210,21 @@ def prune_binaries(binaries: Toc) -> Toc:
     return [entry for entry in kept
             if not (top_level_library(entry) and PurePath(entry[0]).name in suspects
                     and PurePath(entry[0]).name not in still_needed)]
+
+
+def without_module(pure: Toc, name: str) -> Toc:
+    """Analysis ``pure`` without the module ``name``: the product's archive
+    without the test hook."""
+    return [entry for entry in pure if entry[0] != name]
+
+
+def scripted_client_scripts(scripts: Toc) -> Toc:
+    """The client's Analysis ``scripts`` with its entry point swapped for
+    besedka-scripted's: PyInstaller's bootstrap and run-time hooks stay."""
+    entry = ("besedka_scripted", str(PACKAGING / "entry_points" / "besedka_scripted.py"),
+             "PYSOURCE")
+    return [entry if name == "besedka" else (name, path, kind)
+            for name, path, kind in scripts]
 
 
 def migrations_datas() -> list[tuple[str, str]]:

@@ -4,156 +4,151 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="247" />
+        <location filename="../app.py" line="250" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
-    </message>
-    <message>
-        <location filename="../app.py" line="272" />
-        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
-        <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../dialogs.py" line="74" />
+        <location filename="../dialogs.py" line="76" />
         <source>Change password</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="76" />
+        <location filename="../dialogs.py" line="78" />
         <source>&amp;Current password:</source>
         <translation>&amp;Current password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="77" />
+        <location filename="../dialogs.py" line="79" />
         <source>&amp;New password:</source>
         <translation>&amp;New password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="78" />
+        <location filename="../dialogs.py" line="80" />
         <source>&amp;Repeat new password:</source>
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="96" />
+        <location filename="../dialogs.py" line="93" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="97" />
+        <location filename="../dialogs.py" line="94" />
         <source>Enter your current password.</source>
         <translation>Enter your current password.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="118" />
+        <location filename="../dialogs.py" line="115" />
         <source>The current password is wrong.</source>
         <translation>The current password is wrong.</translation>
     </message>
     <message>
-        <location filename="../dialogs.py" line="124" />
+        <location filename="../dialogs.py" line="121" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Not connected to the server. Try again when the connection is back.</translation>
     </message>
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="226" />
+        <location filename="../chat_window.py" line="228" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="227" />
+        <location filename="../chat_window.py" line="229" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="228" />
+        <location filename="../chat_window.py" line="230" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="229" />
+        <location filename="../chat_window.py" line="231" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="230" />
+        <location filename="../chat_window.py" line="232" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="231" />
+        <location filename="../chat_window.py" line="233" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="232" />
+        <location filename="../chat_window.py" line="234" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="233" />
+        <location filename="../chat_window.py" line="235" />
         <source>Filter conversations</source>
         <translation>Filter conversations</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="235" />
+        <location filename="../chat_window.py" line="237" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Write a message. Enter sends, Shift+Enter starts a new line.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="236" />
+        <location filename="../chat_window.py" line="238" />
         <source>&amp;Send</source>
         <translation>&amp;Send</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="237" />
+        <location filename="../chat_window.py" line="239" />
         <source>Send (Enter)</source>
         <translation>Send (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="238" />
+        <location filename="../chat_window.py" line="240" />
         <source>Reconnect &amp;now</source>
         <translation>Reconnect &amp;now</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="240" />
+        <location filename="../chat_window.py" line="242" />
         <source>Besedka</source>
         <translation>Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="365" />
+        <location filename="../chat_window.py" line="367" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Besedka — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="368" />
+        <location filename="../chat_window.py" line="370" />
         <source>Besedka — %1</source>
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="377" />
+        <location filename="../chat_window.py" line="379" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="379" />
+        <location filename="../chat_window.py" line="381" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="381" />
+        <location filename="../chat_window.py" line="383" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="397" />
+        <location filename="../chat_window.py" line="399" />
         <source>Connected as %1 to %2</source>
         <translation>Connected as %1 to %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="400" />
+        <location filename="../chat_window.py" line="402" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Connection to %1 lost. Reconnecting in %n second…</numerusform>
@@ -161,17 +156,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="403" />
+        <location filename="../chat_window.py" line="405" />
         <source>Reconnecting to %1…</source>
         <translation>Reconnecting to %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../chat_window.py" line="407" />
         <source>Not connected</source>
         <translation>Not connected</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="408" />
+        <location filename="../chat_window.py" line="410" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n message waiting to be sent</numerusform>
@@ -179,17 +174,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="418" />
+        <location filename="../chat_window.py" line="420" />
         <source>Message from %1</source>
         <translation>Message from %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="436" />
+        <location filename="../chat_window.py" line="438" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="436" />
+        <location filename="../chat_window.py" line="438" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
@@ -213,85 +208,85 @@
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="191" />
+        <location filename="../found_servers.py" line="186" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="195" />
+        <location filename="../found_servers.py" line="190" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="136" />
+        <location filename="../login_window.py" line="137" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="138" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="139" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="139" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="140" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="141" />
+        <location filename="../login_window.py" line="142" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="170" />
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="166" />
+        <location filename="../login_window.py" line="143" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="144" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="145" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="168" />
+        <location filename="../login_window.py" line="164" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="190" />
+        <location filename="../login_window.py" line="186" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="202" />
+        <location filename="../login_window.py" line="198" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="205" />
+        <location filename="../login_window.py" line="201" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="208" />
+        <location filename="../login_window.py" line="204" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -352,58 +347,58 @@
 </context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="95" />
+        <location filename="../registration_window.py" line="96" />
         <source>Besedka — Create an account</source>
         <translation>Besedka — Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="96" />
+        <location filename="../registration_window.py" line="97" />
         <source>Create an account</source>
         <translation>Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="98" />
+        <location filename="../registration_window.py" line="99" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="98" />
+        <location filename="../registration_window.py" line="99" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="99" />
+        <location filename="../registration_window.py" line="100" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="100" />
+        <location filename="../registration_window.py" line="101" />
         <source>&amp;Repeat password:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="155" />
-        <location filename="../registration_window.py" line="102" />
+        <location filename="../registration_window.py" line="151" />
+        <location filename="../registration_window.py" line="103" />
         <source>&amp;Create account</source>
         <translation>&amp;Create account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="103" />
+        <location filename="../registration_window.py" line="104" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Back to login</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="124" />
+        <location filename="../registration_window.py" line="120" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="154" />
+        <location filename="../registration_window.py" line="150" />
         <source>Creating…</source>
         <translation>Creating…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="163" />
+        <location filename="../registration_window.py" line="159" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
@@ -524,11 +519,16 @@
     </message>
     <message>
         <location filename="../texts.py" line="150" />
+        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
+        <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="156" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="158" />
+        <location filename="../texts.py" line="164" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -537,27 +537,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="171" />
+        <location filename="../texts.py" line="178" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="173" />
+        <location filename="../texts.py" line="180" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="175" />
+        <location filename="../texts.py" line="182" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="177" />
+        <location filename="../texts.py" line="184" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="187" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -565,34 +565,34 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="183" />
+        <location filename="../texts.py" line="190" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="185" />
+        <location filename="../texts.py" line="192" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="186" />
+        <location filename="../texts.py" line="193" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="69" />
+        <location filename="../trust_dialog.py" line="71" />
         <source>Trust this server?</source>
         <translation>Trust this server?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="70" />
+        <location filename="../trust_dialog.py" line="72" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="74" />
+        <location filename="../trust_dialog.py" line="76" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Trust and connect</translation>
     </message>

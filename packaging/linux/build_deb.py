@@ -97,9 +97,10 @@ def deb_name(version: str, arch: str) -> str:
     return f"{PACKAGE}_{version}_{arch}.deb"
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    """Copy a bundle, keeping symlinks and execute bits; modes normalised."""
-    shutil.copytree(source, target, symlinks=True)
+def _copy_tree(source: Path, target: Path, leave_out: tuple[str, ...] = ()) -> None:
+    """Copy a bundle, keeping symlinks and execute bits; modes normalised;
+    files named in ``leave_out`` stay behind."""
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns(*leave_out))
     for path in [target, *target.rglob("*")]:
         if path.is_symlink():
             continue
@@ -148,7 +149,8 @@ def stage(client: Path, server: Path, root: Path, *, version: str, arch: str) ->
         shutil.rmtree(root)
     root.mkdir(parents=True)
     install_dir = root / INSTALL_DIR
-    _copy_tree(client, install_dir)
+    # besedka-scripted is for the tests only: users never get the hook.
+    _copy_tree(client, install_dir, leave_out=(speccommon.SCRIPTED_CLIENT_NAME,))
     _copy_tree(server, install_dir / SERVER_SUBDIR)
 
     bin_dir = root / "usr" / "bin"

@@ -30,6 +30,7 @@
 
 #define AppName "Besedka"
 #define ClientExe "Besedka.exe"
+#define ScriptedExe "besedka-scripted.exe"
 #define ServerExe "besedka-server.exe"
 #define ClientBundle "..\..\dist\Besedka"
 #define ServerBundle "..\..\dist\besedka-server"
@@ -123,7 +124,8 @@ Type: filesandordirs; Name: "{app}\_internal"
 Type: filesandordirs; Name: "{app}\server\_internal"
 
 [Files]
-Source: "{#ClientBundle}\*"; DestDir: "{app}"; Components: client; Flags: ignoreversion recursesubdirs createallsubdirs
+; besedka-scripted.exe in the bundle is for the packaging tests only.
+Source: "{#ClientBundle}\*"; Excludes: "{#ScriptedExe}"; DestDir: "{app}"; Components: client; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "{#ServerBundle}\*"; DestDir: "{app}\server"; Components: server; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "..\README.md"; DestDir: "{app}"; DestName: "README.md"; Flags: ignoreversion
 

@@ -91,18 +91,21 @@ def log_home(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
 def windowed_client(*args: str) -> list[str]:
     """A client command that runs without standard output and error, as the
     Windows bundle does."""
+    # The test-only entry point (client_gui/scripted.py): the real client,
+    # which the autologin variables below can make connect.
     if sys.platform == "win32":
         pythonw = Path(sys.executable).with_name("pythonw.exe")
-        return [str(pythonw), "-m", "client_gui", *args]
+        return [str(pythonw), "-m", "client_gui.scripted", *args]
     # Closed descriptors 1 and 2: Python sets sys.stdout and sys.stderr to None.
-    return ["sh", "-c", 'exec "$0" "$@" >&- 2>&-', sys.executable, "-m", "client_gui", *args]
+    return ["sh", "-c", 'exec "$0" "$@" >&- 2>&-', sys.executable, "-m", "client_gui.scripted",
+            *args]
 
 
 def test_without_a_console_the_debug_log_goes_to_the_users_log_folder(
         log_home: tuple[dict[str, str], Path], qtbot: QtBot) -> None:
     env, logs = log_home
-    # The test-only autologin (client_gui/scripted.py) makes it connect, to
-    # port 9 where nothing listens: it fails and logs why.
+    # The test-only autologin makes it connect, to port 9 where nothing
+    # listens: it fails and logs why.
     env.update(BESEDKA_AUTOLOGIN_USER="alice", BESEDKA_AUTOLOGIN_PASSWORD="correct horse")
     process = subprocess.Popen(
         windowed_client("--debug", "--no-discovery", "--no-tls", "--server", "127.0.0.1:9"),

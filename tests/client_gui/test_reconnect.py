@@ -93,7 +93,7 @@ def test_unacknowledged_message_is_resent_with_its_key_and_not_doubled(
     deadline = time.monotonic() + WAIT_MS / 1000
     while [m["body"] for m in bob.history()] != ["stored but not acknowledged"]:
         assert time.monotonic() < deadline, "the server never stored the message"
-    besedka.client._drop_and_retry()  # noqa: SLF001 - as if the socket had broken
+    besedka.client._link.drop_and_retry()  # noqa: SLF001 - as if the socket had broken
     general = alice.conversations.model(None)
     assert general.row(0).state is RowState.PENDING
 

@@ -10,11 +10,17 @@ import xml.etree.ElementTree as ET
 import pytest
 from pytestqt.qtbot import QtBot
 
+from client_gui.client import ChatClient
+from client_gui.dialogs import ChangePasswordDialog
 from client_gui.i18n import LANGUAGES, TRANSLATIONS_DIR, LanguageManager
-from client_gui.settings import LANGUAGE, Settings
+from client_gui.registration_window import RegistrationWindow
+from client_gui.settings import LANGUAGE, CertificatePins, Settings
+from client_gui.trust import CertificateTrust
+from client_gui.trust_dialog import TrustDialog
 from tests.conftest import ServerProcess
 
 from .conftest import StartClient, register
+from .fake_connection import FakeConnection
 
 
 @pytest.mark.parametrize(("locale", "code"), [("ru_RU.UTF-8", "ru"), ("en_GB.UTF-8", "en"),
@@ -71,3 +77,20 @@ def test_russian_loads_and_switches_the_running_windows(
     assert window.proxy.index(0, 0).data() == "General"
     assert settings.get(LANGUAGE) == "en"
     assert window.tr("%n message(s) waiting to be sent", None, 1) == "1 message waiting to be sent"
+
+
+def test_dialogs_open_during_a_switch_change_language_with_the_windows(
+        qtbot: QtBot, languages: LanguageManager, settings: Settings) -> None:
+    client = ChatClient(FakeConnection(), CertificateTrust(CertificatePins(settings)))
+    opened = [TrustDialog("lab-server", 7447, "ab" * 32), ChangePasswordDialog(client),
+              RegistrationWindow("lab-server", 7447)]
+    for widget in opened:
+        qtbot.addWidget(widget)
+        widget.show()
+    assert [w.windowTitle() for w in opened] == [
+        "Trust this server?", "Change password", "Besedka \u2014 Create an account"]
+    languages.choose("ru")
+    qtbot.waitUntil(lambda: [w.windowTitle() for w in opened] == [
+        "Доверять этому серверу?", "Смена пароля", "Беседка \u2014 регистрация"])
+    languages.choose("en")
+    qtbot.waitUntil(lambda: opened[0].windowTitle() == "Trust this server?")

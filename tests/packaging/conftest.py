@@ -54,6 +54,12 @@ class Dist:
         return self.client / (speccommon.CLIENT_NAME + (".exe" if sys.platform == "win32" else ""))
 
     @property
+    def scripted_client_exe(self) -> Path:
+        """The test-only client beside the real one (client_gui/scripted.py)."""
+        return self.client / (speccommon.SCRIPTED_CLIENT_NAME
+                              + (".exe" if sys.platform == "win32" else ""))
+
+    @property
     def server_exe(self) -> Path:
         return self.server / (speccommon.SERVER_NAME + (".exe" if sys.platform == "win32" else ""))
 

@@ -106,6 +106,20 @@ def test_the_client_spec_collects_translations_and_icons() -> None:
 
 # -- the icon -----------------------------------------------------------------
 
+def test_only_the_test_clients_archive_gets_the_hook_and_its_entry_point() -> None:
+    pure = [("client_gui.app", "app.py", "PYMODULE"),
+            (speccommon.SCRIPTED_MODULE, "scripted.py", "PYMODULE")]
+    assert speccommon.without_module(pure, speccommon.SCRIPTED_MODULE) == pure[:1]
+    scripts = [("pyiboot01_bootstrap", "boot.py", "PYSOURCE"),
+               ("pyi_rth_pyqt6", "rth.py", "PYSOURCE"),
+               ("besedka", str(PACKAGING / "entry_points" / "besedka.py"), "PYSOURCE")]
+    swapped = speccommon.scripted_client_scripts(scripts)
+    assert swapped[:2] == scripts[:2]
+    name, path, kind = swapped[2]
+    assert (name, kind) == ("besedka_scripted", "PYSOURCE")
+    assert "client_gui.scripted" in speccommon.imports_of(Path(path))
+
+
 def test_the_app_icon_is_the_clients_drawing() -> None:
     assert (PACKAGING / "icons" / "besedka.svg").read_bytes() == (
         REPO / "client_gui" / "icons" / "besedka.svg").read_bytes()
@@ -145,6 +159,7 @@ def fake_bundles(tmp_path: Path) -> tuple[Path, Path]:
         (bundle / "_internal").mkdir(parents=True)
         shutil.copy2(Path(sys.executable).resolve(), bundle / name)
         (bundle / "_internal" / "data.txt").write_text("bundled")
+    shutil.copy2(Path(sys.executable).resolve(), client / speccommon.SCRIPTED_CLIENT_NAME)
     return client, server
 
 
@@ -164,6 +179,9 @@ def test_the_deb_layout_control_and_scripts(tmp_path: Path) -> None:
     assert int(control["Installed-Size"]) > 0
 
     assert (root / "opt/besedka" / speccommon.CLIENT_NAME).is_file()
+    # The test-only client stays behind: users never get its hook.
+    assert not (root / "opt/besedka" / speccommon.SCRIPTED_CLIENT_NAME).exists()
+    assert speccommon.SCRIPTED_CLIENT_NAME not in (root / "DEBIAN" / "md5sums").read_text()
     assert (root / "opt/besedka/server" / speccommon.SERVER_NAME).is_file()
     assert (root / "usr/bin/besedka-server").readlink() == Path(
         "/opt/besedka/server/besedka-server")
@@ -226,6 +244,11 @@ def test_the_installer_wraps_the_bundles_the_specs_build() -> None:
     defines = iss_defines()
     windows = PACKAGING / "windows"
     assert defines["ClientExe"] == f"{speccommon.CLIENT_NAME}.exe"
+    # The test-only client is in the bundle but not in the installer.
+    assert defines["ScriptedExe"] == f"{speccommon.SCRIPTED_CLIENT_NAME}.exe"
+    client_files = re.search(r'^Source: "\{#ClientBundle\}\\\*";(.*)$', ISS.read_text("utf-8"),
+                             re.MULTILINE)
+    assert client_files and 'Excludes: "{#ScriptedExe}"' in client_files[1]
     assert defines["ServerExe"] == f"{speccommon.SERVER_NAME}.exe"
 
     def resolve(relative: str) -> Path:
