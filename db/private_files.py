@@ -76,27 +76,20 @@ def make_private_dir(path: Path) -> None:
         set_windows_acl(path, OWNER_ONLY_SDDL)
 
 
-def create_private_file(path: Path, *, exclusive: bool = True) -> int:
-    """Create ``path`` readable and writable by its owner only, open for writing.
-
-    Args:
-        path: the new file.
-        exclusive: fail if it exists (else an existing file is opened and
-            keeps its permissions).
+def create_private_file(path: Path) -> int:
+    """Create the new file ``path``, readable and writable by its owner only.
 
     Returns:
         A file descriptor opened for writing, in binary mode; the caller
         closes it.
 
     Raises:
-        FileExistsError: ``exclusive`` and the file exists.
+        FileExistsError: the file exists (it is left as it was).
         OSError: it cannot be created.
     """
     # O_BINARY: on Windows os.open() descriptors are in text mode by
     # default, and writes through them would turn every \n into \r\n.
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
-    if exclusive:
-        flags |= os.O_EXCL
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     return os.open(path, flags, PRIVATE_FILE_MODE)
 
 

@@ -30,8 +30,11 @@ start, and for the tests, which run it on Linux too.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
 import logging.handlers
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -39,7 +42,7 @@ from pathlib import Path
 
 import platformdirs
 
-from db.private_files import make_private_dir, set_windows_acl
+from db.private_files import create_private_file, make_private_dir, set_windows_acl
 
 from . import cli
 from .shutdown import StopRequest
@@ -107,15 +110,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files, like every file of the server's, are the
+    owner's only (:mod:`db.private_files`)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        with contextlib.suppress(FileExistsError):
+            os.close(create_private_file(Path(self.baseFilename)))
+        return super()._open()
+
+
 def log_to_file(data_dir: Path, level: str) -> Path:
     """Send the server's log to ``logs\\besedka-server.log`` in ``data_dir``
     (a service has no console); returns the file."""
     make_private_dir(data_dir)  # (``service install`` made it, unless it did not run)
     folder = data_dir / "logs"
-    make_private_dir(folder)
+    # Not a private folder of its own: inside the data folder it inherits
+    # that folder's access list, the service account's entry included.
+    folder.mkdir(exist_ok=True)
     path = folder / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5,
-                                                   encoding="utf-8")
+    handler = _PrivateLogFile(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter(cli.LOG_FORMAT))
     root = logging.getLogger()
     root.addHandler(handler)

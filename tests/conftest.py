@@ -141,6 +141,16 @@ class ServerProcess:
 
 
 @pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most systems give users (022), inherited by the servers a
+    test starts: with it, default permissions let every account read, so a
+    file that is private was made so on purpose."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.fixture
 def database_dir(tmp_path: Path) -> Path:
     """Where a test's servers keep their databases (tests/server overrides it)."""
     return tmp_path

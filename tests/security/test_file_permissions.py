@@ -18,10 +18,9 @@ readable by every account on the computer; Besedka's are not:
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,13 +34,7 @@ from .helpers import admin, assert_private_dir, assert_private_file, logged_in
 WARNING = "can be read by other users of this computer"
 
 
-@pytest.fixture(autouse=True)
-def usual_umask() -> Iterator[None]:
-    """The umask most systems give users (022), inherited by the servers
-    these tests start; with it, default permissions let everyone read."""
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
+pytestmark = pytest.mark.usefixtures("usual_umask")
 
 
 def chat(server: ServerProcess, *, tls: bool = False) -> None:

@@ -24,7 +24,7 @@ from .helpers import Clients, run
 
 
 def test_the_service_runs_the_server_on_its_data_folder_and_stops_cleanly(
-        tmp_path: Path) -> None:
+        tmp_path: Path, usual_umask: None) -> None:
     data = tmp_path / "ProgramData" / "Besedka"
     process = subprocess.Popen(
         [sys.executable, "-m", "server", "service", "debug", "--data-folder", str(data),
@@ -52,7 +52,8 @@ def test_the_service_runs_the_server_on_its_data_folder_and_stops_cleanly(
             process.wait()
 
     assert_private_dir(data)
-    assert_private_file(data / "besedka.db")
+    for name in ("besedka.db", "logs/besedka-server.log"):
+        assert_private_file(data / name)
     log = (data / "logs" / "besedka-server.log").read_text("utf-8")
     assert f"running as a service; data in {data}" in log
     assert "shutting down" in log and log.rstrip().endswith("stopped")
