@@ -72,20 +72,22 @@ def test_without_a_console_a_bad_option_is_explained_in_a_window(
 
 @pytest.fixture
 def log_home(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
-    """An environment whose per-user log folder is in ``tmp_path``, and that folder."""
+    """An environment whose per-user folders are in ``tmp_path`` where the
+    system allows it, and the client's log file in that environment."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("XDG_", "QT_")) and key != "DISPLAY"}
     env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), HOME=str(tmp_path),
                XDG_STATE_HOME=str(tmp_path / "state"),
                XDG_CONFIG_HOME=str(tmp_path / "config"),
                WIN_PD_OVERRIDE_LOCAL_APPDATA=str(tmp_path / "LocalAppData"))
-    if sys.platform == "win32":
-        logs = tmp_path / "LocalAppData" / "Besedka" / "Logs"
-    elif sys.platform == "darwin":
-        logs = tmp_path / "Library" / "Logs" / "Besedka"
-    else:
-        logs = tmp_path / "state" / "Besedka" / "log"
-    yield env, logs
+    # Asked of the client's own code in that environment (older platformdirs
+    # on Windows ignore the override: then it is the real user's folder).
+    log = Path(subprocess.run(
+        [sys.executable, "-c", "from client_gui.console import log_file_path; "
+                               "print(log_file_path())"],
+        cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout.strip())
+    log.unlink(missing_ok=True)
+    yield env, log
 
 
 def windowed_client(*args: str) -> list[str]:
@@ -103,14 +105,13 @@ def windowed_client(*args: str) -> list[str]:
 
 def test_without_a_console_the_debug_log_goes_to_the_users_log_folder(
         log_home: tuple[dict[str, str], Path], qtbot: QtBot) -> None:
-    env, logs = log_home
+    env, log = log_home
     # The test-only autologin makes it connect, to port 9 where nothing
     # listens: it fails and logs why.
     env.update(BESEDKA_AUTOLOGIN_USER="alice", BESEDKA_AUTOLOGIN_PASSWORD="correct horse")
     process = subprocess.Popen(
         windowed_client("--debug", "--no-discovery", "--no-tls", "--server", "127.0.0.1:9"),
         cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=None, stderr=None)
-    log = logs / "besedka.log"
     try:
         deadline = time.monotonic() + 60
         while not (log.exists() and "cannot reach 127.0.0.1:9" in log.read_text("utf-8")):
