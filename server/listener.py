@@ -48,7 +48,7 @@ from protocol.tls import is_tls_client_hello
 
 from .tls import TlsConfig
 
-__all__ = ["PLAINTEXT_SILENCE_SECONDS", "Listener", "PlaintextRefusal", "reserve_port"]
+__all__ = ["PLAINTEXT_SILENCE_SECONDS", "Listener", "PlaintextRefusal"]
 
 log = logging.getLogger("besedka.server.tls")
 
@@ -109,7 +109,7 @@ class PlaintextRefusal(asyncio.Protocol):
             self._timer.cancel()
 
 
-def reserve_port(sock: socket.socket) -> None:
+def _reserve_port(sock: socket.socket) -> None:
     """Set the options that make a listening socket's port this process's
     alone (see the module docstring); before ``bind``."""
     if sys.platform == "win32":
@@ -160,7 +160,7 @@ class Listener:
                 seen.add((family, address))
                 sock = socket.socket(family, kind, proto)
                 self.sockets.append(sock)
-                reserve_port(sock)
+                _reserve_port(sock)
                 if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
                     # As asyncio does: each family gets its own socket.
                     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
