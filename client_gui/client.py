@@ -45,7 +45,7 @@ from .catchup import CatchUp
 from .channel import ConnectionLike
 from .failures import FailureReason
 from .link import SessionLink
-from .outbox import ConversationId, Outbox, OutboxItem
+from .outbox import ConversationId, Outbox, OutboxItem, RoomConversation
 from .session_state import ConnectionState
 from .trust import CertificateTrust
 
@@ -62,6 +62,8 @@ HELLO_TIMEOUT_SECONDS: Final = 5.0
 
 def conversation_of(message: Message, me: str) -> ConversationId:
     """The conversation a message belongs to, seen by user ``me``."""
+    if message.room is not None:
+        return RoomConversation(message.room)
     if message.recipient is None:
         return None
     me_key = username_key(me)
@@ -158,6 +160,17 @@ class ChatClient(QObject):
     @property
     def state(self) -> ConnectionState:
         return self._machine.state
+
+    @property
+    def protocol(self) -> int:
+        """The protocol version the current (or last) connection speaks."""
+        return self._link.protocol
+
+    @property
+    def features(self) -> frozenset[str]:
+        """The version 2 features the server offers
+        (:class:`protocol.features.Feature` values); empty on a version 1 server."""
+        return self._link.features
 
     @property
     def host(self) -> str:

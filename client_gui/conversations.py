@@ -94,8 +94,9 @@ class Conversations(QObject):
         return model
 
     def peer_name(self, conversation: ConversationId) -> str | None:
-        """The name to put in ``to``/``with`` for a conversation (None: general)."""
-        if conversation is None:
+        """The name to put in ``to``/``with`` for a conversation (None: general
+        or a room, which requests name by ``room`` instead)."""
+        if not isinstance(conversation, str):
             return None
         entry = self.list_model.entry(conversation)
         return entry.name if entry is not None else conversation
@@ -181,7 +182,7 @@ class Conversations(QObject):
                 self._mark_read(conversation)
             else:
                 self.list_model.add_unread(conversation, len(from_others))
-                if conversation is not None:
+                if isinstance(conversation, str):
                     for message in from_others:
                         self.direct_message_arrived.emit(message)
 

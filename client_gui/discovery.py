@@ -61,7 +61,7 @@ from protocol.discovery import (
     mdns_interfaces_from_environment,
     parse_txt_properties,
 )
-from protocol.limits import PROTOCOL_VERSION
+from protocol.limits import PROTOCOL_V1
 
 __all__ = [
     "DiscoveredServer",
@@ -108,8 +108,9 @@ class DiscoveredServer:
 
     @property
     def compatible(self) -> bool:
-        """Whether this client speaks the server's protocol (unknown counts as yes)."""
-        return self.protocol_version is None or self.protocol_version == PROTOCOL_VERSION
+        """Whether this client speaks the server's protocol (unknown counts as yes):
+        any version of 1 or more (PROTOCOL-2.md)."""
+        return self.protocol_version is None or self.protocol_version >= PROTOCOL_V1
 
     def check_certificate(self, certificate_der: bytes) -> FingerprintCheck:
         """Whether the certificate a TLS connection presents is the announced one.

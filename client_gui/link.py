@@ -23,7 +23,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.events import Event, Hello, decode_server_frame
-from protocol.limits import PROTOCOL_VERSION
+from protocol.limits import PROTOCOL_V1, PROTOCOL_VERSION
 from protocol.replies import ErrorReply, LoggedIn, OkReply
 from protocol.requests import Login, Logout, Register
 from protocol.tls import PinCheck, PinVerdict, TlsFailure
@@ -86,6 +86,10 @@ class SessionLink(QObject):
         self.username = ""
         self._password = ""  # kept in memory only, to log in again
         self._register_first = False
+        #: The protocol version this connection speaks (from the server's
+        #: hello), and the version 2 features it offers.
+        self.protocol = PROTOCOL_V1
+        self.features: frozenset[str] = frozenset()
         self.machine = SessionMachine(self)
         self.machine.state_changed.connect(self.state_changed)
         #: Requests and replies on the current connection.
@@ -298,14 +302,20 @@ class SessionLink(QObject):
             self._fail(AuthFailure(FailureReason.TLS_REQUIRED, self.host, self.port))
         elif not isinstance(frame, Hello):
             self._fail(AuthFailure(FailureReason.NOT_BESEDKA, self.host, self.port))
-        elif frame.protocol != PROTOCOL_VERSION:
+        elif frame.protocol < PROTOCOL_V1:
             self._fail(AuthFailure(FailureReason.INCOMPATIBLE, self.host, self.port,
                                    server_protocol=frame.protocol))
         else:
+            # PROTOCOL-2.md: any version of 1 or more is one we can talk to;
+            # version 2 (our newest) is asked for whenever the server offers
+            # it, or a newer one, which then speaks version 2 with us.
+            self.protocol = min(frame.protocol, PROTOCOL_VERSION)
+            self.features = frozenset(frame.features) if self.protocol >= 2 else frozenset()
             self.machine.move_to(Phase.AUTHENTICATING)
             register = self._register_first and not self.machine.established
-            request = (Register(self.username, self._password) if register
-                       else Login(self.username, self._password))
+            request = (Register(self.username, self._password, protocol=self.protocol)
+                       if register
+                       else Login(self.username, self._password, protocol=self.protocol))
             self.channel.request(request, self._on_auth_reply)
 
     def _on_auth_reply(self, reply: LoggedIn | ErrorReply) -> None:

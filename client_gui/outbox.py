@@ -22,10 +22,19 @@ from enum import Enum
 from protocol.errors import ErrorCode
 from protocol.rules import username_key
 
-__all__ = ["ConversationId", "Outbox", "OutboxItem", "OutboxState"]
+__all__ = ["ConversationId", "Outbox", "OutboxItem", "OutboxState", "RoomConversation"]
 
-#: ``None`` is the general room; otherwise the case-folded name of the peer.
-ConversationId = str | None
+
+@dataclass(frozen=True, slots=True)
+class RoomConversation:
+    """A room (protocol version 2) as one of the client's conversations, by its id."""
+
+    room_id: int
+
+
+#: ``None`` is the general room; a ``str`` the case-folded name of the peer
+#: of a direct conversation; a :class:`RoomConversation` a room.
+ConversationId = str | RoomConversation | None
 
 
 class OutboxState(Enum):

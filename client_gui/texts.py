@@ -121,7 +121,7 @@ def describe_failure(failure: AuthFailure) -> str:
     if failure.reason is FailureReason.INCOMPATIBLE:
         return QCoreApplication.translate(
             "Texts", "The server at %1 speaks protocol version %2, but this Besedka "
-            "speaks version %3. Update the older of the two.").replace(
+            "speaks versions 1 to %3. Update the older of the two.").replace(
             "%1", address).replace("%2", str(failure.server_protocol)).replace(
             "%3", str(PROTOCOL_VERSION))
     if failure.reason is FailureReason.NOT_BESEDKA:

@@ -56,7 +56,11 @@ __all__ = [
 
 
 class AccountRecord(NamedTuple):
-    """An account as the server needs it."""
+    """An account as the server needs it.
+
+    The fields after ``created_at`` are version 2's (PROTOCOL-2.md, roster
+    entry): what a new account starts with unless given.
+    """
 
     id: int
     username: str
@@ -64,6 +68,9 @@ class AccountRecord(NamedTuple):
     password_hash: bytes
     disabled: bool
     created_at: datetime
+    status: str = "available"
+    status_text: str = ""
+    avatar_file_id: str | None = None
 
 
 class StoredMessage(NamedTuple):
@@ -107,6 +114,9 @@ _ACCOUNT_COLUMNS = (
     Account.password_hash,
     Account.disabled,
     Account.created_at,
+    Account.status,
+    Account.status_text,
+    Account.avatar_file_id,
 )
 
 

@@ -1,4 +1,4 @@
-"""Besedka's wire protocol, version 1, as pure code: no sockets, no asyncio, no Qt.
+"""Besedka's wire protocol, versions 1 and 2, as pure code: no sockets, no asyncio, no Qt.
 
 Both the server and the desktop client import this package, so the frame
 format, the validation rules, the error codes and the limits exist exactly
@@ -14,7 +14,11 @@ once.  The contract it implements is ``docs/protocol.md``.
   (:mod:`protocol.frames` still names them all, for older imports);
 * :mod:`protocol.rules` checks usernames, passwords and message bodies;
 * :mod:`protocol.errors` holds the error codes and exceptions;
-* :mod:`protocol.limits` holds every number the protocol fixes.
+* :mod:`protocol.limits` holds every number the protocol fixes;
+* :mod:`protocol.features` names the parts of version 2 a server offers.
+
+A connection speaks version 1 unless its login asks for version 2
+(PROTOCOL-2.md); objects and frames take the version they are written for.
 """
 
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId

@@ -47,6 +47,16 @@ class ErrorCode(StrEnum):
     #: only TLS.  Sent once, unencrypted, with ``re: null``, before the
     #: server hangs up; see :mod:`protocol.tls`.
     TLS_REQUIRED = "tls_required"
+    # Version 2 (PROTOCOL-2.md, "New error codes").
+    UNKNOWN_ROOM = "unknown_room"
+    FORBIDDEN = "forbidden"
+    INVALID_ROOM_NAME = "invalid_room_name"
+    UNKNOWN_MESSAGE = "unknown_message"
+    UNKNOWN_FILE = "unknown_file"
+    FILE_TOO_LARGE = "file_too_large"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    HASH_MISMATCH = "hash_mismatch"
+    INVALID_TOKEN = "invalid_token"
 
 
 class ProtocolError(Exception):

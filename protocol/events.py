@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Self, TypeVar
 
 from .errors import ErrorCode, ProtocolError
-from .fields import integer, request_ref, string
+from .fields import bad_field, integer, request_ref, string
+from .limits import PROTOCOL_V1
 from .objects import Message, RosterEntry
 from .replies import ErrorReply, OkReply, Roster
 
@@ -50,13 +51,14 @@ class Event:
 
     TYPE: ClassVar[str] = ""
 
-    def payload(self) -> dict[str, Any]:
-        """The event's own fields (everything but ``type``)."""
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        """The event's own fields (everything but ``type``), as a connection
+        speaking protocol ``version`` sees them."""
         return {}
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
         """The whole event frame."""
-        return {"type": self.TYPE, **self.payload()}
+        return {"type": self.TYPE, **self.payload(version)}
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Self:
@@ -92,13 +94,26 @@ class Hello(Event):
     TYPE: ClassVar[str] = "hello"
     protocol: int
     server: str
+    #: The parts of version 2 the server offers (:class:`~protocol.features.Feature`
+    #: values; unknown names are kept: a newer server's, to be ignored).
+    features: tuple[str, ...] = ()
 
-    def payload(self) -> dict[str, Any]:
-        return {"protocol": self.protocol, "server": self.server}
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        # Sent before any login, so the same for every connection; a
+        # version 1 client ignores the fields it does not know.
+        payload: dict[str, Any] = {"protocol": self.protocol, "server": self.server}
+        if self.protocol >= 2:
+            payload["features"] = list(self.features)
+        return payload
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Self:
-        return cls(integer(fields, "protocol"), string(fields, "server"))
+        features = fields.get("features")
+        if features is not None and not (isinstance(features, list)
+                                         and all(isinstance(f, str) for f in features)):
+            raise bad_field("features", "must be a list of strings")
+        return cls(integer(fields, "protocol"), string(fields, "server"),
+                   tuple(features or ()))
 
 
 @event_type
@@ -110,8 +125,8 @@ class UsersEvent(Event):
     TYPE: ClassVar[str] = "users"
     users: tuple[RosterEntry, ...]
 
-    def payload(self) -> dict[str, Any]:
-        return Roster(self.users).payload()
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        return Roster(self.users).payload(version)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Self:
@@ -127,8 +142,8 @@ class PresenceEvent(Event):
     TYPE: ClassVar[str] = "presence"
     user: RosterEntry
 
-    def payload(self) -> dict[str, Any]:
-        return {"user": self.user.to_wire(with_unread=False)}
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        return {"user": self.user.to_wire(with_unread=False, version=version)}
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Self:
@@ -143,8 +158,8 @@ class MessageEvent(Event):
     TYPE: ClassVar[str] = "message"
     message: Message
 
-    def payload(self) -> dict[str, Any]:
-        return {"message": self.message.to_wire()}
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        return {"message": self.message.to_wire(version)}
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Self:
@@ -162,7 +177,7 @@ class UnknownEvent(Event):
     kind: str
     fields: Mapping[str, Any]
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
         return {**self.fields, "type": self.kind}
 
 

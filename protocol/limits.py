@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Final
 
-#: The protocol version announced in ``hello``.
-PROTOCOL_VERSION: Final = 1
+#: The newest protocol version spoken here, announced in ``hello``
+#: (PROTOCOL-2.md).  A connection speaks it only if its login asks.
+PROTOCOL_VERSION: Final = 2
+#: The version every connection speaks unless its login asks for a newer one.
+PROTOCOL_V1: Final = 1
 
 #: The TCP port a server listens on unless told otherwise.
 DEFAULT_PORT: Final = 7447
@@ -53,3 +56,38 @@ FAILED_LOGINS_PER_ADDRESS_PER_MINUTE: Final = 20
 REGISTRATIONS_PER_ADDRESS_PER_MINUTE: Final = 10
 MESSAGES_PER_SECOND: Final = 30.0
 MESSAGE_BURST: Final = 60
+
+# Version 2 (PROTOCOL-2.md).
+
+#: Room names, after NFC; topics.
+ROOM_NAME_MAX_CHARS: Final = 64
+ROOM_TOPIC_MAX_CHARS: Final = 500
+#: Past this many members, ``invite`` and ``join_room`` get ``forbidden``.
+ROOM_MAX_MEMBERS: Final = 10_000
+#: A reaction's emoji, in characters; distinct emoji on one message.
+EMOJI_MAX_CHARS: Final = 32
+MAX_DISTINCT_EMOJI: Final = 20
+#: Clients treat ``typing`` as over after this long unless it is repeated...
+TYPING_EXPIRES_SECONDS: Final = 6.0
+#: ...and the server passes on at most one per connection and conversation this often.
+TYPING_THROTTLE_SECONDS: Final = 2.0
+#: ``search``: the query's length, and its page size.
+SEARCH_QUERY_MIN_CHARS: Final = 2
+SEARCH_QUERY_MAX_CHARS: Final = 200
+SEARCH_DEFAULT_LIMIT: Final = 20
+SEARCH_MAX_LIMIT: Final = 100
+#: A file's name, in characters.
+FILE_NAME_MAX_CHARS: Final = 255
+#: Default limits on files (server options ``--max-file-size``, ``--file-quota``).
+DEFAULT_MAX_FILE_BYTES: Final = 2 * 1024**3
+DEFAULT_FILE_QUOTA_BYTES: Final = 20 * 1024**3
+#: An avatar's largest size.
+AVATAR_MAX_BYTES: Final = 1024**2
+#: Transfer tokens expire after this long unused.
+TRANSFER_TOKEN_SECONDS: Final = 3600.0
+#: A remembered session expires after this long unused.
+SESSION_TOKEN_DAYS: Final = 90
+#: What ``client`` may say of itself (``register``, ``login``, ``resume``).
+CLIENT_NAME_MAX_CHARS: Final = 100
+#: A status's short text.
+STATUS_TEXT_MAX_CHARS: Final = 80

@@ -30,7 +30,17 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from .errors import ErrorCode, RequestError, RequestId
-from .fields import boolean, integer, number, object_at, objects_at, request_ref, string
+from .fields import (
+    boolean,
+    integer,
+    number,
+    object_at,
+    objects_at,
+    optional_string,
+    request_ref,
+    string,
+)
+from .limits import PROTOCOL_V1
 from .objects import Message, RosterEntry
 
 __all__ = [
@@ -120,13 +130,14 @@ class ErrorReply:
 class Reply:
     """Base of the typed ``ok`` payloads; each knows its wire fields."""
 
-    def payload(self) -> dict[str, Any]:
-        """The reply's own fields (everything but ``type`` and ``re``)."""
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        """The reply's own fields (everything but ``type`` and ``re``), as a
+        connection speaking protocol ``version`` sees them."""
         return {}
 
-    def to_wire(self, re: RequestId) -> dict[str, Any]:
+    def to_wire(self, re: RequestId, version: int = PROTOCOL_V1) -> dict[str, Any]:
         """The whole ``ok`` frame answering request ``re``."""
-        return ok_reply(re, **self.payload())
+        return ok_reply(re, **self.payload(version))
 
     @classmethod
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
@@ -151,15 +162,23 @@ class LoggedIn(Reply):
 
     username: str
     general_unread: int
+    #: The remembered session's secret, when the login asked ``remember``
+    #: (PROTOCOL-2.md, "Remembered sessions").
+    token: str | None = None
 
-    def payload(self) -> dict[str, Any]:
-        return {"user": {"username": self.username}, "general_unread": self.general_unread}
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        payload: dict[str, Any] = {"user": {"username": self.username},
+                                   "general_unread": self.general_unread}
+        if self.token is not None:
+            payload["token"] = self.token
+        return payload
 
     @classmethod
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
         user = object_at(fields.get("user"), "user")
         return cls(string(user, "username", "user"),
-                   integer(fields, "general_unread", minimum=0))
+                   integer(fields, "general_unread", minimum=0),
+                   optional_string(fields, "token"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +187,8 @@ class Roster(Reply):
 
     users: tuple[RosterEntry, ...]
 
-    def payload(self) -> dict[str, Any]:
-        return {"users": [entry.to_wire() for entry in self.users]}
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        return {"users": [entry.to_wire(version=version) for entry in self.users]}
 
     @classmethod
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
@@ -184,8 +203,8 @@ class Sent(Reply):
 
     message: Message
 
-    def payload(self) -> dict[str, Any]:
-        return {"message": self.message.to_wire()}
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        return {"message": self.message.to_wire(version)}
 
     @classmethod
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
@@ -200,8 +219,8 @@ class MessagePage(Reply):
     messages: tuple[Message, ...]
     has_more: bool
 
-    def payload(self) -> dict[str, Any]:
-        return {"messages": [message.to_wire() for message in self.messages],
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        return {"messages": [message.to_wire(version) for message in self.messages],
                 "has_more": self.has_more}
 
     @classmethod

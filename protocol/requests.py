@@ -17,22 +17,27 @@ Splitting the two steps keeps the order of errors the protocol implies: an
 unknown ``type`` is ``unknown_type`` whatever its fields, and a ``send``
 before login is ``not_authenticated`` before anyone looks at its body.
 
-A version 2 request is one more class here with its ``TYPE``, its
-``from_fields`` and (unless its ``ok`` is empty) a ``parse_reply`` naming
-its reply class, listed in :data:`REQUEST_TYPES`; a version 2 field of an
-existing request is a field with a default.
+A version 2 request is one more class with its ``TYPE``, ``SINCE = 2``,
+its ``from_fields`` and (unless its ``ok`` is empty) a ``parse_reply``
+naming its reply class, registered in :data:`REQUEST_TYPES` with the
+:func:`request_type` decorator (a feature may keep its requests in a module
+of its own, imported by :mod:`protocol`); a version 2 field of an existing
+request is a field with a default, left out of the frame while it has its
+default, so that a version 1 request stays exactly version 1.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 from .errors import ErrorCode, ProtocolError, RequestError, RequestId
 from .fields import (
     bad_field,
+    boolean,
+    integer,
     message_id,
     optional_message_id,
     optional_string,
@@ -42,10 +47,12 @@ from .fields import (
 )
 from .framing import decode_json_object
 from .limits import (
+    CLIENT_NAME_MAX_CHARS,
     HISTORY_DEFAULT_LIMIT,
     HISTORY_MAX_LIMIT,
     KEY_MAX_CHARS,
     KEY_MIN_CHARS,
+    PROTOCOL_V1,
     SYNC_DEFAULT_LIMIT,
     SYNC_MAX_LIMIT,
 )
@@ -66,10 +73,12 @@ __all__ = [
     "RawRequest",
     "Register",
     "Request",
+    "Resume",
     "Send",
     "Sync",
     "decode_request",
     "parse_request",
+    "request_type",
 ]
 
 ReplyT_co = TypeVar("ReplyT_co", bound=Reply, covariant=True)
@@ -91,9 +100,15 @@ class Answerable(Protocol[ReplyT_co]):
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """Base of every request; :attr:`TYPE` is the frame's ``type``."""
+    """Base of every request; :attr:`TYPE` is the frame's ``type``.
+
+    :attr:`SINCE` is the protocol version that introduced it: a connection
+    logged in with an older version gets ``unknown_type`` for it
+    (PROTOCOL-2.md, "Asking for version 2").
+    """
 
     TYPE: ClassVar[str] = ""
+    SINCE: ClassVar[int] = PROTOCOL_V1
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Request:
@@ -110,7 +125,10 @@ class Request:
         if request_id is not None:
             frame["id"] = request_id
         for field in dataclasses.fields(self):
-            frame[field.metadata.get("wire", field.name)] = getattr(self, field.name)
+            value = getattr(self, field.name)
+            if field.metadata.get("omit_default") and value == field.default:
+                continue  # a version 2 field at its default: the frame stays version 1's
+            frame[field.metadata.get("wire", field.name)] = value
         return frame
 
     def parse_reply(self, fields: Mapping[str, Any]) -> Reply:
@@ -125,47 +143,127 @@ class Request:
         return Done.from_wire(fields)
 
 
+#: Every request type by its ``type`` value (see :func:`request_type`).
+REQUEST_TYPES: Final[dict[str, type[Request]]] = {}
+#: The types a connection may send before it has logged in.
+PRE_AUTH_TYPES: Final[set[str]] = set()
+
+_Q = TypeVar("_Q", bound=type[Request])
+
+
+def request_type(*, pre_auth: bool = False) -> Callable[[_Q], _Q]:
+    """Register a request class under its ``TYPE`` (a class decorator).
+
+    Args:
+        pre_auth: whether a connection may send it before it has logged in.
+    """
+    def register(cls: _Q) -> _Q:
+        if not cls.TYPE or cls.TYPE in REQUEST_TYPES:
+            raise ValueError(f"request type {cls.TYPE!r} is empty or taken")
+        REQUEST_TYPES[cls.TYPE] = cls
+        if pre_auth:
+            PRE_AUTH_TYPES.add(cls.TYPE)
+        return cls
+    return register
+
+
 def _wire(name: str, **options: Any) -> Any:
     """A dataclass field whose wire name differs (``with`` is a keyword)."""
     return dataclasses.field(metadata={"wire": name}, **options)
 
 
+def _since_v2(default: Any) -> Any:
+    """A version 2 field of a version 1 request: left out of the frame at its default."""
+    return dataclasses.field(default=default, metadata={"omit_default": True})
+
+
+def _negotiation(fields: Mapping[str, Any]) -> tuple[int, bool, str | None]:
+    """``protocol``, ``remember`` and ``client`` of a login, a registration or a resume."""
+    client = optional_string(fields, "client")
+    if client is not None and len(client) > CLIENT_NAME_MAX_CHARS:
+        raise bad_field("client", f"must be at most {CLIENT_NAME_MAX_CHARS} characters")
+    return (integer(fields, "protocol", minimum=PROTOCOL_V1, default=PROTOCOL_V1),
+            boolean(fields, "remember", default=False), client)
+
+
+@request_type(pre_auth=True)
 @dataclass(frozen=True, slots=True)
 class Register(Request):
-    """Create an account and log the connection in as it."""
+    """Create an account and log the connection in as it.
+
+    ``protocol``, ``remember`` and ``client`` are version 2's
+    (PROTOCOL-2.md): the version the connection will speak (the server
+    speaks the newest it knows up to it), whether to return a remembered
+    session's ``token``, and what the client calls itself.
+    """
 
     TYPE: ClassVar[str] = "register"
     username: str
     password: str
+    protocol: int = _since_v2(PROTOCOL_V1)
+    remember: bool = _since_v2(False)
+    client: str | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Register:
         username = normalize_username(string(fields, "username"))
         password = string(fields, "password")
         check_password(password)
-        return cls(username, password)
+        return cls(username, password, *_negotiation(fields))
 
     def parse_reply(self, fields: Mapping[str, Any]) -> LoggedIn:
         return LoggedIn.from_wire(fields)
 
 
+@request_type(pre_auth=True)
 @dataclass(frozen=True, slots=True)
 class Login(Request):
     """Log the connection in.  Name and password are only type-checked:
-    a malformed name is just an account that does not exist."""
+    a malformed name is just an account that does not exist.  The version
+    2 fields are :class:`Register`'s."""
 
     TYPE: ClassVar[str] = "login"
     username: str
     password: str
+    protocol: int = _since_v2(PROTOCOL_V1)
+    remember: bool = _since_v2(False)
+    client: str | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Login:
-        return cls(string(fields, "username"), string(fields, "password"))
+        return cls(string(fields, "username"), string(fields, "password"),
+                   *_negotiation(fields))
 
     def parse_reply(self, fields: Mapping[str, Any]) -> LoggedIn:
         return LoggedIn.from_wire(fields)
 
 
+@request_type(pre_auth=True)
+@dataclass(frozen=True, slots=True)
+class Resume(Request):
+    """Log the connection in with a remembered session's token instead of a
+    password (PROTOCOL-2.md, "Remembered sessions"); answered like ``login``.
+
+    Allowed before login, so a connection of either version may send it;
+    it speaks version 2 only if it also says ``protocol: 2``.
+    """
+
+    TYPE: ClassVar[str] = "resume"
+    SINCE: ClassVar[int] = 2
+    token: str
+    protocol: int = _since_v2(PROTOCOL_V1)
+    client: str | None = _since_v2(None)
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Resume:
+        protocol, _, client = _negotiation(fields)
+        return cls(string(fields, "token"), protocol, client)
+
+    def parse_reply(self, fields: Mapping[str, Any]) -> LoggedIn:
+        return LoggedIn.from_wire(fields)
+
+
+@request_type()
 @dataclass(frozen=True, slots=True)
 class Logout(Request):
     """Return the connection to the unauthenticated state."""
@@ -173,6 +271,7 @@ class Logout(Request):
     TYPE: ClassVar[str] = "logout"
 
 
+@request_type(pre_auth=True)
 @dataclass(frozen=True, slots=True)
 class Ping(Request):
     """Keep a connection alive; answered with an empty ``ok``."""
@@ -180,6 +279,7 @@ class Ping(Request):
     TYPE: ClassVar[str] = "ping"
 
 
+@request_type()
 @dataclass(frozen=True, slots=True)
 class ListUsers(Request):
     """Ask for the roster (``type`` is ``users``)."""
@@ -190,6 +290,7 @@ class ListUsers(Request):
         return Roster.from_wire(fields)
 
 
+@request_type()
 @dataclass(frozen=True, slots=True)
 class Send(Request):
     """Store a message in the general room (``to`` is None) or to one user."""
@@ -220,6 +321,7 @@ class Send(Request):
         return Sent.from_wire(fields)
 
 
+@request_type()
 @dataclass(frozen=True, slots=True)
 class History(Request):
     """Page backwards through one conversation."""
@@ -241,6 +343,7 @@ class History(Request):
         return MessagePage.from_wire(fields)
 
 
+@request_type()
 @dataclass(frozen=True, slots=True)
 class Sync(Request):
     """Fetch every visible message after a given id (catching up)."""
@@ -258,6 +361,7 @@ class Sync(Request):
         return MessagePage.from_wire(fields)
 
 
+@request_type()
 @dataclass(frozen=True, slots=True)
 class MarkRead(Request):
     """Move my read marker of one conversation forward."""
@@ -273,6 +377,7 @@ class MarkRead(Request):
         return cls(optional_string(fields, "with"), up_to)
 
 
+@request_type()
 @dataclass(frozen=True, slots=True)
 class ChangePassword(Request):
     """Replace my password after proving the old one."""
@@ -287,16 +392,6 @@ class ChangePassword(Request):
         new_password = string(fields, "new_password")
         check_password(new_password)
         return cls(old_password, new_password)
-
-
-#: Every request type by its ``type`` value.
-REQUEST_TYPES: Final[dict[str, type[Request]]] = {
-    cls.TYPE: cls
-    for cls in (Register, Login, Logout, Ping, ListUsers, Send, History, Sync, MarkRead,
-                ChangePassword)
-}
-#: The types a connection may send before it has logged in.
-PRE_AUTH_TYPES: Final = frozenset({Register.TYPE, Login.TYPE, Ping.TYPE})
 
 
 # --------------------------------------------------------------------------

@@ -1,12 +1,23 @@
 """Besedka's chat server: asyncio networking around :mod:`protocol` and :mod:`db`.
 
 * :mod:`server.cli` - ``python -m server``: options, logging, signals;
-* :mod:`server.app` - the listening server and its orderly shutdown;
-* :mod:`server.connection` - one client connection, flow control, timeouts;
-* :mod:`server.chat` - every request, presence and message delivery;
+* :mod:`server.config` - every setting and its default, in one place;
+* :mod:`server.app` - the listening server, housekeeping, orderly shutdown;
+  it builds the dispatcher with every feature;
+* :mod:`server.registry` - the open connections and their login/idle timeouts;
+* :mod:`server.connection` - one client connection: replies in order, flow control;
+* :mod:`server.dispatch` - request type -> feature handler, errors as replies;
+* :mod:`server.session` - a logged-in connection, and writing what delivery decided;
+* :mod:`server.delivery` - who gets which bytes of a commit (pure, no I/O);
+* feature modules, each with the state it owns:
+  :mod:`server.accounts` (accounts, logins, sessions, login limits;
+  :mod:`server.directory` is its account directory),
+  :mod:`server.presence` (who is online, presence events, the roster),
+  :mod:`server.messages` (send, history, sync, read markers);
 * :mod:`server.passwords` - bcrypt in worker threads;
-* :mod:`server.ratelimit` - the abuse limits;
+* :mod:`server.ratelimit` - the abuse limits' mechanics;
 * :mod:`server.tls` - the certificate, generated on first start;
 * :mod:`server.listener` - admitting TLS clients, refusing plain ones in words;
+* :mod:`server.announce` - the mDNS announcement on the LAN;
 * :mod:`server.admin` - ``python -m server admin``: accounts and backups.
 """

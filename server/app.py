@@ -1,6 +1,9 @@
 """The running server: listening socket, housekeeping, orderly shutdown.
 
-:class:`BesedkaServer` ties the pieces together.  Its shutdown order follows
+:class:`BesedkaServer` ties the pieces together: it owns the registry of
+connections and their timeouts (:mod:`server.registry`), and builds the
+dispatcher with every feature's handlers (:func:`build_dispatcher`).  Its
+shutdown order follows
 the websockets server's: stop accepting, stop reading requests, let the
 requests already received finish (a ``send`` being committed is still
 acknowledged), close the connections once their replies are flushed, and
@@ -11,11 +14,11 @@ accept loop and a port no other process can bind too: with TLS (the
 default) it admits TLS clients and tells plain ones that TLS is required;
 with ``--no-tls`` it admits everyone.  The connections are the same either way.
 
-Housekeeping also notices accounts that an administrator disabled with
-``python -m server admin disable`` (another process, so the only way to
-learn of it is to look): every :data:`DISABLED_CHECK_SECONDS` it reads, in a
-database thread, which of the online accounts are disabled, and closes
-their connections.
+Housekeeping, about once a second, closes connections past their timeouts
+and forgets old rate-limit entries; every
+:data:`~server.config.DISABLED_CHECK_SECONDS` it has the accounts feature
+close the sessions of accounts that an administrator disabled with
+``python -m server admin disable``.
 """
 
 from __future__ import annotations
@@ -23,56 +26,57 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple
 
 from db import queries
 from db.database import Database
 
+from .accounts import Accounts
 from .announce import ServerAnnouncer
-from .chat import ChatService
+from .config import RateLimits, ServerConfig
 from .connection import ClientConnection
+from .directory import AccountDirectory
+from .dispatch import Dispatcher
 from .listener import Listener
-from .passwords import DEFAULT_ROUNDS, PasswordHasher
-from .ratelimit import RateLimits
-from .tls import TlsConfig
+from .messages import Messages
+from .passwords import PasswordHasher
+from .presence import Presence
+from .registry import ConnectionRegistry
+from .session import Session
 
-__all__ = ["ServerConfig", "BesedkaServer"]
+__all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
 
 log = logging.getLogger("besedka.server")
 
 #: How long shutdown waits for requests in progress and for replies to flush.
 SHUTDOWN_GRACE_SECONDS = 5.0
-#: How often the server looks for online accounts disabled by an administrator.
-DISABLED_CHECK_SECONDS = 2.0
 
 
-class _Listener(Protocol):
-    """What the server needs of its listening sockets (a Listener)."""
+class Features(NamedTuple):
+    """The feature modules of a server, each with the state it owns."""
 
-    def close(self) -> None: ...
+    accounts: Accounts
+    presence: Presence
+    messages: Messages
 
-    async def wait_closed(self) -> None: ...
 
+def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
+                     rate_limits: RateLimits,
+                     loop: asyncio.AbstractEventLoop) -> tuple[Dispatcher, Features]:
+    """Make every feature and register its handlers.
 
-@dataclass
-class ServerConfig:
-    """Everything ``python -m server`` can be told."""
-
-    host: str = "0.0.0.0"
-    port: int = 7447
-    database_url: str = ""
-    bcrypt_rounds: int = DEFAULT_ROUNDS
-    rate_limits: RateLimits = field(default_factory=RateLimits)
-    login_timeout: float = 30.0
-    idle_timeout: float = 120.0
-    #: The certificate to speak TLS with; None is ``--no-tls``.
-    tls: TlsConfig | None = None
-    disabled_check_interval: float = DISABLED_CHECK_SECONDS
-    #: Announce the server on the LAN with mDNS (server/announce.py).
-    announce: bool = True
-    #: The name announced on the LAN; empty: the host's name.
-    name: str = ""
+    Reads the account directory from the database, so it runs in a thread.
+    A new feature (rooms, files, search) is made here and installed like
+    the others.
+    """
+    directory = AccountDirectory(database.read_now(queries.list_accounts))
+    presence = Presence(database, directory)
+    accounts = Accounts(database, hasher, rate_limits, directory, presence)
+    messages = Messages(database, directory, presence, loop)
+    dispatcher = Dispatcher(registry)
+    for feature in (accounts, presence, messages):
+        feature.install(dispatcher)
+    return dispatcher, Features(accounts, presence, messages)
 
 
 class BesedkaServer:
@@ -82,8 +86,9 @@ class BesedkaServer:
         self.config = config
         self.database: Database | None = None
         self.hasher: PasswordHasher | None = None
-        self.service: ChatService | None = None
-        self._server: _Listener | None = None
+        self.registry = ConnectionRegistry(config.login_timeout, config.idle_timeout)
+        self.features: Features | None = None
+        self._server: Listener | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._disabled_check: asyncio.Task[None] | None = None
         self._announcer: ServerAnnouncer | None = None
@@ -98,11 +103,16 @@ class BesedkaServer:
         # Opening migrates the schema: blocking work, so not on the loop.
         self.database = await loop.run_in_executor(None, Database, self.config.database_url)
         self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
-        # The service loads the account directory: also a database read.
-        self.service = service = await loop.run_in_executor(
-            None, ChatService, self.database, self.hasher, self.config.rate_limits, loop
+        # The features load the account directory: also a database read.
+        dispatcher, self.features = await loop.run_in_executor(
+            None, build_dispatcher, self.registry, self.database, self.hasher,
+            self.config.rate_limits, loop
         )
-        listener = Listener(lambda: ClientConnection(service), self.config.tls)
+
+        def new_connection() -> ClientConnection[Session]:
+            return ClientConnection(dispatcher)
+
+        listener = Listener(new_connection, self.config.tls)
         await listener.start(self.config.host, self.config.port)
         self._server = listener
         sockets = listener.sockets
@@ -116,14 +126,16 @@ class BesedkaServer:
         return str(host), int(port)
 
     async def _sweep_forever(self) -> None:
-        assert self.service is not None
+        assert self.features is not None
+        accounts = self.features.accounts
         interval = min(1.0, self.config.login_timeout / 4, self.config.idle_timeout / 4,
                        self.config.disabled_check_interval)
         next_disabled_check = time.monotonic() + self.config.disabled_check_interval
         while True:
             await asyncio.sleep(interval)
             try:
-                self.service.sweep(self.config.login_timeout, self.config.idle_timeout)
+                self.registry.sweep()
+                accounts.prune()
             except Exception:  # noqa: BLE001 - housekeeping must go on
                 log.exception("housekeeping failed")
             now = time.monotonic()
@@ -136,20 +148,9 @@ class BesedkaServer:
     async def _close_disabled_accounts(self) -> None:
         """Close every connection of an online account that has been disabled."""
         # A task without a caller to report to: it logs its own failures.
-        assert self.service is not None and self.database is not None
-        service, database = self.service, self.database
+        assert self.features is not None
         try:
-            online = list(service.online)
-            if not online:
-                return
-            disabled = await asyncio.wrap_future(database.read(
-                lambda conn: queries.disabled_account_ids(conn, online)))
-            for account_id in disabled:
-                for connection in list(service.online.get(account_id, ())):
-                    connection.log.warning("account disabled by an administrator; closing")
-                    # abort, not close: nothing more is owed to this account,
-                    # and a client that stopped reading must not keep it open.
-                    connection.abort()
+            await self.features.accounts.close_disabled()
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - housekeeping must go on
@@ -168,21 +169,20 @@ class BesedkaServer:
             self._sweeper.cancel()
         if self._disabled_check is not None:
             self._disabled_check.cancel()
-        if self.service is not None:
-            connections = list(self.service.connections)
+        connections = list(self.registry.connections)
+        for connection in connections:
+            connection.stop_reading()
+        pending = [asyncio.ensure_future(c.wait_idle()) for c in connections]
+        if pending:
+            await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
+        for connection in connections:
+            connection.close()
+        closing = [c.closed for c in connections if not c.closed.done()]
+        if closing:
+            await asyncio.wait(closing, timeout=SHUTDOWN_GRACE_SECONDS)
             for connection in connections:
-                connection.stop_reading()
-            pending = [asyncio.ensure_future(c.wait_idle()) for c in connections]
-            if pending:
-                await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
-            for connection in connections:
-                connection.close()
-            closing = [c.closed for c in connections if not c.closed.done()]
-            if closing:
-                _, still_open = await asyncio.wait(closing, timeout=SHUTDOWN_GRACE_SECONDS)
-                for connection in connections:
-                    if not connection.closed.done():
-                        connection.abort()
+                if not connection.closed.done():
+                    connection.abort()
         if self._server is not None:
             await self._server.wait_closed()
         loop = asyncio.get_running_loop()

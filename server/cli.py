@@ -17,13 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from db.engine import default_data_dir, default_database_url, sqlite_file
-from protocol import limits
-from protocol.limits import DEFAULT_PORT, IDLE_TIMEOUT_SECONDS, LOGIN_TIMEOUT_SECONDS
 from protocol.version import BESEDKA_VERSION
 
-from .app import BesedkaServer, ServerConfig
-from .passwords import DEFAULT_ROUNDS
-from .ratelimit import RateLimits
+from .app import BesedkaServer
+from .config import RateLimits, ServerConfig
 from .shutdown import StopRequest, StopSignals
 from .tls import DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig, TlsError, describe, load_tls
 
@@ -69,6 +66,9 @@ def data_dir_for(database_url: str, data_dir: str | None = None) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Every default shown comes from the configuration's own (server/config.py).
+    default = ServerConfig()
+    limits = default.rate_limits
     parser = argparse.ArgumentParser(
         prog="python -m server",
         description="Run a Besedka chat server for the local network.",
@@ -76,18 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
                "python -m server admin --help",
     )
     parser.add_argument("--version", action="version", version=f"besedka {BESEDKA_VERSION}")
-    parser.add_argument("--host", default="0.0.0.0",
-                        help="address to listen on; 0.0.0.0 (the default) serves the whole LAN, "
-                             "127.0.0.1 only this computer")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"TCP port (default {DEFAULT_PORT}); 0 picks a free one, and the "
+    parser.add_argument("--host", default=default.host,
+                        help=f"address to listen on; {default.host} (the default) serves the "
+                             "whole LAN, 127.0.0.1 only this computer")
+    parser.add_argument("--port", type=int, default=default.port,
+                        help=f"TCP port (default {default.port}); 0 picks a free one, and the "
                              "'listening on HOST:PORT' line tells which")
     parser.add_argument("--database", metavar="URL", default=None,
                         help="SQLAlchemy database URL, e.g. sqlite:///path/to/chat.db "
                              f"(default: {default_database_url()}); created or migrated on start")
-    parser.add_argument("--bcrypt-rounds", type=_bcrypt_rounds, default=DEFAULT_ROUNDS, metavar="N",
-                        help=f"bcrypt cost for new password hashes, 4-31 (default {DEFAULT_ROUNDS}); "
-                             "lower only for tests")
+    parser.add_argument("--bcrypt-rounds", type=_bcrypt_rounds, default=default.bcrypt_rounds,
+                        metavar="N",
+                        help="bcrypt cost for new password hashes, 4-31 "
+                             f"(default {default.bcrypt_rounds}); lower only for tests")
     parser.add_argument("--data-dir", metavar="DIR", default=None,
                         help="where the generated TLS certificate is kept (default: the SQLite "
                              "database's directory, else the user's data directory)")
@@ -110,40 +111,42 @@ def build_parser() -> argparse.ArgumentParser:
                        help="turn off the limits on failed logins, registrations and messages "
                             "(for load tests)")
     abuse.add_argument("--max-failed-logins-per-account", type=_positive_int, metavar="N",
-                       default=limits.FAILED_LOGINS_PER_ACCOUNT_PER_MINUTE,
+                       default=limits.failed_logins_per_account,
                        help="wrong passwords for one account per window, from anywhere "
-                            f"(default {limits.FAILED_LOGINS_PER_ACCOUNT_PER_MINUTE})")
+                            f"(default {limits.failed_logins_per_account})")
     abuse.add_argument("--max-failed-logins-per-address", type=_positive_int, metavar="N",
-                       default=limits.FAILED_LOGINS_PER_ADDRESS_PER_MINUTE,
+                       default=limits.failed_logins_per_address,
                        help="failed logins from one IP address per window, for any accounts "
-                            f"(default {limits.FAILED_LOGINS_PER_ADDRESS_PER_MINUTE})")
+                            f"(default {limits.failed_logins_per_address})")
     abuse.add_argument("--max-registrations-per-address", type=_positive_int, metavar="N",
-                       default=limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE,
+                       default=limits.registrations_per_address,
                        help="new accounts from one IP address per window "
-                            f"(default {limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE})")
-    abuse.add_argument("--rate-limit-window", type=_seconds, metavar="SECONDS", default=60.0,
-                       help="the window of the three limits above (default 60; the protocol "
-                            "says per minute, change it only for tests)")
+                            f"(default {limits.registrations_per_address})")
+    abuse.add_argument("--rate-limit-window", type=_seconds, metavar="SECONDS",
+                       default=limits.window,
+                       help=f"the window of the three limits above (default {limits.window:g}; "
+                            "the protocol says per minute, change it only for tests)")
     abuse.add_argument("--max-messages-per-second", type=_seconds, metavar="RATE",
-                       default=limits.MESSAGES_PER_SECOND,
+                       default=limits.messages_per_second,
                        help="messages one connection may send per second on average "
-                            f"(default {limits.MESSAGES_PER_SECOND:g})")
+                            f"(default {limits.messages_per_second:g})")
     abuse.add_argument("--message-burst", type=_positive_int, metavar="N",
-                       default=limits.MESSAGE_BURST,
-                       help=f"messages a connection may send at once (default {limits.MESSAGE_BURST})")
-    parser.add_argument("--login-timeout", type=_seconds, default=LOGIN_TIMEOUT_SECONDS,
+                       default=limits.message_burst,
+                       help=f"messages a connection may send at once (default {limits.message_burst})")
+    parser.add_argument("--login-timeout", type=_seconds, default=default.login_timeout,
                         metavar="SECONDS",
                         help="close connections that have not logged in after this long "
-                             f"(default {LOGIN_TIMEOUT_SECONDS:g}; the protocol fixes it, "
+                             f"(default {default.login_timeout:g}; the protocol fixes it, "
                              "change it only for tests)")
-    parser.add_argument("--idle-timeout", type=_seconds, default=IDLE_TIMEOUT_SECONDS,
+    parser.add_argument("--idle-timeout", type=_seconds, default=default.idle_timeout,
                         metavar="SECONDS",
                         help="close logged-in connections silent for this long "
-                             f"(default {IDLE_TIMEOUT_SECONDS:g}; change it only for tests)")
-    parser.add_argument("--name", default="",
+                             f"(default {default.idle_timeout:g}; change it only for tests)")
+    parser.add_argument("--name", default=default.name,
                         help="the name clients see when they find this server on the LAN "
                              "(default: this computer's name)")
-    parser.add_argument("--announce", action=argparse.BooleanOptionalAction, default=True,
+    parser.add_argument("--announce", action=argparse.BooleanOptionalAction,
+                        default=default.announce,
                         help="announce the server on the LAN (mDNS), so clients find it "
                              "without typing its address (default: on)")
     parser.add_argument("--log-level", default="INFO",

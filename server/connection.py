@@ -33,18 +33,15 @@ import logging
 import socket
 import time
 from collections import deque
-from collections.abc import Awaitable, MutableMapping
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable, Coroutine, MutableMapping
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from protocol import limits
 from protocol.errors import FrameTooLargeError, RequestError
-from protocol.frames import error_reply
+from protocol.replies import error_reply
 from protocol.framing import FrameDecoder, encode_frame
 
-if TYPE_CHECKING:
-    from .chat import ChatService, Session
-
-__all__ = ["ClientConnection", "ReplySlot"]
+__all__ = ["ClientConnection", "LoggedIn", "ReplySlot", "RequestHandler"]
 
 log = logging.getLogger("besedka.server.conn")
 
@@ -70,10 +67,40 @@ _PAUSED_SHUTTING_DOWN = 4  # the server is stopping: no new requests
 CLOSE_GRACE_SECONDS = 1.0
 
 
+class LoggedIn(Protocol):
+    """What a connection knows of its login: only the name, for its log lines."""
+
+    @property
+    def username(self) -> str: ...
+
+
+S = TypeVar("S", bound=LoggedIn)
+
+
+class RequestHandler(Protocol[S]):
+    """What a connection needs of the server behind it (server.dispatch.Dispatcher):
+    the connection moves bytes and keeps replies in order, the handler knows
+    what requests mean."""
+
+    #: the encoded ``hello`` every new connection is sent first
+    hello_frame: bytes
+
+    def connection_opened(self, connection: ClientConnection[S]) -> None: ...
+
+    def connection_closed(self, connection: ClientConnection[S]) -> None: ...
+
+    def answer(self, connection: ClientConnection[S],
+               frame: bytes) -> Coroutine[Any, Any, bytes | None] | None:
+        """Start answering a frame: None if answered (or its reply's place kept)
+        at once, else a coroutine to run once the replies before it are
+        written, which returns the encoded reply (None: already sent)."""
+        ...
+
+
 class ConnectionLog(logging.LoggerAdapter[logging.Logger]):
     """Prefixes every line with the peer address and, once known, the user."""
 
-    def __init__(self, logger: logging.Logger, connection: ClientConnection) -> None:
+    def __init__(self, logger: logging.Logger, connection: ClientConnection[Any]) -> None:
         super().__init__(logger)
         self.connection = connection
 
@@ -94,16 +121,21 @@ class ReplySlot:
         self.cost = cost
 
 
-class ClientConnection(asyncio.Protocol):
-    """The server's side of one TCP connection."""
+class ClientConnection(asyncio.Protocol, Generic[S]):
+    """The server's side of one TCP connection.
 
-    def __init__(self, service: ChatService) -> None:
-        self.service = service
+    Generic in the type of its session, which only the handler knows: this
+    module imports nothing of the features behind it.
+    """
+
+    def __init__(self, handler: RequestHandler[S]) -> None:
+        self.handler = handler
         self.peer = "?"
         self.address = "?"
         self.transport: asyncio.Transport | None = None
         self.decoder = FrameDecoder(limits.MAX_CLIENT_FRAME_BYTES)
-        self.session: Session | None = None
+        #: the login, set and cleared by the handler; None before login
+        self.session: S | None = None
         self.log = ConnectionLog(log, self)
         self._inbox: deque[bytes] = deque()
         self._pumping = False
@@ -151,9 +183,9 @@ class ClientConnection(asyncio.Protocol):
             # ACKs would add tens of milliseconds to every delivery.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
-        self.service.connection_opened(self)
+        self.handler.connection_opened(self)
         self.log.info("connected")
-        self.write(self.service.hello_frame)
+        self.write(self.handler.hello_frame)
 
     def data_received(self, data: bytes) -> None:
         if self._draining_after_error:
@@ -188,7 +220,7 @@ class ClientConnection(asyncio.Protocol):
         self._wake_reply_waiter()
         self.log.info("disconnected%s", f" ({exc})" if exc else "")
         try:
-            self.service.connection_closed(self)
+            self.handler.connection_closed(self)
         finally:
             if not self.closed.done():
                 self.closed.set_result(None)
@@ -232,7 +264,7 @@ class ClientConnection(asyncio.Protocol):
 
         A ``send`` goes to the writer and its reply's place is kept
         (:meth:`reserve_reply`), so the next frame can be taken at once;
-        a request the service must await is handed to a task
+        a request the handler must await is handed to a task
         (:meth:`_work`), and the inbox waits until it is answered.  Called
         whenever that may have changed: bytes arrived, a reply was written,
         the client reads again, a task ended.  With nothing left to answer,
@@ -250,7 +282,7 @@ class ClientConnection(asyncio.Protocol):
                 frame = inbox.popleft()
                 if len(inbox) < MAX_INBOX_FRAMES // 2:
                     self._resume_reading(_PAUSED_INBOX_FULL)
-                answer = self.service.answer(self, frame)
+                answer = self.handler.answer(self, frame)
                 if answer is not None:
                     self._worker = asyncio.get_running_loop().create_task(self._work(answer))
                     return
@@ -435,10 +467,6 @@ class ClientConnection(asyncio.Protocol):
             limits.MAX_PENDING_OUTPUT_BYTES,
         )
         self.abort()
-
-    def send(self, frame: dict[str, Any]) -> None:
-        """Encode and queue one frame of a reply (the login's ``ok`` and roster)."""
-        self.write(encode_frame(frame), reply=True)
 
     def close(self) -> None:
         """Close after the queued bytes are sent."""

@@ -12,11 +12,10 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 
-from protocol import limits
+from protocol.errors import ErrorCode, RequestError, RequestId
 
-__all__ = ["SlidingWindowLimiter", "TokenBucket", "RateLimits", "retry_after_seconds"]
+__all__ = ["SlidingWindowLimiter", "TokenBucket", "rate_limited", "retry_after_seconds"]
 
 Clock = Callable[[], float]
 
@@ -28,7 +27,7 @@ class SlidingWindowLimiter:
     asks before acting, :meth:`record` counts an event that happened.
     """
 
-    def __init__(self, limit: int, window: float = 60.0, clock: Clock = time.monotonic) -> None:
+    def __init__(self, limit: int, window: float, clock: Clock = time.monotonic) -> None:
         self.limit = limit
         self.window = window
         self._clock = clock
@@ -107,20 +106,13 @@ class TokenBucket:
         return (1.0 - self._tokens) / self.rate
 
 
-@dataclass
-class RateLimits:
-    """The server's limits; ``enabled=False`` is ``--no-rate-limits``."""
-
-    enabled: bool = True
-    failed_logins_per_account: int = limits.FAILED_LOGINS_PER_ACCOUNT_PER_MINUTE
-    failed_logins_per_address: int = limits.FAILED_LOGINS_PER_ADDRESS_PER_MINUTE
-    registrations_per_address: int = limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE
-    messages_per_second: float = limits.MESSAGES_PER_SECOND
-    message_burst: int = limits.MESSAGE_BURST
-    #: Seconds over which failed logins and registrations are counted.
-    window: float = 60.0
-
-
 def retry_after_seconds(delay: float) -> float:
     """How ``retry_after`` is written: seconds, rounded up to milliseconds."""
     return math.ceil(max(delay, 0.001) * 1000) / 1000
+
+
+def rate_limited(delay: float, what: str, re: RequestId) -> RequestError:
+    """The ``rate_limited`` error for request ``re``, allowed again after ``delay`` s."""
+    seconds = retry_after_seconds(delay)
+    return RequestError(ErrorCode.RATE_LIMITED, f"too many {what}; retry in {seconds} s",
+                        re, {"retry_after": seconds})

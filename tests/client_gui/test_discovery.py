@@ -125,8 +125,11 @@ def test_an_announcement_without_an_address_is_ignored() -> None:
     assert server_from_service_info(info, LAN) is None
 
 
-def test_a_server_of_another_protocol_version_is_marked_incompatible() -> None:
-    assert not make_server(protocol_version=PROTOCOL_VERSION + 1).compatible
+def test_a_server_of_no_known_protocol_version_is_marked_incompatible() -> None:
+    # PROTOCOL-2.md: clients accept any version of 1 or more.
+    assert not make_server(protocol_version=0).compatible
+    assert make_server(protocol_version=1).compatible
+    assert make_server(protocol_version=PROTOCOL_VERSION + 1).compatible
     assert make_server(protocol_version=None).compatible
 
 
@@ -225,7 +228,7 @@ def test_model_shows_names_from_the_network_literally(qtbot: QtBot) -> None:
 
 def test_model_marks_incompatible_servers(qtbot: QtBot) -> None:
     model = ServerListModel()
-    model.on_server_found(make_server(protocol_version=PROTOCOL_VERSION + 1))
+    model.on_server_found(make_server(protocol_version=0))
     assert "another version" in model.data(model.index(0))
 
 
@@ -518,7 +521,7 @@ def test_discovery_texts_speak_russian(
     qtbot.waitUntil(lambda: view.caption.text() == "&Найденные в сети серверы:")
     qtbot.waitUntil(lambda: "заблокирована" in view.hint.text(), timeout=5_000)
     assert "mDNS" in view.hint.text()
-    besedka.found_servers.on_server_found(make_server("Кухня", protocol_version=99))
+    besedka.found_servers.on_server_found(make_server("Кухня", protocol_version=0))
     assert besedka.found_servers.index(0).data() \
         == "Кухня \u2014 192.0.2.10:7447 (другая версия Беседки)"
 

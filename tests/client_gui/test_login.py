@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from client_gui.app import Besedka
 from client_gui.login_window import LoginWindow
 from client_gui.settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
-from protocol.framing import encode_frame
+from protocol.framing import decode_json_object, encode_frame
 from tests.conftest import ServerProcess
 
 from .conftest import WAIT_MS, Bot, StartClient, log_in, register, type_text
@@ -62,41 +62,87 @@ def test_rate_limit_says_how_long_to_wait(
     assert "second" in login.error.text()
 
 
-@pytest.fixture
-def foreign_server() -> Iterator[tuple[str, int]]:
-    """A listener that greets like a future Besedka speaking protocol 2."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
+class ForeignServer:
+    """A listener that greets with a given protocol version and keeps the
+    first frame the client sends back (its login)."""
 
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
+    def __init__(self, protocol: int) -> None:
+        self.protocol = protocol
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.received: list[dict[str, object]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self.listener.getsockname()[:2]
+        return str(host), int(port)
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self._stop.is_set():
             try:
-                connection, _ = listener.accept()
+                connection, _ = self.listener.accept()
             except TimeoutError:
                 continue
             with connection:
-                connection.sendall(encode_frame({"type": "hello", "protocol": 2,
-                                                 "server": "besedka/9.0.0"}))
+                connection.sendall(encode_frame({"type": "hello", "protocol": self.protocol,
+                                                 "server": "besedka/9.0.0", "features": []}))
                 connection.settimeout(5)
                 try:
-                    connection.recv(1024)
+                    data = connection.recv(65536)
                 except OSError:
-                    pass
+                    continue
+                for line in data.splitlines():
+                    self.received.append(decode_json_object(line))
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield listener.getsockname()[:2]
-    stop.set()
-    thread.join(5)
-    listener.close()
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.listener.close()
 
 
-def test_other_protocol_version_is_explained(qtbot: QtBot, foreign_server: tuple[str, int],
-                                             start_client: StartClient) -> None:
-    login = failed_login(qtbot, start_client(foreign_server), "alice", "whatever1")
-    assert "speaks protocol version 2" in login.error.text()
-    assert "version 1" in login.error.text()
+@pytest.fixture
+def foreign_server() -> Iterator[Callable[[int], ForeignServer]]:
+    started: list[ForeignServer] = []
+
+    def start(protocol: int) -> ForeignServer:
+        started.append(ForeignServer(protocol))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()
+
+
+def test_a_server_of_no_known_protocol_version_is_explained(
+        qtbot: QtBot, foreign_server: Callable[[int], ForeignServer],
+        start_client: StartClient) -> None:
+    login = failed_login(qtbot, start_client(foreign_server(0).address), "alice", "whatever1")
+    assert "speaks protocol version 0" in login.error.text()
+    assert "speaks versions 1 to 2" in login.error.text()
+
+
+@pytest.mark.parametrize("server_protocol", [2, 3])
+def test_a_newer_server_is_asked_for_version_2(
+        qtbot: QtBot, foreign_server: Callable[[int], ForeignServer],
+        start_client: StartClient, server_protocol: int) -> None:
+    # PROTOCOL-2.md: a client accepts any version of 1 or more; this one
+    # speaks version 2 with a server that offers it (or more).
+    server = foreign_server(server_protocol)
+    failed_login(qtbot, start_client(server.address), "alice", "whatever1")
+    assert [(frame["type"], frame.get("protocol")) for frame in server.received] == [
+        ("login", 2)]
+
+
+def test_a_version_1_server_is_asked_for_nothing_newer(
+        qtbot: QtBot, foreign_server: Callable[[int], ForeignServer],
+        start_client: StartClient) -> None:
+    server = foreign_server(1)
+    failed_login(qtbot, start_client(server.address), "alice", "whatever1")
+    assert [frame["type"] for frame in server.received] == ["login"]
+    assert "protocol" not in server.received[0]
 
 
 def test_a_plain_client_at_a_tls_server_is_told_to_drop_no_tls(

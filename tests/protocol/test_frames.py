@@ -42,6 +42,7 @@ from protocol.frames import (
 )
 from protocol.framing import FrameDecoder, encode_frame
 from protocol.limits import HISTORY_DEFAULT_LIMIT, SYNC_DEFAULT_LIMIT
+from protocol.requests import Resume
 
 MAX_ID = 2**63 - 1  # the largest message id SQLite can hand out
 
@@ -71,8 +72,10 @@ def test_the_request_types_are_exactly_those_of_the_contract() -> None:
     assert set(REQUEST_TYPES) == {
         "register", "login", "logout", "ping", "users", "send", "history", "sync",
         "mark_read", "change_password",
-    }
-    assert PRE_AUTH_TYPES == {"register", "login", "ping"}
+        # Version 2 (PROTOCOL-2.md); more arrive with each feature.
+        "resume",
+    } | {name for name, cls in REQUEST_TYPES.items() if cls.SINCE >= 2}
+    assert PRE_AUTH_TYPES == {"register", "login", "ping", "resume"}
 
 
 @pytest.mark.parametrize(
@@ -464,3 +467,42 @@ def test_parse_ts_reads_back_what_format_ts_wrote() -> None:
     parsed = parse_ts(format_ts(moment))
     assert parsed == moment
     assert parsed.tzinfo is UTC
+
+
+# --------------------------------------------------------------------------
+# Version 2 negotiation on register, login and resume (PROTOCOL-2.md)
+
+
+def test_a_version_1_login_frame_stays_exactly_version_1() -> None:
+    assert Login("alice", "correct horse").to_frame(1) == {
+        "type": "login", "id": 1, "username": "alice", "password": "correct horse"}
+
+
+def test_a_version_2_login_says_so_and_reads_back() -> None:
+    login = Login("alice", "correct horse", protocol=2, remember=True, client="Besedka 0.2")
+    frame = login.to_frame(1)
+    assert frame == {"type": "login", "id": 1, "username": "alice",
+                     "password": "correct horse", "protocol": 2, "remember": True,
+                     "client": "Besedka 0.2"}
+    assert parse_request(decode_request(encode_frame(frame))) == login
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"protocol": 0}, "protocol"), ({"protocol": "2"}, "protocol"),
+    ({"remember": 1}, "remember"), ({"client": "x" * 101}, "client"), ({"client": 7}, "client"),
+])
+def test_malformed_negotiation_fields_are_refused_by_name(fields: dict[str, object],
+                                                           field: str) -> None:
+    frame = {"type": "register", "id": 3, "username": "alice", "password": "correct horse",
+             **fields}
+    with pytest.raises(RequestError) as caught:
+        parse_request(decode_request(encode_frame(frame)))
+    assert caught.value.code is ErrorCode.BAD_REQUEST and f"'{field}'" in caught.value.message
+    assert caught.value.re == 3
+
+
+def test_resume_needs_a_token_and_is_a_version_2_request() -> None:
+    resume = parse_request(decode_request(b'{"type":"resume","token":"abc","protocol":2}'))
+    assert resume == Resume("abc", 2) and Resume.SINCE == 2
+    with pytest.raises(RequestError, match="'token'"):
+        parse_request(decode_request(b'{"type":"resume"}'))

@@ -29,7 +29,7 @@ from protocol.events import (
     event_type,
 )
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame
-from protocol.objects import Message, RosterEntry
+from protocol.objects import FileInfo, Message, Reaction, RosterEntry
 from protocol.replies import (
     Done,
     ErrorReply,
@@ -52,6 +52,7 @@ from protocol.requests import (
     Ping,
     Register,
     Request,
+    Resume,
     Send,
     Sync,
 )
@@ -114,6 +115,7 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (Sync(0), MessagePage),
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
+    (Resume("a token"), LoggedIn),
 ]
 
 
@@ -153,9 +155,9 @@ def test_an_unknown_code_stays_its_text_and_a_known_one_is_the_enum() -> None:
     known = ErrorReply.from_wire({"type": "error", "re": 1, "code": "rate_limited",
                                   "message": "slow down", "retry_after": 2})
     assert known.code is ErrorCode.RATE_LIMITED and known.retry_after == 2.0
-    newer = ErrorReply.from_wire({"type": "error", "re": 1, "code": "unknown_room",
-                                  "message": "no such room"})
-    assert newer.code == "unknown_room" and not isinstance(newer.code, ErrorCode)
+    newer = ErrorReply.from_wire({"type": "error", "re": 1, "code": "moon_too_full",
+                                  "message": "a code from the future"})
+    assert newer.code == "moon_too_full" and not isinstance(newer.code, ErrorCode)
     assert newer.retry_after is None
 
 
@@ -199,13 +201,55 @@ def test_a_presence_event_leaves_unread_out_and_reads_back_as_zero() -> None:
     assert decode_server_frame(event.to_wire()) == PresenceEvent(RosterEntry("bob", True, 0))
 
 
-def test_a_newer_message_object_reads_as_the_message_this_version_knows() -> None:
-    # PROTOCOL-2.md's message: every added field is ignored by a version 1 reader.
-    wire = {"id": 57, "seq": 91, "from": "alice", "to": None, "room": 3, "body": "see",
-            "ts": "2026-12-02T10:15:00.123Z", "edited": None, "deleted": False,
-            "reply_to": 55, "mentions": ["bob"], "reactions": [], "file": None}
-    assert decode_server_frame({"type": "message", "message": wire}) == MessageEvent(
-        Message(57, "alice", None, "see", "2026-12-02T10:15:00.123Z"))
+def test_a_version_2_message_object_reads_with_every_field() -> None:
+    # PROTOCOL-2.md's example message.
+    wire = {"id": 57, "seq": 91, "from": "alice", "to": None, "room": 3,
+            "body": "see @bob's file", "ts": "2026-12-02T10:15:00.123Z",
+            "edited": "2026-12-02T10:16:02.000Z", "deleted": False, "reply_to": 55,
+            "mentions": ["bob"], "reactions": [{"emoji": "👍", "users": ["bob"]}],
+            "file": {"id": "b3f1", "name": "plan.pdf", "size": 48213,
+                     "mime": "application/pdf"}}
+    message = Message(57, "alice", None, "see @bob's file", "2026-12-02T10:15:00.123Z",
+                      91, 3, "2026-12-02T10:16:02.000Z", False, 55, ("bob",),
+                      (Reaction("👍", ("bob",)),),
+                      FileInfo("b3f1", "plan.pdf", 48213, "application/pdf"))
+    assert decode_server_frame({"type": "message", "message": wire}) == MessageEvent(message)
+    assert message.to_wire(2) == wire
+    # A version 1 connection sees only the version 1 fields.
+    assert message.to_wire(1) == {"id": 57, "from": "alice", "to": None,
+                                  "body": "see @bob's file", "ts": "2026-12-02T10:15:00.123Z"}
+
+
+def test_a_deleted_message_keeps_its_place_and_loses_its_content() -> None:
+    message = Message(57, "alice", "bob", "oops", "2026-12-02T10:15:00.123Z", 92,
+                      deleted=True, reply_to=55, mentions=("bob",),
+                      reactions=(Reaction("👍", ("bob",)),))
+    assert message.to_wire(2) == {
+        "id": 57, "seq": 92, "from": "alice", "to": "bob", "room": None, "body": "",
+        "ts": "2026-12-02T10:15:00.123Z", "edited": None, "deleted": True,
+        "reply_to": None, "mentions": [], "reactions": [], "file": None}
+
+
+def test_a_version_2_roster_entry_carries_status_and_avatar_only_in_version_2() -> None:
+    entry = RosterEntry("bob", True, 2, "busy", "in a meeting", "f00d")
+    assert entry.to_wire() == {"username": "bob", "online": True, "unread": 2}
+    wire = entry.to_wire(version=2)
+    assert wire == {"username": "bob", "online": True, "unread": 2, "status": "busy",
+                    "status_text": "in a meeting", "avatar": "f00d"}
+    assert RosterEntry.from_wire(wire) == entry
+    # A status this version does not know reads as available, not as an error.
+    assert RosterEntry.from_wire({**wire, "status": "napping"}).status == "available"
+
+
+def test_hello_lists_the_features_only_from_version_2_on() -> None:
+    hello = Hello(2, "besedka/0.2.0", ("rooms", "search"))
+    assert hello.to_wire() == {"type": "hello", "protocol": 2, "server": "besedka/0.2.0",
+                               "features": ["rooms", "search"]}
+    assert decode_server_frame(hello.to_wire()) == hello
+    assert Hello(1, "besedka/0.1.0").to_wire() == {
+        "type": "hello", "protocol": 1, "server": "besedka/0.1.0"}
+    with pytest.raises(ProtocolError, match="'features'"):
+        decode_server_frame({"type": "hello", "protocol": 2, "server": "x", "features": [1]})
 
 
 # --------------------------------------------------------------------------

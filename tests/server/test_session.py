@@ -16,6 +16,7 @@ import unicodedata
 
 import pytest
 
+from protocol.features import Feature
 from protocol.version import BESEDKA_VERSION
 from tests.wire import PASSWORD
 
@@ -25,11 +26,17 @@ KNOWN_TYPES = ["register", "login", "logout", "ping", "users", "send", "history"
                "mark_read", "change_password"]
 
 
-def test_hello_is_the_first_frame_and_names_protocol_1_and_the_server(shared_server):
+def test_hello_is_the_first_frame_and_names_protocol_2_its_features_and_the_server(
+        shared_server):
     async def scenario(clients: Clients) -> None:
         client = await clients.connect(hello=False)
-        assert await client.next_frame() == {
-            "type": "hello", "protocol": 1, "server": f"besedka/{BESEDKA_VERSION}"}
+        hello = await client.next_frame()
+        # PROTOCOL-2.md: hello says 2 to every connection (a version 1
+        # client accepts any version of 1 or more) and lists the features.
+        assert hello == {"type": "hello", "protocol": 2, "server": f"besedka/{BESEDKA_VERSION}",
+                         "features": hello["features"]}
+        assert set(hello["features"]) <= set(Feature)
+        assert len(set(hello["features"])) == len(hello["features"])
 
     run(scenario, shared_server.address)
 

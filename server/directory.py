@@ -1,0 +1,49 @@
+"""Every account by name, in memory: the lookup behind ``to`` and ``with``.
+
+Only this server creates accounts (an administrator's ``disable`` changes
+no name), so the directory is read once at start and kept current by
+registration, without asking the database for every name a request
+carries.  Accounts feature owns it (:mod:`server.accounts`); presence and
+messages read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from db.queries import AccountRecord
+from protocol.errors import ErrorCode, RequestError, RequestId
+from protocol.rules import username_key
+
+__all__ = ["AccountDirectory"]
+
+
+class AccountDirectory:
+    """The accounts by case-folded name (PROTOCOL.md: names are unique ignoring case)."""
+
+    def __init__(self, accounts: Iterable[AccountRecord]) -> None:
+        self._by_key: dict[str, AccountRecord] = {a.username_key: a for a in accounts}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._by_key
+
+    def __iter__(self) -> Iterator[AccountRecord]:
+        return iter(self._by_key.values())
+
+    def add(self, account: AccountRecord) -> None:
+        self._by_key[account.username_key] = account
+
+    def named(self, name: str, re: RequestId) -> AccountRecord:
+        """The account called ``name`` (any case).
+
+        Raises:
+            RequestError: ``unknown_user``, answering request ``re``.
+        """
+        account = self._by_key.get(username_key(name))
+        if account is None:
+            raise RequestError(ErrorCode.UNKNOWN_USER, f"no user named {name!r}", re)
+        return account
+
+    def peer_id(self, name: str | None, re: RequestId) -> int | None:
+        """The id of the account a ``with`` names; None for the general room."""
+        return None if name is None else self.named(name, re).id

@@ -1,0 +1,112 @@
+"""Who is online: each account's sessions, ``presence`` events and the roster.
+
+Presence owns the map from account to logged-in sessions that everything
+addressed to users goes by (delivery reads it as the sessions online when
+a commit comes back), and tells the others when a user's first session
+begins or last one ends (PROTOCOL.md, "Events").  The roster (``users``)
+joins that with the account directory and the unread counts.
+
+Version 2 adds status and avatars to the roster entry and to ``presence``;
+they belong here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from db import queries
+from db.database import Database
+from db.queries import AccountRecord
+from protocol.errors import RequestId
+from protocol.events import PresenceEvent
+from protocol.framing import encode_frame
+from protocol.objects import RosterEntry
+from protocol.replies import Roster
+from protocol.requests import ListUsers
+
+from .directory import AccountDirectory
+from .dispatch import Dispatcher
+from .session import Connection, Session, logged_in
+
+__all__ = ["Presence"]
+
+
+class Presence:
+    """The logged-in sessions of every account, and what others are told of them.
+
+    Args:
+        database: for the unread counts of the roster.
+        directory: every account, for the roster's names.
+    """
+
+    def __init__(self, database: Database, directory: AccountDirectory) -> None:
+        self.database = database
+        self.directory = directory
+        #: account id -> its logged-in sessions
+        self.online: dict[int, set[Session]] = {}
+
+    def install(self, dispatcher: Dispatcher) -> None:
+        dispatcher.route(ListUsers, self._users)
+
+    def add(self, session: Session) -> None:
+        """A session begins; the others hear of it if it is the user's first."""
+        sessions = self.online.setdefault(session.account_id, set())
+        sessions.add(session)
+        if len(sessions) == 1:
+            self.broadcast(session.account, True, exclude=session)
+
+    def remove(self, session: Session) -> None:
+        """A session ends; the others hear of it if it was the user's last."""
+        sessions = self.online.get(session.account_id)
+        if sessions is not None:
+            sessions.discard(session)
+            if not sessions:
+                del self.online[session.account_id]
+                self.broadcast(session.account, False, exclude=session)
+
+    def broadcast(self, account: AccountRecord, online: bool,
+                  exclude: Session | None = None) -> None:
+        """Tell every logged-in session but ``exclude`` that ``account`` is (not) online.
+
+        Each protocol version's form is encoded once, when a session
+        speaking it is first met (version 2's carries the status too).
+        """
+        event = PresenceEvent(_entry(account, online))
+        forms: dict[int, bytes] = {}
+        for sessions in self.online.values():
+            for session in sessions:
+                # A joining session gets the roster as of its reply instead.
+                if session is not exclude and not session.joining:
+                    data = forms.get(session.protocol)
+                    if data is None:
+                        data = forms[session.protocol] = encode_frame(
+                            event.to_wire(session.protocol))
+                    session.connection.write_soon(data)
+
+    def roster(self, rows: list[queries.RosterRow]) -> tuple[RosterEntry, ...]:
+        """The roster as of now, for a ``users`` event or reply.
+
+        ``rows`` were read from the database a moment ago; an account
+        registered since then has had its ``presence`` event broadcast
+        already (skipping a joining session), so it must be listed here or
+        the client would never learn of it.  The directory is current, so
+        the names come from it and only the unread counts from ``rows``.
+        """
+        unread = {row.username_key: row.unread for row in rows}
+        accounts = sorted(self.directory, key=lambda a: (a.username_key, a.username))
+        return tuple(_entry(a, a.id in self.online, unread.get(a.username_key, 0))
+                     for a in accounts)
+
+    async def _users(self, connection: Connection, request: ListUsers,
+                     re: RequestId) -> dict[str, Any]:
+        session = logged_in(connection)
+        me = session.account_id
+        rows = await asyncio.wrap_future(self.database.read(lambda conn: queries.roster(conn, me)))
+        return Roster(self.roster(rows)).to_wire(re, session.protocol)
+
+
+def _entry(account: AccountRecord, online: bool, unread: int = 0) -> RosterEntry:
+    """An account's roster entry (its version 2 fields written only for version 2)."""
+    return RosterEntry(account.username, online, unread, account.status, account.status_text,
+                       account.avatar_file_id)
