@@ -224,8 +224,10 @@ async def serve(config: ServerConfig, stop_request: StopRequest | None = None) -
         await stop.wait()
         log.info("shutting down")
     finally:
-        await server.stop()
-        signals.close()
+        try:
+            await server.stop()
+        finally:
+            signals.close()  # only now may Windows end a closing console's process
 
 
 def _redact(url: str) -> str:
