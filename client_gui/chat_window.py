@@ -22,7 +22,6 @@ from PyQt6.QtCore import (
 )
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QIcon
 from PyQt6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -40,6 +39,7 @@ from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
 from .client import ChatClient
+from .compose import ComposeBox
 from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
@@ -53,7 +53,7 @@ from .outbox import ConversationId
 from .session_state import ConnectionState
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .texts import body_problem
-from .widgets import ComposeEdit, ErrorLabel
+from .widgets import ErrorLabel
 
 __all__ = ["ChatWindow"]
 
@@ -129,21 +129,17 @@ class ChatWindow(QMainWindow):
         self.header.setFont(font)
         self.message_view = MessageView(self)
         self.message_view.setObjectName("messages")
-        self.compose = ComposeEdit(self)
-        self.compose.setObjectName("compose")
-        self.send_button = QPushButton(self)
-        self.send_button.setObjectName("send")
+        self.compose_box = ComposeBox(self)
+        self.compose = self.compose_box.edit
+        self.send_button = self.compose_box.send_button
         self.compose_error = ErrorLabel(self)
-        compose_row = QHBoxLayout()
-        compose_row.addWidget(self.compose, 1)
-        compose_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
         right_layout.addWidget(self.header)
         right_layout.addWidget(self.message_view, 1)
         right_layout.addWidget(self.compose_error)
-        right_layout.addLayout(compose_row)
+        right_layout.addWidget(self.compose_box)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
@@ -181,9 +177,8 @@ class ChatWindow(QMainWindow):
         self.proxy.modelReset.connect(self._select_current)
         self.proxy.layoutChanged.connect(self._reselect_if_lost)
         self.proxy.rowsRemoved.connect(self._reselect_if_lost)
-        self.compose.submitted.connect(self.on_send)
+        self.compose_box.submitted.connect(self.on_send)
         self.compose.textChanged.connect(self.on_compose_changed)
-        self.send_button.clicked.connect(self.on_send)
         self.message_view.older_wanted.connect(self.on_older_wanted)
         self.message_view.link_activated.connect(self.on_link_activated)
         self.message_view.discard_requested.connect(self.on_discard_requested)
@@ -256,10 +251,6 @@ class ChatWindow(QMainWindow):
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About Besedka"))
         self.filter.setPlaceholderText(self.tr("Filter conversations"))
-        self.compose.setPlaceholderText(
-            self.tr("Write a message. Enter sends, Shift+Enter starts a new line."))
-        self.send_button.setText(self.tr("&Send"))
-        self.send_button.setToolTip(self.tr("Send (Enter)"))
         self.reconnect_button.setText(self.tr("Reconnect &now"))
         if self.tray is not None:
             self.tray.setToolTip(self.tr("Besedka"))
