@@ -43,16 +43,17 @@ def username_rules() -> str:
     """The username rules, to show before the user types."""
     return QCoreApplication.translate(
         "Texts",
-        "Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . "
-        "Letter case does not matter when logging in.",
+        "Username: %1 to %2 characters: letters of any alphabet, digits, and the "
+        "characters \u201c_\u201d, \u201c-\u201d and \u201c.\u201d. Letter case does not "
+        "matter when logging in.",
     ).replace("%1", str(USERNAME_MIN_CHARS)).replace("%2", str(USERNAME_MAX_CHARS))
 
 
 def password_rules() -> str:
     """The password rules, to show before the user types."""
     return QCoreApplication.translate(
-        "Texts", "Password: at least %1 characters; any characters are allowed."
-    ).replace("%1", str(PASSWORD_MIN_CHARS))
+        "Texts", "Password: at least %n character(s); any characters are allowed.", "",
+        PASSWORD_MIN_CHARS)
 
 
 def username_problem(name: str) -> str | None:

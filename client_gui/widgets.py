@@ -6,7 +6,7 @@ what it concerns, instead of a message box the user has to dismiss.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, Qt
+from PyQt6.QtCore import QEvent, QObject, Qt, QTimer
 from PyQt6.QtGui import QColor, QPalette
 from PyQt6.QtWidgets import (
     QFormLayout,
@@ -61,6 +61,42 @@ def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QW
     layout.addWidget(error)
     layout.addStretch(1)
     layout.addLayout(buttons)
+    _ShrinkToContent(page)
+
+
+class _ShrinkToContent(QObject):
+    """Gives a window back the height an error line took, once it hides.
+
+    A window grows when a line appears in it, but Qt never shrinks it when
+    the line goes again: the stretch would fill the gap with empty space.
+    So after each change of layout the window returns to the height its
+    content needs at its current width (which stays as the user left it).
+    """
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__(page)
+        self._page = page
+        self._pending = False
+        page.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        if (event is not None and event.type() == QEvent.Type.LayoutRequest
+                and not self._pending):
+            # After the layout itself has handled the request.
+            self._pending = True
+            QTimer.singleShot(0, self._shrink)
+        return False
+
+    def _shrink(self) -> None:
+        self._pending = False
+        page, layout = self._page, self._page.layout()
+        if layout is None or not page.isWindow() or page.isMaximized() or page.isFullScreen():
+            return
+        layout.activate()
+        needed = (layout.totalHeightForWidth(page.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if 0 < needed < page.height():
+            page.resize(page.width(), needed)
 
 
 def with_error(field: QWidget, error: QLabel) -> QWidget:
