@@ -14,7 +14,6 @@ from PyQt6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QSize,
     Qt,
     QUrl,
     pyqtSignal,
@@ -27,7 +26,6 @@ from PyQt6.QtWidgets import (
     QListView,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QSystemTrayIcon,
     QVBoxLayout,
@@ -44,13 +42,10 @@ from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
-from .iconset import IconName, Tone, tone_color
-from .iconset import icon as icon_of
-from .iconset import pixmap as pixmap_of
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
-from .session_state import ConnectionState
+from .status_bar import ConnectionStatus
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .texts import body_problem
 from .widgets import ErrorLabel
@@ -59,14 +54,6 @@ __all__ = ["ChatWindow"]
 
 #: Characters of a message shown in a tray notification.
 _NOTIFICATION_PREVIEW_CHARS = 200
-
-#: The status bar's picture of each connection state.
-_STATE_ICONS: dict[ConnectionState, tuple[IconName, Tone]] = {
-    ConnectionState.ONLINE: (IconName.CONNECTED, Tone.POSITIVE),
-    ConnectionState.CONNECTING: (IconName.RECONNECTING, Tone.MUTED),
-    ConnectionState.WAITING: (IconName.DISCONNECTED, Tone.NEGATIVE),
-    ConnectionState.OFFLINE: (IconName.DISCONNECTED, Tone.MUTED),
-}
 
 
 class ChatWindow(QMainWindow):
@@ -99,7 +86,6 @@ class ChatWindow(QMainWindow):
         self._drafts: dict[ConversationId, str] = {}
         self._current: ConversationId = None
         self._unread_total = 0
-        self._countdown = 0
         if icon is not None:
             self.setWindowIcon(icon)
 
@@ -147,20 +133,11 @@ class ChatWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-        self.status_icon = QLabel(self)
-        self.status_icon.setObjectName("status_icon")
-        self.status = QLabel(self)
-        self.status.setObjectName("status")
         status_bar = self.statusBar()
         assert status_bar is not None
-        status_bar.addWidget(self.status_icon)
-        status_bar.addWidget(self.status, 1)
-        self.reconnect_button = QPushButton(self)
-        self.reconnect_button.setObjectName("reconnect")
-        self.reconnect_button.setIcon(icon_of(IconName.RECONNECTING))
-        self.reconnect_button.setVisible(False)
-        self.reconnect_button.clicked.connect(client.reconnect_now)
-        status_bar.addPermanentWidget(self.reconnect_button)
+        self.status_bar = ConnectionStatus(status_bar, client)
+        self.status = self.status_bar.text
+        self.reconnect_button = self.status_bar.reconnect_button
 
         self._make_menus()
         self.tray: QSystemTrayIcon | None = None
@@ -186,10 +163,6 @@ class ChatWindow(QMainWindow):
         conversations.direct_message_arrived.connect(self.on_direct_message_arrived)
         conversations.history_loaded.connect(self.on_history_loaded)
         conversations.list_model.dataChanged.connect(self._update_header)
-        client.state_changed.connect(self.on_state_changed)
-        client.reconnect_countdown.connect(self.on_reconnect_countdown)
-        for signal in (client.outbox_added, client.outbox_delivered, client.outbox_failed):
-            signal.connect(self._update_status)
         languages.language_changed.connect(self.on_language_changed)
 
         follow_language(self, self.retranslate)
@@ -251,7 +224,6 @@ class ChatWindow(QMainWindow):
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About Besedka"))
         self.filter.setPlaceholderText(self.tr("Filter conversations"))
-        self.reconnect_button.setText(self.tr("Reconnect &now"))
         if self.tray is not None:
             self.tray.setToolTip(self.tr("Besedka"))
         action = self.language_actions.get(self._languages.language)
@@ -261,7 +233,6 @@ class ChatWindow(QMainWindow):
         self.conversations.list_model.refresh_names()
         self._update_title()
         self._update_header()
-        self._update_status()
 
     # ------------------------------------------------------------------
     # Conversation selection
@@ -394,38 +365,6 @@ class ChatWindow(QMainWindow):
         else:
             detail = self.conversations.list_model.presence_text(entry)
         self.header.setText(f"{name} \u00b7 {detail}")
-
-    @pyqtSlot(object)
-    def on_state_changed(self, state: ConnectionState) -> None:
-        self._update_status()
-
-    @pyqtSlot(int)
-    def on_reconnect_countdown(self, seconds: int) -> None:
-        self._countdown = seconds
-        self._update_status()
-
-    def _update_status(self) -> None:
-        state = self._client.state
-        address = f"{self._client.host}:{self._client.port}"
-        if state is ConnectionState.ONLINE:
-            text = self.tr("Connected as %1 to %2").replace("%1", self._client.username).replace(
-                "%2", address)
-        elif state is ConnectionState.WAITING:
-            text = self.tr("Connection to %1 lost. Reconnecting in %n second(s)\u2026", "",
-                           self._countdown).replace("%1", address)
-        elif state is ConnectionState.CONNECTING:
-            text = self.tr("Reconnecting to %1\u2026").replace("%1", address)
-        else:
-            text = self.tr("Not connected")
-        waiting = len(self._client.outbox)
-        if waiting:
-            text += " \u00b7 " + self.tr("%n message(s) waiting to be sent", "", waiting)
-        self.status.setText(text)
-        self.reconnect_button.setVisible(state is ConnectionState.WAITING)
-        name, tone = _STATE_ICONS[state]
-        side = self.status.fontMetrics().height()
-        self.status_icon.setPixmap(pixmap_of(name, QSize(side, side), tone_color(tone),
-                                             self.devicePixelRatioF()))
 
     # ------------------------------------------------------------------
     # Notifications, menus, window events

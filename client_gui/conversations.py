@@ -45,13 +45,17 @@ class Conversations(QObject):
     Signals:
         unread_total_changed(count): for the window title.
         direct_message_arrived(Message): a live direct message to me while
-            nobody was looking (for a tray notification).
+            nobody was looking.
+        unseen_message_arrived(Message, ConversationId): a live message from
+            someone else while nobody was looking at its conversation (for
+            :class:`~client_gui.notifier.Notifier`).
         history_loaded(ConversationId, count): a page was added (for views
             that keep their scroll position when rows are prepended).
     """
 
     unread_total_changed = pyqtSignal(int)
     direct_message_arrived = pyqtSignal(object)
+    unseen_message_arrived = pyqtSignal(object, object)
     history_loaded = pyqtSignal(object, int)
 
     def __init__(self, client: ChatClient, page_size: int = DEFAULT_PAGE_SIZE,
@@ -138,6 +142,10 @@ class Conversations(QObject):
         if attentive:
             self._mark_read(self.current)
 
+    def mark_read(self, conversation: ConversationId) -> None:
+        """Mark everything loaded in a conversation read (the user said so: Esc)."""
+        self._mark_read(conversation)
+
     def discard_failed(self, conversation: ConversationId, key: str) -> None:
         """Forget a message the server refused to store."""
         self._client.discard_failed(key)
@@ -182,8 +190,9 @@ class Conversations(QObject):
                 self._mark_read(conversation)
             else:
                 self.list_model.add_unread(conversation, len(from_others))
-                if isinstance(conversation, str):
-                    for message in from_others:
+                for message in from_others:
+                    self.unseen_message_arrived.emit(message, conversation)
+                    if isinstance(conversation, str):
                         self.direct_message_arrived.emit(message)
 
     @pyqtSlot(object, list, bool)

@@ -1,7 +1,10 @@
 """Every setting the client remembers, declared once with its type and default.
 
 The client keeps a handful of things between runs: the last server and user
-name, the chosen language, and the shape of the chat window.  Each is a
+name, the preferences of the Settings dialog (language, theme, font size,
+notifications, closing to the tray), and the shape of the chat window.
+Whether the client starts with the system is not kept here but where the
+system looks (:mod:`client_gui.autostart`).  Each is a
 :class:`Setting` below; :class:`Settings` reads and writes them through one
 :class:`~PyQt6.QtCore.QSettings`, which the caller passes in, so tests (and a
 portable install) can point it at a file of their own.
@@ -29,6 +32,13 @@ __all__ = [
     "LANGUAGE",
     "PINNED_CERTIFICATES",
     "CertificatePins",
+    "NOTIFICATIONS",
+    "NOTIFY_ONLY_MENTIONS",
+    "NOTIFICATION_SOUND_ON",
+    "NOTIFICATION_SOUND",
+    "CLOSE_TO_TRAY",
+    "THEME",
+    "FONT_SIZE",
     "CHAT_GEOMETRY",
     "CHAT_SPLITTER",
     "ALL_SETTINGS",
@@ -58,12 +68,29 @@ LANGUAGE = Setting("interface/language", str, "")
 #: through :class:`CertificatePins`.
 PINNED_CERTIFICATES = Setting("security/pinned_certificates", str, "{}")
 
+# Preferences of the Settings dialog (client_gui/settings_dialog.py).
+#: Tell of new messages with the tray (a balloon) and the taskbar.
+NOTIFICATIONS = Setting("notifications/enabled", bool, True)
+#: Only for messages meant for me: direct ones, and those that mention me.
+NOTIFY_ONLY_MENTIONS = Setting("notifications/only_mentions", bool, True)
+NOTIFICATION_SOUND_ON = Setting("notifications/sound", bool, True)
+#: Which sound (client_gui/sounds.py: a name of SOUNDS).
+NOTIFICATION_SOUND = Setting("notifications/sound_name", str, "chime")
+#: Closing the chat window hides it in the tray instead of quitting.
+CLOSE_TO_TRAY = Setting("interface/close_to_tray", bool, False)
+#: "system" (follow the system's dark mode), "light" or "dark".
+THEME = Setting("interface/theme", str, "system")
+#: The interface's font size in points; 0: the system's.
+FONT_SIZE = Setting("interface/font_size", int, 0)
+
 # Window state: how the user left the windows.
 CHAT_GEOMETRY = Setting("window/chat_geometry", QByteArray, QByteArray())
 CHAT_SPLITTER = Setting("window/chat_splitter", QByteArray, QByteArray())
 
-ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[QByteArray], ...] = (
+ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[bool] | Setting[QByteArray], ...] = (
     SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, PINNED_CERTIFICATES,
+    NOTIFICATIONS, NOTIFY_ONLY_MENTIONS, NOTIFICATION_SOUND_ON, NOTIFICATION_SOUND,
+    CLOSE_TO_TRAY, THEME, FONT_SIZE,
     CHAT_GEOMETRY, CHAT_SPLITTER,
 )
 

@@ -2,12 +2,14 @@
 
 :class:`ErrorLabel` is how every window reports a problem: inline, next to
 what it concerns, instead of a message box the user has to dismiss.
+:class:`FittingLabel` says a thing shorter when the window is narrow,
+instead of cutting the sentence off.
 """
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, QObject, Qt, QTimer
-from PyQt6.QtGui import QColor, QPalette
+from PyQt6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PyQt6.QtGui import QColor, QPalette, QResizeEvent
 from PyQt6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -18,7 +20,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["ErrorLabel", "HintLabel", "blend", "heading", "lay_out_page", "with_error"]
+__all__ = ["ErrorLabel", "FittingLabel", "HintLabel", "blend", "heading", "lay_out_page",
+           "with_error"]
 
 
 def blend(a: QColor, b: QColor, amount: float) -> QColor:
@@ -147,3 +150,58 @@ class HintLabel(QLabel):
                          blend(palette.color(QPalette.ColorRole.Window),
                                palette.color(QPalette.ColorRole.WindowText), 0.72))
         self.setPalette(palette)
+
+
+class FittingLabel(QLabel):
+    """One line that shows the longest of its wordings that fits its width.
+
+    A narrow window (800 by 600, or 150 % scaling) gets a shorter way of
+    saying the same thing instead of a sentence cut off in the middle; the
+    longest wording is the tooltip whenever a shorter one shows.  Its
+    minimum width is the shortest wording's, so it never holds a window
+    wider than that.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._variants: tuple[str, ...] = ("",)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_variants(self, *variants: str) -> None:
+        """The wordings, longest (the preferred one) first."""
+        self._variants = variants or ("",)
+        self.updateGeometry()
+        self._fit()
+
+    def variants(self) -> tuple[str, ...]:
+        return self._variants
+
+    def _width_of(self, text: str) -> int:
+        margins = self.contentsMargins()
+        return (self.fontMetrics().horizontalAdvance(text) + 2 * self.margin()
+                + margins.left() + margins.right())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self._width_of(self._variants[0]), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(self._width_of(self._variants[-1]), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        space = self.width()
+        shown = next((text for text in self._variants if self._width_of(text) <= space),
+                     self._variants[-1])
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self._variants[0] if shown != self._variants[0] else "")

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="274" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -53,262 +53,337 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="228" />
+        <location filename="../chat_window.py" line="219" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="229" />
+        <location filename="../chat_window.py" line="220" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="230" />
+        <location filename="../chat_window.py" line="221" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="231" />
+        <location filename="../chat_window.py" line="222" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="232" />
+        <location filename="../chat_window.py" line="223" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="233" />
+        <location filename="../chat_window.py" line="224" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="234" />
+        <location filename="../chat_window.py" line="225" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="235" />
+        <location filename="../chat_window.py" line="226" />
         <source>Filter conversations</source>
         <translation>Filter conversations</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="237" />
-        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
-        <translation>Write a message. Enter sends, Shift+Enter starts a new line.</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="238" />
-        <source>&amp;Send</source>
-        <translation>&amp;Send</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="239" />
-        <source>Send (Enter)</source>
-        <translation>Send (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="240" />
-        <source>Reconnect &amp;now</source>
-        <translation>Reconnect &amp;now</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="228" />
         <source>Besedka</source>
         <translation>Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="367" />
+        <location filename="../chat_window.py" line="352" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Besedka — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="370" />
+        <location filename="../chat_window.py" line="355" />
         <source>Besedka — %1</source>
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="379" />
+        <location filename="../chat_window.py" line="364" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="381" />
-        <source>online</source>
-        <translation>online</translation>
+        <location filename="../chat_window.py" line="375" />
+        <source>Message from %1</source>
+        <translation>Message from %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="383" />
-        <source>offline</source>
-        <translation>offline</translation>
+        <location filename="../chat_window.py" line="393" />
+        <source>About Besedka</source>
+        <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="399" />
+        <location filename="../chat_window.py" line="393" />
+        <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
+    </message>
+</context><context>
+    <name>ComposeBox</name>
+    <message>
+        <location filename="../compose.py" line="179" />
+        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Write a message. Enter sends, Shift+Enter starts a new line.</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="180" />
+        <source>&amp;Send</source>
+        <translation>&amp;Send</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="181" />
+        <source>Send (Enter)</source>
+        <translation>Send (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="182" />
+        <source>Insert an emoji</source>
+        <translation>Insert an emoji</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="196" />
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../compose.py" line="198" />
+        <source>A message holds at most %n character(s).</source>
+        <translation>
+            <numerusform>A message holds at most %n character.</numerusform>
+            <numerusform>A message holds at most %n characters.</numerusform>
+        </translation>
+    </message>
+</context><context>
+    <name>ConnectionStatus</name>
+    <message>
+        <location filename="../status_bar.py" line="73" />
+        <source>Reconnect &amp;now</source>
+        <translation>Reconnect &amp;now</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="90" />
         <source>Connected as %1 to %2</source>
         <translation>Connected as %1 to %2</translation>
     </message>
+    <message>
+        <location filename="../status_bar.py" line="92" />
+        <source>Connected as %1</source>
+        <translation>Connected as %1</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="93" />
+        <source>Connected</source>
+        <translation>Connected</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="402" />
+        <location filename="../status_bar.py" line="96" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Connection to %1 lost. Reconnecting in %n second…</numerusform>
             <numerusform>Connection to %1 lost. Reconnecting in %n seconds…</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="98" />
+        <source>Reconnecting in %n second(s)…</source>
+        <translation>
+            <numerusform>Reconnecting in %n second…</numerusform>
+            <numerusform>Reconnecting in %n seconds…</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../status_bar.py" line="99" />
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="101" />
         <source>Reconnecting to %1…</source>
         <translation>Reconnecting to %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="407" />
+        <location filename="../status_bar.py" line="102" />
+        <source>Reconnecting…</source>
+        <translation>Reconnecting…</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="104" />
         <source>Not connected</source>
         <translation>Not connected</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="410" />
+        <location filename="../status_bar.py" line="109" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n message waiting to be sent</numerusform>
             <numerusform>%n messages waiting to be sent</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../chat_window.py" line="420" />
-        <source>Message from %1</source>
-        <translation>Message from %1</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="438" />
-        <source>About Besedka</source>
-        <translation>About Besedka</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="438" />
-        <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="110" />
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
+        </translation>
     </message>
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="299" />
+        <location filename="../models.py" line="363" />
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="363" />
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="366" />
+        <source>last known: %1</source>
+        <translation>last known: %1</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="371" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="301" />
+        <location filename="../models.py" line="373" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
 </context><context>
+    <name>EmojiPicker</name>
+    <message>
+        <location filename="../emoji_picker.py" line="83" />
+        <source>Smileys</source>
+        <translation>Smileys</translation>
+    </message>
+    <message>
+        <location filename="../emoji_picker.py" line="83" />
+        <source>People</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <location filename="../emoji_picker.py" line="84" />
+        <source>Objects</source>
+        <translation>Objects</translation>
+    </message>
+</context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="286" />
+        <location filename="../delegates.py" line="333" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="288" />
+        <location filename="../delegates.py" line="335" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="294" />
-        <source>⌛ sending…</source>
-        <translation>⌛ sending…</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="296" />
+        <location filename="../delegates.py" line="341" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
@@ -343,6 +418,18 @@
         <location filename="../message_view.py" line="380" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
+    </message>
+</context><context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../notifier.py" line="94" />
+        <source>%1 mentioned you</source>
+        <translation>%1 mentioned you</translation>
+    </message>
+    <message>
+        <location filename="../notifier.py" line="96" />
+        <source>Message from %1</source>
+        <translation>Message from %1</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
@@ -405,40 +492,162 @@
 </context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="418" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="420" />
         <source>(another version of Besedka)</source>
         <translation>(another version of Besedka)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="423" />
         <source>%1 at %2, port %3</source>
         <translation>%1 at %2, port %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="425" />
         <source>Besedka %1</source>
         <translation>Besedka %1</translation>
+    </message>
+</context><context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../settings_dialog.py" line="147" />
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="148" />
+        <source>Notifications</source>
+        <translation>Notifications</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="149" />
+        <source>&amp;Notify me of new messages</source>
+        <translation>&amp;Notify me of new messages</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="150" />
+        <source>Only of &amp;direct messages and mentions of me</source>
+        <translation>Only of &amp;direct messages and mentions of me</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="151" />
+        <source>Play a &amp;sound:</source>
+        <translation>Play a &amp;sound:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="152" />
+        <source>Chime</source>
+        <translation>Chime</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="152" />
+        <source>Ping</source>
+        <translation>Ping</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="152" />
+        <source>Knock</source>
+        <translation>Knock</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="154" />
+        <source>&amp;Play</source>
+        <translation>&amp;Play</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="155" />
+        <source>Starting and closing</source>
+        <translation>Starting and closing</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="156" />
+        <source>S&amp;tart Besedka when I log in to this computer</source>
+        <translation>S&amp;tart Besedka when I log in to this computer</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="157" />
+        <source>&amp;Closing the window keeps Besedka running in the tray</source>
+        <translation>&amp;Closing the window keeps Besedka running in the tray</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="160" />
+        <source>This desktop has no tray.</source>
+        <translation>This desktop has no tray.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="161" />
+        <source>Appearance</source>
+        <translation>Appearance</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="162" />
+        <source>&amp;Language:</source>
+        <translation>&amp;Language:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="162" />
+        <source>&amp;Theme:</source>
+        <translation>&amp;Theme:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="163" />
+        <source>&amp;Font size:</source>
+        <translation>&amp;Font size:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="166" />
+        <location filename="../settings_dialog.py" line="165" />
+        <source>As the system</source>
+        <translation>As the system</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="166" />
+        <source>Light</source>
+        <translation>Light</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="167" />
+        <source>Dark</source>
+        <translation>Dark</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="169" />
+        <source>As the system (%1 pt)</source>
+        <translation>As the system (%1 pt)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="188" />
+        <location filename="../settings_dialog.py" line="172" />
+        <source>%1 pt</source>
+        <translation>%1 pt</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="227" />
+        <source>Starting with the system could not be changed: %1</source>
+        <translation>Starting with the system could not be changed: %1</translation>
     </message>
 </context><context>
     <name>Texts</name>
     <message>
         <location filename="../texts.py" line="44" />
-        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
-        <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</translation>
-    </message>
-    <message>
-        <location filename="../texts.py" line="53" />
-        <source>Password: at least %1 characters; any characters are allowed.</source>
-        <translation>Password: at least %1 characters; any characters are allowed.</translation>
+        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”. Letter case does not matter when logging in.</source>
+        <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”. Letter case does not matter when logging in.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="92" />
-        <location filename="../texts.py" line="68" />
+        <location filename="../texts.py" line="54" />
+        <source>Password: at least %n character(s); any characters are allowed.</source>
+        <translation>
+            <numerusform>Password: at least %n character; any characters are allowed.</numerusform>
+            <numerusform>Password: at least %n characters; any characters are allowed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="93" />
+        <location filename="../texts.py" line="69" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Too short: at least %n character.</numerusform>
@@ -446,8 +655,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="94" />
-        <location filename="../texts.py" line="71" />
+        <location filename="../texts.py" line="95" />
+        <location filename="../texts.py" line="72" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Too long: at most %n character.</numerusform>
@@ -455,22 +664,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="80" />
+        <location filename="../texts.py" line="81" />
         <source>Spaces are not allowed.</source>
         <translation>Spaces are not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="82" />
         <source>The character “%1” is not allowed.</source>
         <translation>The character “%1” is not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="83" />
+        <location filename="../texts.py" line="84" />
         <source>This username is not allowed.</source>
         <translation>This username is not allowed.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="105" />
+        <location filename="../texts.py" line="106" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>The message is too long: at most %n character.</numerusform>
@@ -478,57 +687,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="109" />
+        <location filename="../texts.py" line="110" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>The message contains characters that cannot be sent.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="118" />
+        <location filename="../texts.py" line="119" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Cannot reach the server at %1. Check the address and that the server is running.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
+        <location filename="../texts.py" line="123" />
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="129" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 answered, but it is not a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="131" />
+        <location filename="../texts.py" line="132" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 accepted the connection but did not answer like a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="135" />
+        <location filename="../texts.py" line="136" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="140" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="144" />
+        <location filename="../texts.py" line="145" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Could not set up an encrypted connection with %1. It may not be a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
+        <location filename="../texts.py" line="151" />
         <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
         <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="156" />
+        <location filename="../texts.py" line="157" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="165" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -537,27 +746,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="178" />
+        <location filename="../texts.py" line="179" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="181" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="182" />
+        <location filename="../texts.py" line="183" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="184" />
+        <location filename="../texts.py" line="185" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="188" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -565,34 +774,34 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="191" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="192" />
+        <location filename="../texts.py" line="193" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="194" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="71" />
+        <location filename="../trust_dialog.py" line="90" />
         <source>Trust this server?</source>
         <translation>Trust this server?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="72" />
+        <location filename="../trust_dialog.py" line="91" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="76" />
+        <location filename="../trust_dialog.py" line="95" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Trust and connect</translation>
     </message>
