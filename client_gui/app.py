@@ -40,6 +40,7 @@ from .settings import (
     SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
 from .texts import describe_failure
+from .theme import Appearance
 from .trust import CertificateTrust
 from .trust_dialog import TrustDialog
 
@@ -93,14 +94,19 @@ class Besedka(QObject):
         open_url: opens a clicked link (the desktop's browser by default).
         browser: finds servers on the LAN for the login window (None: the
             address is typed); :meth:`shut_down` stops it.
+        appearance: the theme and font size (made here if not given, and
+            then not applied until the user changes them).
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
                  page_sizes: tuple[int, int] = (DEFAULT_PAGE_SIZE, DEFAULT_OLDER_PAGE_SIZE),
                  open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
-                 browser: ServerBrowser | None = None) -> None:
+                 browser: ServerBrowser | None = None,
+                 appearance: Appearance | None = None) -> None:
         super().__init__()
+        self.appearance = appearance if appearance is not None else Appearance(app, settings,
+                                                                                 self)
         self._browser = browser
         #: What discovery found; kept for the whole run, so a login window
         #: opened again lists the servers at once.
@@ -170,6 +176,8 @@ class Besedka(QObject):
         """Log out, close the windows, and stop discovery and the network thread."""
         if self._browser is not None:
             self._browser.stop()
+        if self.chat_window is not None:
+            self.chat_window.release()
         self.client.log_out()
         for window in (self.login_window, self.registration_window, self.chat_window):
             if window is not None:
@@ -248,7 +256,7 @@ class Besedka(QObject):
         self._settings.set(USERNAME, username)
         conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
-                            self._icon, self._open_url)
+                            self._icon, self._open_url, appearance=self.appearance)
         conversations.setParent(window)
         window.log_out_requested.connect(self.on_log_out_requested)
         self._replace_window(window)
@@ -267,7 +275,7 @@ class Besedka(QObject):
     @pyqtSlot(object)
     def on_session_ended(self, failure: AuthFailure) -> None:
         if self.chat_window is not None:
-            self.chat_window.save_layout()
+            self.chat_window.release()
         if failure.reason is FailureReason.CERTIFICATE_CHANGED:
             self._show_changed_certificate(failure)
             return
@@ -319,7 +327,7 @@ class Besedka(QObject):
     @pyqtSlot()
     def on_log_out_requested(self) -> None:
         if self.chat_window is not None:
-            self.chat_window.save_layout()
+            self.chat_window.release()
         self.client.log_out()
         self.show_login()
 
@@ -366,8 +374,11 @@ def main(argv: Sequence[str] | None = None, *,
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
+    appearance = Appearance(app, settings)
+    appearance.apply()
     besedka = Besedka.with_network(app, settings, languages, args.server, tls=args.tls,
-                                   browser=None if args.no_discovery else ServerBrowser())
+                                   browser=None if args.no_discovery else ServerBrowser(),
+                                   appearance=appearance)
     besedka.start()
     if started is not None:
         started(besedka)

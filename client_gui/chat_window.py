@@ -19,20 +19,26 @@ from PyQt6.QtCore import (
     pyqtSignal,
     pyqtSlot,
 )
-from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QIcon
+from PyQt6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QFont,
+    QIcon,
+    QKeySequence,
+)
 from PyQt6.QtWidgets import (
-    QLabel,
+    QApplication,
     QLineEdit,
     QListView,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
-from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
@@ -42,13 +48,19 @@ from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
+from .iconset import IconName
+from .iconset import icon as icon_of
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
+from .navigation import SHORTCUTS, Navigation
 from .outbox import ConversationId
-from .status_bar import ConnectionStatus
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
+from .settings_dialog import SettingsDialog
+from .status_bar import ConnectionStatus
 from .texts import body_problem
-from .widgets import ErrorLabel
+from .theme import Appearance
+from .tray import TrayPresence
+from .widgets import ErrorLabel, FittingLabel
 
 __all__ = ["ChatWindow"]
 
@@ -66,6 +78,7 @@ class ChatWindow(QMainWindow):
         languages: to list and switch languages from the menu.
         icon: the application icon (window, tray).
         open_url: how a clicked link is opened; tests pass a recorder.
+        appearance: theme and font size, for the Settings dialog.
 
     Signals:
         log_out_requested(): the user chose "Log out".
@@ -76,9 +89,13 @@ class ChatWindow(QMainWindow):
     def __init__(self, client: ChatClient, conversations: Conversations, settings: Settings,
                  languages: LanguageManager, icon: QIcon | None = None,
                  open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, appearance: Appearance | None = None) -> None:
         super().__init__(parent)
         self._client = client
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._appearance = appearance if appearance is not None else Appearance(app, settings)
+        self._quitting = False
         self.conversations = conversations
         self._settings = settings
         self._languages = languages
@@ -107,12 +124,9 @@ class ChatWindow(QMainWindow):
         left_layout.addWidget(self.conversation_list)
 
         # Right: header, messages, input.
-        self.header = QLabel(self)
+        self.header = FittingLabel(self)
         self.header.setObjectName("header")
-        font = self.header.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.header.setFont(font)
+        self._set_header_font()
         self.message_view = MessageView(self)
         self.message_view.setObjectName("messages")
         self.compose_box = ComposeBox(self)
@@ -140,11 +154,10 @@ class ChatWindow(QMainWindow):
         self.reconnect_button = self.status_bar.reconnect_button
 
         self._make_menus()
-        self.tray: QSystemTrayIcon | None = None
-        if icon is not None and QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(icon, self)
-            self.tray.activated.connect(self.on_tray_activated)
-            self.tray.show()
+        self.tray_presence = TrayPresence(self, icon, settings, conversations)
+        self.tray = self.tray_presence.tray
+        self.tray_presence.quit_requested.connect(self.quit)
+        self.navigation = Navigation(self)
 
         self._restore_layout()
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
@@ -160,7 +173,6 @@ class ChatWindow(QMainWindow):
         self.message_view.link_activated.connect(self.on_link_activated)
         self.message_view.discard_requested.connect(self.on_discard_requested)
         conversations.unread_total_changed.connect(self.on_unread_total_changed)
-        conversations.direct_message_arrived.connect(self.on_direct_message_arrived)
         conversations.history_loaded.connect(self.on_history_loaded)
         conversations.list_model.dataChanged.connect(self._update_header)
         languages.language_changed.connect(self.on_language_changed)
@@ -176,13 +188,19 @@ class ChatWindow(QMainWindow):
         bar = self.menuBar()
         assert bar is not None
         self.account_menu = bar.addMenu("")
+        self.settings_action = QAction(icon_of(IconName.SETTINGS), "", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.on_settings)
         self.change_password_action = QAction(self)
         self.change_password_action.triggered.connect(self.on_change_password)
         self.log_out_action = QAction(self)
         self.log_out_action.triggered.connect(self.log_out_requested)
         self.quit_action = QAction(self)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit)
         assert self.account_menu is not None
+        self.account_menu.addAction(self.settings_action)
+        self.account_menu.addSeparator()
         self.account_menu.addAction(self.change_password_action)
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
@@ -201,6 +219,9 @@ class ChatWindow(QMainWindow):
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
         assert self.help_menu is not None
+        self.shortcuts_action = QAction(self)
+        self.shortcuts_action.triggered.connect(self.on_shortcuts)
+        self.help_menu.addAction(self.shortcuts_action)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.on_about)
         self.help_menu.addAction(self.about_action)
@@ -217,15 +238,15 @@ class ChatWindow(QMainWindow):
         """Set every text in the current language."""
         assert self.account_menu and self.language_menu and self.help_menu
         self.account_menu.setTitle(self.tr("&Account"))
+        self.settings_action.setText(self.tr("&Settings\u2026"))
         self.change_password_action.setText(self.tr("&Change password\u2026"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
         self.language_menu.setTitle(self.tr("L&anguage"))
         self.help_menu.setTitle(self.tr("&Help"))
+        self.shortcuts_action.setText(self.tr("&Keyboard shortcuts"))
         self.about_action.setText(self.tr("&About Besedka"))
         self.filter.setPlaceholderText(self.tr("Filter conversations"))
-        if self.tray is not None:
-            self.tray.setToolTip(self.tr("Besedka"))
         action = self.language_actions.get(self._languages.language)
         if action is not None:
             action.setChecked(True)
@@ -364,29 +385,41 @@ class ChatWindow(QMainWindow):
             detail = self.tr("everyone")
         else:
             detail = self.conversations.list_model.presence_text(entry)
-        self.header.setText(f"{name} \u00b7 {detail}")
+        self.header.set_variants(f"{name} \u00b7 {detail}", name)
+
+    def _set_header_font(self) -> None:
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.header.setFont(font)
 
     # ------------------------------------------------------------------
     # Notifications, menus, window events
-
-    @pyqtSlot(object)
-    def on_direct_message_arrived(self, message: Message) -> None:
-        if self.tray is not None and not self.isActiveWindow():
-            self.tray.showMessage(self.tr("Message from %1").replace("%1", message.sender),
-                                  message.body[:_NOTIFICATION_PREVIEW_CHARS],
-                                  QSystemTrayIcon.MessageIcon.Information)
-
-    @pyqtSlot(QSystemTrayIcon.ActivationReason)
-    def on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
 
     @pyqtSlot()
     def on_change_password(self) -> None:
         dialog = ChangePasswordDialog(self._client, self)
         dialog.exec()
         dialog.deleteLater()
+
+    @pyqtSlot()
+    def on_settings(self) -> None:
+        dialog = SettingsDialog(self._settings, self._languages, self._appearance,
+                                tray_available=self.tray is not None, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    @pyqtSlot()
+    def on_shortcuts(self) -> None:
+        what = {"switch": self.tr("Go to a conversation by name"),
+                "previous": self.tr("The conversation above"),
+                "next": self.tr("The conversation below"),
+                "next_unread": self.tr("The next conversation with unread messages"),
+                "mark_read": self.tr("Mark the conversation read")}
+        native = QKeySequence.SequenceFormat.NativeText
+        rows = "".join(f"<tr><td><b>{QKeySequence(SHORTCUTS[name]).toString(native)}</b>"
+                       f"&nbsp;&nbsp;</td><td>{text}</td></tr>" for name, text in what.items())
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
 
     @pyqtSlot()
     def on_about(self) -> None:
@@ -410,13 +443,34 @@ class ChatWindow(QMainWindow):
         assert event is not None
         if event.type() in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
             self.conversations.set_attentive(self.isActiveWindow() and not self.isMinimized())
+        elif event.type() == QEvent.Type.FontChange:
+            self._set_header_font()
         super().changeEvent(event)
 
+    @pyqtSlot()
+    def quit(self) -> None:
+        """Close for good, even where closing only hides the window in the tray."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent | None) -> None:
-        self.save_layout()
-        if self.tray is not None:
-            self.tray.hide()
+        assert event is not None
+        if not self._quitting and self.tray_presence.keeps_running():
+            # The Settings dialog's "closing keeps Besedka running in the tray".
+            event.ignore()
+            self.hide()
+            return
+        self.release()
         super().closeEvent(event)
+        app = QApplication.instance()
+        if self._quitting and app is not None:
+            app.quit()
+
+    def release(self) -> None:
+        """The window goes for good: remember its layout, and take the tray
+        icon and the unread badges away."""
+        self.save_layout()
+        self.tray_presence.close()
 
     def save_layout(self) -> None:
         """Remember window geometry and splitter position."""

@@ -28,7 +28,17 @@ from __future__ import annotations
 
 from typing import Final
 
-from PyQt6.QtCore import QModelIndex, QPoint, QPointF, Qt, QTimer, QUrl, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    Qt,
+    QTimer,
+    QUrl,
+    pyqtSignal,
+    pyqtSlot,
+)
 from PyQt6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -211,8 +221,22 @@ class MessageView(QTableView):
         super().resizeEvent(event)
         viewport = self.viewport()
         assert viewport is not None
-        if viewport.width() == self._measured_width:
-            return
+        if viewport.width() != self._measured_width:
+            self._measure_again(follow)
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() in (QEvent.Type.FontChange,
+                                                  QEvent.Type.PaletteChange):
+            # Another font (the Settings dialog's size) wraps every message
+            # anew; another palette (a theme) colours the links anew.
+            self.message_delegate.invalidate()
+            self._measure_again(self._at_bottom())
+
+    def _measure_again(self, follow: bool) -> None:
+        """Measure every row again (the width or the font changed)."""
+        viewport = self.viewport()
+        assert viewport is not None
         self._measured_width = viewport.width()
         self._follow_bottom = follow
         self._remember_anchor()

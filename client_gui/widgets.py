@@ -9,7 +9,7 @@ instead of cutting the sentence off.
 from __future__ import annotations
 
 from PyQt6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PyQt6.QtGui import QColor, QPalette, QResizeEvent
+from PyQt6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PyQt6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -39,12 +39,27 @@ def blend(a: QColor, b: QColor, amount: float) -> QColor:
 
 def heading(parent: QWidget) -> QLabel:
     """The large bold title at the top of the login and registration windows."""
-    label = QLabel(parent)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.5)
-    font.setBold(True)
-    label.setFont(font)
-    return label
+    return _Heading(parent)
+
+
+class _Heading(QLabel):
+    """A title half as large again as the text, also after the text size changes."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._scale_font()
+
+    def _scale_font(self) -> None:
+        parent = self.parentWidget()
+        font = QFont(parent.font() if parent is not None else self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.setFont(font)
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.ApplicationFontChange:
+            self._scale_font()
 
 
 def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QWidget,

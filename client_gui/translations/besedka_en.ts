@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="274" />
+        <location filename="../app.py" line="282" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -53,77 +53,107 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="219" />
+        <location filename="../chat_window.py" line="240" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="220" />
+        <location filename="../chat_window.py" line="241" />
+        <source>&amp;Settings…</source>
+        <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="242" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="221" />
+        <location filename="../chat_window.py" line="243" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="222" />
+        <location filename="../chat_window.py" line="244" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="223" />
+        <location filename="../chat_window.py" line="245" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="224" />
+        <location filename="../chat_window.py" line="246" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="225" />
+        <location filename="../chat_window.py" line="247" />
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="248" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="226" />
+        <location filename="../chat_window.py" line="249" />
         <source>Filter conversations</source>
         <translation>Filter conversations</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="228" />
-        <source>Besedka</source>
-        <translation>Besedka</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="352" />
+        <location filename="../chat_window.py" line="373" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Besedka — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="355" />
+        <location filename="../chat_window.py" line="376" />
         <source>Besedka — %1</source>
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="364" />
+        <location filename="../chat_window.py" line="385" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="375" />
-        <source>Message from %1</source>
-        <translation>Message from %1</translation>
+        <location filename="../chat_window.py" line="414" />
+        <source>Go to a conversation by name</source>
+        <translation>Go to a conversation by name</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="393" />
+        <location filename="../chat_window.py" line="415" />
+        <source>The conversation above</source>
+        <translation>The conversation above</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="416" />
+        <source>The conversation below</source>
+        <translation>The conversation below</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="417" />
+        <source>The next conversation with unread messages</source>
+        <translation>The next conversation with unread messages</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="418" />
+        <source>Mark the conversation read</source>
+        <translation>Mark the conversation read</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="422" />
+        <source>Keyboard shortcuts</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="426" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="393" />
+        <location filename="../chat_window.py" line="426" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
@@ -390,32 +420,32 @@
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="118" />
+        <location filename="../message_view.py" line="128" />
         <source>&amp;Copy</source>
         <translation>&amp;Copy</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="119" />
+        <location filename="../message_view.py" line="129" />
         <source>&amp;Select text</source>
         <translation>&amp;Select text</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="120" />
+        <location filename="../message_view.py" line="130" />
         <source>Copy &amp;link address</source>
         <translation>Copy &amp;link address</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="364" />
+        <location filename="../message_view.py" line="388" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Delete unsent message</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="404" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="404" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
     </message>
@@ -430,6 +460,18 @@
         <location filename="../notifier.py" line="96" />
         <source>Message from %1</source>
         <translation>Message from %1</translation>
+    </message>
+</context><context>
+    <name>QuickSwitcher</name>
+    <message>
+        <location filename="../navigation.py" line="85" />
+        <source>Go to a conversation</source>
+        <translation>Go to a conversation</translation>
+    </message>
+    <message>
+        <location filename="../navigation.py" line="86" />
+        <source>Type part of a name</source>
+        <translation>Type part of a name</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
@@ -787,6 +829,23 @@ If they match, choose “Forget this server’s certificate” and log in again 
         <location filename="../texts.py" line="194" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
+    </message>
+</context><context>
+    <name>TrayPresence</name>
+    <message>
+        <location filename="../tray.py" line="70" />
+        <source>Besedka</source>
+        <translation>Besedka</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="71" />
+        <source>&amp;Open Besedka</source>
+        <translation>&amp;Open Besedka</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="72" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>

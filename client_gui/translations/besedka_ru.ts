@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="274" />
+        <location filename="../app.py" line="282" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -53,77 +53,107 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="219" />
+        <location filename="../chat_window.py" line="240" />
         <source>&amp;Account</source>
         <translation>&amp;Учётная запись</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="220" />
+        <location filename="../chat_window.py" line="241" />
+        <source>&amp;Settings…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="242" />
         <source>&amp;Change password…</source>
         <translation>&amp;Сменить пароль…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="221" />
+        <location filename="../chat_window.py" line="243" />
         <source>&amp;Log out</source>
         <translation>Выйти из &amp;учётной записи</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="222" />
+        <location filename="../chat_window.py" line="244" />
         <source>&amp;Quit</source>
         <translation>&amp;Закрыть Беседку</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="223" />
+        <location filename="../chat_window.py" line="245" />
         <source>L&amp;anguage</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="224" />
+        <location filename="../chat_window.py" line="246" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="225" />
+        <location filename="../chat_window.py" line="247" />
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Клавиатурные сокращения</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="248" />
         <source>&amp;About Besedka</source>
         <translation>&amp;О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="226" />
+        <location filename="../chat_window.py" line="249" />
         <source>Filter conversations</source>
         <translation>Найти беседу</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="228" />
-        <source>Besedka</source>
-        <translation>Беседка</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="352" />
+        <location filename="../chat_window.py" line="373" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Беседка — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="355" />
+        <location filename="../chat_window.py" line="376" />
         <source>Besedka — %1</source>
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="364" />
+        <location filename="../chat_window.py" line="385" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="375" />
-        <source>Message from %1</source>
-        <translation>Сообщение от %1</translation>
+        <location filename="../chat_window.py" line="414" />
+        <source>Go to a conversation by name</source>
+        <translation>Перейти к беседе по имени</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="393" />
+        <location filename="../chat_window.py" line="415" />
+        <source>The conversation above</source>
+        <translation>Беседа выше в списке</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="416" />
+        <source>The conversation below</source>
+        <translation>Беседа ниже в списке</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="417" />
+        <source>The next conversation with unread messages</source>
+        <translation>Следующая беседа с непрочитанными сообщениями</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="418" />
+        <source>Mark the conversation read</source>
+        <translation>Отметить беседу прочитанной</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="422" />
+        <source>Keyboard shortcuts</source>
+        <translation>Клавиатурные сокращения</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="426" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="393" />
+        <location filename="../chat_window.py" line="426" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
     </message>
@@ -395,32 +425,32 @@
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="118" />
+        <location filename="../message_view.py" line="128" />
         <source>&amp;Copy</source>
         <translation>&amp;Копировать</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="119" />
+        <location filename="../message_view.py" line="129" />
         <source>&amp;Select text</source>
         <translation>&amp;Выделить текст</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="120" />
+        <location filename="../message_view.py" line="130" />
         <source>Copy &amp;link address</source>
         <translation>Копировать &amp;адрес ссылки</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="364" />
+        <location filename="../message_view.py" line="388" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="404" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="404" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>
@@ -435,6 +465,18 @@
         <location filename="../notifier.py" line="96" />
         <source>Message from %1</source>
         <translation>Сообщение от %1</translation>
+    </message>
+</context><context>
+    <name>QuickSwitcher</name>
+    <message>
+        <location filename="../navigation.py" line="85" />
+        <source>Go to a conversation</source>
+        <translation>Перейти к беседе</translation>
+    </message>
+    <message>
+        <location filename="../navigation.py" line="86" />
+        <source>Type part of a name</source>
+        <translation>Введите часть имени</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
@@ -797,6 +839,23 @@ If they match, choose “Forget this server’s certificate” and log in again 
         <location filename="../texts.py" line="194" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
+    </message>
+</context><context>
+    <name>TrayPresence</name>
+    <message>
+        <location filename="../tray.py" line="70" />
+        <source>Besedka</source>
+        <translation>Беседка</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="71" />
+        <source>&amp;Open Besedka</source>
+        <translation>&amp;Открыть Беседку</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="72" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Закрыть Беседку</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
