@@ -47,6 +47,7 @@ __all__ = [
     "apply_changes",
     "direct_read_marker",
     "message_history",
+    "room_members",
     "room_read_markers",
     "sync_by_seq",
 ]
@@ -200,9 +201,14 @@ def _audience(conn: Connection, target: _Target) -> tuple[int, ...] | None:
     if target.recipient_id is not None:
         return tuple({target.sender_id, target.recipient_id})
     if target.room_id is not None:
-        return tuple(conn.execute(select(RoomMember.account_id).where(
-            RoomMember.room_id == target.room_id)).scalars())
+        return tuple(room_members(conn, target.room_id))
     return None
+
+
+def room_members(conn: Connection, room_id: int) -> list[int]:
+    """The account ids of a room's members (none for a room that does not exist)."""
+    return list(conn.execute(select(RoomMember.account_id).where(
+        RoomMember.room_id == room_id)).scalars())
 
 
 def _edit(conn: Connection, change: Change, target: _Target, seq: int, now: datetime) -> None:
