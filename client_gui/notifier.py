@@ -75,7 +75,8 @@ class Notifier(QObject):
         self._tray = tray
         self._icon = icon
         self._badge = badge
-        self._sounds = sounds or SoundPlayer()
+        #: What plays the sound (tests put a recorder here).
+        self.sounds = sounds or SoundPlayer()
 
     def wants(self, message: Message, conversation: ConversationId) -> bool:
         """Whether the settings ask to be told of ``message``."""
@@ -98,7 +99,7 @@ class Notifier(QObject):
         if self._tray is not None:
             self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information)
         if self._settings.get(NOTIFICATION_SOUND_ON):
-            self._sounds.play(self._settings.get(NOTIFICATION_SOUND))
+            self.sounds.play(self._settings.get(NOTIFICATION_SOUND))
         self.notified.emit(title, text)
 
     @pyqtSlot(int)

@@ -61,18 +61,27 @@ class SoundPlayer:
     """Plays one of :data:`SOUNDS`, in the background.
 
     Args:
-        start: runs a command without waiting for it (tests pass a recorder;
-            by default ``QProcess.startDetached``).
+        start: runs a command without waiting for it (by default
+            ``QProcess.startDetached``).
+        command_for: the command that plays a file here, or None (by
+            default the system's player, see above).  Tests pass both.
     """
 
-    def __init__(self, start: Callable[[Sequence[str]], object] | None = None) -> None:
+    def __init__(self, start: Callable[[Sequence[str]], object] | None = None,
+                 command_for: Callable[[Path], list[str] | None] | None = None) -> None:
         self._start = start or (lambda command: QProcess.startDetached(command[0],
                                                                        list(command[1:])))
+        self._command_for = command_for
 
     def play(self, name: str) -> None:
         """Play sound ``name`` and return at once."""
         path = sound_path(name)
-        if sys.platform == "win32":
+        if self._command_for is not None:
+            command = self._command_for(path)
+            if command is not None:
+                self._start(command)
+                return
+        elif sys.platform == "win32":
             try:
                 import winsound
 

@@ -15,6 +15,7 @@ when drawn, and the windows re-measure what they cached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from PyQt6.QtCore import QObject, Qt, pyqtSignal, pyqtSlot
@@ -75,6 +76,8 @@ class Appearance(QObject):
         app: the application.
         settings: where :data:`~client_gui.settings.THEME` and
             :data:`~client_gui.settings.FONT_SIZE` are kept.
+        color_scheme: asks the system whether it is in dark mode (tests
+            stand in for a system, which Qt's offscreen platform is not).
 
     Signals:
         changed(): the palette or font was applied anew.
@@ -82,11 +85,12 @@ class Appearance(QObject):
 
     changed = pyqtSignal()
 
-    def __init__(self, app: QApplication, settings: Settings,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, app: QApplication, settings: Settings, parent: QObject | None = None,
+                 *, color_scheme: Callable[[], Qt.ColorScheme] | None = None) -> None:
         super().__init__(parent)
         self._app = app
         self._settings = settings
+        self._color_scheme = color_scheme or self._system_color_scheme
         style = app.style()
         # What the system gave, to return to.
         self._system_style = style.name() if style is not None else "fusion"
@@ -103,11 +107,14 @@ class Appearance(QObject):
         except ValueError:
             return Theme.SYSTEM
 
+    def _system_color_scheme(self) -> Qt.ColorScheme:
+        hints = self._app.styleHints()
+        return hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+
     def is_dark(self) -> bool:
         """Whether the dark palette is (to be) in use."""
         if self.theme is Theme.SYSTEM:
-            hints = self._app.styleHints()
-            return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+            return self._color_scheme() == Qt.ColorScheme.Dark
         return self.theme is Theme.DARK
 
     def apply(self) -> None:
