@@ -159,6 +159,9 @@ class ChatWindow(QMainWindow):
         self.tray_presence.quit_requested.connect(self.quit)
         self.navigation = Navigation(self)
 
+        # Small enough for 800 by 600 at 150 % (533 by 400), large enough
+        # that nothing in it is cut off.
+        self.setMinimumSize(520, 380)
         self._restore_layout()
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         selection = self.conversation_list.selectionModel()

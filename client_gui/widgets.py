@@ -63,9 +63,14 @@ class _Heading(QLabel):
 
 
 def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QWidget,
-                 secondary: QPushButton, primary: QPushButton) -> None:
+                 secondary: QPushButton, primary: QPushButton, *,
+                 minimum_width: int | None = None) -> None:
     """Arrange a login-like window: what goes on top, the form, the error
-    line, and at the bottom a secondary button left and the main one right."""
+    line, and at the bottom a secondary button left and the main one right.
+
+    ``minimum_width``: the narrowest the window may be.  Its height always
+    follows its content (:class:`_ShrinkToContent`).
+    """
     buttons = QHBoxLayout()
     buttons.addWidget(secondary)
     buttons.addStretch(1)
@@ -79,16 +84,21 @@ def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QW
     layout.addWidget(error)
     layout.addStretch(1)
     layout.addLayout(buttons)
+    if minimum_width is not None:
+        page.setMinimumWidth(minimum_width)
     _ShrinkToContent(page)
 
 
 class _ShrinkToContent(QObject):
-    """Gives a window back the height an error line took, once it hides.
+    """Keeps a window exactly as tall as its content needs at its width.
 
     A window grows when a line appears in it, but Qt never shrinks it when
     the line goes again: the stretch would fill the gap with empty space.
-    So after each change of layout the window returns to the height its
-    content needs at its current width (which stays as the user left it).
+    And Qt takes a window's minimum height from the narrowest its wrapped
+    lines may be, which with a few errors showing is taller than a small
+    screen.  So after each change of layout or size the window's minimum
+    height becomes what its content needs at its current width, and the
+    window that is taller shrinks to it (the width stays as the user left it).
     """
 
     def __init__(self, page: QWidget) -> None:
@@ -98,22 +108,27 @@ class _ShrinkToContent(QObject):
         page.installEventFilter(self)
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
-        if (event is not None and event.type() == QEvent.Type.LayoutRequest
+        if (event is not None and event.type() in (QEvent.Type.LayoutRequest,
+                                                    QEvent.Type.Resize)
                 and not self._pending):
-            # After the layout itself has handled the request.
+            # After the layout itself has handled the change.
             self._pending = True
-            QTimer.singleShot(0, self._shrink)
+            QTimer.singleShot(0, self._fit)
         return False
 
-    def _shrink(self) -> None:
+    def _fit(self) -> None:
         self._pending = False
         page, layout = self._page, self._page.layout()
-        if layout is None or not page.isWindow() or page.isMaximized() or page.isFullScreen():
+        if layout is None or not page.isWindow():
             return
         layout.activate()
         needed = (layout.totalHeightForWidth(page.width()) if layout.hasHeightForWidth()
                   else layout.totalSizeHint().height())
-        if 0 < needed < page.height():
+        if needed <= 0:
+            return
+        if page.minimumHeight() != needed:
+            page.setMinimumHeight(needed)
+        if page.height() > needed and not (page.isMaximized() or page.isFullScreen()):
             page.resize(page.width(), needed)
 
 

@@ -22,11 +22,18 @@ def test_the_registration_window_gives_back_the_height_of_errors_that_went(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+
+    def content_height() -> int:
+        layout = window.layout()
+        assert layout is not None
+        return layout.totalHeightForWidth(window.width())
+
+    qtbot.waitUntil(lambda: window.height() == content_height())
     clean = window.height()
     window.username.setText("a")  # too short, and the passwords are missing
     window.on_create_clicked()
     assert window.username_error.isVisible() and window.password_error.isVisible()
-    qtbot.waitUntil(lambda: window.height() > clean)
+    qtbot.waitUntil(lambda: window.height() == content_height() > clean)
     window.username.setText("alice")
     window.password.setText("a good password")
     window.repeat.setText("a good password")
