@@ -28,7 +28,7 @@ from sqlalchemy.engine import Compiled, Connection, Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from .models import Account, DirectReadMarker, Message
+from .models import Account, DirectReadMarker, Message, StoredFile
 
 __all__ = [
     "AccountRecord",
@@ -93,6 +93,12 @@ class StoredMessage(NamedTuple):
     deleted: bool = False
     reply_to: int | None = None
     file_id: str | None = None
+    #: the file's name, size and type, and whether it was removed (its
+    #: files row, read with the message; None without a ``file_id``)
+    file_name: str | None = None
+    file_size: int | None = None
+    file_mime: str | None = None
+    file_removed: bool = False
 
 
 class RosterRow(NamedTuple):
@@ -226,6 +232,7 @@ _MESSAGE_COLUMNS = (
     Message.id, _Sender.username, _Recipient.username, Message.body, Message.created_at,
     Message.seq, Message.room_id, Message.edited_at, Message.deleted_at.is_not(None),
     Message.reply_to_id, Message.file_id,
+    StoredFile.name, StoredFile.size, StoredFile.mime, StoredFile.removed_at.is_not(None),
 )
 
 
@@ -233,8 +240,8 @@ def _with_names(ids: Select[int]) -> Select[Any]:
     """Messages whose ids the subquery selects, with both names, ascending by id,
     in the columns of :class:`StoredMessage`.
 
-    (The recipient's name is None for the general room and rooms: the outer
-    join.)
+    (The recipient's name is None for the general room and rooms, and the
+    file's columns for a message without a file: the outer joins.)
     """
     id_subquery = ids.subquery()
     return cast(Select[Any], (
@@ -242,6 +249,7 @@ def _with_names(ids: Select[int]) -> Select[Any]:
         .join(id_subquery, id_subquery.c.id == Message.id)
         .join(_Sender, _Sender.id == Message.sender_id)
         .outerjoin(_Recipient, _Recipient.id == Message.recipient_id)
+        .outerjoin(StoredFile, StoredFile.id == Message.file_id)
         .order_by(Message.id)
     ))
 

@@ -15,7 +15,8 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.rules` checks usernames, passwords and message bodies;
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes;
-* :mod:`protocol.features` names the parts of version 2 a server offers.
+* :mod:`protocol.features` names the parts of version 2 a server offers;
+* :mod:`protocol.files` the requests of files and of transfer connections.
 
 A connection speaks version 1 unless its login asks for version 2
 (PROTOCOL-2.md); objects and frames take the version they are written for.
@@ -24,6 +25,10 @@ A connection speaks version 1 unless its login asks for version 2
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION
+
+# Feature modules register their requests when imported; importing them here
+# means every request type is known wherever protocol is.
+from . import files  # noqa: E402,F401  (registers file_upload, put, get...)
 
 __all__ = [
     "DEFAULT_PORT",

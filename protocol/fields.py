@@ -21,12 +21,14 @@ from collections.abc import Mapping
 from typing import Any, Final, TypeGuard
 
 from .errors import ErrorCode, ProtocolError, RequestId
-from .limits import MAX_REQUEST_ID_CHARS, MAX_REQUEST_ID_INT
+from .limits import FILE_ID_HEX_CHARS, MAX_REQUEST_ID_CHARS, MAX_REQUEST_ID_INT
 
 __all__ = [
     "MAX_MESSAGE_ID",
     "bad_field",
     "boolean",
+    "file_id",
+    "optional_file_id",
     "integer",
     "is_int",
     "message_id",
@@ -171,3 +173,21 @@ def page_limit(fields: Mapping[str, Any], default: int, maximum: int) -> int:
     if not is_int(value) or not 1 <= value <= maximum:
         raise bad_field("limit", f"must be an integer from 1 to {maximum}")
     return value
+
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def file_id(fields: Mapping[str, Any], name: str = "file", within: str = "") -> str:
+    """A required file id: :data:`~protocol.limits.FILE_ID_HEX_CHARS` lower-case
+    hex digits (a random 128-bit number, PROTOCOL-2.md)."""
+    value = string(fields, name, within)
+    if len(value) != FILE_ID_HEX_CHARS or not _HEX_DIGITS.issuperset(value):
+        raise bad_field(path_of(within, name),
+                        f"must be a file id ({FILE_ID_HEX_CHARS} lower-case hex digits)")
+    return value
+
+
+def optional_file_id(fields: Mapping[str, Any], name: str = "file", within: str = "") -> str | None:
+    """A file id, or ``None`` when the field is ``null`` or left out."""
+    return None if fields.get(name) is None else file_id(fields, name, within)

@@ -39,6 +39,7 @@ from .fields import (
     boolean,
     integer,
     message_id,
+    optional_file_id,
     optional_message_id,
     optional_string,
     page_limit,
@@ -57,7 +58,7 @@ from .limits import (
     SYNC_MAX_LIMIT,
 )
 from .replies import Done, LoggedIn, MessagePage, Reply, Roster, Sent
-from .rules import check_password, normalize_body, normalize_username
+from .rules import check_password, is_white_space_only, normalize_body, normalize_username
 
 __all__ = [
     "Answerable",
@@ -293,23 +294,32 @@ class ListUsers(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Send(Request):
-    """Store a message in the general room (``to`` is None) or to one user."""
+    """Store a message in the general room (``to`` is None) or to one user.
+
+    ``file`` (version 2, PROTOCOL-2.md "Files") posts an uploaded file; its
+    ``body`` is then an optional caption, ``""`` when there is none.
+    """
 
     TYPE: ClassVar[str] = "send"
     to: str | None
     body: str
     key: str | None = None
+    file: str | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
         # PROTOCOL.md: a field that may be null may also be left out, so a
         # send without ``to`` goes to the general room.
         to = optional_string(fields, "to")
-        body = normalize_body(string(fields, "body"))
+        file = optional_file_id(fields)
+        if file is None:
+            body = normalize_body(string(fields, "body"))
+        else:
+            body = _caption(optional_string(fields, "body"))
         key = optional_string(fields, "key")
         if key is not None and not KEY_MIN_CHARS <= len(key) <= KEY_MAX_CHARS:
             raise bad_field("key", f"must be {KEY_MIN_CHARS}-{KEY_MAX_CHARS} characters long")
-        return cls(to, body, key)
+        return cls(to, body, key, file)
 
     def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
         frame = Request.to_frame(self, request_id)
@@ -319,6 +329,14 @@ class Send(Request):
 
     def parse_reply(self, fields: Mapping[str, Any]) -> Sent:
         return Sent.from_wire(fields)
+
+
+def _caption(body: str | None) -> str:
+    """The caption of a file: a body by the usual rules, or ``""`` for none
+    (left out, or only white space)."""
+    if body is None or is_white_space_only(body):
+        return ""
+    return normalize_body(body)
 
 
 @request_type()

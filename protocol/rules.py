@@ -26,6 +26,7 @@ __all__ = [
     "check_password",
     "normalize_body",
     "is_white_space",
+    "is_white_space_only",
     "USERNAME_PUNCTUATION",
 ]
 
@@ -54,6 +55,11 @@ _ONLY_WHITE_SPACE = re.compile(
 def is_white_space(char: str) -> bool:
     """Whether one character has the Unicode White_Space property."""
     return ord(char) in _WHITE_SPACE
+
+
+def is_white_space_only(text: str) -> bool:
+    """Whether ``text`` is empty or holds nothing but white space."""
+    return _ONLY_WHITE_SPACE.fullmatch(text) is not None
 
 
 def _username_char_allowed(char: str) -> bool:

@@ -33,13 +33,16 @@ from db.database import Database
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
-from .config import RateLimits, ServerConfig
+from .config import ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
+from .files import Files
+from .filestore import FileStore
 from .listener import TlsListener
 from .messages import Messages
 from .passwords import PasswordHasher
+from .paths import files_dir_for
 from .presence import Presence
 from .registry import ConnectionRegistry
 from .session import Session
@@ -66,25 +69,30 @@ class Features(NamedTuple):
     accounts: Accounts
     presence: Presence
     messages: Messages
+    files: Files
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
-                     rate_limits: RateLimits,
+                     config: ServerConfig,
                      loop: asyncio.AbstractEventLoop) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
 
-    Reads the account directory from the database, so it runs in a thread.
-    A new feature (rooms, files, search) is made here and installed like
-    the others.
+    Reads the account directory from the database and creates the files
+    directory, so it runs in a thread.  A new feature (rooms, search) is
+    made here and installed like the others.
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, hasher, rate_limits, directory, presence)
-    messages = Messages(database, directory, presence, loop)
+    accounts = Accounts(database, hasher, config.rate_limits, directory, presence)
+    store = FileStore(config.files_dir or files_dir_for(config.database_url))
+    store.prepare()
+    files = Files(database, store, config.file_limits, directory, presence,
+                  config.idle_timeout)
+    messages = Messages(database, directory, presence, loop, files)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages):
+    for feature in (accounts, presence, messages, files):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages)
+    return dispatcher, Features(accounts, presence, messages, files)
 
 
 class BesedkaServer:
@@ -113,8 +121,7 @@ class BesedkaServer:
         self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
         # The features load the account directory: also a database read.
         dispatcher, self.features = await loop.run_in_executor(
-            None, build_dispatcher, self.registry, self.database, self.hasher,
-            self.config.rate_limits, loop
+            None, build_dispatcher, self.registry, self.database, self.hasher, self.config, loop
         )
 
         def new_connection() -> ClientConnection[Session]:
@@ -142,7 +149,7 @@ class BesedkaServer:
 
     async def _sweep_forever(self) -> None:
         assert self.features is not None
-        accounts = self.features.accounts
+        accounts, files = self.features.accounts, self.features.files
         interval = min(1.0, self.config.login_timeout / 4, self.config.idle_timeout / 4,
                        self.config.disabled_check_interval)
         next_disabled_check = time.monotonic() + self.config.disabled_check_interval
@@ -151,6 +158,7 @@ class BesedkaServer:
             try:
                 self.registry.sweep()
                 accounts.prune()
+                files.sweep()
             except Exception:  # noqa: BLE001 - housekeeping must go on
                 log.exception("housekeeping failed")
             now = time.monotonic()
@@ -198,6 +206,10 @@ class BesedkaServer:
             for connection in connections:
                 if not connection.closed.done():
                     connection.abort()
+        if self.features is not None:
+            # Transfers end after the chat connections: a file being stored
+            # is still recorded before the database closes.
+            await self.features.files.close()
         if self._server is not None:
             await self._server.wait_closed()
         loop = asyncio.get_running_loop()

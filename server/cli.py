@@ -16,15 +16,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from db.engine import default_data_dir, default_database_url, sqlite_file
+from db.engine import default_database_url
 from protocol.version import BESEDKA_VERSION
 
 from .app import BesedkaServer
-from .config import RateLimits, ServerConfig
+from .config import FileLimits, RateLimits, ServerConfig
+from .paths import data_dir_for, files_dir_for
 from .shutdown import StopRequest, StopSignals
 from .tls import DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig, TlsError, describe, load_tls
 
-__all__ = ["LOG_FORMAT", "build_parser", "data_dir_for", "main", "run_server", "serve"]
+__all__ = ["LOG_FORMAT", "build_parser", "byte_size", "data_dir_for", "main", "run_server",
+           "serve"]
 
 log = logging.getLogger("besedka.server")
 
@@ -53,16 +55,22 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def data_dir_for(database_url: str, data_dir: str | None = None) -> Path:
-    """Where the server keeps its files besides the database (the TLS certificate).
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
-    ``--data-dir`` if given; else the SQLite file's directory, so that one
-    directory holds everything a server is; else the per-user data directory.
-    """
-    if data_dir is not None:
-        return Path(data_dir).expanduser()
-    database = sqlite_file(database_url)
-    return database.parent if database is not None else default_data_dir()
+
+def byte_size(text: str) -> int:
+    """A size in bytes, with an optional binary unit: ``500M``, ``2G``, ``20GiB``."""
+    cleaned = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = cleaned[-1:] if cleaned[-1:] in _SIZE_UNITS else ""
+    number = cleaned[:-1] if unit else cleaned
+    try:
+        value = float(number) * _SIZE_UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size (bytes, or a number with K, M, G or T)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least one byte")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="bcrypt cost for new password hashes, 4-31 "
                              f"(default {default.bcrypt_rounds}); lower only for tests")
     parser.add_argument("--data-dir", metavar="DIR", default=None,
-                        help="where the generated TLS certificate is kept (default: the SQLite "
-                             "database's directory, else the user's data directory)")
+                        help="where the generated TLS certificate and uploaded files are kept "
+                             "(default: the SQLite database's directory, else the user's data "
+                             "directory)")
     tls = parser.add_argument_group("TLS (on by default)")
     tls.add_argument("--no-tls", action="store_true",
                      help="plain TCP instead of TLS: passwords and messages cross the network "
@@ -142,6 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="SECONDS",
                         help="close logged-in connections silent for this long "
                              f"(default {default.idle_timeout:g}; change it only for tests)")
+    files = parser.add_argument_group("files")
+    files.add_argument("--files-dir", metavar="DIR", default=None,
+                       help="where uploaded files are kept (default: 'files' in the data "
+                            "directory); back it up with the database")
+    files.add_argument("--max-file-size", type=byte_size, metavar="SIZE",
+                       default=default.file_limits.max_file_size,
+                       help="largest file that may be uploaded, e.g. 500M or 2G "
+                            f"(default {default.file_limits.max_file_size // 1024**3}G)")
+    files.add_argument("--file-quota", type=byte_size, metavar="SIZE",
+                       default=default.file_limits.file_quota,
+                       help="what one account's files may take on the server, each distinct "
+                            f"content counted once (default {default.file_limits.file_quota // 1024**3}G)")
     parser.add_argument("--name", default=default.name,
                         help="the name clients see when they find this server on the LAN "
                              "(default: this computer's name)")
@@ -175,6 +196,9 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
         tls=tls,
         announce=args.announce,
         name=args.name.strip(),
+        files_dir=files_dir_for(args.database or default_database_url(), args.data_dir,
+                                args.files_dir),
+        file_limits=FileLimits(args.max_file_size, args.file_quota),
     )
 
 

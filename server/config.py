@@ -8,13 +8,15 @@ no default is written twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from protocol import limits
 
 from .passwords import DEFAULT_ROUNDS
 from .tls import TlsConfig
 
-__all__ = ["DISABLED_CHECK_SECONDS", "RATE_LIMIT_WINDOW_SECONDS", "RateLimits", "ServerConfig"]
+__all__ = ["DISABLED_CHECK_SECONDS", "FileLimits", "RATE_LIMIT_WINDOW_SECONDS", "RateLimits",
+           "ServerConfig"]
 
 #: PROTOCOL.md's "per minute" of the failed-login and registration limits.
 RATE_LIMIT_WINDOW_SECONDS = 60.0
@@ -38,6 +40,16 @@ class RateLimits:
 
 
 @dataclass
+class FileLimits:
+    """The limits on files (PROTOCOL-2.md, "Files"): ``--max-file-size`` and
+    ``--file-quota``, in bytes."""
+
+    max_file_size: int = limits.DEFAULT_MAX_FILE_BYTES
+    #: what one account's files may take, each distinct content counted once
+    file_quota: int = limits.DEFAULT_FILE_QUOTA_BYTES
+
+
+@dataclass
 class ServerConfig:
     """A server's settings; the defaults are what ``python -m server`` runs with."""
 
@@ -57,3 +69,6 @@ class ServerConfig:
     announce: bool = True
     #: The name announced on the LAN; empty: the host's name.
     name: str = ""
+    #: Where uploaded files are kept; None: ``files`` beside the database.
+    files_dir: Path | None = None
+    file_limits: FileLimits = field(default_factory=FileLimits)

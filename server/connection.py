@@ -16,6 +16,12 @@ came, but requests need not wait for each other's answers:
 An idle connection has no task at all, which keeps thousands of them cheap,
 and a busy one creates none for its sends.
 
+A connection whose first frame starts a file transfer (``put``, ``get``:
+PROTOCOL-2.md, "Files") is handed over whole: the handler names the
+protocol that takes the transport over (:meth:`RequestHandler.hand_over`),
+and the bytes that followed the frame, which are a file's and not frames,
+go to it unsplit.
+
 Flow control, as PROTOCOL.md asks:
 
 * while the transport's write buffer is above its high-water mark (the
@@ -41,7 +47,7 @@ from protocol.errors import FrameTooLargeError, RequestError
 from protocol.replies import error_reply
 from protocol.framing import FrameDecoder, encode_frame
 
-__all__ = ["ClientConnection", "LoggedIn", "ReplySlot", "RequestHandler"]
+__all__ = ["ClientConnection", "Handover", "LoggedIn", "ReplySlot", "RequestHandler"]
 
 log = logging.getLogger("besedka.server.conn")
 
@@ -77,6 +83,14 @@ class LoggedIn(Protocol):
 S = TypeVar("S", bound=LoggedIn)
 
 
+class Handover(Protocol):
+    """A protocol that takes a connection over after its first frame (a transfer)."""
+
+    def take_over(self, transport: asyncio.Transport, data: bytes) -> None:
+        """Start serving ``transport``; ``data`` arrived after the first frame."""
+        ...
+
+
 class RequestHandler(Protocol[S]):
     """What a connection needs of the server behind it (server.dispatch.Dispatcher):
     the connection moves bytes and keeps replies in order, the handler knows
@@ -88,6 +102,12 @@ class RequestHandler(Protocol[S]):
     def connection_opened(self, connection: ClientConnection[S]) -> None: ...
 
     def connection_closed(self, connection: ClientConnection[S]) -> None: ...
+
+    def hand_over(self, connection: ClientConnection[S], frame: bytes) -> Handover | None:
+        """Whether a connection's first frame makes it something else: the
+        protocol that takes it over (the connection is then forgotten as
+        if closed), or None for a chat connection."""
+        ...
 
     def answer(self, connection: ClientConnection[S],
                frame: bytes) -> Coroutine[Any, Any, bytes | None] | None:
@@ -151,6 +171,7 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self._draining_after_error = False
         self._fatal_error = b""
         self._eof = False
+        self._first_frame = True  # until it is read: it may start a transfer
         self._output_closed = False  # after write_eof(), write() would raise
         # Bytes of the latest reply that may still wait unsent; they do not
         # count against MAX_PENDING_OUTPUT_BYTES (see write()).
@@ -192,7 +213,13 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
             return  # read and discard, so closing does not reset the socket
         self.last_activity = time.monotonic()
         try:
-            frames = self.decoder.feed(data)
+            if self._first_frame:
+                first = self._take_first_frame(data)
+                if first is None:
+                    return  # incomplete, or the connection was handed over
+                frames = first
+            else:
+                frames = self.decoder.feed(data)
         except FrameTooLargeError as error:
             self._inbox.extend(self.decoder.pending)
             self._on_frame_too_large(error)
@@ -203,6 +230,41 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         if len(self._inbox) >= MAX_INBOX_FRAMES:
             self._pause_reading(_PAUSED_INBOX_FULL)
         self._pump()
+
+    def _take_first_frame(self, data: bytes) -> list[bytes] | None:
+        """The frames ``data`` completes, the first of them read on its own:
+        None until it is complete, or once it handed the connection over.
+
+        Raises:
+            FrameTooLargeError: as :meth:`FrameDecoder.feed` does.
+        """
+        first = self.decoder.feed_first(data)
+        if first is None:
+            return None
+        self._first_frame = False
+        successor = self.handler.hand_over(self, first)
+        if successor is not None:
+            self._hand_over(successor)
+            return None
+        try:
+            return [first, *self.decoder.feed(b"")]
+        except FrameTooLargeError:
+            self.decoder.pending.insert(0, first)
+            raise
+
+    def _hand_over(self, successor: Handover) -> None:
+        """Give the transport, and the bytes after the first frame, to ``successor``."""
+        transport = self.transport
+        assert transport is not None
+        self._closing = True  # this object writes and reads nothing more
+        self.log.debug("handed over")
+        try:
+            self.handler.connection_closed(self)
+        finally:
+            if not self.closed.done():
+                self.closed.set_result(None)
+        transport.set_protocol(successor)  # type: ignore[arg-type]
+        successor.take_over(transport, self.decoder.take_buffered())
 
     def eof_received(self) -> bool | None:
         # The client will send nothing more, but replies to what it sent

@@ -15,6 +15,12 @@ in commit order, and each commit is delivered in one event-loop step, so
 every connection receives ``message`` events in increasing id order, with
 the replies to its own sends in their place among them.
 
+A ``send`` that posts a file (``file``, PROTOCOL-2.md "Files") is the one
+send that waits: whether its sender may post that file is a database read
+(:meth:`server.files.Files.attachment`), so it is answered as an awaited
+request, after the sends before it, and queued for the writer like any
+other once the file is found.
+
 ``history``, ``sync`` and ``mark_read`` are reads and small writes awaited
 in database threads.  Version 2 adds here (or beside it, in the same shape)
 ``room`` on sends, ``reply_to``, edits, deletions and reactions: a change is
@@ -26,28 +32,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
 from db import queries
 from db.database import BatchedWrite, Database, WriteOutcome
+from db.files import FileRecord
 from db.queries import AccountRecord, NewMessage, StoredMessage
-from protocol.errors import RequestId
+from protocol.errors import ProtocolError, RequestError, RequestId
+from protocol.files import FileUpload, v1_file_body
 from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_V1
-from protocol.objects import format_ts, message_to_wire, message_to_wire_v2
+from protocol.objects import file_to_wire, format_ts, message_to_wire, message_to_wire_v2
 from protocol.replies import Done, ok_reply
 from protocol.requests import History, MarkRead, Send, Sync
+from protocol.rules import normalize_body
 
 from .connection import ReplySlot
 from .delivery import EVERYONE, Item, deliver
 from .directory import AccountDirectory
 from .dispatch import Dispatcher, internal_error
+from .files import Files
 from .presence import Presence
 from .ratelimit import rate_limited
 from .session import Connection, Session, logged_in, write_delivery
 
 __all__ = ["Messages", "STORE_MESSAGES"]
+
+#: The protocol version that lets ``send`` post a file.
+FILES_SINCE = FileUpload.SINCE
 
 log = logging.getLogger("besedka.server.messages")
 
@@ -71,11 +85,26 @@ def _wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
     if ts is None:
         ts = format_ts(message.created_at)
     if version == PROTOCOL_V1:
-        return message_to_wire(message.id, message.sender, message.recipient, message.body, ts)
+        body = message.body
+        if message.file_id is not None:
+            body = v1_file_body(body, message.file_name or "", message.file_removed)
+        return message_to_wire(message.id, message.sender, message.recipient, body, ts)
     edited = None if message.edited_at is None else format_ts(message.edited_at)
+    file = None
+    if message.file_id is not None:
+        file = file_to_wire(message.file_id, message.file_name or "", message.file_size or 0,
+                            message.file_mime or "", message.file_removed)
     return message_to_wire_v2(message.id, message.seq, message.sender, message.recipient,
                               message.room_id, message.body, ts, edited, message.deleted,
-                              message.reply_to)
+                              message.reply_to, file=file)
+
+
+def normalize_body_or_refuse(body: str, re: RequestId) -> str:
+    """A body by the rules of a message without a file (an empty caption is not one)."""
+    try:
+        return normalize_body(body)
+    except ProtocolError as error:
+        raise RequestError.from_protocol_error(error, re) from None
 
 
 class _Send(Item[Session]):
@@ -85,11 +114,11 @@ class _Send(Item[Session]):
     its commit comes back (the stored message, the reply, the audience).
     """
 
-    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "message", "ts",
-                 "reply")
+    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "file",
+                 "message", "ts", "reply")
 
     def __init__(self, session: Session, slot: ReplySlot, re: RequestId,
-                 recipient: AccountRecord | None) -> None:
+                 recipient: AccountRecord | None, file: FileRecord | None = None) -> None:
         # (Item's fields set here, not by Item.__init__: this runs per message.)
         self.position = 0
         self.audience = ()
@@ -101,6 +130,8 @@ class _Send(Item[Session]):
         self.re = re
         self.sender = session.account
         self.recipient = recipient
+        #: the file it posts, if any
+        self.file = file
         self.message: StoredMessage | None = None
         self.ts = ""
         self.reply = b""
@@ -128,10 +159,11 @@ class Messages:
     """
 
     def __init__(self, database: Database, directory: AccountDirectory, presence: Presence,
-                 loop: asyncio.AbstractEventLoop) -> None:
+                 loop: asyncio.AbstractEventLoop, files: Files) -> None:
         self.database = database
         self.directory = directory
         self.presence = presence
+        self.files = files
 
         def sends_committed(outcomes: list[WriteOutcome]) -> None:
             # In the writer thread: one hand-over to the loop per commit.
@@ -151,21 +183,43 @@ class Messages:
     # ------------------------------------------------------------------
     # Sending: the hot path
 
-    def _submit_send(self, session: Session, request: Send, re: RequestId, size: int) -> None:
+    def _submit_send(self, session: Session, request: Send, re: RequestId,
+                     size: int) -> Coroutine[Any, Any, bytes | None] | None:
         """Check a send (of ``size`` bytes) and queue it for the writer;
-        answered by :meth:`_sends_committed`."""
+        answered by :meth:`_sends_committed`.  A send with a file returns
+        the coroutine that looks the file up first."""
         if session.bucket is not None:
             delay = session.bucket.take()
             if delay > 0:
                 raise rate_limited(delay, "messages", re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
+        if request.file is not None:
+            if session.protocol >= FILES_SINCE:
+                return self._send_file(session, request, re, size, recipient)
+            # Version 1 knows no ``file``: ignored, as any unknown field.
+            request = Send(request.to, normalize_body_or_refuse(request.body, re), request.key)
+        self._queue_send(session, request, re, size, recipient, None)
+        return None
+
+    async def _send_file(self, session: Session, request: Send, re: RequestId, size: int,
+                         recipient: AccountRecord | None) -> bytes | None:
+        """A send with a file, awaited in the connection's order: the file
+        is looked up, then the message is queued like any other."""
+        assert request.file is not None
+        file = await self.files.attachment(session, request.file, re)
+        self._queue_send(session, request, re, size, recipient, file)
+        return None  # the reply slot carries the answer
+
+    def _queue_send(self, session: Session, request: Send, re: RequestId, size: int,
+                    recipient: AccountRecord | None, file: FileRecord | None) -> None:
         connection = session.connection
         # The slot is taken first: the writer's answer arrives through the
         # event loop, so never before this method returns.
-        pending = _Send(session, connection.reserve_reply(size), re, recipient)
+        pending = _Send(session, connection.reserve_reply(size), re, recipient, file)
         try:
             self.database.write_batched(
-                STORE_MESSAGES, NewMessage(session.account, recipient, request.body, request.key),
+                STORE_MESSAGES, NewMessage(session.account, recipient, request.body, request.key,
+                                           file_id=None if file is None else file.id),
                 pending)
         except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
             connection.log.exception("could not queue a message for storing")
@@ -190,6 +244,10 @@ class Messages:
                 pending.reply = internal_error(pending.re)
                 continue
             message, created = outcome.result
+            file = pending.file
+            if created and file is not None:
+                message = message._replace(file_name=file.name, file_size=file.size,
+                                           file_mime=file.mime)
             if message.created_at != created_at:
                 created_at, ts = message.created_at, format_ts(message.created_at)
             pending.message, pending.ts = message, ts
