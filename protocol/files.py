@@ -315,7 +315,7 @@ class Put(Request):
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Put:
-        return cls(string(fields, "upload"), _size(fields, "offset"))
+        return cls(string(fields, "upload"), integer(fields, "offset", minimum=0, default=0))
 
     def parse_reply(self, fields: Mapping[str, Any]) -> PutDone:
         return PutDone.from_wire(fields)
@@ -333,7 +333,7 @@ class Get(Request):
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Get:
-        return cls(string(fields, "token"), _size(fields, "offset"))
+        return cls(string(fields, "token"), integer(fields, "offset", minimum=0, default=0))
 
     def parse_reply(self, fields: Mapping[str, Any]) -> GetStarted:
         return GetStarted.from_wire(fields)

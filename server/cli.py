@@ -163,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
                        default=default.file_limits.file_quota,
                        help="what one account's files may take on the server, each distinct "
                             f"content counted once (default {default.file_limits.file_quota // 1024**3}G)")
+    files.add_argument("--transfer-token-lifetime", type=_seconds, metavar="SECONDS",
+                       default=default.file_limits.token_lifetime,
+                       help="how long an unused upload or download token stays valid "
+                            f"(default {default.file_limits.token_lifetime:g}; the protocol "
+                            "fixes it, change it only for tests)")
     parser.add_argument("--name", default=default.name,
                         help="the name clients see when they find this server on the LAN "
                              "(default: this computer's name)")
@@ -198,7 +203,8 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
         name=args.name.strip(),
         files_dir=files_dir_for(args.database or default_database_url(), args.data_dir,
                                 args.files_dir),
-        file_limits=FileLimits(args.max_file_size, args.file_quota),
+        file_limits=FileLimits(args.max_file_size, args.file_quota,
+                               args.transfer_token_lifetime),
     )
 
 

@@ -47,6 +47,8 @@ class FileLimits:
     max_file_size: int = limits.DEFAULT_MAX_FILE_BYTES
     #: what one account's files may take, each distinct content counted once
     file_quota: int = limits.DEFAULT_FILE_QUOTA_BYTES
+    #: seconds a transfer token lives unused (PROTOCOL-2.md: an hour)
+    token_lifetime: float = limits.TRANSFER_TOKEN_SECONDS
 
 
 @dataclass

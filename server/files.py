@@ -155,7 +155,7 @@ class Files:
         self.directory = directory
         self.presence = presence
         self.idle_timeout = idle_timeout
-        self.tokens = TransferTokens()
+        self.tokens = TransferTokens(limits.token_lifetime)
         self.transfers: set[Transfer] = set()
         #: The transfer writing each upload; a new ``put`` for the same
         #: upload supersedes it (its client gave up on it).

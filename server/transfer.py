@@ -62,8 +62,11 @@ log = logging.getLogger("besedka.server.transfer")
 RECEIVE_HIGH_WATER: Final = 4 * 1024 * 1024
 #: ...and reads again below this.
 RECEIVE_LOW_WATER: Final = 1024 * 1024
-#: Bytes gathered before the file threads are asked to write them.
+#: Bytes gathered before the file threads are asked to write them...
 WRITE_CHUNK_BYTES: Final = 1024 * 1024
+#: ...unless fewer have waited this long (a slow client's bytes reach the
+#: disk too, and so count for a resume after a crash).
+WRITE_DELAY_SECONDS: Final = 0.05
 #: A download reads no more from disk while its socket buffer holds this much.
 SEND_HIGH_WATER: Final = 4 * 1024 * 1024
 SEND_LOW_WATER: Final = 1024 * 1024
@@ -197,6 +200,8 @@ class UploadReceiver(Transfer):
         self._early: list[bytes] = []  # what came before that
         self._paused = False
         self._wake: asyncio.Future[None] | None = None
+        self._flush: asyncio.TimerHandle | None = None  # writes what waits below a chunk
+        self._flush_due = False
 
     async def run(self, data: bytes) -> None:
         assert self.transport is not None
@@ -279,7 +284,8 @@ class UploadReceiver(Transfer):
         """Write what arrives until every byte is on disk (or the client left)."""
         while True:
             if self._chunks and (self._buffered >= WRITE_CHUNK_BYTES or self._wanted == 0
-                                 or self.lost):
+                                 or self.lost or self._flush_due):
+                self._flush_due = False
                 chunks, self._chunks = self._chunks, []
                 size = self._buffered
                 await self.files.in_thread(_append_all, partial, chunks)
@@ -307,6 +313,14 @@ class UploadReceiver(Transfer):
             self.transport.pause_reading()
         if self._buffered >= WRITE_CHUNK_BYTES or self._wanted == 0:
             self._wake_writer()
+        elif self._flush is None:
+            self._flush = asyncio.get_running_loop().call_later(WRITE_DELAY_SECONDS,
+                                                                self._flush_now)
+
+    def _flush_now(self) -> None:
+        self._flush = None
+        self._flush_due = True
+        self._wake_writer()
 
     def _resume(self) -> None:
         self._paused = False
@@ -333,6 +347,9 @@ class UploadReceiver(Transfer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
         self._wake_writer()
 
 
