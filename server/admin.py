@@ -14,7 +14,13 @@ alongside, and the server notices the changes that matter to it:
   sessions stay open;
 * ``list-users``: every account, and whether it is disabled;
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
-  online backup, safe while the server is writing.
+  online backup, safe while the server is writing, and of the uploaded
+  files it names, into ``DEST.files`` (a content file never changes, so
+  backing up to the same place again copies only the new ones);
+* ``files``: the largest files, with who uploaded them and how many
+  messages carry each;
+* ``delete-file ID``: removes a file; its messages then show it as
+  removed, and its bytes are deleted unless another file has the same.
 
 It never creates or migrates a database: pointed at the wrong path it
 says so instead of making an empty one.
@@ -36,6 +42,7 @@ import secrets
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -43,13 +50,16 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from db import files as stored
 from db import queries
 from db.backup import BackupError, backup_sqlite
 from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
 from protocol.errors import ProtocolError
 from protocol.rules import check_password, username_key
 
+from .filestore import FileStore
 from .passwords import DEFAULT_ROUNDS, hash_password
+from .paths import files_dir_for
 
 __all__ = ["build_parser", "generate_password", "main"]
 
@@ -111,12 +121,27 @@ def build_parser() -> argparse.ArgumentParser:
     enable = commands.add_parser("enable", help="let a disabled account log in again")
     enable.add_argument("name", type=_account_name)
     backup = commands.add_parser(
-        "backup", help="copy the database to DEST, consistently, while the server runs")
+        "backup", help="copy the database to DEST and the files to DEST.files, "
+                       "consistently, while the server runs")
     backup.add_argument("dest", type=Path)
-    # --database also after the command, where people tend to type it.
-    for command in (reset, disable, enable, backup, commands.choices["list-users"]):
+    listing = commands.add_parser("files", help="list the largest files")
+    listing.add_argument("--limit", type=int, default=20, metavar="N",
+                         help="how many (default 20)")
+    delete_file = commands.add_parser(
+        "delete-file", help="remove a file (its messages then show it as removed)")
+    delete_file.add_argument("file_id", metavar="ID", help="the file's id, from 'files'")
+    # --database (and where the files are) also after the command, where
+    # people tend to type them.
+    for command in (reset, disable, enable, backup, listing, delete_file,
+                    commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
+    for where in [parser] + [backup, listing, delete_file]:
+        default = None if where is parser else argparse.SUPPRESS
+        where.add_argument("--data-dir", metavar="DIR", default=default,
+                           help="the server's --data-dir, if it was given one")
+        where.add_argument("--files-dir", metavar="DIR", default=default,
+                           help="the server's --files-dir, if it was given one")
     return parser
 
 
@@ -195,6 +220,63 @@ def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> Non
         print(f"{account.username} is enabled", file=err)
 
 
+def _size_text(size: int) -> str:
+    """A size as people read it: ``1.5 GiB``."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def _list_files(engine: Engine, limit: int, out: TextIO) -> None:
+    largest = _read(engine, lambda conn: stored.largest_files(conn, limit))
+    print(f"{'id':<32}  {'size':>10}  {'uploader':<16}  {'messages':>8}  {'uploaded':<16}  name",
+          file=out)
+    for line in largest:
+        file = line.file
+        print(f"{file.id:<32}  {_size_text(file.size):>10}  {line.uploader:<16}  "
+              f"{line.messages:>8}  {file.created_at.strftime('%Y-%m-%d %H:%M')}  {file.name}",
+              file=out)
+
+
+def _delete_file(engine: Engine, store: FileStore, file_id: str, err: TextIO) -> None:
+    now = datetime.now(UTC)
+
+    def remove(conn: Connection) -> tuple[stored.FileRecord, bool]:
+        record = stored.remove_file(conn, file_id, now)
+        return record, stored.content_in_use(conn, record.sha256)
+
+    try:
+        record, still_used = _write(engine, remove)
+    except LookupError:
+        raise AdminError(f"no file {file_id!r} (see 'files' for the ids)") from None
+    if still_used:
+        print(f"removed {record.name!r} ({_size_text(record.size)}); its bytes stay, another "
+              "file has the same", file=err)
+        return
+    deleted = store.remove_content(record.sha256)
+    print(f"removed {record.name!r} and deleted its {_size_text(record.size)}"
+          + ("" if deleted else " (they were missing already)"), file=err)
+
+
+def _backup(url: str, engine: Engine, store: FileStore, destination: Path,
+            err: TextIO) -> None:
+    size = backup_sqlite(url, destination)
+    print(f"backed up to {destination} ({size} bytes)", file=err)
+    # After the database: every file its copy names was stored before it
+    # (a file's bytes are stored before its row), so they are all there.
+    contents = _read(engine, stored.live_contents)
+    files_dir = destination.with_name(destination.name + ".files")
+    copied, copied_bytes, missing = store.copy_contents(contents, files_dir)
+    print(f"files: {len(contents)} in {files_dir}, {copied} of them copied now "
+          f"({_size_text(copied_bytes)})", file=err)
+    if missing:
+        print(f"warning: the bytes of {len(missing)} file(s) were missing from "
+              f"{store.root}: {', '.join(missing[:5])}", file=err)
+
+
 def _use_utf8(stream: TextIO | None, *, reading: bool = False) -> None:
     """Switch one of the process's standard streams to UTF-8 (see the module
     docstring); a byte order mark that Notepad put before a password is
@@ -224,14 +306,17 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
     out, err = stdout, stderr
     args = build_parser().parse_args(argv)
     url = args.database or default_database_url()
+    store = FileStore(files_dir_for(url, args.data_dir, args.files_dir))
     try:
-        if args.command == "backup":
-            size = backup_sqlite(url, args.dest)
-            print(f"backed up to {args.dest} ({size} bytes)", file=err)
-            return 0
         engine = _open(url)
         try:
-            if args.command == "list-users":
+            if args.command == "backup":
+                _backup(url, engine, store, args.dest, err)
+            elif args.command == "files":
+                _list_files(engine, args.limit, out)
+            elif args.command == "delete-file":
+                _delete_file(engine, store, args.file_id, err)
+            elif args.command == "list-users":
                 _list_users(engine, out)
             elif args.command == "reset-password":
                 _reset_password(engine, args, stdin, out, err)
