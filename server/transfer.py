@@ -119,12 +119,16 @@ class Transfer(asyncio.Protocol):
     def take_over(self, transport: asyncio.Transport, data: bytes) -> None:
         self.transport = transport
         self.files.transfers.add(self)
-        self._task = asyncio.get_running_loop().create_task(self._guarded(data))
+        # Now, not in the task: bytes that arrive before the task starts
+        # come after these.
+        if data:
+            self.data_received(data)
+        self._task = asyncio.get_running_loop().create_task(self._guarded())
 
-    async def _guarded(self, data: bytes) -> None:
+    async def _guarded(self) -> None:
         # The task has no caller to report to: it answers and logs here.
         try:
-            await self.run(data)
+            await self.run()
         except RequestError as error:
             self.refuse(error)
         except _Interrupted as why:
@@ -140,7 +144,7 @@ class Transfer(asyncio.Protocol):
             if not self.done.done():
                 self.done.set_result(None)
 
-    async def run(self, data: bytes) -> None:
+    async def run(self) -> None:
         """The transfer itself; raises RequestError to refuse it."""
         raise NotImplementedError
 
@@ -203,11 +207,11 @@ class UploadReceiver(Transfer):
         self._flush: asyncio.TimerHandle | None = None  # writes what waits below a chunk
         self._flush_due = False
 
-    async def run(self, data: bytes) -> None:
-        assert self.transport is not None
-        self.transport.pause_reading()  # until the upload is ready to take bytes
-        if data:
-            self._early.append(data)
+    def take_over(self, transport: asyncio.Transport, data: bytes) -> None:
+        transport.pause_reading()  # until the upload is ready to take bytes
+        super().take_over(transport, data)
+
+    async def run(self) -> None:
         try:
             request = Put.from_fields(self.raw.fields)
         except ProtocolError as error:
@@ -369,7 +373,7 @@ class DownloadSender(Transfer):
         self._writable: asyncio.Future[None] | None = None
         self._paused = False
 
-    async def run(self, data: bytes) -> None:
+    async def run(self) -> None:
         # Whatever the client sends after ``get`` means nothing: dropped.
         try:
             request = GetRequest.from_fields(self.raw.fields)

@@ -180,6 +180,9 @@ def test_a_put_from_an_earlier_offset_sends_those_bytes_again(server):
         connection = await TransferConnection.open(server.address)
         await connection.send_frame({"type": "put", "upload": offered["upload"], "offset": 0})
         await connection.send_bytes(payload.chunks(0, 2 * 1024 * 1024))
+        while (await alice.request("file_upload", name="f", size=payload.size,
+                                   sha256=payload.sha256))["offset"] < 2 * 1024 * 1024:
+            await asyncio.sleep(0.05)
         # A client that lost track starts over from 1 MiB on a new connection,
         # while the old one is still open: the new one takes over.
         done = await put(server.address, offered["upload"], payload, 1024 * 1024)
