@@ -20,6 +20,8 @@ Options come from the environment so that ``make bench`` needs none:
 * ``BENCH_BASELINE=DIR``: also run the Besedka server found in DIR (say, an
   older commit unpacked with ``git archive``) as the target "baseline", in
   the same run, for before/after figures.
+* ``BENCH_FILES_MIB=N``: the size of the files workload's file (default
+  1024), which runs against ``openssl s_server`` (bench/files.py).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # `python bench/run.py` as well as `-m bench.run`
     sys.path.insert(0, str(REPO))
 
+from bench.files import FILES_NOTE, files_workload, render_files  # noqa: E402
 from bench.prepare import prepare  # noqa: E402
 
 BENCH = REPO / "bench"
@@ -556,14 +559,20 @@ def main() -> None:
             results += run_workload(workload, ngircd, pins, tmp, history_db)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    file_runs = (files_workload(pins, REPEATS) if not ONLY or "files" in ONLY else [])
     client = run_client_scale() if not ONLY or "client" in ONLY else {
         "status": "not run", "detail": "BENCH_ONLY"}
     summary = summarize(results)
     table = render(summary, loads, client, ngircd)
     goals = targets(summary, client)
+    if file_runs:
+        file_rows, file_goals = render_files(file_runs)
+        table += "\n" + "\n".join(file_rows)
+        goals += file_goals
     elapsed = time.monotonic() - started
 
-    notes = "\n".join(f"- **{w.name}**: {w.note}" for w in loads)
+    notes = "\n".join([f"- **{w.name}**: {w.note}" for w in loads]
+                      + ([f"- **files**: {FILES_NOTE}"] if file_runs else []))
     others = [r["other_cpu_pct"] for r in results if r.get("other_cpu_pct", -1) >= 0]
     warning = []
     if others and statistics.median(others) > 25:
@@ -582,12 +591,13 @@ def main() -> None:
         "Latency: fanout and chat, send to delivery; pairs, the round trip; history, "
         "request to reply. CPU: share of one core over the measured window; other load: "
         "what other processes used meanwhile (of 200 % on two CPUs).", "",
-        *warning, table, "", "## Goals (issue 7)", "", *goals, "", "## Workloads", "", notes, "",
+        *warning, table, "", "## Goals (issues 7 and 17)", "", *goals, "", "## Workloads", "",
+        notes, "",
         "Raw results of every run, with the exact commands: `bench/results/latest.json`.", "",
     ])
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(report)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1) + "\n")
+    (RESULTS / "latest.json").write_text(json.dumps(results + file_runs, indent=1) + "\n")
     print(report)
 
     if os.environ.get("BENCH_PROFILE") == "1":
