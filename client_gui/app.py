@@ -169,6 +169,7 @@ class Besedka(QObject):
         if self._browser is not None:
             self._browser.stop()
         self.client.log_out()
+        self.client.files.shut_down()  # no transfer thread outlives the client
         for window in (self.login_window, self.registration_window, self.chat_window):
             if window is not None:
                 window.close()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PyQt6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QUrl, pyqtSignal, pyqtSlot
-from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QIcon
+from PyQt6.QtGui import (QAction, QActionGroup, QCloseEvent, QDesktopServices,
+                         QDragEnterEvent, QDropEvent, QIcon)
 from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
+from .chat_files import ChatFiles
 from .client import ChatClient
 from .conversations import Conversations
 from .delegates import ConversationDelegate
@@ -114,14 +116,19 @@ class ChatWindow(QMainWindow):
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("send")
         self.compose_error = ErrorLabel(self)
+        #: Files: attaching, sending, downloading, pictures (chat_files.py).
+        self.files = ChatFiles(self, client, conversations, lambda: self._current, open_url)
+        self.compose.take_attachments = self.files.take
         compose_row = QHBoxLayout()
         compose_row.addWidget(self.compose, 1)
-        compose_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        for button in (self.files.attach_button, self.files.screenshot_button, self.send_button):
+            compose_row.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
         right_layout.addWidget(self.header)
         right_layout.addWidget(self.message_view, 1)
+        right_layout.addWidget(self.files.bar)
         right_layout.addWidget(self.compose_error)
         right_layout.addLayout(compose_row)
 
@@ -164,6 +171,15 @@ class ChatWindow(QMainWindow):
         self.message_view.older_wanted.connect(self.on_older_wanted)
         self.message_view.link_activated.connect(self.on_link_activated)
         self.message_view.discard_requested.connect(self.on_discard_requested)
+        self.message_view.file_action.connect(self.files.on_file_action)
+        if self.files.enabled:
+            self.message_view.set_file_services(conversations.file_services)
+            delegate = self.conversation_list.itemDelegate()
+            assert isinstance(delegate, ConversationDelegate)
+            delegate.avatars = conversations.file_services.avatars
+            conversations.file_services.avatars.changed.connect(
+                self.conversation_list.viewport().update)  # type: ignore[union-attr]
+            self.setAcceptDrops(True)
         conversations.unread_total_changed.connect(self.on_unread_total_changed)
         conversations.direct_message_arrived.connect(self.on_direct_message_arrived)
         conversations.history_loaded.connect(self.on_history_loaded)
@@ -192,6 +208,8 @@ class ChatWindow(QMainWindow):
         self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.close)
         assert self.account_menu is not None
+        self.account_menu.addAction(self.files.set_avatar_action)
+        self.account_menu.addAction(self.files.remove_avatar_action)
         self.account_menu.addAction(self.change_password_action)
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
@@ -244,6 +262,7 @@ class ChatWindow(QMainWindow):
         if action is not None:
             action.setChecked(True)
         self.message_view.retranslate()
+        self.files.retranslate()
         self.conversations.list_model.refresh_names()
         self._update_title()
         self._update_header()
@@ -319,13 +338,16 @@ class ChatWindow(QMainWindow):
     @pyqtSlot()
     def on_send(self) -> None:
         text = self.compose.toPlainText()
-        problem = body_problem(text)
+        problem = body_problem(text) if text.strip() or not self.files.bar.paths() else None
         if problem is not None:
             self.compose_error.show_text(problem)
             return
-        if not text.strip():
-            return  # nothing to send; an empty Enter is not an error
-        self.conversations.send(self._current, normalize_body(text))
+        caption = normalize_body(text) if text.strip() else ""
+        # With files attached, the text goes as the first one's caption.
+        if not self.files.send_attachments(self._current, caption):
+            if not caption:
+                return  # nothing to send; an empty Enter is not an error
+            self.conversations.send(self._current, caption)
         self.compose.clear()
         self._drafts[self._current] = ""
         self.message_view.scrollToBottom()
@@ -450,6 +472,14 @@ class ChatWindow(QMainWindow):
         action = self.language_actions.get(code)
         if action is not None:
             action.setChecked(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
+        if event is not None:
+            self.files.drag_enter(event)
+
+    def dropEvent(self, event: QDropEvent | None) -> None:
+        if event is not None:
+            self.files.drop(event)
 
     def changeEvent(self, event: QEvent | None) -> None:
         assert event is not None

@@ -15,7 +15,10 @@ on with one small collaborator each:
   reconnect, never doubled;
 * :class:`~client_gui.catchup.CatchUp`: from where ``sync`` catches up after
   a reconnect, so nothing sent meanwhile is missed, even when live messages
-  arrive during the sync.
+  arrive during the sync;
+* :class:`~client_gui.files.FileTransfers` (:attr:`ChatClient.files`):
+  uploads that end as messages in the outbox, downloads, and the cache of
+  images, resumed after a reconnect.
 
 Requests go out through the link's :class:`~client_gui.channel.Channel`,
 whose replies come back read as each request's own reply type.  A version 2
@@ -34,8 +37,9 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from protocol.errors import ErrorCode
 from protocol.events import Event, MessageEvent, PresenceEvent, UsersEvent
+from protocol.files import SetAvatar
 from protocol.limits import PING_INTERVAL_SECONDS, SYNC_MAX_LIMIT
-from protocol.objects import Message
+from protocol.objects import FileInfo, Message
 from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
 from protocol.requests import ChangePassword, History, MarkRead, Send, Sync
 from protocol.rules import username_key
@@ -44,6 +48,7 @@ from .backoff import RECONNECT_DELAYS_SECONDS, uniform_jitter
 from .catchup import CatchUp
 from .channel import ConnectionLike
 from .failures import FailureReason
+from .files import FileTransfers
 from .link import SessionLink
 from .outbox import ConversationId, Outbox, OutboxItem, RoomConversation
 from .session_state import ConnectionState
@@ -142,6 +147,8 @@ class ChatClient(QObject):
         self._channel = self._link.channel
         self._outbox = Outbox()
         self._catch_up = CatchUp()
+        #: Uploads, downloads and the file cache (version 2, "files").
+        self.files = FileTransfers(self._link, self.send_message, parent=self)
         self._link.logged_in.connect(self.on_link_logged_in)
         self._link.event_received.connect(self.on_event)
         self._link.disconnected.connect(self.on_disconnected)
@@ -231,13 +238,16 @@ class ChatClient(QObject):
         """Messages not yet acknowledged, oldest first."""
         return list(self._outbox)
 
-    def send_message(self, to: str | None, body: str) -> OutboxItem:
+    def send_message(self, to: str | None, body: str, file: FileInfo | None = None,
+                     key: str | None = None) -> OutboxItem:
         """Queue ``body`` for the general room (``to=None``) or user ``to``.
 
-        The body must already satisfy :func:`protocol.rules.normalize_body`.
-        It is sent at once when online and otherwise after the reconnect.
+        The body must already satisfy :func:`protocol.rules.normalize_body`,
+        unless it is the caption of ``file`` (a stored file), which may be
+        empty.  It is sent at once when online and otherwise after the
+        reconnect.  ``key``: an upload's, which this message continues.
         """
-        item = self._outbox.add(to, body)
+        item = self._outbox.add(to, body, file, key)
         self.outbox_added.emit(item)
         self._send_outbox()
         return item
@@ -270,6 +280,21 @@ class ChatClient(QObject):
         """Move my read marker of one conversation (best effort when offline)."""
         if self._machine.logged_in:
             self._channel.request(MarkRead(with_, up_to))
+
+    def set_avatar(self, file_id: str | None,
+                   on_done: Callable[[ErrorReply | None], None] | None = None) -> None:
+        """Show an uploaded image as my picture (None: none); ``on_done``
+        hears None, or the refusal (offline: ``internal_error``)."""
+        if not self._machine.logged_in:
+            if on_done is not None:
+                on_done(ErrorReply(None, ErrorCode.INTERNAL_ERROR, "not connected"))
+            return
+
+        def on_reply(reply: Reply | ErrorReply) -> None:
+            if on_done is not None:
+                on_done(reply if isinstance(reply, ErrorReply) else None)
+
+        self._channel.request(SetAvatar(file_id), on_reply)
 
     def change_password(self, old_password: str, new_password: str) -> None:
         """Ask the server to change my password; answered by :attr:`password_changed`."""
@@ -350,7 +375,8 @@ class ChatClient(QObject):
             def on_reply(reply: Sent | ErrorReply, key: str = item.key) -> None:
                 self._on_send_reply(key, serial, reply)
 
-            self._channel.request(Send(item.to, item.body, item.key), on_reply)
+            self._channel.request(Send(item.to, item.body, item.key,
+                                       None if item.file is None else item.file.id), on_reply)
 
     def _on_send_reply(self, key: str, serial: int, reply: Sent | ErrorReply) -> None:
         if isinstance(reply, Sent):

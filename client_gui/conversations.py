@@ -13,6 +13,7 @@ their own beyond drafts.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Final
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
@@ -22,7 +23,10 @@ from protocol.objects import Message, RosterEntry
 from protocol.rules import username_key
 
 from .client import ChatClient, conversation_of
-from .models import ConversationListModel, MessageListModel
+from .file_cards import FileServices
+from .files import Download, TransferState, Upload
+from .models import ConversationListModel, MessageListModel, RowState
+from .previews import Avatars, Previews
 from .outbox import ConversationId, OutboxItem
 from .session_state import ConnectionState
 
@@ -78,6 +82,15 @@ class Conversations(QObject):
         client.outbox_delivered.connect(self.on_outbox_delivered)
         client.outbox_failed.connect(self.on_outbox_failed)
         client.state_changed.connect(self.on_state_changed)
+        files = client.files
+        #: Files: transfers, previews and the users' pictures, for the views.
+        self.file_services = FileServices(files, Previews(files, self), Avatars(files, self))
+        self._upload_conversations: dict[str, ConversationId] = {}
+        files.upload_changed.connect(self.on_upload_changed)
+        files.upload_removed.connect(self.on_upload_removed)
+        files.download_changed.connect(self.on_download_changed)
+        client.roster_received.connect(self.file_services.avatars.set_roster)
+        client.presence_changed.connect(self.file_services.avatars.set_entry)
         self.list_model.dataChanged.connect(self._on_list_changed)
         self.list_model.modelReset.connect(self._on_list_changed)
         self.list_model.rowsInserted.connect(self._on_list_changed)
@@ -128,6 +141,10 @@ class Conversations(QObject):
         """Send a message (it waits in the outbox while offline)."""
         return self._client.send_message(self.peer_name(conversation), body)
 
+    def send_file(self, conversation: ConversationId, path: Path, caption: str = "") -> Upload:
+        """Upload a file and post it (it waits for the connection while offline)."""
+        return self._client.files.send_file(self.peer_name(conversation), path, caption)
+
     def set_attentive(self, attentive: bool) -> None:
         """Whether the user is looking at the current conversation.
 
@@ -139,8 +156,9 @@ class Conversations(QObject):
             self._mark_read(self.current)
 
     def discard_failed(self, conversation: ConversationId, key: str) -> None:
-        """Forget a message the server refused to store."""
+        """Forget a message (or an upload) the server refused to store."""
         self._client.discard_failed(key)
+        self._client.files.discard_failed(key)
         self.model(conversation).remove_failed(key)
 
     # ------------------------------------------------------------------
@@ -208,6 +226,28 @@ class Conversations(QObject):
     @pyqtSlot(object)
     def on_outbox_failed(self, item: OutboxItem) -> None:
         self.model(item.conversation).fail(item)
+
+    @pyqtSlot(object)
+    def on_upload_changed(self, upload: Upload) -> None:
+        if not upload.post or upload.state is TransferState.POSTING:
+            return  # not a message; or its outbox row takes over
+        self._upload_conversations[upload.key] = upload.conversation
+        model = self.model(upload.conversation)
+        failed = upload.state is TransferState.FAILED
+        model.show_pending(upload.key, upload.caption, upload.info,
+                           RowState.FAILED if failed else RowState.PENDING,
+                           upload.error if failed else None)
+        model.refresh_pending(upload.key)
+
+    @pyqtSlot(str)
+    def on_upload_removed(self, key: str) -> None:
+        if key in self._upload_conversations:
+            self.model(self._upload_conversations.pop(key)).remove_pending(key)
+
+    @pyqtSlot(object)
+    def on_download_changed(self, download: Download) -> None:
+        for model in self._models.values():
+            model.refresh_file(download.file.id)
 
     @pyqtSlot(object)
     def on_state_changed(self, state: ConnectionState) -> None:

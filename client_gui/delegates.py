@@ -28,6 +28,7 @@ from PyQt6.QtCore import (
     QDate,
     QLocale,
     QModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -57,6 +58,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from .file_cards import FileAction, FileCards, FileServices
+from .previews import Avatars
 from .linkify import body_html
 from .models import ConversationEntry, MessageRow, Roles, RowState
 from .texts import describe_error
@@ -110,9 +113,17 @@ class MessageDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self._documents: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
-        self._heights: dict[tuple[str, bool], int] = {}
+        self._heights: dict[tuple[str, bool, object], int] = {}
         self._heights_width = -1
         self._font_cache: _Fonts | None = None
+        #: Draws the files of messages, once the session's file services
+        #: are known (:meth:`set_file_services`); None: files show as text.
+        self.files: FileCards | None = None
+
+    def set_file_services(self, services: FileServices) -> None:
+        """Draw files as pictures and cards, and senders with their pictures."""
+        self.files = FileCards(services, self)
+        self.invalidate()
 
     # -- geometry
 
@@ -193,14 +204,26 @@ class MessageDelegate(QStyledItemDelegate):
         if width != self._heights_width:
             self._heights.clear()  # every wrap changes with the width
             self._heights_width = width
-        cache_key = (row.key, day_start)
+        files = self.files
+        # A picture's height is known once it is here: part of the key.
+        cache_key = (row.key, day_start,
+                     None if files is None or row.file is None else files.picture_size(row))
         height = self._heights.get(cache_key)
         if height is None:
-            text_height = self.document(row, self._text_width(width)).size().height()
-            height = (int(text_height + 0.999) + self._header_height() + 2 * self.PADDING_Y
-                      + 2 * self.GAP + (self._day_height() if day_start else 0))
+            text_width = self._text_width(width)
+            height = (self._text_height(row, text_width) + self._header_height()
+                      + 2 * self.PADDING_Y + 2 * self.GAP
+                      + (self._day_height() if day_start else 0))
+            if files is not None:
+                height += files.height(row, text_width, self._fonts().body)
             self._heights[cache_key] = height
         return height
+
+    def _text_height(self, row: MessageRow, width: int) -> int:
+        """The height of the body text; none for a file without a caption."""
+        if not row.body and row.file is not None and self.files is not None:
+            return 0
+        return int(self.document(row, width).size().height() + 0.999)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         viewport = self._view.viewport()
@@ -245,6 +268,12 @@ class MessageDelegate(QStyledItemDelegate):
         right_width = small_metrics.horizontalAdvance(right_text)
         painter.drawText(header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          right_text)
+        if self.files is not None and not row.own:
+            # The sender's picture, before the name.
+            size = header.height() - 2
+            picture = self.files.services.avatars.pixmap(row.sender, size)
+            painter.drawPixmap(header.left(), header.top() + 1, picture)
+            header = header.adjusted(size + 5, 0, 0, 0)
         painter.setFont(bold_font)
         painter.setPen(text)
         name_width = max(0, header.width() - right_width - 10)
@@ -253,6 +282,15 @@ class MessageDelegate(QStyledItemDelegate):
         painter.drawText(QRect(header.left(), header.top(), name_width, header.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sender)
 
+        # The file, below the caption.
+        if self.files is not None and row.file is not None:
+            painter.save()
+            self.files.paint(painter, self._file_rect(geometry.body, row), row, fonts.body,
+                             palette)
+            painter.restore()
+            if not row.body:
+                painter.restore()
+                return
         # Body; while the selection editor is open over it, the editor draws.
         document = self.document(row, geometry.body.width())
         painter.translate(QPointF(geometry.body.topLeft()))
@@ -297,6 +335,21 @@ class MessageDelegate(QStyledItemDelegate):
         return ""
 
     # -- hit-testing
+
+    def _file_rect(self, body: QRect, row: MessageRow) -> QRect:
+        """Where the file goes in a body rect: below the caption."""
+        top = body.top() + self._text_height(row, body.width())
+        return QRect(body.left(), top, body.width(), body.bottom() - top + 1)
+
+    def file_action_at(self, option_rect: QRect, index: QModelIndex,
+                       position: QPoint) -> FileAction | None:
+        """What a click at ``position`` (view coordinates) on a message's file asks for."""
+        row: MessageRow = index.data(Roles.ROW)
+        if self.files is None or row.file is None:
+            return None
+        body = self.body_rect(option_rect, index)
+        return self.files.action_at(self._file_rect(body, row), row, self._fonts().body,
+                                    position)
 
     def body_rect(self, option_rect: QRect, index: QModelIndex) -> QRect:
         """Where the body text of ``index`` is, in view coordinates."""
@@ -351,11 +404,16 @@ def _local_time_text(row: MessageRow) -> str:
 
 
 class ConversationDelegate(QStyledItemDelegate):
-    """Paints a conversation entry: presence dot, name, unread badge."""
+    """Paints a conversation entry: presence dot (on the user's picture, once
+    :attr:`avatars` is set), name, unread badge."""
+
+    #: The users' pictures (version 2 servers with files); None: dots only.
+    avatars: Avatars | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width(), max(size.height(), QFontMetrics(option.font).height() + 14))
+        extra = 18 if self.avatars is not None else 14
+        return QSize(size.width(), max(size.height(), QFontMetrics(option.font).height() + extra))
 
     def paint(self, painter: QPainter | None, option: QStyleOptionViewItem,
               index: QModelIndex) -> None:
@@ -385,6 +443,16 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.setBrush(marker)
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
                                     2, 2)
+        elif self.avatars is not None:
+            # The picture, with the presence dot on its lower right edge.
+            size = rect.height() - 8
+            top = rect.center().y() - size // 2
+            painter.drawPixmap(rect.left(), top, self.avatars.pixmap(entry.name, size))
+            painter.setPen(QColor(option.palette.color(QPalette.ColorRole.Base)))
+            painter.setBrush(QColor("#2eaa4f") if entry.online else QColor("#9a9a9a"))
+            painter.drawEllipse(QRectF(rect.left() + size - dot + 1, top + size - dot + 1,
+                                       dot, dot))
+            dot = size
         else:
             painter.setPen(Qt.PenStyle.NoPen if entry.online else QColor("#9a9a9a"))
             painter.setBrush(QColor("#2eaa4f") if entry.online else Qt.BrushStyle.NoBrush)

@@ -44,6 +44,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from .delegates import MessageDelegate
+from .file_cards import FileAction, FileServices
 from .models import MessageListModel, MessageRow, Roles, RowState
 from .widgets import blend
 
@@ -64,11 +65,14 @@ class MessageView(QTableView):
         older_wanted(): the user is near the top and older messages may exist.
         link_activated(QUrl): a link in a message was clicked.
         discard_requested(key): "Delete" on a message the server refused.
+        file_action(MessageRow, FileAction): a click on a file's picture or
+            one of its card's actions (download, open, cancel...).
     """
 
     older_wanted = pyqtSignal()
     link_activated = pyqtSignal(QUrl)
     discard_requested = pyqtSignal(str)
+    file_action = pyqtSignal(object, object)  # MessageRow, FileAction
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +128,23 @@ class MessageView(QTableView):
     # ------------------------------------------------------------------
     # Model
 
+    def set_file_services(self, services: FileServices) -> None:
+        """Show files as pictures and cards (a server that offers files)."""
+        self.message_delegate.set_file_services(services)
+        services.previews.ready.connect(self.on_preview_ready)
+        services.avatars.changed.connect(self.viewport().update)  # type: ignore[union-attr]
+
+    @pyqtSlot(str)
+    def on_preview_ready(self, file_id: str) -> None:
+        """A picture arrived: the rows showing it take their real height."""
+        model = self.message_model()
+        if model is not None:
+            for number in model.rows_with_file(file_id):
+                self._follow_bottom = self._at_bottom()
+                self._remember_anchor()
+                self._measure(number, number + 1)
+                self._settle()
+
     def setModel(self, model: MessageListModel | None) -> None:  # type: ignore[override]
         previous = self.model()
         if isinstance(previous, MessageListModel):
@@ -169,6 +190,8 @@ class MessageView(QTableView):
     @pyqtSlot(QModelIndex, QModelIndex, "QList<int>")
     def on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                         roles: list[int]) -> None:
+        if roles == [Roles.PROGRESS]:
+            return  # only a transfer moved on: the view repaints, heights stay
         self._measure(top_left.row(), bottom_right.row() + 1)
 
     def _settle(self, shift: int = 0) -> None:
@@ -282,9 +305,18 @@ class MessageView(QTableView):
             return None
         return self.message_delegate.link_at(self.visualRect(index), index, QPointF(position))
 
+    def file_action_at(self, position: QPoint) -> FileAction | None:
+        """The file action under a viewport position, if any."""
+        index = self.indexAt(position)
+        if not index.isValid():
+            return None
+        return self.message_delegate.file_action_at(self.visualRect(index), index, position)
+
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
         assert event is not None
-        over_link = self.link_at(event.position().toPoint()) is not None
+        position = event.position().toPoint()
+        over_link = (self.link_at(position) is not None
+                     or self.file_action_at(position) is not None)
         viewport = self.viewport()
         assert viewport is not None
         if over_link:
@@ -297,9 +329,14 @@ class MessageView(QTableView):
         assert event is not None
         if (event.button() == Qt.MouseButton.LeftButton
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier):
-            link = self.link_at(event.position().toPoint())
+            position = event.position().toPoint()
+            link = self.link_at(position)
+            action = self.file_action_at(position)
             if link is not None:
                 self.link_activated.emit(QUrl(link))
+            elif action is not None:
+                index = self.indexAt(position)
+                self.file_action.emit(index.data(Roles.ROW), action)
         super().mouseReleaseEvent(event)
 
     # ------------------------------------------------------------------

@@ -35,7 +35,7 @@ from PyQt6.QtCore import (
 )
 
 from protocol.errors import ErrorCode
-from protocol.objects import Message, RosterEntry, parse_ts
+from protocol.objects import FileInfo, Message, RosterEntry, parse_ts
 from protocol.rules import username_key
 
 from .outbox import ConversationId, OutboxItem
@@ -58,6 +58,8 @@ class Roles(IntEnum):
 
     ROW = Qt.ItemDataRole.UserRole + 1  # the MessageRow or ConversationEntry
     DAY_START = Qt.ItemDataRole.UserRole + 2  # first message of its local day
+    #: changes alone when only a transfer's progress did: repaint, no re-measure
+    PROGRESS = Qt.ItemDataRole.UserRole + 3
 
 
 class RowState(Enum):
@@ -80,6 +82,8 @@ class MessageRow:
     own: bool
     state: RowState = RowState.SENT
     error: ErrorCode | str | None = None
+    #: the file it carries (version 2); ``body`` is then its caption
+    file: FileInfo | None = None
 
     @property
     def day(self) -> date:
@@ -202,12 +206,48 @@ class MessageListModel(QAbstractListModel):
         return len(rows)
 
     def add_pending(self, item: OutboxItem) -> None:
-        """Show an outbox message at the bottom until it is acknowledged."""
-        row = MessageRow(item.key, None, self._me, item.body, datetime.now().astimezone(),
-                         True, RowState.PENDING)
+        """Show an outbox message at the bottom until it is acknowledged
+        (in place of its upload's row, if it posts an uploaded file)."""
+        self.show_pending(item.key, item.body, item.file, RowState.PENDING)
+
+    def show_pending(self, key: str, body: str, file: FileInfo | None,
+                     state: RowState = RowState.PENDING,
+                     error: ErrorCode | str | None = None) -> None:
+        """Add or update the unacknowledged row ``key``: an outbox message,
+        or a file still uploading (``file`` as far as it is known)."""
+        for number in range(self._stored, len(self._rows)):
+            if self._rows[number].key == key:
+                updated = replace(self._rows[number], body=body, file=file, state=state,
+                                  error=error)
+                if updated != self._rows[number]:
+                    self._rows[number] = updated
+                    changed = self.index(number)
+                    self.dataChanged.emit(changed, changed)
+                return
+        row = MessageRow(key, None, self._me, body, datetime.now().astimezone(), True, state,
+                         error, file)
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
         self._rows.append(row)
         self.endInsertRows()
+
+    def refresh_pending(self, key: str) -> None:
+        """Repaint an unacknowledged row (its upload progressed)."""
+        for number in range(self._stored, len(self._rows)):
+            if self._rows[number].key == key:
+                changed = self.index(number)
+                self.dataChanged.emit(changed, changed, [Roles.PROGRESS])
+                return
+
+    def refresh_file(self, file_id: str) -> None:
+        """Repaint the rows carrying this file (its download progressed)."""
+        for number in self.rows_with_file(file_id):
+            changed = self.index(number)
+            self.dataChanged.emit(changed, changed, [Roles.PROGRESS])
+
+    def rows_with_file(self, file_id: str) -> list[int]:
+        """The rows carrying this file (to repaint when its preview arrives)."""
+        return [number for number, row in enumerate(self._rows)
+                if row.file is not None and row.file.id == file_id]
 
     def deliver(self, key: str, message: Message) -> None:
         """The server stored an outbox message: replace the pending row."""
@@ -226,6 +266,10 @@ class MessageListModel(QAbstractListModel):
 
     def remove_failed(self, key: str) -> None:
         """Take a failed message away (the user dismissed it)."""
+        self._remove_outbox_row(key)
+
+    def remove_pending(self, key: str) -> None:
+        """Take an unacknowledged row away (its upload was cancelled)."""
         self._remove_outbox_row(key)
 
     def _remove_outbox_row(self, key: str) -> None:
@@ -250,6 +294,7 @@ class MessageListModel(QAbstractListModel):
             body=message.body,
             local_time=parse_ts(message.ts).astimezone(),
             own=username_key(message.sender) == self._me_key,
+            file=message.file,
         )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from protocol.errors import ErrorCode
+from protocol.objects import FileInfo
 from protocol.rules import username_key
 
 __all__ = ["ConversationId", "Outbox", "OutboxItem", "OutboxState", "RoomConversation"]
@@ -55,6 +56,8 @@ class OutboxItem:
     state: OutboxState = OutboxState.PENDING
     error: ErrorCode | str | None = None
     created: float = field(default_factory=time.time)
+    #: the uploaded file it posts (``body`` is then its caption, maybe empty)
+    file: FileInfo | None = None
 
 
 class Outbox:
@@ -70,10 +73,13 @@ class Outbox:
     def __len__(self) -> int:
         return len(self._items)
 
-    def add(self, to: str | None, body: str) -> OutboxItem:
-        """Queue a message for the general room (``to=None``) or user ``to``."""
+    def add(self, to: str | None, body: str, file: FileInfo | None = None,
+            key: str | None = None) -> OutboxItem:
+        """Queue a message for the general room (``to=None``) or user ``to``;
+        ``key`` is a fresh one unless given (an upload's, which the message
+        then continues)."""
         conversation = None if to is None else username_key(to)
-        item = OutboxItem(uuid.uuid4().hex, to, body, conversation)
+        item = OutboxItem(key or uuid.uuid4().hex, to, body, conversation, file=file)
         self._items[item.key] = item
         return item
 

@@ -37,6 +37,7 @@ __all__ = [
     "username_rules",
     "password_rules",
     "body_problem",
+    "file_size_text",
 ]
 
 def username_rules() -> str:
@@ -190,6 +191,34 @@ def describe_error(code: ErrorCode | str | None, retry_after: float | None = Non
         return QCoreApplication.translate("Texts", "There is no such user.")
     if code is ErrorCode.MESSAGE_TOO_LONG:
         return QCoreApplication.translate("Texts", "The message is too long.")
+    if code is ErrorCode.FILE_TOO_LARGE:
+        return QCoreApplication.translate("Texts", "The file is larger than the server allows.")
+    if code is ErrorCode.QUOTA_EXCEEDED:
+        return QCoreApplication.translate(
+            "Texts", "Your files take all the space the server gives you.")
+    if code is ErrorCode.UNKNOWN_FILE:
+        return QCoreApplication.translate("Texts", "The file is no longer on the server.")
+    if code is ErrorCode.HASH_MISMATCH:
+        return QCoreApplication.translate("Texts", "The file changed while it was sent.")
+    if code == "io_error":
+        return QCoreApplication.translate("Texts", "The file could not be read or written.")
     return QCoreApplication.translate(
         "Texts", "The server could not do this (%1). Try again later.").replace(
         "%1", str(code) if code is not None else "?")
+
+
+def file_size_text(size: int) -> str:
+    """A size as people read it: ``830 bytes``, ``12 KB``, ``3.4 MB``, ``1.2 GB``
+    (binary multiples, as file managers show them)."""
+    if size < 1024:
+        return QCoreApplication.translate("Texts", "%n byte(s)", "", size)
+    units = (QCoreApplication.translate("Texts", "%1 KB"),
+             QCoreApplication.translate("Texts", "%1 MB"),
+             QCoreApplication.translate("Texts", "%1 GB"))
+    value = float(size)
+    for unit in units:
+        value /= 1024
+        if value < 1024 or unit is units[-1]:
+            number = f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+            return unit.replace("%1", number)
+    raise AssertionError("unreachable")

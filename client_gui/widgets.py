@@ -8,7 +8,9 @@ starts a new line.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, Qt, pyqtSignal
+from collections.abc import Callable
+
+from PyQt6.QtCore import QEvent, QMimeData, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette
 from PyQt6.QtWidgets import (
     QFormLayout,
@@ -120,6 +122,9 @@ class HintLabel(QLabel):
 class ComposeEdit(QPlainTextEdit):
     """Multi-line message input: Enter sends, Shift+Enter adds a line.
 
+    Pasted or dropped files and pictures are not text: when
+    :attr:`take_attachments` is set, they go to it instead.
+
     Signals:
         submitted(): the user pressed Enter (the text is still there).
     """
@@ -135,6 +140,20 @@ class ComposeEdit(QPlainTextEdit):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.textChanged.connect(self._fit_height)
         self._fit_height()
+        #: Takes what a paste or a drop carries if it is files or a picture
+        #: (and says whether it did); None: everything is pasted as text.
+        self.take_attachments: Callable[[QMimeData], bool] | None = None
+
+    def canInsertFromMimeData(self, source: QMimeData | None) -> bool:
+        if source is not None and (source.hasImage() or source.hasUrls()):
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData | None) -> None:
+        if source is not None and self.take_attachments is not None \
+                and self.take_attachments(source):
+            return
+        super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         assert event is not None
