@@ -303,7 +303,7 @@ class SetAvatar(Request):
 # The first frame of a transfer connection
 
 
-@request_type(pre_auth=True)
+@request_type()
 @dataclass(frozen=True, slots=True)
 class Put(Request):
     """Start sending an upload's bytes from ``offset``; raw bytes follow."""
@@ -321,7 +321,7 @@ class Put(Request):
         return PutDone.from_wire(fields)
 
 
-@request_type(pre_auth=True)
+@request_type()
 @dataclass(frozen=True, slots=True)
 class Get(Request):
     """Start receiving a file's bytes from ``offset``."""

@@ -155,8 +155,12 @@ class FileInfo:
 def file_to_wire(file_id: str, name: str, size: int, mime: str,
                  removed: bool = False) -> dict[str, Any]:
     """A file object as frames carry it (the server's fast path, like
-    :func:`message_to_wire`)."""
-    return {"id": file_id, "name": name, "size": size, "mime": mime, "removed": removed}
+    :func:`message_to_wire`): PROTOCOL-2.md's four fields, and
+    ``"removed": true`` once an administrator removed the file."""
+    wire: dict[str, Any] = {"id": file_id, "name": name, "size": size, "mime": mime}
+    if removed:
+        wire["removed"] = True
+    return wire
 
 
 def _strings(fields: Mapping[str, Any], name: str, within: str) -> tuple[str, ...]:

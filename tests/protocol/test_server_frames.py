@@ -28,6 +28,17 @@ from protocol.events import (
     decode_server_frame,
     event_type,
 )
+from protocol.files import (
+    DownloadAnswer,
+    FileDownload,
+    FileUpload,
+    Get,
+    GetStarted,
+    Put,
+    PutDone,
+    SetAvatar,
+    UploadAnswer,
+)
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame
 from protocol.objects import FileInfo, Message, Reaction, RosterEntry
 from protocol.replies import (
@@ -78,6 +89,9 @@ timestamps = st.sampled_from(["2026-11-22T10:15:00.123Z", "0001-01-01T00:00:00.0
 messages = st.builds(Message, message_ids, names, st.one_of(st.none(), names), texts,
                      timestamps)
 roster_entries = st.builds(RosterEntry, names, st.booleans(), counts)
+file_infos = st.builds(FileInfo, st.text("0123456789abcdef", min_size=32, max_size=32), texts,
+                       counts, st.sampled_from(["image/png", "application/octet-stream"]),
+                       st.booleans())
 presence_entries = st.builds(RosterEntry, names, st.booleans())  # no ``unread`` on the wire
 
 replies: st.SearchStrategy[Reply] = st.one_of(
@@ -86,6 +100,11 @@ replies: st.SearchStrategy[Reply] = st.one_of(
     st.builds(Roster, st.lists(roster_entries, max_size=4).map(tuple)),
     st.builds(Sent, messages),
     st.builds(MessagePage, st.lists(messages, max_size=4).map(tuple), st.booleans()),
+    st.builds(UploadAnswer, st.none(), texts, counts),
+    st.builds(UploadAnswer, file_infos),
+    st.builds(DownloadAnswer, texts, counts),
+    st.builds(PutDone, file_infos),
+    st.builds(GetStarted, counts),
 )
 events: st.SearchStrategy[Event] = st.one_of(
     st.builds(Hello, st.integers(1, 10), texts),
@@ -116,6 +135,11 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
     (Resume("a token"), LoggedIn),
+    (FileUpload("plan.pdf", 48213, "0" * 64), UploadAnswer),
+    (FileDownload("0" * 32), DownloadAnswer),
+    (SetAvatar(None), Done),
+    (Put("a token"), PutDone),
+    (Get("a token"), GetStarted),
 ]
 
 
@@ -179,6 +203,10 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
         Sent: Sent(Message(5, "alice", None, "hi", "2026-11-22T10:15:00.123Z")),
         MessagePage: MessagePage((Message(5, "alice", "bob", "hi",
                                           "2026-11-22T10:15:00.123Z"),), True),
+        UploadAnswer: UploadAnswer(upload="a token", offset=1024),
+        DownloadAnswer: DownloadAnswer("a token", 48213),
+        PutDone: PutDone(FileInfo("0" * 32, "plan.pdf", 48213, "application/pdf")),
+        GetStarted: GetStarted(48213),
     }
     expected = examples[reply_class]
     ok = decode_server_frame(over_the_wire(expected.to_wire(9)))

@@ -57,7 +57,7 @@ def test_a_file_is_uploaded_posted_seen_by_others_and_downloaded(server):
         file = await upload(alice, server.address, payload, name="plan.pdf",
                             mime="application/pdf")
         assert file == {"id": file["id"], "name": "plan.pdf", "size": payload.size,
-                        "mime": "application/pdf", "removed": False}
+                        "mime": "application/pdf"}
         assert len(file["id"]) == 32
         sent = await alice.send("", file=file["id"])
         assert sent["body"] == "" and sent["file"] == file
