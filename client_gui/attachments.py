@@ -71,7 +71,7 @@ class AttachmentBar(QWidget):
             size = file_size_text(path.stat().st_size)
         except OSError:
             size = "?"
-        label = QLabel(f"\U0001f4ce {path.name} ({size})", chip)
+        label = QLabel(f"{path.name} ({size})", chip)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         remove = QToolButton(chip)
         remove.setObjectName("remove_attachment")

@@ -121,7 +121,6 @@ class ChatFiles(QObject):
         self.bar = AttachmentBar(window)
         self.attach_button = QToolButton(window)
         self.attach_button.setObjectName("attach")
-        self.attach_button.setText("\U0001f4ce")
         self.attach_button.clicked.connect(self.on_attach)
         self.screenshot_button = QToolButton(window)
         self.screenshot_button.setObjectName("screenshot")
@@ -138,7 +137,8 @@ class ChatFiles(QObject):
         self.overlay: ScreenshotOverlay | None = None
 
     def retranslate(self) -> None:
-        self.attach_button.setToolTip(self.tr("Attach files"))
+        self.attach_button.setText(self.tr("&File\u2026"))
+        self.attach_button.setToolTip(self.tr("Attach files (or drop them here, or paste)"))
         self.screenshot_button.setText(self.tr("Screenshot"))
         self.screenshot_button.setToolTip(self.tr("Send an area of the screen"))
         self.set_avatar_action.setText(self.tr("Set &picture\u2026"))

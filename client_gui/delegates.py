@@ -437,12 +437,15 @@ class ConversationDelegate(QStyledItemDelegate):
         dot = 9
         if entry.conversation is None:
             # The general room's square, in the text colour when selected
-            # (the usual blue would vanish into a blue highlight).
+            # (the usual blue would vanish into a blue highlight); as large
+            # as the users' pictures where they are shown.
             marker = text_colour if selected else QColor("#3d7ab8")
+            if self.avatars is not None:
+                dot = rect.height() - 8
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(marker)
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
-                                    2, 2)
+                                    dot / 4, dot / 4)
         elif self.avatars is not None:
             # The picture, with the presence dot on its lower right edge.
             size = rect.height() - 8

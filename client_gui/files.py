@@ -190,6 +190,9 @@ class FileTransfers(QObject):
         self._download_dir = download_dir or (lambda: default_download_dir())
         self.cache_dir = cache_dir or default_cache_dir()
         self.uploads: dict[str, Upload] = {}
+        #: Uploads to post, in the order they were sent: one is posted only
+        #: after those before it, so messages keep the order of their files.
+        self._post_order: list[Upload] = []
         self.downloads: dict[str, Download] = {}  # by file id, into the download folder
         self.fetches: dict[str, Download] = {}  # by file id, into the cache
         link.logged_in.connect(self.on_logged_in)
@@ -215,6 +218,8 @@ class FileTransfers(QObject):
 
     def _start_upload(self, upload: Upload) -> Upload:
         self.uploads[upload.key] = upload
+        if upload.post and upload not in self._post_order:
+            self._post_order.append(upload)
         job = HashJob(upload.path)
         upload.job = job
         job.progress.connect(lambda done: self._progress(upload, done))
@@ -232,6 +237,7 @@ class FileTransfers(QObject):
         if upload.job is not None:
             upload.job.cancel()
         self.upload_removed.emit(key)
+        self._post_in_order()
 
     def _hashed(self, upload: Upload, result: tuple[str, int]) -> None:
         upload.sha256, upload.size = result
@@ -280,10 +286,23 @@ class FileTransfers(QObject):
                 upload.stored(file)
             return
         self._set(upload, TransferState.POSTING)
-        # The outbox carries it from here, under the same key; its row
-        # replaces this one (Conversations).
-        del self.uploads[upload.key]
-        self._post(upload.to, upload.caption, file, upload.key)
+        self._post_in_order()
+
+    def _post_in_order(self) -> None:
+        """Post the stored uploads at the front of the order (see :attr:`_post_order`)."""
+        order = self._post_order
+        while order:
+            first = order[0]
+            if first.key not in self.uploads or first.state is TransferState.FAILED:
+                del order[0]  # cancelled or failed: it holds up nobody
+                continue
+            if first.state is not TransferState.POSTING or first.file is None:
+                return  # still on its way: those after it wait
+            del order[0]
+            del self.uploads[first.key]
+            # The outbox carries it from here, under the same key; its row
+            # replaces this one (Conversations).
+            self._post(first.to, first.caption, first.file, first.key)
 
     def _upload_failed(self, upload: Upload, code: str, message: str) -> None:
         if upload.key not in self.uploads or code == CANCELLED:
@@ -314,6 +333,7 @@ class FileTransfers(QObject):
     def _fail(self, upload: Upload, code: str) -> None:
         upload.error = _error_code(code)
         self._set(upload, TransferState.FAILED)
+        self._post_in_order()
 
     def discard_failed(self, key: str) -> None:
         """Forget an upload that failed (the user dismissed it)."""
@@ -435,6 +455,7 @@ class FileTransfers(QObject):
             if download.job is not None:
                 download.job.cancel()
         self.uploads.clear()
+        self._post_order.clear()
 
     def shut_down(self) -> None:
         """Cancel every job and wait for its thread (the application quits)."""

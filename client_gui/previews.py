@@ -159,7 +159,10 @@ class Previews(_Scaler):
     ready = pyqtSignal(str)
 
     def pixmap(self, file: FileInfo) -> QPixmap | None:
-        """The preview, or None while it is being fetched and scaled."""
+        """The preview, or None while it is being fetched and scaled (or
+        when the file is not an image shown inline)."""
+        if not is_previewable(file):
+            return None
         return self.image(file.id, file, PREVIEW_SIZE)
 
     def original(self, file: FileInfo) -> Path | None:

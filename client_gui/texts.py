@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from PyQt6.QtCore import QCoreApplication
+from PyQt6.QtCore import QCoreApplication, QLocale
 
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.limits import (
@@ -219,6 +219,6 @@ def file_size_text(size: int) -> str:
     for unit in units:
         value /= 1024
         if value < 1024 or unit is units[-1]:
-            number = f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+            number = QLocale().toString(value, "f", 0 if value >= 100 else 1)
             return unit.replace("%1", number)
     raise AssertionError("unreachable")

@@ -1,7 +1,9 @@
 """Pictures of the desktop client for the documentation: ``make screenshots``.
 
 Renders the login, registration and chat windows in English and Russian to
-``docs/screenshots/<window>-<language>.png``.  The chat shows a few users
+``docs/screenshots/<window>-<language>.png``, and files in the chat: a
+picture shown inline, a file card, an upload in progress, and the
+screenshot tool choosing an area.  The chat shows a few users
 (two of them online), a general room with several days of history and an
 unread badge, all served by a real server whose history was written
 directly into its database (see :mod:`bench.demo_data`).
@@ -26,15 +28,18 @@ os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from PyQt6.QtCore import QSettings  # noqa: E402
-from PyQt6.QtGui import QFont  # noqa: E402
+from PyQt6.QtCore import QPoint, QRect, QSettings, Qt  # noqa: E402
+from PyQt6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
 from PyQt6.QtTest import QTest  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+import client_gui.files  # noqa: E402
 from client_gui.app import Besedka  # noqa: E402
+from client_gui.chat_window import ChatWindow  # noqa: E402
 from client_gui.i18n import LanguageManager  # noqa: E402
 from client_gui.settings import Settings  # noqa: E402
 from protocol.limits import DEFAULT_PORT  # noqa: E402
+from protocol.objects import FileInfo  # noqa: E402
 from bench.demo_data import (  # noqa: E402
     PASSWORD,
     DemoMessage,
@@ -155,11 +160,88 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.compose.setPlainText(DRAFT[language])
         settle(app)
         save(chat, out / f"chat-{language}.png")
+        chat.compose.clear()
+        shoot_files(app, chat, language, out)
         chat.log_out_action.trigger()
         settle(app)
     finally:
         besedka.shut_down()
         languages.uninstall()
+
+
+FILES_TEXT = {
+    "en": ("Build times this week", "The chart from this morning", "plan.pdf"),
+    "ru": ("Время сборки за неделю", "График за сегодняшнее утро", "план.pdf"),
+}
+
+
+def chart(title: str) -> QImage:
+    """A picture to send: a small bar chart."""
+    image = QImage(720, 420, QImage.Format.Format_RGB32)
+    image.fill(QColor("#fbfbfd"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = QFont("DejaVu Sans", 20)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#2c3e50"))
+    painter.drawText(QRect(0, 16, 720, 40), Qt.AlignmentFlag.AlignCenter, title)
+    for number, value in enumerate((7.2, 6.1, 8.4, 5.3, 4.8)):
+        height = int(value * 36)
+        painter.fillRect(QRect(90 + number * 120, 380 - height, 80, height),
+                         QColor("#3d7ab8" if number != 2 else "#e67e22"))
+    painter.setPen(QColor("#7f8c8d"))
+    painter.drawLine(60, 381, 680, 381)
+    painter.end()
+    return image
+
+
+def shoot_files(app: QApplication, chat: ChatWindow, language: str, out: Path) -> None:
+    """A picture preview, a file card, an upload in progress; and the screenshot tool."""
+    title, caption, document = FILES_TEXT[language]
+    folder = Path(tempfile.mkdtemp(prefix="besedka-shots-"))
+    picture = folder / "chart.png"
+    chart(title).save(str(picture), "PNG")
+    (folder / document).write_bytes(b"%PDF-1.4\n" + bytes(180_000))
+    chat.files.attach([picture])
+    chat.compose.setPlainText(caption)
+    chat.on_send()
+    chat.files.attach([folder / document])
+    chat.on_send()
+    general = chat.conversations.model(None)
+    previews = chat.conversations.file_services.previews
+
+    def stored_files() -> list[FileInfo]:
+        return [row.file for row in (general.row(n) for n in range(general.rowCount()))
+                if row.file is not None and row.id is not None]
+
+    wait(app, lambda: len(stored_files()) == 2)
+    wait(app, lambda: previews.pixmap(stored_files()[0]) is not None)
+    # A large file on its way: a sparse one, so the picture costs no disk.
+    large = folder / ("backup-2026-12.iso" if language == "en" else "копия-2026-12.iso")
+    with open(large, "wb") as file:
+        file.truncate(1536 * 1024**2)
+    chat.files.attach([large])
+    chat.on_send()
+    transfers = chat._client.files
+    upload = next(iter(transfers.uploads.values()))
+    wait(app, lambda: upload.size and 0.2 < upload.done / upload.size < 0.8, seconds=120)
+    settle(app)
+    save(chat, out / f"files-{language}.png")
+    transfers.cancel_upload(upload.key)
+    general.remove_pending(upload.key)
+
+    # The screenshot tool over the chat, an area being chosen.
+    desktop = chat.grab()
+    overlay = chat.files.open_overlay(desktop, QRect(chat.pos(), desktop.size()))
+    overlay.move(0, 0)
+    settle(app)
+    QTest.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(300, 120))
+    QTest.mouseMove(overlay, QPoint(700, 420))
+    settle(app)
+    save(overlay, out / f"screenshot-tool-{language}.png")
+    overlay.close()
+    settle(app)
 
 
 def serve(directory: Path, language: str) -> ServerRun:
@@ -188,6 +270,8 @@ def main() -> None:
     app.setFont(QFont("DejaVu Sans", 10))
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)
+        # Pictures fetched for previews go to the temporary folder, not the user's cache.
+        client_gui.files.default_cache_dir = lambda: directory / "cache"
         settings = Settings(QSettings(str(directory / "settings.ini"),
                                       QSettings.Format.IniFormat))
         for language in ("en", "ru"):

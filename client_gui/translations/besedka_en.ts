@@ -2,9 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
     <context>
+    <name>AttachmentBar</name>
+    <message>
+        <location filename="../attachments.py" line="80" />
+        <source>Do not send this file</source>
+        <translation>Do not send this file</translation>
+    </message>
+</context><context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="273" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -51,104 +58,166 @@
         <translation>Not connected to the server. Try again when the connection is back.</translation>
     </message>
 </context><context>
+    <name>ChatFiles</name>
+    <message>
+        <location filename="../chat_files.py" line="140" />
+        <source>&amp;File…</source>
+        <translation>&amp;File…</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="141" />
+        <source>Attach files (or drop them here, or paste)</source>
+        <translation>Attach files (or drop them here, or paste)</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="142" />
+        <source>Screenshot</source>
+        <translation>Screenshot</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="143" />
+        <source>Send an area of the screen</source>
+        <translation>Send an area of the screen</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="144" />
+        <source>Set &amp;picture…</source>
+        <translation>Set &amp;picture…</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="145" />
+        <source>&amp;Remove picture</source>
+        <translation>&amp;Remove picture</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="165" />
+        <source>Attach files</source>
+        <translation>Attach files</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="285" />
+        <source>Choose your picture</source>
+        <translation>Choose your picture</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="286" />
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="294" />
+        <source>This file is not a picture Besedka can read.</source>
+        <translation>This file is not a picture Besedka can read.</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="298" />
+        <source>This picture is too large.</source>
+        <translation>This picture is too large.</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="319" />
+        <source>Picture</source>
+        <translation>Picture</translation>
+    </message>
+</context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="228" />
+        <location filename="../chat_window.py" line="246" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="229" />
+        <location filename="../chat_window.py" line="247" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="230" />
+        <location filename="../chat_window.py" line="248" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="231" />
+        <location filename="../chat_window.py" line="249" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="232" />
+        <location filename="../chat_window.py" line="250" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="233" />
+        <location filename="../chat_window.py" line="251" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="234" />
+        <location filename="../chat_window.py" line="252" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="235" />
+        <location filename="../chat_window.py" line="253" />
         <source>Filter conversations</source>
         <translation>Filter conversations</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="237" />
+        <location filename="../chat_window.py" line="255" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Write a message. Enter sends, Shift+Enter starts a new line.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="238" />
+        <location filename="../chat_window.py" line="256" />
         <source>&amp;Send</source>
         <translation>&amp;Send</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="239" />
+        <location filename="../chat_window.py" line="257" />
         <source>Send (Enter)</source>
         <translation>Send (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="240" />
+        <location filename="../chat_window.py" line="258" />
         <source>Reconnect &amp;now</source>
         <translation>Reconnect &amp;now</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="260" />
         <source>Besedka</source>
         <translation>Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="367" />
+        <location filename="../chat_window.py" line="389" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Besedka — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="370" />
+        <location filename="../chat_window.py" line="392" />
         <source>Besedka — %1</source>
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="379" />
+        <location filename="../chat_window.py" line="401" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="381" />
+        <location filename="../chat_window.py" line="403" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="383" />
+        <location filename="../chat_window.py" line="405" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="399" />
+        <location filename="../chat_window.py" line="421" />
         <source>Connected as %1 to %2</source>
         <translation>Connected as %1 to %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="402" />
+        <location filename="../chat_window.py" line="424" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Connection to %1 lost. Reconnecting in %n second…</numerusform>
@@ -156,17 +225,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../chat_window.py" line="427" />
         <source>Reconnecting to %1…</source>
         <translation>Reconnecting to %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="407" />
+        <location filename="../chat_window.py" line="429" />
         <source>Not connected</source>
         <translation>Not connected</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="410" />
+        <location filename="../chat_window.py" line="432" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n message waiting to be sent</numerusform>
@@ -174,173 +243,226 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="420" />
+        <location filename="../chat_window.py" line="442" />
         <source>Message from %1</source>
         <translation>Message from %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="460" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="460" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="299" />
+        <location filename="../models.py" line="344" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="301" />
+        <location filename="../models.py" line="346" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
 </context><context>
+    <name>FileCards</name>
+    <message>
+        <location filename="../file_cards.py" line="141" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="152" />
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="153" />
+        <source>Show in folder</source>
+        <translation>Show in folder</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="155" />
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="205" />
+        <source>Loading preview…</source>
+        <translation>Loading preview…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="250" />
+        <source>file removed</source>
+        <translation>file removed</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="255" />
+        <source>not sent: %1</source>
+        <translation>not sent: %1</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="257" />
+        <source>preparing…</source>
+        <translation>preparing…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="264" />
+        <location filename="../file_cards.py" line="259" />
+        <source>waiting for the connection…</source>
+        <translation>waiting for the connection…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="268" />
+        <source>%1 · download failed: %2</source>
+        <translation>%1 · download failed: %2</translation>
+    </message>
+</context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="286" />
+        <location filename="../delegates.py" line="324" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="288" />
+        <location filename="../delegates.py" line="326" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="294" />
+        <location filename="../delegates.py" line="332" />
         <source>⌛ sending…</source>
         <translation>⌛ sending…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="296" />
+        <location filename="../delegates.py" line="334" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="118" />
+        <location filename="../message_view.py" line="122" />
         <source>&amp;Copy</source>
         <translation>&amp;Copy</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="119" />
+        <location filename="../message_view.py" line="123" />
         <source>&amp;Select text</source>
         <translation>&amp;Select text</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="120" />
+        <location filename="../message_view.py" line="124" />
         <source>Copy &amp;link address</source>
         <translation>Copy &amp;link address</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="364" />
+        <location filename="../message_view.py" line="401" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Delete unsent message</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="417" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="417" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
     </message>
@@ -403,42 +525,49 @@
         <translation>Enter the address of the server.</translation>
     </message>
 </context><context>
+    <name>ScreenshotOverlay</name>
+    <message>
+        <location filename="../screenshot.py" line="105" />
+        <source>Drag over the area to send. Esc cancels.</source>
+        <translation>Drag over the area to send. Esc cancels.</translation>
+    </message>
+</context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="389" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="391" />
         <source>(another version of Besedka)</source>
         <translation>(another version of Besedka)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="394" />
         <source>%1 at %2, port %3</source>
         <translation>%1 at %2, port %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="396" />
         <source>Besedka %1</source>
         <translation>Besedka %1</translation>
     </message>
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="44" />
+        <location filename="../texts.py" line="45" />
         <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
         <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="53" />
+        <location filename="../texts.py" line="54" />
         <source>Password: at least %1 characters; any characters are allowed.</source>
         <translation>Password: at least %1 characters; any characters are allowed.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="92" />
-        <location filename="../texts.py" line="68" />
+        <location filename="../texts.py" line="93" />
+        <location filename="../texts.py" line="69" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Too short: at least %n character.</numerusform>
@@ -446,8 +575,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="94" />
-        <location filename="../texts.py" line="71" />
+        <location filename="../texts.py" line="95" />
+        <location filename="../texts.py" line="72" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Too long: at most %n character.</numerusform>
@@ -455,22 +584,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="80" />
+        <location filename="../texts.py" line="81" />
         <source>Spaces are not allowed.</source>
         <translation>Spaces are not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="82" />
         <source>The character “%1” is not allowed.</source>
         <translation>The character “%1” is not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="83" />
+        <location filename="../texts.py" line="84" />
         <source>This username is not allowed.</source>
         <translation>This username is not allowed.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="105" />
+        <location filename="../texts.py" line="106" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>The message is too long: at most %n character.</numerusform>
@@ -478,57 +607,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="109" />
+        <location filename="../texts.py" line="110" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>The message contains characters that cannot be sent.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="118" />
+        <location filename="../texts.py" line="119" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Cannot reach the server at %1. Check the address and that the server is running.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
+        <location filename="../texts.py" line="123" />
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="129" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 answered, but it is not a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="131" />
+        <location filename="../texts.py" line="132" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 accepted the connection but did not answer like a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="135" />
+        <location filename="../texts.py" line="136" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="140" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="144" />
+        <location filename="../texts.py" line="145" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Could not set up an encrypted connection with %1. It may not be a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
+        <location filename="../texts.py" line="151" />
         <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
         <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="156" />
+        <location filename="../texts.py" line="157" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="165" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -537,27 +666,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="178" />
+        <location filename="../texts.py" line="179" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="181" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="182" />
+        <location filename="../texts.py" line="183" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="184" />
+        <location filename="../texts.py" line="185" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="188" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -565,19 +694,67 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="191" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="192" />
+        <location filename="../texts.py" line="193" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="195" />
+        <source>The file is larger than the server allows.</source>
+        <translation>The file is larger than the server allows.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="197" />
+        <source>Your files take all the space the server gives you.</source>
+        <translation>Your files take all the space the server gives you.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="200" />
+        <source>The file is no longer on the server.</source>
+        <translation>The file is no longer on the server.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="202" />
+        <source>The file changed while it was sent.</source>
+        <translation>The file changed while it was sent.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="204" />
+        <source>The file could not be read or written.</source>
+        <translation>The file could not be read or written.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="205" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="214" />
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n byte</numerusform>
+            <numerusform>%n bytes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="215" />
+        <source>%1 KB</source>
+        <translation>%1 KB</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="216" />
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="217" />
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>

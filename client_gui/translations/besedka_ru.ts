@@ -2,9 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
     <context>
+    <name>AttachmentBar</name>
+    <message>
+        <location filename="../attachments.py" line="80" />
+        <source>Do not send this file</source>
+        <translation>Не отправлять этот файл</translation>
+    </message>
+</context><context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="273" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -51,104 +58,166 @@
         <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
     </message>
 </context><context>
+    <name>ChatFiles</name>
+    <message>
+        <location filename="../chat_files.py" line="140" />
+        <source>&amp;File…</source>
+        <translation>&amp;Файл…</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="141" />
+        <source>Attach files (or drop them here, or paste)</source>
+        <translation>Прикрепить файлы (или перетащите их сюда, или вставьте)</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="142" />
+        <source>Screenshot</source>
+        <translation>Снимок экрана</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="143" />
+        <source>Send an area of the screen</source>
+        <translation>Отправить часть экрана</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="144" />
+        <source>Set &amp;picture…</source>
+        <translation>Выбрать &amp;фото…</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="145" />
+        <source>&amp;Remove picture</source>
+        <translation>&amp;Убрать фото</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="165" />
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="285" />
+        <source>Choose your picture</source>
+        <translation>Выберите своё фото</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="286" />
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
+        <translation>Изображения (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="294" />
+        <source>This file is not a picture Besedka can read.</source>
+        <translation>Этот файл не изображение, которое Беседка может прочитать.</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="298" />
+        <source>This picture is too large.</source>
+        <translation>Это изображение слишком большое.</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="319" />
+        <source>Picture</source>
+        <translation>Фото</translation>
+    </message>
+</context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="228" />
+        <location filename="../chat_window.py" line="246" />
         <source>&amp;Account</source>
         <translation>&amp;Учётная запись</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="229" />
+        <location filename="../chat_window.py" line="247" />
         <source>&amp;Change password…</source>
         <translation>&amp;Сменить пароль…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="230" />
+        <location filename="../chat_window.py" line="248" />
         <source>&amp;Log out</source>
         <translation>&amp;Выйти</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="231" />
+        <location filename="../chat_window.py" line="249" />
         <source>&amp;Quit</source>
         <translation>&amp;Закрыть</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="232" />
+        <location filename="../chat_window.py" line="250" />
         <source>L&amp;anguage</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="233" />
+        <location filename="../chat_window.py" line="251" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="234" />
+        <location filename="../chat_window.py" line="252" />
         <source>&amp;About Besedka</source>
         <translation>&amp;О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="235" />
+        <location filename="../chat_window.py" line="253" />
         <source>Filter conversations</source>
         <translation>Найти беседу</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="237" />
+        <location filename="../chat_window.py" line="255" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="238" />
+        <location filename="../chat_window.py" line="256" />
         <source>&amp;Send</source>
         <translation>&amp;Отправить</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="239" />
+        <location filename="../chat_window.py" line="257" />
         <source>Send (Enter)</source>
         <translation>Отправить (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="240" />
+        <location filename="../chat_window.py" line="258" />
         <source>Reconnect &amp;now</source>
         <translation>&amp;Подключиться сейчас</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="260" />
         <source>Besedka</source>
         <translation>Беседка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="367" />
+        <location filename="../chat_window.py" line="389" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Беседка — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="370" />
+        <location filename="../chat_window.py" line="392" />
         <source>Besedka — %1</source>
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="379" />
+        <location filename="../chat_window.py" line="401" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="381" />
+        <location filename="../chat_window.py" line="403" />
         <source>online</source>
         <translation>в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="383" />
+        <location filename="../chat_window.py" line="405" />
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="399" />
+        <location filename="../chat_window.py" line="421" />
         <source>Connected as %1 to %2</source>
         <translation>Подключено к %2 как %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="402" />
+        <location filename="../chat_window.py" line="424" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунду…</numerusform>
@@ -157,17 +226,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../chat_window.py" line="427" />
         <source>Reconnecting to %1…</source>
         <translation>Подключение к %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="407" />
+        <location filename="../chat_window.py" line="429" />
         <source>Not connected</source>
         <translation>Нет подключения</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="410" />
+        <location filename="../chat_window.py" line="432" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n сообщение ждёт отправки</numerusform>
@@ -176,173 +245,226 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="420" />
+        <location filename="../chat_window.py" line="442" />
         <source>Message from %1</source>
         <translation>Сообщение от %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="460" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="460" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
     </message>
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="299" />
+        <location filename="../models.py" line="344" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="301" />
+        <location filename="../models.py" line="346" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
     </message>
 </context><context>
+    <name>FileCards</name>
+    <message>
+        <location filename="../file_cards.py" line="141" />
+        <source>Cancel</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="152" />
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="153" />
+        <source>Show in folder</source>
+        <translation>Показать в папке</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="155" />
+        <source>Download</source>
+        <translation>Скачать</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="205" />
+        <source>Loading preview…</source>
+        <translation>Загрузка изображения…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="250" />
+        <source>file removed</source>
+        <translation>файл удалён</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="255" />
+        <source>not sent: %1</source>
+        <translation>не отправлено: %1</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="257" />
+        <source>preparing…</source>
+        <translation>подготовка…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="264" />
+        <location filename="../file_cards.py" line="259" />
+        <source>waiting for the connection…</source>
+        <translation>ждёт подключения…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="268" />
+        <source>%1 · download failed: %2</source>
+        <translation>%1 · не скачано: %2</translation>
+    </message>
+</context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>&amp;Найденные в сети серверы:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Поиск серверов в этой сети…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Забыть сертификат этого сервера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>Сертификат забыт. Войдите снова, чтобы увидеть новый отпечаток сервера и решить, доверять ли ему.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="286" />
+        <location filename="../delegates.py" line="324" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="288" />
+        <location filename="../delegates.py" line="326" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="294" />
+        <location filename="../delegates.py" line="332" />
         <source>⌛ sending…</source>
         <translation>⌛ отправляется…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="296" />
+        <location filename="../delegates.py" line="334" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="118" />
+        <location filename="../message_view.py" line="122" />
         <source>&amp;Copy</source>
         <translation>&amp;Копировать</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="119" />
+        <location filename="../message_view.py" line="123" />
         <source>&amp;Select text</source>
         <translation>&amp;Выделить текст</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="120" />
+        <location filename="../message_view.py" line="124" />
         <source>Copy &amp;link address</source>
         <translation>Копировать &amp;адрес ссылки</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="364" />
+        <location filename="../message_view.py" line="401" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="417" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="417" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>
@@ -405,42 +527,49 @@
         <translation>Укажите адрес сервера.</translation>
     </message>
 </context><context>
+    <name>ScreenshotOverlay</name>
+    <message>
+        <location filename="../screenshot.py" line="105" />
+        <source>Drag over the area to send. Esc cancels.</source>
+        <translation>Выделите область, которую нужно отправить. Esc — отмена.</translation>
+    </message>
+</context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="389" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="391" />
         <source>(another version of Besedka)</source>
         <translation>(другая версия Беседки)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="394" />
         <source>%1 at %2, port %3</source>
         <translation>%1, адрес %2, порт %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="396" />
         <source>Besedka %1</source>
         <translation>Беседка %1</translation>
     </message>
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="44" />
+        <location filename="../texts.py" line="45" />
         <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
         <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и _ - . При входе регистр букв не важен.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="53" />
+        <location filename="../texts.py" line="54" />
         <source>Password: at least %1 characters; any characters are allowed.</source>
         <translation>Пароль: не короче %1 символов, допустимы любые символы.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="92" />
-        <location filename="../texts.py" line="68" />
+        <location filename="../texts.py" line="93" />
+        <location filename="../texts.py" line="69" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Слишком коротко: минимум %n символ.</numerusform>
@@ -449,8 +578,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="94" />
-        <location filename="../texts.py" line="71" />
+        <location filename="../texts.py" line="95" />
+        <location filename="../texts.py" line="72" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Слишком длинно: максимум %n символ.</numerusform>
@@ -459,22 +588,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="80" />
+        <location filename="../texts.py" line="81" />
         <source>Spaces are not allowed.</source>
         <translation>Пробелы не допускаются.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="82" />
         <source>The character “%1” is not allowed.</source>
         <translation>Символ «%1» не допускается.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="83" />
+        <location filename="../texts.py" line="84" />
         <source>This username is not allowed.</source>
         <translation>Такое имя пользователя недопустимо.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="105" />
+        <location filename="../texts.py" line="106" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>Сообщение слишком длинное: максимум %n символ.</numerusform>
@@ -483,57 +612,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="109" />
+        <location filename="../texts.py" line="110" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>В сообщении есть символы, которые нельзя отправить.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="118" />
+        <location filename="../texts.py" line="119" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Не удаётся связаться с сервером %1. Проверьте адрес и запущен ли сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии %3. Обновите ту программу, что старше.</translation>
+        <location filename="../texts.py" line="123" />
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>Сервер %1 говорит на версии протокола %2, а эта Беседка — на версиях от 1 до %3. Обновите ту из программ, что старше.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="129" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 отвечает, но это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="131" />
+        <location filename="../texts.py" line="132" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 принял соединение, но отвечает не как сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="135" />
+        <location filename="../texts.py" line="136" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>Сервер %1 принимает только зашифрованные (TLS) подключения. Запустите Беседку без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="140" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>Сервер %1 не использует шифрование: ваш пароль и сообщения могли бы прочитать в сети. Попросите администратора запустить его без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="144" />
+        <location filename="../texts.py" line="145" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Не удалось установить зашифрованное соединение с %1. Возможно, это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
+        <location filename="../texts.py" line="151" />
         <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
         <translation>Сервер %1 предъявил не тот сертификат, который он объявил в этой сети, поэтому пароль не отправлен. Возможно, кто-то выдаёт себя за этот сервер. Попросите администратора сверить отпечаток, который сервер пишет в журнал при запуске.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="156" />
+        <location filename="../texts.py" line="157" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="165" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -542,27 +671,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 Если они совпадают, нажмите «Забыть сертификат этого сервера» и войдите снова, чтобы довериться новому.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="178" />
+        <location filename="../texts.py" line="179" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="181" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="182" />
+        <location filename="../texts.py" line="183" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="184" />
+        <location filename="../texts.py" line="185" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="188" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -571,19 +700,68 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="191" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="192" />
+        <location filename="../texts.py" line="193" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="195" />
+        <source>The file is larger than the server allows.</source>
+        <translation>Файл больше, чем разрешает сервер.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="197" />
+        <source>Your files take all the space the server gives you.</source>
+        <translation>Ваши файлы заняли всё место, которое вам выделил сервер.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="200" />
+        <source>The file is no longer on the server.</source>
+        <translation>Этого файла больше нет на сервере.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="202" />
+        <source>The file changed while it was sent.</source>
+        <translation>Файл изменился во время отправки.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="204" />
+        <source>The file could not be read or written.</source>
+        <translation>Не удалось прочитать или записать файл.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="205" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="214" />
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n байт</numerusform>
+            <numerusform>%n байта</numerusform>
+            <numerusform>%n байт</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="215" />
+        <source>%1 KB</source>
+        <translation>%1 КБ</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="216" />
+        <source>%1 MB</source>
+        <translation>%1 МБ</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="217" />
+        <source>%1 GB</source>
+        <translation>%1 ГБ</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
