@@ -376,7 +376,8 @@ class ChatClient(QObject):
                 self._on_send_reply(key, serial, reply)
 
             self._channel.request(Send(item.to, item.body, item.key,
-                                       None if item.file is None else item.file.id), on_reply)
+                                       file=None if item.file is None else item.file.id),
+                                  on_reply)
 
     def _on_send_reply(self, key: str, serial: int, reply: Sent | ErrorReply) -> None:
         if isinstance(reply, Sent):

@@ -16,6 +16,8 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes;
 * :mod:`protocol.features` names the parts of version 2 a server offers;
+* :mod:`protocol.lifecycle` the frames of messages that change: edits,
+  deletions, reactions, typing and read receipts;
 * :mod:`protocol.files` the requests of files and of transfer connections.
 
 A connection speaks version 1 unless its login asks for version 2
@@ -26,9 +28,11 @@ from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, 
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION
 
-# Feature modules register their requests when imported; importing them here
-# means every request type is known wherever protocol is.
-from . import files  # noqa: E402,F401  (registers file_upload, put, get...)
+# Feature modules register their requests and events with the readers
+# above when imported; importing them here makes every type known wherever
+# protocol is.
+from . import files  # noqa: E402,F401  isort: skip
+from . import lifecycle  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "DEFAULT_PORT",

@@ -14,6 +14,9 @@
   :mod:`server.directory` is its account directory),
   :mod:`server.presence` (who is online, presence events, the roster),
   :mod:`server.messages` (send, history, sync, read markers),
+  :mod:`server.lifecycle` (edits, deletions, reactions),
+  :mod:`server.typing_notices` (typing, throttled),
+  :mod:`server.receipts` (``read`` events when a marker moves) and
   :mod:`server.files` (uploads, downloads, avatars; its transfer
   connections are :mod:`server.transfer`, its bytes on disk
   :mod:`server.filestore`);
