@@ -220,12 +220,7 @@ class FileTransfers(QObject):
         self.uploads[upload.key] = upload
         if upload.post and upload not in self._post_order:
             self._post_order.append(upload)
-        job = HashJob(upload.path)
-        upload.job = job
-        job.progress.connect(lambda done: self._progress(upload, done))
-        job.succeeded.connect(lambda result: self._hashed(upload, result))
-        job.failed.connect(lambda code, message: self._upload_failed(upload, code, message))
-        self._run(job, upload)
+        self._run(HashJob(upload.path), upload, lambda result: self._hashed(upload, result))
         self.upload_changed.emit(upload)
         return upload
 
@@ -267,13 +262,9 @@ class FileTransfers(QObject):
         if upload.key not in self.uploads:
             return
         upload.done = offset
-        job = PutJob(self._target(), token, upload.path, offset, upload.size)
-        upload.job = job
-        job.progress.connect(lambda done: self._progress(upload, done))
-        job.succeeded.connect(lambda reply: self._stored(upload, FileInfo.from_wire(reply, "file")))
-        job.failed.connect(lambda code, message: self._upload_failed(upload, code, message))
         self._set(upload, TransferState.MOVING)
-        self._run(job, upload)
+        self._run(PutJob(self._target(), token, upload.path, offset, upload.size), upload,
+                  lambda reply: self._stored(upload, FileInfo.from_wire(reply, "file")))
 
     def _stored(self, upload: Upload, file: FileInfo) -> None:
         if upload.key not in self.uploads:
@@ -391,14 +382,9 @@ class FileTransfers(QObject):
             if isinstance(reply, ErrorReply):
                 self._download_failed(download, str(reply.code), reply.message)
                 return
-            job = GetJob(self._target(), reply.token, download.partial)
-            download.job = job
-            job.progress.connect(lambda done: self._download_progress(download, done))
-            job.succeeded.connect(lambda size: self._downloaded(download))
-            job.failed.connect(lambda code, message: self._download_failed(download, code,
-                                                                            message))
             self._set_download(download, TransferState.MOVING)
-            self._run(job, download)
+            self._run(GetJob(self._target(), reply.token, download.partial), download,
+                      lambda size: self._downloaded(download))
 
         self._link.channel.request(FileDownload(download.file.id), on_reply)
 
@@ -474,8 +460,19 @@ class FileTransfers(QObject):
         pinned = link.trust.pinned(link.host, link.port) if link.tls else None
         return TransferTarget(link.host, link.port, link.tls, pinned)
 
-    def _run(self, job: TransferJob, owner: Upload | Download) -> None:
-        """Start ``job`` for ``owner``, which forgets it when its thread ends."""
+    def _run(self, job: TransferJob, owner: Upload | Download,
+             succeeded: Callable[[Any], None]) -> None:
+        """Start ``job`` for ``owner``: its progress and failure go to the
+        owner's handlers, its result to ``succeeded``, and the owner forgets
+        it when its thread ends."""
+        owner.job = job
+        if isinstance(owner, Upload):
+            job.progress.connect(lambda done: self._progress(owner, done))
+            job.failed.connect(lambda code, message: self._upload_failed(owner, code, message))
+        else:
+            job.progress.connect(lambda done: self._download_progress(owner, done))
+            job.failed.connect(lambda code, message: self._download_failed(owner, code, message))
+        job.succeeded.connect(succeeded)
         job.setParent(self)
 
         def ended() -> None:

@@ -25,8 +25,11 @@ from client_gui.chat_window import ChatWindow
 from client_gui.file_cards import FileAction
 from client_gui.files import TransferState
 from client_gui.models import MessageListModel, MessageRow
+from client_gui.settings import CertificatePins, Settings
 from tests.conftest import ServerProcess
 
+from ..security.helpers import wait_for_log
+from ..security.test_tls import logged_fingerprint
 from .conftest import WAIT_MS, Bot, StartClient, register
 
 LONG_WAIT_MS = 60_000
@@ -280,3 +283,24 @@ def test_no_file_controls_without_a_server_that_offers_files(
     assert not files.enabled
     assert not files.attach_button.isVisibleTo(window)
     assert not files.set_avatar_action.isVisible()
+
+
+def test_files_go_up_and_down_over_tls_to_the_pinned_server(
+        qtbot: QtBot, server_factory: Callable[..., ServerProcess], start_client: StartClient,
+        settings: Settings, tmp_path: Path, private_folders: Path) -> None:
+    server = server_factory("--no-rate-limits", tls=True)
+    # Trusted already (the first-use question is test_tls's): transfers
+    # check the same pin as the chat connection.
+    CertificatePins(settings).pin(
+        *server.address, logged_fingerprint(wait_for_log(server, "created certificate")))
+    alice = register(qtbot, start_client(server.address, tls=True), "alice")
+    bob = register(qtbot, start_client(server.address, tls=True), "bob")
+    secret = some_file(tmp_path, "secret.bin", 2 * 1024 * 1024 + 3, seed=5)
+    alice.files.attach([secret])
+    qtbot.keyClick(alice.compose, Qt.Key.Key_Return)
+    general = bob.conversations.model(None)
+    qtbot.waitUntil(lambda: len(stored_file_rows(general)) == 1, timeout=WAIT_MS)
+    click_file_action(qtbot, bob, stored_file_rows(general)[0], FileAction.DOWNLOAD)
+    downloaded = private_folders / "secret.bin"
+    qtbot.waitUntil(downloaded.exists, timeout=WAIT_MS)
+    assert downloaded.read_bytes() == secret.read_bytes()
