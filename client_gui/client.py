@@ -148,7 +148,8 @@ class ChatClient(QObject):
         self._outbox = Outbox()
         self._catch_up = CatchUp()
         #: Uploads, downloads and the file cache (version 2, "files").
-        self.files = FileTransfers(self._link, self.send_message, parent=self)
+        self.files = FileTransfers(self._link, parent=self)
+        self.files.post_requested.connect(self.on_post_requested)
         self._link.logged_in.connect(self.on_link_logged_in)
         self._link.event_received.connect(self.on_event)
         self._link.disconnected.connect(self.on_disconnected)
@@ -251,6 +252,11 @@ class ChatClient(QObject):
         self.outbox_added.emit(item)
         self._send_outbox()
         return item
+
+    @pyqtSlot(object, str, object, str)
+    def on_post_requested(self, to: str | None, caption: str, file: FileInfo, key: str) -> None:
+        """An uploaded file is stored: its message goes through the outbox."""
+        self.send_message(to, caption, file, key)
 
     def discard_failed(self, key: str) -> None:
         """Forget an outbox message the server refused."""

@@ -166,8 +166,6 @@ class FileTransfers(QObject):
     Args:
         link: the session's connection (requests, the server's address and
             certificate, logins and losses).
-        post: posts a stored file as a message: ``post(to, caption, file, key)``
-            (the outbox's ``send_message``).
         download_dir: where downloads go (called each time: a setting).
         cache_dir: where fetched images live.
 
@@ -175,18 +173,19 @@ class FileTransfers(QObject):
         upload_changed(Upload): added, progressed, or changed state.
         upload_removed(key): cancelled or done with.
         download_changed(Download)
+        post_requested(to, caption, FileInfo, key): a stored file is to be
+            posted as a message (the session's outbox does it).
     """
 
     upload_changed = pyqtSignal(object)
     upload_removed = pyqtSignal(str)
     download_changed = pyqtSignal(object)
+    post_requested = pyqtSignal(object, str, object, str)
 
-    def __init__(self, link: SessionLink, post: Callable[[str | None, str, FileInfo, str], Any],
-                 download_dir: Callable[[], Path] | None = None,
+    def __init__(self, link: SessionLink, download_dir: Callable[[], Path] | None = None,
                  cache_dir: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._link = link
-        self._post = post
         self._download_dir = download_dir or (lambda: default_download_dir())
         self.cache_dir = cache_dir or default_cache_dir()
         self.uploads: dict[str, Upload] = {}
@@ -293,7 +292,7 @@ class FileTransfers(QObject):
             del self.uploads[first.key]
             # The outbox carries it from here, under the same key; its row
             # replaces this one (Conversations).
-            self._post(first.to, first.caption, first.file, first.key)
+            self.post_requested.emit(first.to, first.caption, first.file, first.key)
 
     def _upload_failed(self, upload: Upload, code: str, message: str) -> None:
         if upload.key not in self.uploads or code == CANCELLED:
