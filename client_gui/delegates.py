@@ -206,8 +206,7 @@ class MessageDelegate(QStyledItemDelegate):
             self._heights_width = width
         files = self.files
         # A picture's height is known once it is here: part of the key.
-        cache_key = (row.key, day_start,
-                     None if files is None or row.file is None else files.picture_size(row))
+        cache_key = (row.key, day_start, None if files is None else files.height_key(row))
         height = self._heights.get(cache_key)
         if height is None:
             text_width = self._text_width(width)

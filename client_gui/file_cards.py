@@ -94,7 +94,9 @@ class FileCards(QObject):
         return self.services.transfers.downloads.get(file.id)
 
     def shows_picture(self, row: MessageRow) -> bool:
-        return (row.file is not None and row.id is not None and is_previewable(row.file))
+        """Whether the row's file is shown as a picture (else as a card)."""
+        return (row.file is not None and row.id is not None and is_previewable(row.file)
+                and not self.services.previews.failed(row.file))
 
     def picture_size(self, row: MessageRow) -> QSize | None:
         """The size of the preview, once it is here (it sets the row's height)."""
@@ -102,6 +104,16 @@ class FileCards(QObject):
             return None
         pixmap = self.services.previews.pixmap(row.file)
         return None if pixmap is None else pixmap.size()
+
+    def height_key(self, row: MessageRow) -> object:
+        """What the block's height depends on besides the width (for caches):
+        a picture's size once it is here, or that it will be a card."""
+        if row.file is None:
+            return None
+        if not self.shows_picture(row):
+            return "card"
+        size = self.picture_size(row)
+        return None if size is None else (size.width(), size.height())
 
     # ------------------------------------------------------------------
     # Geometry

@@ -136,7 +136,8 @@ class MessageView(QTableView):
 
     @pyqtSlot(str)
     def on_preview_ready(self, file_id: str) -> None:
-        """A picture arrived: the rows showing it take their real height."""
+        """A picture arrived (or will not): the rows showing it take their
+        real height."""
         model = self.message_model()
         if model is not None:
             for number in model.rows_with_file(file_id):

@@ -23,7 +23,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Final
 
-from PyQt6.QtCore import QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import (QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, QTimer, pyqtSignal,
+                          pyqtSlot)
 from PyQt6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPainterPath, QPixmap
 
 from protocol.objects import FileInfo, RosterEntry
@@ -112,6 +113,8 @@ class _Scaler(QObject):
             self._scale(key, fetched.destination, box)
         elif fetched.state is TransferState.FAILED:
             self._failed.add(key)
+            # Said after this paint, not during it: the views re-measure.
+            QTimer.singleShot(0, lambda: self.scaled(key))
         else:
             self._waiting.setdefault(file.id, set()).add((key, box.width(), box.height()))
             self._working.add(key)
@@ -133,12 +136,14 @@ class _Scaler(QObject):
                 self._scale(key, download.destination, QSize(width, height))
             else:
                 self._failed.add(key)
+                self.scaled(key)
 
     @pyqtSlot(str, QImage)
     def on_scaled(self, key: str, image: QImage) -> None:
         self._working.discard(key)
         if image.isNull():
             self._failed.add(key)
+            self.scaled(key)  # no picture: the views show something else
             return
         self._images[key] = QPixmap.fromImage(image)
         if len(self._images) > _PIXMAP_CACHE:
@@ -164,6 +169,11 @@ class Previews(_Scaler):
         if not is_previewable(file):
             return None
         return self.image(file.id, file, PREVIEW_SIZE)
+
+    def failed(self, file: FileInfo) -> bool:
+        """Whether the picture cannot be shown (not fetched, or not decoded:
+        a format this build of Qt does not read); it is then a card."""
+        return file.id in self._failed
 
     def original(self, file: FileInfo) -> Path | None:
         """The fetched image itself, if it is here (to show it full size)."""

@@ -37,7 +37,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Self
 
-from .fields import bad_field, file_id, integer, object_at, optional_file_id, optional_string, string
+from .fields import (
+    bad_field,
+    file_id,
+    integer,
+    object_at,
+    optional_file_id,
+    optional_string,
+    string,
+)
 from .limits import FILE_NAME_MAX_CHARS
 from .objects import FileInfo
 from .replies import Reply

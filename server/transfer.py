@@ -85,7 +85,8 @@ class TransferLog(logging.LoggerAdapter[logging.Logger]):
         super().__init__(logger)
         self.transfer = transfer
 
-    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+    def process(self, msg: Any,
+                kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
         return f"[{self.transfer.peer} {self.transfer.what}] {msg}", kwargs
 
 
