@@ -51,6 +51,7 @@ __all__ = [
     "OkReply",
     "Reply",
     "Roster",
+    "SearchPage",
     "Sent",
     "error_reply",
     "ok_reply",
@@ -214,17 +215,58 @@ class Sent(Reply):
 @dataclass(frozen=True, slots=True)
 class MessagePage(Reply):
     """The answer to ``history`` and ``sync``: messages ascending by id, and
-    whether there are more beyond them."""
+    whether there are more beyond them.
+
+    ``has_newer`` is version 2's, on every ``history`` reply
+    (PROTOCOL-2.md): whether the conversation has messages newer than the
+    page.  ``None`` where the frame does not carry it (version 1, ``sync``).
+    """
 
     messages: tuple[Message, ...]
     has_more: bool
+    has_newer: bool | None = None
 
     def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
-        return {"messages": [message.to_wire(version) for message in self.messages],
-                "has_more": self.has_more}
+        payload: dict[str, Any] = {
+            "messages": [message.to_wire(version) for message in self.messages],
+            "has_more": self.has_more}
+        if self.has_newer is not None and version != PROTOCOL_V1:
+            payload["has_newer"] = self.has_newer
+        return payload
 
     @classmethod
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
         return cls(tuple(Message.from_wire(obj, path)
                          for path, obj in objects_at(fields, "messages")),
-                   boolean(fields, "has_more"))
+                   boolean(fields, "has_more"),
+                   None if fields.get("has_newer") is None else boolean(fields, "has_newer"))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage(Reply):
+    """The answer to ``search``: matching messages, newest first, and
+    whether older ones match too (PROTOCOL-2.md, "Search").
+
+    ``partial`` is Besedka's extension (docs/protocol.md): the query's
+    words were all too short for the index, so only the newest messages
+    were searched.
+    """
+
+    messages: tuple[Message, ...]
+    has_more: bool
+    partial: bool = False
+
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "messages": [message.to_wire(version) for message in self.messages],
+            "has_more": self.has_more}
+        if self.partial:
+            payload["partial"] = True
+        return payload
+
+    @classmethod
+    def from_wire(cls, fields: Mapping[str, Any]) -> Self:
+        return cls(tuple(Message.from_wire(obj, path)
+                         for path, obj in objects_at(fields, "messages")),
+                   boolean(fields, "has_more"),
+                   boolean(fields, "partial", default=False))

@@ -53,11 +53,13 @@ from .limits import (
     KEY_MAX_CHARS,
     KEY_MIN_CHARS,
     PROTOCOL_V1,
+    SEARCH_DEFAULT_LIMIT,
+    SEARCH_MAX_LIMIT,
     SYNC_DEFAULT_LIMIT,
     SYNC_MAX_LIMIT,
 )
-from .replies import Done, LoggedIn, MessagePage, Reply, Roster, Sent
-from .rules import check_password, normalize_body, normalize_username
+from .replies import Done, LoggedIn, MessagePage, Reply, Roster, SearchPage, Sent
+from .rules import check_password, check_search_query, normalize_body, normalize_username
 
 __all__ = [
     "Answerable",
@@ -74,6 +76,7 @@ __all__ = [
     "Register",
     "Request",
     "Resume",
+    "Search",
     "Send",
     "Sync",
     "decode_request",
@@ -324,12 +327,23 @@ class Send(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class History(Request):
-    """Page backwards through one conversation."""
+    """Page through one conversation: backwards from ``before`` (version 1).
+
+    Version 2 (PROTOCOL-2.md, "Search") adds two other places to start
+    from, used instead of ``before``: ``around`` (a message id: the page
+    that has it near its middle, to open a search result in context) and
+    ``after`` (the oldest messages above it, ascending).  They are read on
+    every connection but honoured only on a version 2 one (a version 1
+    connection ignores fields it does not know, as PROTOCOL.md says);
+    :meth:`anchor_error` says whether more than one place was given.
+    """
 
     TYPE: ClassVar[str] = "history"
     with_: str | None = _wire("with", default=None)
     before: int | None = None
     limit: int = HISTORY_DEFAULT_LIMIT
+    around: int | None = _since_v2(None)
+    after: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> History:
@@ -337,10 +351,70 @@ class History(Request):
             optional_string(fields, "with"),
             optional_message_id(fields, "before"),
             page_limit(fields, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT),
+            optional_message_id(fields, "around"),
+            optional_message_id(fields, "after"),
         )
+
+    def anchor_error(self) -> ProtocolError | None:
+        """``bad_request`` when more than one of ``before``, ``around`` and
+        ``after`` is given (a version 2 rule: a page starts in one place)."""
+        given = [name for name, value in (("before", self.before), ("around", self.around),
+                                          ("after", self.after)) if value is not None]
+        if len(given) > 1:
+            return ProtocolError(ErrorCode.BAD_REQUEST,
+                                 f"fields {' and '.join(repr(n) for n in given)} exclude one "
+                                 "another: give at most one")
+        return None
 
     def parse_reply(self, fields: Mapping[str, Any]) -> MessagePage:
         return MessagePage.from_wire(fields)
+
+
+@request_type()
+@dataclass(frozen=True, slots=True)
+class Search(Request):
+    """Find messages I can see by any part of their words (PROTOCOL-2.md, "Search").
+
+    ``query`` is kept as :func:`~protocol.rules.check_search_query` returns
+    it.  At most one of ``with_`` (a direct conversation), ``room`` and
+    ``general`` narrows the search to one conversation; none of them means
+    everything I can see.  ``before`` pages on, as in ``history``.
+    """
+
+    TYPE: ClassVar[str] = "search"
+    SINCE: ClassVar[int] = 2
+    query: str
+    with_: str | None = _wire("with", default=None)
+    room: int | None = None
+    general: bool = False
+    before: int | None = None
+    limit: int = SEARCH_DEFAULT_LIMIT
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Search:
+        query = check_search_query(string(fields, "query"))
+        with_ = optional_string(fields, "with")
+        room = None if fields.get("room") is None else integer(fields, "room", minimum=0)
+        general = boolean(fields, "general", default=False)
+        narrowed = [name for name, given in (("with", with_ is not None),
+                                             ("room", room is not None),
+                                             ("general", general)) if given]
+        if len(narrowed) > 1:
+            raise bad_field(narrowed[1], f"cannot be given with '{narrowed[0]}': "
+                                         "a search narrows to one conversation at most")
+        return cls(query, with_, room, general, optional_message_id(fields, "before"),
+                   page_limit(fields, SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT))
+
+    def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
+        frame = Request.to_frame(self, request_id)
+        # Only the narrowing actually asked for goes out.
+        for name, default in (("with", None), ("room", None), ("general", False)):
+            if frame[name] == default:
+                del frame[name]
+        return frame
+
+    def parse_reply(self, fields: Mapping[str, Any]) -> SearchPage:
+        return SearchPage.from_wire(fields)
 
 
 @request_type()

@@ -38,6 +38,7 @@ from protocol.replies import (
     OkReply,
     Reply,
     Roster,
+    SearchPage,
     Sent,
     error_reply,
 )
@@ -53,6 +54,7 @@ from protocol.requests import (
     Register,
     Request,
     Resume,
+    Search,
     Send,
     Sync,
 )
@@ -86,6 +88,8 @@ replies: st.SearchStrategy[Reply] = st.one_of(
     st.builds(Roster, st.lists(roster_entries, max_size=4).map(tuple)),
     st.builds(Sent, messages),
     st.builds(MessagePage, st.lists(messages, max_size=4).map(tuple), st.booleans()),
+    st.builds(SearchPage, st.lists(messages, max_size=4).map(tuple), st.booleans(),
+              st.booleans()),
 )
 events: st.SearchStrategy[Event] = st.one_of(
     st.builds(Hello, st.integers(1, 10), texts),
@@ -100,7 +104,7 @@ error_replies = st.builds(ErrorReply, request_ids, error_codes, texts,
 # What a newer server may add: fields this version does not know.
 extra_fields = st.dictionaries(st.text(min_size=1).filter(lambda key: key not in {
     "type", "re", "code", "message", "retry_after", "user", "general_unread", "users",
-    "messages", "has_more", "protocol", "server"}), st.integers(-(2**53), 2**53) | texts,
+    "messages", "has_more", "has_newer", "partial", "protocol", "server"}), st.integers(-(2**53), 2**53) | texts,
     max_size=3)
 
 #: One request of each type, with the reply class its ``ok`` reads as.
@@ -116,6 +120,7 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
     (Resume("a token"), LoggedIn),
+    (Search("a query"), SearchPage),
 ]
 
 
@@ -179,6 +184,8 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
         Sent: Sent(Message(5, "alice", None, "hi", "2026-11-22T10:15:00.123Z")),
         MessagePage: MessagePage((Message(5, "alice", "bob", "hi",
                                           "2026-11-22T10:15:00.123Z"),), True),
+        SearchPage: SearchPage((Message(5, "alice", "bob", "hi",
+                                        "2026-11-22T10:15:00.123Z"),), True, partial=True),
     }
     expected = examples[reply_class]
     ok = decode_server_frame(over_the_wire(expected.to_wire(9)))
