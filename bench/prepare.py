@@ -34,6 +34,7 @@ from pathlib import Path
 import bcrypt
 from sqlalchemy import text
 
+from bench.chat_text import ChatText
 from db.engine import create_database_engine
 from db.schema import upgrade_to_head
 
@@ -80,7 +81,7 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
         slow_from: accounts from this index on get a cost-12 hash.
         messages: how many messages to generate: 90 % in the general room,
             the rest direct messages between random accounts, with ids and
-            timestamps increasing.
+            timestamps increasing, worded like chat (:mod:`bench.chat_text`).
         seed: for the random senders, so every run builds the same data.
         source: the tree whose migrations make the schema (default: this one).
     """
@@ -110,6 +111,7 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
             )
         if messages:
             rng = random.Random(seed)
+            chat = ChatText(seed)
             # Version 2's change number starts out equal to the id; a
             # baseline tree's schema may predate it.
             has_seq = "seq" in {row[1] for row in db.execute("PRAGMA table_info(messages)")}
@@ -119,8 +121,7 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
                     sender = rng.randrange(accounts) + 1
                     recipient = None if rng.random() < 0.9 else rng.randrange(accounts) + 1
                     moment = start + timedelta(milliseconds=message_id * 100)
-                    yield (message_id, sender, recipient,
-                           f"generated message number {message_id}, a typical short line of chat",
+                    yield (message_id, sender, recipient, chat.line(),
                            moment.strftime(SQLITE_DATETIME)) + ((message_id,) if has_seq else ())
 
             with db:

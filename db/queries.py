@@ -46,6 +46,12 @@ __all__ = [
     "store_messages",
     "store_message",
     "history",
+    "HistoryPage",
+    "history_around",
+    "history_after",
+    "history_page",
+    "messages_by_id",
+    "has_newer",
     "sync",
     "roster",
     "general_unread",
@@ -472,6 +478,12 @@ def _oldest_first(parts: Sequence[Select[int]], limit: int) -> Select[int]:
     return select(merged.c.id).order_by(merged.c.id).limit(limit)
 
 
+def _history_parts(me_id: int, peer_id: int | None) -> list[Select[int]]:
+    """The id queries of what ``history`` shows of one conversation, in
+    every direction it pages (before, around, after)."""
+    return [part.where(_NOT_DELETED) for part in _conversation(me_id, peer_id)]
+
+
 def history(
     conn: Connection, me_id: int, peer_id: int | None, before: int | None, limit: int
 ) -> tuple[list[StoredMessage], bool]:
@@ -480,12 +492,90 @@ def history(
     Returns:
         The messages ascending by id, and whether older ones exist.
     """
-    parts = [part.where(_NOT_DELETED) for part in _conversation(me_id, peer_id)]
+    parts = _history_parts(me_id, peer_id)
     if before is not None:
         parts = [part.where(Message.id < before) for part in parts]
     rows, has_more = _page(conn, _newest_first(parts, limit + 1), limit)
     # The page asked for one extra row to learn has_more; it is the oldest.
     return (rows[1:] if has_more else rows), has_more
+
+
+def messages_by_id(conn: Connection, ids: Sequence[int]) -> list[StoredMessage]:
+    """The messages with these ids (those that exist), ascending by id."""
+    if not ids:
+        return []
+    return [StoredMessage._make(row) for row in conn.execute(
+        _with_names(select(Message.id).where(Message.id.in_(ids))))]
+
+
+class HistoryPage(NamedTuple):
+    """A page of one conversation, ascending by id, and what lies either side
+    of it (version 2's ``history``: ``has_more`` and ``has_newer``)."""
+
+    messages: list[StoredMessage]
+    has_more: bool
+    has_newer: bool
+
+
+def _any(conn: Connection, parts: Sequence[Select[int]]) -> bool:
+    """Whether any of these id queries finds a row (one index probe each)."""
+    return any(conn.execute(part.limit(1)).first() is not None for part in parts)
+
+
+def has_newer(conn: Connection, me_id: int, peer_id: int | None, than: int) -> bool:
+    """Whether the conversation shows a message with an id above ``than``."""
+    return _any(conn, [part.where(Message.id > than) for part in _history_parts(me_id, peer_id)])
+
+
+def history_around(conn: Connection, me_id: int, peer_id: int | None, around: int,
+                   limit: int) -> HistoryPage:
+    """Up to ``limit`` messages of one conversation with ``around`` near the middle.
+
+    The message with id ``around`` (if the conversation has it) and the
+    older ones take half of the page and the newer ones the other half;
+    where one side runs short, the other fills the page.  A client opens a
+    search result with it, the result shown in its context.
+    """
+    parts = _history_parts(me_id, peer_id)
+    # Each side asks for a whole page (and one more, to learn whether it
+    # goes on): the other side may turn out short.
+    older, _ = _page(conn, _newest_first(
+        [part.where(Message.id <= around) for part in parts], limit + 1), limit)
+    newer, _ = _page(conn, _oldest_first(
+        [part.where(Message.id > around) for part in parts], limit + 1), limit)
+    take_newer = min(len(newer), limit // 2)
+    take_older = min(len(older), limit - take_newer)
+    take_newer = min(len(newer), limit - take_older)
+    return HistoryPage(older[len(older) - take_older:] + newer[:take_newer],
+                       len(older) > take_older, len(newer) > take_newer)
+
+
+def history_after(conn: Connection, me_id: int, peer_id: int | None, after: int,
+                  limit: int) -> HistoryPage:
+    """The oldest ``limit`` messages of one conversation above ``after``, ascending."""
+    parts = _history_parts(me_id, peer_id)
+    rows, more = _page(conn, _oldest_first(
+        [part.where(Message.id > after) for part in parts], limit + 1), limit)
+    rows = rows[:limit]
+    older = Message.id < rows[0].id if rows else Message.id <= after
+    return HistoryPage(rows, _any(conn, [part.where(older) for part in parts]), more)
+
+
+def history_page(conn: Connection, me_id: int, peer_id: int | None, *, before: int | None,
+                 around: int | None, after: int | None, limit: int) -> HistoryPage:
+    """Version 2's ``history``: a page from ``around``, ``after`` or ``before``
+    (at most one of them given; none is the newest page), with what lies
+    either side of it."""
+    if around is not None:
+        return history_around(conn, me_id, peer_id, around, limit)
+    if after is not None:
+        return history_after(conn, me_id, peer_id, after, limit)
+    messages, has_more = history(conn, me_id, peer_id, before, limit)
+    # Newer than the page: above its newest message, or at or above
+    # ``before`` when the page is empty; the newest page has none.
+    newest = messages[-1].id if messages else None if before is None else before - 1
+    return HistoryPage(messages, has_more,
+                       newest is not None and has_newer(conn, me_id, peer_id, newest))
 
 
 def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[StoredMessage], bool]:

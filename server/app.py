@@ -42,6 +42,7 @@ from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
 from .registry import ConnectionRegistry
+from .search import MessageSearch
 from .session import Session
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -66,6 +67,7 @@ class Features(NamedTuple):
     accounts: Accounts
     presence: Presence
     messages: Messages
+    search: MessageSearch
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
@@ -81,10 +83,11 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     presence = Presence(database, directory)
     accounts = Accounts(database, hasher, rate_limits, directory, presence)
     messages = Messages(database, directory, presence, loop)
+    search = MessageSearch(database, directory)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages):
+    for feature in (accounts, presence, messages, search):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages)
+    return dispatcher, Features(accounts, presence, messages, search)
 
 
 class BesedkaServer:

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from db import queries
 from db.database import BatchedWrite, Database, WriteOutcome
 from db.queries import AccountRecord, NewMessage, StoredMessage
-from protocol.errors import RequestId
+from protocol.errors import RequestError, RequestId
 from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_V1
 from protocol.objects import format_ts, message_to_wire, message_to_wire_v2
@@ -47,7 +48,7 @@ from .presence import Presence
 from .ratelimit import rate_limited
 from .session import Connection, Session, logged_in, write_delivery
 
-__all__ = ["Messages", "STORE_MESSAGES"]
+__all__ = ["Messages", "STORE_MESSAGES", "wire_messages"]
 
 log = logging.getLogger("besedka.server.messages")
 
@@ -76,6 +77,12 @@ def _wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
     return message_to_wire_v2(message.id, message.seq, message.sender, message.recipient,
                               message.room_id, message.body, ts, edited, message.deleted,
                               message.reply_to)
+
+
+def wire_messages(messages: Iterable[StoredMessage], version: int) -> list[dict[str, Any]]:
+    """Stored messages as the frames of protocol ``version`` carry them
+    (history pages, sync, search results)."""
+    return [_wire_message(message, version) for message in messages]
 
 
 class _Send(Item[Session]):
@@ -217,10 +224,22 @@ class Messages:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
         peer_id = self.directory.peer_id(request.with_, re)
-        messages, has_more = await asyncio.wrap_future(self.database.read(
-            lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
-        return ok_reply(re, messages=[_wire_message(m, version) for m in messages],
-                        has_more=has_more)
+        if version == PROTOCOL_V1:
+            # around and after are version 2's: a version 1 connection's
+            # unknown fields are ignored (PROTOCOL.md).
+            messages, has_more = await asyncio.wrap_future(self.database.read(
+                lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
+            return ok_reply(re, messages=[_wire_message(m, version) for m in messages],
+                            has_more=has_more)
+        error = request.anchor_error()
+        if error is not None:
+            raise RequestError.from_protocol_error(error, re)
+        page = await asyncio.wrap_future(self.database.read(
+            lambda conn: queries.history_page(conn, me, peer_id, before=request.before,
+                                              around=request.around, after=request.after,
+                                              limit=request.limit)))
+        return ok_reply(re, messages=[_wire_message(m, version) for m in page.messages],
+                        has_more=page.has_more, has_newer=page.has_newer)
 
     async def _sync(self, connection: Connection, request: Sync,
                     re: RequestId) -> dict[str, Any]:
