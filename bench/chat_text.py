@@ -45,8 +45,9 @@ QUERIES: Final[dict[str, tuple[str, ...]]] = {
     "2 characters": ("да", "ok", "ну", "is"),
     "no match": ("щщщ", "zzqx", "бабабаба", "kakakaka"),
 }
-#: The ranks in the vocabulary of the common and the rare words asked for.
-_COMMON_RANKS = (0, 9, 49, 99)
+#: The ranks in the vocabulary of the common words asked for (among words of
+#: three characters or more) and of the rare ones.
+_COMMON_RANKS = (0, 9, 29, 59)
 _RARE_RANKS = (15_000, 17_500, 20_000)
 
 
@@ -82,6 +83,8 @@ class ChatText:
 
     def queries(self) -> dict[str, tuple[str, ...]]:
         """:data:`QUERIES` with this vocabulary's rare words."""
-        return {"common word": tuple(self.vocabulary[rank] for rank in _COMMON_RANKS),
+        # The common words among those the index can find (3+ characters).
+        indexable = [word for word in self.vocabulary if len(word) >= 3]
+        return {"common word": tuple(indexable[rank] for rank in _COMMON_RANKS),
                 "rare word": tuple(self.vocabulary[rank] for rank in _RARE_RANKS),
                 **QUERIES}

@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
@@ -36,6 +37,7 @@ from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
 from .message_view import MessageView
+from .search_panel import SearchMode, SearchPanel
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
 from .session_state import ConnectionState
@@ -124,10 +126,18 @@ class ChatWindow(QMainWindow):
         right_layout.addWidget(self.message_view, 1)
         right_layout.addWidget(self.compose_error)
         right_layout.addLayout(compose_row)
+        # Searching (client_gui/search_panel.py) takes the conversation's place.
+        self.right_stack = QStackedWidget(self)
+        self.search_panel = SearchPanel(client, conversations, self.right_stack)
+        self.right_stack.addWidget(right)
+        self.right_stack.addWidget(self.search_panel)
+        self.search = SearchMode(self, lambda: self._current, self.select_conversation,
+                                 self.right_stack, right, self.search_panel, self.message_view,
+                                 conversations)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.right_stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
@@ -162,6 +172,7 @@ class ChatWindow(QMainWindow):
         self.compose.textChanged.connect(self.on_compose_changed)
         self.send_button.clicked.connect(self.on_send)
         self.message_view.older_wanted.connect(self.on_older_wanted)
+        self.message_view.newer_wanted.connect(lambda: conversations.load_newer(self._current))
         self.message_view.link_activated.connect(self.on_link_activated)
         self.message_view.discard_requested.connect(self.on_discard_requested)
         conversations.unread_total_changed.connect(self.on_unread_total_changed)
@@ -196,6 +207,9 @@ class ChatWindow(QMainWindow):
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
+        self.search_menu = bar.addMenu("")
+        assert self.search_menu is not None
+        self.search_menu.addActions(self.search.actions())
         self.language_menu = bar.addMenu("")
         assert self.language_menu is not None
         group = QActionGroup(self)
@@ -224,11 +238,12 @@ class ChatWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
-        assert self.account_menu and self.language_menu and self.help_menu
+        assert self.account_menu and self.language_menu and self.help_menu and self.search_menu
         self.account_menu.setTitle(self.tr("&Account"))
         self.change_password_action.setText(self.tr("&Change password\u2026"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.search_menu.setTitle(self.tr("&Search"))
         self.language_menu.setTitle(self.tr("L&anguage"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About Besedka"))

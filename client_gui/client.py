@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Final, TypeVar
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
@@ -37,7 +37,7 @@ from protocol.events import Event, MessageEvent, PresenceEvent, UsersEvent
 from protocol.limits import PING_INTERVAL_SECONDS, SYNC_MAX_LIMIT
 from protocol.objects import Message
 from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
-from protocol.requests import ChangePassword, History, MarkRead, Send, Sync
+from protocol.requests import Answerable, ChangePassword, History, MarkRead, Search, Send, Sync
 from protocol.rules import username_key
 
 from .backoff import RECONNECT_DELAYS_SECONDS, uniform_jitter
@@ -52,6 +52,8 @@ from .trust import CertificateTrust
 __all__ = ["HELLO_TIMEOUT_SECONDS", "ChatClient", "ConnectionState", "conversation_of"]
 
 log = logging.getLogger("besedka.client")
+
+R = TypeVar("R", bound=Reply)
 
 #: Seconds a freshly opened connection may take to say ``hello``.  A Besedka
 #: server greets at once (a TLS one tells a plain client ``tls_required``
@@ -98,6 +100,13 @@ class ChatClient(QObject):
         messages_arrived(list[Message], live): ``live`` for events pushed as
             they happen, false for messages caught up by ``sync``.
         history_received(ConversationId, list[Message], has_more)
+        history_around_received(ConversationId, around, MessagePage | None): a
+            page with message ``around`` in its middle (version 2); None when
+            it could not be had (offline, refused).
+        newer_history_received(ConversationId, MessagePage | None): the page
+            after the newest loaded one (version 2).
+        search_answered(ticket, SearchPage | ErrorReply | FailureReason): the
+            answer to :meth:`search` number ``ticket``.
         outbox_added(OutboxItem), outbox_delivered(key, Message),
         outbox_failed(OutboxItem)
         password_changed(error): ``None`` on success, else the error code (or
@@ -116,6 +125,9 @@ class ChatClient(QObject):
     presence_changed = pyqtSignal(object)
     messages_arrived = pyqtSignal(list, bool)
     history_received = pyqtSignal(object, list, bool)
+    history_around_received = pyqtSignal(object, int, object)
+    newer_history_received = pyqtSignal(object, object)
+    search_answered = pyqtSignal(int, object)
     outbox_added = pyqtSignal(object)
     outbox_delivered = pyqtSignal(str, object)
     outbox_failed = pyqtSignal(object)
@@ -142,6 +154,7 @@ class ChatClient(QObject):
         self._channel = self._link.channel
         self._outbox = Outbox()
         self._catch_up = CatchUp()
+        self._search_tickets = 0
         self._link.logged_in.connect(self.on_link_logged_in)
         self._link.event_received.connect(self.on_event)
         self._link.disconnected.connect(self.on_disconnected)
@@ -265,6 +278,53 @@ class ChatClient(QObject):
             self.history_received.emit(conversation, list(reply.messages), reply.has_more)
 
         self._channel.request(History(with_, before, limit), on_page)
+
+    def request_history_around(self, with_: str | None, around: int, limit: int) -> None:
+        """Ask for the page of a conversation around one message (to open a
+        search result there); answered by :attr:`history_around_received`."""
+        conversation = None if with_ is None else username_key(with_)
+
+        def on_page(reply: MessagePage | ErrorReply | FailureReason) -> None:
+            if not isinstance(reply, MessagePage):
+                log.warning("history around %d refused: %s", around, reply)
+            self.history_around_received.emit(
+                conversation, around, reply if isinstance(reply, MessagePage) else None)
+
+        self._request_when_online(History(with_, limit=limit, around=around), on_page)
+
+    def request_history_after(self, with_: str | None, after: int, limit: int) -> None:
+        """Ask for the messages of a conversation after ``after``; answered
+        by :attr:`newer_history_received`."""
+        conversation = None if with_ is None else username_key(with_)
+
+        def on_page(reply: MessagePage | ErrorReply | FailureReason) -> None:
+            if not isinstance(reply, MessagePage):
+                log.warning("history after %d refused: %s", after, reply)
+            elif reply.messages:
+                self._catch_up.seen(reply.messages[-1].id)
+            self.newer_history_received.emit(
+                conversation, reply if isinstance(reply, MessagePage) else None)
+
+        self._request_when_online(History(with_, limit=limit, after=after), on_page)
+
+    def search(self, request: Search) -> int:
+        """Send a search; returns the ticket that :attr:`search_answered`
+        carries with its answer.  Nothing cancels a search on the server:
+        whoever asked again just ignores the older tickets' answers."""
+        self._search_tickets += 1
+        ticket = self._search_tickets
+        self._request_when_online(
+            request, lambda reply: self.search_answered.emit(ticket, reply))
+        return ticket
+
+    def _request_when_online(self, request: Answerable[R],
+                             on_reply: Callable[[R | ErrorReply | FailureReason], None]) -> None:
+        """Send a request, or answer it with ``CONNECTION_LOST`` (soon, not
+        within this call) when offline."""
+        if not self._machine.logged_in:
+            QTimer.singleShot(0, lambda: on_reply(FailureReason.CONNECTION_LOST))
+            return
+        self._channel.request(request, on_reply)
 
     def mark_read(self, with_: str | None, up_to: int) -> None:
         """Move my read marker of one conversation (best effort when offline)."""

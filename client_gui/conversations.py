@@ -19,6 +19,7 @@ from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from protocol.limits import HISTORY_MAX_LIMIT
 from protocol.objects import Message, RosterEntry
+from protocol.replies import MessagePage
 from protocol.rules import username_key
 
 from .client import ChatClient, conversation_of
@@ -48,11 +49,14 @@ class Conversations(QObject):
             nobody was looking (for a tray notification).
         history_loaded(ConversationId, count): a page was added (for views
             that keep their scroll position when rows are prepended).
+        message_shown(ConversationId, message_id): the page asked for by
+            :meth:`show_message` is loaded (the view can scroll to it).
     """
 
     unread_total_changed = pyqtSignal(int)
     direct_message_arrived = pyqtSignal(object)
     history_loaded = pyqtSignal(object, int)
+    message_shown = pyqtSignal(object, int)
 
     def __init__(self, client: ChatClient, page_size: int = DEFAULT_PAGE_SIZE,
                  older_page_size: int = DEFAULT_OLDER_PAGE_SIZE,
@@ -69,11 +73,18 @@ class Conversations(QObject):
         self._attentive = False
         self._general_unread = 0
         self._unread_total = 0
+        #: The message each conversation is being opened at (show_message).
+        self._showing: dict[ConversationId, int] = {}
+        #: Messages that arrived for a conversation showing the past; they
+        #: join it once its newer pages reach the present.
+        self._held: dict[ConversationId, list[Message]] = defaultdict(list)
         client.roster_received.connect(self.on_roster_received)
         client.general_unread_received.connect(self.on_general_unread_received)
         client.presence_changed.connect(self.on_presence_changed)
         client.messages_arrived.connect(self.on_messages_arrived)
         client.history_received.connect(self.on_history_received)
+        client.history_around_received.connect(self.on_history_around_received)
+        client.newer_history_received.connect(self.on_newer_history_received)
         client.outbox_added.connect(self.on_outbox_added)
         client.outbox_delivered.connect(self.on_outbox_delivered)
         client.outbox_failed.connect(self.on_outbox_failed)
@@ -124,8 +135,51 @@ class Conversations(QObject):
         self._request_page(model, before=model.oldest_id)
         return True
 
+    def show_message(self, conversation: ConversationId, message_id: int) -> None:
+        """Load a conversation at one of its messages (a search result): the
+        page around it, unless it is loaded already.  :attr:`message_shown`
+        says when the view can scroll to it."""
+        model = self.model(conversation)
+        if model.contains(message_id):
+            self.message_shown.emit(conversation, message_id)
+            return
+        model.history_started = True  # open() must not ask for the newest page
+        model.loading = True
+        self._showing[conversation] = message_id
+        self._client.request_history_around(self.peer_name(conversation), message_id,
+                                            self._page_size)
+
+    def load_newer(self, conversation: ConversationId) -> bool:
+        """Ask for the page after the newest loaded message of a conversation
+        that shows the past.
+
+        Returns:
+            Whether a request went out.
+        """
+        model = self.model(conversation)
+        if model.loading_newer or not model.has_newer or model.newest_id is None:
+            return False
+        model.loading_newer = True
+        self._client.request_history_after(self.peer_name(conversation), model.newest_id,
+                                           self._older_page_size)
+        return True
+
+    def return_to_present(self, conversation: ConversationId) -> None:
+        """Let a conversation that shows the past show its newest messages again."""
+        model = self._models.get(conversation)
+        if model is None or not model.has_newer:
+            return
+        self._held.pop(conversation, None)
+        self._showing.pop(conversation, None)
+        model.show_page([], True, False)
+        model.loading_newer = False
+        self._request_page(model, before=None)
+
     def send(self, conversation: ConversationId, body: str) -> OutboxItem:
-        """Send a message (it waits in the outbox while offline)."""
+        """Send a message (it waits in the outbox while offline); a
+        conversation showing the past returns to the present first, where
+        the message will appear."""
+        self.return_to_present(conversation)
         return self._client.send_message(self.peer_name(conversation), body)
 
     def set_attentive(self, attentive: bool) -> None:
@@ -170,7 +224,10 @@ class Conversations(QObject):
         for conversation, batch in by_conversation.items():
             model = self.model(conversation)
             fresh = [m for m in batch if not model.contains(m.id)]
-            model.add_messages(fresh)
+            if model.has_newer:
+                self._held[conversation] += fresh  # beyond the gap to the past
+            else:
+                model.add_messages(fresh)
             if not live:
                 # Caught up by sync: the roster that came with the login
                 # already counted these as unread.
@@ -197,6 +254,39 @@ class Conversations(QObject):
         if conversation == self.current:
             self._mark_read(conversation)
 
+    @pyqtSlot(object, int, object)
+    def on_history_around_received(self, conversation: ConversationId, around: int,
+                                   page: MessagePage | None) -> None:
+        if self._showing.get(conversation) != around:
+            return  # asked for another message since, or went back to the present
+        model = self.model(conversation)
+        if page is None:
+            model.loading = False
+            return  # asked again once online (on_state_changed)
+        del self._showing[conversation]
+        model.loading = False
+        self._held.pop(conversation, None)
+        model.show_page(page.messages, page.has_more, bool(page.has_newer))
+        self.history_loaded.emit(conversation, len(page.messages))
+        self.message_shown.emit(conversation, around)
+        if conversation == self.current:
+            self._mark_read(conversation)
+
+    @pyqtSlot(object, object)
+    def on_newer_history_received(self, conversation: ConversationId,
+                                  page: MessagePage | None) -> None:
+        model = self.model(conversation)
+        model.loading_newer = False
+        if page is None or not model.has_newer:
+            return  # failed (tried again on the next scroll), or returned to the present
+        added = model.add_messages(page.messages)
+        if not page.has_newer:
+            model.add_messages(self._held.pop(conversation, []))
+        model.has_newer = bool(page.has_newer)
+        self.history_loaded.emit(conversation, added)
+        if conversation == self.current:
+            self._mark_read(conversation)
+
     @pyqtSlot(object)
     def on_outbox_added(self, item: OutboxItem) -> None:
         self.model(item.conversation).add_pending(item)
@@ -213,6 +303,11 @@ class Conversations(QObject):
     def on_state_changed(self, state: ConnectionState) -> None:
         if state is ConnectionState.ONLINE:
             # Pages asked for while offline were answered with nothing.
+            showing = self._showing.get(self.current)
+            if showing is not None:
+                self._client.request_history_around(self.peer_name(self.current), showing,
+                                                    self._page_size)
+                return
             model = self._models.get(self.current)
             if model is not None and model.history_started and model.newest_id is None:
                 self._request_page(model, before=None)

@@ -15,7 +15,10 @@ screen first).
 On top of the plain view it
 
 * asks for older pages as the user nears the top (:attr:`older_wanted`) and
-  keeps the messages on screen still when a page is prepended;
+  keeps the messages on screen still when a page is prepended; in a
+  conversation opened at a message of the past, asks for newer pages as the
+  user nears the bottom (:attr:`newer_wanted`), and shows that message
+  (:meth:`show_message`);
 * follows new messages when the user was at the bottom, and only then;
 * opens links on click (hit-testing the delegate's text layout) and shows a
   pointing hand over them;
@@ -62,11 +65,14 @@ class MessageView(QTableView):
 
     Signals:
         older_wanted(): the user is near the top and older messages may exist.
+        newer_wanted(): the user is near the bottom of a conversation that
+            shows the past, and newer messages exist.
         link_activated(QUrl): a link in a message was clicked.
         discard_requested(key): "Delete" on a message the server refused.
     """
 
     older_wanted = pyqtSignal()
+    newer_wanted = pyqtSignal()
     link_activated = pyqtSignal(QUrl)
     discard_requested = pyqtSignal(str)
 
@@ -151,7 +157,9 @@ class MessageView(QTableView):
         model = self.message_model()
         if model is None:
             return
-        self._follow_bottom = self._at_bottom()
+        # Rows of a conversation that shows the past arrive below as the
+        # user scrolls down: they must not pull the view to their end.
+        self._follow_bottom = self._at_bottom() and not model.has_newer
         self._anchor = None
         if first == 0 and model.rowCount() > 0:
             self._remember_anchor()
@@ -254,6 +262,29 @@ class MessageView(QTableView):
         self._follow_bottom = self._at_bottom()
         if value < _PREFETCH_PIXELS:
             self._want_older()
+        bar = self.verticalScrollBar()
+        assert bar is not None
+        if value > bar.maximum() - _PREFETCH_PIXELS:
+            self._want_newer()
+
+    def _want_newer(self) -> None:
+        model = self.message_model()
+        if model is not None and model.has_newer and not model.loading_newer:
+            self.newer_wanted.emit()
+
+    def show_message(self, message_id: int) -> None:
+        """Scroll a loaded message to the middle of the view and select it
+        (a search result opened in its conversation)."""
+        model = self.message_model()
+        row = None if model is None else model.row_of(message_id)
+        if model is None or row is None:
+            return
+        index = model.index(row)
+        self._follow_bottom = False
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.setCurrentIndex(index)
+        self.selectRow(row)
+        self._follow_bottom = self._at_bottom() and not model.has_newer
 
     def _check_need_older(self) -> None:
         bar = self.verticalScrollBar()
@@ -261,6 +292,8 @@ class MessageView(QTableView):
         # A first page shorter than the view has no scroll bar to pull.
         if bar.maximum() == 0 or bar.value() < _PREFETCH_PIXELS:
             self._want_older()
+        if bar.maximum() == 0 or bar.value() > bar.maximum() - _PREFETCH_PIXELS:
+            self._want_newer()
 
     def _want_older(self) -> None:
         model = self.message_model()

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum, IntEnum
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from PyQt6.QtCore import (
     QAbstractListModel,
@@ -110,6 +110,13 @@ class MessageListModel(QAbstractListModel):
         self.has_older = True
         #: Whether a page is being fetched.
         self.loading = False
+        #: Whether newer messages than the loaded ones exist that are not
+        #: here: the model shows a page of the past (a search result in its
+        #: context, :meth:`show_page`) and loads newer pages as the user
+        #: scrolls down, until it reaches the present.
+        self.has_newer = False
+        #: Whether a newer page is being fetched.
+        self.loading_newer = False
         #: Whether the newest page was requested since this model was made.
         self.history_started = False
         #: The id up to which this session told the server it was read.
@@ -165,6 +172,26 @@ class MessageListModel(QAbstractListModel):
     def contains(self, message_id: int) -> bool:
         """Whether the message with this id is already loaded."""
         return message_id in self._ids
+
+    def row_of(self, message_id: int) -> int | None:
+        """The row of a loaded message."""
+        if message_id not in self._ids:
+            return None
+        # Stored rows, the only ones searched, always have an id.
+        return bisect.bisect_left(self._rows, message_id, 0, self._stored,
+                                  key=lambda r: cast(int, r.id))
+
+    def show_page(self, messages: Iterable[Message], has_older: bool, has_newer: bool) -> None:
+        """Show only this page of stored messages (from the past, with a gap
+        to what was loaded before); rows of the outbox stay."""
+        if self._stored:
+            self.beginRemoveRows(QModelIndex(), 0, self._stored - 1)
+            del self._rows[:self._stored]
+            self._stored = 0
+            self._ids.clear()
+            self.endRemoveRows()
+        self.has_older, self.has_newer = has_older, has_newer
+        self.add_messages(messages)
 
     def add_messages(self, messages: Iterable[Message]) -> int:
         """Insert stored messages not seen before, in id order.

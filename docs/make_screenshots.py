@@ -1,6 +1,7 @@
 """Pictures of the desktop client for the documentation: ``make screenshots``.
 
-Renders the login, registration and chat windows in English and Russian to
+Renders the login, registration and chat windows, and the chat window
+searching, in English and Russian to
 ``docs/screenshots/<window>-<language>.png``.  The chat shows a few users
 (two of them online), a general room with several days of history and an
 unread badge, all served by a real server whose history was written
@@ -83,6 +84,8 @@ CHAT = {
     ],
 }
 DRAFT = {"en": "Sure, ", "ru": "Конечно, "}
+#: What the search picture looks for: a part of a word, in another case.
+SEARCH = {"en": "RELEAS", "ru": "ВЫПУСК"}
 
 
 def history(language: str) -> list[DemoMessage]:
@@ -155,6 +158,18 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.compose.setPlainText(DRAFT[language])
         settle(app)
         save(chat, out / f"chat-{language}.png")
+
+        # Ctrl+Shift+F: every conversation, by a part of a word.
+        chat.search.start(everywhere=True)
+        panel = chat.search_panel
+        panel.query.setText(SEARCH[language])
+        panel.search_now()
+        wait(app, lambda: panel.model.rowCount() >= 2 and not panel._ticket)
+        panel.results.setCurrentIndex(panel.model.index(0))
+        settle(app)
+        save(chat, out / f"search-{language}.png")
+        chat.search.back()
+        chat.compose.clear()
         chat.log_out_action.trigger()
         settle(app)
     finally:

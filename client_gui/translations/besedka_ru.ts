@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="261" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -53,102 +53,107 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="228" />
+        <location filename="../chat_window.py" line="242" />
         <source>&amp;Account</source>
         <translation>&amp;Учётная запись</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="229" />
+        <location filename="../chat_window.py" line="243" />
         <source>&amp;Change password…</source>
         <translation>&amp;Сменить пароль…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="230" />
+        <location filename="../chat_window.py" line="244" />
         <source>&amp;Log out</source>
         <translation>&amp;Выйти</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="231" />
+        <location filename="../chat_window.py" line="245" />
         <source>&amp;Quit</source>
         <translation>&amp;Закрыть</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="232" />
+        <location filename="../chat_window.py" line="246" />
+        <source>&amp;Search</source>
+        <translation>&amp;Поиск</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="247" />
         <source>L&amp;anguage</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="233" />
+        <location filename="../chat_window.py" line="248" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="234" />
+        <location filename="../chat_window.py" line="249" />
         <source>&amp;About Besedka</source>
         <translation>&amp;О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="235" />
+        <location filename="../chat_window.py" line="250" />
         <source>Filter conversations</source>
         <translation>Найти беседу</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="237" />
+        <location filename="../chat_window.py" line="252" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="238" />
+        <location filename="../chat_window.py" line="253" />
         <source>&amp;Send</source>
         <translation>&amp;Отправить</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="239" />
+        <location filename="../chat_window.py" line="254" />
         <source>Send (Enter)</source>
         <translation>Отправить (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="240" />
+        <location filename="../chat_window.py" line="255" />
         <source>Reconnect &amp;now</source>
         <translation>&amp;Подключиться сейчас</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="257" />
         <source>Besedka</source>
         <translation>Беседка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="367" />
+        <location filename="../chat_window.py" line="382" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Беседка — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="370" />
+        <location filename="../chat_window.py" line="385" />
         <source>Besedka — %1</source>
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="379" />
+        <location filename="../chat_window.py" line="394" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="381" />
+        <location filename="../chat_window.py" line="396" />
         <source>online</source>
         <translation>в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="383" />
+        <location filename="../chat_window.py" line="398" />
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="399" />
+        <location filename="../chat_window.py" line="414" />
         <source>Connected as %1 to %2</source>
         <translation>Подключено к %2 как %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="402" />
+        <location filename="../chat_window.py" line="417" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунду…</numerusform>
@@ -157,17 +162,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../chat_window.py" line="420" />
         <source>Reconnecting to %1…</source>
         <translation>Подключение к %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="407" />
+        <location filename="../chat_window.py" line="422" />
         <source>Not connected</source>
         <translation>Нет подключения</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="410" />
+        <location filename="../chat_window.py" line="425" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n сообщение ждёт отправки</numerusform>
@@ -176,29 +181,29 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="420" />
+        <location filename="../chat_window.py" line="435" />
         <source>Message from %1</source>
         <translation>Сообщение от %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="453" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="453" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
     </message>
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="299" />
+        <location filename="../models.py" line="326" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="301" />
+        <location filename="../models.py" line="328" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
     </message>
@@ -317,32 +322,32 @@
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="118" />
+        <location filename="../message_view.py" line="124" />
         <source>&amp;Copy</source>
         <translation>&amp;Копировать</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="119" />
+        <location filename="../message_view.py" line="125" />
         <source>&amp;Select text</source>
         <translation>&amp;Выделить текст</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="120" />
+        <location filename="../message_view.py" line="126" />
         <source>Copy &amp;link address</source>
         <translation>Копировать &amp;адрес ссылки</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="364" />
+        <location filename="../message_view.py" line="397" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="413" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="413" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>
@@ -405,24 +410,119 @@
         <translation>Укажите адрес сервера.</translation>
     </message>
 </context><context>
+    <name>SearchMode</name>
+    <message>
+        <location filename="../search_panel.py" line="375" />
+        <source>&amp;Find in this conversation…</source>
+        <translation>&amp;Найти в этой беседе…</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="376" />
+        <source>Find in &amp;all conversations…</source>
+        <translation>Найти во &amp;всех беседах…</translation>
+    </message>
+</context><context>
+    <name>SearchPanel</name>
+    <message>
+        <location filename="../search_panel.py" line="148" />
+        <source>Search messages</source>
+        <translation>Поиск сообщений</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="149" />
+        <source>In %1</source>
+        <translation>В беседе «%1»</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="151" />
+        <source>In all conversations</source>
+        <translation>Во всех беседах</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="237" />
+        <location filename="../search_panel.py" line="203" />
+        <source>Not connected: searching needs the server.</source>
+        <translation>Нет связи: для поиска нужен сервер.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="239" />
+        <source>This server cannot search messages.</source>
+        <translation>Этот сервер не умеет искать сообщения.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="241" />
+        <source>Type to search. Any part of a word is found, in any case; every word you type must appear.</source>
+        <translation>Начните вводить запрос. Найдётся любая часть слова в любом регистре; в сообщении должны быть все введённые слова.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../search_panel.py" line="244" />
+        <source>Type at least %n character(s).</source>
+        <translation>
+            <numerusform>Введите хотя бы %n символ.</numerusform>
+            <numerusform>Введите хотя бы %n символа.</numerusform>
+            <numerusform>Введите хотя бы %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="246" />
+        <source>Searching…</source>
+        <translation>Поиск…</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="270" />
+        <location filename="../search_panel.py" line="252" />
+        <source>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</source>
+        <translation>Просмотрены только последние сообщения: слова из одной-двух букв ищутся лишь среди недавних.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="262" />
+        <source>No messages contain “%1”.</source>
+        <translation>Ни в одном сообщении нет «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="264" />
+        <source>No messages in General contain “%1”.</source>
+        <translation>В общем чате нет сообщений с «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="266" />
+        <source>No messages with %2 contain “%1”.</source>
+        <translation>В переписке с %2 нет сообщений с «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="279" />
+        <source>room %1</source>
+        <translation>комната %1</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="289" />
+        <source>notes to yourself</source>
+        <translation>заметки для себя</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="290" />
+        <source>direct message with %1</source>
+        <translation>личная переписка с %1</translation>
+    </message>
+</context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="389" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="391" />
         <source>(another version of Besedka)</source>
         <translation>(другая версия Беседки)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="394" />
         <source>%1 at %2, port %3</source>
         <translation>%1, адрес %2, порт %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="396" />
         <source>Besedka %1</source>
         <translation>Беседка %1</translation>
     </message>
@@ -494,8 +594,8 @@
     </message>
     <message>
         <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии %3. Обновите ту программу, что старше.</translation>
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версий с 1 по %3. Обновите ту программу, что старше.</translation>
     </message>
     <message>
         <location filename="../texts.py" line="128" />
