@@ -355,6 +355,9 @@ class SearchMode(QObject):
         self._before: ConversationId = None
         #: The result opened last, while it is shown (Esc goes back to the results).
         self._opened: tuple[ConversationId, int] | None = None
+        #: Conversations opened at a result during this search: leaving the
+        #: search brings them back to their newest messages.
+        self._visited: set[ConversationId] = set()
         self.find_action = QAction(self)
         self.find_action.setShortcut(QKeySequence("Ctrl+F"))
         self.find_action.triggered.connect(lambda: self.start(everywhere=False))
@@ -394,6 +397,7 @@ class SearchMode(QObject):
         """Open a result's conversation at it (loading the page around it)."""
         conversation = conversation_of(message, self._conversations.me)
         self._opened = (conversation, message.id)
+        self._visited.add(conversation)
         self._stack.setCurrentWidget(self._page)
         self._conversations.show_message(conversation, message.id)
         self._select(conversation)
@@ -411,6 +415,9 @@ class SearchMode(QObject):
         where the search began.  Returns whether there was a step back."""
         if self.searching:
             self._stack.setCurrentWidget(self._page)
+            for conversation in self._visited:
+                self._conversations.return_to_present(conversation)
+            self._visited.clear()
             self._select(self._before)
             self._opened = None
             self._view.setFocus()

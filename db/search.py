@@ -13,7 +13,11 @@ three or more characters, whatever surrounds it, case-folded by FTS5.  So:
   quoted so that whatever they hold (``"``, ``*``, ``NEAR``, ``-``,
   parentheses) is text to look for, never query syntax (:func:`fts_phrase`);
   the index yields matching ids newest first, and each is checked against
-  what I can see;
+  what I can see.  One conversation of fewer than
+  :data:`SMALL_CONVERSATION` messages is read instead, each body checked
+  by a function in Python (:data:`CONTAINS`): a common word matches half
+  the server, and walking all of that for the few in a small conversation
+  cost a hundred times more;
 * shorter words (one or two characters) cannot be looked up in a trigram
   index.  Alongside a longer word they only filter its matches (``instr``
   for each way of writing the word in upper and lower case,

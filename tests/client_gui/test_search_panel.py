@@ -20,7 +20,7 @@ from client_gui.chat_window import ChatWindow
 from client_gui.search_results import match_ranges, snippet
 from tests.conftest import ServerProcess
 
-from .conftest import WAIT_MS, Bot, StartClient, bodies, register, type_text
+from .conftest import WAIT_MS, Bot, StartClient, bodies, log_in, register, type_text
 
 
 def results(window: ChatWindow) -> list[str]:
@@ -84,17 +84,22 @@ def test_ctrl_f_finds_any_part_of_a_word_and_enter_opens_it_in_place(
 def test_a_result_far_back_opens_around_it_and_newer_pages_follow(
         qtbot: QtBot, server: ServerProcess, start_client: StartClient,
         bots: Callable[..., Bot]) -> None:
-    alice = register(qtbot, start_client(server.address, page_sizes=(10, 10)), "alice")
-    alice.resize(700, 500)
-    alice.show()
-    qtbot.waitExposed(alice)
+    # Pages of 30 around a result in a low window: the result in the middle
+    # is far from the bottom, so nothing newer is asked for on its own.
+    # Sent while alice was away: only what she opens is loaded.
+    bots(server.address, "alice").close()
     bob = bots(server.address, "bob")
     sent = [bob.send(f"строка {n}", to="alice") for n in range(60)]
     bob.send("в общий чат")
+    alice = log_in(qtbot, start_client(server.address, page_sizes=(30, 10)), "alice")
+    alice.resize(700, 300)
+    alice.show()
+    qtbot.waitExposed(alice)
     qtbot.waitUntil(lambda: alice._proxy_index("bob").isValid(), timeout=WAIT_MS)
     alice.select_conversation("bob")
     model = alice.conversations.model("bob")
-    qtbot.waitUntil(lambda: model.rowCount() >= 10, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: model.rowCount() >= 30, timeout=WAIT_MS)
+    assert not model.contains(sent[7]["id"])
 
     # All conversations, from the general room: the result brings bob's back.
     alice.select_conversation(None)
@@ -110,7 +115,22 @@ def test_a_result_far_back_opens_around_it_and_newer_pages_follow(
     qtbot.waitUntil(lambda: [r.body for r in alice.message_view.selected_rows()]
                     == ["строка 7"], timeout=WAIT_MS)
     # The page around it came first: not from the newest page back.
-    assert model.contains(sent[7]["id"])
+    assert model.contains(sent[7]["id"]) and model.has_newer
+    # Leaving the search (Esc twice) brings bob's conversation back to its
+    # newest messages, and the window back to the general room.
+    press(qtbot, Qt.Key.Key_Escape)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert alice.current_conversation is None
+    qtbot.waitUntil(lambda: model.contains(sent[59]["id"]) and not model.has_newer,
+                    timeout=WAIT_MS)
+    assert not model.contains(sent[7]["id"])
+    # Opened again: scrolling down from it loads newer pages until the present.
+    alice.search.start(everywhere=True)
+    search_for(qtbot, alice, "СТРОКА 7", [f"строка {n}" for n in (57, 47, 37, 27, 17, 7)])
+    panel.results.setCurrentIndex(panel.model.index(5))
+    panel.open_current()
+    qtbot.waitUntil(lambda: [r.body for r in alice.message_view.selected_rows()]
+                    == ["строка 7"], timeout=WAIT_MS)
     # Scrolling down loads newer pages until the present, without a gap.
     bar = alice.message_view.verticalScrollBar()
     for _ in range(20):
