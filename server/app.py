@@ -9,10 +9,10 @@ requests already received finish (a ``send`` being committed is still
 acknowledged), close the connections once their replies are flushed, and
 only then close the database, whose writer commits whatever is queued.
 
-With TLS (the default) the listening sockets are a
-:class:`~server.listener.TlsListener`, which admits TLS clients and tells
-plain ones that TLS is required; with ``--no-tls`` they are a plain
-:func:`asyncio.loop.create_server`.  The connections are the same either way.
+The listening sockets are a :class:`~server.listener.Listener`, with its own
+accept loop and a port no other process can bind too: with TLS (the
+default) it admits TLS clients and tells plain ones that TLS is required;
+with ``--no-tls`` it admits everyone.  The connections are the same either way.
 
 Housekeeping, about once a second, closes connections past their timeouts
 and forgets old rate-limit entries; every
@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from db import queries
 from db.database import Database
@@ -37,13 +37,13 @@ from .config import RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
-from .listener import TlsListener
+from .listener import Listener
 from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
 from .registry import ConnectionRegistry
 from .search import MessageSearch
-from .session import Session
+from .session import Connection, Session
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
 
@@ -53,12 +53,8 @@ log = logging.getLogger("besedka.server")
 SHUTDOWN_GRACE_SECONDS = 5.0
 
 
-class _Listener(Protocol):
-    """What the server needs of its listening sockets (asyncio.Server or TlsListener)."""
-
-    def close(self) -> None: ...
-
-    async def wait_closed(self) -> None: ...
+def _nothing(connection: object) -> None:
+    """A write that writes nothing: waiting for it waits for the writer's queue."""
 
 
 class Features(NamedTuple):
@@ -99,7 +95,7 @@ class BesedkaServer:
         self.hasher: PasswordHasher | None = None
         self.registry = ConnectionRegistry(config.login_timeout, config.idle_timeout)
         self.features: Features | None = None
-        self._server: _Listener | None = None
+        self._server: Listener | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._disabled_check: asyncio.Task[None] | None = None
         self._announcer: ServerAnnouncer | None = None
@@ -123,17 +119,10 @@ class BesedkaServer:
         def new_connection() -> ClientConnection[Session]:
             return ClientConnection(dispatcher)
 
-        if self.config.tls is None:
-            server = await loop.create_server(
-                new_connection, self.config.host, self.config.port, reuse_address=True,
-            )
-            self._server = server
-            sockets = list(server.sockets)
-        else:
-            listener = TlsListener(new_connection, self.config.tls)
-            await listener.start(self.config.host, self.config.port)
-            self._server = listener
-            sockets = listener.sockets
+        listener = Listener(new_connection, self.config.tls)
+        await listener.start(self.config.host, self.config.port)
+        self._server = listener
+        sockets = listener.sockets
         host, port = sockets[0].getsockname()[:2]
         self._sweeper = loop.create_task(self._sweep_forever())
         if self.config.announce:
@@ -176,6 +165,33 @@ class BesedkaServer:
         finally:
             self._disabled_check = None
 
+    async def _answer_in_flight(self, connections: list[Connection]) -> None:
+        """Let the requests already read finish, within the grace period, and
+        whatever happens, answer every send that the writer already has.
+
+        A send handed to the writer is going to be committed (the database
+        is closed only after the connections, and closing commits what is
+        queued): its ``ok`` must reach the client, or the server would
+        store a message it never acknowledged.  The grace period bounds the
+        wait for everything else (a history read, a login being hashed); on
+        a machine so busy that the writer's queue outlasts it, the writer is
+        waited for, and its commit handed back to the loop, before any
+        connection closes.
+        """
+        pending = [asyncio.ensure_future(c.wait_idle()) for c in connections]
+        if not pending:
+            return
+        _, late = await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
+        if not late or self.database is None:
+            return
+        # A write queued now commits after every send queued before it.
+        await asyncio.wrap_future(self.database.write(_nothing))
+        # Its future completes before the writer hands the same commit's
+        # sends to the loop (db/database.py reports futures, then batched
+        # outcomes); one more turn of the loop answers them.
+        await asyncio.sleep(0)
+        await asyncio.wait(late, timeout=SHUTDOWN_GRACE_SECONDS)
+
     async def stop(self) -> None:
         """Shut down in order; see the module docstring."""
         if self._announcer is not None:
@@ -190,9 +206,7 @@ class BesedkaServer:
         connections = list(self.registry.connections)
         for connection in connections:
             connection.stop_reading()
-        pending = [asyncio.ensure_future(c.wait_idle()) for c in connections]
-        if pending:
-            await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
+        await self._answer_in_flight(connections)
         for connection in connections:
             connection.close()
         closing = [c.closed for c in connections if not c.closed.done()]

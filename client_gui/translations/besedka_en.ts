@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="261" />
+        <location filename="../app.py" line="272" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -208,90 +208,90 @@
 </context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -410,12 +410,12 @@
 </context><context>
     <name>SearchMode</name>
     <message>
-        <location filename="../search_panel.py" line="375" />
+        <location filename="../search_panel.py" line="378" />
         <source>&amp;Find in this conversation…</source>
         <translation>&amp;Find in this conversation…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="376" />
+        <location filename="../search_panel.py" line="379" />
         <source>Find in &amp;all conversations…</source>
         <translation>Find in &amp;all conversations…</translation>
     </message>

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="261" />
+        <location filename="../app.py" line="272" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -210,90 +210,90 @@
 </context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>&amp;Найденные в сети серверы:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Поиск серверов в этой сети…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Забыть сертификат этого сервера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>Сертификат забыт. Войдите снова, чтобы увидеть новый отпечаток сервера и решить, доверять ли ему.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
@@ -412,12 +412,12 @@
 </context><context>
     <name>SearchMode</name>
     <message>
-        <location filename="../search_panel.py" line="375" />
+        <location filename="../search_panel.py" line="378" />
         <source>&amp;Find in this conversation…</source>
         <translation>&amp;Найти в этой беседе…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="376" />
+        <location filename="../search_panel.py" line="379" />
         <source>Find in &amp;all conversations…</source>
         <translation>Найти во &amp;всех беседах…</translation>
     </message>
