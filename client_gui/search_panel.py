@@ -170,8 +170,8 @@ class SearchPanel(QWidget):
             self.model.clear()
             self._show_state()
             return
-        if text == self._asked and not self.model.rowCount() and self._ticket:
-            return
+        if text == self._asked and self._ticket:
+            return  # that very search is on its way
         self._asked = text
         self.model.clear(search_words(text))
         self._ticket = self._client.search(self._request(text, None))
