@@ -276,7 +276,7 @@ def _search_sqlite(conn: Connection, me_id: int, scope: Scope, words: Sequence[s
     statement = text(
         f"SELECT {_RESULT_COLUMNS} FROM {source} WHERE {' AND '.join(where)} "
         f"ORDER BY {order} DESC LIMIT :limit").columns(*_RESULT_TYPES)
-    found = [StoredMessage._make(row) for row in conn.execute(statement, parameters)]
+    found = [StoredMessage(*row) for row in conn.execute(statement, parameters)]
     return SearchResult(found[:limit], len(found) > limit, partial)
 
 

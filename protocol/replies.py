@@ -31,8 +31,10 @@ from typing import Any, Self
 
 from .errors import ErrorCode, RequestError, RequestId
 from .fields import (
+    bad_field,
     boolean,
     integer,
+    message_id,
     number,
     object_at,
     objects_at,
@@ -219,11 +221,15 @@ class MessagePage(Reply):
 
     ``has_newer`` is version 2's, on every ``history`` reply
     (PROTOCOL-2.md): whether the conversation has messages newer than the
-    page.  ``None`` where the frame does not carry it (version 1, ``sync``).
+    page.  ``read`` is version 2's too, in ``history`` only (PROTOCOL-2.md,
+    "Typing and read receipts"): the other participants' read markers, by
+    username.  Either is None where the frame does not carry it (version
+    1, ``sync``).
     """
 
     messages: tuple[Message, ...]
     has_more: bool
+    read: Mapping[str, int] | None = None
     has_newer: bool | None = None
 
     def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
@@ -232,14 +238,26 @@ class MessagePage(Reply):
             "has_more": self.has_more}
         if self.has_newer is not None and version != PROTOCOL_V1:
             payload["has_newer"] = self.has_newer
+        if self.read is not None and version != PROTOCOL_V1:
+            payload["read"] = dict(self.read)
         return payload
 
     @classmethod
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
         return cls(tuple(Message.from_wire(obj, path)
                          for path, obj in objects_at(fields, "messages")),
-                   boolean(fields, "has_more"),
+                   boolean(fields, "has_more"), _read_markers(fields),
                    None if fields.get("has_newer") is None else boolean(fields, "has_newer"))
+
+
+def _read_markers(fields: Mapping[str, Any]) -> Mapping[str, int] | None:
+    """A page's ``read``: usernames to message ids, or None when left out."""
+    value = fields.get("read")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise bad_field("read", "must be an object")
+    return {name: message_id(value, name, "read") for name in value}
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,13 +37,16 @@ from .config import RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
+from .lifecycle import Lifecycle
 from .listener import Listener
 from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
+from .receipts import Receipts
 from .registry import ConnectionRegistry
 from .search import MessageSearch
 from .session import Connection, Session
+from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
 
@@ -63,6 +66,8 @@ class Features(NamedTuple):
     accounts: Accounts
     presence: Presence
     messages: Messages
+    lifecycle: Lifecycle
+    typing: TypingNotices
     search: MessageSearch
 
 
@@ -78,12 +83,14 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
     accounts = Accounts(database, hasher, rate_limits, directory, presence)
-    messages = Messages(database, directory, presence, loop)
+    messages = Messages(database, directory, presence, Receipts(presence), loop)
+    lifecycle = Lifecycle(database, directory)
+    typing = TypingNotices(database, directory, presence, loop)
     search = MessageSearch(database, directory)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, search):
+    for feature in (accounts, presence, messages, lifecycle, typing, search):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages, search)
+    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, search)
 
 
 class BesedkaServer:

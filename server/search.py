@@ -12,8 +12,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sqlalchemy.engine import Connection as DbConnection
+
 from db import search
 from db.database import Database
+from db.message_parts import decorate
 from protocol.errors import ErrorCode, RequestError, RequestId
 from protocol.features import Feature
 from protocol.replies import ok_reply
@@ -22,7 +25,7 @@ from protocol.rules import search_words
 
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
-from .messages import wire_messages
+from .messages import wire_message
 from .session import Connection, logged_in
 
 __all__ = ["MessageSearch"]
@@ -59,13 +62,18 @@ class MessageSearch:
         else:
             scope = search.Everywhere()
         words = search_words(request.query)
+
+        def read(conn: DbConnection) -> search.SearchResult:
+            result = search.search(conn, me, scope, words, request.before, request.limit)
+            # Results in the version 2 form: with mentions and reactions.
+            return result._replace(messages=decorate(conn, result.messages))
+
         try:
-            result = await asyncio.wrap_future(self.database.read(lambda conn: search.search(
-                conn, me, scope, words, request.before, request.limit)))
+            result = await asyncio.wrap_future(self.database.read(read))
         except search.NotAMember:
             raise RequestError(ErrorCode.UNKNOWN_ROOM, f"no room {request.room} of yours",
                                re) from None
-        reply = ok_reply(re, messages=wire_messages(result.messages, version),
+        reply = ok_reply(re, messages=[wire_message(m, version) for m in result.messages],
                          has_more=result.has_more)
         if result.partial:
             reply["partial"] = True

@@ -192,3 +192,24 @@ def test_a_version_1_connection_knows_neither_search_nor_around(shared_server):
                         "has_more": page["has_more"]}
 
     run(scenario, shared_server.address)
+
+
+def test_an_edit_and_a_deletion_through_the_protocol_change_what_search_finds(shared_server):
+    async def scenario(clients: Clients) -> None:
+        alice = await log_in_v2(clients)
+        marker = unique_name("правка")
+        first = await alice.send(f"{marker} черновик")
+        second = await alice.send(f"{marker} лишнее")
+        edited = await alice.request("edit", message=first["id"], body=f"{marker} чистовик")
+        assert edited["type"] == "ok", edited
+        deleted = await alice.request("delete", message=second["id"])
+        assert deleted["type"] == "ok", deleted
+        assert await found(alice, f"{marker} черновик") == []
+        assert await found(alice, f"{marker} ЧИСТ") == [f"{marker} чистовик"]
+        assert await found(alice, f"{marker} лишн") == []
+        assert await found(alice, marker) == [f"{marker} чистовик"]
+        # The edited result carries its version 2 form: when it was edited.
+        [message] = (await alice.request("search", query=f"{marker} чист"))["messages"]
+        assert message["edited"] is not None and message["id"] == first["id"]
+
+    run(scenario, shared_server.address)
