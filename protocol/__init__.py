@@ -15,7 +15,10 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.rules` checks usernames, passwords and message bodies;
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes;
-* :mod:`protocol.features` names the parts of version 2 a server offers.
+* :mod:`protocol.features` names the parts of version 2 a server offers;
+* :mod:`protocol.rooms` holds the ``rooms`` feature's objects, rules,
+  requests, replies and events (imported here, so that they are
+  registered wherever :mod:`protocol` is).
 
 A connection speaks version 1 unless its login asks for version 2
 (PROTOCOL-2.md); objects and frames take the version they are written for.
@@ -24,6 +27,9 @@ A connection speaks version 1 unless its login asks for version 2
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION
+
+# Registers the rooms feature's requests and events with the others.
+from . import rooms as rooms  # noqa: E402  (after the names it builds on)
 
 __all__ = [
     "DEFAULT_PORT",

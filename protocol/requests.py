@@ -40,6 +40,7 @@ from .fields import (
     integer,
     message_id,
     optional_message_id,
+    optional_room_id,
     optional_string,
     page_limit,
     request_ref,
@@ -177,6 +178,19 @@ def _since_v2(default: Any) -> Any:
     return dataclasses.field(default=default, metadata={"omit_default": True})
 
 
+def _room_instead_of(fields: Mapping[str, Any], peer_field: str, peer: str | None) -> int | None:
+    """A request's ``room`` (version 2), which names the conversation in
+    place of ``peer_field`` (``to`` or ``with``): both at once is ``bad_request``.
+
+    A version 1 connection's ``room`` is read here too; the server ignores
+    it there, as version 1 ignores every field it does not know.
+    """
+    room = optional_room_id(fields, "room")
+    if room is not None and peer is not None:
+        raise bad_field("room", f"cannot be given together with '{peer_field}'")
+    return room
+
+
 def _negotiation(fields: Mapping[str, Any]) -> tuple[int, bool, str | None]:
     """``protocol``, ``remember`` and ``client`` of a login, a registration or a resume."""
     client = optional_string(fields, "client")
@@ -293,12 +307,14 @@ class ListUsers(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Send(Request):
-    """Store a message in the general room (``to`` is None) or to one user."""
+    """Store a message in the general room (``to`` and ``room`` are None),
+    to one user, or (version 2) in a room."""
 
     TYPE: ClassVar[str] = "send"
     to: str | None
     body: str
     key: str | None = None
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
@@ -309,7 +325,7 @@ class Send(Request):
         key = optional_string(fields, "key")
         if key is not None and not KEY_MIN_CHARS <= len(key) <= KEY_MAX_CHARS:
             raise bad_field("key", f"must be {KEY_MIN_CHARS}-{KEY_MAX_CHARS} characters long")
-        return cls(to, body, key)
+        return cls(to, body, key, _room_instead_of(fields, "to", to))
 
     def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
         frame = Request.to_frame(self, request_id)
@@ -324,19 +340,22 @@ class Send(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class History(Request):
-    """Page backwards through one conversation."""
+    """Page backwards through one conversation (``room``: a room's, version 2)."""
 
     TYPE: ClassVar[str] = "history"
     with_: str | None = _wire("with", default=None)
     before: int | None = None
     limit: int = HISTORY_DEFAULT_LIMIT
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> History:
+        with_ = optional_string(fields, "with")
         return cls(
-            optional_string(fields, "with"),
+            with_,
             optional_message_id(fields, "before"),
             page_limit(fields, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT),
+            _room_instead_of(fields, "with", with_),
         )
 
     def parse_reply(self, fields: Mapping[str, Any]) -> MessagePage:
@@ -364,17 +383,20 @@ class Sync(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class MarkRead(Request):
-    """Move my read marker of one conversation forward."""
+    """Move my read marker of one conversation forward (``room``: a room's,
+    version 2)."""
 
     TYPE: ClassVar[str] = "mark_read"
     with_: str | None = _wire("with")
     up_to: int = 0
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> MarkRead:
         # ``with`` may be null, so it may be left out too: the general room.
         up_to = message_id(fields, "up_to")
-        return cls(optional_string(fields, "with"), up_to)
+        with_ = optional_string(fields, "with")
+        return cls(with_, up_to, _room_instead_of(fields, "with", with_))
 
 
 @request_type()

@@ -41,6 +41,7 @@ from protocol.replies import (
     Sent,
     error_reply,
 )
+from protocol import rooms
 from protocol.requests import (
     REQUEST_TYPES,
     ChangePassword,
@@ -104,6 +105,8 @@ extra_fields = st.dictionaries(st.text(min_size=1).filter(lambda key: key not in
     max_size=3)
 
 #: One request of each type, with the reply class its ``ok`` reads as.
+LAB = rooms.Room(3, "Lab 214", "", "alice", False, 2)
+
 REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (Register("alice", "correct horse"), LoggedIn),
     (Login("alice", "correct horse"), LoggedIn),
@@ -116,6 +119,15 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
     (Resume("a token"), LoggedIn),
+    # The rooms feature (protocol/rooms.py).
+    (rooms.CreateRoom("Lab 214"), rooms.RoomReply),
+    (rooms.ListRooms(), rooms.RoomList),
+    (rooms.JoinRoom(3), rooms.RoomReply),
+    (rooms.LeaveRoom(3), Done),
+    (rooms.Invite(3, "bob"), Done),
+    (rooms.RemoveMember(3, "bob"), Done),
+    (rooms.UpdateRoom(3, topic="new"), rooms.RoomReply),
+    (rooms.ListMembers(3), rooms.MemberList),
 ]
 
 
@@ -179,6 +191,9 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
         Sent: Sent(Message(5, "alice", None, "hi", "2026-11-22T10:15:00.123Z")),
         MessagePage: MessagePage((Message(5, "alice", "bob", "hi",
                                           "2026-11-22T10:15:00.123Z"),), True),
+        rooms.RoomReply: rooms.RoomReply(LAB),
+        rooms.RoomList: rooms.RoomList((LAB,), ()),
+        rooms.MemberList: rooms.MemberList((RosterEntry("bob", False, 0, "away"),)),
     }
     expected = examples[reply_class]
     ok = decode_server_frame(over_the_wire(expected.to_wire(9)))
@@ -256,14 +271,16 @@ def test_hello_lists_the_features_only_from_version_2_on() -> None:
 # Events this version does not know, and the registry
 
 
-@pytest.mark.parametrize("kind", ["rooms", "typing", "update", "Message", ""])
+@pytest.mark.parametrize("kind", ["weather", "typing", "update", "Message", ""])
 def test_an_event_of_an_unknown_type_is_an_unknown_event_not_an_error(kind: str) -> None:
     frame = {"type": kind, "room": {"id": 3}, "active": True}
     assert decode_server_frame(frame) == UnknownEvent(kind, frame)
 
 
 def test_the_events_known_are_exactly_those_of_the_contract() -> None:
-    assert set(EVENT_TYPES) == {"hello", "users", "presence", "message"}
+    assert set(EVENT_TYPES) == {"hello", "users", "presence", "message",
+                                # Version 2: the rooms feature's.
+                                "rooms", "room", "room_left", "member"}
     assert all(EVENT_TYPES[kind].TYPE == kind for kind in EVENT_TYPES)
 
 
