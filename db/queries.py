@@ -28,7 +28,7 @@ from sqlalchemy.engine import Compiled, Connection, Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from .models import Account, DirectReadMarker, Message
+from .models import Account, DirectReadMarker, Message, RoomMember
 
 __all__ = [
     "AccountRecord",
@@ -52,6 +52,7 @@ __all__ = [
     "mark_read",
     "newest_message_id",
     "newest_seq",
+    "rooms_of",
 ]
 
 
@@ -435,13 +436,29 @@ def store_message(
 
 #: The general room: neither a direct message nor a room's.
 _IN_GENERAL = (Message.recipient_id.is_(None), Message.room_id.is_(None))
+
+
+def _in_room(room_id: int) -> Select[int]:
+    """The ids of one room's messages: a range of the recipient index
+    (``recipient_id IS NULL`` spelled out so that SQLite uses it)."""
+    return select(Message.id).where(Message.recipient_id.is_(None), Message.room_id == room_id)
+
+
+def rooms_of(conn: Connection, me_id: int) -> list[int]:
+    """The ids of the rooms I am a member of (version 2)."""
+    return list(conn.execute(
+        select(RoomMember.room_id).where(RoomMember.account_id == me_id)).scalars())
 #: What version 1 shows (PROTOCOL-2.md): no tombstones.  Room messages are
 #: never in a version 1 query's ranges to begin with.
 _NOT_DELETED = Message.deleted_at.is_(None)
 
 
-def _conversation(me_id: int, peer_id: int | None) -> list[Select[int]]:
-    """One id query per index range that makes up a conversation."""
+def _conversation(me_id: int, peer_id: int | None,
+                  room_id: int | None = None) -> list[Select[int]]:
+    """One id query per index range that makes up a conversation: the
+    general room, the direct one with ``peer_id``, or room ``room_id``."""
+    if room_id is not None:
+        return [_in_room(room_id)]
     if peer_id is None:
         return [select(Message.id).where(*_IN_GENERAL)]
     if peer_id == me_id:
@@ -473,14 +490,18 @@ def _oldest_first(parts: Sequence[Select[int]], limit: int) -> Select[int]:
 
 
 def history(
-    conn: Connection, me_id: int, peer_id: int | None, before: int | None, limit: int
+    conn: Connection, me_id: int, peer_id: int | None, before: int | None, limit: int,
+    room_id: int | None = None,
 ) -> tuple[list[StoredMessage], bool]:
-    """The newest ``limit`` messages of one conversation below ``before``.
+    """The newest ``limit`` messages of one conversation below ``before``:
+    the general room, the direct conversation with ``peer_id``, or (version
+    2) room ``room_id``, all of it whenever I joined (the caller checks that
+    I am a member).
 
     Returns:
         The messages ascending by id, and whether older ones exist.
     """
-    parts = [part.where(_NOT_DELETED) for part in _conversation(me_id, peer_id)]
+    parts = [part.where(_NOT_DELETED) for part in _conversation(me_id, peer_id, room_id)]
     if before is not None:
         parts = [part.where(Message.id < before) for part in parts]
     rows, has_more = _page(conn, _newest_first(parts, limit + 1), limit)
@@ -488,12 +509,14 @@ def history(
     return (rows[1:] if has_more else rows), has_more
 
 
-def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[StoredMessage], bool]:
+def sync(conn: Connection, me_id: int, after: int, limit: int, *,
+         rooms: bool = False) -> tuple[list[StoredMessage], bool]:
     """The oldest ``limit`` messages I can see with id above ``after``.
 
     What I can see is the general room, what was sent to me and what I sent
-    to anyone; each is its own index range.  Deleted messages are left out
-    (version 1 has no tombstones).
+    to anyone; each is its own index range.  With ``rooms`` (version 2), the
+    messages of every room I am a member of too, one range per room.
+    Deleted messages are left out (version 1 has no tombstones).
     """
     parts = [
         select(Message.id).where(*_IN_GENERAL, Message.id > after, _NOT_DELETED),
@@ -510,6 +533,9 @@ def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[Sto
             _NOT_DELETED,
         ),
     ]
+    if rooms:
+        parts += [_in_room(room_id).where(Message.id > after, _NOT_DELETED)
+                  for room_id in rooms_of(conn, me_id)]
     rows, has_more = _page(conn, _oldest_first(parts, limit + 1), limit)
     return (rows[:limit] if has_more else rows), has_more
 
@@ -608,12 +634,23 @@ def _roster_by_search_per_account(conn: Connection, me_id: int) -> list[RosterRo
     return [RosterRow(*row) for row in rows]
 
 
-def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> None:
-    """Move my read marker of a conversation forward, never back.
+def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int,
+              room_id: int | None = None) -> None:
+    """Move my read marker of a conversation forward, never back: the
+    general room's, the direct one with ``peer_id``, or room ``room_id``'s
+    (version 2; nothing happens if I am not a member).
 
     An ``up_to`` beyond the newest message is taken as the newest.
     """
     up_to = min(up_to, newest_message_id(conn))
+    if room_id is not None:
+        conn.execute(
+            update(RoomMember)
+            .where(RoomMember.room_id == room_id, RoomMember.account_id == me_id,
+                   RoomMember.last_read_id < up_to)
+            .values(last_read_id=up_to)
+        )
+        return
     if peer_id is None:
         conn.execute(
             update(Account)

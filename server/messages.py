@@ -32,7 +32,7 @@ from typing import Any
 from db import queries
 from db.database import BatchedWrite, Database, WriteOutcome
 from db.queries import AccountRecord, NewMessage, StoredMessage
-from protocol.errors import RequestId
+from protocol.errors import ErrorCode, RequestError, RequestId
 from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_V1
 from protocol.objects import format_ts, message_to_wire, message_to_wire_v2
@@ -76,6 +76,14 @@ def _wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
     return message_to_wire_v2(message.id, message.seq, message.sender, message.recipient,
                               message.room_id, message.body, ts, edited, message.deleted,
                               message.reply_to)
+
+
+def _no_rooms_yet(room: int, re: RequestId) -> RequestError:
+    """Until the rooms feature serves them, no room is one I may see.
+
+    (On a version 1 connection ``room`` is an unknown field: ignored.)
+    """
+    return RequestError(ErrorCode.UNKNOWN_ROOM, f"no room {room} that you are in", re)
 
 
 class _Send(Item[Session]):
@@ -158,6 +166,8 @@ class Messages:
             delay = session.bucket.take()
             if delay > 0:
                 raise rate_limited(delay, "messages", re)
+        if request.room is not None and session.protocol > PROTOCOL_V1:
+            raise _no_rooms_yet(request.room, re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
         connection = session.connection
         # The slot is taken first: the writer's answer arrives through the
@@ -216,6 +226,8 @@ class Messages:
                        re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
+        if request.room is not None and version > PROTOCOL_V1:
+            raise _no_rooms_yet(request.room, re)
         peer_id = self.directory.peer_id(request.with_, re)
         messages, has_more = await asyncio.wrap_future(self.database.read(
             lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
@@ -233,7 +245,10 @@ class Messages:
 
     async def _mark_read(self, connection: Connection, request: MarkRead,
                          re: RequestId) -> dict[str, Any]:
-        me = logged_in(connection).account_id
+        session = logged_in(connection)
+        me = session.account_id
+        if request.room is not None and session.protocol > PROTOCOL_V1:
+            raise _no_rooms_yet(request.room, re)
         peer_id = self.directory.peer_id(request.with_, re)
         await asyncio.wrap_future(self.database.write(
             lambda conn: queries.mark_read(conn, me, peer_id, request.up_to)))
