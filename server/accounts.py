@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +44,7 @@ from .dispatch import Dispatcher
 from .passwords import PasswordHasher
 from .presence import Presence
 from .ratelimit import SlidingWindowLimiter, TokenBucket, rate_limited
-from .session import Connection, Session, logged_in
+from .session import Connection, LoginPart, Session, logged_in
 
 __all__ = ["Accounts"]
 
@@ -73,6 +74,11 @@ class Accounts:
             rate_limits.failed_logins_per_address, window)
         self.registrations_by_address = SlidingWindowLimiter(
             rate_limits.registrations_per_address, window)
+        #: What other features add to a login's snapshot (version 2's
+        #: ``rooms`` event): given the session, a read for the snapshot's
+        #: transaction and what makes of its result the event written right
+        #: after the roster; None: nothing for this session.
+        self.login_parts: list[Callable[[Session], LoginPart | None]] = []
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(Register, self._register, logs_in=True)
@@ -103,12 +109,15 @@ class Accounts:
         connection.unauthenticated_since = None
         self.presence.add(session)
         connection.log.info("logged in")
+        parts = [part for part in (make(session) for make in self.login_parts)
+                 if part is not None]
         try:
-            newest_id, general_unread, roster = await asyncio.wrap_future(
+            newest_id, general_unread, roster, extras = await asyncio.wrap_future(
                 self.database.read(lambda conn: (
                     queries.newest_message_id(conn),
                     queries.general_unread(conn, account.id),
                     queries.roster(conn, account.id),
+                    [read(conn) for read, _ in parts],
                 ))
             )
         except BaseException:
@@ -121,6 +130,10 @@ class Accounts:
             LoggedIn(account.username, general_unread).to_wire(re, version)), reply=True)
         connection.write(encode_frame(
             UsersEvent(self.presence.roster(roster)).to_wire(version)), reply=True)
+        for (_, compose), extra in zip(parts, extras, strict=True):
+            data = compose(extra)
+            if data is not None:
+                connection.write(data, reply=True)
         # Events held while the snapshot was read: messages it already
         # counted are left out, later ones follow the roster in id order.
         session.joining = False

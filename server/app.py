@@ -30,6 +30,7 @@ from typing import NamedTuple, Protocol
 
 from db import queries
 from db.database import Database
+from protocol.limits import ROOM_MAX_MEMBERS
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
@@ -42,6 +43,7 @@ from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
 from .registry import ConnectionRegistry
+from .rooms import Rooms
 from .session import Session
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -66,11 +68,12 @@ class Features(NamedTuple):
     accounts: Accounts
     presence: Presence
     messages: Messages
+    rooms: Rooms
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
-                     rate_limits: RateLimits,
-                     loop: asyncio.AbstractEventLoop) -> tuple[Dispatcher, Features]:
+                     rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
+                     max_room_members: int = ROOM_MAX_MEMBERS) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
 
     Reads the account directory from the database, so it runs in a thread.
@@ -80,11 +83,13 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
     accounts = Accounts(database, hasher, rate_limits, directory, presence)
-    messages = Messages(database, directory, presence, loop)
+    rooms = Rooms(database, directory, presence, max_room_members)
+    accounts.login_parts.append(rooms.login_part)
+    messages = Messages(database, directory, presence, rooms, loop)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages):
+    for feature in (accounts, presence, messages, rooms):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages)
+    return dispatcher, Features(accounts, presence, messages, rooms)
 
 
 class BesedkaServer:
@@ -114,7 +119,7 @@ class BesedkaServer:
         # The features load the account directory: also a database read.
         dispatcher, self.features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, self.hasher,
-            self.config.rate_limits, loop
+            self.config.rate_limits, loop, self.config.max_room_members
         )
 
         def new_connection() -> ClientConnection[Session]:

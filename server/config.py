@@ -57,3 +57,6 @@ class ServerConfig:
     announce: bool = True
     #: The name announced on the LAN; empty: the host's name.
     name: str = ""
+    #: Past this many members a room takes nobody more (PROTOCOL-2.md's
+    #: 10,000, or fewer).
+    max_room_members: int = limits.ROOM_MAX_MEMBERS

@@ -16,10 +16,12 @@ every connection receives ``message`` events in increasing id order, with
 the replies to its own sends in their place among them.
 
 ``history``, ``sync`` and ``mark_read`` are reads and small writes awaited
-in database threads.  Version 2 adds here (or beside it, in the same shape)
-``room`` on sends, ``reply_to``, edits, deletions and reactions: a change is
-committed like a send and delivered as an ``update`` item with the
-message's audience.
+in database threads.  Version 2's ``room`` names a room in place of ``to``
+and ``with``; only its members may use it (:mod:`server.rooms` knows who
+they are), and its messages reach its members as they are when the message
+commits.  Other features' changes committed among the sends (a room's
+membership; later edits, deletions, reactions) come back in the same
+hand-over and are delivered in their place (:mod:`server.changes`).
 """
 
 from __future__ import annotations
@@ -32,19 +34,21 @@ from typing import Any
 from db import queries
 from db.database import BatchedWrite, Database, WriteOutcome
 from db.queries import AccountRecord, NewMessage, StoredMessage
-from protocol.errors import ErrorCode, RequestError, RequestId
+from protocol.errors import RequestId
 from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_V1
 from protocol.objects import format_ts, message_to_wire, message_to_wire_v2
 from protocol.replies import Done, ok_reply
 from protocol.requests import History, MarkRead, Send, Sync
 
+from .changes import Change
 from .connection import ReplySlot
 from .delivery import EVERYONE, Item, deliver
 from .directory import AccountDirectory
 from .dispatch import Dispatcher, internal_error
 from .presence import Presence
 from .ratelimit import rate_limited
+from .rooms import Rooms, RoomState
 from .session import Connection, Session, logged_in, write_delivery
 
 __all__ = ["Messages", "STORE_MESSAGES"]
@@ -78,14 +82,6 @@ def _wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
                               message.reply_to)
 
 
-def _no_rooms_yet(room: int, re: RequestId) -> RequestError:
-    """Until the rooms feature serves them, no room is one I may see.
-
-    (On a version 1 connection ``room`` is an unknown field: ignored.)
-    """
-    return RequestError(ErrorCode.UNKNOWN_ROOM, f"no room {room} that you are in", re)
-
-
 class _Send(Item[Session]):
     """A ``send`` on its way through the writer, then its delivery.
 
@@ -93,11 +89,11 @@ class _Send(Item[Session]):
     its commit comes back (the stored message, the reply, the audience).
     """
 
-    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "message", "ts",
-                 "reply")
+    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "room",
+                 "message", "ts", "reply")
 
     def __init__(self, session: Session, slot: ReplySlot, re: RequestId,
-                 recipient: AccountRecord | None) -> None:
+                 recipient: AccountRecord | None, room: RoomState | None = None) -> None:
         # (Item's fields set here, not by Item.__init__: this runs per message.)
         self.position = 0
         self.audience = ()
@@ -109,6 +105,8 @@ class _Send(Item[Session]):
         self.re = re
         self.sender = session.account
         self.recipient = recipient
+        #: the room it goes to (version 2), whose members it reaches
+        self.room = room
         self.message: StoredMessage | None = None
         self.ts = ""
         self.reply = b""
@@ -116,6 +114,8 @@ class _Send(Item[Session]):
     def event(self, version: int) -> bytes | None:
         # protocol.events.MessageEvent, in its plain form (see _wire_message).
         assert self.message is not None  # only a stored message has an audience
+        if version == PROTOCOL_V1 and self.room is not None:
+            return None  # version 1 never sees a room's messages
         return encode_frame({"type": "message",
                              "message": _wire_message(self.message, version, self.ts)})
 
@@ -131,15 +131,17 @@ class Messages:
             to :meth:`_sends_committed` through ``loop``.
         directory: for the names in ``to`` and ``with``.
         presence: the sessions online, that delivery goes by.
+        rooms: the rooms and their members, for ``room`` (version 2).
         loop: the event loop the connections run in (the writer thread
             hands it each commit).
     """
 
     def __init__(self, database: Database, directory: AccountDirectory, presence: Presence,
-                 loop: asyncio.AbstractEventLoop) -> None:
+                 rooms: Rooms, loop: asyncio.AbstractEventLoop) -> None:
         self.database = database
         self.directory = directory
         self.presence = presence
+        self.rooms = rooms
 
         def sends_committed(outcomes: list[WriteOutcome]) -> None:
             # In the writer thread: one hand-over to the loop per commit.
@@ -166,16 +168,16 @@ class Messages:
             delay = session.bucket.take()
             if delay > 0:
                 raise rate_limited(delay, "messages", re)
-        if request.room is not None and session.protocol > PROTOCOL_V1:
-            raise _no_rooms_yet(request.room, re)
+        room = self._room(session, request.room, re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
         connection = session.connection
         # The slot is taken first: the writer's answer arrives through the
         # event loop, so never before this method returns.
-        pending = _Send(session, connection.reserve_reply(size), re, recipient)
+        pending = _Send(session, connection.reserve_reply(size), re, recipient, room)
         try:
             self.database.write_batched(
-                STORE_MESSAGES, NewMessage(session.account, recipient, request.body, request.key),
+                STORE_MESSAGES, NewMessage(session.account, recipient, request.body, request.key,
+                                           None if room is None else room.id),
                 pending)
         except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
             connection.log.exception("could not queue a message for storing")
@@ -187,12 +189,23 @@ class Messages:
         Runs in one event-loop step per commit, in commit order (see the
         module docstring); :func:`~server.delivery.deliver` decides.
         """
-        items: list[_Send] = []
+        items: list[Item[Session]] = []
         # The messages of a commit share one timestamp: formatted once.
         created_at: datetime | None = None
         ts = ""
         for outcome in outcomes:
-            pending: _Send = outcome.context
+            pending = outcome.context
+            if type(pending) is not _Send:
+                # Another feature's change, in its place among the messages
+                # (server/changes.py): applied now, before the sends after it.
+                change: Change = pending
+                try:
+                    items.extend(change.committed(outcome.result, outcome.error))
+                except Exception:  # noqa: BLE001 - the rest of the commit must go on
+                    change.connection.log.exception("applying a committed change failed")
+                    change.audience, change.reply = (), internal_error(change.re)
+                    items.append(change)
+                continue
             items.append(pending)
             if outcome.error is not None:
                 # The writer logged the failure with its traceback, once per batch.
@@ -211,13 +224,29 @@ class Messages:
                 continue
             pending.position = message.id
             sender, recipient = pending.sender, pending.recipient
-            if recipient is None:
+            if pending.room is not None:
+                # Its members as they are now, this commit's earlier changes
+                # applied (server/changes.py).
+                pending.audience = pending.room.members
+            elif recipient is None:
                 pending.audience = EVERYONE
             elif recipient.id == sender.id:  # a note to self
                 pending.audience = (sender.id,)
             else:
                 pending.audience = (sender.id, recipient.id)
         write_delivery(deliver(items, self.presence.online))
+
+    def _room(self, session: Session, room_id: int | None, re: RequestId) -> RoomState | None:
+        """The room a request names, which I must be a member of; None for
+        none, and on a version 1 connection, where ``room`` is a field it
+        does not know and so ignores (PROTOCOL.md).
+
+        Raises:
+            RequestError: ``unknown_room``.
+        """
+        if room_id is None or session.protocol == PROTOCOL_V1:
+            return None
+        return self.rooms.joined(room_id, session.account_id, re)
 
     # ------------------------------------------------------------------
     # Reading
@@ -226,11 +255,12 @@ class Messages:
                        re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
-        if request.room is not None and version > PROTOCOL_V1:
-            raise _no_rooms_yet(request.room, re)
+        room = self._room(session, request.room, re)
+        room_id = None if room is None else room.id
         peer_id = self.directory.peer_id(request.with_, re)
         messages, has_more = await asyncio.wrap_future(self.database.read(
-            lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
+            lambda conn: queries.history(conn, me, peer_id, request.before, request.limit,
+                                         room_id)))
         return ok_reply(re, messages=[_wire_message(m, version) for m in messages],
                         has_more=has_more)
 
@@ -238,8 +268,10 @@ class Messages:
                     re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
+        # Version 2 sees the rooms it is in as well (PROTOCOL-2.md).
+        rooms = version > PROTOCOL_V1
         messages, has_more = await asyncio.wrap_future(self.database.read(
-            lambda conn: queries.sync(conn, me, request.after, request.limit)))
+            lambda conn: queries.sync(conn, me, request.after, request.limit, rooms=rooms)))
         return ok_reply(re, messages=[_wire_message(m, version) for m in messages],
                         has_more=has_more)
 
@@ -247,9 +279,9 @@ class Messages:
                          re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me = session.account_id
-        if request.room is not None and session.protocol > PROTOCOL_V1:
-            raise _no_rooms_yet(request.room, re)
+        room = self._room(session, request.room, re)
+        room_id = None if room is None else room.id
         peer_id = self.directory.peer_id(request.with_, re)
         await asyncio.wrap_future(self.database.write(
-            lambda conn: queries.mark_read(conn, me, peer_id, request.up_to)))
+            lambda conn: queries.mark_read(conn, me, peer_id, request.up_to, room_id)))
         return Done().to_wire(re)

@@ -12,18 +12,26 @@ them, and delivery, need.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from db.database import Operation
 from db.queries import AccountRecord
 
 from .connection import ClientConnection
 from .delivery import Delivery, Item
 from .ratelimit import TokenBucket
 
-__all__ = ["Connection", "Session", "logged_in", "write_delivery"]
+__all__ = ["Connection", "LoginPart", "Session", "logged_in", "write_delivery"]
 
 #: A connection of this server: its session, once logged in, is a Session.
 Connection = ClientConnection["Session"]
+
+#: What a feature adds to a login's snapshot (version 2's ``rooms`` event):
+#: a read run in the snapshot's transaction, and what makes of its result,
+#: on the event loop, the frame written right after the roster (or None).
+LoginPart = tuple[Operation[Any], Callable[[Any], bytes | None]]
 
 
 @dataclass(eq=False, slots=True)
