@@ -9,15 +9,33 @@
 * :mod:`server.dispatch` - request type -> feature handler, errors as replies;
 * :mod:`server.session` - a logged-in connection, and writing what delivery decided;
 * :mod:`server.delivery` - who gets which bytes of a commit (pure, no I/O);
+* :mod:`server.changes` - other features' changes, committed and delivered
+  in order with messages (a room's membership);
 * feature modules, each with the state it owns:
   :mod:`server.accounts` (accounts, logins, sessions, login limits;
   :mod:`server.directory` is its account directory),
   :mod:`server.presence` (who is online, presence events, the roster),
-  :mod:`server.messages` (send, history, sync, read markers);
+  :mod:`server.messages` (send, history, sync, read markers),
+  :mod:`server.rooms` (rooms and their members, version 2);
 * :mod:`server.passwords` - bcrypt in worker threads;
 * :mod:`server.ratelimit` - the abuse limits' mechanics;
 * :mod:`server.tls` - the certificate, generated on first start;
 * :mod:`server.listener` - admitting TLS clients, refusing plain ones in words;
 * :mod:`server.announce` - the mDNS announcement on the LAN;
 * :mod:`server.admin` - ``python -m server admin``: accounts and backups.
+
+A new feature (rooms, files, search...) is a module of its own with a class
+that owns its state and has ``install(dispatcher)``, made and installed in
+:func:`server.app.build_dispatcher`.  Its requests are typed in
+:mod:`protocol.requests` (and listed in ``REQUEST_TYPES``); ``install``
+routes each to an awaited handler (:meth:`Dispatcher.route`, with
+``logs_in=True`` for one that logs in, like ``resume``).  What it commits
+and others must see goes through :func:`server.delivery.deliver`: an
+:class:`~server.delivery.Item` subclass gives the event per protocol
+version (None where a version must not see it), the audience (everyone, or
+account ids such as a room's members) and the session to answer in place
+of the event; :func:`server.session.write_delivery` writes the result.
+Per-session state that every feature needs goes on
+:class:`~server.session.Session` (its ``protocol`` is the version the
+login asked for).
 """
