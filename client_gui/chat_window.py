@@ -38,6 +38,7 @@ from .i18n import LANGUAGES, LanguageManager, follow_language
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
+from .room_panel import RoomControls
 from .session_state import ConnectionState
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .texts import body_problem
@@ -117,11 +118,21 @@ class ChatWindow(QMainWindow):
         compose_row = QHBoxLayout()
         compose_row.addWidget(self.compose, 1)
         compose_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        # Rooms (protocol version 2): their menu, members panel and button.
+        self.rooms = RoomControls(self, client, conversations, settings)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.rooms.members_button)
+        self.middle = QSplitter(Qt.Orientation.Horizontal, self)
+        self.middle.addWidget(self.message_view)
+        self.middle.addWidget(self.rooms.panel)
+        self.middle.setStretchFactor(0, 1)
+        self.middle.setChildrenCollapsible(False)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
-        right_layout.addWidget(self.header)
-        right_layout.addWidget(self.message_view, 1)
+        right_layout.addLayout(header_row)
+        right_layout.addWidget(self.middle, 1)
         right_layout.addWidget(self.compose_error)
         right_layout.addLayout(compose_row)
 
@@ -208,6 +219,7 @@ class ChatWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        bar.addMenu(self.rooms.menu)
         self.help_menu = bar.addMenu("")
         assert self.help_menu is not None
         self.about_action = QAction(self)
@@ -307,6 +319,7 @@ class ChatWindow(QMainWindow):
         cursor.movePosition(cursor.MoveOperation.End)
         self.compose.setTextCursor(cursor)
         self.compose_error.show_text(None)
+        self.rooms.conversation_changed(conversation)
         self._update_header()
 
     @property
@@ -373,6 +386,10 @@ class ChatWindow(QMainWindow):
         entry = self.conversations.list_model.entry(self._current)
         if entry is None:
             self.header.setText("")
+            return
+        room_header = self.rooms.header(entry)
+        if room_header is not None:
+            self.header.setText(room_header)
             return
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:

@@ -21,7 +21,8 @@ Requests go out through the link's :class:`~client_gui.channel.Channel`,
 whose replies come back read as each request's own reply type.  A version 2
 feature adds its request methods and signals here, its events to
 :meth:`ChatClient.on_event`, and its state (rooms, typing...) to an object
-of its own beside the outbox.
+of its own beside the outbox.  Rooms are :attr:`ChatClient.rooms`
+(:class:`~client_gui.rooms.RoomsClient`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from protocol.errors import ErrorCode
 from protocol.events import Event, MessageEvent, PresenceEvent, UsersEvent
+from protocol.features import Feature
 from protocol.limits import PING_INTERVAL_SECONDS, SYNC_MAX_LIMIT
 from protocol.objects import Message
 from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
@@ -46,6 +48,7 @@ from .channel import ConnectionLike
 from .failures import FailureReason
 from .link import SessionLink
 from .outbox import ConversationId, Outbox, OutboxItem, RoomConversation
+from .rooms import RoomsClient
 from .session_state import ConnectionState
 from .trust import CertificateTrust
 
@@ -142,6 +145,8 @@ class ChatClient(QObject):
         self._channel = self._link.channel
         self._outbox = Outbox()
         self._catch_up = CatchUp()
+        #: Rooms (protocol version 2): requests, and the events about them.
+        self.rooms = RoomsClient(self._channel, self._machine, self)
         self._link.logged_in.connect(self.on_link_logged_in)
         self._link.event_received.connect(self.on_event)
         self._link.disconnected.connect(self.on_disconnected)
@@ -231,13 +236,20 @@ class ChatClient(QObject):
         """Messages not yet acknowledged, oldest first."""
         return list(self._outbox)
 
-    def send_message(self, to: str | None, body: str) -> OutboxItem:
-        """Queue ``body`` for the general room (``to=None``) or user ``to``.
+    @property
+    def has_rooms(self) -> bool:
+        """Whether this session can use rooms: the server offers them, and
+        the connection speaks version 2."""
+        return Feature.ROOMS in self.features and self.protocol >= 2
+
+    def send_message(self, to: str | None, body: str, room: int | None = None) -> OutboxItem:
+        """Queue ``body`` for the general room (``to`` and ``room`` None),
+        user ``to`` or room ``room``.
 
         The body must already satisfy :func:`protocol.rules.normalize_body`.
         It is sent at once when online and otherwise after the reconnect.
         """
-        item = self._outbox.add(to, body)
+        item = self._outbox.add(to, body, room)
         self.outbox_added.emit(item)
         self._send_outbox()
         return item
@@ -246,9 +258,12 @@ class ChatClient(QObject):
         """Forget an outbox message the server refused."""
         self._outbox.discard_failed(key)
 
-    def request_history(self, with_: str | None, before: int | None, limit: int) -> None:
-        """Ask for one page of a conversation; answered by :attr:`history_received`."""
-        conversation = None if with_ is None else username_key(with_)
+    def request_history(self, with_: str | None, before: int | None, limit: int,
+                        room: int | None = None) -> None:
+        """Ask for one page of a conversation (the general room, the one
+        with ``with_`` or room ``room``); answered by :attr:`history_received`."""
+        conversation: ConversationId = (RoomConversation(room) if room is not None
+                                        else None if with_ is None else username_key(with_))
         if not self._machine.logged_in:
             # Offline: say "nothing yet" so the view does not wait forever;
             # the page is asked again after the reconnect.
@@ -264,12 +279,12 @@ class ChatClient(QObject):
                 self._catch_up.seen(reply.messages[-1].id)
             self.history_received.emit(conversation, list(reply.messages), reply.has_more)
 
-        self._channel.request(History(with_, before, limit), on_page)
+        self._channel.request(History(with_, before, limit, room), on_page)
 
-    def mark_read(self, with_: str | None, up_to: int) -> None:
+    def mark_read(self, with_: str | None, up_to: int, room: int | None = None) -> None:
         """Move my read marker of one conversation (best effort when offline)."""
         if self._machine.logged_in:
-            self._channel.request(MarkRead(with_, up_to))
+            self._channel.request(MarkRead(with_, up_to, room))
 
     def change_password(self, old_password: str, new_password: str) -> None:
         """Ask the server to change my password; answered by :attr:`password_changed`."""
@@ -314,7 +329,8 @@ class ChatClient(QObject):
             case UsersEvent(users=users):
                 self.roster_received.emit(list(users))
             case _:
-                log.debug("ignoring a %s event", type(event).__name__)
+                if not self.rooms.on_event(event):
+                    log.debug("ignoring a %s event", type(event).__name__)
 
     @pyqtSlot()
     def on_disconnected(self) -> None:
@@ -350,7 +366,7 @@ class ChatClient(QObject):
             def on_reply(reply: Sent | ErrorReply, key: str = item.key) -> None:
                 self._on_send_reply(key, serial, reply)
 
-            self._channel.request(Send(item.to, item.body, item.key), on_reply)
+            self._channel.request(Send(item.to, item.body, item.key, item.room), on_reply)
 
     def _on_send_reply(self, key: str, serial: int, reply: Sent | ErrorReply) -> None:
         if isinstance(reply, Sent):

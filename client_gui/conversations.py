@@ -2,7 +2,9 @@
 
 :class:`Conversations` listens to a :class:`~client_gui.client.ChatClient`
 and keeps one :class:`~client_gui.models.MessageListModel` per conversation
-plus the conversation list with unread counts.  It decides when a message is
+plus the conversation list with unread counts, and (protocol version 2)
+the rooms: which I am in, which public ones I could join, and the members
+of those whose members panel is open.  It decides when a message is
 unread (it arrived live and nobody was looking), when to tell the server a
 conversation was read (it was opened, or the window came back into focus on
 it), and which page of history to ask for next.  Windows call :meth:`open`
@@ -19,11 +21,13 @@ from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from protocol.limits import HISTORY_MAX_LIMIT
 from protocol.objects import Message, RosterEntry
+from protocol.rooms import Room
 from protocol.rules import username_key
 
 from .client import ChatClient, conversation_of
 from .models import ConversationListModel, MessageListModel
-from .outbox import ConversationId, OutboxItem
+from .outbox import ConversationId, OutboxItem, RoomConversation
+from .room_models import MemberListModel
 from .session_state import ConnectionState
 
 __all__ = ["Conversations", "DEFAULT_OLDER_PAGE_SIZE", "DEFAULT_PAGE_SIZE"]
@@ -46,13 +50,21 @@ class Conversations(QObject):
         unread_total_changed(count): for the window title.
         direct_message_arrived(Message): a live direct message to me while
             nobody was looking (for a tray notification).
+        room_message_arrived(Message): the same for a message in a room.
         history_loaded(ConversationId, count): a page was added (for views
             that keep their scroll position when rows are prepended).
+        room_opened(RoomConversation): a room I created or joined, to open.
+        room_closed(RoomConversation): I left a room or was removed from it.
+        public_rooms_changed(): :attr:`public_rooms` was read anew.
     """
 
     unread_total_changed = pyqtSignal(int)
     direct_message_arrived = pyqtSignal(object)
+    room_message_arrived = pyqtSignal(object)
     history_loaded = pyqtSignal(object, int)
+    room_opened = pyqtSignal(object)
+    room_closed = pyqtSignal(object)
+    public_rooms_changed = pyqtSignal()
 
     def __init__(self, client: ChatClient, page_size: int = DEFAULT_PAGE_SIZE,
                  older_page_size: int = DEFAULT_OLDER_PAGE_SIZE,
@@ -69,6 +81,9 @@ class Conversations(QObject):
         self._attentive = False
         self._general_unread = 0
         self._unread_total = 0
+        #: The public rooms I am not in, as last listed (for "Browse public rooms").
+        self.public_rooms: list[Room] = []
+        self._members: dict[int, MemberListModel] = {}
         client.roster_received.connect(self.on_roster_received)
         client.general_unread_received.connect(self.on_general_unread_received)
         client.presence_changed.connect(self.on_presence_changed)
@@ -78,6 +93,13 @@ class Conversations(QObject):
         client.outbox_delivered.connect(self.on_outbox_delivered)
         client.outbox_failed.connect(self.on_outbox_failed)
         client.state_changed.connect(self.on_state_changed)
+        rooms = client.rooms
+        rooms.rooms_received.connect(self.on_rooms_received)
+        rooms.room_changed.connect(self.on_room_changed)
+        rooms.room_opened.connect(self.on_room_opened)
+        rooms.room_left.connect(self.on_room_left)
+        rooms.member_changed.connect(self.on_member_changed)
+        rooms.members_received.connect(self.on_members_received)
         self.list_model.dataChanged.connect(self._on_list_changed)
         self.list_model.modelReset.connect(self._on_list_changed)
         self.list_model.rowsInserted.connect(self._on_list_changed)
@@ -92,6 +114,19 @@ class Conversations(QObject):
             model = MessageListModel(conversation, self.me, self)
             self._models[conversation] = model
         return model
+
+    def members(self, room_id: int) -> MemberListModel:
+        """The members of a room, asked for anew from the server."""
+        model = self._members.get(room_id)
+        if model is None:
+            model = self._members[room_id] = MemberListModel(self.me, self)
+        self._client.rooms.request_members(room_id)
+        return model
+
+    def room(self, conversation: ConversationId) -> Room | None:
+        """The room a conversation is, as last heard of (None: not a room I am in)."""
+        entry = self.list_model.entry(conversation)
+        return None if entry is None else entry.room
 
     def peer_name(self, conversation: ConversationId) -> str | None:
         """The name to put in ``to``/``with`` for a conversation (None: general
@@ -126,7 +161,8 @@ class Conversations(QObject):
 
     def send(self, conversation: ConversationId, body: str) -> OutboxItem:
         """Send a message (it waits in the outbox while offline)."""
-        return self._client.send_message(self.peer_name(conversation), body)
+        return self._client.send_message(self.peer_name(conversation), body,
+                                         _room_id(conversation))
 
     def set_attentive(self, attentive: bool) -> None:
         """Whether the user is looking at the current conversation.
@@ -161,6 +197,54 @@ class Conversations(QObject):
     @pyqtSlot(object)
     def on_presence_changed(self, user: RosterEntry) -> None:
         self.list_model.set_presence(user)
+        for members in self._members.values():
+            members.set_online(user.username, user.online)
+
+    @pyqtSlot(list, list)
+    def on_rooms_received(self, mine: list[Room], public: list[Room]) -> None:
+        self.list_model.set_rooms(mine)
+        for room in mine:
+            self._set_owner(room)
+        self.public_rooms = public
+        self.public_rooms_changed.emit()
+
+    @pyqtSlot(object)
+    def on_room_changed(self, room: Room) -> None:
+        self.list_model.set_room(room)
+        self._set_owner(room)
+        self.public_rooms = [other for other in self.public_rooms if other.id != room.id]
+
+    @pyqtSlot(object)
+    def on_room_opened(self, room: Room) -> None:
+        self.room_opened.emit(RoomConversation(room.id))
+
+    @pyqtSlot(int)
+    def on_room_left(self, room_id: int) -> None:
+        # Said first, so that a window showing the room moves away before
+        # its row goes (and the list does not pick a neighbour instead).
+        self.room_closed.emit(RoomConversation(room_id))
+        self.list_model.remove_room(room_id)
+        self._members.pop(room_id, None)
+
+    @pyqtSlot(int, str, bool)
+    def on_member_changed(self, room_id: int, username: str, joined: bool) -> None:
+        self.list_model.count_member(room_id, joined)
+        members = self._members.get(room_id)
+        if members is not None:
+            entry = self.list_model.entry(username_key(username))
+            members.change(username, joined, entry is not None and entry.online)
+
+    @pyqtSlot(int, list)
+    def on_members_received(self, room_id: int, entries: list[RosterEntry]) -> None:
+        room = self.room(RoomConversation(room_id))
+        members = self._members.get(room_id)
+        if members is not None:
+            members.set_members(entries, None if room is None else room.owner)
+
+    def _set_owner(self, room: Room) -> None:
+        members = self._members.get(room.id)
+        if members is not None:
+            members.set_owner(room.owner)
 
     @pyqtSlot(list, bool)
     def on_messages_arrived(self, messages: list[Message], live: bool) -> None:
@@ -185,6 +269,9 @@ class Conversations(QObject):
                 if isinstance(conversation, str):
                     for message in from_others:
                         self.direct_message_arrived.emit(message)
+                elif isinstance(conversation, RoomConversation):
+                    for message in from_others:
+                        self.room_message_arrived.emit(message)
 
     @pyqtSlot(object, list, bool)
     def on_history_received(self, conversation: ConversationId, messages: list[Message],
@@ -222,7 +309,8 @@ class Conversations(QObject):
     def _request_page(self, model: MessageListModel, before: int | None) -> None:
         model.loading = True
         limit = self._page_size if before is None else self._older_page_size
-        self._client.request_history(self.peer_name(model.conversation), before, limit)
+        self._client.request_history(self.peer_name(model.conversation), before, limit,
+                                     _room_id(model.conversation))
 
     def _mark_read(self, conversation: ConversationId) -> None:
         model = self._models.get(conversation)
@@ -235,10 +323,16 @@ class Conversations(QObject):
         if entry.unread or model.newest_id > model.marked_read:
             self.list_model.set_unread(conversation, 0)
             model.marked_read = model.newest_id
-            self._client.mark_read(self.peer_name(conversation), model.newest_id)
+            self._client.mark_read(self.peer_name(conversation), model.newest_id,
+                                   _room_id(conversation))
 
     def _on_list_changed(self) -> None:
         total = self.list_model.unread_total()
         if total != self._unread_total:
             self._unread_total = total
             self.unread_total_changed.emit(total)
+
+
+def _room_id(conversation: ConversationId) -> int | None:
+    """The room's id of a room's conversation, else None."""
+    return conversation.room_id if isinstance(conversation, RoomConversation) else None

@@ -351,7 +351,8 @@ def _local_time_text(row: MessageRow) -> str:
 
 
 class ConversationDelegate(QStyledItemDelegate):
-    """Paints a conversation entry: presence dot, name, unread badge."""
+    """Paints a conversation entry: presence dot (a square for the general
+    room, a hash sign for a room), name, unread badge."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
@@ -377,7 +378,15 @@ class ConversationDelegate(QStyledItemDelegate):
         text_colour = option.palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         dot = 9
-        if entry.conversation is None:
+        if entry.room is not None:
+            # A room: a hash sign where people have their presence dot.
+            hash_font = QFont(option.font)
+            hash_font.setBold(True)
+            painter.setFont(hash_font)
+            painter.setPen(text_colour if selected else QColor("#7b5ea7"))
+            painter.drawText(QRectF(rect.left() - 2, rect.top(), dot + 4, rect.height()),
+                             Qt.AlignmentFlag.AlignCenter, "#")
+        elif entry.conversation is None:
             # The general room's square, in the text colour when selected
             # (the usual blue would vanish into a blue highlight).
             marker = text_colour if selected else QColor("#3d7ab8")
@@ -410,7 +419,8 @@ class ConversationDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setBold(entry.unread > 0)
         painter.setFont(font)
-        painter.setPen(text_colour if entry.online or entry.conversation is None
+        person = isinstance(entry.conversation, str)
+        painter.setPen(text_colour if entry.online or not person
                        else blend(text_colour, option.palette.color(QPalette.ColorRole.Base), 0.35))
         name_rect = QRect(left, rect.top(), rect.right() - left - badge_width - 6, rect.height())
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

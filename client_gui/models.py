@@ -11,8 +11,9 @@ after a reconnect, and in a ``history`` page).
 Messages the user sent that the server has not acknowledged yet are rows too,
 after the stored ones, so the view can show them as pending.
 
-:class:`ConversationListModel` is the left-hand list: the general room and
-every registered user with presence and unread count;
+:class:`ConversationListModel` is the left-hand list: the general room, the
+rooms I am in (protocol version 2) and every registered user, with presence
+and unread counts;
 :class:`ConversationSortProxy` orders and filters it.
 """
 
@@ -36,9 +37,10 @@ from PyQt6.QtCore import (
 
 from protocol.errors import ErrorCode
 from protocol.objects import Message, RosterEntry, parse_ts
+from protocol.rooms import Room
 from protocol.rules import username_key
 
-from .outbox import ConversationId, OutboxItem
+from .outbox import ConversationId, OutboxItem, RoomConversation
 
 __all__ = [
     "ConversationEntry",
@@ -255,17 +257,21 @@ class MessageListModel(QAbstractListModel):
 
 @dataclass(frozen=True, slots=True)
 class ConversationEntry:
-    """One row of the conversation list."""
+    """One row of the conversation list (or of a room's members panel)."""
 
     conversation: ConversationId
-    name: str  # the user's spelling; empty for the general room
+    name: str  # the user's spelling or the room's name; empty for the general room
     online: bool = False
     unread: int = 0
     is_me: bool = False
+    #: a room's entry: the room as last heard of (its unread count is ``unread``)
+    room: Room | None = None
+    #: in a members panel: the member who owns the room
+    is_owner: bool = False
 
 
 class ConversationListModel(QAbstractListModel):
-    """The general room and every registered user, in roster order.
+    """The general room, my rooms and every registered user.
 
     Order and filtering are the business of :class:`ConversationSortProxy`;
     this model keeps the entries and tells views when one changes.
@@ -301,6 +307,10 @@ class ConversationListModel(QAbstractListModel):
             return self.tr("%1 (you)").replace("%1", entry.name)
         return entry.name
 
+    def rooms(self) -> list[Room]:
+        """The rooms listed, as last heard of."""
+        return [entry.room for entry in self._entries if entry.room is not None]
+
     def entry(self, conversation: ConversationId) -> ConversationEntry | None:
         row = self._rows_by_id.get(conversation)
         return None if row is None else self._entries[row]
@@ -309,9 +319,11 @@ class ConversationListModel(QAbstractListModel):
         return list(self._entries)
 
     def set_roster(self, roster: Iterable[RosterEntry], general_unread: int) -> None:
-        """Replace every user entry with a fresh roster (after each login)."""
+        """Replace every user entry with a fresh roster (after each login);
+        the rooms stay until :meth:`set_rooms` replaces them."""
         self.beginResetModel()
-        self._entries = [ConversationEntry(None, "", unread=general_unread)]
+        rooms = [entry for entry in self._entries if entry.room is not None]
+        self._entries = [ConversationEntry(None, "", unread=general_unread), *rooms]
         for user in roster:
             key = username_key(user.username)
             self._entries.append(ConversationEntry(
@@ -332,6 +344,48 @@ class ConversationListModel(QAbstractListModel):
             self.endInsertRows()
         else:
             self._update(row, online=user.online)
+
+    def set_rooms(self, rooms: Iterable[Room]) -> None:
+        """Replace every room entry with the rooms I am in, with their unread counts."""
+        self.beginResetModel()
+        self._entries = [entry for entry in self._entries if entry.room is None]
+        self._entries[1:1] = [ConversationEntry(RoomConversation(room.id), room.name,
+                                                unread=room.unread, room=room)
+                              for room in rooms]
+        self._rows_by_id = {e.conversation: row for row, e in enumerate(self._entries)}
+        self.endResetModel()
+
+    def set_room(self, room: Room) -> None:
+        """A room I am in was created or changed, or I was added: its entry
+        follows (keeping my unread count if it was listed already)."""
+        conversation = RoomConversation(room.id)
+        row = self._rows_by_id.get(conversation)
+        if row is None:
+            position = len(self._entries)
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._entries.append(ConversationEntry(conversation, room.name, unread=room.unread,
+                                                   room=room))
+            self._rows_by_id[conversation] = position
+            self.endInsertRows()
+        else:
+            self._update(row, name=room.name, room=room)
+
+    def remove_room(self, room_id: int) -> None:
+        """I left a room or was removed: its entry goes."""
+        row = self._rows_by_id.get(RoomConversation(room_id))
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._entries[row]
+        self._rows_by_id = {e.conversation: n for n, e in enumerate(self._entries)}
+        self.endRemoveRows()
+
+    def count_member(self, room_id: int, joined: bool) -> None:
+        """Someone joined or left a room: its member count follows."""
+        entry = self.entry(RoomConversation(room_id))
+        if entry is not None and entry.room is not None:
+            members = max(0, entry.room.members + (1 if joined else -1))
+            self.set_room(replace(entry.room, members=members))
 
     def set_unread(self, conversation: ConversationId, count: int) -> None:
         row = self._rows_by_id.get(conversation)
@@ -362,8 +416,9 @@ class ConversationListModel(QAbstractListModel):
 class ConversationSortProxy(QSortFilterProxyModel):
     """Orders the conversation list and applies the filter box.
 
-    "General" comes first, then users who are online, then the rest, each
-    group by case-folded name; the filter matches names anywhere.
+    "General" comes first, then the rooms, then users who are online, then
+    the rest, each group by case-folded name; the filter matches names
+    anywhere.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -382,4 +437,6 @@ class ConversationSortProxy(QSortFilterProxyModel):
 def _sort_key(entry: ConversationEntry) -> tuple[int, int, str, str]:
     if entry.conversation is None:
         return (0, 0, "", "")
-    return (1, 0 if entry.online else 1, username_key(entry.name), entry.name)
+    if entry.room is not None:
+        return (1, 0, entry.name.casefold(), entry.name)
+    return (2, 0 if entry.online else 1, username_key(entry.name), entry.name)

@@ -29,6 +29,8 @@ __all__ = [
     "LANGUAGE",
     "PINNED_CERTIFICATES",
     "CertificatePins",
+    "MUTED_ROOMS",
+    "MutedRooms",
     "CHAT_GEOMETRY",
     "CHAT_SPLITTER",
     "ALL_SETTINGS",
@@ -58,12 +60,17 @@ LANGUAGE = Setting("interface/language", str, "")
 #: through :class:`CertificatePins`.
 PINNED_CERTIFICATES = Setting("security/pinned_certificates", str, "{}")
 
+#: The rooms whose messages bring no notification, for each server, as a
+#: JSON object ``{"host:port": [room ids]}`` (room ids are one server's).
+#: Read and written through :class:`MutedRooms`.
+MUTED_ROOMS = Setting("notifications/muted_rooms", str, "{}")
+
 # Window state: how the user left the windows.
 CHAT_GEOMETRY = Setting("window/chat_geometry", QByteArray, QByteArray())
 CHAT_SPLITTER = Setting("window/chat_splitter", QByteArray, QByteArray())
 
 ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[QByteArray], ...] = (
-    SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, PINNED_CERTIFICATES,
+    SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, PINNED_CERTIFICATES, MUTED_ROOMS,
     CHAT_GEOMETRY, CHAT_SPLITTER,
 )
 
@@ -144,3 +151,44 @@ class CertificatePins:
         self._settings.set(PINNED_CERTIFICATES, json.dumps(pins, sort_keys=True))
         # A pin is a security decision: on disk now, not when Qt gets to it.
         self._settings.sync()
+
+
+class MutedRooms:
+    """The rooms the user muted: their messages bring no notification.
+
+    A room is one server's (its id means nothing elsewhere), so a room is
+    named by the server's ``host:port`` as the user connects to it, and
+    its id.
+
+    Args:
+        settings: where the choice is remembered (:data:`MUTED_ROOMS`).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def is_muted(self, host: str, port: int, room_id: int) -> bool:
+        return room_id in self._load().get(CertificatePins.server_key(host, port), [])
+
+    def set_muted(self, host: str, port: int, room_id: int, muted: bool) -> None:
+        """Mute or unmute one room of one server."""
+        rooms = self._load()
+        key = CertificatePins.server_key(host, port)
+        ids = {room for room in rooms.get(key, []) if room != room_id}
+        if muted:
+            ids.add(room_id)
+        if ids:
+            rooms[key] = sorted(ids)
+        else:
+            rooms.pop(key, None)
+        self._settings.set(MUTED_ROOMS, json.dumps(rooms, sort_keys=True))
+
+    def _load(self) -> dict[str, list[int]]:
+        try:
+            rooms = json.loads(self._settings.get(MUTED_ROOMS))
+        except ValueError:
+            return {}
+        if not isinstance(rooms, dict):
+            return {}
+        return {key: [room for room in value if isinstance(room, int)]
+                for key, value in rooms.items() if isinstance(value, list)}

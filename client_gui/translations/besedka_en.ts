@@ -4,9 +4,39 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="272" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
+    </message>
+</context><context>
+    <name>BrowseRoomsDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="266" />
+        <source>Browse public rooms</source>
+        <translation>Browse public rooms</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="267" />
+        <source>Filter rooms</source>
+        <translation>Filter rooms</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="268" />
+        <source>&amp;Join</source>
+        <translation>&amp;Join</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_dialogs.py" line="281" />
+        <source>%1 · %n member(s)</source>
+        <translation>
+            <numerusform>%1 · %n member</numerusform>
+            <numerusform>%1 · %n members</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="288" />
+        <source>No public rooms to join.</source>
+        <translation>No public rooms to join.</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>
@@ -53,102 +83,102 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="228" />
+        <location filename="../chat_window.py" line="240" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="229" />
+        <location filename="../chat_window.py" line="241" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="230" />
+        <location filename="../chat_window.py" line="242" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="231" />
+        <location filename="../chat_window.py" line="243" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="232" />
+        <location filename="../chat_window.py" line="244" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="233" />
+        <location filename="../chat_window.py" line="245" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="234" />
+        <location filename="../chat_window.py" line="246" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="235" />
+        <location filename="../chat_window.py" line="247" />
         <source>Filter conversations</source>
         <translation>Filter conversations</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="237" />
+        <location filename="../chat_window.py" line="249" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Write a message. Enter sends, Shift+Enter starts a new line.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="238" />
+        <location filename="../chat_window.py" line="250" />
         <source>&amp;Send</source>
         <translation>&amp;Send</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="239" />
+        <location filename="../chat_window.py" line="251" />
         <source>Send (Enter)</source>
         <translation>Send (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="240" />
+        <location filename="../chat_window.py" line="252" />
         <source>Reconnect &amp;now</source>
         <translation>Reconnect &amp;now</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="254" />
         <source>Besedka</source>
         <translation>Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="367" />
+        <location filename="../chat_window.py" line="380" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Besedka — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="370" />
+        <location filename="../chat_window.py" line="383" />
         <source>Besedka — %1</source>
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="379" />
+        <location filename="../chat_window.py" line="396" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="381" />
+        <location filename="../chat_window.py" line="398" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="383" />
+        <location filename="../chat_window.py" line="400" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="399" />
+        <location filename="../chat_window.py" line="416" />
         <source>Connected as %1 to %2</source>
         <translation>Connected as %1 to %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="402" />
+        <location filename="../chat_window.py" line="419" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Connection to %1 lost. Reconnecting in %n second…</numerusform>
@@ -156,17 +186,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../chat_window.py" line="422" />
         <source>Reconnecting to %1…</source>
         <translation>Reconnecting to %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="407" />
+        <location filename="../chat_window.py" line="424" />
         <source>Not connected</source>
         <translation>Not connected</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="410" />
+        <location filename="../chat_window.py" line="427" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n message waiting to be sent</numerusform>
@@ -174,121 +204,185 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="420" />
+        <location filename="../chat_window.py" line="437" />
         <source>Message from %1</source>
         <translation>Message from %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="455" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="455" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="299" />
+        <location filename="../models.py" line="305" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="301" />
+        <location filename="../models.py" line="307" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
 </context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
+    <name>InviteDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="412" />
+        <source>Invite to %1</source>
+        <translation>Invite to %1</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="413" />
+        <source>Tick the people to add to the room.</source>
+        <translation>Tick the people to add to the room.</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="416" />
+        <source>&amp;Invite</source>
+        <translation>&amp;Invite</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
+    </message>
+</context><context>
+    <name>MemberListModel</name>
+    <message>
+        <location filename="../room_models.py" line="60" />
+        <source>%1 (you, owner)</source>
+        <translation>%1 (you, owner)</translation>
+    </message>
+    <message>
+        <location filename="../room_models.py" line="62" />
+        <source>%1 (owner)</source>
+        <translation>%1 (owner)</translation>
+    </message>
+    <message>
+        <location filename="../room_models.py" line="64" />
+        <source>%1 (you)</source>
+        <translation>%1 (you)</translation>
+    </message>
+</context><context>
+    <name>MembersPanel</name>
+    <message>
+        <location filename="../room_panel.py" line="101" />
+        <source>&amp;Invite…</source>
+        <translation>&amp;Invite…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="102" />
+        <source>Re&amp;move</source>
+        <translation>Re&amp;move</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="103" />
+        <source>Remove the selected member from the room</source>
+        <translation>Remove the selected member from the room</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="134" />
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_panel.py" line="136" />
+        <source>Members: %1 of %n online</source>
+        <translation>
+            <numerusform>Members: %1 of %n online</numerusform>
+            <numerusform>Members: %1 of %n online</numerusform>
+        </translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
@@ -343,6 +437,33 @@
         <location filename="../message_view.py" line="380" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
+    </message>
+</context><context>
+    <name>NewRoomDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="190" />
+        <source>New room</source>
+        <translation>New room</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="192" />
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="193" />
+        <source>&amp;Members:</source>
+        <translation>&amp;Members:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="194" />
+        <source>&amp;Public: anyone can find and join it</source>
+        <translation>&amp;Public: anyone can find and join it</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="195" />
+        <source>&amp;Create</source>
+        <translation>&amp;Create</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
@@ -403,42 +524,144 @@
         <translation>Enter the address of the server.</translation>
     </message>
 </context><context>
+    <name>RoomControls</name>
+    <message>
+        <location filename="../room_panel.py" line="219" />
+        <source>&amp;Rooms</source>
+        <translation>&amp;Rooms</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="220" />
+        <source>&amp;New room…</source>
+        <translation>&amp;New room…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="221" />
+        <source>&amp;Browse public rooms…</source>
+        <translation>&amp;Browse public rooms…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="222" />
+        <source>&amp;Invite…</source>
+        <translation>&amp;Invite…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="223" />
+        <source>Room &amp;settings…</source>
+        <translation>Room &amp;settings…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="224" />
+        <source>&amp;Leave room</source>
+        <translation>&amp;Leave room</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="225" />
+        <source>&amp;Mute notifications</source>
+        <translation>&amp;Mute notifications</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="226" />
+        <source>Mem&amp;bers</source>
+        <translation>Mem&amp;bers</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="227" />
+        <source>Show who is in this room</source>
+        <translation>Show who is in this room</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_panel.py" line="250" />
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n member</numerusform>
+            <numerusform>%n members</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="313" />
+        <source>Leave “%1”? You can come back only if it is public or someone invites you.</source>
+        <translation>Leave “%1”? You can come back only if it is public or someone invites you.</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="321" />
+        <source>Remove %1 from “%2”?</source>
+        <translation>Remove %1 from “%2”?</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="350" />
+        <source>Besedka</source>
+        <translation>Besedka</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="371" />
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+</context><context>
+    <name>RoomSettingsDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="348" />
+        <source>Room settings</source>
+        <translation>Room settings</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="349" />
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="350" />
+        <source>&amp;Topic:</source>
+        <translation>&amp;Topic:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="351" />
+        <source>&amp;Public: anyone can find and join it</source>
+        <translation>&amp;Public: anyone can find and join it</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="352" />
+        <source>&amp;Save</source>
+        <translation>&amp;Save</translation>
+    </message>
+</context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="389" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="391" />
         <source>(another version of Besedka)</source>
         <translation>(another version of Besedka)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="394" />
         <source>%1 at %2, port %3</source>
         <translation>%1 at %2, port %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="396" />
         <source>Besedka %1</source>
         <translation>Besedka %1</translation>
     </message>
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="44" />
+        <location filename="../texts.py" line="50" />
         <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
         <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="53" />
+        <location filename="../texts.py" line="59" />
         <source>Password: at least %1 characters; any characters are allowed.</source>
         <translation>Password: at least %1 characters; any characters are allowed.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="92" />
-        <location filename="../texts.py" line="68" />
+        <location filename="../texts.py" line="98" />
+        <location filename="../texts.py" line="74" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Too short: at least %n character.</numerusform>
@@ -446,8 +669,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="94" />
-        <location filename="../texts.py" line="71" />
+        <location filename="../texts.py" line="151" />
+        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="100" />
+        <location filename="../texts.py" line="77" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Too long: at most %n character.</numerusform>
@@ -455,22 +680,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="80" />
+        <location filename="../texts.py" line="86" />
         <source>Spaces are not allowed.</source>
         <translation>Spaces are not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="87" />
         <source>The character “%1” is not allowed.</source>
         <translation>The character “%1” is not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="83" />
+        <location filename="../texts.py" line="89" />
         <source>This username is not allowed.</source>
         <translation>This username is not allowed.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="105" />
+        <location filename="../texts.py" line="111" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>The message is too long: at most %n character.</numerusform>
@@ -478,57 +703,73 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="109" />
+        <location filename="../texts.py" line="115" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>The message contains characters that cannot be sent.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="118" />
+        <location filename="../texts.py" line="122" />
+        <source>Room name: 1 to %1 characters, not only spaces; no line breaks or other control characters.</source>
+        <translation>Room name: 1 to %1 characters, not only spaces; no line breaks or other control characters.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="137" />
+        <source>Give the room a name.</source>
+        <translation>Give the room a name.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="153" />
+        <location filename="../texts.py" line="141" />
+        <source>Line breaks and other control characters are not allowed.</source>
+        <translation>Line breaks and other control characters are not allowed.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="162" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Cannot reach the server at %1. Check the address and that the server is running.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
+        <location filename="../texts.py" line="166" />
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="172" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 answered, but it is not a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="131" />
+        <location filename="../texts.py" line="175" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 accepted the connection but did not answer like a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="135" />
+        <location filename="../texts.py" line="179" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="183" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="144" />
+        <location filename="../texts.py" line="188" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Could not set up an encrypted connection with %1. It may not be a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
+        <location filename="../texts.py" line="194" />
         <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
         <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="156" />
+        <location filename="../texts.py" line="200" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="208" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -537,27 +778,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="178" />
+        <location filename="../texts.py" line="223" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="225" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="182" />
+        <location filename="../texts.py" line="227" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="184" />
+        <location filename="../texts.py" line="229" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="232" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -565,17 +806,37 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="235" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="192" />
+        <location filename="../texts.py" line="237" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="239" />
+        <source>This room does not exist or you are not one of its members.</source>
+        <translation>This room does not exist or you are not one of its members.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="242" />
+        <source>Only the room's owner can do this, or the room is full.</source>
+        <translation>Only the room's owner can do this, or the room is full.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="245" />
+        <source>The server does not accept this room name.</source>
+        <translation>The server does not accept this room name.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="247" />
+        <source>Not connected to the server. Try again when the connection is back.</source>
+        <translation>Not connected to the server. Try again when the connection is back.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="249" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>
@@ -595,5 +856,12 @@ If they match, choose “Forget this server’s certificate” and log in again 
         <location filename="../trust_dialog.py" line="76" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Trust and connect</translation>
+    </message>
+</context><context>
+    <name>UserPicker</name>
+    <message>
+        <location filename="../room_dialogs.py" line="72" />
+        <source>Filter people</source>
+        <translation>Filter people</translation>
     </message>
 </context></TS>
