@@ -279,12 +279,12 @@ class ChatClient(QObject):
                 self._catch_up.seen(reply.messages[-1].id)
             self.history_received.emit(conversation, list(reply.messages), reply.has_more)
 
-        self._channel.request(History(with_, before, limit, room), on_page)
+        self._channel.request(History(with_, before, limit, room=room), on_page)
 
     def mark_read(self, with_: str | None, up_to: int, room: int | None = None) -> None:
         """Move my read marker of one conversation (best effort when offline)."""
         if self._machine.logged_in:
-            self._channel.request(MarkRead(with_, up_to, room))
+            self._channel.request(MarkRead(with_, up_to, room=room))
 
     def change_password(self, old_password: str, new_password: str) -> None:
         """Ask the server to change my password; answered by :attr:`password_changed`."""
@@ -366,7 +366,7 @@ class ChatClient(QObject):
             def on_reply(reply: Sent | ErrorReply, key: str = item.key) -> None:
                 self._on_send_reply(key, serial, reply)
 
-            self._channel.request(Send(item.to, item.body, item.key, item.room), on_reply)
+            self._channel.request(Send(item.to, item.body, item.key, room=item.room), on_reply)
 
     def _on_send_reply(self, key: str, serial: int, reply: Sent | ErrorReply) -> None:
         if isinstance(reply, Sent):

@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from .models import ROLE_MEMBER, ROLE_OWNER, Mention, Message, Room, RoomMember
-from .queries import newest_message_id
+from .queries import newest_message_id, newest_seq
 
 __all__ = [
     "LoadedRoom",
@@ -76,9 +76,10 @@ class RoomChange(NamedTuple):
 
     ``joined`` and ``left`` are the accounts that became or stopped being
     members (both empty: nothing changed, e.g. inviting a member).
-    ``position`` is where the change falls among messages: one past the
-    newest message id when it committed, so a login whose snapshot counted
-    up to ``position - 1`` did not see it.  ``unread`` and ``mentions`` are
+    ``position`` is where the change falls among the changes to messages:
+    one past the newest change number (``seq``) when it committed, which is
+    the number the next message will take, so a login whose snapshot saw
+    changes up to ``position - 1`` did not see this one.  ``unread`` and ``mentions`` are
     the asker's own counts in the room, for its reply.
     """
 
@@ -163,6 +164,11 @@ def _counts(conn: Connection, me_id: int, room_id: int, last_read_id: int) -> tu
 # Changes (in the writer)
 
 
+def _position(conn: Connection) -> int:
+    """Where a change committing now falls among the changes to messages."""
+    return newest_seq(conn) + 1
+
+
 def _role(conn: Connection, room_id: int, account_id: int) -> str | None:
     return conn.execute(select(RoomMember.role).where(
         RoomMember.room_id == room_id, RoomMember.account_id == account_id)).scalar_one_or_none()
@@ -201,7 +207,7 @@ def create_room(conn: Connection, creator_id: int, name: str, public: bool,
     _add_members(conn, room_id, [creator_id], ROLE_OWNER, now, newest)
     _add_members(conn, room_id, others, ROLE_MEMBER, now, newest)
     record = RoomRecord(room_id, name, "", public, creator_id, 1 + len(others))
-    return RoomChange(record, (creator_id, *others), (), newest + 1)
+    return RoomChange(record, (creator_id, *others), (), _position(conn))
 
 
 def join_room(conn: Connection, account_id: int, room_id: int, now: datetime,
@@ -216,7 +222,7 @@ def join_room(conn: Connection, account_id: int, room_id: int, now: datetime,
     newest = newest_message_id(conn)
     if _role(conn, room_id, account_id) is not None:
         unread, mentions = _counts_of(conn, account_id, room_id)
-        return RoomChange(record, (), (), newest + 1, unread, mentions)
+        return RoomChange(record, (), (), _position(conn), unread, mentions)
     if not record.public:
         return Refusal.UNKNOWN_ROOM
     if record.members >= max_members:
@@ -226,7 +232,7 @@ def join_room(conn: Connection, account_id: int, room_id: int, now: datetime,
     _add_members(conn, room_id, [account_id], role, now, newest)
     owner_id = account_id if role == ROLE_OWNER else record.owner_id
     return RoomChange(record._replace(owner_id=owner_id, members=record.members + 1),
-                      (account_id,), (), newest + 1)
+                      (account_id,), (), _position(conn))
 
 
 def invite(conn: Connection, inviter_id: int, room_id: int, invitee_id: int, now: datetime,
@@ -236,14 +242,13 @@ def invite(conn: Connection, inviter_id: int, room_id: int, invitee_id: int, now
         return Refusal.UNKNOWN_ROOM
     record = _record(conn, room_id)
     assert record is not None  # the inviter is a member of it
-    newest = newest_message_id(conn)
     if _role(conn, room_id, invitee_id) is not None:
-        return RoomChange(record, (), (), newest + 1)
+        return RoomChange(record, (), (), _position(conn))
     if record.members >= max_members:
         return Refusal.FULL
-    _add_members(conn, room_id, [invitee_id], ROLE_MEMBER, now, newest)
+    _add_members(conn, room_id, [invitee_id], ROLE_MEMBER, now, newest_message_id(conn))
     return RoomChange(record._replace(members=record.members + 1), (invitee_id,), (),
-                      newest + 1)
+                      _position(conn))
 
 
 def leave_room(conn: Connection, account_id: int, room_id: int) -> RoomChange | Refusal:
@@ -268,7 +273,7 @@ def remove_member(conn: Connection, owner_id: int, room_id: int,
     if _role(conn, room_id, member_id) is None:
         record = _record(conn, room_id)
         assert record is not None
-        return RoomChange(record, (), (), newest_message_id(conn) + 1)
+        return RoomChange(record, (), (), _position(conn))
     return _take_out(conn, room_id, member_id, ROLE_MEMBER)
 
 
@@ -285,7 +290,7 @@ def _take_out(conn: Connection, room_id: int, account_id: int, role: str) -> Roo
                          .values(role=ROLE_OWNER))
     record = _record(conn, room_id)
     assert record is not None
-    return RoomChange(record, (), (account_id,), newest_message_id(conn) + 1)
+    return RoomChange(record, (), (account_id,), _position(conn))
 
 
 def update_room(conn: Connection, owner_id: int, room_id: int, name: str | None,
@@ -303,7 +308,7 @@ def update_room(conn: Connection, owner_id: int, room_id: int, name: str | None,
     record = _record(conn, room_id)
     assert record is not None
     unread, mentions = _counts_of(conn, owner_id, room_id)
-    return RoomChange(record, (), (), newest_message_id(conn) + 1, unread, mentions)
+    return RoomChange(record, (), (), _position(conn), unread, mentions)
 
 
 def _counts_of(conn: Connection, account_id: int, room_id: int) -> tuple[int, int]:

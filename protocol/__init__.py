@@ -16,9 +16,13 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes;
 * :mod:`protocol.features` names the parts of version 2 a server offers;
+* :mod:`protocol.lifecycle` the frames of messages that change: edits,
+  deletions, reactions, typing and read receipts;
 * :mod:`protocol.rooms` holds the ``rooms`` feature's objects, rules,
-  requests, replies and events (imported here, so that they are
-  registered wherever :mod:`protocol` is).
+  requests, replies and events.
+
+The version 2 features' modules are imported here, so that their frames
+are registered wherever :mod:`protocol` is.
 
 A connection speaks version 1 unless its login asks for version 2
 (PROTOCOL-2.md); objects and frames take the version they are written for.
@@ -28,8 +32,9 @@ from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, 
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION
 
-# Registers the rooms feature's requests and events with the others.
-from . import rooms as rooms  # noqa: E402  (after the names it builds on)
+# Registers the features' requests and events with the readers above.
+from . import lifecycle  # noqa: E402,F401  isort: skip
+from . import rooms  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "DEFAULT_PORT",

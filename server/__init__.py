@@ -9,14 +9,15 @@
 * :mod:`server.dispatch` - request type -> feature handler, errors as replies;
 * :mod:`server.session` - a logged-in connection, and writing what delivery decided;
 * :mod:`server.delivery` - who gets which bytes of a commit (pure, no I/O);
-* :mod:`server.changes` - other features' changes, committed and delivered
-  in order with messages (a room's membership);
 * feature modules, each with the state it owns:
   :mod:`server.accounts` (accounts, logins, sessions, login limits;
   :mod:`server.directory` is its account directory),
   :mod:`server.presence` (who is online, presence events, the roster),
   :mod:`server.messages` (send, history, sync, read markers),
-  :mod:`server.rooms` (rooms and their members, version 2);
+  :mod:`server.lifecycle` (edits, deletions, reactions),
+  :mod:`server.typing_notices` (typing, throttled),
+  :mod:`server.receipts` (``read`` events when a marker moves) and
+  :mod:`server.rooms` (rooms and their members);
 * :mod:`server.passwords` - bcrypt in worker threads;
 * :mod:`server.ratelimit` - the abuse limits' mechanics;
 * :mod:`server.tls` - the certificate, generated on first start;

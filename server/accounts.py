@@ -112,9 +112,11 @@ class Accounts:
         parts = [part for part in (make(session) for make in self.login_parts)
                  if part is not None]
         try:
-            newest_id, general_unread, roster, extras = await asyncio.wrap_future(
+            # The newest change number: deliveries are ordered by it
+            # (server.delivery), edits and reactions as well as messages.
+            newest_seq, general_unread, roster, extras = await asyncio.wrap_future(
                 self.database.read(lambda conn: (
-                    queries.newest_message_id(conn),
+                    queries.newest_seq(conn),
                     queries.general_unread(conn, account.id),
                     queries.roster(conn, account.id),
                     [read(conn) for read, _ in parts],
@@ -134,12 +136,12 @@ class Accounts:
             data = compose(extra)
             if data is not None:
                 connection.write(data, reply=True)
-        # Events held while the snapshot was read: messages it already
-        # counted are left out, later ones follow the roster in id order.
+        # Events held while the snapshot was read: changes it already
+        # saw are left out, later ones follow the roster in their order.
         session.joining = False
-        session.counted_up_to = newest_id
+        session.counted_up_to = newest_seq
         for position, data in session.held_events:
-            if position > newest_id:
+            if position > newest_seq:
                 connection.write(data)
         session.held_events.clear()
 

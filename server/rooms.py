@@ -10,10 +10,11 @@ replaced, never changed, when someone joins or leaves, which is what lets
 delivery join a commit's events for one room into one block.
 
 Memory changes only when a change has committed, in commit order among the
-messages (:mod:`server.changes`): a change goes through the group-commit
-writer beside the sends, whose transaction decides whether it is allowed
-(:mod:`db.rooms`), and is applied when its commit comes back to the event
-loop.  So a member who is removed stops receiving the room's messages at
+messages: a change goes through the group-commit writer beside the sends
+(:data:`APPLY_ROOM_CHANGES`), whose transaction decides whether it is
+allowed (:mod:`db.rooms`), and comes back to the event loop in the same
+hand-over as the messages of its commit, as a pending item
+(:class:`server.messages.Pending`) completed in its place among them.  So a member who is removed stops receiving the room's messages at
 exactly the commit that removed them, on every connection, and gets
 ``room_left`` there; a room message committed before still reaches them.
 
@@ -31,9 +32,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.engine import Connection as DbConnection
+
 from db import queries
 from db import rooms as db_rooms
-from db.database import Database, Operation
+from db.database import BatchedWrite, Database, Operation, WriteOutcome
 from db.rooms import Refusal, RoomChange, RoomCounts
 from protocol.errors import ErrorCode, RequestError, RequestId
 from protocol.events import Event
@@ -61,7 +64,6 @@ from protocol.rooms import (
     UpdateRoom,
 )
 
-from .changes import IN_ORDER, Change
 from .connection import ReplySlot
 from .delivery import Audience, Item, Members
 from .directory import AccountDirectory
@@ -70,9 +72,21 @@ from .presence import Presence
 from .session import Connection as ClientConnection
 from .session import LoginPart, Session, logged_in
 
-__all__ = ["RoomState", "Rooms", "unknown_room"]
+__all__ = ["APPLY_ROOM_CHANGES", "RoomState", "Rooms", "unknown_room"]
 
 log = logging.getLogger("besedka.server.rooms")
+
+
+def _run_in_order(conn: DbConnection,
+                  operations: list[Operation[RoomChange | Refusal]]) -> list[RoomChange | Refusal]:
+    return [operation(conn) for operation in operations]
+
+
+#: Changes to rooms, run by the writer in order with the sends around them.
+#: Each operation reports a refusal as its result rather than raising: the
+#: writer rolls a raising batch back and runs each operation again alone.
+APPLY_ROOM_CHANGES: BatchedWrite[Operation[RoomChange | Refusal], RoomChange | Refusal] = \
+    BatchedWrite(_run_in_order)
 
 _NOBODY = Members()
 
@@ -229,7 +243,7 @@ class Rooms:
         change = _RoomChange(self, session, connection.reserve_reply(size), re, kind, room_id,
                              changes)
         try:
-            self.database.write_batched(IN_ORDER, operation, change)
+            self.database.write_batched(APPLY_ROOM_CHANGES, operation, change)
         except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
             connection.log.exception("could not queue a change to a room")
             connection.fill_reply(change.slot, internal_error(re))
@@ -319,39 +333,51 @@ class _Notice(Item[Session]):
         return None if version == PROTOCOL_V1 else self.frame
 
 
-class _RoomChange(Change):
+class _RoomChange(Item[Session]):
     """A change to a room on its way through the writer, then what it tells whom.
 
-    It is its own asker's reply, and the event that the asker's other
-    sessions (and others) get in its place (:meth:`_tell`); any further
-    events are :class:`_Notice` items beside it.
+    It is the asker's reply, and the event that the asker's other sessions
+    (and others) get in its place (:meth:`_tell`); any further events are
+    :class:`_Notice` items beside it.  Completed like the other pending
+    writes of a commit (:class:`server.messages.Pending`).
     """
 
-    __slots__ = ("rooms", "kind", "room_id", "changes", "frame")
+    __slots__ = ("rooms", "connection", "slot", "re", "kind", "room_id", "changes", "frame",
+                 "reply")
 
     def __init__(self, rooms: Rooms, session: Session, slot: ReplySlot, re: RequestId,
                  kind: str, room_id: int, changes: bool) -> None:
-        super().__init__(session, slot, re)
+        super().__init__(0, (), session)
         self.rooms = rooms
+        self.connection = session.connection
+        self.slot = slot
+        self.re = re
         self.kind = kind
         self.room_id = room_id
         self.changes = changes
         self.frame: bytes | None = None
+        self.reply = b""
+
+    def answer(self) -> None:
+        self.connection.fill_reply(self.slot, self.reply)
 
     def event(self, version: int) -> bytes | None:
         return None if version == PROTOCOL_V1 else self.frame
 
-    def committed(self, result: Any, error: BaseException | None) -> Sequence[Item[Session]]:
+    def complete(self, outcome: WriteOutcome) -> Sequence[Item[Session]]:
+        """Apply the committed change; the further items to deliver after it."""
         rooms, session = self.rooms, self.reply_to
         assert session is not None
-        if error is not None:
+        if outcome.error is not None:
+            # The writer logged the failure with its traceback.
+            self.connection.log.error("changing a room failed: %s", outcome.error)
             self.reply = internal_error(self.re)
-            return [self]
-        if isinstance(result, Refusal):
+            return ()
+        if isinstance(outcome.result, Refusal):
             self.reply = encode_frame(error_reply(_refusal(
-                result, self.room_id, rooms.max_members, self.re)))
-            return [self]
-        change: RoomChange = result
+                outcome.result, self.room_id, rooms.max_members, self.re)))
+            return ()
+        change: RoomChange = outcome.result
         state, before, owner_before = rooms.apply(change)
         after, position, me = state.members, change.position, session.account_id
         self.position = position
@@ -384,7 +410,7 @@ class _RoomChange(Change):
                 self._tell(after, left)
             if state.owner_id != owner_before and after:  # handed to the next member
                 notices.append(_Notice(position, after, RoomEvent(room)))
-        return [self, *notices]
+        return notices
 
     def _tell(self, audience: Audience, event: Event) -> None:
         """Make this change's own event ``event``, for ``audience``."""

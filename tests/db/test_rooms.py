@@ -216,7 +216,7 @@ def test_a_change_falls_after_the_messages_committed_before_it(users: Users,
     room = create(database, alice)
     said = say(database, alice, room, "x")
     invited = change(write(database, db_rooms.invite, alice.id, room, bob.id, NOW, MAX))
-    assert invited.position == said.id + 1
+    assert invited.position == said.seq + 1
 
 
 def test_load_rooms_reads_every_room_with_its_members_and_owner(users: Users,

@@ -107,9 +107,9 @@ ROUND_TRIP: list[Request] = [
     UpdateRoom(3),
     UpdateRoom(3, "Release 2.4", "", False),
     ListMembers(3),
-    Send(None, "hi room", "k1", 3),
-    History(None, 40, 10, 3),
-    MarkRead(None, 99, 3),
+    Send(None, "hi room", "k1", room=3),
+    History(None, 40, 10, room=3),
+    MarkRead(None, 99, room=3),
 ]
 
 
@@ -131,8 +131,8 @@ def test_room_stays_out_of_a_version_1_frame_and_names_the_room_in_a_version_2_o
     assert MarkRead(None, 5).to_frame() == {"type": "mark_read", "with": None, "up_to": 5}
     assert Send(None, "hi", room=3).to_frame() == {"type": "send", "to": None, "body": "hi",
                                                    "room": 3}
-    assert parse({"type": "send", "body": "hi", "room": 3}) == Send(None, "hi", None, 3)
-    assert parse({"type": "history", "room": 3}) == History(None, None, 50, 3)
+    assert parse({"type": "send", "body": "hi", "room": 3}) == Send(None, "hi", room=3)
+    assert parse({"type": "history", "room": 3}) == History(room=3)
 
 
 @pytest.mark.parametrize("frame", [

@@ -28,6 +28,7 @@ from protocol.events import (
     decode_server_frame,
     event_type,
 )
+from protocol.lifecycle import Changed, Delete, Edit, React, Typing
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame
 from protocol.objects import FileInfo, Message, Reaction, RosterEntry
 from protocol.replies import (
@@ -119,6 +120,10 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
     (Resume("a token"), LoggedIn),
+    (Edit(5, "fixed"), Changed),
+    (Delete(5), Changed),
+    (React(5, "\N{THUMBS UP SIGN}", True), Changed),
+    (Typing(None, True), Done),
     # The rooms feature (protocol/rooms.py).
     (rooms.CreateRoom("Lab 214"), rooms.RoomReply),
     (rooms.ListRooms(), rooms.RoomList),
@@ -191,6 +196,7 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
         Sent: Sent(Message(5, "alice", None, "hi", "2026-11-22T10:15:00.123Z")),
         MessagePage: MessagePage((Message(5, "alice", "bob", "hi",
                                           "2026-11-22T10:15:00.123Z"),), True),
+        Changed: Changed(Message(5, "alice", None, "fixed", "2026-11-22T10:15:00.123Z")),
         rooms.RoomReply: rooms.RoomReply(LAB),
         rooms.RoomList: rooms.RoomList((LAB,), ()),
         rooms.MemberList: rooms.MemberList((RosterEntry("bob", False, 0, "away"),)),
@@ -271,7 +277,7 @@ def test_hello_lists_the_features_only_from_version_2_on() -> None:
 # Events this version does not know, and the registry
 
 
-@pytest.mark.parametrize("kind", ["weather", "typing", "update", "Message", ""])
+@pytest.mark.parametrize("kind", ["weather", "files", "Message", ""])
 def test_an_event_of_an_unknown_type_is_an_unknown_event_not_an_error(kind: str) -> None:
     frame = {"type": kind, "room": {"id": 3}, "active": True}
     assert decode_server_frame(frame) == UnknownEvent(kind, frame)
@@ -279,7 +285,8 @@ def test_an_event_of_an_unknown_type_is_an_unknown_event_not_an_error(kind: str)
 
 def test_the_events_known_are_exactly_those_of_the_contract() -> None:
     assert set(EVENT_TYPES) == {"hello", "users", "presence", "message",
-                                # Version 2: the rooms feature's.
+                                "update", "typing", "read",
+                                # The rooms feature's.
                                 "rooms", "room", "room_left", "member"}
     assert all(EVENT_TYPES[kind].TYPE == kind for kind in EVENT_TYPES)
 
