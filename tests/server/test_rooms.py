@@ -565,3 +565,35 @@ def test_rooms_work_on_a_database_the_last_release_wrote_and_version_1_sees_the_
         assert without_re(sync) == without_re(views["bob"]["sync"])
 
     run(scenario, upgraded.address)
+
+
+def test_reading_a_room_tells_its_other_members_and_history_shows_their_markers(server):
+    async def scenario(clients: Clients) -> None:
+        alice, bob, carol = await member(clients), await member(clients), await member(clients)
+        lab = await create(alice, "Lab", bob)
+        said = await say(alice, lab["id"], "read me")
+        await ok(bob, "mark_read", room=lab["id"], up_to=said["id"])
+        seen_by_alice, seen_by_carol = await marker(carol, alice, carol)
+        assert {"type": "read", "username": bob.name, "with": None, "room": lab["id"],
+                "up_to": said["id"]} in seen_by_alice
+        assert seen_by_carol == []
+        history = await ok(alice, "history", room=lab["id"])
+        assert history["read"] == {bob.name: said["id"]}
+
+    run(scenario, server.address)
+
+
+def test_an_edit_in_a_room_reaches_its_members_only(server):
+    async def scenario(clients: Clients) -> None:
+        alice, bob, carol = await member(clients), await member(clients), await member(clients)
+        lab = await create(alice, "Lab", bob)
+        said = await say(alice, lab["id"], "tpyo")
+        await ok(alice, "edit", message=said["id"], body="typo")
+        seen_by_bob, seen_by_carol = await marker(alice, bob, carol)
+        updates = [event["message"] for event in seen_by_bob if event["type"] == "update"]
+        assert [(m["id"], m["body"], m["room"]) for m in updates] == [
+            (said["id"], "typo", lab["id"])]
+        assert seen_by_carol == []
+        await refused(carol, "edit", "unknown_message", message=said["id"], body="mine now")
+
+    run(scenario, server.address)
