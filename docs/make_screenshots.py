@@ -1,10 +1,12 @@
 """Pictures of the desktop client for the documentation: ``make screenshots``.
 
-Renders the login, registration and chat windows in English and Russian to
+Renders the login, registration and chat windows, a room with its members
+panel and the "New room" dialog, in English and Russian, to
 ``docs/screenshots/<window>-<language>.png``.  The chat shows a few users
-(two of them online), a general room with several days of history and an
-unread badge, all served by a real server whose history was written
-directly into its database (see :mod:`bench.demo_data`).
+(two of them online), three rooms, a general room with several days of
+history and unread badges, all served by a real server whose rooms and
+history were written directly into its database (see
+:mod:`bench.demo_data`).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py docs/screenshots
 """
@@ -38,11 +40,14 @@ from protocol.limits import DEFAULT_PORT  # noqa: E402
 from bench.demo_data import (  # noqa: E402
     PASSWORD,
     DemoMessage,
+    DemoRoom,
     ServerRun,
     insert_messages,
+    insert_rooms,
     log_in_and_stay,
     register,
 )
+from client_gui.outbox import RoomConversation  # noqa: E402
 
 USERS = ("alice", "bob", "carol", "Дмитрий", "Елена", "frank")
 
@@ -84,13 +89,60 @@ CHAT = {
 }
 DRAFT = {"en": "Sure, ", "ru": "Конечно, "}
 
+#: The rooms in each language (alice is in all of them).
+ROOMS = {
+    "en": [DemoRoom("Release 2.4", "Ship on Friday: blockers only", False, "carol",
+                    ("alice", "bob", "Дмитрий", "Елена")),
+           DemoRoom("Lab 214", "Networks lab, Tuesdays and Thursdays", True, "bob",
+                    ("alice", "frank", "Елена")),
+           DemoRoom("Group ИВТ-21", "", True, "Дмитрий", ("alice", "carol"))],
+    "ru": [DemoRoom("Выпуск 2.4", "Выпускаем в пятницу: только блокеры", False, "carol",
+                    ("alice", "bob", "Дмитрий", "Елена")),
+           DemoRoom("Лаборатория 214", "Сети, вторник и четверг", True, "bob",
+                    ("alice", "frank", "Елена")),
+           DemoRoom("Группа ИВТ-21", "", True, "Дмитрий", ("alice", "carol"))],
+}
+#: What is said in the rooms: (room, sender, days ago, hour, minute, text).
+ROOM_CHAT = {
+    "en": [
+        (0, "carol", 1, 16, 2, "Release checklist is in the wiki. Two blockers left."),
+        (0, "bob", 1, 16, 10, "The migration test on the old database passes now."),
+        (0, "Дмитрий", 0, 9, 41, "Installer signed and uploaded to the share."),
+        (0, "Елена", 0, 9, 47, "Translations are done, screenshots too."),
+        (0, "carol", 0, 10, 5, "Great. Last blocker: the upgrade note. Alice?"),
+        (1, "bob", 0, 8, 55, "Room 214 is open from 9:00 today."),
+        (1, "frank", 0, 9, 20, "Who took the spare switch?"),
+        (2, "Дмитрий", 0, 11, 0, "Lab report due Monday."),
+    ],
+    "ru": [
+        (0, "carol", 1, 16, 2, "Чек-лист выпуска в вики. Осталось два блокера."),
+        (0, "bob", 1, 16, 10, "Тест миграции на старой базе теперь проходит."),
+        (0, "Дмитрий", 0, 9, 41, "Установщик подписан и лежит на общем диске."),
+        (0, "Елена", 0, 9, 47, "Переводы готовы, снимки экрана тоже."),
+        (0, "carol", 0, 10, 5, "Отлично. Последний блокер: заметка об обновлении. Алиса?"),
+        (1, "bob", 0, 8, 55, "Аудитория 214 сегодня открыта с 9:00."),
+        (1, "frank", 0, 9, 20, "Кто взял запасной коммутатор?"),
+        (2, "Дмитрий", 0, 11, 0, "Отчёт по лабораторной сдать в понедельник."),
+    ],
+}
+#: The new room in the dialog's picture, and who is ticked.
+NEW_ROOM = {"en": ("Study group: databases", "r", ["carol", "frank"]),
+            "ru": ("Кружок по базам данных", "r", ["carol", "frank"])}
+
 
 def history(language: str) -> list[DemoMessage]:
-    """A few days of a small team's chat, in local time."""
+    """A few days of a small team's chat, in its rooms too, in local time."""
     today = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    return [DemoMessage(sender, to, text,
-                        today - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute))
+
+    def at(days_ago: int, hour: int, minute: int) -> datetime:
+        return today - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
+
+    said = [DemoMessage(sender, to, text, at(days_ago, hour, minute))
             for sender, to, days_ago, hour, minute, text in CHAT[language]]
+    rooms = ROOMS[language]
+    said += [DemoMessage(sender, None, text, at(days_ago, hour, minute), rooms[room].name)
+             for room, sender, days_ago, hour, minute, text in ROOM_CHAT[language]]
+    return sorted(said, key=lambda message: message.at)
 
 
 def wait(app: QApplication, condition: Callable[[], object], seconds: float = 20) -> None:
@@ -155,6 +207,37 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.compose.setPlainText(DRAFT[language])
         settle(app)
         save(chat, out / f"chat-{language}.png")
+        chat.compose.clear()
+
+        # A room, with its members panel.
+        release = next(room for room in chat.conversations.list_model.rooms()
+                       if room.name == ROOMS[language][0].name)
+        chat.select_conversation(RoomConversation(release.id))
+        chat.rooms.members_action.setChecked(True)
+        room_model = chat.conversations.model(RoomConversation(release.id))
+        members = chat.conversations.members(release.id)
+        wait(app, lambda: room_model.rowCount() >= 5 and not room_model.loading
+             and members.loaded)
+        chat.resize(1100, 640)
+        chat.splitter.setSizes([240, 860])
+        chat.middle.setSizes([640, 220])
+        settle(app)
+        save(chat, out / f"rooms-{language}.png")
+
+        # The New room dialog, filled in.
+        chat.rooms.new_room_action.trigger()
+        dialog = chat.rooms.dialog
+        assert dialog is not None
+        name, typed, ticked = NEW_ROOM[language]
+        dialog.name.setText(name)  # type: ignore[attr-defined]
+        dialog.public.setChecked(True)  # type: ignore[attr-defined]
+        for member in ticked:
+            dialog.members.set_checked(member)  # type: ignore[attr-defined]
+        dialog.members.filter.setText(typed)  # type: ignore[attr-defined]
+        dialog.resize(460, 360)
+        settle(app)
+        save(dialog, out / f"new-room-{language}.png")
+        dialog.reject()
         chat.log_out_action.trigger()
         settle(app)
     finally:
@@ -172,6 +255,8 @@ def serve(directory: Path, language: str) -> ServerRun:
             register(server.port, user)
     finally:
         server.stop()
+    today = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    insert_rooms(database, ROOMS[language], today - timedelta(days=7))
     insert_messages(database, history(language))
     try:
         return ServerRun(database, DEFAULT_PORT)

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from bench.prepare import prepare
+
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "bench" / "loadgen.c"
 
@@ -69,3 +71,21 @@ def test_chat_with_idle_clients_measures_memory_and_latency(loadgen, server) -> 
                  "--duration", "1", "--interval-ms", "50")
     assert result["received"] == result["sent"] > 0
     assert result["rss_after_kib"] > 0 and result["lat_n"] == result["received"]
+
+
+def test_room_fanout_delivers_every_sender_s_messages_to_every_other_member(
+        loadgen, server_factory, tmp_path) -> None:
+    # The room is made in the database, as `make bench` makes it.
+    database = tmp_path / "bench.db"
+    prepare(database, 8, room_members=7)
+    server = server_factory("--no-rate-limits", database=database)
+    done = subprocess.run(
+        [str(loadgen), "--port", str(server.port), "--server-pid", str(server.process.pid),
+         "--timeout", "10", "--workload", "fanout", "--clients", "7", "--senders", "2",
+         "--messages", "10", "--window", "3", "--room", "1"],
+        capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["lost"], result["errors"], result["closed"]) == (0, 0, 0), result
+    assert result["received"] == result["expected"] == 2 * 10 * 6
+    assert result["senders"] == 2 and result["out_of_order"] == 0
