@@ -169,7 +169,7 @@ class MessageDelegate(QStyledItemDelegate):
         return 0 if row.reply_to is None or row.deleted else quote_height(self._fonts().small)
 
     def _chips_height(self, row: MessageRow, width: int) -> int:
-        return chip_layout(row.reactions, width, self._fonts().small)[1]
+        return chip_layout(row.reactions, width, self._fonts().body)[1]
 
     def document(self, row: MessageRow, width: int) -> QTextDocument:
         """The laid-out body of ``row`` at text width ``width`` (cached)."""
@@ -289,9 +289,9 @@ class MessageDelegate(QStyledItemDelegate):
             paint_quote(painter, geometry.quote, sender, excerpt, accent,
                         blend(fill, text, 0.07), muted, small_font)
         if not geometry.reactions.isEmpty():
-            placed, _ = chip_layout(row.reactions, geometry.reactions.width(), small_font)
+            placed, _ = chip_layout(row.reactions, geometry.reactions.width(), fonts.body)
             paint_chips(painter, QPointF(geometry.reactions.topLeft()), placed,
-                        row.my_reactions, small_font, text, blend(fill, text, 0.08),
+                        row.my_reactions, fonts.body, text, blend(fill, text, 0.08),
                         blend(fill, highlight, 0.3), highlight)
 
         # Body; while the selection editor is open over it, the editor draws.
@@ -365,7 +365,7 @@ class MessageDelegate(QStyledItemDelegate):
         area = self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).reactions
         if not QRectF(area).contains(position):
             return None
-        placed, _ = chip_layout(row.reactions, area.width(), self._fonts().small)
+        placed, _ = chip_layout(row.reactions, area.width(), self._fonts().body)
         point = (position - QPointF(area.topLeft())).toPoint()
         return next((r.emoji for rect, r in placed if rect.contains(point)), None)
 

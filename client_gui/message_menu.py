@@ -38,10 +38,6 @@ class Abilities:
     reactions: bool = False
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageMenu", text)
-
-
 def _stored(row: MessageRow) -> bool:
     return row.id is not None and row.state is RowState.SENT and not row.deleted
 
@@ -52,12 +48,12 @@ def build_message_menu(view: MessageView, row: MessageRow, link: str | None) -> 
     menu = QMenu(view)
     abilities = view.abilities
     if _stored(row) and abilities.edits:
-        reply = menu.addAction(_tr("&Reply"))
+        reply = menu.addAction(QCoreApplication.translate("MessageMenu", "&Reply"))
         assert reply is not None
         reply.setShortcut(QKeySequence(Qt.Key.Key_R))
         reply.triggered.connect(lambda: view.reply_requested.emit(row))
     if _stored(row) and abilities.reactions:
-        react = menu.addMenu(_tr("Re&act"))
+        react = menu.addMenu(QCoreApplication.translate("MessageMenu", "Re&act"))
         assert react is not None
         for emoji in QUICK_REACTIONS:
             mine = emoji in row.my_reactions
@@ -68,28 +64,30 @@ def build_message_menu(view: MessageView, row: MessageRow, link: str | None) -> 
             action.triggered.connect(
                 lambda _=False, e=emoji, on=not mine: view.react_requested.emit(row, e, on))
         react.addSeparator()
-        more = react.addAction(_tr("&More\u2026"))
+        more = react.addAction(QCoreApplication.translate("MessageMenu", "&More\u2026"))
         assert more is not None
         more.setShortcut(QKeySequence(Qt.Key.Key_Plus))
         more.triggered.connect(lambda: view.pick_reaction_requested.emit(row))
     if link is not None:
-        copy_link = menu.addAction(_tr("Copy &link address"))
+        copy_link = menu.addAction(
+            QCoreApplication.translate("MessageMenu", "Copy &link address"))
         assert copy_link is not None
         copy_link.triggered.connect(lambda: _copy(link))
     menu.addAction(view.copy_action)
     menu.addAction(view.select_action)
     if _stored(row) and row.own and abilities.edits:
         menu.addSeparator()
-        edit = menu.addAction(_tr("&Edit"))
+        edit = menu.addAction(QCoreApplication.translate("MessageMenu", "&Edit"))
         assert edit is not None
         edit.setShortcut(QKeySequence(Qt.Key.Key_E))
         edit.triggered.connect(lambda: view.edit_requested.emit(row))
-        delete = menu.addAction(_tr("&Delete\u2026"))
+        delete = menu.addAction(QCoreApplication.translate("MessageMenu", "&Delete\u2026"))
         assert delete is not None
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.triggered.connect(lambda: view.delete_requested.emit(row))
     if row.state is RowState.FAILED:
-        discard = menu.addAction(_tr("&Delete unsent message"))
+        discard = menu.addAction(
+            QCoreApplication.translate("MessageMenu", "&Delete unsent message"))
         assert discard is not None
         discard.triggered.connect(lambda: view.discard_requested.emit(row.key))
     return menu

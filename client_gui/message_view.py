@@ -190,7 +190,12 @@ class MessageView(QTableView):
         if roles and set(roles) <= _SAME_HEIGHT_ROLES:
             self.viewport().update()  # type: ignore[union-attr]
             return
+        # A message that grew (a reaction, an edit) must not leave the view
+        # short of the bottom it was at: new messages would stop following.
+        follow = self._at_bottom()
         self._measure(top_left.row(), bottom_right.row() + 1)
+        if follow:
+            self._scroll_to_end()
 
     def _settle(self, shift: int = 0) -> None:
         """After heights changed: stay at the bottom, or keep the anchor row
@@ -233,6 +238,10 @@ class MessageView(QTableView):
         viewport = self.viewport()
         assert viewport is not None
         if viewport.width() == self._measured_width:
+            # Only shorter or taller (a line for who is typing came or went
+            # below): whoever was at the bottom stays there.
+            if follow:
+                self._scroll_to_end()
             return
         self._measured_width = viewport.width()
         self._follow_bottom = follow

@@ -49,13 +49,13 @@ def typing_text(names: list[str]) -> str:
     """What to show under a conversation for the people typing in it."""
     if not names:
         return ""
-    translate = QCoreApplication.translate
     if len(names) == 1:
-        return translate("Typing", "%1 is typing\u2026").replace("%1", names[0])
+        return QCoreApplication.translate("Typing", "%1 is typing\u2026").replace(
+            "%1", names[0])
     if len(names) == 2:
-        return translate("Typing", "%1 and %2 are typing\u2026").replace(
+        return QCoreApplication.translate("Typing", "%1 and %2 are typing\u2026").replace(
             "%1", names[0]).replace("%2", names[1])
-    return translate("Typing", "Several people are typing\u2026")
+    return QCoreApplication.translate("Typing", "Several people are typing\u2026")
 
 
 class TypingTracker(QObject):
