@@ -20,7 +20,7 @@ from PyQt6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
-from protocol.limits import DEFAULT_PORT
+from protocol.provisioning import PROVISIONING_FILE_NAME, parse_address, parse_trust_entry
 from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
@@ -40,7 +40,7 @@ from .settings import (
     SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
 from .texts import describe_failure
-from .trust import CertificateTrust
+from .trust import CertificateTrust, ProvisionedServers
 from .trust_dialog import TrustDialog
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -56,23 +56,24 @@ def parse_server(text: str) -> tuple[str, int]:
     Raises:
         argparse.ArgumentTypeError: the text is not an address.
     """
-    host, port = text, DEFAULT_PORT
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        if rest.startswith(":"):
-            port = _port(rest[1:])
-    elif text.count(":") == 1:
-        host, port_text = text.split(":")
-        port = _port(port_text)
-    if not host:
-        raise argparse.ArgumentTypeError(f"no host in {text!r}")
-    return host, port
+    try:
+        return parse_address(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
-    return int(text)
+def parse_trust(text: str) -> str:
+    """Check a ``--trust HOST:PORT=FINGERPRINT`` option (read again by
+    :meth:`ProvisionedServers.load`).
+
+    Raises:
+        argparse.ArgumentTypeError: the text is not such an entry.
+    """
+    try:
+        parse_trust_entry(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def app_icon() -> QIcon:
@@ -107,7 +108,7 @@ class Besedka(QObject):
         self.found_servers = ServerListModel(self)
         if browser is not None:
             self.found_servers.follow(browser)
-            client.trust.follow_announcements(self.found_servers.announced_fingerprint)
+            client.trust.follow_announcements(self.found_servers.announced_fingerprints)
         self._open_url = open_url
         self._app = app
         self._page_sizes = page_sizes
@@ -139,10 +140,12 @@ class Besedka(QObject):
     def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
                      server: tuple[str, int] | None = None, *,
                      reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
-                     tls: bool = True, **options: Any) -> Besedka:
+                     tls: bool = True, provisioned: ProvisionedServers | None = None,
+                     **options: Any) -> Besedka:
         """Make the network thread and the session too, and own them.
 
         ``tls=False`` talks plain TCP, to servers run with ``--no-tls``;
+        ``provisioned`` are the servers the administrator trusts;
         ``options`` are the remaining arguments of the constructor.  Call
         :meth:`shut_down` before the application ends.  Meanwhile garbage
         is collected in the GUI thread only (:mod:`client_gui.collector`).
@@ -152,8 +155,8 @@ class Besedka(QObject):
         connection = Connection()
         thread = NetworkThread(connection)
         thread.start()
-        client = ChatClient(connection, CertificateTrust(CertificatePins(settings)),
-                            reconnect_delays, tls=tls)
+        trust = CertificateTrust(CertificatePins(settings), provisioned)
+        client = ChatClient(connection, trust, reconnect_delays, tls=tls)
         besedka = cls(app, settings, client, languages, server, **options)
         besedka._network_thread = thread
         besedka._collector = collector
@@ -284,7 +287,10 @@ class Besedka(QObject):
         # The session asks only when the user must decide (client_gui/trust.py
         # decides the rest): show the fingerprint.
         parent = self.login_window or self.registration_window or self.chat_window
-        dialog = TrustDialog(self.client.host, self.client.port, check.fingerprint, parent)
+        host, port = self.client.host, self.client.port
+        dialog = TrustDialog(host, port, check.fingerprint, parent,
+                             announcement=self.client.trust.announcement(
+                                 host, port, check.fingerprint))
         dialog.setWindowIcon(self._icon)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.client.trust_certificate(check.fingerprint))
@@ -347,6 +353,13 @@ def main(argv: Sequence[str] | None = None, *,
     parser.add_argument("--no-tls", dest="tls", action="store_false",
                         help="connect in plain TCP, to a server run with --no-tls "
                              "(passwords and messages cross the network unencrypted)")
+    parser.add_argument("--trust", type=parse_trust, action="append", default=[],
+                        metavar="HOST:PORT=FINGERPRINT",
+                        help="trust this certificate fingerprint for this server without "
+                             "asking (for administrators; `python -m server admin "
+                             "client-config` prints it); may be repeated, and "
+                             f"{PROVISIONING_FILE_NAME} beside the installed client holds "
+                             "more, one a line")
     # Without a console (the windowed Windows bundle) the answers to
     # --version and --help appear in a window and the log goes to a file.
     args, qt_args = console.parse_arguments(parser, sys.argv[1:] if argv is None else argv)
@@ -364,7 +377,9 @@ def main(argv: Sequence[str] | None = None, *,
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
+    provisioned = ProvisionedServers.load(ProvisionedServers.default_file(), args.trust)
     besedka = Besedka.with_network(app, settings, languages, args.server, tls=args.tls,
+                                   provisioned=provisioned,
                                    browser=None if args.no_discovery else ServerBrowser())
     besedka.start()
     if started is not None:

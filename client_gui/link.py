@@ -32,7 +32,7 @@ from .backoff import Backoff
 from .channel import Channel, ConnectionLike, Keepalive
 from .failures import AuthFailure, FailureReason
 from .session_state import ConnectionState, Phase, SessionMachine
-from .trust import CertificateTrust, FirstUse
+from .trust import CertificateTrust
 
 __all__ = ["SessionLink"]
 
@@ -245,19 +245,18 @@ class SessionLink(QObject):
         if not self.channel.is_current(serial):
             return
         self.channel.lost()
-        decision = (self.trust.first_use(self.host, self.port, check.fingerprint)
-                    if check.verdict is PinVerdict.FIRST_USE else FirstUse.REFUSE)
-        if decision is FirstUse.REFUSE:
-            reason = (FailureReason.CERTIFICATE_CHANGED if check.verdict is PinVerdict.CHANGED
-                      else FailureReason.CERTIFICATE_NOT_ANNOUNCED)
+        if check.verdict is not PinVerdict.FIRST_USE:
+            # Not the certificate the user or the administrator trusted:
+            # refused before anything (the password, a token) was sent.
+            reason = (FailureReason.CERTIFICATE_NOT_PROVISIONED
+                      if self.trust.provisioned(self.host, self.port)
+                      else FailureReason.CERTIFICATE_CHANGED)
             self._fail(AuthFailure(reason, self.host, self.port, certificate=check))
             return
-        # Pause: the password stays in memory until the question is answered.
+        # A first meeting: the user decides, always (client_gui/trust.py).
+        # The password stays in memory until the question is answered.
         self.machine.move_to(Phase.TRUST_PAUSE)
-        if decision is FirstUse.TRUST:
-            self.trust_certificate(check.fingerprint)
-        else:
-            self.certificate_unknown.emit(check)
+        self.certificate_unknown.emit(check)
 
     @pyqtSlot(int, str)
     def on_connection_closed(self, serial: int, reason: str) -> None:

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="275" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -203,90 +203,90 @@
 </context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -405,22 +405,22 @@
 </context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="378" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="380" />
         <source>(another version of Besedka)</source>
         <translation>(another version of Besedka)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="383" />
         <source>%1 at %2, port %3</source>
         <translation>%1 at %2, port %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="385" />
         <source>Besedka %1</source>
         <translation>Besedka %1</translation>
     </message>
@@ -489,8 +489,8 @@
     </message>
     <message>
         <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</translation>
     </message>
     <message>
         <location filename="../texts.py" line="128" />
@@ -518,17 +518,19 @@
         <translation>Could not set up an encrypted connection with %1. It may not be a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
-        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
-        <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
+        <location filename="../texts.py" line="152" />
+        <source>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
+%2</source>
+        <translation>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
+%2</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="156" />
+        <location filename="../texts.py" line="159" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="167" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -537,27 +539,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="178" />
+        <location filename="../texts.py" line="181" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="183" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="182" />
+        <location filename="../texts.py" line="185" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="184" />
+        <location filename="../texts.py" line="187" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="190" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -565,35 +567,45 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="193" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="192" />
+        <location filename="../texts.py" line="195" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="196" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="71" />
+        <location filename="../trust_dialog.py" line="93" />
         <source>Trust this server?</source>
         <translation>Trust this server?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="72" />
+        <location filename="../trust_dialog.py" line="94" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="76" />
+        <location filename="../trust_dialog.py" line="98" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Trust and connect</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="100" />
+        <source>This fingerprint matches the fingerprint this server announces on the network. Anyone on the network can announce a server, so this proves nothing: compare it with the administrator's all the same.</source>
+        <translation>This fingerprint matches the fingerprint this server announces on the network. Anyone on the network can announce a server, so this proves nothing: compare it with the administrator's all the same.</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="105" />
+        <source>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</source>
+        <translation>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</translation>
     </message>
 </context></TS>

@@ -4,7 +4,7 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="275" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -205,90 +205,90 @@
 </context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>&amp;Найденные в сети серверы:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Поиск серверов в этой сети…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="144" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="145" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="146" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="147" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="149" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="173" />
+        <location filename="../login_window.py" line="150" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="151" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="152" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Забыть сертификат этого сервера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="171" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="193" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>Сертификат забыт. Войдите снова, чтобы увидеть новый отпечаток сервера и решить, доверять ли ему.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="205" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="208" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="211" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
@@ -407,22 +407,22 @@
 </context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="378" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="380" />
         <source>(another version of Besedka)</source>
         <translation>(другая версия Беседки)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="383" />
         <source>%1 at %2, port %3</source>
         <translation>%1, адрес %2, порт %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="385" />
         <source>Besedka %1</source>
         <translation>Беседка %1</translation>
     </message>
@@ -494,8 +494,8 @@
     </message>
     <message>
         <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии %3. Обновите ту программу, что старше.</translation>
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии с 1 по %3. Обновите ту программу, что старше.</translation>
     </message>
     <message>
         <location filename="../texts.py" line="128" />
@@ -523,17 +523,19 @@
         <translation>Не удалось установить зашифрованное соединение с %1. Возможно, это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
-        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
-        <translation>Сервер %1 предъявил не тот сертификат, который он объявил в этой сети, поэтому пароль не отправлен. Возможно, кто-то выдаёт себя за этот сервер. Попросите администратора сверить отпечаток, который сервер пишет в журнал при запуске.</translation>
+        <location filename="../texts.py" line="152" />
+        <source>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
+%2</source>
+        <translation>Внимание: сервер %1 предъявил не тот сертификат, которому этот компьютер доверяет по настройке администратора, поэтому Беседка не отправила ваш пароль. Возможно, кто-то выдаёт себя за сервер или сертификат сервера заменили. Сообщите администратору этот отпечаток:
+%2</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="156" />
+        <location filename="../texts.py" line="159" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="167" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -542,27 +544,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 Если они совпадают, нажмите «Забыть сертификат этого сервера» и войдите снова, чтобы довериться новому.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="178" />
+        <location filename="../texts.py" line="181" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="183" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="182" />
+        <location filename="../texts.py" line="185" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="184" />
+        <location filename="../texts.py" line="187" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="190" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -571,35 +573,45 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="193" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="192" />
+        <location filename="../texts.py" line="195" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="196" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="71" />
+        <location filename="../trust_dialog.py" line="93" />
         <source>Trust this server?</source>
         <translation>Доверять этому серверу?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="72" />
+        <location filename="../trust_dialog.py" line="94" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>Это первое подключение к %1. Доверяйте ему, только если этот отпечаток совпадает с тем, что администратор видит в журнале сервера; после этого Беседка будет отвергать любой другой сертификат этого сервера.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="76" />
+        <location filename="../trust_dialog.py" line="98" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Доверять и подключиться</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="100" />
+        <source>This fingerprint matches the fingerprint this server announces on the network. Anyone on the network can announce a server, so this proves nothing: compare it with the administrator's all the same.</source>
+        <translation>Этот отпечаток совпадает с тем, который сервер объявляет в сети. Объявить сервер в сети может кто угодно, так что это ничего не доказывает: всё равно сверьте отпечаток с тем, что у администратора.</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="105" />
+        <source>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</source>
+        <translation>Внимание: сервер, объявленный в этой сети по этому адресу, сообщает другой отпечаток. Возможно, кто-то выдаёт себя за сервер. Доверяйте, только если администратор подтвердит этот отпечаток.</translation>
     </message>
 </context></TS>

@@ -26,6 +26,7 @@ from client_gui.chat_window import ChatWindow
 from client_gui.i18n import LanguageManager
 from client_gui.models import MessageListModel
 from client_gui.settings import Settings
+from client_gui.trust import ProvisionedServers
 from tests.wire import PASSWORD, WireClient
 
 WAIT_MS = 15_000
@@ -78,10 +79,11 @@ def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
 
     def start(address: tuple[str, int] | None, *, page_sizes: tuple[int, int] = (100, 200),
               reconnect_delays: tuple[float, ...] = (0.1, 0.3, 0.5),
-              tls: bool = False) -> Besedka:
+              tls: bool = False, provisioned: ProvisionedServers | None = None) -> Besedka:
         # Plain TCP unless asked: the ``server`` fixture runs with --no-tls.
         besedka = Besedka.with_network(qapp, settings, languages, address,
                                        reconnect_delays=reconnect_delays, tls=tls,
+                                       provisioned=provisioned,
                                        page_sizes=page_sizes, open_url=opened_urls.append)
         besedka.start()
         started.append(besedka)
