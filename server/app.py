@@ -9,10 +9,10 @@ requests already received finish (a ``send`` being committed is still
 acknowledged), close the connections once their replies are flushed, and
 only then close the database, whose writer commits whatever is queued.
 
-With TLS (the default) the listening sockets are a
-:class:`~server.listener.TlsListener`, which admits TLS clients and tells
-plain ones that TLS is required; with ``--no-tls`` they are a plain
-:func:`asyncio.loop.create_server`.  The connections are the same either way.
+The listening sockets are a :class:`~server.listener.Listener`, with its own
+accept loop and a port no other process can bind too: with TLS (the
+default) it admits TLS clients and tells plain ones that TLS is required;
+with ``--no-tls`` it admits everyone.  The connections are the same either way.
 
 Housekeeping, about once a second, closes connections past their timeouts
 and forgets old rate-limit entries; every
@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from db import queries
 from db.database import Database
@@ -37,7 +37,7 @@ from .config import RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
-from .listener import TlsListener
+from .listener import Listener
 from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
@@ -50,14 +50,6 @@ log = logging.getLogger("besedka.server")
 
 #: How long shutdown waits for requests in progress and for replies to flush.
 SHUTDOWN_GRACE_SECONDS = 5.0
-
-
-class _Listener(Protocol):
-    """What the server needs of its listening sockets (asyncio.Server or TlsListener)."""
-
-    def close(self) -> None: ...
-
-    async def wait_closed(self) -> None: ...
 
 
 class Features(NamedTuple):
@@ -96,7 +88,7 @@ class BesedkaServer:
         self.hasher: PasswordHasher | None = None
         self.registry = ConnectionRegistry(config.login_timeout, config.idle_timeout)
         self.features: Features | None = None
-        self._server: _Listener | None = None
+        self._server: Listener | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._disabled_check: asyncio.Task[None] | None = None
         self._announcer: ServerAnnouncer | None = None
@@ -120,17 +112,10 @@ class BesedkaServer:
         def new_connection() -> ClientConnection[Session]:
             return ClientConnection(dispatcher)
 
-        if self.config.tls is None:
-            server = await loop.create_server(
-                new_connection, self.config.host, self.config.port, reuse_address=True,
-            )
-            self._server = server
-            sockets = list(server.sockets)
-        else:
-            listener = TlsListener(new_connection, self.config.tls)
-            await listener.start(self.config.host, self.config.port)
-            self._server = listener
-            sockets = listener.sockets
+        listener = Listener(new_connection, self.config.tls)
+        await listener.start(self.config.host, self.config.port)
+        self._server = listener
+        sockets = listener.sockets
         host, port = sockets[0].getsockname()[:2]
         self._sweeper = loop.create_task(self._sweep_forever())
         if self.config.announce:
