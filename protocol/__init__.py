@@ -15,12 +15,16 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.rules` checks usernames, passwords and message bodies;
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes;
-* :mod:`protocol.features` names the parts of version 2 a server offers.
+* :mod:`protocol.features` names the parts of version 2 a server offers;
+* :mod:`protocol.sessions` the requests of remembered sessions and status;
+* :mod:`protocol.provisioning` the lines that make a client trust a server.
 
 A connection speaks version 1 unless its login asks for version 2
 (PROTOCOL-2.md); objects and frames take the version they are written for.
 """
 
+# Imported for their requests' registration (protocol.requests.REQUEST_TYPES).
+from . import sessions as sessions  # noqa: F401
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION

@@ -266,9 +266,15 @@ class Resume(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Logout(Request):
-    """Return the connection to the unauthenticated state."""
+    """Return the connection to the unauthenticated state; with ``forget``
+    (version 2), also revoke the remembered session it logged in with."""
 
     TYPE: ClassVar[str] = "logout"
+    forget: bool = _since_v2(False)
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Logout:
+        return cls(boolean(fields, "forget", default=False))
 
 
 @request_type(pre_auth=True)

@@ -4,9 +4,10 @@ It works on the same database as the server (same ``--database`` URL) and
 may run while the server does: SQLite in WAL mode lets it read and write
 alongside, and the server notices the changes that matter to it:
 
-* ``disable NAME``: the account can no longer log in, and the running
-  server closes its open connections within a few seconds (it checks the
-  online accounts every couple of seconds);
+* ``disable NAME``: the account can no longer log in, its remembered
+  sessions are revoked, and the running server closes its open connections
+  within a few seconds (it checks the online accounts every couple of
+  seconds);
 * ``enable NAME``: undoes that;
 * ``reset-password NAME``: sets a new random password and prints it once,
   for the administrator to hand over (``--stdin`` reads one instead);
@@ -49,7 +50,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import queries
+from db import queries, sessions
 from db.backup import BackupError, backup_sqlite
 from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
 from protocol.errors import ProtocolError
@@ -214,10 +215,11 @@ def _reset_password(engine: Engine, args: argparse.Namespace, stdin: TextIO,
 
 def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> None:
     account = _account(engine, name)
-    _write(engine, lambda conn: queries.set_disabled(conn, account.id, disabled))
+    revoked = _write(engine, lambda conn: sessions.set_disabled(conn, account.id, disabled))
     if disabled:
-        print(f"{account.username} is disabled; a running server closes their connections "
-              "within a few seconds", file=err)
+        print(f"{account.username} is disabled ({len(revoked)} remembered session(s) "
+              "revoked); a running server closes their connections within a few seconds",
+              file=err)
     else:
         print(f"{account.username} is enabled", file=err)
 
