@@ -189,6 +189,10 @@ def describe_error(code: ErrorCode | str | None, retry_after: float | None = Non
         seconds = max(1, math.ceil(retry_after or 1))
         return QCoreApplication.translate(
             "Texts", "Too many attempts. Try again in %n second(s).", "", seconds)
+    if code is ErrorCode.INVALID_TOKEN:
+        return QCoreApplication.translate(
+            "Texts", "Your saved login has ended: it was revoked, it expired, or the password "
+            "was changed. Log in again.")
     if code is ErrorCode.UNKNOWN_USER:
         return QCoreApplication.translate("Texts", "There is no such user.")
     if code is ErrorCode.MESSAGE_TOO_LONG:

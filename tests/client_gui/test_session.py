@@ -425,6 +425,94 @@ def test_a_changed_certificate_is_refused_even_when_it_was_announced(
 
 
 # --------------------------------------------------------------------------
+# Remembered sessions
+
+HELLO_V2 = {"type": "hello", "protocol": 2, "server": "besedka/test",
+            "features": ["sessions", "status"]}
+
+
+def test_keep_me_logged_in_asks_for_one_token_and_re_logins_use_the_password(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, seen = make_client()
+    tokens: list[str] = []
+    client.session_remembered.connect(tokens.append)
+    client.log_in(HOST, PORT, "alice", "correct horse", remember=True)
+    connection.accept(HELLO_V2)
+    login = connection.last("login")
+    assert (login["remember"], login["protocol"]) == (True, 2)
+    assert login["client"].startswith("Besedka ") and len(login["client"]) <= 100
+    connection.reply(login, user={"username": "alice"}, general_unread=0, token="T" * 43)
+    assert tokens == ["T" * 43] and seen.logged_in == ["alice"]
+    connection.break_()
+    client.reconnect_now()
+    connection.accept(HELLO_V2)
+    again = connection.last("login")
+    assert "remember" not in again and again["password"] == "correct horse"
+
+
+def test_a_server_that_keeps_no_sessions_is_asked_for_no_token(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, _ = make_client()
+    client.log_in(HOST, PORT, "alice", "correct horse", remember=True)
+    connection.accept()  # version 2, no features
+    assert "remember" not in connection.last("login")
+
+
+def test_a_resume_sends_the_token_only_under_the_certificate_it_was_issued_under(
+        make_client: MakeClient, connection: FakeConnection, pins: CertificatePins) -> None:
+    pins.pin(HOST, PORT, OTHER_FINGERPRINT)  # whatever the user trusts now
+    client, seen = make_client(tls=True)
+    client.resume(HOST, PORT, "alice", "the token", FINGERPRINT)
+    assert connection.opens[0].pinned == FINGERPRINT
+    assert connection.sent == []
+    connection.accept(HELLO_V2)
+    resume = connection.last("resume")
+    assert (resume["token"], resume["protocol"]) == ("the token", 2)
+    assert "password" not in resume
+    connection.reply(resume, user={"username": "Alice"}, general_unread=1)
+    assert seen.logged_in == ["Alice"]
+    # After a lost connection it resumes again: there is no password.
+    connection.break_()
+    client.reconnect_now()
+    assert connection.opens[-1].pinned == FINGERPRINT
+    connection.accept(HELLO_V2)
+    assert connection.last("resume")["token"] == "the token"
+
+
+def test_a_resume_meeting_a_certificate_never_trusted_asks_nothing_and_sends_nothing(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, seen = make_client(tls=True)
+    client.resume(HOST, PORT, "alice", "the token", None)
+    connection.untrusted(first_use())
+    assert seen.unknown_certificates == [] and connection.sent == []
+    assert [f.reason for f in seen.failures] == [FailureReason.CERTIFICATE_CHANGED]
+    assert client.state is ConnectionState.OFFLINE
+
+
+def test_a_refused_token_ends_even_an_established_session(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, seen = make_client()
+    client.resume(HOST, PORT, "alice", "the token", None)
+    connection.accept(HELLO_V2)
+    connection.reply(connection.last("resume"), user={"username": "alice"}, general_unread=0)
+    connection.break_()
+    client.reconnect_now()
+    connection.accept(HELLO_V2)
+    connection.refuse(connection.last("resume"), "invalid_token")
+    [failure] = seen.failures
+    assert (failure.reason, failure.code) == (FailureReason.SERVER, "invalid_token")
+    assert client.state is ConnectionState.OFFLINE
+
+
+def test_log_out_with_forget_says_so_to_the_server(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, _ = logged_in_client(make_client, connection)
+    client.log_out(forget=True)
+    assert connection.last("logout") == {"type": "logout", "id": connection.last("logout")["id"],
+                                         "forget": True}
+
+
+# --------------------------------------------------------------------------
 # What a newer or a faulty server sends
 
 
