@@ -16,6 +16,8 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes;
 * :mod:`protocol.features` names the parts of version 2 a server offers;
+* :mod:`protocol.lifecycle` the frames of messages that change: edits,
+  deletions, reactions, typing and read receipts.
 * :mod:`protocol.sessions` the requests of remembered sessions and status;
 * :mod:`protocol.provisioning` the lines that make a client trust a server.
 
@@ -28,6 +30,9 @@ from . import sessions as sessions  # noqa: F401
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION
+
+# Registers the feature's requests and events with the readers above.
+from . import lifecycle  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "DEFAULT_PORT",

@@ -19,7 +19,9 @@ alongside, and the server notices the changes that matter to it:
 * ``client-config``: the lines that make the clients an administrator
   installs trust this server's certificate without asking their users
   (:mod:`protocol.provisioning`), one for each name and address of this
-  computer (or each ``--host``).
+  computer (or each ``--host``);
+* ``message ID``: one message as it is now, with every body it had before
+  its edits or its deletion (the protocol shows only the current one).
 
 It never creates or migrates a database: pointed at the wrong path it
 says so instead of making an empty one.
@@ -43,6 +45,7 @@ import socket
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -50,7 +53,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import queries, sessions
+from db import lifecycle, queries, sessions
 from db.backup import BackupError, backup_sqlite
 from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
 from protocol.errors import ProtocolError
@@ -125,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", help="copy the database to DEST, consistently, while the server runs")
     backup.add_argument("dest", type=Path)
+    message = commands.add_parser(
+        "message", help="show a message with the bodies it had before it was edited or deleted")
+    message.add_argument("id", type=int)
     client_config = commands.add_parser(
         "client-config",
         help="print the lines that make clients trust this server's certificate without "
@@ -141,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     client_config.add_argument("--tls-cert", metavar="FILE", type=Path, default=None,
                                help="the server's --tls-cert, if it has one")
     # --database also after the command, where people tend to type it.
-    for command in (reset, disable, enable, backup, client_config,
+    for command in (reset, disable, enable, backup, message, client_config,
                     commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
@@ -259,6 +265,44 @@ def _client_config(url: str, args: argparse.Namespace, out: TextIO) -> None:
         print(format_trust_entry(host, args.port, fingerprint), file=out)
 
 
+def _show_message(engine: Engine, message_id: int, out: TextIO) -> None:
+    found = _read(engine, lambda conn: lifecycle.message_history(conn, message_id))
+    if found is None:
+        raise AdminError(f"no message {message_id}")
+    message, edits = found
+    if message.room_id is not None:
+        where = f"room {message.room_id}"
+    elif message.recipient is not None:
+        where = f"to {message.recipient}"
+    else:
+        where = "general room"
+    print(f"message {message.id} (change {message.seq}) from {message.sender}, {where}",
+          file=out)
+    print(f"sent     {_when(message.created_at)}", file=out)
+    if message.reply_to is not None:
+        print(f"answers  message {message.reply_to}", file=out)
+    # Every body it had, oldest first, each with the moment it was replaced.
+    for edit in edits:
+        label = "deleted " if edit.deletion else "edited  "
+        print(f"{label} {_when(edit.replaced_at)}; before that it said:", file=out)
+        print(_indented(edit.body), file=out)
+    if message.deleted:
+        print("now      deleted", file=out)
+    else:
+        print("now it says:", file=out)
+        print(_indented(message.body), file=out)
+        for emoji, users in message.reactions:
+            print(f"reaction {emoji} {', '.join(users)}", file=out)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _indented(body: str) -> str:
+    return "\n".join(f"    {line}" for line in body.split("\n"))
+
+
 def _use_utf8(stream: TextIO | None, *, reading: bool = False) -> None:
     """Switch one of the process's standard streams to UTF-8 (see the module
     docstring); a byte order mark that Notepad put before a password is
@@ -304,6 +348,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
                 _reset_password(engine, args, stdin, out, err)
             elif args.command in ("disable", "enable"):
                 _set_disabled(engine, args.name, args.command == "disable", err)
+            elif args.command == "message":
+                _show_message(engine, args.id, out)
         finally:
             engine.dispose()
     except (AdminError, BackupError) as error:

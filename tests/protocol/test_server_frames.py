@@ -29,6 +29,7 @@ from protocol.events import (
     decode_server_frame,
     event_type,
 )
+from protocol.lifecycle import Changed, Delete, Edit, React, Typing
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame
 from protocol.objects import FileInfo, Message, Reaction, RosterEntry
 from protocol.sessions import RevokeSession, SessionInfo, SessionList, Sessions, SetStatus
@@ -121,6 +122,10 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (Sessions(), SessionList),
     (RevokeSession(3), Done),
     (SetStatus("away", "at lunch"), Done),
+    (Edit(5, "fixed"), Changed),
+    (Delete(5), Changed),
+    (React(5, "\N{THUMBS UP SIGN}", True), Changed),
+    (Typing(None, True), Done),
 ]
 
 
@@ -188,6 +193,7 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
             SessionInfo(7, datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
                         datetime(2026, 12, 2, 10, 15, 0, 123000, tzinfo=UTC),
                         "Besedka 0.2, Windows 11, PC-214", True),)),
+        Changed: Changed(Message(5, "alice", None, "fixed", "2026-11-22T10:15:00.123Z")),
     }
     expected = examples[reply_class]
     ok = decode_server_frame(over_the_wire(expected.to_wire(9)))
@@ -265,14 +271,15 @@ def test_hello_lists_the_features_only_from_version_2_on() -> None:
 # Events this version does not know, and the registry
 
 
-@pytest.mark.parametrize("kind", ["rooms", "typing", "update", "Message", ""])
+@pytest.mark.parametrize("kind", ["rooms", "room_left", "Message", ""])
 def test_an_event_of_an_unknown_type_is_an_unknown_event_not_an_error(kind: str) -> None:
     frame = {"type": kind, "room": {"id": 3}, "active": True}
     assert decode_server_frame(frame) == UnknownEvent(kind, frame)
 
 
 def test_the_events_known_are_exactly_those_of_the_contract() -> None:
-    assert set(EVENT_TYPES) == {"hello", "users", "presence", "message"}
+    assert set(EVENT_TYPES) == {"hello", "users", "presence", "message",
+                                "update", "typing", "read"}
     assert all(EVENT_TYPES[kind].TYPE == kind for kind in EVENT_TYPES)
 
 
