@@ -111,6 +111,9 @@ class SessionLink(QObject):
         self._token_fingerprint: str | None = None
         self._register_first = False
         self._remember = False
+        #: Connections given up after a logout that must reach the server
+        #: first: each is closed at its first reply, or by its timer.
+        self._parting: dict[int, QTimer] = {}
         #: The protocol version this connection speaks (from the server's
         #: hello), and the version 2 features it offers.
         self.protocol = PROTOCOL_V1
@@ -170,7 +173,28 @@ class SessionLink(QObject):
         session), then end the session."""
         if self.machine.logged_in:
             self.channel.request(Logout(forget))
+            if forget:
+                # Closed at once, the connection could take the logout with
+                # it unread (a reset discards it), and the token would live
+                # on: it closes when the server has answered.
+                self._part(self.channel.release())
         self.end()
+
+    def _part(self, serial: int) -> None:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(self._hello_timer.interval())
+        timer.timeout.connect(lambda: self._close_parting(serial))
+        self._parting[serial] = timer
+        timer.start()
+
+    def _close_parting(self, serial: int, *, close: bool = True) -> None:
+        timer = self._parting.pop(serial, None)
+        if timer is not None:
+            timer.stop()
+            timer.deleteLater()
+            if close:
+                self.channel.close_released(serial)
 
     def end(self) -> None:
         """Stop everything and forget the password and the token."""
@@ -304,6 +328,7 @@ class SessionLink(QObject):
 
     @pyqtSlot(int, str)
     def on_connection_closed(self, serial: int, reason: str) -> None:
+        self._close_parting(serial, close=False)  # the server closed it first
         if not self.channel.is_current(serial):
             return
         self.channel.lost()
@@ -317,6 +342,10 @@ class SessionLink(QObject):
 
     @pyqtSlot(int, list)
     def on_frames_received(self, serial: int, frames: list[dict[str, object]]) -> None:
+        if serial in self._parting:
+            if any(fields.get("type") in ("ok", "error") for fields in frames):
+                self._close_parting(serial)  # the logout was read and answered
+            return
         for fields in frames:
             if not self.channel.is_current(serial):
                 return  # the connection was dropped by an earlier frame's handler

@@ -504,12 +504,18 @@ def test_a_refused_token_ends_even_an_established_session(
     assert client.state is ConnectionState.OFFLINE
 
 
-def test_log_out_with_forget_says_so_to_the_server(
+def test_log_out_with_forget_closes_the_connection_only_once_the_server_answered(
         make_client: MakeClient, connection: FakeConnection) -> None:
+    # Closed at once, the connection could lose the logout unread, and the
+    # server would keep the session.
     client, _ = logged_in_client(make_client, connection)
+    serial = connection.serial
     client.log_out(forget=True)
-    assert connection.last("logout") == {"type": "logout", "id": connection.last("logout")["id"],
-                                         "forget": True}
+    logout = connection.last("logout")
+    assert logout["forget"] is True
+    assert client.state is ConnectionState.OFFLINE and serial not in connection.closes
+    connection.reply(logout)
+    assert serial in connection.closes
 
 
 # --------------------------------------------------------------------------
