@@ -53,10 +53,23 @@ _FINAL_CODES = (ErrorCode.INVALID_CREDENTIALS, ErrorCode.INVALID_USERNAME,
 
 def client_description() -> str:
     """What this client calls itself in the account's list of sessions
-    ("Besedka 0.2, Windows 11, PC-214")."""
-    system = f"{platform.system()} {platform.release()}".strip()
-    parts = [f"Besedka {BESEDKA_VERSION}", system, platform.node()]
+    ("Besedka 0.2, Windows 11, PC-214"): enough to tell computers apart."""
+    parts = [f"Besedka {BESEDKA_VERSION}", _system_name(), platform.node()]
     return ", ".join(part for part in parts if part)[:CLIENT_NAME_MAX_CHARS]
+
+
+def _system_name() -> str:
+    """"Windows 11", "macOS 14.5", "Ubuntu 24.04 LTS" (not a kernel's version)."""
+    system = platform.system()
+    if system == "Windows":
+        return f"Windows {platform.release()}"
+    if system == "Darwin":
+        return f"macOS {platform.mac_ver()[0]}".strip()
+    try:
+        release = platform.freedesktop_os_release()
+    except OSError:
+        return system
+    return release.get("PRETTY_NAME") or release.get("NAME") or system
 
 
 class SessionLink(QObject):

@@ -120,7 +120,7 @@ class SessionsDialog(QDialog):
         for info in self._sessions:
             client = info.client or self.tr("(unnamed client)")
             if info.current:
-                client = self.tr("%1 (this window)").replace("%1", client)
+                client = self.tr("This window: %1").replace("%1", client)
             item = QTreeWidgetItem([client, _local(info.created), _local(info.last_used)])
             item.setData(0, _SESSION_ROLE, info.session)
             item.setToolTip(0, client)

@@ -493,8 +493,8 @@
     </message>
     <message>
         <location filename="../sessions_dialog.py" line="123" />
-        <source>%1 (this window)</source>
-        <translation>%1 (this window)</translation>
+        <source>This window: %1</source>
+        <translation>This window: %1</translation>
     </message>
     <message>
         <location filename="../sessions_dialog.py" line="146" />

@@ -495,8 +495,8 @@
     </message>
     <message>
         <location filename="../sessions_dialog.py" line="123" />
-        <source>%1 (this window)</source>
-        <translation>%1 (это окно)</translation>
+        <source>This window: %1</source>
+        <translation>Это окно: %1</translation>
     </message>
     <message>
         <location filename="../sessions_dialog.py" line="146" />
