@@ -431,3 +431,12 @@ def test_a_malformed_session_names_its_field(session: dict[str, Any]) -> None:
 def test_set_status_leaves_text_out_when_it_is_to_stay() -> None:
     assert SetStatus("busy").to_frame(1) == {"type": "set_status", "id": 1, "status": "busy"}
     assert SetStatus("busy", "").to_frame(2)["text"] == ""
+
+
+def test_a_request_that_carries_a_secret_never_shows_it_in_a_log_line() -> None:
+    # The client logs a request whose reply it cannot read (%r).
+    for request_ in (Login("alice", "hunter22 secret"), Register("alice", "hunter22 secret"),
+                     ChangePassword("hunter22 secret", "hunter23 secret"),
+                     Resume("hunter22 secret")):
+        assert "hunter2" not in repr(request_)
+        assert "secret" in str(request_.to_frame(1))  # the frame still carries it
