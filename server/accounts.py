@@ -222,8 +222,8 @@ class Accounts:
     async def _logout(self, connection: Connection, request: Logout,
                       re: RequestId) -> dict[str, Any]:
         connection.log.info("logged out")
-        session = logged_in(connection)
-        if request.forget and session.remembered_id is not None:
+        session = connection.session  # None if the connection closed meanwhile
+        if request.forget and session is not None and session.remembered_id is not None:
             await self.tokens.revoke(session.account_id, session.remembered_id)
             connection.log.info("forgot remembered session %d", session.remembered_id)
             close_sessions_of(self.presence, session.account_id, [session.remembered_id],
