@@ -10,6 +10,12 @@ conversation was read (it was opened, or the window came back into focus on
 it), and which page of history to ask for next.  Windows call :meth:`open`
 and :meth:`load_older` and bind views to the models; they hold no state of
 their own beyond drafts.
+
+With a version 2 server it also applies what changes after a message
+arrived (edits, deletions, reactions) to the models, keeps the other
+participants' read markers and who is typing where
+(:class:`~client_gui.typing_indicator.TypingTracker`), and says when a
+message mentions me.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Final
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
+from protocol.lifecycle import ReadEvent
 from protocol.limits import HISTORY_MAX_LIMIT
 from protocol.objects import Message, RosterEntry
 from protocol.rooms import Room
@@ -29,6 +36,7 @@ from .models import ConversationListModel, MessageListModel
 from .outbox import ConversationId, OutboxItem, RoomConversation
 from .room_models import MemberListModel
 from .session_state import ConnectionState
+from .typing_indicator import TypingTracker
 
 __all__ = ["Conversations", "DEFAULT_OLDER_PAGE_SIZE", "DEFAULT_PAGE_SIZE"]
 
@@ -51,6 +59,8 @@ class Conversations(QObject):
         direct_message_arrived(Message): a live direct message to me while
             nobody was looking (for a tray notification).
         room_message_arrived(Message): the same for a message in a room.
+        mentioned(Message): a live message elsewhere than a direct
+            conversation that mentions me, while nobody was looking there.
         history_loaded(ConversationId, count): a page was added (for views
             that keep their scroll position when rows are prepended).
         room_opened(RoomConversation): a room I created or joined, to open.
@@ -61,6 +71,7 @@ class Conversations(QObject):
     unread_total_changed = pyqtSignal(int)
     direct_message_arrived = pyqtSignal(object)
     room_message_arrived = pyqtSignal(object)
+    mentioned = pyqtSignal(object)
     history_loaded = pyqtSignal(object, int)
     room_opened = pyqtSignal(object)
     room_closed = pyqtSignal(object)
@@ -84,6 +95,8 @@ class Conversations(QObject):
         #: The public rooms I am not in, as last listed (for "Browse public rooms").
         self.public_rooms: list[Room] = []
         self._members: dict[int, MemberListModel] = {}
+        #: who is typing where
+        self.typists = TypingTracker(self.me, self)
         client.roster_received.connect(self.on_roster_received)
         client.general_unread_received.connect(self.on_general_unread_received)
         client.presence_changed.connect(self.on_presence_changed)
@@ -100,6 +113,10 @@ class Conversations(QObject):
         rooms.room_left.connect(self.on_room_left)
         rooms.member_changed.connect(self.on_member_changed)
         rooms.members_received.connect(self.on_members_received)
+        client.messages_updated.connect(self.on_messages_updated)
+        client.read_markers_received.connect(self.on_read_markers_received)
+        client.read_received.connect(self.on_read_received)
+        client.typing_received.connect(self.typists.on_typing)
         self.list_model.dataChanged.connect(self._on_list_changed)
         self.list_model.modelReset.connect(self._on_list_changed)
         self.list_model.rowsInserted.connect(self._on_list_changed)
@@ -159,10 +176,16 @@ class Conversations(QObject):
         self._request_page(model, before=model.oldest_id)
         return True
 
-    def send(self, conversation: ConversationId, body: str) -> OutboxItem:
-        """Send a message (it waits in the outbox while offline)."""
+    def send(self, conversation: ConversationId, body: str,
+             reply_to: int | None = None) -> OutboxItem:
+        """Send a message (it waits in the outbox while offline), answering
+        message ``reply_to`` if given."""
         return self._client.send_message(self.peer_name(conversation), body,
-                                         _room_id(conversation))
+                                         _room_id(conversation), reply_to)
+
+    def send_typing(self, conversation: ConversationId, active: bool) -> None:
+        """Tell the others in ``conversation`` that I (stopped) typing."""
+        self._client.send_typing(self.peer_name(conversation), active, _room_id(conversation))
 
     def set_attentive(self, attentive: bool) -> None:
         """Whether the user is looking at the current conversation.
@@ -254,7 +277,12 @@ class Conversations(QObject):
         for conversation, batch in by_conversation.items():
             model = self.model(conversation)
             fresh = [m for m in batch if not model.contains(m.id)]
+            known = [m for m in batch if model.contains(m.id)]
             model.add_messages(fresh)
+            # A version 2 sync also brings newer forms of loaded messages.
+            model.update_messages(known)
+            for message in fresh:
+                self.typists.message_arrived(conversation, message.sender)
             if not live:
                 # Caught up by sync: the roster that came with the login
                 # already counted these as unread.
@@ -264,14 +292,40 @@ class Conversations(QObject):
                 continue
             if conversation == self.current and self._attentive:
                 self._mark_read(conversation)
-            else:
-                self.list_model.add_unread(conversation, len(from_others))
+                continue
+            self.list_model.add_unread(conversation, len(from_others))
+            for message in from_others:
                 if isinstance(conversation, str):
-                    for message in from_others:
-                        self.direct_message_arrived.emit(message)
+                    self.direct_message_arrived.emit(message)
+                elif any(username_key(name) == self._me_key for name in message.mentions):
+                    # A mention notifies even from a muted room.
+                    self.mentioned.emit(message)
                 elif isinstance(conversation, RoomConversation):
-                    for message in from_others:
-                        self.room_message_arrived.emit(message)
+                    self.room_message_arrived.emit(message)
+
+    @pyqtSlot(list)
+    def on_messages_updated(self, messages: list[Message]) -> None:
+        for message in messages:
+            model = self._models.get(conversation_of(message, self.me))
+            if model is not None:
+                model.update_messages([message])
+
+    @pyqtSlot(object, dict)
+    def on_read_markers_received(self, conversation: ConversationId,
+                                 markers: dict[str, int]) -> None:
+        model = self.model(conversation)
+        for name, up_to in markers.items():
+            model.set_read_marker(name, up_to)
+
+    @pyqtSlot(object)
+    def on_read_received(self, event: ReadEvent) -> None:
+        if event.room is not None:
+            conversation: ConversationId = RoomConversation(event.room)
+        elif event.with_ is not None:
+            conversation = username_key(event.with_)
+        else:
+            return  # the general room has no receipts
+        self.model(conversation).set_read_marker(event.username, event.up_to)
 
     @pyqtSlot(object, list, bool)
     def on_history_received(self, conversation: ConversationId, messages: list[Message],
@@ -298,6 +352,8 @@ class Conversations(QObject):
 
     @pyqtSlot(object)
     def on_state_changed(self, state: ConnectionState) -> None:
+        if state is not ConnectionState.ONLINE:
+            self.typists.clear()
         if state is ConnectionState.ONLINE:
             # Pages asked for while offline were answered with nothing.
             model = self._models.get(self.current)

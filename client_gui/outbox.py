@@ -57,6 +57,8 @@ class OutboxItem:
     created: float = field(default_factory=time.time)
     #: the room it goes to (protocol version 2), else None
     room: int | None = None
+    #: the id of the message this one answers (version 2), or None
+    reply_to: int | None = None
 
 
 class Outbox:
@@ -72,12 +74,14 @@ class Outbox:
     def __len__(self) -> int:
         return len(self._items)
 
-    def add(self, to: str | None, body: str, room: int | None = None) -> OutboxItem:
+    def add(self, to: str | None, body: str, room: int | None = None,
+            reply_to: int | None = None) -> OutboxItem:
         """Queue a message for the general room (``to`` and ``room`` None),
-        user ``to``, or room ``room``."""
+        user ``to``, or room ``room``, answering message ``reply_to`` if given."""
         conversation: ConversationId = (RoomConversation(room) if room is not None
                                         else None if to is None else username_key(to))
-        item = OutboxItem(uuid.uuid4().hex, to, body, conversation, room=room)
+        item = OutboxItem(uuid.uuid4().hex, to, body, conversation, room=room,
+                          reply_to=reply_to)
         self._items[item.key] = item
         return item
 

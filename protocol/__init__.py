@@ -19,7 +19,9 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.lifecycle` the frames of messages that change: edits,
   deletions, reactions, typing and read receipts;
 * :mod:`protocol.rooms` holds the ``rooms`` feature's objects, rules,
-  requests, replies and events.
+  requests, replies and events;
+* :mod:`protocol.sessions` the requests of remembered sessions and status;
+* :mod:`protocol.provisioning` the lines that make a client trust a server.
 
 The version 2 features' modules are imported here, so that their frames
 are registered wherever :mod:`protocol` is.
@@ -35,6 +37,7 @@ from .limits import DEFAULT_PORT, PROTOCOL_VERSION
 # Registers the features' requests and events with the readers above.
 from . import lifecycle  # noqa: E402,F401  isort: skip
 from . import rooms  # noqa: E402,F401  isort: skip
+from . import sessions  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "DEFAULT_PORT",

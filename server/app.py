@@ -47,6 +47,7 @@ from .receipts import Receipts
 from .registry import ConnectionRegistry
 from .rooms import Rooms
 from .session import Connection, Session
+from .sessions import Clock, RememberedSessions, TokenStore
 from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -74,7 +75,8 @@ class Features(NamedTuple):
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
                      rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
-                     max_room_members: int = ROOM_MAX_MEMBERS) -> tuple[Dispatcher, Features]:
+                     clock: Clock, max_room_members: int = ROOM_MAX_MEMBERS,
+                     ) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
 
     Reads the account directory from the database, so it runs in a thread.
@@ -83,14 +85,16 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, hasher, rate_limits, directory, presence)
+    tokens = TokenStore(database, clock)
+    accounts = Accounts(database, hasher, rate_limits, directory, presence, tokens)
     rooms = Rooms(database, directory, presence, max_room_members)
     accounts.login_parts.append(rooms.login_part)
     messages = Messages(database, directory, presence, rooms, Receipts(presence), loop)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
+    remembered = RememberedSessions(tokens, accounts, presence)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, lifecycle, typing, rooms):
+    for feature in (accounts, presence, messages, lifecycle, typing, rooms, remembered):
         feature.install(dispatcher)
     return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms)
 
@@ -122,7 +126,7 @@ class BesedkaServer:
         # The features load the account directory: also a database read.
         dispatcher, self.features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, self.hasher,
-            self.config.rate_limits, loop, self.config.max_room_members
+            self.config.rate_limits, loop, self.config.clock, self.config.max_room_members
         )
 
         def new_connection() -> ClientConnection[Session]:
