@@ -240,6 +240,7 @@ class Workload:
     messages: int = 0             # generated messages (history)
     default_cost: bool = False
     timeout: float = 300
+    room_members: int = 0         # Besedka: room 1 with the first accounts in it
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -249,11 +250,18 @@ def workloads() -> list[Workload]:
     idle = 500 if QUICK else 2000
     storm = 30 if QUICK else 100
     history_messages = 200_000 if QUICK else 1_000_000
+    room_messages = 25 if QUICK else 100
     return [
         Workload("fanout", ["--workload", "fanout", "--clients", "50",
                             "--messages", str(fanout_messages), "--window", "10"], accounts=50,
                  note=f"50 clients in one room, {fanout_messages} messages each, "
                       "at most 10 unacknowledged"),
+        Workload("room fanout", ["--workload", "fanout", "--clients", "500", "--senders", "20",
+                                 "--messages", str(room_messages), "--window", "10",
+                                 "--room", "1"], accounts=500, room_members=500,
+                 note=f"a room of 500 members (Besedka: a room, protocol version 2; ngircd: a "
+                      f"channel), 20 of them send {room_messages} messages each, at most 10 "
+                      "unacknowledged; 499 deliveries per message"),
         Workload("pairs", ["--workload", "pairs", "--clients", "100",
                            "--round-trips", "50" if QUICK else "200"], accounts=100,
                  note="50 pairs, direct messages, request/response"),
@@ -335,7 +343,8 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                         history_db[(workload.messages, target)] = database
                 else:
                     database = workdir / "chat.db"
-                    prepare(database, workload.accounts, workload.slow_from, source=source)
+                    prepare(database, workload.accounts, workload.slow_from, source=source,
+                            room_members=workload.room_members)
                 server: Server = BesedkaServer(
                     workdir, database, server_pin, default_cost=workload.default_cost,
                     source=source, name=target)

@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from protocol.features import Feature
 from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
@@ -36,12 +37,16 @@ from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
+from .message_actions import MessageActions
 from .message_view import MessageView
 from .search_panel import SearchMode, SearchPanel
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
+from .room_panel import RoomControls
 from .session_state import ConnectionState
+from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
+from .status import AutoAway, StatusButton, describe_status
 from .texts import body_problem
 from .widgets import ComposeEdit, ErrorLabel
 
@@ -99,6 +104,13 @@ class ChatWindow(QMainWindow):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
+        # My status, where the server keeps one (PROTOCOL-2.md, "Status").
+        self.status_button: StatusButton | None = None
+        self.auto_away: AutoAway | None = None
+        if Feature.STATUS in client.features:
+            self.status_button = StatusButton(client, left)
+            self.auto_away = AutoAway(client, parent=self)
+            left_layout.addWidget(self.status_button)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.conversation_list)
 
@@ -116,15 +128,29 @@ class ChatWindow(QMainWindow):
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("send")
         self.compose_error = ErrorLabel(self)
+        # Reply, edit, delete, react, mentions, typing (version 2).
+        self.message_actions = MessageActions(self, client)
         compose_row = QHBoxLayout()
         compose_row.addWidget(self.compose, 1)
         compose_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        # Rooms (protocol version 2): their menu, members panel and button.
+        self.rooms = RoomControls(self, client, conversations, settings)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.rooms.members_button)
+        self.middle = QSplitter(Qt.Orientation.Horizontal, self)
+        self.middle.addWidget(self.message_view)
+        self.middle.addWidget(self.rooms.panel)
+        self.middle.setStretchFactor(0, 1)
+        self.middle.setChildrenCollapsible(False)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
-        right_layout.addWidget(self.header)
-        right_layout.addWidget(self.message_view, 1)
+        right_layout.addLayout(header_row)
+        right_layout.addWidget(self.middle, 1)
+        right_layout.addWidget(self.message_actions.typing_label)
         right_layout.addWidget(self.compose_error)
+        right_layout.addWidget(self.message_actions.strip)
         right_layout.addLayout(compose_row)
         # Searching (client_gui/search_panel.py) takes the conversation's place.
         self.right_stack = QStackedWidget(self)
@@ -198,12 +224,16 @@ class ChatWindow(QMainWindow):
         self.account_menu = bar.addMenu("")
         self.change_password_action = QAction(self)
         self.change_password_action.triggered.connect(self.on_change_password)
+        self.sessions_action = QAction(self)
+        self.sessions_action.triggered.connect(self.on_sessions)
+        self.sessions_action.setVisible(Feature.SESSIONS in self._client.features)
         self.log_out_action = QAction(self)
         self.log_out_action.triggered.connect(self.log_out_requested)
         self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.close)
         assert self.account_menu is not None
         self.account_menu.addAction(self.change_password_action)
+        self.account_menu.addAction(self.sessions_action)
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
@@ -222,6 +252,7 @@ class ChatWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        bar.addMenu(self.rooms.menu)
         self.help_menu = bar.addMenu("")
         assert self.help_menu is not None
         self.about_action = QAction(self)
@@ -241,6 +272,7 @@ class ChatWindow(QMainWindow):
         assert self.account_menu and self.language_menu and self.help_menu and self.search_menu
         self.account_menu.setTitle(self.tr("&Account"))
         self.change_password_action.setText(self.tr("&Change password\u2026"))
+        self.sessions_action.setText(self.tr("&Sessions\u2026"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
         self.search_menu.setTitle(self.tr("&Search"))
@@ -313,6 +345,7 @@ class ChatWindow(QMainWindow):
             self._open(entry.conversation)
 
     def _open(self, conversation: ConversationId) -> None:
+        self.message_actions.conversation_changed()  # an edit gives the draft back first
         self._drafts[self._current] = self.compose.toPlainText()
         self._current = conversation
         model = self.conversations.open(conversation)
@@ -322,6 +355,7 @@ class ChatWindow(QMainWindow):
         cursor.movePosition(cursor.MoveOperation.End)
         self.compose.setTextCursor(cursor)
         self.compose_error.show_text(None)
+        self.rooms.conversation_changed(conversation)
         self._update_header()
 
     @property
@@ -340,7 +374,11 @@ class ChatWindow(QMainWindow):
             return
         if not text.strip():
             return  # nothing to send; an empty Enter is not an error
-        self.conversations.send(self._current, normalize_body(text))
+        body = normalize_body(text)
+        if self.message_actions.submit(body):
+            return  # an edit went instead, and the draft is back
+        self.conversations.send(self._current, body, self.message_actions.take_reply_to())
+        self.message_actions.sent()
         self.compose.clear()
         self._drafts[self._current] = ""
         self.message_view.scrollToBottom()
@@ -389,9 +427,15 @@ class ChatWindow(QMainWindow):
         if entry is None:
             self.header.setText("")
             return
+        room_header = self.rooms.header(entry)
+        if room_header is not None:
+            self.header.setText(room_header)
+            return
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:
             detail = self.tr("everyone")
+        elif entry.online and self.status_button is not None:
+            detail = describe_status(entry.status, entry.status_text)
         elif entry.online:
             detail = self.tr("online")
         else:
@@ -449,6 +493,13 @@ class ChatWindow(QMainWindow):
         dialog.deleteLater()
 
     @pyqtSlot()
+    def on_sessions(self) -> None:
+        dialog = SessionsDialog(self._client, self)
+        self.sessions_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @pyqtSlot()
     def on_about(self) -> None:
         QMessageBox.about(self, self.tr("About Besedka"), self.tr(
             "<h3>Besedka %1</h3><p>A chat for the computers of one local network: "
@@ -474,6 +525,8 @@ class ChatWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
         self.save_layout()
+        if self.auto_away is not None:
+            self.auto_away.stop()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)

@@ -40,6 +40,7 @@ from .fields import (
     integer,
     message_id,
     optional_message_id,
+    optional_room_id,
     optional_string,
     page_limit,
     request_ref,
@@ -180,6 +181,19 @@ def _since_v2(default: Any) -> Any:
     return dataclasses.field(default=default, metadata={"omit_default": True})
 
 
+def _room_instead_of(fields: Mapping[str, Any], peer_field: str, peer: str | None) -> int | None:
+    """A request's ``room`` (version 2), which names the conversation in
+    place of ``peer_field`` (``to`` or ``with``): both at once is ``bad_request``.
+
+    A version 1 connection's ``room`` is read here too; the server ignores
+    it there, as version 1 ignores every field it does not know.
+    """
+    room = optional_room_id(fields, "room")
+    if room is not None and peer is not None:
+        raise bad_field("room", f"cannot be given together with '{peer_field}'")
+    return room
+
+
 def _negotiation(fields: Mapping[str, Any]) -> tuple[int, bool, str | None]:
     """``protocol``, ``remember`` and ``client`` of a login, a registration or a resume."""
     client = optional_string(fields, "client")
@@ -202,7 +216,7 @@ class Register(Request):
 
     TYPE: ClassVar[str] = "register"
     username: str
-    password: str
+    password: str = dataclasses.field(repr=False)  # never in a log line
     protocol: int = _since_v2(PROTOCOL_V1)
     remember: bool = _since_v2(False)
     client: str | None = _since_v2(None)
@@ -227,7 +241,7 @@ class Login(Request):
 
     TYPE: ClassVar[str] = "login"
     username: str
-    password: str
+    password: str = dataclasses.field(repr=False)  # never in a log line
     protocol: int = _since_v2(PROTOCOL_V1)
     remember: bool = _since_v2(False)
     client: str | None = _since_v2(None)
@@ -253,7 +267,7 @@ class Resume(Request):
 
     TYPE: ClassVar[str] = "resume"
     SINCE: ClassVar[int] = 2
-    token: str
+    token: str = dataclasses.field(repr=False)  # a password: never in a log line
     protocol: int = _since_v2(PROTOCOL_V1)
     client: str | None = _since_v2(None)
 
@@ -269,9 +283,15 @@ class Resume(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Logout(Request):
-    """Return the connection to the unauthenticated state."""
+    """Return the connection to the unauthenticated state; with ``forget``
+    (version 2), also revoke the remembered session it logged in with."""
 
     TYPE: ClassVar[str] = "logout"
+    forget: bool = _since_v2(False)
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Logout:
+        return cls(boolean(fields, "forget", default=False))
 
 
 @request_type(pre_auth=True)
@@ -296,7 +316,8 @@ class ListUsers(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Send(Request):
-    """Store a message in the general room (``to`` is None) or to one user.
+    """Store a message in the general room (``to`` and ``room`` are None),
+    to one user, or (version 2) in a room.
 
     ``reply_to`` is version 2's (PROTOCOL-2.md, "Edits"): the id of the
     message of the same conversation this one answers.
@@ -307,6 +328,7 @@ class Send(Request):
     body: str
     key: str | None = None
     reply_to: int | None = _since_v2(None)
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
@@ -317,7 +339,8 @@ class Send(Request):
         key = optional_string(fields, "key")
         if key is not None and not KEY_MIN_CHARS <= len(key) <= KEY_MAX_CHARS:
             raise bad_field("key", f"must be {KEY_MIN_CHARS}-{KEY_MAX_CHARS} characters long")
-        return cls(to, body, key, optional_message_id(fields, "reply_to"))
+        return cls(to, body, key, optional_message_id(fields, "reply_to"),
+                   _room_instead_of(fields, "to", to))
 
     def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
         frame = Request.to_frame(self, request_id)
@@ -341,6 +364,8 @@ class History(Request):
     every connection but honoured only on a version 2 one (a version 1
     connection ignores fields it does not know, as PROTOCOL.md says);
     :meth:`anchor_error` says whether more than one place was given.
+    ``room`` (version 2, PROTOCOL-2.md "Rooms") names a room's conversation
+    instead of ``with``.
     """
 
     TYPE: ClassVar[str] = "history"
@@ -349,15 +374,18 @@ class History(Request):
     limit: int = HISTORY_DEFAULT_LIMIT
     around: int | None = _since_v2(None)
     after: int | None = _since_v2(None)
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> History:
+        with_ = optional_string(fields, "with")
         return cls(
-            optional_string(fields, "with"),
+            with_,
             optional_message_id(fields, "before"),
             page_limit(fields, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT),
             optional_message_id(fields, "around"),
             optional_message_id(fields, "after"),
+            _room_instead_of(fields, "with", with_),
         )
 
     def anchor_error(self) -> ProtocolError | None:
@@ -457,17 +485,20 @@ class Sync(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class MarkRead(Request):
-    """Move my read marker of one conversation forward."""
+    """Move my read marker of one conversation forward (``room``: a room's,
+    version 2)."""
 
     TYPE: ClassVar[str] = "mark_read"
     with_: str | None = _wire("with")
     up_to: int = 0
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> MarkRead:
         # ``with`` may be null, so it may be left out too: the general room.
         up_to = message_id(fields, "up_to")
-        return cls(optional_string(fields, "with"), up_to)
+        with_ = optional_string(fields, "with")
+        return cls(with_, up_to, _room_instead_of(fields, "with", with_))
 
 
 @request_type()
@@ -476,8 +507,8 @@ class ChangePassword(Request):
     """Replace my password after proving the old one."""
 
     TYPE: ClassVar[str] = "change_password"
-    old_password: str
-    new_password: str
+    old_password: str = dataclasses.field(repr=False)
+    new_password: str = dataclasses.field(repr=False)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> ChangePassword:

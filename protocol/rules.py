@@ -1,6 +1,8 @@
-"""The rules for usernames, passwords, message bodies and search queries.
+"""The rules for usernames, passwords, message bodies, status texts and
+search queries.
 
-Usernames, passwords and bodies follow PROTOCOL.md, "Rules"; a search query
+Usernames, passwords and bodies follow PROTOCOL.md, "Rules"; a status text
+PROTOCOL-2.md, "Status" (:func:`normalize_status_text`); a search query
 PROTOCOL-2.md, "Search" (:func:`check_search_query`, :func:`search_words`).
 
 The server enforces them and the client checks them as the user types, both
@@ -21,6 +23,7 @@ from .limits import (
     PASSWORD_MIN_CHARS,
     SEARCH_QUERY_MAX_CHARS,
     SEARCH_QUERY_MIN_CHARS,
+    STATUS_TEXT_MAX_CHARS,
     USERNAME_MAX_CHARS,
     USERNAME_MIN_CHARS,
 )
@@ -32,6 +35,7 @@ __all__ = [
     "normalize_body",
     "check_search_query",
     "search_words",
+    "normalize_status_text",
     "is_white_space",
     "USERNAME_PUNCTUATION",
 ]
@@ -179,3 +183,26 @@ def search_words(query: str) -> tuple[str, ...]:
     highlights the same words in the results.
     """
     return tuple(dict.fromkeys(word for word in _WHITE_SPACE_RUN.split(query) if word))
+_WHITE_SPACE_CHARS = "".join(map(chr, sorted(_WHITE_SPACE)))
+# Category Cc, line breaks included: a status text is one short line.
+_FORBIDDEN_IN_STATUS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def normalize_status_text(raw: str) -> str:
+    """Return a status text as it is stored, or reject it.
+
+    NFC, without white space at either end (a text of only white space is
+    empty: no text); no control character, line break or lone surrogate;
+    at most :data:`~protocol.limits.STATUS_TEXT_MAX_CHARS` characters.
+
+    Raises:
+        ProtocolError: ``bad_request`` naming the field ``text``.
+    """
+    text = unicodedata.normalize("NFC", raw).strip(_WHITE_SPACE_CHARS)
+    if _FORBIDDEN_IN_STATUS.search(text):
+        raise ProtocolError(ErrorCode.BAD_REQUEST,
+                            "field 'text' must not contain control characters or line breaks")
+    if len(text) > STATUS_TEXT_MAX_CHARS:
+        raise ProtocolError(ErrorCode.BAD_REQUEST,
+                            f"field 'text' must be at most {STATUS_TEXT_MAX_CHARS} characters")
+    return text

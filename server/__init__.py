@@ -15,8 +15,9 @@
   :mod:`server.presence` (who is online, presence events, the roster),
   :mod:`server.messages` (send, history, sync, read markers),
   :mod:`server.lifecycle` (edits, deletions, reactions),
-  :mod:`server.typing_notices` (typing, throttled) and
-  :mod:`server.receipts` (``read`` events when a marker moves);
+  :mod:`server.typing_notices` (typing, throttled),
+  :mod:`server.receipts` (``read`` events when a marker moves) and
+  :mod:`server.rooms` (rooms and their members);
 * :mod:`server.passwords` - bcrypt in worker threads;
 * :mod:`server.ratelimit` - the abuse limits' mechanics;
 * :mod:`server.tls` - the certificate, generated on first start;

@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from db import queries
 from db.database import Database
+from protocol.limits import ROOM_MAX_MEMBERS
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
@@ -45,7 +46,9 @@ from .presence import Presence
 from .receipts import Receipts
 from .registry import ConnectionRegistry
 from .search import MessageSearch
+from .rooms import Rooms
 from .session import Connection, Session
+from .sessions import Clock, RememberedSessions, TokenStore
 from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -68,12 +71,14 @@ class Features(NamedTuple):
     messages: Messages
     lifecycle: Lifecycle
     typing: TypingNotices
+    rooms: Rooms
     search: MessageSearch
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
-                     rate_limits: RateLimits,
-                     loop: asyncio.AbstractEventLoop) -> tuple[Dispatcher, Features]:
+                     rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
+                     clock: Clock, max_room_members: int = ROOM_MAX_MEMBERS,
+                     ) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
 
     Reads the account directory from the database, so it runs in a thread.
@@ -82,15 +87,19 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, hasher, rate_limits, directory, presence)
-    messages = Messages(database, directory, presence, Receipts(presence), loop)
+    tokens = TokenStore(database, clock)
+    accounts = Accounts(database, hasher, rate_limits, directory, presence, tokens)
+    rooms = Rooms(database, directory, presence, max_room_members)
+    accounts.login_parts.append(rooms.login_part)
+    messages = Messages(database, directory, presence, rooms, Receipts(presence), loop)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
     search = MessageSearch(database, directory)
+    remembered = RememberedSessions(tokens, accounts, presence)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, lifecycle, typing, search):
+    for feature in (accounts, presence, messages, lifecycle, typing, rooms, search, remembered):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, search)
+    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms, search)
 
 
 class BesedkaServer:
@@ -120,7 +129,7 @@ class BesedkaServer:
         # The features load the account directory: also a database read.
         dispatcher, self.features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, self.hasher,
-            self.config.rate_limits, loop
+            self.config.rate_limits, loop, self.config.clock, self.config.max_room_members
         )
 
         def new_connection() -> ClientConnection[Session]:

@@ -26,6 +26,12 @@ number.  Edits, deletions and reactions (:mod:`server.lifecycle`) are
 committed through the same writer as sends, as :class:`Pending` items, so a
 commit that holds both is delivered in one step, in change-number order.
 Read markers that move are announced by :mod:`server.receipts`.
+
+Version 2's ``room`` names a room in place of ``to`` and ``with``; only its
+members may use it (:mod:`server.rooms` knows who they are), and a room's
+message reaches its members as they are when it commits: a change to the
+room's membership is one of the :class:`Pending` items of the commits, and
+applied in its place.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection as DbConnection
@@ -57,6 +64,7 @@ from .dispatch import Dispatcher, internal_error
 from .presence import Presence
 from .ratelimit import rate_limited
 from .receipts import Receipts
+from .rooms import Rooms, RoomState
 from .session import Connection, Session, logged_in, write_delivery
 
 __all__ = ["Messages", "Pending", "STORE_MESSAGES", "STORE_REPLIES", "wire_message"]
@@ -123,16 +131,18 @@ def wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
 
 class Pending(Item[Session]):
     """A write other than a send on its way through the writer (an edit, a
-    deletion, a reaction), then its delivery.
+    deletion, a reaction, a change to a room), then its delivery.
 
     :meth:`complete` is called in the event loop with the write's outcome,
-    before the commit is delivered: it sets the reply, and the position and
-    audience of the event, if any.
+    before the commit is delivered and before the items after it are
+    completed: it sets the reply, and the position and audience of the
+    event, if any; it may return further items to deliver right after it
+    (a room change tells several audiences different things).
     """
 
     __slots__ = ()
 
-    def complete(self, outcome: WriteOutcome) -> None:
+    def complete(self, outcome: WriteOutcome) -> Sequence[Item[Session]] | None:
         raise NotImplementedError
 
 
@@ -143,11 +153,11 @@ class _Send(Item[Session]):
     its commit comes back (the stored message, the reply, the audience).
     """
 
-    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "message", "ts",
-                 "wire", "reply")
+    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "room",
+                 "message", "ts", "wire", "reply")
 
     def __init__(self, session: Session, slot: ReplySlot, re: RequestId,
-                 recipient: AccountRecord | None) -> None:
+                 recipient: AccountRecord | None, room: RoomState | None = None) -> None:
         # (Item's fields set here, not by Item.__init__: this runs per message.)
         self.position = 0
         self.audience = ()
@@ -159,6 +169,8 @@ class _Send(Item[Session]):
         self.re = re
         self.sender = session.account
         self.recipient = recipient
+        #: the room it goes to (version 2), whose members it reaches
+        self.room = room
         self.message: StoredMessage | None = None
         self.ts = ""
         #: the message's wire object in the sender's version, for its reply
@@ -168,6 +180,8 @@ class _Send(Item[Session]):
     def event(self, version: int) -> bytes | None:
         # protocol.events.MessageEvent, in its plain form (see wire_message).
         assert self.message is not None  # only a stored message has an audience
+        if version == PROTOCOL_V1 and self.room is not None:
+            return None  # version 1 never sees a room's messages
         # The reply's object serves the sender's version (nearly always the
         # only one): built once per message, not once per frame.
         wire = (self.wire if version == self.version
@@ -186,16 +200,18 @@ class Messages:
             to :meth:`_sends_committed` through ``loop``.
         directory: for the names in ``to``, ``with`` and mentions.
         presence: the sessions online, that delivery goes by.
+        rooms: the rooms and their members, for ``room`` (version 2).
         receipts: told of every read marker that moves.
         loop: the event loop the connections run in (the writer thread
             hands it each commit).
     """
 
     def __init__(self, database: Database, directory: AccountDirectory, presence: Presence,
-                 receipts: Receipts, loop: asyncio.AbstractEventLoop) -> None:
+                 rooms: Rooms, receipts: Receipts, loop: asyncio.AbstractEventLoop) -> None:
         self.database = database
         self.directory = directory
         self.presence = presence
+        self.rooms = rooms
         self.receipts = receipts
 
         def sends_committed(outcomes: list[WriteOutcome]) -> None:
@@ -225,11 +241,12 @@ class Messages:
             delay = session.bucket.take()
             if delay > 0:
                 raise rate_limited(delay, "messages", re)
+        room = self._room(session, request.room, re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
         connection = session.connection
         # The slot is taken first: the writer's answer arrives through the
         # event loop, so never before this method returns.
-        pending = _Send(session, connection.reserve_reply(size), re, recipient)
+        pending = _Send(session, connection.reserve_reply(size), re, recipient, room)
         body = request.body
         # Most bodies name nobody: "@" is looked for before anything is parsed.
         mentions = self.directory.mentioned(body) if "@" in body else ()
@@ -237,6 +254,7 @@ class Messages:
             self.database.write_batched(
                 STORE_MESSAGES if request.reply_to is None else STORE_REPLIES,
                 NewMessage(session.account, recipient, body, request.key,
+                           None if room is None else room.id,
                            reply_to=request.reply_to, mentions=mentions),
                 pending)
         except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
@@ -257,7 +275,10 @@ class Messages:
             pending = outcome.context
             items.append(pending)
             if pending.__class__ is not _Send:
-                pending.complete(outcome)
+                # Applied now, before the sends after it (a room's members).
+                more = pending.complete(outcome)
+                if more:
+                    items.extend(more)
                 continue
             if outcome.error is not None:
                 # The writer logged the failure with its traceback, once per batch.
@@ -283,7 +304,11 @@ class Messages:
             # race compares it with what a login's snapshot counted.
             pending.position = message.seq
             sender, recipient = pending.sender, pending.recipient
-            if recipient is None:
+            if pending.room is not None:
+                # Its members as they are now, this commit's earlier
+                # changes applied.
+                pending.audience = pending.room.members
+            elif recipient is None:
                 pending.audience = EVERYONE
             elif recipient.id == sender.id:  # a note to self
                 pending.audience = (sender.id,)
@@ -298,6 +323,8 @@ class Messages:
                        re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
+        room = self._room(session, request.room, re)
+        room_id = None if room is None else room.id
         peer = None if request.with_ is None else self.directory.named(request.with_, re)
         peer_id = None if peer is None else peer.id
         if version == PROTOCOL_V1:
@@ -313,11 +340,15 @@ class Messages:
         def read(conn: DbConnection) -> tuple[queries.HistoryPage, dict[str, int]]:
             page = queries.history_page(conn, me, peer_id, before=request.before,
                                         around=request.around, after=request.after,
-                                        limit=request.limit)
+                                        limit=request.limit, room_id=room_id)
             # PROTOCOL-2.md: the other participants' read markers (the
             # general room has none; notes to self have no one else).
-            markers = ({} if peer is None or peer.id == me
-                       else {peer.username: lifecycle.direct_read_marker(conn, peer.id, me)})
+            if room_id is not None:
+                markers = lifecycle.room_read_markers(conn, room_id, me)
+            elif peer is None or peer.id == me:
+                markers = {}
+            else:
+                markers = {peer.username: lifecycle.direct_read_marker(conn, peer.id, me)}
             return page._replace(messages=decorate(conn, page.messages)), markers
 
         page, read_markers = await asyncio.wrap_future(self.database.read(read))
@@ -340,7 +371,8 @@ class Messages:
             if after_seq is not None:
                 return lifecycle.sync_by_seq(conn, me, after_seq, request.limit)
             assert after is not None  # Sync.from_fields: one of the two is given
-            messages, has_more = queries.sync(conn, me, after, request.limit,
+            # Version 2 sees the rooms it is in as well (PROTOCOL-2.md).
+            messages, has_more = queries.sync(conn, me, after, request.limit, rooms=True,
                                               include_deleted=True)
             return decorate(conn, messages), has_more
 
@@ -352,9 +384,25 @@ class Messages:
                          re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me = session.account_id
+        room = self._room(session, request.room, re)
+        room_id = None if room is None else room.id
         peer_id = self.directory.peer_id(request.with_, re)
         moved_to = await asyncio.wrap_future(self.database.write(
-            lambda conn: queries.mark_read(conn, me, peer_id, request.up_to)))
-        if moved_to is not None and peer_id is not None:
+            lambda conn: queries.mark_read(conn, me, peer_id, request.up_to, room_id)))
+        if moved_to is not None and room is not None:
+            self.receipts.room_marker_moved(session, room.id, moved_to, room.members)
+        elif moved_to is not None and peer_id is not None:
             self.receipts.direct_marker_moved(session, peer_id, moved_to)
         return Done().to_wire(re)
+
+    def _room(self, session: Session, room_id: int | None, re: RequestId) -> RoomState | None:
+        """The room a request names, which I must be a member of; None for
+        none, and on a version 1 connection, where ``room`` is a field it
+        does not know and so ignores (PROTOCOL.md).
+
+        Raises:
+            RequestError: ``unknown_room``.
+        """
+        if room_id is None or session.protocol == PROTOCOL_V1:
+            return None
+        return self.rooms.joined(room_id, session.account_id, re)

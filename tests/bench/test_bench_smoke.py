@@ -92,3 +92,21 @@ def test_the_search_workload_times_every_kind_of_query(server_factory, database_
     assert all(k["requests"] == 4 and k["p99_ms"] >= k["p50_ms"] > 0 for k in kinds.values())
     assert kinds["common word"]["results_avg"] == 20 and kinds["no match"]["results_avg"] == 0
     assert result["index_mib"] > 0 and result["table_mib"] > 0
+
+
+def test_room_fanout_delivers_every_sender_s_messages_to_every_other_member(
+        loadgen, server_factory, tmp_path) -> None:
+    # The room is made in the database, as `make bench` makes it.
+    database = tmp_path / "bench.db"
+    prepare(database, 8, room_members=7)
+    server = server_factory("--no-rate-limits", database=database)
+    done = subprocess.run(
+        [str(loadgen), "--port", str(server.port), "--server-pid", str(server.process.pid),
+         "--timeout", "10", "--workload", "fanout", "--clients", "7", "--senders", "2",
+         "--messages", "10", "--window", "3", "--room", "1"],
+        capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["lost"], result["errors"], result["closed"]) == (0, 0, 0), result
+    assert result["received"] == result["expected"] == 2 * 10 * 6
+    assert result["senders"] == 2 and result["out_of_order"] == 0
