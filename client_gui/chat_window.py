@@ -22,11 +22,13 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
+from protocol.features import Feature
 from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
@@ -37,11 +39,16 @@ from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
+from .message_actions import MessageActions
 from .message_view import MessageView
+from .search_panel import SearchMode, SearchPanel
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
+from .room_panel import RoomControls
 from .session_state import ConnectionState
+from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
+from .status import AutoAway, StatusButton, describe_status
 from .texts import body_problem
 from .widgets import ComposeEdit, ErrorLabel
 
@@ -99,6 +106,13 @@ class ChatWindow(QMainWindow):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
+        # My status, where the server keeps one (PROTOCOL-2.md, "Status").
+        self.status_button: StatusButton | None = None
+        self.auto_away: AutoAway | None = None
+        if Feature.STATUS in client.features:
+            self.status_button = StatusButton(client, left)
+            self.auto_away = AutoAway(client, parent=self)
+            left_layout.addWidget(self.status_button)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.conversation_list)
 
@@ -119,22 +133,44 @@ class ChatWindow(QMainWindow):
         #: Files: attaching, sending, downloading, pictures (chat_files.py).
         self.files = ChatFiles(self, client, conversations, lambda: self._current, open_url)
         self.compose.take_attachments = self.files.take
+        # Reply, edit, delete, react, mentions, typing (version 2).
+        self.message_actions = MessageActions(self, client)
         compose_row = QHBoxLayout()
         compose_row.addWidget(self.compose, 1)
         for button in (self.files.attach_button, self.files.screenshot_button, self.send_button):
             compose_row.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+        # Rooms (protocol version 2): their menu, members panel and button.
+        self.rooms = RoomControls(self, client, conversations, settings)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.rooms.members_button)
+        self.middle = QSplitter(Qt.Orientation.Horizontal, self)
+        self.middle.addWidget(self.message_view)
+        self.middle.addWidget(self.rooms.panel)
+        self.middle.setStretchFactor(0, 1)
+        self.middle.setChildrenCollapsible(False)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
-        right_layout.addWidget(self.header)
-        right_layout.addWidget(self.message_view, 1)
+        right_layout.addLayout(header_row)
+        right_layout.addWidget(self.middle, 1)
+        right_layout.addWidget(self.message_actions.typing_label)
         right_layout.addWidget(self.files.bar)
         right_layout.addWidget(self.compose_error)
+        right_layout.addWidget(self.message_actions.strip)
         right_layout.addLayout(compose_row)
+        # Searching (client_gui/search_panel.py) takes the conversation's place.
+        self.right_stack = QStackedWidget(self)
+        self.search_panel = SearchPanel(client, conversations, self.right_stack)
+        self.right_stack.addWidget(right)
+        self.right_stack.addWidget(self.search_panel)
+        self.search = SearchMode(self, lambda: self._current, self.select_conversation,
+                                 self.right_stack, right, self.search_panel, self.message_view,
+                                 conversations)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.right_stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
@@ -169,6 +205,7 @@ class ChatWindow(QMainWindow):
         self.compose.textChanged.connect(self.on_compose_changed)
         self.send_button.clicked.connect(self.on_send)
         self.message_view.older_wanted.connect(self.on_older_wanted)
+        self.message_view.newer_wanted.connect(lambda: conversations.load_newer(self._current))
         self.message_view.link_activated.connect(self.on_link_activated)
         self.message_view.discard_requested.connect(self.on_discard_requested)
         self.message_view.file_action.connect(self.files.on_file_action)
@@ -203,6 +240,9 @@ class ChatWindow(QMainWindow):
         self.account_menu = bar.addMenu("")
         self.change_password_action = QAction(self)
         self.change_password_action.triggered.connect(self.on_change_password)
+        self.sessions_action = QAction(self)
+        self.sessions_action.triggered.connect(self.on_sessions)
+        self.sessions_action.setVisible(Feature.SESSIONS in self._client.features)
         self.log_out_action = QAction(self)
         self.log_out_action.triggered.connect(self.log_out_requested)
         self.quit_action = QAction(self)
@@ -211,9 +251,13 @@ class ChatWindow(QMainWindow):
         self.account_menu.addAction(self.files.set_avatar_action)
         self.account_menu.addAction(self.files.remove_avatar_action)
         self.account_menu.addAction(self.change_password_action)
+        self.account_menu.addAction(self.sessions_action)
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
+        self.search_menu = bar.addMenu("")
+        assert self.search_menu is not None
+        self.search_menu.addActions(self.search.actions())
         self.language_menu = bar.addMenu("")
         assert self.language_menu is not None
         group = QActionGroup(self)
@@ -226,6 +270,7 @@ class ChatWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        bar.addMenu(self.rooms.menu)
         self.help_menu = bar.addMenu("")
         assert self.help_menu is not None
         self.about_action = QAction(self)
@@ -242,11 +287,13 @@ class ChatWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
-        assert self.account_menu and self.language_menu and self.help_menu
+        assert self.account_menu and self.language_menu and self.help_menu and self.search_menu
         self.account_menu.setTitle(self.tr("&Account"))
         self.change_password_action.setText(self.tr("&Change password\u2026"))
+        self.sessions_action.setText(self.tr("&Sessions\u2026"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.search_menu.setTitle(self.tr("&Search"))
         self.language_menu.setTitle(self.tr("L&anguage"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About Besedka"))
@@ -317,6 +364,7 @@ class ChatWindow(QMainWindow):
             self._open(entry.conversation)
 
     def _open(self, conversation: ConversationId) -> None:
+        self.message_actions.conversation_changed()  # an edit gives the draft back first
         self._drafts[self._current] = self.compose.toPlainText()
         self._current = conversation
         model = self.conversations.open(conversation)
@@ -326,6 +374,7 @@ class ChatWindow(QMainWindow):
         cursor.movePosition(cursor.MoveOperation.End)
         self.compose.setTextCursor(cursor)
         self.compose_error.show_text(None)
+        self.rooms.conversation_changed(conversation)
         self._update_header()
 
     @property
@@ -343,11 +392,14 @@ class ChatWindow(QMainWindow):
             self.compose_error.show_text(problem)
             return
         caption = normalize_body(text) if text.strip() else ""
+        if caption and self.message_actions.submit(caption):
+            return  # an edit went instead (attachments wait in their bar), the draft is back
         # With files attached, the text goes as the first one's caption.
         if not self.files.send_attachments(self._current, caption):
             if not caption:
                 return  # nothing to send; an empty Enter is not an error
-            self.conversations.send(self._current, caption)
+            self.conversations.send(self._current, caption, self.message_actions.take_reply_to())
+        self.message_actions.sent()
         self.compose.clear()
         self._drafts[self._current] = ""
         self.message_view.scrollToBottom()
@@ -396,9 +448,15 @@ class ChatWindow(QMainWindow):
         if entry is None:
             self.header.setText("")
             return
+        room_header = self.rooms.header(entry)
+        if room_header is not None:
+            self.header.setText(room_header)
+            return
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:
             detail = self.tr("everyone")
+        elif entry.online and self.status_button is not None:
+            detail = describe_status(entry.status, entry.status_text)
         elif entry.online:
             detail = self.tr("online")
         else:
@@ -456,6 +514,13 @@ class ChatWindow(QMainWindow):
         dialog.deleteLater()
 
     @pyqtSlot()
+    def on_sessions(self) -> None:
+        dialog = SessionsDialog(self._client, self)
+        self.sessions_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @pyqtSlot()
     def on_about(self) -> None:
         QMessageBox.about(self, self.tr("About Besedka"), self.tr(
             "<h3>Besedka %1</h3><p>A chat for the computers of one local network: "
@@ -489,6 +554,8 @@ class ChatWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
         self.save_layout()
+        if self.auto_away is not None:
+            self.auto_away.stop()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)

@@ -8,9 +8,12 @@ text, which is the expensive part of showing a long conversation, so heights
 are cached per message and width, and documents for the rows on screen are
 kept in a small LRU cache.
 
-The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`) and
+The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`,
+:meth:`~MessageDelegate.quote_at`, :meth:`~MessageDelegate.reaction_at`) and
 the read-only text browser that opens over a message to select part of its
-text (:meth:`MessageDelegate.createEditor`).
+text (:meth:`MessageDelegate.createEditor`).  The parts version 2 adds (a
+reply's quoted strip, reaction chips, ticks) are :mod:`client_gui.bubble_parts`;
+a message keeps its place in the caches until its ``seq`` changes.
 
 :class:`ConversationDelegate` draws a conversation-list entry: presence dot,
 name, and unread badge.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from html import escape
 from datetime import date, timedelta
 from typing import Final
 
@@ -58,10 +62,13 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from .bubble_parts import Quote, chip_layout, paint_chips, paint_quote, quote_height
 from .file_cards import FileAction, FileCards, FileServices
-from .previews import Avatars
 from .linkify import body_html
 from .models import ConversationEntry, MessageRow, Roles, RowState
+from .previews import Avatars
+from .read_markers import Receipt
+from .status import status_colour
 from .texts import describe_error
 from .widgets import blend
 
@@ -89,6 +96,8 @@ class _Geometry:
     bubble: QRect
     header: QRect
     body: QRect
+    quote: QRect  # empty when the message answers none
+    reactions: QRect  # empty without reactions
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -112,8 +121,8 @@ class MessageDelegate(QStyledItemDelegate):
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self._view = view
-        self._documents: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
-        self._heights: dict[tuple[str, bool, object], int] = {}
+        self._documents: OrderedDict[tuple[str, int, int], QTextDocument] = OrderedDict()
+        self._heights: dict[tuple[str, int, bool, object], int] = {}
         self._heights_width = -1
         self._font_cache: _Fonts | None = None
         #: Draws the files of messages, once the session's file services
@@ -161,13 +170,22 @@ class MessageDelegate(QStyledItemDelegate):
                        rect.height() - day_height - 2 * self.GAP)
         inner = bubble.adjusted(self.PADDING_X, self.PADDING_Y, -self.PADDING_X, -self.PADDING_Y)
         header = QRect(inner.left(), inner.top(), inner.width(), self._header_height())
-        body = QRect(inner.left(), header.bottom() + 1, inner.width(),
-                     inner.bottom() - header.bottom())
-        return _Geometry(day, bubble, header, body)
+        quote = QRect(inner.left(), header.bottom() + 1, inner.width(), self._quote_height(row))
+        chips = self._chips_height(row, inner.width())
+        body_top = header.bottom() + 1 + quote.height() + (2 if quote.height() else 0)
+        body = QRect(inner.left(), body_top, inner.width(), inner.bottom() - chips - body_top + 1)
+        reactions = QRect(inner.left(), body.bottom() + 1, inner.width(), chips)
+        return _Geometry(day, bubble, header, body, quote, reactions)
+
+    def _quote_height(self, row: MessageRow) -> int:
+        return 0 if row.reply_to is None or row.deleted else quote_height(self._fonts().small)
+
+    def _chips_height(self, row: MessageRow, width: int) -> int:
+        return chip_layout(row.reactions, width, self._fonts().body)[1]
 
     def document(self, row: MessageRow, width: int) -> QTextDocument:
         """The laid-out body of ``row`` at text width ``width`` (cached)."""
-        cache_key = (row.key, width)
+        cache_key = (row.key, row.seq, width)
         document = self._documents.get(cache_key)
         if document is not None:
             self._documents.move_to_end(cache_key)
@@ -181,7 +199,10 @@ class MessageDelegate(QStyledItemDelegate):
         document.setDefaultTextOption(option)
         link = self._view.palette().color(QPalette.ColorRole.Link)
         document.setDefaultStyleSheet(f"a {{ color: {link.name()}; }}")
-        document.setHtml(body_html(row.body))
+        if row.deleted:
+            document.setHtml(f"<i>{escape(self.tr('Message deleted'))}</i>")
+        else:
+            document.setHtml(body_html(row.body))
         document.setTextWidth(width)
         self._documents[cache_key] = document
         if len(self._documents) > _DOCUMENT_CACHE_SIZE:
@@ -204,23 +225,31 @@ class MessageDelegate(QStyledItemDelegate):
         if width != self._heights_width:
             self._heights.clear()  # every wrap changes with the width
             self._heights_width = width
-        files = self.files
+        files = self._files_of(row)
         # A picture's height is known once it is here: part of the key.
-        cache_key = (row.key, day_start, None if files is None else files.height_key(row))
+        cache_key = (row.key, row.seq, day_start,
+                     None if files is None else files.height_key(row))
         height = self._heights.get(cache_key)
         if height is None:
             text_width = self._text_width(width)
+            quote = self._quote_height(row)
             height = (self._text_height(row, text_width) + self._header_height()
                       + 2 * self.PADDING_Y + 2 * self.GAP
-                      + (self._day_height() if day_start else 0))
+                      + (self._day_height() if day_start else 0)
+                      + quote + (2 if quote else 0) + self._chips_height(row, text_width))
             if files is not None:
                 height += files.height(row, text_width, self._fonts().body)
             self._heights[cache_key] = height
         return height
 
+    def _files_of(self, row: MessageRow) -> FileCards | None:
+        """What draws the file of ``row``; None when it has none to show
+        (no file, deleted, or no file services)."""
+        return None if row.file is None or row.deleted else self.files
+
     def _text_height(self, row: MessageRow, width: int) -> int:
         """The height of the body text; none for a file without a caption."""
-        if not row.body and row.file is not None and self.files is not None:
+        if not row.body and self._files_of(row) is not None:
             return 0
         return int(self.document(row, width).size().height() + 0.999)
 
@@ -250,6 +279,8 @@ class MessageDelegate(QStyledItemDelegate):
             self._paint_day(painter, geometry.day, row.day, small_font, blend(base, text, 0.55))
 
         fill = blend(base, highlight, 0.16) if row.own else blend(base, text, 0.06)
+        if row.mentions_me:  # a message that calls me stands out
+            fill = blend(fill, QColor("#f2c037"), 0.3)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setPen(highlight if selected else Qt.PenStyle.NoPen)
         painter.setBrush(blend(fill, highlight, 0.25) if selected else fill)
@@ -261,7 +292,9 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setFont(small_font)
         muted = blend(base, text, 0.6)
         painter.setPen(QColor("#c0392b") if row.state is RowState.FAILED else muted)
-        time_text = _local_time_text(row)
+        time_text = _local_time_text(row) + self._receipt_text(index)
+        if row.edited and not row.deleted:
+            time_text = self.tr("edited") + "  " + time_text
         right_text = f"{status}  {time_text}" if status else time_text
         small_metrics = QFontMetrics(small_font)
         right_width = small_metrics.horizontalAdvance(right_text)
@@ -281,11 +314,25 @@ class MessageDelegate(QStyledItemDelegate):
         painter.drawText(QRect(header.left(), header.top(), name_width, header.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sender)
 
+        if not geometry.quote.isEmpty():
+            quote: Quote | None = index.data(Roles.QUOTE)
+            accent = palette.color(QPalette.ColorRole.Link)
+            sender, excerpt = ((quote.sender, self.tr("Message deleted") if quote.deleted
+                                else quote.text) if quote is not None
+                               else ("", self.tr("An earlier message (click to find it)")))
+            paint_quote(painter, geometry.quote, sender, excerpt, accent,
+                        blend(fill, text, 0.07), muted, small_font)
+        if not geometry.reactions.isEmpty():
+            placed, _ = chip_layout(row.reactions, geometry.reactions.width(), fonts.body)
+            paint_chips(painter, QPointF(geometry.reactions.topLeft()), placed,
+                        row.my_reactions, fonts.body, text, blend(fill, text, 0.08),
+                        blend(fill, highlight, 0.3), highlight)
+
         # The file, below the caption.
-        if self.files is not None and row.file is not None:
+        files = self._files_of(row)
+        if files is not None:
             painter.save()
-            self.files.paint(painter, self._file_rect(geometry.body, row), row, fonts.body,
-                             palette)
+            files.paint(painter, self._file_rect(geometry.body, row), row, fonts.body, palette)
             painter.restore()
             if not row.body:
                 painter.restore()
@@ -294,8 +341,8 @@ class MessageDelegate(QStyledItemDelegate):
         document = self.document(row, geometry.body.width())
         painter.translate(QPointF(geometry.body.topLeft()))
         context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text,
-                                 muted if row.state is RowState.PENDING else text)
+        context.palette.setColor(QPalette.ColorRole.Text, muted if row.deleted
+                                 or row.state is RowState.PENDING else text)
         context.clip = QRectF(0, 0, geometry.body.width(), geometry.body.height())
         layout = document.documentLayout()
         assert layout is not None
@@ -326,6 +373,14 @@ class MessageDelegate(QStyledItemDelegate):
         return QLocale().toString(QDate(day.year, day.month, day.day),
                                   QLocale.FormatType.LongFormat)
 
+    def _receipt_text(self, index: QModelIndex) -> str:
+        """Ticks after the time of my message (direct), or "seen by N" (room)."""
+        receipt = index.data(Roles.RECEIPT)
+        if receipt is not None:
+            return "  \u2713\u2713" if receipt is Receipt.READ else "  \u2713"
+        seen = index.data(Roles.SEEN_BY)
+        return "  " + self.tr("seen by %n", "", len(seen)) if seen else ""
+
     def _status_text(self, row: MessageRow) -> str:
         if row.state is RowState.PENDING:
             return self.tr("\u231b sending\u2026")
@@ -334,6 +389,11 @@ class MessageDelegate(QStyledItemDelegate):
         return ""
 
     # -- hit-testing
+
+    def body_rect(self, option_rect: QRect, index: QModelIndex) -> QRect:
+        """Where the body text of ``index`` is, in view coordinates."""
+        row: MessageRow = index.data(Roles.ROW)
+        return self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).body
 
     def _file_rect(self, body: QRect, row: MessageRow) -> QRect:
         """Where the file goes in a body rect: below the caption."""
@@ -344,16 +404,28 @@ class MessageDelegate(QStyledItemDelegate):
                        position: QPoint) -> FileAction | None:
         """What a click at ``position`` (view coordinates) on a message's file asks for."""
         row: MessageRow = index.data(Roles.ROW)
-        if self.files is None or row.file is None:
+        files = self._files_of(row)
+        if files is None:
             return None
         body = self.body_rect(option_rect, index)
-        return self.files.action_at(self._file_rect(body, row), row, self._fonts().body,
-                                    position)
+        return files.action_at(self._file_rect(body, row), row, self._fonts().body, position)
 
-    def body_rect(self, option_rect: QRect, index: QModelIndex) -> QRect:
-        """Where the body text of ``index`` is, in view coordinates."""
+    def quote_at(self, option_rect: QRect, index: QModelIndex, position: QPointF) -> int | None:
+        """The id of the message a reply answers, if ``position`` is on its strip."""
         row: MessageRow = index.data(Roles.ROW)
-        return self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).body
+        geometry = self._geometry(option_rect, row, bool(index.data(Roles.DAY_START)))
+        return row.reply_to if QRectF(geometry.quote).contains(position) else None
+
+    def reaction_at(self, option_rect: QRect, index: QModelIndex,
+                    position: QPointF) -> str | None:
+        """The emoji of the reaction chip under ``position``, if any."""
+        row: MessageRow = index.data(Roles.ROW)
+        area = self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).reactions
+        if not QRectF(area).contains(position):
+            return None
+        placed, _ = chip_layout(row.reactions, area.width(), self._fonts().body)
+        point = (position - QPointF(area.topLeft())).toPoint()
+        return next((r.emoji for rect, r in placed if rect.contains(point)), None)
 
     def link_at(self, option_rect: QRect, index: QModelIndex, position: QPointF) -> str | None:
         """The target of the link under ``position`` (view coordinates), if any."""
@@ -404,7 +476,8 @@ def _local_time_text(row: MessageRow) -> str:
 
 class ConversationDelegate(QStyledItemDelegate):
     """Paints a conversation entry: presence dot (on the user's picture, once
-    :attr:`avatars` is set), name, unread badge."""
+    :attr:`avatars` is set; a square for the general room, a hash sign for a
+    room), name, unread badge."""
 
     #: The users' pictures (version 2 servers with files); None: dots only.
     avatars: Avatars | None = None
@@ -434,30 +507,42 @@ class ConversationDelegate(QStyledItemDelegate):
         text_colour = option.palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         dot = 9
-        if entry.conversation is None:
+        # Where the users' pictures are shown, every entry's mark is as large.
+        mark = rect.height() - 8 if self.avatars is not None else dot
+        if entry.room is not None:
+            # A room: a hash sign where people have their presence dot.
+            hash_font = QFont(option.font)
+            hash_font.setBold(True)
+            painter.setFont(hash_font)
+            painter.setPen(text_colour if selected else QColor("#7b5ea7"))
+            painter.drawText(QRectF(rect.left() - 2, rect.top(), mark + 4, rect.height()),
+                             Qt.AlignmentFlag.AlignCenter, "#")
+            dot = mark
+        elif entry.conversation is None:
             # The general room's square, in the text colour when selected
-            # (the usual blue would vanish into a blue highlight); as large
-            # as the users' pictures where they are shown.
+            # (the usual blue would vanish into a blue highlight).
+            dot = mark
             marker = text_colour if selected else QColor("#3d7ab8")
-            if self.avatars is not None:
-                dot = rect.height() - 8
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(marker)
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
                                     dot / 4, dot / 4)
         elif self.avatars is not None:
-            # The picture, with the presence dot on its lower right edge.
-            size = rect.height() - 8
+            # The picture, with the presence dot on its lower right edge:
+            # the status's colour when online, grey when not.
+            size = mark
             top = rect.center().y() - size // 2
             painter.drawPixmap(rect.left(), top, self.avatars.pixmap(entry.name, size))
             painter.setPen(QColor(option.palette.color(QPalette.ColorRole.Base)))
-            painter.setBrush(QColor("#2eaa4f") if entry.online else QColor("#9a9a9a"))
+            painter.setBrush(status_colour(entry.status) if entry.online else QColor("#9a9a9a"))
             painter.drawEllipse(QRectF(rect.left() + size - dot + 1, top + size - dot + 1,
                                        dot, dot))
             dot = size
         else:
+            # Online: the status's colour (available, away, busy); offline: a ring.
             painter.setPen(Qt.PenStyle.NoPen if entry.online else QColor("#9a9a9a"))
-            painter.setBrush(QColor("#2eaa4f") if entry.online else Qt.BrushStyle.NoBrush)
+            painter.setBrush(status_colour(entry.status) if entry.online
+                             else Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QRectF(rect.left() + 0.5, rect.center().y() - dot / 2 + 0.5,
                                        dot - 1, dot - 1))
         left = rect.left() + dot + 8
@@ -480,10 +565,26 @@ class ConversationDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setBold(entry.unread > 0)
         painter.setFont(font)
-        painter.setPen(text_colour if entry.online or entry.conversation is None
+        person = isinstance(entry.conversation, str)
+        painter.setPen(text_colour if entry.online or not person
                        else blend(text_colour, option.palette.color(QPalette.ColorRole.Base), 0.35))
         name_rect = QRect(left, rect.top(), rect.right() - left - badge_width - 6, rect.height())
+        shown = QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight,
+                                              name_rect.width())
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight,
-                                                       name_rect.width()))
+                         shown)
+        if entry.status_text and entry.online:
+            # The status text, muted, in what room the name leaves.
+            text_left = left + QFontMetrics(font).horizontalAdvance(shown) + 8
+            text_rect = QRect(text_left, rect.top(), name_rect.right() - text_left,
+                              rect.height())
+            if text_rect.width() > 24:
+                painter.setFont(option.font)
+                painter.setPen(blend(text_colour, option.palette.color(QPalette.ColorRole.Base),
+                                     0.45))
+                painter.drawText(text_rect,
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                 QFontMetrics(option.font).elidedText(
+                                     entry.status_text, Qt.TextElideMode.ElideRight,
+                                     text_rect.width()))
         painter.restore()

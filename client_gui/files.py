@@ -41,7 +41,7 @@ from protocol.objects import FileInfo
 from protocol.replies import ErrorReply
 from protocol.rules import username_key
 
-from .outbox import ConversationId
+from .outbox import ConversationId, RoomConversation
 from .transfer_jobs import (
     CANCELLED,
     GetJob,
@@ -129,6 +129,8 @@ class Upload:
     caption: str = ""
     #: post it as a message once stored (an avatar is not posted)
     post: bool = True
+    #: the room it is posted to (version 2), else None
+    room: int | None = None
     size: int = 0
     sha256: str = ""
     done: int = 0
@@ -173,14 +175,14 @@ class FileTransfers(QObject):
         upload_changed(Upload): added, progressed, or changed state.
         upload_removed(key): cancelled or done with.
         download_changed(Download)
-        post_requested(to, caption, FileInfo, key): a stored file is to be
-            posted as a message (the session's outbox does it).
+        post_requested(Upload): a stored file is to be posted as a message
+            (the session's outbox does it, under the upload's key).
     """
 
     upload_changed = pyqtSignal(object)
     upload_removed = pyqtSignal(str)
     download_changed = pyqtSignal(object)
-    post_requested = pyqtSignal(object, str, object, str)
+    post_requested = pyqtSignal(object)
 
     def __init__(self, link: SessionLink, download_dir: Callable[[], Path] | None = None,
                  cache_dir: Path | None = None, parent: QObject | None = None) -> None:
@@ -200,11 +202,15 @@ class FileTransfers(QObject):
     # ------------------------------------------------------------------
     # Uploads
 
-    def send_file(self, to: str | None, path: Path, caption: str = "") -> Upload:
-        """Upload a file and post it to the general room (``to=None``) or user ``to``."""
-        upload = Upload(uuid.uuid4().hex, to, None if to is None else username_key(to), path,
-                        path.name, mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-                        caption)
+    def send_file(self, to: str | None, path: Path, caption: str = "",
+                  room: int | None = None) -> Upload:
+        """Upload a file and post it to the general room (``to`` and ``room``
+        None), user ``to`` or room ``room``."""
+        conversation: ConversationId = (RoomConversation(room) if room is not None
+                                        else None if to is None else username_key(to))
+        upload = Upload(uuid.uuid4().hex, to, conversation, path, path.name,
+                        mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                        caption, room=room)
         return self._start_upload(upload)
 
     def upload_file(self, path: Path, stored: Callable[[FileInfo], None],
@@ -292,7 +298,7 @@ class FileTransfers(QObject):
             del self.uploads[first.key]
             # The outbox carries it from here, under the same key; its row
             # replaces this one (Conversations).
-            self.post_requested.emit(first.to, first.caption, first.file, first.key)
+            self.post_requested.emit(first)
 
     def _upload_failed(self, upload: Upload, code: str, message: str) -> None:
         if upload.key not in self.uploads or code == CANCELLED:

@@ -36,10 +36,12 @@ __all__ = [
     "object_at",
     "objects_at",
     "optional_message_id",
+    "optional_room_id",
     "page_limit",
     "optional_string",
     "path_of",
     "request_ref",
+    "room_id",
     "string",
 ]
 
@@ -148,6 +150,25 @@ def message_id(fields: Mapping[str, Any], name: str, within: str = "") -> int:
 def optional_message_id(fields: Mapping[str, Any], name: str, within: str = "") -> int | None:
     """A message id, or ``None`` when the field is ``null`` or left out."""
     return None if fields.get(name) is None else message_id(fields, name, within)
+
+
+def room_id(fields: Mapping[str, Any], name: str, within: str = "") -> int:
+    """A required room id (version 2): an integer from 0 to :data:`MAX_MESSAGE_ID`.
+
+    Any such integer is well formed; whether it names a room I may see is
+    the server's business (``unknown_room`` either way).
+    """
+    value = fields.get(name)
+    if not is_int(value):
+        raise _missing_or(fields, name, within, "a room id (an integer)")
+    if not 0 <= value <= MAX_MESSAGE_ID:
+        raise bad_field(path_of(within, name), "must be a room id, 0 or more")
+    return value
+
+
+def optional_room_id(fields: Mapping[str, Any], name: str, within: str = "") -> int | None:
+    """A room id, or ``None`` when the field is ``null`` or left out."""
+    return None if fields.get(name) is None else room_id(fields, name, within)
 
 
 def request_ref(fields: Mapping[str, Any], name: str) -> RequestId:

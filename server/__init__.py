@@ -20,6 +20,7 @@
   :mod:`server.files` (uploads, downloads, avatars; its transfer
   connections are :mod:`server.transfer`, its bytes on disk
   :mod:`server.filestore`);
+  :mod:`server.rooms` (rooms and their members);
 * :mod:`server.passwords` - bcrypt in worker threads;
 * :mod:`server.ratelimit` - the abuse limits' mechanics;
 * :mod:`server.tls` - the certificate, generated on first start;

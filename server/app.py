@@ -47,7 +47,10 @@ from .paths import files_dir_for
 from .presence import Presence
 from .receipts import Receipts
 from .registry import ConnectionRegistry
+from .rooms import Rooms
+from .search import MessageSearch
 from .session import Connection, Session
+from .sessions import RememberedSessions, TokenStore
 from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -70,6 +73,8 @@ class Features(NamedTuple):
     messages: Messages
     lifecycle: Lifecycle
     typing: TypingNotices
+    rooms: Rooms
+    search: MessageSearch
     files: Files
 
 
@@ -79,23 +84,30 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     """Make every feature and register its handlers.
 
     Reads the account directory from the database and creates the files
-    directory, so it runs in a thread.  A new feature (rooms, search) is
-    made here and installed like the others.
+    directory, so it runs in a thread.  A new feature is made here and
+    installed like the others.
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, hasher, config.rate_limits, directory, presence)
+    tokens = TokenStore(database, config.clock)
+    accounts = Accounts(database, hasher, config.rate_limits, directory, presence, tokens)
+    rooms = Rooms(database, directory, presence, config.max_room_members)
+    accounts.login_parts.append(rooms.login_part)
     store = FileStore(config.files_dir or files_dir_for(config.database_url))
     store.prepare()
     files = Files(database, store, config.file_limits, directory, presence,
                   config.idle_timeout)
-    messages = Messages(database, directory, presence, Receipts(presence), loop, files)
+    messages = Messages(database, directory, presence, rooms, Receipts(presence), loop, files)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
+    search = MessageSearch(database, directory)
+    remembered = RememberedSessions(tokens, accounts, presence)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, lifecycle, typing, files):
+    for feature in (accounts, presence, messages, lifecycle, typing, rooms, search, files,
+                    remembered):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, files)
+    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms, search,
+                                files)
 
 
 class BesedkaServer:

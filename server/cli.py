@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from db.engine import default_database_url
+from protocol.limits import ROOM_MAX_MEMBERS
 from protocol.version import BESEDKA_VERSION
 
 from .app import BesedkaServer
@@ -52,6 +53,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _room_members(text: str) -> int:
+    value = _positive_int(text)
+    if value > ROOM_MAX_MEMBERS:
+        raise argparse.ArgumentTypeError(f"must be at most {ROOM_MAX_MEMBERS} (PROTOCOL-2.md)")
     return value
 
 
@@ -142,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     abuse.add_argument("--message-burst", type=_positive_int, metavar="N",
                        default=limits.message_burst,
                        help=f"messages a connection may send at once (default {limits.message_burst})")
+    parser.add_argument("--max-room-members", type=_room_members, metavar="N",
+                        default=default.max_room_members,
+                        help="the most members a room may have, up to "
+                             f"{default.max_room_members} (the default)")
     parser.add_argument("--login-timeout", type=_seconds, default=default.login_timeout,
                         metavar="SECONDS",
                         help="close connections that have not logged in after this long "
@@ -205,6 +217,7 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
                                 args.files_dir),
         file_limits=FileLimits(args.max_file_size, args.file_quota,
                                args.transfer_token_lifetime),
+        max_room_members=args.max_room_members,
     )
 
 

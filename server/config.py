@@ -7,7 +7,9 @@ no default is written twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from protocol import limits
@@ -74,3 +76,9 @@ class ServerConfig:
     #: Where uploaded files are kept; None: ``files`` beside the database.
     files_dir: Path | None = None
     file_limits: FileLimits = field(default_factory=FileLimits)
+    #: Past this many members a room takes nobody more (PROTOCOL-2.md's
+    #: 10,000, or fewer).
+    max_room_members: int = limits.ROOM_MAX_MEMBERS
+    #: The wall clock for what is stored with a time (remembered sessions'
+    #: use and expiry); tests pass a fake one to move time.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -11,9 +11,45 @@
 </context><context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="273" />
+        <location filename="../app.py" line="194" />
+        <source>Enter your password.</source>
+        <translation>Введите пароль.</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="325" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
+    </message>
+</context><context>
+    <name>BrowseRoomsDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="267" />
+        <source>Browse public rooms</source>
+        <translation>Открытые комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="268" />
+        <source>Filter rooms</source>
+        <translation>Найти комнату</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="269" />
+        <source>&amp;Join</source>
+        <translation>&amp;Вступить</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_dialogs.py" line="282" />
+        <source>%1 · %n member(s)</source>
+        <translation>
+            <numerusform>%1 · %n участник</numerusform>
+            <numerusform>%1 · %n участника</numerusform>
+            <numerusform>%1 · %n участников</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="289" />
+        <source>No public rooms to join.</source>
+        <translation>Нет открытых комнат, в которые можно вступить.</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>
@@ -122,102 +158,112 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="246" />
+        <location filename="../chat_window.py" line="291" />
         <source>&amp;Account</source>
         <translation>&amp;Учётная запись</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="247" />
+        <location filename="../chat_window.py" line="292" />
         <source>&amp;Change password…</source>
         <translation>&amp;Сменить пароль…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="248" />
+        <location filename="../chat_window.py" line="293" />
+        <source>&amp;Sessions…</source>
+        <translation>С&amp;еансы…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="294" />
         <source>&amp;Log out</source>
         <translation>&amp;Выйти</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="249" />
+        <location filename="../chat_window.py" line="295" />
         <source>&amp;Quit</source>
         <translation>&amp;Закрыть</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="250" />
+        <location filename="../chat_window.py" line="296" />
+        <source>&amp;Search</source>
+        <translation>&amp;Поиск</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="297" />
         <source>L&amp;anguage</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="251" />
+        <location filename="../chat_window.py" line="298" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="252" />
+        <location filename="../chat_window.py" line="299" />
         <source>&amp;About Besedka</source>
         <translation>&amp;О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="253" />
+        <location filename="../chat_window.py" line="300" />
         <source>Filter conversations</source>
         <translation>Найти беседу</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="255" />
+        <location filename="../chat_window.py" line="302" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="256" />
+        <location filename="../chat_window.py" line="303" />
         <source>&amp;Send</source>
         <translation>&amp;Отправить</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="257" />
+        <location filename="../chat_window.py" line="304" />
         <source>Send (Enter)</source>
         <translation>Отправить (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="258" />
+        <location filename="../chat_window.py" line="305" />
         <source>Reconnect &amp;now</source>
         <translation>&amp;Подключиться сейчас</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="260" />
+        <location filename="../chat_window.py" line="307" />
         <source>Besedka</source>
         <translation>Беседка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="389" />
+        <location filename="../chat_window.py" line="441" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Беседка — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="392" />
+        <location filename="../chat_window.py" line="444" />
         <source>Besedka — %1</source>
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="401" />
+        <location filename="../chat_window.py" line="457" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="403" />
+        <location filename="../chat_window.py" line="461" />
         <source>online</source>
         <translation>в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../chat_window.py" line="463" />
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="421" />
+        <location filename="../chat_window.py" line="479" />
         <source>Connected as %1 to %2</source>
         <translation>Подключено к %2 как %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="424" />
+        <location filename="../chat_window.py" line="482" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунду…</numerusform>
@@ -226,17 +272,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="427" />
+        <location filename="../chat_window.py" line="485" />
         <source>Reconnecting to %1…</source>
         <translation>Подключение к %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="429" />
+        <location filename="../chat_window.py" line="487" />
         <source>Not connected</source>
         <translation>Нет подключения</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="432" />
+        <location filename="../chat_window.py" line="490" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n сообщение ждёт отправки</numerusform>
@@ -245,82 +291,101 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="442" />
+        <location filename="../chat_window.py" line="500" />
         <source>Message from %1</source>
         <translation>Сообщение от %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="460" />
+        <location filename="../chat_window.py" line="525" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="460" />
+        <location filename="../chat_window.py" line="525" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
     </message>
 </context><context>
+    <name>ComposeStrip</name>
+    <message>
+        <location filename="../message_actions.py" line="87" />
+        <source>Cancel (Esc)</source>
+        <translation>Отмена (Esc)</translation>
+    </message>
+</context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="344" />
+        <location filename="../models.py" line="480" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="346" />
+        <location filename="../models.py" line="482" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
     </message>
 </context><context>
+    <name>EmojiPicker</name>
+    <message>
+        <location filename="../emoji_picker.py" line="97" />
+        <source>React with…</source>
+        <translation>Реакция…</translation>
+    </message>
+    <message>
+        <location filename="../emoji_picker.py" line="98" />
+        <source>Or type or paste any emoji</source>
+        <translation>Или введите либо вставьте любой эмодзи</translation>
+    </message>
+</context><context>
     <name>FileCards</name>
     <message>
-        <location filename="../file_cards.py" line="141" />
+        <location filename="../file_cards.py" line="153" />
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="152" />
+        <location filename="../file_cards.py" line="164" />
         <source>Open</source>
         <translation>Открыть</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="153" />
+        <location filename="../file_cards.py" line="165" />
         <source>Show in folder</source>
         <translation>Показать в папке</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="155" />
+        <location filename="../file_cards.py" line="167" />
         <source>Download</source>
         <translation>Скачать</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="205" />
+        <location filename="../file_cards.py" line="217" />
         <source>Loading preview…</source>
         <translation>Загрузка изображения…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="250" />
+        <location filename="../file_cards.py" line="262" />
         <source>file removed</source>
         <translation>файл удалён</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="255" />
+        <location filename="../file_cards.py" line="267" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="257" />
+        <location filename="../file_cards.py" line="269" />
         <source>preparing…</source>
         <translation>подготовка…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="264" />
-        <location filename="../file_cards.py" line="259" />
+        <location filename="../file_cards.py" line="276" />
+        <location filename="../file_cards.py" line="271" />
         <source>waiting for the connection…</source>
         <translation>ждёт подключения…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="268" />
+        <location filename="../file_cards.py" line="280" />
         <source>%1 · download failed: %2</source>
         <translation>%1 · не скачано: %2</translation>
     </message>
@@ -332,199 +397,514 @@
         <translation>&amp;Найденные в сети серверы:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="219" />
+        <location filename="../found_servers.py" line="224" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="223" />
+        <location filename="../found_servers.py" line="228" />
         <source>Looking for servers on this network…</source>
         <translation>Поиск серверов в этой сети…</translation>
     </message>
 </context><context>
+    <name>InviteDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="422" />
+        <source>Invite to %1</source>
+        <translation>Пригласить в «%1»</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="423" />
+        <source>Tick the people to add to the room.</source>
+        <translation>Отметьте тех, кого добавить в комнату.</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="426" />
+        <source>&amp;Invite</source>
+        <translation>&amp;Пригласить</translation>
+    </message>
+</context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="170" />
         <source>Besedka — Log in</source>
         <translation>Беседка — вход</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="171" />
         <source>Log in to Besedka</source>
         <translation>Вход в Беседку</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="146" />
+        <location filename="../login_window.py" line="172" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="146" />
+        <location filename="../login_window.py" line="172" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="147" />
+        <location filename="../login_window.py" line="173" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="149" />
+        <location filename="../login_window.py" line="175" />
         <source>host name or address</source>
         <translation>имя или адрес компьютера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="173" />
-        <location filename="../login_window.py" line="150" />
+        <location filename="../login_window.py" line="206" />
+        <location filename="../login_window.py" line="176" />
         <source>&amp;Log in</source>
         <translation>&amp;Войти</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="151" />
+        <location filename="../login_window.py" line="177" />
+        <source>&amp;Keep me logged in</source>
+        <translation>Не вы&amp;ходить из учётной записи</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="178" />
+        <source>Open Besedka logged in next time, until you choose Log out. Leave it off on a computer that others use.</source>
+        <translation>В следующий раз Беседка откроется уже с выполненным входом — до тех пор, пока вы не выберете «Выйти». Не включайте это на компьютере, которым пользуются другие.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="182" />
+        <source>leave empty to use the saved login</source>
+        <translation>оставьте пустым, чтобы войти по сохранённому входу</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="183" />
         <source>Create an &amp;account…</source>
         <translation>Создать &amp;учётную запись…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="152" />
+        <location filename="../login_window.py" line="184" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Забыть сертификат этого сервера</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="171" />
+        <location filename="../login_window.py" line="204" />
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="193" />
+        <location filename="../login_window.py" line="226" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>Сертификат забыт. Войдите снова, чтобы увидеть новый отпечаток сервера и решить, доверять ли ему.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="205" />
+        <location filename="../login_window.py" line="238" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="208" />
+        <location filename="../login_window.py" line="241" />
         <source>Enter your username.</source>
         <translation>Введите имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="211" />
+        <location filename="../login_window.py" line="247" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
 </context><context>
+    <name>MemberListModel</name>
+    <message>
+        <location filename="../room_models.py" line="60" />
+        <source>%1 (you, owner)</source>
+        <translation>%1 (вы, владелец)</translation>
+    </message>
+    <message>
+        <location filename="../room_models.py" line="62" />
+        <source>%1 (owner)</source>
+        <translation>%1 (владелец)</translation>
+    </message>
+    <message>
+        <location filename="../room_models.py" line="64" />
+        <source>%1 (you)</source>
+        <translation>%1 (вы)</translation>
+    </message>
+</context><context>
+    <name>MembersPanel</name>
+    <message>
+        <location filename="../room_panel.py" line="102" />
+        <source>&amp;Invite…</source>
+        <translation>&amp;Пригласить…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="103" />
+        <source>Re&amp;move</source>
+        <translation>&amp;Исключить</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="104" />
+        <source>Remove the selected member from the room</source>
+        <translation>Исключить выбранного участника из комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="135" />
+        <source>Members</source>
+        <translation>Участники</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_panel.py" line="137" />
+        <source>Members: %1 of %n online</source>
+        <translation>
+            <numerusform>Участники: %1 из %n в сети</numerusform>
+            <numerusform>Участники: %1 из %n в сети</numerusform>
+            <numerusform>Участники: %1 из %n в сети</numerusform>
+        </translation>
+    </message>
+</context><context>
+    <name>MessageActions</name>
+    <message>
+        <location filename="../message_actions.py" line="149" />
+        <source>Replying to %1: %2</source>
+        <translation>Ответ %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="162" />
+        <source>Editing your message (Esc cancels)</source>
+        <translation>Правка сообщения (Esc — отмена)</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="239" />
+        <source>Delete message</source>
+        <translation>Удалить сообщение</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="240" />
+        <source>Delete this message for everyone?
+
+%1</source>
+        <translation>Удалить это сообщение у всех?
+
+%1</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="263" />
+        <source>That message is gone, or it is not yours to change.</source>
+        <translation>Этого сообщения уже нет, или оно не ваше.</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="265" />
+        <source>Not connected: try again when the connection is back.</source>
+        <translation>Нет связи: попробуйте снова, когда она восстановится.</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="319" />
+        <source>%1 mentioned you</source>
+        <translation>%1 упоминает вас</translation>
+    </message>
+</context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="324" />
+        <location filename="../delegates.py" line="320" />
+        <location filename="../delegates.py" line="203" />
+        <source>Message deleted</source>
+        <translation>Сообщение удалено</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="297" />
+        <source>edited</source>
+        <translation>изменено</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="322" />
+        <source>An earlier message (click to find it)</source>
+        <translation>Более раннее сообщение (нажмите, чтобы найти)</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="370" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="326" />
+        <location filename="../delegates.py" line="372" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../delegates.py" line="382" />
+        <source>seen by %n</source>
+        <translation>
+            <numerusform>прочитал %n</numerusform>
+            <numerusform>прочитали %n</numerusform>
+            <numerusform>прочитали %n</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../delegates.py" line="332" />
+        <location filename="../delegates.py" line="386" />
         <source>⌛ sending…</source>
         <translation>⌛ отправляется…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="334" />
+        <location filename="../delegates.py" line="388" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
 </context><context>
-    <name>MessageView</name>
+    <name>MessageListModel</name>
     <message>
-        <location filename="../message_view.py" line="122" />
-        <source>&amp;Copy</source>
-        <translation>&amp;Копировать</translation>
+        <location filename="../models.py" line="179" />
+        <source>Seen by %1</source>
+        <translation>Прочитали: %1</translation>
+    </message>
+</context><context>
+    <name>MessageMenu</name>
+    <message>
+        <location filename="../message_menu.py" line="51" />
+        <source>&amp;Reply</source>
+        <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="123" />
-        <source>&amp;Select text</source>
-        <translation>&amp;Выделить текст</translation>
+        <location filename="../message_menu.py" line="56" />
+        <source>Re&amp;act</source>
+        <translation>&amp;Реакция</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="124" />
+        <location filename="../message_menu.py" line="67" />
+        <source>&amp;More…</source>
+        <translation>&amp;Другие…</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="73" />
         <source>Copy &amp;link address</source>
         <translation>Копировать &amp;адрес ссылки</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="401" />
+        <location filename="../message_menu.py" line="80" />
+        <source>&amp;Edit</source>
+        <translation>&amp;Изменить</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="84" />
+        <source>&amp;Delete…</source>
+        <translation>&amp;Удалить…</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="90" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
+</context><context>
+    <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="417" />
+        <location filename="../message_view.py" line="147" />
+        <source>&amp;Copy</source>
+        <translation>&amp;Копировать</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="148" />
+        <source>&amp;Select text</source>
+        <translation>&amp;Выделить текст</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="499" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="417" />
+        <location filename="../message_view.py" line="499" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>
 </context><context>
+    <name>NewRoomDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="191" />
+        <source>New room</source>
+        <translation>Новая комната</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="193" />
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="194" />
+        <source>&amp;Members:</source>
+        <translation>&amp;Участники:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="195" />
+        <source>&amp;Public: anyone can find and join it</source>
+        <translation>&amp;Открытая: любой может найти её и вступить</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="196" />
+        <source>&amp;Create</source>
+        <translation>&amp;Создать</translation>
+    </message>
+</context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="96" />
+        <location filename="../registration_window.py" line="100" />
         <source>Besedka — Create an account</source>
         <translation>Беседка — регистрация</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="97" />
+        <location filename="../registration_window.py" line="101" />
         <source>Create an account</source>
         <translation>Регистрация</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="99" />
+        <location filename="../registration_window.py" line="103" />
         <source>&amp;Server:</source>
         <translation>&amp;Сервер:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="99" />
+        <location filename="../registration_window.py" line="103" />
         <source>&amp;Username:</source>
         <translation>&amp;Имя пользователя:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="100" />
+        <location filename="../registration_window.py" line="104" />
         <source>&amp;Password:</source>
         <translation>&amp;Пароль:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="101" />
+        <location filename="../registration_window.py" line="105" />
         <source>&amp;Repeat password:</source>
         <translation>П&amp;овторите пароль:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="151" />
-        <location filename="../registration_window.py" line="103" />
+        <location filename="../registration_window.py" line="157" />
+        <location filename="../registration_window.py" line="107" />
         <source>&amp;Create account</source>
         <translation>&amp;Зарегистрироваться</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="104" />
+        <location filename="../registration_window.py" line="108" />
+        <source>&amp;Keep me logged in</source>
+        <translation>Не вы&amp;ходить из учётной записи</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="109" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Назад ко входу</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="120" />
+        <location filename="../registration_window.py" line="125" />
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="150" />
+        <location filename="../registration_window.py" line="156" />
         <source>Creating…</source>
         <translation>Регистрация…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="159" />
+        <location filename="../registration_window.py" line="165" />
         <source>Enter the address of the server.</source>
         <translation>Укажите адрес сервера.</translation>
+    </message>
+</context><context>
+    <name>RoomControls</name>
+    <message>
+        <location filename="../room_panel.py" line="221" />
+        <source>&amp;Rooms</source>
+        <translation>&amp;Комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="222" />
+        <source>&amp;New room…</source>
+        <translation>&amp;Новая комната…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="223" />
+        <source>&amp;Browse public rooms…</source>
+        <translation>&amp;Открытые комнаты…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="224" />
+        <source>&amp;Invite…</source>
+        <translation>&amp;Пригласить…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="225" />
+        <source>Room &amp;settings…</source>
+        <translation>Н&amp;астройки комнаты…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="226" />
+        <source>&amp;Leave room</source>
+        <translation>&amp;Выйти из комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="227" />
+        <source>&amp;Mute notifications</source>
+        <translation>Без &amp;уведомлений</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="228" />
+        <source>Mem&amp;bers</source>
+        <translation>У&amp;частники</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="229" />
+        <source>Show who is in this room</source>
+        <translation>Показать, кто в этой комнате</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_panel.py" line="252" />
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n участник</numerusform>
+            <numerusform>%n участника</numerusform>
+            <numerusform>%n участников</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="318" />
+        <source>Leave “%1”? You can come back only if it is public or someone invites you.</source>
+        <translation>Выйти из «%1»? Вернуться можно, только если комната открытая или вас пригласят.</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="326" />
+        <source>Remove %1 from “%2”?</source>
+        <translation>Исключить %1 из «%2»?</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="355" />
+        <source>Besedka</source>
+        <translation>Беседка</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="375" />
+        <source>%1 in %2</source>
+        <translation>%1 в «%2»</translation>
+    </message>
+</context><context>
+    <name>RoomSettingsDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="349" />
+        <source>Room settings</source>
+        <translation>Настройки комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="350" />
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="351" />
+        <source>&amp;Topic:</source>
+        <translation>&amp;Тема:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="352" />
+        <source>&amp;Public: anyone can find and join it</source>
+        <translation>&amp;Открытая: любой может найти её и вступить</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="353" />
+        <source>&amp;Save</source>
+        <translation>&amp;Сохранить</translation>
     </message>
 </context><context>
     <name>ScreenshotOverlay</name>
@@ -534,42 +914,233 @@
         <translation>Выделите область, которую нужно отправить. Esc — отмена.</translation>
     </message>
 </context><context>
+    <name>SearchMode</name>
+    <message>
+        <location filename="../search_panel.py" line="378" />
+        <source>&amp;Find in this conversation…</source>
+        <translation>&amp;Найти в этой беседе…</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="379" />
+        <source>Find in &amp;all conversations…</source>
+        <translation>Найти во &amp;всех беседах…</translation>
+    </message>
+</context><context>
+    <name>SearchPanel</name>
+    <message>
+        <location filename="../search_panel.py" line="148" />
+        <source>Search messages</source>
+        <translation>Поиск сообщений</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="149" />
+        <source>In %1</source>
+        <translation>В беседе «%1»</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="151" />
+        <source>In all conversations</source>
+        <translation>Во всех беседах</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="237" />
+        <location filename="../search_panel.py" line="203" />
+        <source>Not connected: searching needs the server.</source>
+        <translation>Нет связи: для поиска нужен сервер.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="239" />
+        <source>This server cannot search messages.</source>
+        <translation>Этот сервер не умеет искать сообщения.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="241" />
+        <source>Type to search. Any part of a word is found, in any case; every word you type must appear.</source>
+        <translation>Начните вводить запрос. Найдётся любая часть слова в любом регистре; в сообщении должны быть все введённые слова.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../search_panel.py" line="244" />
+        <source>Type at least %n character(s).</source>
+        <translation>
+            <numerusform>Введите хотя бы %n символ.</numerusform>
+            <numerusform>Введите хотя бы %n символа.</numerusform>
+            <numerusform>Введите хотя бы %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="246" />
+        <source>Searching…</source>
+        <translation>Поиск…</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="270" />
+        <location filename="../search_panel.py" line="252" />
+        <source>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</source>
+        <translation>Просмотрены только последние сообщения: слова из одной-двух букв ищутся лишь среди недавних.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="262" />
+        <source>No messages contain “%1”.</source>
+        <translation>Ни в одном сообщении нет «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="264" />
+        <source>No messages in General contain “%1”.</source>
+        <translation>В общем чате нет сообщений с «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="266" />
+        <source>No messages with %2 contain “%1”.</source>
+        <translation>В переписке с %2 нет сообщений с «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="279" />
+        <source>room %1</source>
+        <translation>комната %1</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="289" />
+        <source>notes to yourself</source>
+        <translation>заметки для себя</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="290" />
+        <source>direct message with %1</source>
+        <translation>личная переписка с %1</translation>
+    </message>
+</context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="389" />
+        <location filename="../discovery.py" line="378" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="391" />
+        <location filename="../discovery.py" line="380" />
         <source>(another version of Besedka)</source>
         <translation>(другая версия Беседки)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="394" />
+        <location filename="../discovery.py" line="383" />
         <source>%1 at %2, port %3</source>
         <translation>%1, адрес %2, порт %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="396" />
+        <location filename="../discovery.py" line="385" />
         <source>Besedka %1</source>
         <translation>Беседка %1</translation>
     </message>
 </context><context>
+    <name>SessionsDialog</name>
+    <message>
+        <location filename="../sessions_dialog.py" line="99" />
+        <source>Sessions</source>
+        <translation>Сеансы</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="100" />
+        <source>Where you chose “Keep me logged in”. Revoke a session you do not recognise, or of a computer you no longer use: it is logged out at once. A session unused for 90 days ends by itself.</source>
+        <translation>Где вы включили «Не выходить из учётной записи». Отзовите сеанс, который вам незнаком или принадлежит компьютеру, которым вы больше не пользуетесь: из него сразу будет выполнен выход. Сеанс, не использованный 90 дней, завершается сам.</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="104" />
+        <source>Client</source>
+        <translation>Программа</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="104" />
+        <source>Created</source>
+        <translation>Создан</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="104" />
+        <source>Last used</source>
+        <translation>Последний вход</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="105" />
+        <source>&amp;Revoke</source>
+        <translation>&amp;Отозвать</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="121" />
+        <source>(unnamed client)</source>
+        <translation>(программа без названия)</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="123" />
+        <source>This window: %1</source>
+        <translation>Это окно: %1</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="146" />
+        <source>This window's own session ends with Account → Log out.</source>
+        <translation>Сеанс этого окна завершается через «Учётная запись → Выйти».</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="180" />
+        <source>Not connected to the server. Try again when the connection is back.</source>
+        <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
+    </message>
+</context><context>
+    <name>Status</name>
+    <message>
+        <location filename="../status.py" line="51" />
+        <source>Available</source>
+        <translation>На месте</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="52" />
+        <source>Away</source>
+        <translation>Отошёл</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="53" />
+        <source>Busy</source>
+        <translation>Занят</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="66" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context><context>
+    <name>StatusButton</name>
+    <message>
+        <location filename="../status.py" line="107" />
+        <source>Status &amp;message…</source>
+        <translation>&amp;Сообщение статуса…</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="108" />
+        <source>Your status, as the others see it</source>
+        <translation>Ваш статус, каким его видят другие</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="132" />
+        <source>Status message</source>
+        <translation>Сообщение статуса</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="133" />
+        <source>What the others see beside your status (at most %1 characters):</source>
+        <translation>Что другие увидят рядом с вашим статусом (не больше %1 символов):</translation>
+    </message>
+</context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="45" />
+        <location filename="../texts.py" line="51" />
         <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
         <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и _ - . При входе регистр букв не важен.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="54" />
+        <location filename="../texts.py" line="60" />
         <source>Password: at least %1 characters; any characters are allowed.</source>
         <translation>Пароль: не короче %1 символов, допустимы любые символы.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="93" />
-        <location filename="../texts.py" line="69" />
+        <location filename="../texts.py" line="99" />
+        <location filename="../texts.py" line="75" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Слишком коротко: минимум %n символ.</numerusform>
@@ -578,8 +1149,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="95" />
-        <location filename="../texts.py" line="72" />
+        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="140" />
+        <location filename="../texts.py" line="101" />
+        <location filename="../texts.py" line="78" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Слишком длинно: максимум %n символ.</numerusform>
@@ -588,22 +1161,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="87" />
         <source>Spaces are not allowed.</source>
         <translation>Пробелы не допускаются.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="82" />
+        <location filename="../texts.py" line="88" />
         <source>The character “%1” is not allowed.</source>
         <translation>Символ «%1» не допускается.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="84" />
+        <location filename="../texts.py" line="90" />
         <source>This username is not allowed.</source>
         <translation>Такое имя пользователя недопустимо.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="106" />
+        <location filename="../texts.py" line="112" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>Сообщение слишком длинное: максимум %n символ.</numerusform>
@@ -612,57 +1185,75 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="110" />
+        <location filename="../texts.py" line="116" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>В сообщении есть символы, которые нельзя отправить.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="119" />
+        <location filename="../texts.py" line="123" />
+        <source>Room name: 1 to %1 characters, not only spaces; no line breaks or other control characters.</source>
+        <translation>Название комнаты: от 1 до %1 символов, не одни пробелы; без переносов строк и других управляющих символов.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="138" />
+        <source>Give the room a name.</source>
+        <translation>Дайте комнате название.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="154" />
+        <location filename="../texts.py" line="142" />
+        <source>Line breaks and other control characters are not allowed.</source>
+        <translation>Переносы строк и другие управляющие символы недопустимы.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="163" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Не удаётся связаться с сервером %1. Проверьте адрес и запущен ли сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="123" />
+        <location filename="../texts.py" line="167" />
         <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
-        <translation>Сервер %1 говорит на версии протокола %2, а эта Беседка — на версиях от 1 до %3. Обновите ту из программ, что старше.</translation>
+        <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии с 1 по %3. Обновите ту программу, что старше.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="129" />
+        <location filename="../texts.py" line="173" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 отвечает, но это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="132" />
+        <location filename="../texts.py" line="176" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 принял соединение, но отвечает не как сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="136" />
+        <location filename="../texts.py" line="180" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>Сервер %1 принимает только зашифрованные (TLS) подключения. Запустите Беседку без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="140" />
+        <location filename="../texts.py" line="184" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>Сервер %1 не использует шифрование: ваш пароль и сообщения могли бы прочитать в сети. Попросите администратора запустить его без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="145" />
+        <location filename="../texts.py" line="189" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Не удалось установить зашифрованное соединение с %1. Возможно, это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="151" />
-        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
-        <translation>Сервер %1 предъявил не тот сертификат, который он объявил в этой сети, поэтому пароль не отправлен. Возможно, кто-то выдаёт себя за этот сервер. Попросите администратора сверить отпечаток, который сервер пишет в журнал при запуске.</translation>
+        <location filename="../texts.py" line="197" />
+        <source>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
+%2</source>
+        <translation>Внимание: сервер %1 предъявил не тот сертификат, которому этот компьютер доверяет по настройке администратора, поэтому Беседка не отправила ваш пароль. Возможно, кто-то выдаёт себя за сервер или сертификат сервера заменили. Сообщите администратору этот отпечаток:
+%2</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="157" />
+        <location filename="../texts.py" line="204" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="165" />
+        <location filename="../texts.py" line="212" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -671,27 +1262,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 Если они совпадают, нажмите «Забыть сертификат этого сервера» и войдите снова, чтобы довериться новому.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="179" />
+        <location filename="../texts.py" line="227" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="181" />
+        <location filename="../texts.py" line="229" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="183" />
+        <location filename="../texts.py" line="231" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="185" />
+        <location filename="../texts.py" line="233" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="188" />
+        <location filename="../texts.py" line="236" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -700,47 +1291,72 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="191" />
+        <location filename="../texts.py" line="239" />
+        <source>Your saved login has ended: it was revoked, it expired, or the password was changed. Log in again.</source>
+        <translation>Сохранённый вход больше не действует: его отозвали, истёк его срок или сменился пароль. Войдите снова.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="243" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="245" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="195" />
+        <location filename="../texts.py" line="247" />
         <source>The file is larger than the server allows.</source>
         <translation>Файл больше, чем разрешает сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="197" />
+        <location filename="../texts.py" line="249" />
         <source>Your files take all the space the server gives you.</source>
         <translation>Ваши файлы заняли всё место, которое вам выделил сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="200" />
+        <location filename="../texts.py" line="252" />
         <source>The file is no longer on the server.</source>
         <translation>Этого файла больше нет на сервере.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="202" />
+        <location filename="../texts.py" line="254" />
         <source>The file changed while it was sent.</source>
         <translation>Файл изменился во время отправки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="204" />
+        <location filename="../texts.py" line="256" />
         <source>The file could not be read or written.</source>
         <translation>Не удалось прочитать или записать файл.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="205" />
+        <location filename="../texts.py" line="258" />
+        <source>This room does not exist or you are not one of its members.</source>
+        <translation>Такой комнаты нет, или вы не её участник.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="261" />
+        <source>Only the room's owner can do this, or the room is full.</source>
+        <translation>Это может только владелец комнаты, или комната уже заполнена.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="264" />
+        <source>The server does not accept this room name.</source>
+        <translation>Сервер не принимает такое название комнаты.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="266" />
+        <source>Not connected to the server. Try again when the connection is back.</source>
+        <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="268" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="214" />
+        <location filename="../texts.py" line="277" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n байт</numerusform>
@@ -749,35 +1365,69 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="215" />
+        <location filename="../texts.py" line="278" />
         <source>%1 KB</source>
         <translation>%1 КБ</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="216" />
+        <location filename="../texts.py" line="279" />
         <source>%1 MB</source>
         <translation>%1 МБ</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="217" />
+        <location filename="../texts.py" line="280" />
         <source>%1 GB</source>
         <translation>%1 ГБ</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="71" />
+        <location filename="../trust_dialog.py" line="93" />
         <source>Trust this server?</source>
         <translation>Доверять этому серверу?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="72" />
+        <location filename="../trust_dialog.py" line="94" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>Это первое подключение к %1. Доверяйте ему, только если этот отпечаток совпадает с тем, что администратор видит в журнале сервера; после этого Беседка будет отвергать любой другой сертификат этого сервера.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="76" />
+        <location filename="../trust_dialog.py" line="98" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Доверять и подключиться</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="100" />
+        <source>This fingerprint matches the fingerprint this server announces on the network. Anyone on the network can announce a server, so this proves nothing: compare it with the administrator's all the same.</source>
+        <translation>Этот отпечаток совпадает с тем, который сервер объявляет в сети. Объявить сервер в сети может кто угодно, так что это ничего не доказывает: всё равно сверьте отпечаток с тем, что у администратора.</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="105" />
+        <source>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</source>
+        <translation>Внимание: сервер, объявленный в этой сети по этому адресу, сообщает другой отпечаток. Возможно, кто-то выдаёт себя за сервер. Доверяйте, только если администратор подтвердит этот отпечаток.</translation>
+    </message>
+</context><context>
+    <name>Typing</name>
+    <message>
+        <location filename="../typing_indicator.py" line="53" />
+        <source>%1 is typing…</source>
+        <translation>%1 печатает…</translation>
+    </message>
+    <message>
+        <location filename="../typing_indicator.py" line="56" />
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 и %2 печатают…</translation>
+    </message>
+    <message>
+        <location filename="../typing_indicator.py" line="58" />
+        <source>Several people are typing…</source>
+        <translation>Печатают несколько человек…</translation>
+    </message>
+</context><context>
+    <name>UserPicker</name>
+    <message>
+        <location filename="../room_dialogs.py" line="73" />
+        <source>Filter people</source>
+        <translation>Найти человека</translation>
     </message>
 </context></TS>
