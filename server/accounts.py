@@ -37,7 +37,7 @@ from protocol.replies import Done, LoggedIn
 from protocol.requests import ChangePassword, Login, Logout, Register
 from protocol.rules import username_key
 
-from .config import RateLimits
+from .config import MAX_CONNECTIONS_PER_ACCOUNT, RateLimits
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
 from .passwords import PasswordHasher
@@ -46,6 +46,11 @@ from .ratelimit import SlidingWindowLimiter, TokenBucket, rate_limited
 from .session import Connection, Session, logged_in
 
 __all__ = ["Accounts"]
+
+#: ``retry_after`` of a login refused because its account has as many
+#: connections as it may: one of them has to close first, which nothing
+#: here can foresee.
+TOO_MANY_SESSIONS_RETRY_SECONDS = 10.0
 
 
 class Accounts:
@@ -57,11 +62,16 @@ class Accounts:
         rate_limits: the abuse limits, or disabled.
         directory: every account, kept current here.
         presence: told of every session that begins or ends.
+        max_connections_per_account: sessions one account may have at once;
+            a login beyond gets ``rate_limited`` (issue 12: one account must
+            not take every connection the server has).
     """
 
     def __init__(self, database: Database, hasher: PasswordHasher, rate_limits: RateLimits,
-                 directory: AccountDirectory, presence: Presence) -> None:
+                 directory: AccountDirectory, presence: Presence,
+                 max_connections_per_account: int = MAX_CONNECTIONS_PER_ACCOUNT) -> None:
         self.database = database
+        self.max_connections_per_account = max_connections_per_account
         self.hasher = hasher
         self.rate_limits = rate_limits
         self.directory = directory
@@ -94,6 +104,13 @@ class Accounts:
         """
         if not connection.is_open:
             return
+        sessions = len(self.presence.online.get(account.id, ()))
+        if sessions >= self.max_connections_per_account:
+            connection.log.warning("%r has %d connections, the most allowed "
+                                   "(--max-connections-per-account); login refused",
+                                   account.username, sessions)
+            raise rate_limited(TOO_MANY_SESSIONS_RETRY_SECONDS,
+                               "connections of this account at once", re)
         limits = self.rate_limits
         bucket = (TokenBucket(limits.messages_per_second, limits.message_burst)
                   if limits.enabled else None)

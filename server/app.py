@@ -33,7 +33,7 @@ from db.database import Database
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
-from .config import RateLimits, ServerConfig
+from .config import MAX_CONNECTIONS_PER_ACCOUNT, RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
@@ -41,7 +41,8 @@ from .listener import TlsListener
 from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
-from .registry import ConnectionRegistry
+from .registry import REFUSAL_ROOM, ConnectionLimits, ConnectionRegistry
+from .resources import default_max_connections, raise_open_file_limit, release_free_memory
 from .session import Session
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -50,6 +51,9 @@ log = logging.getLogger("besedka.server")
 
 #: How long shutdown waits for requests in progress and for replies to flush.
 SHUTDOWN_GRACE_SECONDS = 5.0
+#: Aborted connections must have held this much unsent before the server
+#: asks malloc to give the memory back (server/resources.py).
+RELEASE_MEMORY_AFTER_BYTES = 4 * 1024 * 1024
 
 
 class _Listener(Protocol):
@@ -69,8 +73,9 @@ class Features(NamedTuple):
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
-                     rate_limits: RateLimits,
-                     loop: asyncio.AbstractEventLoop) -> tuple[Dispatcher, Features]:
+                     rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
+                     max_connections_per_account: int = MAX_CONNECTIONS_PER_ACCOUNT,
+                     ) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
 
     Reads the account directory from the database, so it runs in a thread.
@@ -79,7 +84,8 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, hasher, rate_limits, directory, presence)
+    accounts = Accounts(database, hasher, rate_limits, directory, presence,
+                        max_connections_per_account)
     messages = Messages(database, directory, presence, loop)
     dispatcher = Dispatcher(registry)
     for feature in (accounts, presence, messages):
@@ -94,7 +100,17 @@ class BesedkaServer:
         self.config = config
         self.database: Database | None = None
         self.hasher: PasswordHasher | None = None
-        self.registry = ConnectionRegistry(config.login_timeout, config.idle_timeout)
+        self.registry = ConnectionRegistry(config.login_timeout, config.idle_timeout, ConnectionLimits(
+            max_connections=config.max_connections or default_max_connections(None),
+            # An abuse limit like the rate limits: load tests open
+            # thousands of connections from one address at once.
+            max_unauthenticated_per_address=(config.max_unauthenticated_per_address
+                                             if config.rate_limits.enabled else 2**31),
+            max_unsent_bytes=config.max_unsent_bytes,
+            output_stall_timeout=config.output_stall_timeout,
+        ))
+        self.registry.on_memory_freed = self._memory_freed
+        self._releasing_memory = False
         self.features: Features | None = None
         self._server: _Listener | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -108,13 +124,17 @@ class BesedkaServer:
             The address actually bound (the real port for ``--port 0``).
         """
         loop = asyncio.get_running_loop()
+        open_files = raise_open_file_limit()
+        if not self.config.max_connections:
+            self.registry.limits.max_connections = default_max_connections(open_files)
+        log.info("at most %d connections (--max-connections)", self.registry.limits.max_connections)
         # Opening migrates the schema: blocking work, so not on the loop.
         self.database = await loop.run_in_executor(None, Database, self.config.database_url)
         self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
         # The features load the account directory: also a database read.
         dispatcher, self.features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, self.hasher,
-            self.config.rate_limits, loop
+            self.config.rate_limits, loop, self.config.max_connections_per_account
         )
 
         def new_connection() -> ClientConnection[Session]:
@@ -127,7 +147,16 @@ class BesedkaServer:
             self._server = server
             sockets = list(server.sockets)
         else:
-            listener = TlsListener(new_connection, self.config.tls)
+            registry = self.registry
+
+            def overloaded(admitting: int) -> bool:
+                # Sockets still being looked at or shaken hands with hold
+                # descriptors too; past the room for refusals, new ones
+                # are closed at once.
+                return (len(registry.connections) + admitting
+                        >= registry.limits.max_connections + REFUSAL_ROOM)
+
+            listener = TlsListener(new_connection, self.config.tls, overloaded=overloaded)
             await listener.start(self.config.host, self.config.port)
             self._server = listener
             sockets = listener.sockets
@@ -151,6 +180,8 @@ class BesedkaServer:
             try:
                 self.registry.sweep()
                 accounts.prune()
+                if isinstance(self._server, TlsListener):
+                    self._server.flush_log()
             except Exception:  # noqa: BLE001 - housekeeping must go on
                 log.exception("housekeeping failed")
             now = time.monotonic()
@@ -159,6 +190,21 @@ class BesedkaServer:
                 next_disabled_check = now + self.config.disabled_check_interval
                 self._disabled_check = asyncio.get_running_loop().create_task(
                     self._close_disabled_accounts())
+
+    def _memory_freed(self, freed: int) -> None:
+        """Connections holding ``freed`` unsent bytes were aborted: ask malloc
+        to give the memory back, in a thread, once the transports let go of
+        it (at the next loop step), one request at a time."""
+        if freed < RELEASE_MEMORY_AFTER_BYTES or self._releasing_memory:
+            return
+        self._releasing_memory = True
+        loop = asyncio.get_running_loop()
+
+        def release() -> None:
+            future = loop.run_in_executor(None, release_free_memory)
+            future.add_done_callback(lambda _: setattr(self, "_releasing_memory", False))
+
+        loop.call_soon(release)
 
     async def _close_disabled_accounts(self) -> None:
         """Close every connection of an online account that has been disabled."""

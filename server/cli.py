@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     abuse = parser.add_argument_group(
         "abuse limits", "Requests over a limit get 'rate_limited' with 'retry_after'.")
     abuse.add_argument("--no-rate-limits", action="store_true",
-                       help="turn off the limits on failed logins, registrations and messages "
+                       help="turn off the limits on failed logins, registrations, messages "
+                            "and connections per address that have not logged in "
                             "(for load tests)")
     abuse.add_argument("--max-failed-logins-per-account", type=_positive_int, metavar="N",
                        default=limits.failed_logins_per_account,
@@ -142,6 +143,31 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="SECONDS",
                         help="close logged-in connections silent for this long "
                              f"(default {default.idle_timeout:g}; change it only for tests)")
+    capacity = parser.add_argument_group(
+        "capacity", "What clients may take of the server: connections, and memory for what "
+                    "they have not read.")
+    capacity.add_argument("--max-connections", type=_positive_int, metavar="N", default=None,
+                          help="open connections at most; more get a 'server_full' error "
+                               "(default: the open-file limit, raised to its maximum at start, "
+                               "less what the database and files need)")
+    capacity.add_argument("--max-connections-per-account", type=_positive_int, metavar="N",
+                          default=default.max_connections_per_account,
+                          help="connections one account may have logged in at once "
+                               f"(default {default.max_connections_per_account})")
+    capacity.add_argument("--max-unauthenticated-per-address", type=_positive_int, metavar="N",
+                          default=default.max_unauthenticated_per_address,
+                          help="connections one IP address may have open without logging in "
+                               f"(default {default.max_unauthenticated_per_address}; "
+                               "--no-rate-limits lifts it)")
+    capacity.add_argument("--max-unsent-bytes", type=_positive_int, metavar="BYTES",
+                          default=default.max_unsent_bytes,
+                          help="bytes all connections together may hold unsent because their "
+                               "clients do not read; beyond, the biggest holders are dropped "
+                               f"(default {default.max_unsent_bytes // 1024**2} MiB)")
+    capacity.add_argument("--output-stall-timeout", type=_seconds, metavar="SECONDS",
+                          default=default.output_stall_timeout,
+                          help="drop a connection whose waiting output has not moved for this "
+                               f"long (default {default.output_stall_timeout:g})")
     parser.add_argument("--name", default=default.name,
                         help="the name clients see when they find this server on the LAN "
                              "(default: this computer's name)")
@@ -175,6 +201,11 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
         tls=tls,
         announce=args.announce,
         name=args.name.strip(),
+        max_connections=args.max_connections or 0,
+        max_connections_per_account=args.max_connections_per_account,
+        max_unauthenticated_per_address=args.max_unauthenticated_per_address,
+        max_unsent_bytes=args.max_unsent_bytes,
+        output_stall_timeout=args.output_stall_timeout,
     )
 
 

@@ -14,12 +14,24 @@ from protocol import limits
 from .passwords import DEFAULT_ROUNDS
 from .tls import TlsConfig
 
-__all__ = ["DISABLED_CHECK_SECONDS", "RATE_LIMIT_WINDOW_SECONDS", "RateLimits", "ServerConfig"]
+__all__ = ["DISABLED_CHECK_SECONDS", "RATE_LIMIT_WINDOW_SECONDS", "RateLimits", "ServerConfig",
+           "MAX_CONNECTIONS_PER_ACCOUNT", "MAX_UNAUTHENTICATED_PER_ADDRESS", "MAX_UNSENT_BYTES",
+           "OUTPUT_STALL_SECONDS"]
 
 #: PROTOCOL.md's "per minute" of the failed-login and registration limits.
 RATE_LIMIT_WINDOW_SECONDS = 60.0
 #: How often the server looks for online accounts disabled by an administrator.
 DISABLED_CHECK_SECONDS = 2.0
+
+# Issue 12: what connections may take of the server (server/registry.py).
+#: Connections one account may have logged in at once.
+MAX_CONNECTIONS_PER_ACCOUNT = 50
+#: Connections one address may have open without being logged in.
+MAX_UNAUTHENTICATED_PER_ADDRESS = 64
+#: Unsent bytes of all connections together; beyond, the biggest holders go.
+MAX_UNSENT_BYTES = 256 * 1024 * 1024
+#: Seconds a connection's waiting output may go without any of it leaving.
+OUTPUT_STALL_SECONDS = 30.0
 
 
 @dataclass
@@ -57,3 +69,10 @@ class ServerConfig:
     announce: bool = True
     #: The name announced on the LAN; empty: the host's name.
     name: str = ""
+    #: Open connections at most; 0: derived from the open-file limit
+    #: (server/resources.py).
+    max_connections: int = 0
+    max_connections_per_account: int = MAX_CONNECTIONS_PER_ACCOUNT
+    max_unauthenticated_per_address: int = MAX_UNAUTHENTICATED_PER_ADDRESS
+    max_unsent_bytes: int = MAX_UNSENT_BYTES
+    output_stall_timeout: float = OUTPUT_STALL_SECONDS

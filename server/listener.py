@@ -29,6 +29,7 @@ from protocol.frames import error_reply
 from protocol.framing import encode_frame
 from protocol.tls import is_tls_client_hello
 
+from .logsummary import RepeatedLines
 from .tls import TlsConfig
 
 __all__ = ["PLAINTEXT_SILENCE_SECONDS", "PlaintextRefusal", "TlsListener"]
@@ -100,17 +101,25 @@ class TlsListener:
         tls: the certificate context and handshake timeout.
         silence_timeout: how long a silent new connection is taken for a
             TLS client still on its way (see :data:`PLAINTEXT_SILENCE_SECONDS`).
+        overloaded: told how many connections are being admitted, whether
+            the server has no descriptors to spare for another: then a new
+            connection is closed at once, before anything is spent on it.
     """
 
     def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig,
-                 silence_timeout: float = PLAINTEXT_SILENCE_SECONDS) -> None:
+                 silence_timeout: float = PLAINTEXT_SILENCE_SECONDS,
+                 overloaded: Callable[[int], bool] | None = None) -> None:
         self._factory = protocol_factory
+        self._overloaded = overloaded
         self._tls = tls
         self._silence_timeout = silence_timeout
         self.sockets: list[socket.socket] = []
         self._acceptors: list[asyncio.Task[None]] = []
         self._admissions: set[asyncio.Task[None]] = set()
         self._closed = asyncio.get_running_loop().create_future()
+        # Said once, then counted: a flood repeats them many times a second.
+        self._accept_failures = RepeatedLines(log, logging.ERROR)
+        self._dropped = RepeatedLines(log, logging.WARNING)
 
     async def start(self, host: str, port: int, backlog: int = 128) -> None:
         """Bind every address ``host`` names (like ``create_server``) and accept.
@@ -158,8 +167,14 @@ class TlsListener:
                 # Out of file descriptors or memory, or a connection that
                 # failed while queued: the listener must outlive all of it,
                 # as asyncio's own server does.
-                log.error("cannot accept a connection: %s; retrying shortly", error)
+                self._accept_failures.add("cannot accept a connection: %s; retrying shortly",
+                                          error)
                 await asyncio.sleep(ACCEPT_RETRY_SECONDS)
+                continue
+            if self._overloaded is not None and self._overloaded(len(self._admissions)):
+                connection.close()
+                self._dropped.add("dropping new connections at once: the server is full "
+                                  "and already refusing as many as it can")
                 continue
             task = loop.create_task(self._admit(connection, address))
             self._admissions.add(task)
@@ -196,6 +211,11 @@ class TlsListener:
         finally:
             if not handed_over:
                 connection.close()
+
+    def flush_log(self) -> None:
+        """Log how often the summarised lines repeated (called about once a second)."""
+        self._accept_failures.flush()
+        self._dropped.flush()
 
     def close(self) -> None:
         """Stop accepting; connections being admitted are dropped."""
