@@ -98,6 +98,9 @@ class ConnectionRegistry:
         # Connections over their high-water mark: the only ones that can
         # hold much unsent (the others hold less than the mark each).
         self._holders: set[ClientConnection[Any]] = set()
+        # Connections being refused: counted apart from the others, since
+        # they go a moment later whatever happens.
+        self._refused: set[ClientConnection[Any]] = set()
         self._refusals = RepeatedLines(log, logging.WARNING)
         #: called after connections holding unsent bytes were aborted, so
         #: that the memory can go back to the system (server.resources)
@@ -114,12 +117,13 @@ class ConnectionRegistry:
         until it is closed a moment later.
         """
         limits = self.limits
-        count = len(self.connections)
+        count = len(self.connections) - len(self._refused)
         self.connections.add(connection)
         peers = self._by_address[connection.address]
         peers.add(connection)
         if count >= limits.max_connections:
-            if count >= limits.max_connections + REFUSAL_ROOM:
+            self._refused.add(connection)
+            if len(self._refused) > REFUSAL_ROOM:
                 self._refusals.add("dropping new connections: %d are open, the most allowed "
                                    "(--max-connections) is %d", count, limits.max_connections)
                 return b""
@@ -134,6 +138,7 @@ class ConnectionRegistry:
                                "(--max-unauthenticated-per-address)",
                                connection.address, len(waiting))
             seconds = retry_after_seconds(delay)
+            self._refused.add(connection)
             return encode_frame(error_reply(RequestError(
                 ErrorCode.RATE_LIMITED, f"{_TOO_MANY_FROM_ADDRESS}; retry in {seconds} s",
                 extra={"retry_after": seconds})))
@@ -141,6 +146,7 @@ class ConnectionRegistry:
 
     def discard(self, connection: ClientConnection[Any]) -> None:
         self.connections.discard(connection)
+        self._refused.discard(connection)
         self._holders.discard(connection)
         peers = self._by_address.get(connection.address)
         if peers is not None:
