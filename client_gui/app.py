@@ -37,7 +37,7 @@ from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
 from .settings import (
-    SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, CertificatePins, Settings,
+    SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
 from .texts import describe_failure
 from .trust import CertificateTrust
@@ -117,6 +117,11 @@ class Besedka(QObject):
         #: The server to offer in the login window: the last one tried in
         #: this run, else the one from the command line, else the remembered.
         self._server = server
+        #: The username the last attempt of this run used (None: the
+        #: remembered one).  With :attr:`_server`, a login window built again
+        #: (after an error, or back from registration) shows what the user
+        #: typed, never something else.
+        self._username: str | None = None
         self._icon = app_icon()
         self.login_window: LoginWindow | None = None
         self.registration_window: RegistrationWindow | None = None
@@ -176,8 +181,8 @@ class Besedka(QObject):
             self._collector = None
 
     def show_login(self, error: str | None = None) -> None:
-        window = LoginWindow(self._settings, self._server, browser=self._browser,
-                             servers=self.found_servers)
+        window = LoginWindow(self._settings, self._server, username=self._username,
+                             browser=self._browser, servers=self.found_servers)
         window.setWindowIcon(self._icon)
         window.login_requested.connect(self.on_login_requested)
         window.registration_requested.connect(self.on_registration_requested)
@@ -202,11 +207,14 @@ class Besedka(QObject):
 
     @pyqtSlot(str, int, str, str)
     def on_login_requested(self, host: str, port: int, username: str, password: str) -> None:
-        self._server = (host, port)
+        self._server, self._username = (host, port), username
         self.client.log_in(host, port, username, password)
 
     @pyqtSlot(str, int)
     def on_registration_requested(self, host: str, port: int) -> None:
+        if self.login_window is not None:
+            self._username = self.login_window.username.text().strip()
+        self._server = (host, port)
         window = RegistrationWindow(host, port)
         window.setWindowIcon(self._icon)
         window.registration_requested.connect(self.on_register_requested)
@@ -216,12 +224,18 @@ class Besedka(QObject):
 
     @pyqtSlot(str, int, str, str)
     def on_register_requested(self, host: str, port: int, username: str, password: str) -> None:
-        self._server = (host, port)
+        self._server, self._username = (host, port), username
         self.client.register(host, port, username, password)
 
     @pyqtSlot()
     def on_back_to_login(self) -> None:
         self.client.cancel()
+        registration = self.registration_window
+        if registration is not None:
+            # What was typed there comes back to the login window.
+            self._server = registration.server.address()
+            if registration.username.text().strip():
+                self._username = registration.username.text().strip()
         self.show_login()
 
     @pyqtSlot(str)
@@ -229,9 +243,6 @@ class Besedka(QObject):
         # Remembered only once they worked, so a typo is not offered again.
         self._settings.set(SERVER_HOST, self.client.host)
         self._settings.set(SERVER_PORT, self.client.port)
-        row = self.found_servers.row_of_address(self.client.host, self.client.port)
-        found = self.found_servers.server_at(row)
-        self._settings.set(SERVER_NAME, found.name if found is not None else "")
         self._settings.set(USERNAME, username)
         conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import io
 import logging
 import logging.handlers
@@ -91,9 +92,10 @@ def _show(text: str, *, error: bool) -> None:
     # Qt needs an application while the box is shown; main() has not made
     # one yet when the arguments are parsed.
     application = QApplication.instance() or QApplication([sys.argv[0]])
+    # Preformatted: argparse lines its help up in columns, which only a
+    # fixed-width font keeps (its <, > and & escaped, as usage lines hold them).
     box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information,
-                      "Besedka", text.strip())
-    # Usage lines hold <, > and [ ]: shown as they are, not as rich text.
-    box.setTextFormat(Qt.TextFormat.PlainText)
+                      "Besedka", f"<pre>{html.escape(text.strip())}</pre>")
+    box.setTextFormat(Qt.TextFormat.RichText)
     box.exec()
     application.processEvents()  # let the box go before the process does

@@ -6,11 +6,23 @@ server fills in its address.  Typing an address by hand always works, and
 when nothing turns up after a few seconds the view says so, and that
 multicast may be blocked on this network.
 
+The address fields are the user's, and only the user changes them: a click
+or a key press in the list fills them in, nothing else does.  Servers
+appearing, changing or leaving, an error, the keyboard focus entering the
+list: none of them puts another address in the fields (issue 13).  The list
+only follows the fields, selecting the server they name when it is listed.
+Anyone on the LAN can announce any name, so a server is never chosen for
+the user because of what it announced, not even under the name of the one
+used last.
+
 The browser is started only once the view is on screen (after the first
 paint), so discovery never delays the window.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PyQt6.QtCore import (
     QItemSelectionModel,
@@ -19,17 +31,54 @@ from PyQt6.QtCore import (
     pyqtSignal,
     pyqtSlot,
 )
-from PyQt6.QtGui import QShowEvent
+from PyQt6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
 from PyQt6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from .discovery import DiscoveredServer, ServerBrowser, ServerListModel
 from .i18n import follow_language
 from .widgets import HintLabel
 
-__all__ = ["FoundServersView"]
+__all__ = ["FoundServersView", "ServerList"]
 
 #: Rows the list shows before it scrolls.
 VISIBLE_ROWS = 4
+
+
+class ServerList(QListView):
+    """The list of found servers, telling the user's choices from Qt's own moves.
+
+    Qt moves a list's current row by itself: to a neighbour when the current
+    row is removed, to the first row when the list gets the keyboard focus
+    without one.  Taken for the user's choice, either put another server's
+    address in the login window, and the next password went there.  Only a
+    change made while the list handles the user's mouse or keys is one
+    (:attr:`by_user`).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: True while the list handles the user's mouse or keyboard input.
+        self.by_user = False
+
+    @contextmanager
+    def _user_input(self) -> Iterator[None]:
+        self.by_user = True
+        try:
+            yield
+        finally:
+            self.by_user = False
+
+    def mousePressEvent(self, event: QMouseEvent | None) -> None:
+        with self._user_input():
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
+        with self._user_input():
+            super().mouseMoveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:
+        with self._user_input():
+            super().keyPressEvent(event)
 
 
 class FoundServersView(QWidget):
@@ -39,30 +88,27 @@ class FoundServersView(QWidget):
         browser: looks for servers; started when this view is first shown.
         model: what the browser found (it lives as long as the browser, so a
             login window opened again lists the servers at once).
-        remembered_name: the name of the server used last, preselected when
-            it appears (the address fields preselect by address first).
         parent: the Qt parent.
 
     Signals:
-        server_chosen(DiscoveredServer): the user picked a server (or the
-            remembered one was preselected by name): fill in its address.
+        server_chosen(DiscoveredServer): the user picked a server with the
+            mouse or the keyboard: fill in its address.  Never emitted for
+            anything else.
     """
 
     server_chosen = pyqtSignal(object)
 
     def __init__(self, browser: ServerBrowser, model: ServerListModel,
-                 remembered_name: str = "", parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._browser = browser
         self._model = model
-        self._remembered_name = remembered_name
         #: The address in the fields; the matching server is selected.
         self._address: tuple[str, int] = ("", 0)
-        self._user_chose = False
         self._selecting = False
 
         self.caption = QLabel(self)
-        self.list = QListView(self)
+        self.list = ServerList(self)
         self.list.setObjectName("found_servers")
         self.list.setModel(model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -104,15 +150,9 @@ class FoundServersView(QWidget):
             # in the browser's own thread.
             QTimer.singleShot(0, self._browser.start)
 
-    def set_address(self, host: str, port: int, *, typed: bool = False) -> None:
-        """The address fields changed: select the server they name, if listed.
-
-        Args:
-            typed: the user typed it, so no server found later may replace it.
-        """
+    def set_address(self, host: str, port: int) -> None:
+        """The address fields changed: select the server they name, if listed."""
         self._address = (host.strip(), port)
-        if typed:
-            self._user_chose = True
         self._sync_selection()
 
     def selected_server(self) -> DiscoveredServer | None:
@@ -122,17 +162,13 @@ class FoundServersView(QWidget):
         return self._model.server_at(selection.selectedRows()[0].row())
 
     def _sync_selection(self) -> None:
+        """Select the server the fields name (or nothing); never the other way round."""
         selected = self.selected_server()
         host, port = self._address
         if selected is not None and port == selected.port and (
                 host == selected.host or host in selected.addresses):
             return
-        row = self._model.row_of_address(host, port)
-        if row < 0 and not self._user_chose and self._remembered_name:
-            # The server used last may have a new address (DHCP): find it by name.
-            row = next((r for r, server in enumerate(self._model.servers())
-                        if server.name == self._remembered_name), -1)
-        self._select(row)
+        self._select(self._model.row_of_address(host, port))
 
     def _select(self, row: int) -> None:
         selection = self.list.selectionModel()
@@ -147,21 +183,18 @@ class FoundServersView(QWidget):
                     QItemSelectionModel.SelectionFlag.ClearAndSelect)
         finally:
             self._selecting = False
-        if row >= 0:
-            server = self._model.server_at(row)
-            host, port = self._address
-            if server is not None and (server.host, server.port) != (host, port) \
-                    and host not in server.addresses:
-                # Preselected by name: its address goes into the fields.
-                self.server_chosen.emit(server)
 
     @pyqtSlot(QModelIndex, QModelIndex)
     def on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if self._selecting or not current.isValid():
+        if self._selecting:
             return
-        server = self._model.server_at(current.row())
+        if not self.list.by_user:
+            # Qt moved the current row on its own (a row removed, the focus
+            # entering the list): put the selection back where the fields say.
+            self._sync_selection()
+            return
+        server = self._model.server_at(current.row()) if current.isValid() else None
         if server is not None:
-            self._user_chose = True
             self.server_chosen.emit(server)
 
     @pyqtSlot()

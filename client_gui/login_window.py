@@ -4,6 +4,10 @@ It only collects input and shows the outcome; connecting is the business of
 :class:`~client_gui.client.ChatClient`, which the application wires to the
 signals here.  The last server and username are remembered through
 :mod:`client_gui.settings`; the password never is.
+
+What the user typed or chose stays as it is whatever happens meanwhile (an
+error, servers found or gone on the LAN): the fields change only under the
+user's hands (see :mod:`client_gui.found_servers`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from PyQt6.QtWidgets import (
 from .discovery import DiscoveredServer, ServerBrowser, ServerListModel
 from .found_servers import FoundServersView
 from .i18n import follow_language
-from .settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, USERNAME, Settings
+from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
 from .widgets import ErrorLabel, heading, lay_out_page
 
 __all__ = ["LoginWindow", "ServerFields"]
@@ -55,8 +59,10 @@ class LoginWindow(QWidget):
 
     Args:
         settings: where the last server and username are remembered.
-        server: a ``(host, port)`` from the command line, which wins over
-            the remembered one.
+        server: a ``(host, port)`` from the command line, or the one the
+            last attempt of this run went to, which wins over the remembered one.
+        username: the name the last attempt of this run used, which wins
+            over the remembered one.
         browser, servers: LAN discovery and what it found, listed above the
             address fields; without them the address is typed.
 
@@ -72,13 +78,14 @@ class LoginWindow(QWidget):
     forget_certificate_requested = pyqtSignal(str, int)
 
     def __init__(self, settings: Settings, server: tuple[str, int] | None = None,
-                 parent: QWidget | None = None, *, browser: ServerBrowser | None = None,
+                 parent: QWidget | None = None, *, username: str | None = None,
+                 browser: ServerBrowser | None = None,
                  servers: ServerListModel | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         host, port = server or (settings.get(SERVER_HOST), settings.get(SERVER_PORT))
         self.server = ServerFields(self, host, port)
-        self.username = QLineEdit(settings.get(USERNAME), self)
+        self.username = QLineEdit(settings.get(USERNAME) if username is None else username, self)
         self.username.setObjectName("username")
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
@@ -104,7 +111,7 @@ class LoginWindow(QWidget):
             label.setBuddy(buddy)
         self.found_servers: FoundServersView | None = None
         if browser is not None and servers is not None:
-            self.found_servers = FoundServersView(browser, servers, settings.get(SERVER_NAME), self)
+            self.found_servers = FoundServersView(browser, servers, self)
         top: list[QWidget] = [self.title]
         if self.found_servers is not None:
             top.append(self.found_servers)
@@ -214,7 +221,8 @@ class LoginWindow(QWidget):
 
     @pyqtSlot(object)
     def on_found_server_chosen(self, server: DiscoveredServer) -> None:
-        # Both fields first, then one update: half-changed they name no server.
+        # The user clicked it (found_servers emits for nothing else).  Both
+        # fields first, then one update: half-changed they name no server.
         self.server.port.blockSignals(True)
         self.server.host.setText(server.host)
         self.server.port.setValue(server.port)
@@ -225,7 +233,7 @@ class LoginWindow(QWidget):
     @pyqtSlot(str)
     def on_host_edited(self, text: str) -> None:
         if self.found_servers is not None:
-            self.found_servers.set_address(*self.server.address(), typed=True)
+            self.found_servers.set_address(*self.server.address())
 
     @pyqtSlot(int)
     def on_port_edited(self, value: int) -> None:

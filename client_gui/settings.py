@@ -25,7 +25,6 @@ __all__ = [
     "Settings",
     "SERVER_HOST",
     "SERVER_PORT",
-    "SERVER_NAME",
     "USERNAME",
     "LANGUAGE",
     "PINNED_CERTIFICATES",
@@ -50,9 +49,6 @@ class Setting(Generic[T]):
 # Preferences: what the user chose.
 SERVER_HOST = Setting("connection/host", str, "127.0.0.1")
 SERVER_PORT = Setting("connection/port", int, DEFAULT_PORT)
-#: The LAN name of that server when it was found by discovery (found again
-#: by name if its address changed); empty when it was typed.
-SERVER_NAME = Setting("connection/server_name", str, "")
 USERNAME = Setting("connection/username", str, "")
 #: A language code such as ``ru``; empty means "follow the system locale".
 LANGUAGE = Setting("interface/language", str, "")
@@ -67,7 +63,7 @@ CHAT_GEOMETRY = Setting("window/chat_geometry", QByteArray, QByteArray())
 CHAT_SPLITTER = Setting("window/chat_splitter", QByteArray, QByteArray())
 
 ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[QByteArray], ...] = (
-    SERVER_HOST, SERVER_PORT, SERVER_NAME, USERNAME, LANGUAGE, PINNED_CERTIFICATES,
+    SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, PINNED_CERTIFICATES,
     CHAT_GEOMETRY, CHAT_SPLITTER,
 )
 

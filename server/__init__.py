@@ -20,4 +20,19 @@
 * :mod:`server.listener` - admitting TLS clients, refusing plain ones in words;
 * :mod:`server.announce` - the mDNS announcement on the LAN;
 * :mod:`server.admin` - ``python -m server admin``: accounts and backups.
+
+A new feature (rooms, files, search...) is a module of its own with a class
+that owns its state and has ``install(dispatcher)``, made and installed in
+:func:`server.app.build_dispatcher`.  Its requests are typed in
+:mod:`protocol.requests` (and listed in ``REQUEST_TYPES``); ``install``
+routes each to an awaited handler (:meth:`Dispatcher.route`, with
+``logs_in=True`` for one that logs in, like ``resume``).  What it commits
+and others must see goes through :func:`server.delivery.deliver`: an
+:class:`~server.delivery.Item` subclass gives the event per protocol
+version (None where a version must not see it), the audience (everyone, or
+account ids such as a room's members) and the session to answer in place
+of the event; :func:`server.session.write_delivery` writes the result.
+Per-session state that every feature needs goes on
+:class:`~server.session.Session` (its ``protocol`` is the version the
+login asked for).
 """

@@ -9,10 +9,10 @@ requests already received finish (a ``send`` being committed is still
 acknowledged), close the connections once their replies are flushed, and
 only then close the database, whose writer commits whatever is queued.
 
-With TLS (the default) the listening sockets are a
-:class:`~server.listener.TlsListener`, which admits TLS clients and tells
-plain ones that TLS is required; with ``--no-tls`` they are a plain
-:func:`asyncio.loop.create_server`.  The connections are the same either way.
+The listening sockets are a :class:`~server.listener.Listener`, with its own
+accept loop and a port no other process can bind too: with TLS (the
+default) it admits TLS clients and tells plain ones that TLS is required;
+with ``--no-tls`` it admits everyone.  The connections are the same either way.
 
 Housekeeping, about once a second, closes connections past their timeouts
 and forgets old rate-limit entries; every
@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from db import queries
 from db.database import Database
@@ -37,7 +37,7 @@ from .config import MAX_CONNECTIONS_PER_ACCOUNT, RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
-from .listener import TlsListener
+from .listener import Listener
 from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
@@ -54,14 +54,6 @@ SHUTDOWN_GRACE_SECONDS = 5.0
 #: Aborted connections must have held this much unsent before the server
 #: asks malloc to give the memory back (server/resources.py).
 RELEASE_MEMORY_AFTER_BYTES = 4 * 1024 * 1024
-
-
-class _Listener(Protocol):
-    """What the server needs of its listening sockets (asyncio.Server or TlsListener)."""
-
-    def close(self) -> None: ...
-
-    async def wait_closed(self) -> None: ...
 
 
 class Features(NamedTuple):
@@ -112,7 +104,7 @@ class BesedkaServer:
         self.registry.on_memory_freed = self._memory_freed
         self._releasing_memory = False
         self.features: Features | None = None
-        self._server: _Listener | None = None
+        self._server: Listener | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._disabled_check: asyncio.Task[None] | None = None
         self._announcer: ServerAnnouncer | None = None
@@ -140,26 +132,19 @@ class BesedkaServer:
         def new_connection() -> ClientConnection[Session]:
             return ClientConnection(dispatcher)
 
-        if self.config.tls is None:
-            server = await loop.create_server(
-                new_connection, self.config.host, self.config.port, reuse_address=True,
-            )
-            self._server = server
-            sockets = list(server.sockets)
-        else:
-            registry = self.registry
+        registry = self.registry
 
-            def overloaded(admitting: int) -> bool:
-                # Sockets still being looked at or shaken hands with hold
-                # descriptors too; past the room for refusals, new ones
-                # are closed at once.
-                return (len(registry.connections) + admitting
-                        >= registry.limits.max_connections + REFUSAL_ROOM)
+        def overloaded(admitting: int) -> bool:
+            # Sockets still being looked at or shaken hands with hold
+            # descriptors too; past the room for refusals, new ones are
+            # closed at once.
+            return (len(registry.connections) + admitting
+                    >= registry.limits.max_connections + REFUSAL_ROOM)
 
-            listener = TlsListener(new_connection, self.config.tls, overloaded=overloaded)
-            await listener.start(self.config.host, self.config.port)
-            self._server = listener
-            sockets = listener.sockets
+        listener = Listener(new_connection, self.config.tls, overloaded=overloaded)
+        await listener.start(self.config.host, self.config.port)
+        self._server = listener
+        sockets = listener.sockets
         host, port = sockets[0].getsockname()[:2]
         self._sweeper = loop.create_task(self._sweep_forever())
         if self.config.announce:
@@ -180,7 +165,7 @@ class BesedkaServer:
             try:
                 self.registry.sweep()
                 accounts.prune()
-                if isinstance(self._server, TlsListener):
+                if self._server is not None:
                     self._server.flush_log()
             except Exception:  # noqa: BLE001 - housekeeping must go on
                 log.exception("housekeeping failed")

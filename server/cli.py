@@ -255,8 +255,10 @@ async def serve(config: ServerConfig, stop_request: StopRequest | None = None) -
         await stop.wait()
         log.info("shutting down")
     finally:
-        await server.stop()
-        signals.close()
+        try:
+            await server.stop()
+        finally:
+            signals.close()  # only now may Windows end a closing console's process
 
 
 def _redact(url: str) -> str:
@@ -275,11 +277,15 @@ def _event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     (bench/README.md).  It does not exist on Windows, where asyncio's
     loop serves.
     """
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
+    # Inside the platform check, so that mypy on Windows, where uvloop is
+    # not installed, does not look for it.
+    if sys.platform != "win32":
+        try:
+            import uvloop
+        except ImportError:
+            return None
+        return uvloop.new_event_loop
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:

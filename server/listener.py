@@ -1,19 +1,35 @@
-"""Accepting TLS connections, and answering plain-text ones in plain text.
+"""The server's listening sockets and their own accept loop, for TLS and plain TCP.
 
-``loop.create_server(ssl=...)`` would do the TLS, but a plain-TCP client
-on a TLS port would then learn nothing: it waits for ``hello``, the server
-waits for a ClientHello, and both hang until a timeout.  So the listener
-accepts connections itself and looks at the first byte before choosing:
+The listener accepts connections itself instead of leaving it to
+``loop.create_server``, for three reasons:
 
-* ``0x16`` (a TLS handshake record): the connection gets TLS, via
-  ``loop.connect_accepted_socket(ssl=...)`` with a handshake timeout, so a
-  client that starts a handshake and stalls is dropped promptly;
-* anything else (a frame starts with ``{``), or silence for
-  :data:`PLAINTEXT_SILENCE_SECONDS` (a plain client waiting for ``hello``):
-  one unencrypted ``tls_required`` error frame, then the connection closes.
+* **TLS with a clear refusal of plain clients.**  ``create_server(ssl=...)``
+  would do the TLS, but a plain-TCP client on a TLS port would then learn
+  nothing: it waits for ``hello``, the server waits for a ClientHello, and
+  both hang until a timeout.  So with TLS the listener looks at the first
+  byte before choosing:
 
-Looking is done with ``MSG_PEEK``, so the bytes stay in the socket for the
-TLS layer to read.
+  * ``0x16`` (a TLS handshake record): the connection gets TLS, via
+    ``loop.connect_accepted_socket(ssl=...)`` with a handshake timeout, so
+    a client that starts a handshake and stalls is dropped promptly;
+  * anything else (a frame starts with ``{``), or silence for
+    :data:`PLAINTEXT_SILENCE_SECONDS` (a plain client waiting for
+    ``hello``): one unencrypted ``tls_required`` error frame, then the
+    connection closes.
+
+  Looking is done with ``MSG_PEEK``, so the bytes stay in the socket for the
+  TLS layer to read.
+* **An accept loop that outlives failed connections** (plain TCP too):
+  asyncio's own loop on Windows' proactor closes the listening socket for
+  good when a client resets its connection while it is being accepted
+  (``WinError 64``, CPython gh-93821), and the server would accept nobody
+  after that.  This one logs the failure and goes on accepting.
+* **A port that is this server's alone.**  ``create_server`` sets
+  ``SO_REUSEADDR``, which on Windows lets a second process bind the same
+  port: two servers would then share one database and split the clients
+  between them.  Windows gets ``SO_EXCLUSIVEADDRUSE`` instead; POSIX keeps
+  ``SO_REUSEADDR``, which there only lets a restarted server bind while the
+  old connections linger in TIME_WAIT (a second listener is refused).
 """
 
 from __future__ import annotations
@@ -21,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import sys
 from collections.abc import Callable
 from typing import cast
 
@@ -32,7 +49,7 @@ from protocol.tls import is_tls_client_hello
 from .logsummary import RepeatedLines
 from .tls import TlsConfig
 
-__all__ = ["PLAINTEXT_SILENCE_SECONDS", "PlaintextRefusal", "TlsListener"]
+__all__ = ["PLAINTEXT_SILENCE_SECONDS", "Listener", "PlaintextRefusal"]
 
 log = logging.getLogger("besedka.server.tls")
 
@@ -45,6 +62,9 @@ REFUSAL_GRACE_SECONDS = 1.0
 #: Pause after an accept() failure such as running out of file descriptors,
 #: as asyncio's own server does, so the loop does not spin.
 ACCEPT_RETRY_SECONDS = 0.5
+#: What an accept on Windows' proactor fails with when the client reset the
+#: connection meanwhile ("The specified network name is no longer available").
+_ERROR_NETNAME_DELETED = 64
 
 TLS_REQUIRED_FRAME = encode_frame(error_reply(RequestError(
     ErrorCode.TLS_REQUIRED,
@@ -90,15 +110,26 @@ class PlaintextRefusal(asyncio.Protocol):
             self._timer.cancel()
 
 
-class TlsListener:
-    """Listening sockets that admit TLS clients and turn plain ones away.
+def _reserve_port(sock: socket.socket) -> None:
+    """Set the options that make a listening socket's port this process's
+    alone (see the module docstring); before ``bind``."""
+    if sys.platform == "win32":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+    else:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+
+class Listener:
+    """Listening sockets that admit TLS clients and turn plain ones away, or,
+    without TLS, admit every client.
 
     It offers the parts of :class:`asyncio.Server` the server uses:
     :attr:`sockets`, :meth:`close` and :meth:`wait_closed`.
 
     Args:
         protocol_factory: makes the protocol for each admitted connection.
-        tls: the certificate context and handshake timeout.
+        tls: the certificate context and handshake timeout; None for plain
+            TCP (``--no-tls``).
         silence_timeout: how long a silent new connection is taken for a
             TLS client still on its way (see :data:`PLAINTEXT_SILENCE_SECONDS`).
         overloaded: told how many connections are being admitted, whether
@@ -106,7 +137,7 @@ class TlsListener:
             connection is closed at once, before anything is spent on it.
     """
 
-    def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig,
+    def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig | None,
                  silence_timeout: float = PLAINTEXT_SILENCE_SECONDS,
                  overloaded: Callable[[int], bool] | None = None) -> None:
         self._factory = protocol_factory
@@ -138,7 +169,7 @@ class TlsListener:
                 seen.add((family, address))
                 sock = socket.socket(family, kind, proto)
                 self.sockets.append(sock)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                _reserve_port(sock)
                 if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
                     # As asyncio does: each family gets its own socket.
                     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
@@ -161,9 +192,13 @@ class TlsListener:
         while True:
             try:
                 connection, address = await loop.sock_accept(listening)
-            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-                continue
+            except (BlockingIOError, InterruptedError, ConnectionError):
+                continue  # a client that gave up while it was being accepted
             except OSError as error:
+                if getattr(error, "winerror", None) == _ERROR_NETNAME_DELETED:
+                    # The same on Windows' proactor (gh-93821): nothing wrong here.
+                    log.info("a client reset its connection while it was being accepted")
+                    continue
                 # Out of file descriptors or memory, or a connection that
                 # failed while queued: the listener must outlive all of it,
                 # as asyncio's own server does.
@@ -187,6 +222,10 @@ class TlsListener:
         loop = asyncio.get_running_loop()
         handed_over = False
         try:
+            if self._tls is None:
+                handed_over = True
+                await loop.connect_accepted_socket(self._factory, connection)
+                return
             first = await _peek_first_byte(connection, self._silence_timeout)
             if first == b"":
                 return  # gone before saying anything

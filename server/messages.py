@@ -86,7 +86,7 @@ class _Send(Item[Session]):
     """
 
     __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "message", "ts",
-                 "reply")
+                 "wire", "reply")
 
     def __init__(self, session: Session, slot: ReplySlot, re: RequestId,
                  recipient: AccountRecord | None) -> None:
@@ -103,13 +103,18 @@ class _Send(Item[Session]):
         self.recipient = recipient
         self.message: StoredMessage | None = None
         self.ts = ""
+        #: the message's wire object in the sender's version, for its reply
+        self.wire: dict[str, Any] = {}
         self.reply = b""
 
     def event(self, version: int) -> bytes | None:
         # protocol.events.MessageEvent, in its plain form (see _wire_message).
         assert self.message is not None  # only a stored message has an audience
-        return encode_frame({"type": "message",
-                             "message": _wire_message(self.message, version, self.ts)})
+        # The reply's object serves the sender's version (nearly always the
+        # only one): built once per message, not once per frame.
+        wire = (self.wire if version == self.version
+                else _wire_message(self.message, version, self.ts))
+        return encode_frame({"type": "message", "message": wire})
 
     def answer(self) -> None:
         self.connection.fill_reply(self.slot, self.reply)
@@ -195,8 +200,8 @@ class Messages:
             pending.message, pending.ts = message, ts
             # protocol.replies.Sent, in its plain form (see _wire_message),
             # in the version its sender speaks.
-            pending.reply = encode_frame(ok_reply(
-                pending.re, message=_wire_message(message, pending.version, ts)))
+            pending.wire = wire = _wire_message(message, pending.version, ts)
+            pending.reply = encode_frame(ok_reply(pending.re, message=wire))
             if not created:  # a resent send: answered, delivered the first time
                 continue
             pending.position = message.id

@@ -104,6 +104,7 @@ class ServerProcess:
         line = self.process.stdout.readline()
         if not line.startswith("listening on "):
             self.process.wait(max(0.0, deadline - time.monotonic()))
+            self._log_thread.join(10)  # the whole log, for the message and the test
             raise RuntimeError(f"server did not start: {line!r}\n{self.log}")
         self.port = int(line.rsplit(":", 1)[1])
 

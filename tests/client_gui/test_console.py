@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from PyQt6.QtCore import QTimer
+from PyQt6.QtGui import QTextDocumentFragment
 from PyQt6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -39,7 +40,7 @@ def answer_of(argv: list[str], monkeypatch: pytest.MonkeyPatch
     def read_and_close() -> None:
         box = QApplication.activeModalWidget()
         assert isinstance(box, QMessageBox), box
-        shown.append((box.icon(), box.text()))
+        shown.append((box.icon(), QTextDocumentFragment.fromHtml(box.text()).toPlainText()))
         box.accept()
 
     QTimer.singleShot(0, read_and_close)

@@ -39,14 +39,14 @@ from client_gui.discovery import (
 from client_gui.found_servers import FoundServersView
 from client_gui.i18n import LanguageManager
 from client_gui.login_window import LoginWindow
-from client_gui.settings import SERVER_HOST, SERVER_NAME, SERVER_PORT, CertificatePins, Settings
+from client_gui.settings import SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings
 from protocol.discovery import SERVICE_TYPE, FingerprintCheck, TrustDecision
 from protocol.limits import PROTOCOL_VERSION
 from protocol.tls import client_context, format_fingerprint
 from protocol.version import BESEDKA_VERSION
 from tests.conftest import REPO
 from tests.mdns import LOOPBACK, ensure_loopback_multicast, unique_name
-from tests.wire import WireClient
+from tests.wire import PASSWORD, WireClient
 
 from .conftest import log_in
 from .test_tls import submit_login, wait_for_error
@@ -417,7 +417,6 @@ def test_login_window_lists_a_found_server_and_logging_in_through_it_works(
     click_row(qtbot, view, row)
     assert login.server.address() == ("127.0.0.1", server.port)
     log_in(qtbot, besedka, "alice")
-    assert settings.get(SERVER_NAME) == name
     assert (settings.get(SERVER_HOST), settings.get(SERVER_PORT)) == server.address
 
 
@@ -448,21 +447,23 @@ def test_the_server_used_last_is_preselected(
     assert selected is not None and selected.name == name
 
 
-def test_the_server_used_last_is_found_by_name_after_its_address_changed(
+def test_a_server_found_at_another_address_is_listed_but_never_put_in_the_fields(
         qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
         server_factory) -> None:  # type: ignore[no-untyped-def]
+    # The server used last may have moved (DHCP), or someone may announce
+    # its name: either way the user decides, by clicking it.
     name = unique_name()
     server = server_factory("--announce", "--name", name)
     settings.set(SERVER_HOST, "127.0.0.2")  # where it was last time
     settings.set(SERVER_PORT, 7447)
-    settings.set(SERVER_NAME, name)
     besedka = start_discovering_client()
     login = besedka.login_window
     assert login is not None
-    wait_listed(qtbot, besedka, name)
-    qtbot.waitUntil(lambda: login.server.address() == ("127.0.0.1", server.port))
-    selected = found_view(besedka).selected_server()
-    assert selected is not None and selected.name == name
+    row = wait_listed(qtbot, besedka, name)
+    assert login.server.address() == ("127.0.0.2", 7447)
+    assert found_view(besedka).selected_server() is None
+    click_row(qtbot, found_view(besedka), row)
+    assert login.server.address() == ("127.0.0.1", server.port)
 
 
 def test_typing_another_address_deselects_the_found_server(
@@ -482,9 +483,8 @@ def test_typing_another_address_deselects_the_found_server(
     assert login.server.host.text() == "chat.example"
 
 
-def test_a_typed_address_is_not_replaced_by_the_server_used_last(
+def test_a_typed_address_is_not_replaced_by_a_server_found_later(
         qtbot: QtBot, settings: Settings) -> None:
-    settings.set(SERVER_NAME, "Office")
     browser = ServerBrowser(interfaces=[LOOPBACK])  # never started: the window is not shown
     model = ServerListModel()
     window = LoginWindow(settings, browser=browser, servers=model)
@@ -494,6 +494,99 @@ def test_a_typed_address_is_not_replaced_by_the_server_used_last(
     model.on_server_found(make_server("Office", host="192.0.2.10"))
     assert window.server.host.text() == "192.0.2.77"
     assert window.found_servers is not None and window.found_servers.selected_server() is None
+
+
+def type_port(qtbot: QtBot, login: LoginWindow, port: int) -> None:
+    editor = login.server.port.lineEdit()
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(login.server.port, str(port))
+
+
+def test_a_wrong_password_while_servers_come_and_go_changes_no_field_and_the_next_attempt_goes_where_typed(  # noqa: E501
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka], server_factory,
+        bots) -> None:  # type: ignore[no-untyped-def]
+    # Issue 13: after a wrong password the window showed another server's
+    # address (one announced on the LAN, sorting first), and the next
+    # password went there.
+    typed, elsewhere = server_factory(), server_factory()
+    for server in (typed, elsewhere):
+        bots(server.address, "alice").close()  # a password sent there would log in
+    besedka = start_discovering_client()
+    login = besedka.login_window
+    assert login is not None
+    login.activateWindow()
+    login.server.host.clear()
+    qtbot.keyClicks(login.server.host, "127.0.0.1")
+    type_port(qtbot, login, typed.port)
+    login.username.clear()
+    qtbot.keyClicks(login.username, "alice")
+    qtbot.keyClicks(login.password, "not my password")
+    qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    model = besedka.found_servers
+    # Meanwhile servers appear, the first in the list being another one at
+    # the same host, and the one typed is announced too (so it is selected).
+    first = make_server(unique_name("AAA"), "127.0.0.1", elsewhere.port)
+    model.on_server_found(first)
+    model.on_server_found(make_server(unique_name("Typed"), "127.0.0.1", typed.port))
+    model.on_server_found(make_server(unique_name("Far"), "192.0.2.2", 7447))
+    assert wait_for_error(qtbot, besedka) == "Wrong username or password."
+    assert login is besedka.login_window
+    view = found_view(besedka)
+    selected = view.selected_server()
+    assert selected is not None and selected.port == typed.port
+
+    def fields() -> tuple[str, int, str]:
+        return (*login.server.address(), login.username.text())
+
+    expected = ("127.0.0.1", typed.port, "alice")
+    assert fields() == expected
+    # The typed server's announcement goes (Qt moves the current row to a
+    # neighbour), the focus enters the list (Qt makes the first row
+    # current), more servers come: the fields stay.
+    model.on_server_lost(selected.service_name)
+    assert fields() == expected
+    view.list.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(view.list.hasFocus)
+    assert fields() == expected
+    assert view.selected_server() is None
+    model.on_server_found(make_server(unique_name("Late"), "127.0.0.1", typed.port))
+    model.on_server_found(make_server(unique_name("AAA"), "127.0.0.1", elsewhere.port + 1))
+    assert fields() == expected
+
+    # The next attempt goes to the server typed, and nothing ever reached the other.
+    login.password.clear()
+    qtbot.keyClicks(login.password, PASSWORD)
+    qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: besedka.chat_window is not None, timeout=DISCOVERY_MS)
+    assert (besedka.client.host, besedka.client.port) == typed.address
+    assert "failed login" in typed.log
+    assert "failed login" not in elsewhere.log
+    assert elsewhere.log.count("logged in") == 1  # the bot's, registering
+
+
+def test_a_login_window_built_again_shows_what_the_user_typed(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka],
+        settings: Settings) -> None:
+    settings.set(SERVER_HOST, "127.0.0.1")
+    settings.set(SERVER_PORT, 7447)
+    settings.set(USERNAME, "remembered")
+    besedka = start_discovering_client()
+    login = besedka.login_window
+    assert login is not None
+    besedka.found_servers.on_server_found(make_server(unique_name("AAA"), "127.0.0.1", 7447))
+    login.server.host.clear()
+    qtbot.keyClicks(login.server.host, "192.0.2.77")
+    login.username.clear()
+    qtbot.keyClicks(login.username, "bob")
+    qtbot.mouseClick(login.register_button, Qt.MouseButton.LeftButton)
+    registration = besedka.registration_window
+    assert registration is not None
+    assert registration.server.address() == ("192.0.2.77", 7447)
+    qtbot.mouseClick(registration.back_button, Qt.MouseButton.LeftButton)
+    again = besedka.login_window
+    assert again is not None and again is not login
+    assert (*again.server.address(), again.username.text()) == ("192.0.2.77", 7447, "bob")
 
 
 def test_login_window_says_when_nothing_is_found(
