@@ -42,7 +42,12 @@ from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
 from .registry import REFUSAL_ROOM, ConnectionLimits, ConnectionRegistry
-from .resources import default_max_connections, raise_open_file_limit, release_free_memory
+from .resources import (
+    default_max_connections,
+    raise_open_file_limit,
+    release_free_memory,
+    tune_malloc,
+)
 from .session import Session
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -116,6 +121,7 @@ class BesedkaServer:
             The address actually bound (the real port for ``--port 0``).
         """
         loop = asyncio.get_running_loop()
+        tune_malloc()
         open_files = raise_open_file_limit()
         if not self.config.max_connections:
             self.registry.limits.max_connections = default_max_connections(open_files)

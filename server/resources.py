@@ -12,8 +12,9 @@ database, the certificate, the log and the LAN announcement.
 Memory: glibc's ``malloc`` keeps the memory of freed large buffers (the
 unsent output of aborted connections) for reuse instead of giving it back,
 so that the server's resident size stays at its peak after an attack.
+:func:`tune_malloc` has large buffers mapped on their own, and
 :func:`release_free_memory` asks it to return what is free
-(``malloc_trim``); elsewhere it does nothing.
+(``malloc_trim``); elsewhere both do nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import logging
 import sys
 
 __all__ = ["RESERVED_FILE_DESCRIPTORS", "default_max_connections", "raise_open_file_limit",
-           "release_free_memory"]
+           "release_free_memory", "tune_malloc"]
 
 log = logging.getLogger("besedka.server")
 
@@ -75,20 +76,34 @@ def default_max_connections(open_file_limit: int | None) -> int:
     return max(MIN_MAX_CONNECTIONS, open_file_limit - RESERVED_FILE_DESCRIPTORS)
 
 
-def _load_malloc_trim() -> ctypes._NamedFuncPointer | None:
+def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim  # glibc only: musl has none
+        libc.malloc_trim.argtypes = [ctypes.c_size_t]  # glibc only: musl has none
+        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     except (OSError, AttributeError):
         return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
+    return libc
 
 
-_malloc_trim = _load_malloc_trim()
+_libc = _glibc()
+#: mallopt()'s parameter for the size from which malloc maps memory of its own.
+_M_MMAP_THRESHOLD = -3
+#: Buffers from this size up get memory of their own, which goes back to
+#: the system as soon as they are freed.  glibc's default starts at 128 KiB
+#: but rises to the largest buffer freed so far (up to 32 MiB): after one
+#: 16 MB ``sync`` reply, every later one came from the shared heap, where
+#: freed memory stayed, scattered between live objects.  Setting it fixes it.
+MMAP_THRESHOLD_BYTES = 256 * 1024
+
+
+def tune_malloc() -> None:
+    """Make large buffers go back to the system when freed (glibc; see
+    :data:`MMAP_THRESHOLD_BYTES`).  Called once at start."""
+    if _libc is not None:
+        _libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
 
 
 def release_free_memory() -> None:
@@ -97,5 +112,5 @@ def release_free_memory() -> None:
     It can take a few milliseconds on a large heap, holding malloc's lock:
     call it in a worker thread, and only after much was freed.
     """
-    if _malloc_trim is not None:
-        _malloc_trim(0)
+    if _libc is not None:
+        _libc.malloc_trim(0)
