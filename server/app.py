@@ -28,7 +28,7 @@ import logging
 import time
 from typing import NamedTuple
 
-from db import queries
+from db import queries, security
 from db.database import Database
 
 from .accounts import Accounts
@@ -39,7 +39,7 @@ from .directory import AccountDirectory
 from .dispatch import Dispatcher
 from .listener import Listener
 from .messages import Messages
-from .passwords import PasswordHasher
+from .passwords import PasswordHasher, PasswordQueue, QueueBounds, hash_cost
 from .presence import Presence
 from .registry import REFUSAL_ROOM, ConnectionLimits, ConnectionRegistry
 from .resources import (
@@ -69,7 +69,7 @@ class Features(NamedTuple):
     messages: Messages
 
 
-def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
+def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords: PasswordQueue,
                      rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
                      max_connections_per_account: int = MAX_CONNECTIONS_PER_ACCOUNT,
                      ) -> tuple[Dispatcher, Features]:
@@ -81,13 +81,29 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, hasher, rate_limits, directory, presence,
+    accounts = Accounts(database, passwords, rate_limits, directory, presence,
                         max_connections_per_account)
     messages = Messages(database, directory, presence, loop)
     dispatcher = Dispatcher(registry)
     for feature in (accounts, presence, messages):
         feature.install(dispatcher)
     return dispatcher, Features(accounts, presence, messages)
+
+
+def _make_hasher(database: Database, rounds: int) -> PasswordHasher:
+    """The password hasher, with the cost in force stored for the admin CLI
+    and the dummy check as slow as the slowest stored hash (issue 12).
+    Blocking: database work and one bcrypt hash."""
+    database.write(
+        lambda conn: security.set_setting(conn, security.BCRYPT_ROUNDS, str(rounds))).result()
+    costs = [hash_cost(prefix) for prefix in database.read_now(security.hash_cost_prefixes)]
+    slowest = max((cost for cost in costs if cost is not None), default=None)
+    hasher = PasswordHasher(rounds, slowest_stored_cost=slowest)
+    if hasher.dummy_cost != rounds:
+        log.info("password hashes of cost up to %d are stored: a login for a name that does "
+                 "not exist is checked at that cost too, and each is rehashed at %d at its "
+                 "next login", hasher.dummy_cost, rounds)
+    return hasher
 
 
 class BesedkaServer:
@@ -128,10 +144,15 @@ class BesedkaServer:
         log.info("at most %d connections (--max-connections)", self.registry.limits.max_connections)
         # Opening migrates the schema: blocking work, so not on the loop.
         self.database = await loop.run_in_executor(None, Database, self.config.database_url)
-        self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
+        self.hasher = await loop.run_in_executor(None, _make_hasher, self.database,
+                                                 self.config.bcrypt_rounds)
+        # Bounded only with the abuse limits: a load test logs in hundreds
+        # from one address at once, and waits.
+        passwords = PasswordQueue(self.hasher,
+                                  QueueBounds() if self.config.rate_limits.enabled else None)
         # The features load the account directory: also a database read.
         dispatcher, self.features = await loop.run_in_executor(
-            None, build_dispatcher, self.registry, self.database, self.hasher,
+            None, build_dispatcher, self.registry, self.database, passwords,
             self.config.rate_limits, loop, self.config.max_connections_per_account
         )
 

@@ -127,13 +127,20 @@ def build_parser() -> argparse.ArgumentParser:
                        default=limits.window,
                        help=f"the window of the three limits above (default {limits.window:g}; "
                             "the protocol says per minute, change it only for tests)")
+    abuse.add_argument("--max-password-changes-per-account", type=_positive_int, metavar="N",
+                       default=limits.password_changes_per_account,
+                       help="password changes one account may try per "
+                            f"{limits.password_change_window / 60:g} minutes "
+                            f"(default {limits.password_changes_per_account})")
     abuse.add_argument("--max-messages-per-second", type=_seconds, metavar="RATE",
                        default=limits.messages_per_second,
-                       help="messages one connection may send per second on average "
+                       help="messages one connection, and one account on all its "
+                            "connections together, may send per second on average "
                             f"(default {limits.messages_per_second:g})")
     abuse.add_argument("--message-burst", type=_positive_int, metavar="N",
                        default=limits.message_burst,
-                       help=f"messages a connection may send at once (default {limits.message_burst})")
+                       help="messages a connection (or an account) may send at once "
+                            f"(default {limits.message_burst})")
     parser.add_argument("--login-timeout", type=_seconds, default=default.login_timeout,
                         metavar="SECONDS",
                         help="close connections that have not logged in after this long "
@@ -195,6 +202,7 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
             messages_per_second=args.max_messages_per_second,
             message_burst=args.message_burst,
             window=args.rate_limit_window,
+            password_changes_per_account=args.max_password_changes_per_account,
         ),
         login_timeout=args.login_timeout,
         idle_timeout=args.idle_timeout,

@@ -20,6 +20,9 @@ __all__ = ["DISABLED_CHECK_SECONDS", "RATE_LIMIT_WINDOW_SECONDS", "RateLimits", 
 
 #: PROTOCOL.md's "per minute" of the failed-login and registration limits.
 RATE_LIMIT_WINDOW_SECONDS = 60.0
+#: Password changes per account per window, and the window (10 minutes).
+PASSWORD_CHANGES_PER_ACCOUNT = 5
+PASSWORD_CHANGE_WINDOW_SECONDS = 600.0
 #: How often the server looks for online accounts disabled by an administrator.
 DISABLED_CHECK_SECONDS = 2.0
 
@@ -47,6 +50,10 @@ class RateLimits:
     message_burst: int = limits.MESSAGE_BURST
     #: Seconds over which failed logins and registrations are counted.
     window: float = RATE_LIMIT_WINDOW_SECONDS
+    #: ``change_password`` attempts per account per ``password_change_window``
+    #: (issue 12: each costs two hashes).
+    password_changes_per_account: int = PASSWORD_CHANGES_PER_ACCOUNT
+    password_change_window: float = PASSWORD_CHANGE_WINDOW_SECONDS
 
 
 @dataclass

@@ -163,6 +163,13 @@ class Messages:
             delay = session.bucket.take()
             if delay > 0:
                 raise rate_limited(delay, "messages", re)
+            # The account's too: its connections together may send no more
+            # than one of them (issue 12).
+            if session.account_bucket is not None:
+                delay = session.account_bucket.take()
+                if delay > 0:
+                    session.bucket.give_back()
+                    raise rate_limited(delay, "messages from this account", re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
         connection = session.connection
         # The slot is taken first: the writer's answer arrives through the

@@ -47,6 +47,9 @@ class Session:
     bucket: TokenBucket | None
     #: the protocol version the login asked for (1 until version 2 exists)
     protocol: int = 1
+    #: the message rate limit of the account, shared by its sessions; None
+    #: without rate limits
+    account_bucket: TokenBucket | None = None
     joining: bool = True
     held_events: list[tuple[int, bytes]] = field(default_factory=list)
     counted_up_to: int = 0
