@@ -15,7 +15,9 @@ alongside, and the server notices the changes that matter to it:
   the server stores in the database;
 * ``list-users``: every account, and whether it is disabled;
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
-  online backup, safe while the server is writing.
+  online backup, safe while the server is writing;
+* ``message ID``: one message as it is now, with every body it had before
+  its edits or its deletion (the protocol shows only the current one).
 
 It never creates or migrates a database: pointed at the wrong path it
 says so instead of making an empty one.
@@ -37,6 +39,7 @@ import secrets
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -44,7 +47,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import queries, security
+from db import lifecycle, queries, security
 from db.backup import BackupError, backup_sqlite
 from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
 from protocol.errors import ProtocolError
@@ -118,8 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", help="copy the database to DEST, consistently, while the server runs")
     backup.add_argument("dest", type=Path)
+    message = commands.add_parser(
+        "message", help="show a message with the bodies it had before it was edited or deleted")
+    message.add_argument("id", type=int)
     # --database also after the command, where people tend to type it.
-    for command in (reset, disable, enable, backup, commands.choices["list-users"]):
+    for command in (reset, disable, enable, backup, message, commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
     return parser
@@ -204,6 +210,44 @@ def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> Non
         print(f"{account.username} is enabled", file=err)
 
 
+def _show_message(engine: Engine, message_id: int, out: TextIO) -> None:
+    found = _read(engine, lambda conn: lifecycle.message_history(conn, message_id))
+    if found is None:
+        raise AdminError(f"no message {message_id}")
+    message, edits = found
+    if message.room_id is not None:
+        where = f"room {message.room_id}"
+    elif message.recipient is not None:
+        where = f"to {message.recipient}"
+    else:
+        where = "general room"
+    print(f"message {message.id} (change {message.seq}) from {message.sender}, {where}",
+          file=out)
+    print(f"sent     {_when(message.created_at)}", file=out)
+    if message.reply_to is not None:
+        print(f"answers  message {message.reply_to}", file=out)
+    # Every body it had, oldest first, each with the moment it was replaced.
+    for edit in edits:
+        label = "deleted " if edit.deletion else "edited  "
+        print(f"{label} {_when(edit.replaced_at)}; before that it said:", file=out)
+        print(_indented(edit.body), file=out)
+    if message.deleted:
+        print("now      deleted", file=out)
+    else:
+        print("now it says:", file=out)
+        print(_indented(message.body), file=out)
+        for emoji, users in message.reactions:
+            print(f"reaction {emoji} {', '.join(users)}", file=out)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _indented(body: str) -> str:
+    return "\n".join(f"    {line}" for line in body.split("\n"))
+
+
 def _use_utf8(stream: TextIO | None, *, reading: bool = False) -> None:
     """Switch one of the process's standard streams to UTF-8 (see the module
     docstring); a byte order mark that Notepad put before a password is
@@ -246,6 +290,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
                 _reset_password(engine, args, stdin, out, err)
             elif args.command in ("disable", "enable"):
                 _set_disabled(engine, args.name, args.command == "disable", err)
+            elif args.command == "message":
+                _show_message(engine, args.id, out)
         finally:
             engine.dispose()
     except (AdminError, BackupError) as error:

@@ -37,10 +37,12 @@ from .config import MAX_CONNECTIONS_PER_ACCOUNT, RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
+from .lifecycle import Lifecycle
 from .listener import Listener
 from .messages import Messages
 from .passwords import PasswordHasher, PasswordQueue, QueueBounds, hash_cost
 from .presence import Presence
+from .receipts import Receipts
 from .registry import REFUSAL_ROOM, ConnectionLimits, ConnectionRegistry
 from .resources import (
     default_max_connections,
@@ -48,7 +50,8 @@ from .resources import (
     release_free_memory,
     tune_malloc,
 )
-from .session import Session
+from .session import Connection, Session
+from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
 
@@ -61,12 +64,18 @@ SHUTDOWN_GRACE_SECONDS = 5.0
 RELEASE_MEMORY_AFTER_BYTES = 4 * 1024 * 1024
 
 
+def _nothing(connection: object) -> None:
+    """A write that writes nothing: waiting for it waits for the writer's queue."""
+
+
 class Features(NamedTuple):
     """The feature modules of a server, each with the state it owns."""
 
     accounts: Accounts
     presence: Presence
     messages: Messages
+    lifecycle: Lifecycle
+    typing: TypingNotices
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords: PasswordQueue,
@@ -83,11 +92,13 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     presence = Presence(database, directory)
     accounts = Accounts(database, passwords, rate_limits, directory, presence,
                         max_connections_per_account)
-    messages = Messages(database, directory, presence, loop)
+    messages = Messages(database, directory, presence, Receipts(presence), loop)
+    lifecycle = Lifecycle(database, directory)
+    typing = TypingNotices(database, directory, presence, loop)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages):
+    for feature in (accounts, presence, messages, lifecycle, typing):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages)
+    return dispatcher, Features(accounts, presence, messages, lifecycle, typing)
 
 
 def _make_hasher(database: Database, rounds: int) -> PasswordHasher:
@@ -231,6 +242,33 @@ class BesedkaServer:
         finally:
             self._disabled_check = None
 
+    async def _answer_in_flight(self, connections: list[Connection]) -> None:
+        """Let the requests already read finish, within the grace period, and
+        whatever happens, answer every send that the writer already has.
+
+        A send handed to the writer is going to be committed (the database
+        is closed only after the connections, and closing commits what is
+        queued): its ``ok`` must reach the client, or the server would
+        store a message it never acknowledged.  The grace period bounds the
+        wait for everything else (a history read, a login being hashed); on
+        a machine so busy that the writer's queue outlasts it, the writer is
+        waited for, and its commit handed back to the loop, before any
+        connection closes.
+        """
+        pending = [asyncio.ensure_future(c.wait_idle()) for c in connections]
+        if not pending:
+            return
+        _, late = await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
+        if not late or self.database is None:
+            return
+        # A write queued now commits after every send queued before it.
+        await asyncio.wrap_future(self.database.write(_nothing))
+        # Its future completes before the writer hands the same commit's
+        # sends to the loop (db/database.py reports futures, then batched
+        # outcomes); one more turn of the loop answers them.
+        await asyncio.sleep(0)
+        await asyncio.wait(late, timeout=SHUTDOWN_GRACE_SECONDS)
+
     async def stop(self) -> None:
         """Shut down in order; see the module docstring."""
         if self._announcer is not None:
@@ -245,9 +283,7 @@ class BesedkaServer:
         connections = list(self.registry.connections)
         for connection in connections:
             connection.stop_reading()
-        pending = [asyncio.ensure_future(c.wait_idle()) for c in connections]
-        if pending:
-            await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
+        await self._answer_in_flight(connections)
         for connection in connections:
             connection.close()
         closing = [c.closed for c in connections if not c.closed.done()]

@@ -15,14 +15,17 @@ option.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 
 import pytest
 
+from server.app import SHUTDOWN_GRACE_SECONDS
 from tests.conftest import NEW_PROCESS_GROUP, REPO, STOP_SIGNAL, STOP_SIGNALS
 from tests.wire import PASSWORD, ConnectionClosed, WireClient
 
@@ -333,3 +336,52 @@ def test_clients_reconnect_and_sync_after_a_crash_without_missing_anything(serve
 
     run(scenario, server.address)
 
+
+
+def test_shutdown_answers_every_send_the_writer_has_even_past_the_grace_period(server):
+    """A send handed to the writer will be committed (closing the database
+    commits what is queued), so its ``ok`` must go out before the connection
+    closes, however long the commit takes.  Here another program holds the
+    database's write lock across the whole grace period, as a machine too
+    busy to run the writer would; nothing may be stored unacknowledged."""
+    keys = [f"late{n}" for n in range(10)]
+    acknowledged: dict[str, dict[str, object]] = {}
+
+    async def before(clients: Clients) -> None:
+        alice = await clients.register("alice")
+        lock = sqlite3.connect(server.database, isolation_level=None)
+        try:
+            lock.execute("BEGIN IMMEDIATE")
+            for key in keys:
+                await alice.send_frame({"type": "send", "id": key, "to": None,
+                                        "body": f"sent as the server stops: {key}", "key": key})
+            await asyncio.sleep(0.3)  # read, and handed to the writer, which waits
+            assert server.process is not None
+            server.process.send_signal(STOP_SIGNAL)
+            await asyncio.sleep(SHUTDOWN_GRACE_SECONDS + 1)
+            assert server.process.poll() is None, "the server stopped with sends unanswered"
+            assert alice.replies == {} and not alice.frames
+            lock.execute("ROLLBACK")
+        finally:
+            lock.close()
+        with contextlib.suppress(ConnectionClosed, ConnectionError):
+            while True:
+                frame = await alice.next_frame()
+                if "re" in frame:
+                    assert frame["type"] == "ok", frame
+                    acknowledged[frame["re"]] = frame["message"]
+
+    run(before, server.address)
+    assert server.process is not None
+    assert server.process.wait(30) == 0
+    server.process = None
+    assert sorted(acknowledged) == sorted(keys)
+    server.start()
+
+    async def after(clients: Clients) -> None:
+        alice = await clients.login("alice")
+        stored = (await alice.request("sync", after=0, limit=1000))["messages"]
+        assert sorted(m["id"] for m in stored) == sorted(
+            m["id"] for m in acknowledged.values())  # type: ignore[misc]
+
+    run(after, server.address)
