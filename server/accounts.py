@@ -14,12 +14,13 @@ events the snapshot did not count follow, and later commits leave out what
 it did.
 
 Passwords are checked by bcrypt in worker threads, never on the event
-loop, and every check (login, registration, ``change_password``; a
-``resume`` too when it comes) waits its turn in one fair, bounded
-:class:`~server.passwords.PasswordQueue`: a check that would wait too long
-is answered ``rate_limited`` at once.
-Version 2's ``resume`` and remembered sessions belong here, routed with
-``logs_in=True`` like ``login``.
+loop, and every check (login, registration, ``change_password``) waits its
+turn in one fair, bounded :class:`~server.passwords.PasswordQueue`: a check
+that would wait too long is answered ``rate_limited`` at once.
+Version 2's remembered sessions (:mod:`server.sessions`) meet accounts
+here: a login or registration with ``remember`` gets a token, ``logout``
+with ``forget`` revokes it, and a password change revokes every other one;
+``resume`` begins its session through :meth:`Accounts.start_session`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from db import queries, security
+from db import sessions as stored_sessions
 from db.database import Database
 from db.queries import AccountRecord
 from protocol.errors import ErrorCode, RequestError, RequestId
@@ -49,6 +51,7 @@ from .passwords import PasswordQueue, PasswordQueueFull
 from .presence import Presence
 from .ratelimit import SlidingWindowLimiter, TokenBucket, rate_limited
 from .session import Connection, Session, logged_in
+from .sessions import TokenStore, close_sessions_of
 
 __all__ = ["Accounts"]
 
@@ -71,17 +74,19 @@ class Accounts:
         rate_limits: the abuse limits, or disabled.
         directory: every account, kept current here.
         presence: told of every session that begins or ends.
+        tokens: the remembered sessions.
         max_connections_per_account: sessions one account may have at once;
             a login beyond gets ``rate_limited`` (issue 12: one account must
             not take every connection the server has).
     """
 
     def __init__(self, database: Database, passwords: PasswordQueue, rate_limits: RateLimits,
-                 directory: AccountDirectory, presence: Presence,
+                 directory: AccountDirectory, presence: Presence, tokens: TokenStore,
                  max_connections_per_account: int = MAX_CONNECTIONS_PER_ACCOUNT) -> None:
         self.database = database
         self.max_connections_per_account = max_connections_per_account
         self.passwords = passwords
+        self.tokens = tokens
         self.rate_limits = rate_limits
         self.directory = directory
         self.presence = presence
@@ -112,23 +117,20 @@ class Accounts:
     # ------------------------------------------------------------------
     # Sessions
 
-    async def _start_session(self, connection: Connection, account: AccountRecord,
-                             re: RequestId, asked_protocol: int) -> None:
+    async def start_session(self, connection: Connection, account: AccountRecord,
+                            re: RequestId, asked_protocol: int, *, token: str | None = None,
+                            remembered_id: int | None = None) -> None:
         """Log a connection in: announce it, then send the ``ok`` reply and
         the roster, which must follow each other with nothing between.
 
         ``asked_protocol`` is the version the login asked for; the session
         speaks the newest this server knows up to it (PROTOCOL-2.md).
+        ``remembered_id`` is the remembered session the login made (its
+        ``token`` goes in the reply) or resumed.
         """
         if not connection.is_open:
             return
-        sessions = len(self.presence.online.get(account.id, ()))
-        if sessions >= self.max_connections_per_account:
-            connection.log.warning("%r has %d connections, the most allowed "
-                                   "(--max-connections-per-account); login refused",
-                                   account.username, sessions)
-            raise rate_limited(TOO_MANY_SESSIONS_RETRY_SECONDS,
-                               "connections of this account at once", re)
+        self._check_session_cap(connection, account, re)
         limits = self.rate_limits
         bucket = account_bucket = None
         if limits.enabled:
@@ -138,7 +140,8 @@ class Accounts:
                 account_bucket = self._account_buckets[account.id] = TokenBucket(
                     limits.messages_per_second, limits.message_burst)
         session = Session(connection, account, bucket,
-                          min(asked_protocol, PROTOCOL_VERSION), account_bucket=account_bucket)
+                          min(asked_protocol, PROTOCOL_VERSION), account_bucket=account_bucket,
+                          remembered_id=remembered_id)
         connection.session = session
         connection.unauthenticated_since = None
         self.presence.add(session)
@@ -160,7 +163,7 @@ class Accounts:
             return
         version = session.protocol
         connection.write(encode_frame(
-            LoggedIn(account.username, general_unread).to_wire(re, version)), reply=True)
+            LoggedIn(account.username, general_unread, token).to_wire(re, version)), reply=True)
         connection.write(encode_frame(
             UsersEvent(self.presence.roster(roster)).to_wire(version)), reply=True)
         # Events held while the snapshot was read: changes it already
@@ -171,6 +174,17 @@ class Accounts:
             if position > newest_seq:
                 connection.write(data)
         session.held_events.clear()
+
+    def _check_session_cap(self, connection: Connection, account: AccountRecord,
+                           re: RequestId) -> None:
+        """``rate_limited`` if the account has as many sessions as it may."""
+        sessions = len(self.presence.online.get(account.id, ()))
+        if sessions >= self.max_connections_per_account:
+            connection.log.warning("%r has %d connections, the most allowed "
+                                   "(--max-connections-per-account); login refused",
+                                   account.username, sessions)
+            raise rate_limited(TOO_MANY_SESSIONS_RETRY_SECONDS,
+                               "connections of this account at once", re)
 
     def end_session(self, connection: Connection) -> None:
         """The connection logs out or closes: its session ends."""
@@ -219,7 +233,7 @@ class Accounts:
             # account exists all the same, so the others still hear of it.
             self.presence.broadcast(account, False)
             return None
-        await self._start_session(connection, account, re, request.protocol)
+        await self._log_in(connection, account, re, request)
         return None
 
     def _login_delay(self, key: str, address: str) -> float:
@@ -264,7 +278,7 @@ class Accounts:
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", re)
         if limited:
             self._withdraw_failure(key, address, attempt)
-        await self._start_session(connection, account, re, request.protocol)
+        await self._log_in(connection, account, re, request)
         if self.passwords.hasher.needs_rehash(account.password_hash):
             self._rehash_later(account, request.password, address)
         return None
@@ -310,9 +324,30 @@ class Accounts:
         self._rehashing.add(task)
         task.add_done_callback(self._rehashing.discard)
 
+    async def _log_in(self, connection: Connection, account: AccountRecord, re: RequestId,
+                      request: Login | Register) -> None:
+        """Begin the session a password proved, remembered if it asked and
+        speaks version 2 (a version 1 connection sees exactly version 1)."""
+        token: str | None = None
+        remembered_id: int | None = None
+        if request.remember and request.protocol >= 2:
+            # Refused before a token is made, not after: a login turned away
+            # must not leave a remembered session behind.
+            self._check_session_cap(connection, account, re)
+            remembered_id, token = await self.tokens.issue(account.id, request.client)
+            connection.log.info("remembered as session %d", remembered_id)
+        await self.start_session(connection, account, re, request.protocol, token=token,
+                                 remembered_id=remembered_id)
+
     async def _logout(self, connection: Connection, request: Logout,
                       re: RequestId) -> dict[str, Any]:
         connection.log.info("logged out")
+        session = connection.session  # None if the connection closed meanwhile
+        if request.forget and session is not None and session.remembered_id is not None:
+            await self.tokens.revoke(session.account_id, session.remembered_id)
+            connection.log.info("forgot remembered session %d", session.remembered_id)
+            close_sessions_of(self.presence, session.account_id, [session.remembered_id],
+                              keep=connection)
         self.end_session(connection)
         connection.unauthenticated_since = connection.last_activity = time.monotonic()
         return Done().to_wire(re)
@@ -344,9 +379,14 @@ class Accounts:
             failures.withdraw(key, recorded_at)
         new_hash = await self._queued(re, self.passwords.hash(
             request.new_password, address=address, account=key))
-        await asyncio.wrap_future(self.database.write(
-            lambda conn: queries.set_password_hash(conn, me.id, new_hash)))
+        # Whoever else holds a token of this account got it with the old
+        # password: those sessions end with it, in the same commit
+        # (PROTOCOL-2.md); this connection's own stays.
+        keep = logged_in(connection).remembered_id
+        revoked = await asyncio.wrap_future(self.database.write(
+            lambda conn: stored_sessions.change_password(conn, me.id, new_hash, keep)))
         connection.log.info("changed password")
+        close_sessions_of(self.presence, me.id, revoked)
         return Done().to_wire(re)
 
     # ------------------------------------------------------------------

@@ -51,6 +51,7 @@ from .resources import (
     tune_malloc,
 )
 from .session import Connection, Session
+from .sessions import Clock, RememberedSessions, TokenStore
 from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -79,7 +80,7 @@ class Features(NamedTuple):
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords: PasswordQueue,
-                     rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
+                     rate_limits: RateLimits, loop: asyncio.AbstractEventLoop, clock: Clock,
                      max_connections_per_account: int = MAX_CONNECTIONS_PER_ACCOUNT,
                      ) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
@@ -90,13 +91,15 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, passwords, rate_limits, directory, presence,
+    tokens = TokenStore(database, clock)
+    accounts = Accounts(database, passwords, rate_limits, directory, presence, tokens,
                         max_connections_per_account)
     messages = Messages(database, directory, presence, Receipts(presence), loop)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
+    remembered = RememberedSessions(tokens, accounts, presence)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, lifecycle, typing):
+    for feature in (accounts, presence, messages, lifecycle, typing, remembered):
         feature.install(dispatcher)
     return dispatcher, Features(accounts, presence, messages, lifecycle, typing)
 
@@ -164,7 +167,8 @@ class BesedkaServer:
         # The features load the account directory: also a database read.
         dispatcher, self.features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, passwords,
-            self.config.rate_limits, loop, self.config.max_connections_per_account
+            self.config.rate_limits, loop, self.config.clock,
+            self.config.max_connections_per_account
         )
 
         def new_connection() -> ClientConnection[Session]:

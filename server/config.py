@@ -7,7 +7,9 @@ no default is written twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from protocol import limits
 
@@ -83,3 +85,6 @@ class ServerConfig:
     max_unauthenticated_per_address: int = MAX_UNAUTHENTICATED_PER_ADDRESS
     max_unsent_bytes: int = MAX_UNSENT_BYTES
     output_stall_timeout: float = OUTPUT_STALL_SECONDS
+    #: The wall clock for what is stored with a time (remembered sessions'
+    #: use and expiry); tests pass a fake one to move time.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -54,6 +54,9 @@ class Session:
     #: the message rate limit of the account, shared by its sessions; None
     #: without rate limits
     account_bucket: TokenBucket | None = None
+    #: the remembered session (server/sessions.py) this login made or
+    #: resumed, if any: revoking it closes this connection
+    remembered_id: int | None = None
     joining: bool = True
     held_events: list[tuple[int, bytes]] = field(default_factory=list)
     counted_up_to: int = 0
