@@ -36,6 +36,7 @@ from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
+from .message_actions import MessageActions
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
@@ -124,6 +125,8 @@ class ChatWindow(QMainWindow):
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("send")
         self.compose_error = ErrorLabel(self)
+        # Reply, edit, delete, react, mentions, typing (version 2).
+        self.message_actions = MessageActions(self, client)
         compose_row = QHBoxLayout()
         compose_row.addWidget(self.compose, 1)
         compose_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -132,7 +135,9 @@ class ChatWindow(QMainWindow):
         right_layout.setContentsMargins(0, 6, 6, 6)
         right_layout.addWidget(self.header)
         right_layout.addWidget(self.message_view, 1)
+        right_layout.addWidget(self.message_actions.typing_label)
         right_layout.addWidget(self.compose_error)
+        right_layout.addWidget(self.message_actions.strip)
         right_layout.addLayout(compose_row)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -313,6 +318,7 @@ class ChatWindow(QMainWindow):
             self._open(entry.conversation)
 
     def _open(self, conversation: ConversationId) -> None:
+        self.message_actions.conversation_changed()  # an edit gives the draft back first
         self._drafts[self._current] = self.compose.toPlainText()
         self._current = conversation
         model = self.conversations.open(conversation)
@@ -340,7 +346,11 @@ class ChatWindow(QMainWindow):
             return
         if not text.strip():
             return  # nothing to send; an empty Enter is not an error
-        self.conversations.send(self._current, normalize_body(text))
+        body = normalize_body(text)
+        if self.message_actions.submit(body):
+            return  # an edit went instead, and the draft is back
+        self.conversations.send(self._current, body, self.message_actions.take_reply_to())
+        self.message_actions.sent()
         self.compose.clear()
         self._drafts[self._current] = ""
         self.message_view.scrollToBottom()

@@ -22,6 +22,11 @@ whose replies come back read as each request's own reply type.  A version 2
 feature adds its request methods and signals here, its events to
 :meth:`ChatClient.on_event`, and its state (rooms, typing...) to an object
 of its own beside the outbox.
+
+With a version 2 server, messages change after they arrive (edits,
+deletions, reactions: :attr:`ChatClient.messages_updated`), and catching up
+goes by change number (``seq``) instead of id, so a reconnect brings every
+change made meanwhile, not only new messages.
 """
 
 from __future__ import annotations
@@ -35,7 +40,17 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 from protocol.errors import ErrorCode
 from protocol.events import Event, MessageEvent, PresenceEvent, UsersEvent
 from protocol.features import Feature
-from protocol.limits import PING_INTERVAL_SECONDS, SYNC_MAX_LIMIT
+from protocol.lifecycle import (
+    Changed,
+    Delete,
+    Edit,
+    React,
+    ReadEvent,
+    Typing,
+    TypingEvent,
+    UpdateEvent,
+)
+from protocol.limits import PING_INTERVAL_SECONDS, PROTOCOL_V1, SYNC_MAX_LIMIT
 from protocol.objects import STATUS_AVAILABLE, Message, RosterEntry
 from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
 from protocol.requests import ChangePassword, History, MarkRead, Send, Sync
@@ -104,6 +119,13 @@ class ChatClient(QObject):
         outbox_failed(OutboxItem)
         password_changed(error): ``None`` on success, else the error code (or
             FailureReason.CONNECTION_LOST when offline).
+        messages_updated(list[Message]): newer forms of messages (edited,
+            deleted, reacted to), from events and from my own changes.
+        change_refused(code): an edit, deletion or reaction was refused.
+        typing_received(TypingEvent), read_received(ReadEvent): as the
+            server sent them.
+        read_markers_received(ConversationId, dict[str, int]): the other
+            participants' read markers, with a page of history.
         certificate_unknown(PinCheck): a server with no pinned certificate;
             the attempt waits for :meth:`trust_certificate` or :meth:`cancel`.
         session_remembered(token): the login asked ``remember`` and got this
@@ -131,6 +153,11 @@ class ChatClient(QObject):
     outbox_failed = pyqtSignal(object)
     password_changed = pyqtSignal(object)
     certificate_unknown = pyqtSignal(object)
+    messages_updated = pyqtSignal(list)
+    change_refused = pyqtSignal(object)
+    typing_received = pyqtSignal(object)
+    read_received = pyqtSignal(object)
+    read_markers_received = pyqtSignal(object, dict)
     session_remembered = pyqtSignal(str)
     my_status_changed = pyqtSignal(str, str)
     sessions_received = pyqtSignal(object)
@@ -262,13 +289,14 @@ class ChatClient(QObject):
         """Messages not yet acknowledged, oldest first."""
         return list(self._outbox)
 
-    def send_message(self, to: str | None, body: str) -> OutboxItem:
-        """Queue ``body`` for the general room (``to=None``) or user ``to``.
+    def send_message(self, to: str | None, body: str, reply_to: int | None = None) -> OutboxItem:
+        """Queue ``body`` for the general room (``to=None``) or user ``to``,
+        answering message ``reply_to`` if given (version 2).
 
         The body must already satisfy :func:`protocol.rules.normalize_body`.
         It is sent at once when online and otherwise after the reconnect.
         """
-        item = self._outbox.add(to, body)
+        item = self._outbox.add(to, body, reply_to)
         self.outbox_added.emit(item)
         self._send_outbox()
         return item
@@ -292,10 +320,49 @@ class ChatClient(QObject):
                 self.history_received.emit(conversation, [], False)
                 return
             if reply.messages:
-                self._catch_up.seen(reply.messages[-1].id)
+                self._catch_up.seen(max(map(self._position, reply.messages)))
+            if reply.read is not None:
+                self.read_markers_received.emit(conversation, dict(reply.read))
             self.history_received.emit(conversation, list(reply.messages), reply.has_more)
 
         self._channel.request(History(with_, before, limit), on_page)
+
+    def offers(self, feature: Feature) -> bool:
+        """Whether the server offers a version 2 feature (and this connection
+        speaks version 2)."""
+        return self._link.protocol != PROTOCOL_V1 and feature in self._link.features
+
+    def edit_message(self, message_id: int, body: str) -> None:
+        """Replace the body of one of my messages (normalised already)."""
+        self._change(Edit(message_id, body))
+
+    def delete_message(self, message_id: int) -> None:
+        """Delete one of my messages."""
+        self._change(Delete(message_id))
+
+    def react(self, message_id: int, emoji: str, on: bool) -> None:
+        """Add (``on``) or take back my ``emoji`` on a message."""
+        self._change(React(message_id, emoji, on))
+
+    def _change(self, request: Edit | Delete | React) -> None:
+        if not self._machine.logged_in:
+            self.change_refused.emit(FailureReason.CONNECTION_LOST)
+            return
+
+        def on_reply(reply: Changed | ErrorReply) -> None:
+            if isinstance(reply, ErrorReply):
+                self.change_refused.emit(reply.code)
+                return
+            self._catch_up.seen(reply.message.seq)
+            self.messages_updated.emit([reply.message])
+
+        self._channel.request(request, on_reply)
+
+    def send_typing(self, to: str | None, active: bool) -> None:
+        """Tell the others in a conversation that I (stopped) typing;
+        nothing when offline or when the server has no typing notices."""
+        if self._machine.logged_in and self.offers(Feature.TYPING):
+            self._channel.request(Typing(to, active))
 
     def mark_read(self, with_: str | None, up_to: int) -> None:
         """Move my read marker of one conversation (best effort when offline)."""
@@ -380,14 +447,21 @@ class ChatClient(QObject):
         self._send_outbox()
         after = self._catch_up.start()
         if after is not None:
-            self._channel.request(Sync(after, SYNC_MAX_LIMIT), self._on_sync_page)
+            self._channel.request(self._sync(after), self._on_sync_page)
 
     @pyqtSlot(object)
     def on_event(self, event: Event) -> None:
         match event:
             case MessageEvent(message=message):
-                self._catch_up.live(message.id)
+                self._catch_up.live(self._position(message))
                 self.messages_arrived.emit([message], True)
+            case UpdateEvent(message=message):
+                self._catch_up.live(message.seq)
+                self.messages_updated.emit([message])
+            case TypingEvent():
+                self.typing_received.emit(event)
+            case ReadEvent():
+                self.read_received.emit(event)
             case PresenceEvent(user=user):
                 if username_key(user.username) == username_key(self.username):
                     self._set_my_status(user.status, user.status_text)
@@ -416,12 +490,23 @@ class ChatClient(QObject):
             log.warning("sync refused: %s", reply.code)
             self._catch_up.stop()
             return
-        last_id = reply.messages[-1].id if reply.messages else None
-        after = self._catch_up.page(last_id, reply.has_more)
+        last = self._position(reply.messages[-1]) if reply.messages else None
+        after = self._catch_up.page(last, reply.has_more)
         if reply.messages:
             self.messages_arrived.emit(list(reply.messages), False)
         if after is not None:
-            self._channel.request(Sync(after, SYNC_MAX_LIMIT), self._on_sync_page)
+            self._channel.request(self._sync(after), self._on_sync_page)
+
+    def _position(self, message: Message) -> int:
+        """Where a message stands in what this connection catches up by: its
+        change number on version 2 (edits move it), else its id."""
+        return message.id if self._link.protocol == PROTOCOL_V1 else message.seq
+
+    def _sync(self, after: int) -> Sync:
+        """The ``sync`` of the page after position ``after`` (see :meth:`_position`)."""
+        if self._link.protocol == PROTOCOL_V1:
+            return Sync(after, SYNC_MAX_LIMIT)
+        return Sync(None, SYNC_MAX_LIMIT, after_seq=after)
 
     # ------------------------------------------------------------------
     # Outbox
@@ -435,11 +520,11 @@ class ChatClient(QObject):
             def on_reply(reply: Sent | ErrorReply, key: str = item.key) -> None:
                 self._on_send_reply(key, serial, reply)
 
-            self._channel.request(Send(item.to, item.body, item.key), on_reply)
+            self._channel.request(Send(item.to, item.body, item.key, item.reply_to), on_reply)
 
     def _on_send_reply(self, key: str, serial: int, reply: Sent | ErrorReply) -> None:
         if isinstance(reply, Sent):
-            self._catch_up.seen(reply.message.id)
+            self._catch_up.seen(self._position(reply.message))
             if self._outbox.delivered(key) is not None:
                 self.outbox_delivered.emit(key, reply.message)
         elif reply.code in (ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL_ERROR):

@@ -8,6 +8,12 @@ conversation was read (it was opened, or the window came back into focus on
 it), and which page of history to ask for next.  Windows call :meth:`open`
 and :meth:`load_older` and bind views to the models; they hold no state of
 their own beyond drafts.
+
+With a version 2 server it also applies what changes after a message
+arrived (edits, deletions, reactions) to the models, keeps the other
+participants' read markers and who is typing where
+(:class:`~client_gui.typing_indicator.TypingTracker`), and says when a
+message mentions me.
 """
 
 from __future__ import annotations
@@ -17,14 +23,16 @@ from typing import Final
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
+from protocol.lifecycle import ReadEvent
 from protocol.limits import HISTORY_MAX_LIMIT
 from protocol.objects import Message, RosterEntry
 from protocol.rules import username_key
 
 from .client import ChatClient, conversation_of
 from .models import ConversationListModel, MessageListModel
-from .outbox import ConversationId, OutboxItem
+from .outbox import ConversationId, OutboxItem, RoomConversation
 from .session_state import ConnectionState
+from .typing_indicator import TypingTracker
 
 __all__ = ["Conversations", "DEFAULT_OLDER_PAGE_SIZE", "DEFAULT_PAGE_SIZE"]
 
@@ -46,12 +54,15 @@ class Conversations(QObject):
         unread_total_changed(count): for the window title.
         direct_message_arrived(Message): a live direct message to me while
             nobody was looking (for a tray notification).
+        mentioned(Message): a live message elsewhere than a direct
+            conversation that mentions me, while nobody was looking there.
         history_loaded(ConversationId, count): a page was added (for views
             that keep their scroll position when rows are prepended).
     """
 
     unread_total_changed = pyqtSignal(int)
     direct_message_arrived = pyqtSignal(object)
+    mentioned = pyqtSignal(object)
     history_loaded = pyqtSignal(object, int)
 
     def __init__(self, client: ChatClient, page_size: int = DEFAULT_PAGE_SIZE,
@@ -69,6 +80,8 @@ class Conversations(QObject):
         self._attentive = False
         self._general_unread = 0
         self._unread_total = 0
+        #: who is typing where
+        self.typists = TypingTracker(self.me, self)
         client.roster_received.connect(self.on_roster_received)
         client.general_unread_received.connect(self.on_general_unread_received)
         client.presence_changed.connect(self.on_presence_changed)
@@ -78,6 +91,10 @@ class Conversations(QObject):
         client.outbox_delivered.connect(self.on_outbox_delivered)
         client.outbox_failed.connect(self.on_outbox_failed)
         client.state_changed.connect(self.on_state_changed)
+        client.messages_updated.connect(self.on_messages_updated)
+        client.read_markers_received.connect(self.on_read_markers_received)
+        client.read_received.connect(self.on_read_received)
+        client.typing_received.connect(self.typists.on_typing)
         self.list_model.dataChanged.connect(self._on_list_changed)
         self.list_model.modelReset.connect(self._on_list_changed)
         self.list_model.rowsInserted.connect(self._on_list_changed)
@@ -124,9 +141,16 @@ class Conversations(QObject):
         self._request_page(model, before=model.oldest_id)
         return True
 
-    def send(self, conversation: ConversationId, body: str) -> OutboxItem:
-        """Send a message (it waits in the outbox while offline)."""
-        return self._client.send_message(self.peer_name(conversation), body)
+    def send(self, conversation: ConversationId, body: str,
+             reply_to: int | None = None) -> OutboxItem:
+        """Send a message (it waits in the outbox while offline), answering
+        message ``reply_to`` if given."""
+        return self._client.send_message(self.peer_name(conversation), body, reply_to)
+
+    def send_typing(self, conversation: ConversationId, active: bool) -> None:
+        """Tell the others in ``conversation`` that I (stopped) typing."""
+        if not isinstance(conversation, RoomConversation):
+            self._client.send_typing(self.peer_name(conversation), active)
 
     def set_attentive(self, attentive: bool) -> None:
         """Whether the user is looking at the current conversation.
@@ -170,7 +194,12 @@ class Conversations(QObject):
         for conversation, batch in by_conversation.items():
             model = self.model(conversation)
             fresh = [m for m in batch if not model.contains(m.id)]
+            known = [m for m in batch if model.contains(m.id)]
             model.add_messages(fresh)
+            # A version 2 sync also brings newer forms of loaded messages.
+            model.update_messages(known)
+            for message in fresh:
+                self.typists.message_arrived(conversation, message.sender)
             if not live:
                 # Caught up by sync: the roster that came with the login
                 # already counted these as unread.
@@ -180,11 +209,37 @@ class Conversations(QObject):
                 continue
             if conversation == self.current and self._attentive:
                 self._mark_read(conversation)
-            else:
-                self.list_model.add_unread(conversation, len(from_others))
+                continue
+            self.list_model.add_unread(conversation, len(from_others))
+            for message in from_others:
                 if isinstance(conversation, str):
-                    for message in from_others:
-                        self.direct_message_arrived.emit(message)
+                    self.direct_message_arrived.emit(message)
+                elif any(username_key(name) == self._me_key for name in message.mentions):
+                    self.mentioned.emit(message)
+
+    @pyqtSlot(list)
+    def on_messages_updated(self, messages: list[Message]) -> None:
+        for message in messages:
+            model = self._models.get(conversation_of(message, self.me))
+            if model is not None:
+                model.update_messages([message])
+
+    @pyqtSlot(object, dict)
+    def on_read_markers_received(self, conversation: ConversationId,
+                                 markers: dict[str, int]) -> None:
+        model = self.model(conversation)
+        for name, up_to in markers.items():
+            model.set_read_marker(name, up_to)
+
+    @pyqtSlot(object)
+    def on_read_received(self, event: ReadEvent) -> None:
+        if event.room is not None:
+            conversation: ConversationId = RoomConversation(event.room)
+        elif event.with_ is not None:
+            conversation = username_key(event.with_)
+        else:
+            return  # the general room has no receipts
+        self.model(conversation).set_read_marker(event.username, event.up_to)
 
     @pyqtSlot(object, list, bool)
     def on_history_received(self, conversation: ConversationId, messages: list[Message],
@@ -211,6 +266,8 @@ class Conversations(QObject):
 
     @pyqtSlot(object)
     def on_state_changed(self, state: ConnectionState) -> None:
+        if state is not ConnectionState.ONLINE:
+            self.typists.clear()
         if state is ConnectionState.ONLINE:
             # Pages asked for while offline were answered with nothing.
             model = self._models.get(self.current)

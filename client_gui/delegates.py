@@ -8,9 +8,12 @@ text, which is the expensive part of showing a long conversation, so heights
 are cached per message and width, and documents for the rows on screen are
 kept in a small LRU cache.
 
-The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`) and
+The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`,
+:meth:`~MessageDelegate.quote_at`, :meth:`~MessageDelegate.reaction_at`) and
 the read-only text browser that opens over a message to select part of its
-text (:meth:`MessageDelegate.createEditor`).
+text (:meth:`MessageDelegate.createEditor`).  The parts version 2 adds (a
+reply's quoted strip, reaction chips, ticks) are :mod:`client_gui.bubble_parts`;
+a message keeps its place in the caches until its ``seq`` changes.
 
 :class:`ConversationDelegate` draws a conversation-list entry: presence dot,
 name, and unread badge.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from html import escape
 from datetime import date, timedelta
 from typing import Final
 
@@ -57,8 +61,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from .bubble_parts import Quote, chip_layout, paint_chips, paint_quote, quote_height
 from .linkify import body_html
 from .models import ConversationEntry, MessageRow, Roles, RowState
+from .read_markers import Receipt
 from .status import status_colour
 from .texts import describe_error
 from .widgets import blend
@@ -87,6 +93,8 @@ class _Geometry:
     bubble: QRect
     header: QRect
     body: QRect
+    quote: QRect  # empty when the message answers none
+    reactions: QRect  # empty without reactions
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -110,8 +118,8 @@ class MessageDelegate(QStyledItemDelegate):
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self._view = view
-        self._documents: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
-        self._heights: dict[tuple[str, bool], int] = {}
+        self._documents: OrderedDict[tuple[str, int, int], QTextDocument] = OrderedDict()
+        self._heights: dict[tuple[str, int, bool], int] = {}
         self._heights_width = -1
         self._font_cache: _Fonts | None = None
 
@@ -151,13 +159,22 @@ class MessageDelegate(QStyledItemDelegate):
                        rect.height() - day_height - 2 * self.GAP)
         inner = bubble.adjusted(self.PADDING_X, self.PADDING_Y, -self.PADDING_X, -self.PADDING_Y)
         header = QRect(inner.left(), inner.top(), inner.width(), self._header_height())
-        body = QRect(inner.left(), header.bottom() + 1, inner.width(),
-                     inner.bottom() - header.bottom())
-        return _Geometry(day, bubble, header, body)
+        quote = QRect(inner.left(), header.bottom() + 1, inner.width(), self._quote_height(row))
+        chips = self._chips_height(row, inner.width())
+        body_top = header.bottom() + 1 + quote.height() + (2 if quote.height() else 0)
+        body = QRect(inner.left(), body_top, inner.width(), inner.bottom() - chips - body_top + 1)
+        reactions = QRect(inner.left(), body.bottom() + 1, inner.width(), chips)
+        return _Geometry(day, bubble, header, body, quote, reactions)
+
+    def _quote_height(self, row: MessageRow) -> int:
+        return 0 if row.reply_to is None or row.deleted else quote_height(self._fonts().small)
+
+    def _chips_height(self, row: MessageRow, width: int) -> int:
+        return chip_layout(row.reactions, width, self._fonts().body)[1]
 
     def document(self, row: MessageRow, width: int) -> QTextDocument:
         """The laid-out body of ``row`` at text width ``width`` (cached)."""
-        cache_key = (row.key, width)
+        cache_key = (row.key, row.seq, width)
         document = self._documents.get(cache_key)
         if document is not None:
             self._documents.move_to_end(cache_key)
@@ -171,7 +188,10 @@ class MessageDelegate(QStyledItemDelegate):
         document.setDefaultTextOption(option)
         link = self._view.palette().color(QPalette.ColorRole.Link)
         document.setDefaultStyleSheet(f"a {{ color: {link.name()}; }}")
-        document.setHtml(body_html(row.body))
+        if row.deleted:
+            document.setHtml(f"<i>{escape(self.tr('Message deleted'))}</i>")
+        else:
+            document.setHtml(body_html(row.body))
         document.setTextWidth(width)
         self._documents[cache_key] = document
         if len(self._documents) > _DOCUMENT_CACHE_SIZE:
@@ -194,12 +214,15 @@ class MessageDelegate(QStyledItemDelegate):
         if width != self._heights_width:
             self._heights.clear()  # every wrap changes with the width
             self._heights_width = width
-        cache_key = (row.key, day_start)
+        cache_key = (row.key, row.seq, day_start)
         height = self._heights.get(cache_key)
         if height is None:
-            text_height = self.document(row, self._text_width(width)).size().height()
+            text_width = self._text_width(width)
+            text_height = self.document(row, text_width).size().height()
+            quote = self._quote_height(row)
             height = (int(text_height + 0.999) + self._header_height() + 2 * self.PADDING_Y
-                      + 2 * self.GAP + (self._day_height() if day_start else 0))
+                      + 2 * self.GAP + (self._day_height() if day_start else 0)
+                      + quote + (2 if quote else 0) + self._chips_height(row, text_width))
             self._heights[cache_key] = height
         return height
 
@@ -229,6 +252,8 @@ class MessageDelegate(QStyledItemDelegate):
             self._paint_day(painter, geometry.day, row.day, small_font, blend(base, text, 0.55))
 
         fill = blend(base, highlight, 0.16) if row.own else blend(base, text, 0.06)
+        if row.mentions_me:  # a message that calls me stands out
+            fill = blend(fill, QColor("#f2c037"), 0.3)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setPen(highlight if selected else Qt.PenStyle.NoPen)
         painter.setBrush(blend(fill, highlight, 0.25) if selected else fill)
@@ -240,7 +265,9 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setFont(small_font)
         muted = blend(base, text, 0.6)
         painter.setPen(QColor("#c0392b") if row.state is RowState.FAILED else muted)
-        time_text = _local_time_text(row)
+        time_text = _local_time_text(row) + self._receipt_text(index)
+        if row.edited and not row.deleted:
+            time_text = self.tr("edited") + "  " + time_text
         right_text = f"{status}  {time_text}" if status else time_text
         small_metrics = QFontMetrics(small_font)
         right_width = small_metrics.horizontalAdvance(right_text)
@@ -254,12 +281,26 @@ class MessageDelegate(QStyledItemDelegate):
         painter.drawText(QRect(header.left(), header.top(), name_width, header.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sender)
 
+        if not geometry.quote.isEmpty():
+            quote: Quote | None = index.data(Roles.QUOTE)
+            accent = palette.color(QPalette.ColorRole.Link)
+            sender, excerpt = ((quote.sender, self.tr("Message deleted") if quote.deleted
+                                else quote.text) if quote is not None
+                               else ("", self.tr("An earlier message (click to find it)")))
+            paint_quote(painter, geometry.quote, sender, excerpt, accent,
+                        blend(fill, text, 0.07), muted, small_font)
+        if not geometry.reactions.isEmpty():
+            placed, _ = chip_layout(row.reactions, geometry.reactions.width(), fonts.body)
+            paint_chips(painter, QPointF(geometry.reactions.topLeft()), placed,
+                        row.my_reactions, fonts.body, text, blend(fill, text, 0.08),
+                        blend(fill, highlight, 0.3), highlight)
+
         # Body; while the selection editor is open over it, the editor draws.
         document = self.document(row, geometry.body.width())
         painter.translate(QPointF(geometry.body.topLeft()))
         context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text,
-                                 muted if row.state is RowState.PENDING else text)
+        context.palette.setColor(QPalette.ColorRole.Text, muted if row.deleted
+                                 or row.state is RowState.PENDING else text)
         context.clip = QRectF(0, 0, geometry.body.width(), geometry.body.height())
         layout = document.documentLayout()
         assert layout is not None
@@ -290,6 +331,14 @@ class MessageDelegate(QStyledItemDelegate):
         return QLocale().toString(QDate(day.year, day.month, day.day),
                                   QLocale.FormatType.LongFormat)
 
+    def _receipt_text(self, index: QModelIndex) -> str:
+        """Ticks after the time of my message (direct), or "seen by N" (room)."""
+        receipt = index.data(Roles.RECEIPT)
+        if receipt is not None:
+            return "  \u2713\u2713" if receipt is Receipt.READ else "  \u2713"
+        seen = index.data(Roles.SEEN_BY)
+        return "  " + self.tr("seen by %n", "", len(seen)) if seen else ""
+
     def _status_text(self, row: MessageRow) -> str:
         if row.state is RowState.PENDING:
             return self.tr("\u231b sending\u2026")
@@ -303,6 +352,23 @@ class MessageDelegate(QStyledItemDelegate):
         """Where the body text of ``index`` is, in view coordinates."""
         row: MessageRow = index.data(Roles.ROW)
         return self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).body
+
+    def quote_at(self, option_rect: QRect, index: QModelIndex, position: QPointF) -> int | None:
+        """The id of the message a reply answers, if ``position`` is on its strip."""
+        row: MessageRow = index.data(Roles.ROW)
+        geometry = self._geometry(option_rect, row, bool(index.data(Roles.DAY_START)))
+        return row.reply_to if QRectF(geometry.quote).contains(position) else None
+
+    def reaction_at(self, option_rect: QRect, index: QModelIndex,
+                    position: QPointF) -> str | None:
+        """The emoji of the reaction chip under ``position``, if any."""
+        row: MessageRow = index.data(Roles.ROW)
+        area = self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).reactions
+        if not QRectF(area).contains(position):
+            return None
+        placed, _ = chip_layout(row.reactions, area.width(), self._fonts().body)
+        point = (position - QPointF(area.topLeft())).toPoint()
+        return next((r.emoji for rect, r in placed if rect.contains(point)), None)
 
     def link_at(self, option_rect: QRect, index: QModelIndex, position: QPointF) -> str | None:
         """The target of the link under ``position`` (view coordinates), if any."""

@@ -21,7 +21,11 @@ On top of the plain view it
   pointing hand over them;
 * copies the selected messages with Ctrl+C or the context menu, and opens a
   read-only text browser over a message (double-click or "Select text") to
-  select any part of it.
+  select any part of it;
+* offers what can be done with a message (reply, edit, delete, react) in
+  its context menu and by key (:mod:`client_gui.message_menu`), toggles my
+  reaction when a chip is clicked, and jumps to the message a reply quotes
+  when its strip is clicked (:meth:`MessageView.scroll_to_message`).
 """
 
 from __future__ import annotations
@@ -41,10 +45,11 @@ from PyQt6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from .delegates import MessageDelegate
-from .models import MessageListModel, MessageRow, Roles, RowState
+from .message_menu import Abilities, build_message_menu, key_action
+from .models import MessageListModel, MessageRow, Roles
 from .widgets import blend
 
 __all__ = ["MessageView"]
@@ -55,6 +60,8 @@ _PREFETCH_PIXELS: Final = 400
 _BOTTOM_SLACK_PIXELS: Final = 8
 #: Rows re-measured per step after a width change.
 _REMEASURE_SLICE: Final = 400
+#: Changes that never change a row's height (ticks, "seen by", a quote's text).
+_SAME_HEIGHT_ROLES: Final = frozenset({Roles.RECEIPT, Roles.SEEN_BY, Roles.QUOTE})
 
 
 class MessageView(QTableView):
@@ -64,11 +71,22 @@ class MessageView(QTableView):
         older_wanted(): the user is near the top and older messages may exist.
         link_activated(QUrl): a link in a message was clicked.
         discard_requested(key): "Delete" on a message the server refused.
+        reply_requested(MessageRow), edit_requested(MessageRow),
+        delete_requested(MessageRow), pick_reaction_requested(MessageRow):
+            the user chose that for a stored message.
+        react_requested(MessageRow, emoji, on): add or take back my reaction.
+        quote_activated(message id): the quoted strip of a reply was clicked.
     """
 
     older_wanted = pyqtSignal()
     link_activated = pyqtSignal(QUrl)
     discard_requested = pyqtSignal(str)
+    reply_requested = pyqtSignal(object)
+    edit_requested = pyqtSignal(object)
+    delete_requested = pyqtSignal(object)
+    pick_reaction_requested = pyqtSignal(object)
+    react_requested = pyqtSignal(object, str, bool)
+    quote_activated = pyqtSignal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,19 +123,19 @@ class MessageView(QTableView):
         self.verticalScrollBar().valueChanged.connect(self.on_scrolled)  # type: ignore[union-attr]
         self._anchor: tuple[int, int] | None = None  # (row, top) kept across a prepend
         self._follow_bottom = True
-        self._copy_action = QAction(self)
-        self._copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self._copy_action.triggered.connect(self.copy_selection)
-        self._select_action = QAction(self)
-        self._select_action.triggered.connect(self._edit_current)
-        self._link_action = QAction(self)
+        self.copy_action = QAction(self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.triggered.connect(self.copy_selection)
+        self.select_action = QAction(self)
+        self.select_action.triggered.connect(self._edit_current)
+        #: what the server lets people do with messages (set per session)
+        self.abilities = Abilities()
         self.retranslate()
 
     def retranslate(self) -> None:
         """Set the texts of the context menu in the current language."""
-        self._copy_action.setText(self.tr("&Copy"))
-        self._select_action.setText(self.tr("&Select text"))
-        self._link_action.setText(self.tr("Copy &link address"))
+        self.copy_action.setText(self.tr("&Copy"))
+        self.select_action.setText(self.tr("&Select text"))
         self.message_delegate.invalidate()
         self.viewport().update()  # type: ignore[union-attr]
 
@@ -169,7 +187,15 @@ class MessageView(QTableView):
     @pyqtSlot(QModelIndex, QModelIndex, "QList<int>")
     def on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                         roles: list[int]) -> None:
+        if roles and set(roles) <= _SAME_HEIGHT_ROLES:
+            self.viewport().update()  # type: ignore[union-attr]
+            return
+        # A message that grew (a reaction, an edit) must not leave the view
+        # short of the bottom it was at: new messages would stop following.
+        follow = self._at_bottom()
         self._measure(top_left.row(), bottom_right.row() + 1)
+        if follow:
+            self._scroll_to_end()
 
     def _settle(self, shift: int = 0) -> None:
         """After heights changed: stay at the bottom, or keep the anchor row
@@ -212,6 +238,10 @@ class MessageView(QTableView):
         viewport = self.viewport()
         assert viewport is not None
         if viewport.width() == self._measured_width:
+            # Only shorter or taller (a line for who is typing came or went
+            # below): whoever was at the bottom stays there.
+            if follow:
+                self._scroll_to_end()
             return
         self._measured_width = viewport.width()
         self._follow_bottom = follow
@@ -297,10 +327,41 @@ class MessageView(QTableView):
         assert event is not None
         if (event.button() == Qt.MouseButton.LeftButton
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier):
-            link = self.link_at(event.position().toPoint())
-            if link is not None:
-                self.link_activated.emit(QUrl(link))
+            position = event.position().toPoint()
+            if not self._click_part(position):
+                link = self.link_at(position)
+                if link is not None:
+                    self.link_activated.emit(QUrl(link))
         super().mouseReleaseEvent(event)
+
+    def _click_part(self, position: QPoint) -> bool:
+        """A click on a reply's strip or on a reaction chip; whether it was one."""
+        index = self.indexAt(position)
+        if not index.isValid():
+            return False
+        rect, point = self.visualRect(index), QPointF(position)
+        quoted = self.message_delegate.quote_at(rect, index, point)
+        if quoted is not None:
+            self.quote_activated.emit(quoted)
+            return True
+        emoji = self.message_delegate.reaction_at(rect, index, point)
+        if emoji is not None and self.abilities.reactions:
+            row: MessageRow = index.data(Roles.ROW)
+            self.react_requested.emit(row, emoji, emoji not in row.my_reactions)
+            return True
+        return False
+
+    def scroll_to_message(self, message_id: int) -> bool:
+        """Select a loaded message and bring it to the middle of the view;
+        whether it is loaded."""
+        model = self.message_model()
+        number = None if model is None else model.position_of(message_id)
+        if model is None or number is None:
+            return False
+        index = model.index(number)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
 
     # ------------------------------------------------------------------
     # Copying and selecting
@@ -335,6 +396,10 @@ class MessageView(QTableView):
             self.copy_selection()
             event.accept()
             return
+        current = self.currentIndex()
+        if current.isValid() and key_action(self, current.data(Roles.ROW), event):
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def _edit_current(self) -> None:
@@ -352,23 +417,9 @@ class MessageView(QTableView):
         assert selection is not None
         if not selection.isSelected(index):
             self.setCurrentIndex(index)
-        menu = QMenu(self)
-        link = self.link_at(position)
-        if link is not None:
-            menu.addAction(self._link_action)
-        menu.addAction(self._copy_action)
-        menu.addAction(self._select_action)
-        row: MessageRow = index.data(Roles.ROW)
-        discard = None
-        if row.state is RowState.FAILED:
-            discard = menu.addAction(self.tr("&Delete unsent message"))
-        chosen = menu.exec(event.globalPos())
-        if chosen is self._link_action and link is not None:
-            clipboard = QGuiApplication.clipboard()
-            assert clipboard is not None
-            clipboard.setText(link)
-        elif chosen is not None and chosen is discard:
-            self.discard_requested.emit(row.key)
+        menu = build_message_menu(self, index.data(Roles.ROW), self.link_at(position))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # ------------------------------------------------------------------
 

@@ -11,6 +11,12 @@ after a reconnect, and in a ``history`` page).
 Messages the user sent that the server has not acknowledged yet are rows too,
 after the stored ones, so the view can show them as pending.
 
+With protocol version 2 a stored message can change (an edit, a deletion, a
+reaction): :meth:`MessageListModel.update_messages` replaces its row when a
+newer form (higher ``seq``) arrives.  The model also keeps the other
+participants' read markers, for the ticks and "seen by" of my messages, and
+answers what a reply's quoted strip shows (:attr:`Roles.QUOTE`).
+
 :class:`ConversationListModel` is the left-hand list: the general room and
 every registered user with presence and unread count;
 :class:`ConversationSortProxy` orders and filters it.
@@ -35,10 +41,12 @@ from PyQt6.QtCore import (
 )
 
 from protocol.errors import ErrorCode
-from protocol.objects import STATUS_AVAILABLE, Message, RosterEntry, parse_ts
+from protocol.objects import STATUS_AVAILABLE, Message, Reaction, RosterEntry, parse_ts
 from protocol.rules import username_key
 
+from .bubble_parts import Quote
 from .outbox import ConversationId, OutboxItem
+from .read_markers import ReadMarkers
 from .status import describe_status
 
 __all__ = [
@@ -59,6 +67,9 @@ class Roles(IntEnum):
 
     ROW = Qt.ItemDataRole.UserRole + 1  # the MessageRow or ConversationEntry
     DAY_START = Qt.ItemDataRole.UserRole + 2  # first message of its local day
+    QUOTE = Qt.ItemDataRole.UserRole + 3  # a reply's Quote (None: not loaded)
+    RECEIPT = Qt.ItemDataRole.UserRole + 4  # a Receipt of my stored message, or None
+    SEEN_BY = Qt.ItemDataRole.UserRole + 5  # in a room: who read my last message
 
 
 class RowState(Enum):
@@ -81,6 +92,15 @@ class MessageRow:
     own: bool
     state: RowState = RowState.SENT
     error: ErrorCode | str | None = None
+    #: version 2: the change number of this form; 0 for a pending row
+    seq: int = 0
+    edited: bool = False
+    deleted: bool = False
+    reply_to: int | None = None
+    reactions: tuple[Reaction, ...] = ()
+    #: the emoji of :attr:`reactions` that are mine
+    my_reactions: frozenset[str] = frozenset()
+    mentions_me: bool = False
 
     @property
     def day(self) -> date:
@@ -115,6 +135,8 @@ class MessageListModel(QAbstractListModel):
         self.history_started = False
         #: The id up to which this session told the server it was read.
         self.marked_read = 0
+        #: The other participants' read markers (version 2).
+        self.read_markers = ReadMarkers(conversation, self._me_key)
 
     # -- QAbstractListModel
 
@@ -131,8 +153,18 @@ class MessageListModel(QAbstractListModel):
             return self.starts_day(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             return row.body
+        if role == Roles.QUOTE:
+            return self.quote(row)
+        if role == Roles.RECEIPT:
+            return self.read_markers.receipt(row)
+        if role == Roles.SEEN_BY:
+            return self.read_markers.seen_by(row, self.own_last())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.local_time.strftime("%Y-%m-%d %H:%M:%S")
+            tip = row.local_time.strftime("%Y-%m-%d %H:%M:%S")
+            seen = self.read_markers.seen_by(row, self.own_last())
+            if seen:
+                tip += "\n" + self.tr("Seen by %1").replace("%1", ", ".join(seen))
+            return tip
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -166,6 +198,68 @@ class MessageListModel(QAbstractListModel):
     def contains(self, message_id: int) -> bool:
         """Whether the message with this id is already loaded."""
         return message_id in self._ids
+
+    def position_of(self, message_id: int) -> int | None:
+        """The row number of a loaded message, or None."""
+        if message_id not in self._ids:
+            return None
+        # (Stored rows always have an id; pending ones, after them, do not.)
+        return bisect.bisect_left(self._rows, message_id, 0, self._stored,
+                                  key=lambda r: r.id or 0)
+
+    def update_messages(self, messages: Iterable[Message]) -> int:
+        """Show the newer forms of loaded messages (edited, deleted, reacted).
+
+        A form older than the one shown (a lower ``seq``: a history page
+        read before an ``update`` arrived) is ignored, and so is a message
+        that is not loaded: its page shows its current form when it is.
+
+        Returns:
+            How many rows changed.
+        """
+        changed = 0
+        for message in messages:
+            number = self.position_of(message.id)
+            if number is None or message.seq < self._rows[number].seq:
+                continue
+            row = self._row_of(message)
+            if row == self._rows[number]:
+                continue
+            self._rows[number] = row
+            changed += 1
+            index = self.index(number)
+            self.dataChanged.emit(index, index)
+            # The strips of replies to it show its new text.
+            for reply in range(number + 1, self._stored):
+                if self._rows[reply].reply_to == message.id:
+                    self.dataChanged.emit(self.index(reply), self.index(reply), [Roles.QUOTE])
+        return changed
+
+    def quote(self, row: MessageRow) -> Quote | None:
+        """What the strip of a reply shows; None when the message it answers
+        is not loaded."""
+        if row.reply_to is None:
+            return None
+        number = self.position_of(row.reply_to)
+        if number is None:
+            return None
+        original = self._rows[number]
+        return Quote(original.sender, original.body, original.deleted)
+
+    def own_last(self) -> MessageRow | None:
+        """My newest stored message that is not deleted (Up arrow edits it)."""
+        for number in range(self._stored - 1, -1, -1):
+            row = self._rows[number]
+            if row.own and not row.deleted:
+                return row
+        return None
+
+    def set_read_marker(self, name: str, up_to: int) -> None:
+        """Another participant read up to ``up_to`` (markers only move forward)."""
+        if self.read_markers.move(name, up_to) and self._stored:
+            # Ticks and "seen by" live in the header: nothing to re-measure.
+            self.dataChanged.emit(self.index(0), self.index(self._stored - 1),
+                                  [Roles.RECEIPT, Roles.SEEN_BY])
 
     def add_messages(self, messages: Iterable[Message]) -> int:
         """Insert stored messages not seen before, in id order.
@@ -205,7 +299,7 @@ class MessageListModel(QAbstractListModel):
     def add_pending(self, item: OutboxItem) -> None:
         """Show an outbox message at the bottom until it is acknowledged."""
         row = MessageRow(item.key, None, self._me, item.body, datetime.now().astimezone(),
-                         True, RowState.PENDING)
+                         True, RowState.PENDING, reply_to=item.reply_to)
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
         self._rows.append(row)
         self.endInsertRows()
@@ -244,13 +338,22 @@ class MessageListModel(QAbstractListModel):
         self.endInsertRows()
 
     def _row_of(self, message: Message) -> MessageRow:
+        me = self._me_key
         return MessageRow(
             key=f"m{message.id}",
             id=message.id,
             sender=message.sender,
             body=message.body,
             local_time=parse_ts(message.ts).astimezone(),
-            own=username_key(message.sender) == self._me_key,
+            own=username_key(message.sender) == me,
+            seq=message.seq,
+            edited=message.edited is not None,
+            deleted=message.deleted,
+            reply_to=message.reply_to,
+            reactions=message.reactions,
+            my_reactions=frozenset(reaction.emoji for reaction in message.reactions
+                                   if any(username_key(u) == me for u in reaction.users)),
+            mentions_me=any(username_key(name) == me for name in message.mentions),
         )
 
 

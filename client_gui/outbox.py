@@ -55,6 +55,8 @@ class OutboxItem:
     state: OutboxState = OutboxState.PENDING
     error: ErrorCode | str | None = None
     created: float = field(default_factory=time.time)
+    #: the id of the message this one answers (version 2), or None
+    reply_to: int | None = None
 
 
 class Outbox:
@@ -70,10 +72,11 @@ class Outbox:
     def __len__(self) -> int:
         return len(self._items)
 
-    def add(self, to: str | None, body: str) -> OutboxItem:
-        """Queue a message for the general room (``to=None``) or user ``to``."""
+    def add(self, to: str | None, body: str, reply_to: int | None = None) -> OutboxItem:
+        """Queue a message for the general room (``to=None``) or user ``to``,
+        answering message ``reply_to`` if given."""
         conversation = None if to is None else username_key(to)
-        item = OutboxItem(uuid.uuid4().hex, to, body, conversation)
+        item = OutboxItem(uuid.uuid4().hex, to, body, conversation, reply_to=reply_to)
         self._items[item.key] = item
         return item
 

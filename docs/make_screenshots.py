@@ -8,12 +8,19 @@ server whose history was written directly into its database (see
 :mod:`bench.demo_data`); the Sessions dialog lists the computers where the
 user stays logged in.
 
+Then the others act live, over the protocol, as the client would see them
+(:func:`shoot_lifecycle`): a reply, an edit, a deletion, reactions, a
+mention and someone typing in the general room (``changes-<language>.png``),
+and ticks in a direct conversation while a reply is being written
+(``receipts-<language>.png``).
+
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py docs/screenshots
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -34,10 +41,13 @@ from PyQt6.QtTest import QTest  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from client_gui.app import Besedka  # noqa: E402
+from client_gui.chat_window import ChatWindow  # noqa: E402
 from client_gui.credentials import CredentialStore  # noqa: E402
 from client_gui.i18n import LanguageManager  # noqa: E402
+from client_gui.models import MessageListModel, MessageRow  # noqa: E402
 from client_gui.settings import Settings  # noqa: E402
-from protocol.limits import DEFAULT_PORT  # noqa: E402
+from protocol.framing import FrameDecoder, decode_json_object, encode_frame  # noqa: E402
+from protocol.limits import DEFAULT_PORT, MAX_SERVER_FRAME_BYTES  # noqa: E402
 from bench.demo_data import (  # noqa: E402
     PASSWORD,
     DemoMessage,
@@ -95,6 +105,66 @@ STATUSES = {
 }
 #: Other computers where alice stays logged in, oldest first.
 OTHER_SESSIONS = ["Besedka 0.2, Windows 11, LAB-214-07", "Besedka 0.2, Linux 6.8, alice-laptop"]
+
+#: What happens live for the second picture (see shoot_lifecycle).
+LIVE = {
+    "en": {
+        "question": "Who can look at the migration steps today?",
+        "answer": "I can, after lunch.",
+        "typo": "The demo moved to 15:00 in room 214.",
+        "fixed": "The demo moved to 16:00 in room 214.",
+        "oops": "Oops, wrong chat.",
+        "mention": "@alice, the slides are on the share.",
+        "direct": ["Yes, 14:00 works.", "I'll bring the laptop."],
+        "reply": "See you then",
+    },
+    "ru": {
+        "question": "Кто сегодня посмотрит шаги миграции?",
+        "answer": "Я, после обеда.",
+        "typo": "Демо перенесли на 15:00 в 214-ю.",
+        "fixed": "Демо перенесли на 16:00 в 214-ю.",
+        "oops": "Ой, не тот чат.",
+        "mention": "@alice, слайды лежат на общем диске.",
+        "direct": ["Да, в 14:00 удобно.", "Ноутбук принесу."],
+        "reply": "До встречи",
+    },
+}
+
+
+class Peer:
+    """Someone else at a raw version 2 connection, acting while the picture waits."""
+
+    def __init__(self, port: int, username: str) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.decoder = FrameDecoder(MAX_SERVER_FRAME_BYTES)
+        self.serial = 0
+        self.request("login", username=username, password=PASSWORD, protocol=2)
+
+    def request(self, request_type: str, **fields: object) -> dict[str, object]:
+        """Send a request and return its ``ok`` (events meanwhile are skipped)."""
+        self.serial += 1
+        self.sock.sendall(encode_frame({"type": request_type, "id": self.serial, **fields}))
+        while True:
+            data = self.sock.recv(65536)
+            if not data:
+                raise RuntimeError("the server closed the connection")
+            for frame in self.decoder.feed(data):
+                reply = decode_json_object(frame)
+                if reply.get("re") == self.serial:
+                    if reply["type"] != "ok":
+                        raise RuntimeError(f"{request_type} failed: {reply}")
+                    return reply
+
+    def send(self, body: str, to: str | None = None) -> int:
+        reply = self.request("send", to=to, body=body)
+        return int(reply["message"]["id"])  # type: ignore[index]
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def row_of(model: MessageListModel, body: str) -> MessageRow:
+    return next(model.row(n) for n in range(model.rowCount()) if model.row(n).body == body)
 
 
 def history(language: str) -> list[DemoMessage]:
@@ -169,6 +239,8 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.compose.setPlainText(DRAFT[language])
         settle(app)
         save(chat, out / f"chat-{language}.png")
+        chat.compose.clear()
+        shoot_lifecycle(app, port, language, out, chat)
 
         chat.sessions_action.trigger()
         dialog = chat.sessions_dialog
@@ -183,6 +255,63 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
     finally:
         besedka.shut_down()
         languages.uninstall()
+
+
+def shoot_lifecycle(app: QApplication, port: int, language: str, out: Path,
+                    chat: ChatWindow) -> None:
+    """The pictures of messages that change: replies, edits, deletions,
+    reactions, a mention, typing; then ticks in a direct conversation."""
+    text = LIVE[language]
+    general = chat.conversations.model(None)
+    bob, carol, elena = Peer(port, "bob"), Peer(port, "carol"), Peer(port, "Елена")
+    try:
+        question = bob.send(text["question"])
+        wait(app, lambda: general.contains(question))
+        chat.message_actions.reply(row_of(general, text["question"]))
+        chat.compose.setPlainText(text["answer"])
+        chat.on_send()
+        chat.compose.setPlainText(text["typo"])
+        chat.on_send()
+        wait(app, lambda: any(general.row(n).body == text["typo"] and general.row(n).id
+                              for n in range(general.rowCount())))
+        typo = row_of(general, text["typo"])
+        assert typo.id is not None
+        chat.message_actions.edit(typo)
+        chat.compose.setPlainText(text["fixed"])
+        chat.on_send()
+        for peer in (bob, elena):
+            peer.request("react", message=typo.id, emoji="👍", on=True)
+        carol.request("react", message=typo.id, emoji="🎉", on=True)
+        oops = carol.send(text["oops"])
+        carol.request("delete", message=oops)
+        elena.send(text["mention"])
+        bob.request("react", message=question, emoji="👀", on=True)
+        bob.request("typing", active=True)
+        wait(app, lambda: chat.message_actions.typing_label.isVisible()
+             and general.row(general.position_of(oops) or 0).deleted
+             and row_of(general, text["fixed"]).reactions != ())
+        settle(app)
+        save(chat, out / f"changes-{language}.png")
+        bob.request("typing", active=False)
+
+        chat.select_conversation("bob")
+        direct = chat.conversations.model("bob")
+        for body in text["direct"]:
+            chat.compose.setPlainText(body)
+            chat.on_send()
+        wait(app, lambda: direct.rowCount() >= 2 and direct.row(direct.rowCount() - 1).id)
+        first = row_of(direct, text["direct"][0])
+        bob.request("mark_read", up_to=first.id, **{"with": "alice"})
+        wait(app, lambda: direct.read_markers.up_to.get("bob") == first.id)
+        answer = bob.send(text["reply"], to="alice")
+        wait(app, lambda: direct.contains(answer))
+        chat.message_actions.reply(row_of(direct, text["reply"]))
+        settle(app)
+        save(chat, out / f"receipts-{language}.png")
+        chat.message_actions.cancel()
+    finally:
+        for peer in (bob, carol, elena):
+            peer.close()
 
 
 def serve(directory: Path, language: str) -> ServerRun:

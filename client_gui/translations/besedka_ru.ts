@@ -58,107 +58,107 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="247" />
         <source>&amp;Account</source>
         <translation>&amp;Учётная запись</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="243" />
+        <location filename="../chat_window.py" line="248" />
         <source>&amp;Change password…</source>
         <translation>&amp;Сменить пароль…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="244" />
+        <location filename="../chat_window.py" line="249" />
         <source>&amp;Sessions…</source>
         <translation>С&amp;еансы…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="245" />
+        <location filename="../chat_window.py" line="250" />
         <source>&amp;Log out</source>
         <translation>&amp;Выйти</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="246" />
+        <location filename="../chat_window.py" line="251" />
         <source>&amp;Quit</source>
         <translation>&amp;Закрыть</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="247" />
+        <location filename="../chat_window.py" line="252" />
         <source>L&amp;anguage</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="248" />
+        <location filename="../chat_window.py" line="253" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="249" />
+        <location filename="../chat_window.py" line="254" />
         <source>&amp;About Besedka</source>
         <translation>&amp;О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="250" />
+        <location filename="../chat_window.py" line="255" />
         <source>Filter conversations</source>
         <translation>Найти беседу</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="252" />
+        <location filename="../chat_window.py" line="257" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="253" />
+        <location filename="../chat_window.py" line="258" />
         <source>&amp;Send</source>
         <translation>&amp;Отправить</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="254" />
+        <location filename="../chat_window.py" line="259" />
         <source>Send (Enter)</source>
         <translation>Отправить (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="255" />
+        <location filename="../chat_window.py" line="260" />
         <source>Reconnect &amp;now</source>
         <translation>&amp;Подключиться сейчас</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="257" />
+        <location filename="../chat_window.py" line="262" />
         <source>Besedka</source>
         <translation>Беседка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="382" />
+        <location filename="../chat_window.py" line="392" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Беседка — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="385" />
+        <location filename="../chat_window.py" line="395" />
         <source>Besedka — %1</source>
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="394" />
+        <location filename="../chat_window.py" line="404" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="398" />
+        <location filename="../chat_window.py" line="408" />
         <source>online</source>
         <translation>в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="400" />
+        <location filename="../chat_window.py" line="410" />
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="416" />
+        <location filename="../chat_window.py" line="426" />
         <source>Connected as %1 to %2</source>
         <translation>Подключено к %2 как %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="419" />
+        <location filename="../chat_window.py" line="429" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунду…</numerusform>
@@ -167,17 +167,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="422" />
+        <location filename="../chat_window.py" line="432" />
         <source>Reconnecting to %1…</source>
         <translation>Подключение к %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="424" />
+        <location filename="../chat_window.py" line="434" />
         <source>Not connected</source>
         <translation>Нет подключения</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="427" />
+        <location filename="../chat_window.py" line="437" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n сообщение ждёт отправки</numerusform>
@@ -186,31 +186,50 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="437" />
+        <location filename="../chat_window.py" line="447" />
         <source>Message from %1</source>
         <translation>Сообщение от %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="462" />
+        <location filename="../chat_window.py" line="472" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="462" />
+        <location filename="../chat_window.py" line="472" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
     </message>
 </context><context>
+    <name>ComposeStrip</name>
+    <message>
+        <location filename="../message_actions.py" line="87" />
+        <source>Cancel (Esc)</source>
+        <translation>Отмена (Esc)</translation>
+    </message>
+</context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="306" />
+        <location filename="../models.py" line="409" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="308" />
+        <location filename="../models.py" line="411" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
+    </message>
+</context><context>
+    <name>EmojiPicker</name>
+    <message>
+        <location filename="../emoji_picker.py" line="97" />
+        <source>React with…</source>
+        <translation>Реакция…</translation>
+    </message>
+    <message>
+        <location filename="../emoji_picker.py" line="98" />
+        <source>Or type or paste any emoji</source>
+        <translation>Или введите либо вставьте любой эмодзи</translation>
     </message>
 </context><context>
     <name>FoundServersView</name>
@@ -318,56 +337,156 @@
         <translation>Введите пароль.</translation>
     </message>
 </context><context>
+    <name>MessageActions</name>
+    <message>
+        <location filename="../message_actions.py" line="149" />
+        <source>Replying to %1: %2</source>
+        <translation>Ответ %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="162" />
+        <source>Editing your message (Esc cancels)</source>
+        <translation>Правка сообщения (Esc — отмена)</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="239" />
+        <source>Delete message</source>
+        <translation>Удалить сообщение</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="240" />
+        <source>Delete this message for everyone?
+
+%1</source>
+        <translation>Удалить это сообщение у всех?
+
+%1</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="263" />
+        <source>That message is gone, or it is not yours to change.</source>
+        <translation>Этого сообщения уже нет, или оно не ваше.</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="265" />
+        <source>Not connected: try again when the connection is back.</source>
+        <translation>Нет связи: попробуйте снова, когда она восстановится.</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="319" />
+        <source>%1 mentioned you</source>
+        <translation>%1 упоминает вас</translation>
+    </message>
+</context><context>
     <name>MessageDelegate</name>
     <message>
         <location filename="../delegates.py" line="287" />
+        <location filename="../delegates.py" line="192" />
+        <source>Message deleted</source>
+        <translation>Сообщение удалено</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="270" />
+        <source>edited</source>
+        <translation>изменено</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="289" />
+        <source>An earlier message (click to find it)</source>
+        <translation>Более раннее сообщение (нажмите, чтобы найти)</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="328" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="289" />
+        <location filename="../delegates.py" line="330" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../delegates.py" line="340" />
+        <source>seen by %n</source>
+        <translation>
+            <numerusform>прочитал %n</numerusform>
+            <numerusform>прочитали %n</numerusform>
+            <numerusform>прочитали %n</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../delegates.py" line="295" />
+        <location filename="../delegates.py" line="344" />
         <source>⌛ sending…</source>
         <translation>⌛ отправляется…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="297" />
+        <location filename="../delegates.py" line="346" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
 </context><context>
-    <name>MessageView</name>
+    <name>MessageListModel</name>
     <message>
-        <location filename="../message_view.py" line="118" />
-        <source>&amp;Copy</source>
-        <translation>&amp;Копировать</translation>
+        <location filename="../models.py" line="166" />
+        <source>Seen by %1</source>
+        <translation>Прочитали: %1</translation>
+    </message>
+</context><context>
+    <name>MessageMenu</name>
+    <message>
+        <location filename="../message_menu.py" line="51" />
+        <source>&amp;Reply</source>
+        <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="119" />
-        <source>&amp;Select text</source>
-        <translation>&amp;Выделить текст</translation>
+        <location filename="../message_menu.py" line="56" />
+        <source>Re&amp;act</source>
+        <translation>&amp;Реакция</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="120" />
+        <location filename="../message_menu.py" line="67" />
+        <source>&amp;More…</source>
+        <translation>&amp;Другие…</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="73" />
         <source>Copy &amp;link address</source>
         <translation>Копировать &amp;адрес ссылки</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="364" />
+        <location filename="../message_menu.py" line="80" />
+        <source>&amp;Edit</source>
+        <translation>&amp;Изменить</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="84" />
+        <source>&amp;Delete…</source>
+        <translation>&amp;Удалить…</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="90" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
+</context><context>
+    <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="137" />
+        <source>&amp;Copy</source>
+        <translation>&amp;Копировать</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="138" />
+        <source>&amp;Select text</source>
+        <translation>&amp;Выделить текст</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="431" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="431" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>
@@ -744,5 +863,22 @@ If they match, choose “Forget this server’s certificate” and log in again 
         <location filename="../trust_dialog.py" line="105" />
         <source>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</source>
         <translation>Внимание: сервер, объявленный в этой сети по этому адресу, сообщает другой отпечаток. Возможно, кто-то выдаёт себя за сервер. Доверяйте, только если администратор подтвердит этот отпечаток.</translation>
+    </message>
+</context><context>
+    <name>Typing</name>
+    <message>
+        <location filename="../typing_indicator.py" line="53" />
+        <source>%1 is typing…</source>
+        <translation>%1 печатает…</translation>
+    </message>
+    <message>
+        <location filename="../typing_indicator.py" line="56" />
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 и %2 печатают…</translation>
+    </message>
+    <message>
+        <location filename="../typing_indicator.py" line="58" />
+        <source>Several people are typing…</source>
+        <translation>Печатают несколько человек…</translation>
     </message>
 </context></TS>

@@ -166,11 +166,12 @@ class Bot:
     """
 
     def __init__(self, address: tuple[str, int], username: str, *,
-                 register: bool = True) -> None:
+                 register: bool = True, protocol: int = 1) -> None:
         self.loop = asyncio.new_event_loop()
         self.username = username
+        negotiation = {} if protocol == 1 else {"protocol": protocol}
         self.wire: WireClient = self._run(
-            WireClient.logged_in(address, username, register=register))
+            WireClient.logged_in(address, username, register=register, **negotiation))
 
     def _run(self, awaitable: Any) -> Any:
         return self.loop.run_until_complete(awaitable)
@@ -199,8 +200,9 @@ def bots() -> Iterator[Callable[..., Bot]]:
     """Make bots; they log out when the test ends."""
     made: list[Bot] = []
 
-    def make(address: tuple[str, int], username: str, *, register: bool = True) -> Bot:
-        bot = Bot(address, username, register=register)
+    def make(address: tuple[str, int], username: str, *, register: bool = True,
+             protocol: int = 1) -> Bot:
+        bot = Bot(address, username, register=register, protocol=protocol)
         made.append(bot)
         return bot
 
