@@ -12,7 +12,8 @@ alongside, and the server notices the changes that matter to it:
 * ``reset-password NAME``: sets a new random password and prints it once,
   for the administrator to hand over (``--stdin`` reads one instead);
   logins read the hash from the database, so it works at once, and open
-  sessions stay open;
+  sessions stay open.  It hashes at the cost the server runs with, which
+  the server stores in the database;
 * ``list-users``: every account, and whether it is disabled;
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
   online backup, safe while the server is writing, and of the uploaded
@@ -60,7 +61,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import files as stored
-from db import lifecycle, queries, sessions
+from db import lifecycle, queries, security, sessions
 from db.backup import BackupError, backup_sqlite
 from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
 from protocol.errors import ProtocolError
@@ -127,8 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--stdin", action="store_true",
                        help="read the new password from the first line of standard input "
                             "instead of generating one")
-    reset.add_argument("--bcrypt-rounds", type=int, default=DEFAULT_ROUNDS, metavar="N",
-                       help=f"bcrypt cost of the new hash (default {DEFAULT_ROUNDS})")
+    reset.add_argument("--bcrypt-rounds", type=int, default=None, metavar="N",
+                       help="bcrypt cost of the new hash (default: the server's, as it "
+                            f"stored it in the database; {DEFAULT_ROUNDS} if it never did). "
+                            "Another cost than the server's lets a wrong password be told "
+                            "from an unknown name by the time the answer takes, until the "
+                            "user's next login rehashes it")
     disable = commands.add_parser(
         "disable", help="stop an account from logging in and close its connections")
     disable.add_argument("name", type=_account_name)
@@ -228,9 +233,13 @@ def _reset_password(engine: Engine, args: argparse.Namespace, stdin: TextIO,
             raise AdminError(error.message) from None
     else:
         password = generate_password()
-    if not 4 <= args.bcrypt_rounds <= 31:
+    rounds = args.bcrypt_rounds
+    if rounds is None:
+        stored = _read(engine, lambda conn: security.get_setting(conn, security.BCRYPT_ROUNDS))
+        rounds = int(stored) if stored and stored.isdigit() else DEFAULT_ROUNDS
+    if not 4 <= rounds <= 31:
         raise AdminError("--bcrypt-rounds must be between 4 and 31")
-    new_hash = hash_password(password, args.bcrypt_rounds)
+    new_hash = hash_password(password, rounds)
     _write(engine, lambda conn: queries.set_password_hash(conn, account.id, new_hash))
     if args.stdin:
         print(f"password of {account.username} changed", file=err)

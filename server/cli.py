@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     abuse = parser.add_argument_group(
         "abuse limits", "Requests over a limit get 'rate_limited' with 'retry_after'.")
     abuse.add_argument("--no-rate-limits", action="store_true",
-                       help="turn off the limits on failed logins, registrations and messages "
+                       help="turn off the limits on failed logins, registrations, messages "
+                            "and connections per address that have not logged in "
                             "(for load tests)")
     abuse.add_argument("--max-failed-logins-per-account", type=_positive_int, metavar="N",
                        default=limits.failed_logins_per_account,
@@ -143,13 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
                        default=limits.window,
                        help=f"the window of the three limits above (default {limits.window:g}; "
                             "the protocol says per minute, change it only for tests)")
+    abuse.add_argument("--max-password-changes-per-account", type=_positive_int, metavar="N",
+                       default=limits.password_changes_per_account,
+                       help="password changes one account may try per "
+                            f"{limits.password_change_window / 60:g} minutes "
+                            f"(default {limits.password_changes_per_account})")
     abuse.add_argument("--max-messages-per-second", type=_seconds, metavar="RATE",
                        default=limits.messages_per_second,
-                       help="messages one connection may send per second on average "
+                       help="messages one connection, and one account on all its "
+                            "connections together, may send per second on average "
                             f"(default {limits.messages_per_second:g})")
     abuse.add_argument("--message-burst", type=_positive_int, metavar="N",
                        default=limits.message_burst,
-                       help=f"messages a connection may send at once (default {limits.message_burst})")
+                       help="messages a connection (or an account) may send at once "
+                            f"(default {limits.message_burst})")
     parser.add_argument("--max-room-members", type=_room_members, metavar="N",
                         default=default.max_room_members,
                         help="the most members a room may have, up to "
@@ -180,6 +188,31 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how long an unused upload or download token stays valid "
                             f"(default {default.file_limits.token_lifetime:g}; the protocol "
                             "fixes it, change it only for tests)")
+    capacity = parser.add_argument_group(
+        "capacity", "What clients may take of the server: connections, and memory for what "
+                    "they have not read.")
+    capacity.add_argument("--max-connections", type=_positive_int, metavar="N", default=None,
+                          help="open connections at most; more get a 'server_full' error "
+                               "(default: the open-file limit, raised to its maximum at start, "
+                               "less what the database and files need)")
+    capacity.add_argument("--max-connections-per-account", type=_positive_int, metavar="N",
+                          default=default.max_connections_per_account,
+                          help="connections one account may have logged in at once "
+                               f"(default {default.max_connections_per_account})")
+    capacity.add_argument("--max-unauthenticated-per-address", type=_positive_int, metavar="N",
+                          default=default.max_unauthenticated_per_address,
+                          help="connections one IP address may have open without logging in "
+                               f"(default {default.max_unauthenticated_per_address}; "
+                               "--no-rate-limits lifts it)")
+    capacity.add_argument("--max-unsent-bytes", type=_positive_int, metavar="BYTES",
+                          default=default.max_unsent_bytes,
+                          help="bytes all connections together may hold unsent because their "
+                               "clients do not read; beyond, the biggest holders are dropped "
+                               f"(default {default.max_unsent_bytes // 1024**2} MiB)")
+    capacity.add_argument("--output-stall-timeout", type=_seconds, metavar="SECONDS",
+                          default=default.output_stall_timeout,
+                          help="drop a connection whose waiting output has not moved for this "
+                               f"long (default {default.output_stall_timeout:g})")
     parser.add_argument("--name", default=default.name,
                         help="the name clients see when they find this server on the LAN "
                              "(default: this computer's name)")
@@ -207,6 +240,7 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
             messages_per_second=args.max_messages_per_second,
             message_burst=args.message_burst,
             window=args.rate_limit_window,
+            password_changes_per_account=args.max_password_changes_per_account,
         ),
         login_timeout=args.login_timeout,
         idle_timeout=args.idle_timeout,
@@ -218,6 +252,11 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
         file_limits=FileLimits(args.max_file_size, args.file_quota,
                                args.transfer_token_lifetime),
         max_room_members=args.max_room_members,
+        max_connections=args.max_connections or 0,
+        max_connections_per_account=args.max_connections_per_account,
+        max_unauthenticated_per_address=args.max_unauthenticated_per_address,
+        max_unsent_bytes=args.max_unsent_bytes,
+        output_stall_timeout=args.output_stall_timeout,
     )
 
 

@@ -160,8 +160,11 @@ class Dispatcher:
     # ------------------------------------------------------------------
     # RequestHandler, for the connections
 
-    def connection_opened(self, connection: Connection) -> None:
-        self.registry.add(connection)
+    def connection_opened(self, connection: Connection) -> bytes | None:
+        return self.registry.add(connection)
+
+    def output_held(self, connection: Connection) -> None:
+        self.registry.output_held(connection)
 
     def connection_closed(self, connection: Connection) -> None:
         self.registry.discard(connection)

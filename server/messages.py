@@ -276,6 +276,13 @@ class Messages:
             delay = session.bucket.take()
             if delay > 0:
                 raise rate_limited(delay, "messages", re)
+            # The account's too: its connections together may send no more
+            # than one of them (issue 12).
+            if session.account_bucket is not None:
+                delay = session.account_bucket.take()
+                if delay > 0:
+                    session.bucket.give_back()
+                    raise rate_limited(delay, "messages from this account", re)
         room = self._room(session, request.room, re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
         if request.file is not None:

@@ -59,6 +59,9 @@ class Session:
     bucket: TokenBucket | None
     #: the protocol version the login asked for (1 until version 2 exists)
     protocol: int = 1
+    #: the message rate limit of the account, shared by its sessions; None
+    #: without rate limits
+    account_bucket: TokenBucket | None = None
     #: the remembered session (server/sessions.py) this login made or
     #: resumed, if any: revoking it closes this connection
     remembered_id: int | None = None
