@@ -24,24 +24,32 @@ from PyQt6.QtGui import (
     QActionGroup,
     QCloseEvent,
     QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
     QFont,
     QIcon,
     QKeySequence,
 )
 from PyQt6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLineEdit,
     QListView,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
+from protocol.features import Feature
+from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
+from .chat_files import ChatFiles
 from .client import ChatClient
 from .compose import ComposeBox
 from .conversations import Conversations
@@ -50,12 +58,18 @@ from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
 from .iconset import IconName
 from .iconset import icon as icon_of
+from .message_actions import MessageActions
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .navigation import SHORTCUTS, Navigation
 from .outbox import ConversationId
+from .room_panel import RoomControls
+from .search_panel import SearchMode, SearchPanel
+from .session_state import ConnectionState
+from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .settings_dialog import SettingsDialog
+from .status import AutoAway, StatusButton, describe_status
 from .status_bar import ConnectionStatus
 from .texts import body_problem
 from .theme import Appearance
@@ -63,10 +77,6 @@ from .tray import TrayPresence
 from .widgets import ErrorLabel, FittingLabel
 
 __all__ = ["ChatWindow"]
-
-#: Characters of a message shown in a tray notification.
-_NOTIFICATION_PREVIEW_CHARS = 200
-
 
 class ChatWindow(QMainWindow):
     """Conversation list, message view, input, status bar and menus.
@@ -120,6 +130,13 @@ class ChatWindow(QMainWindow):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
+        # My status, where the server keeps one (PROTOCOL-2.md, "Status").
+        self.status_button: StatusButton | None = None
+        self.auto_away: AutoAway | None = None
+        if Feature.STATUS in client.features:
+            self.status_button = StatusButton(client, left)
+            self.auto_away = AutoAway(client, parent=self)
+            left_layout.addWidget(self.status_button)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.conversation_list)
 
@@ -133,17 +150,45 @@ class ChatWindow(QMainWindow):
         self.compose = self.compose_box.edit
         self.send_button = self.compose_box.send_button
         self.compose_error = ErrorLabel(self)
+        #: Files: attaching, sending, downloading, pictures (chat_files.py).
+        self.files = ChatFiles(self, client, conversations, lambda: self._current, open_url)
+        self.compose.take_attachments = self.files.take
+        for button in (self.files.attach_button, self.files.screenshot_button):
+            self.compose_box.add_tool(button)
+        # Reply, edit, delete, react, mentions, typing (version 2).
+        self.message_actions = MessageActions(self, client)
+        # Rooms (protocol version 2): their menu, members panel and button.
+        self.rooms = RoomControls(self, client, conversations, settings)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.rooms.members_button)
+        self.middle = QSplitter(Qt.Orientation.Horizontal, self)
+        self.middle.addWidget(self.message_view)
+        self.middle.addWidget(self.rooms.panel)
+        self.middle.setStretchFactor(0, 1)
+        self.middle.setChildrenCollapsible(False)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
-        right_layout.addWidget(self.header)
-        right_layout.addWidget(self.message_view, 1)
+        right_layout.addLayout(header_row)
+        right_layout.addWidget(self.middle, 1)
+        right_layout.addWidget(self.message_actions.typing_label)
+        right_layout.addWidget(self.files.bar)
         right_layout.addWidget(self.compose_error)
+        right_layout.addWidget(self.message_actions.strip)
         right_layout.addWidget(self.compose_box)
+        # Searching (client_gui/search_panel.py) takes the conversation's place.
+        self.right_stack = QStackedWidget(self)
+        self.search_panel = SearchPanel(client, conversations, self.right_stack)
+        self.right_stack.addWidget(right)
+        self.right_stack.addWidget(self.search_panel)
+        self.search = SearchMode(self, lambda: self._current, self.select_conversation,
+                                 self.right_stack, right, self.search_panel, self.message_view,
+                                 conversations)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.right_stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
@@ -157,6 +202,8 @@ class ChatWindow(QMainWindow):
         self.tray_presence = TrayPresence(self, icon, settings, conversations)
         self.tray = self.tray_presence.tray
         self.tray_presence.quit_requested.connect(self.quit)
+        # A room's message notifies unless the room is muted.
+        self.tray_presence.notifier.room_notice = self.rooms.notification
         self.navigation = Navigation(self)
 
         # Small enough for 800 by 600 at 150 % (533 by 400), large enough
@@ -173,8 +220,18 @@ class ChatWindow(QMainWindow):
         self.compose_box.submitted.connect(self.on_send)
         self.compose.textChanged.connect(self.on_compose_changed)
         self.message_view.older_wanted.connect(self.on_older_wanted)
+        self.message_view.newer_wanted.connect(lambda: conversations.load_newer(self._current))
         self.message_view.link_activated.connect(self.on_link_activated)
         self.message_view.discard_requested.connect(self.on_discard_requested)
+        self.message_view.file_action.connect(self.files.on_file_action)
+        if self.files.enabled:
+            self.message_view.set_file_services(conversations.file_services)
+            delegate = self.conversation_list.itemDelegate()
+            assert isinstance(delegate, ConversationDelegate)
+            delegate.avatars = conversations.file_services.avatars
+            conversations.file_services.avatars.changed.connect(
+                self.conversation_list.viewport().update)  # type: ignore[union-attr]
+            self.setAcceptDrops(True)
         conversations.unread_total_changed.connect(self.on_unread_total_changed)
         conversations.history_loaded.connect(self.on_history_loaded)
         conversations.list_model.dataChanged.connect(self._update_header)
@@ -196,6 +253,9 @@ class ChatWindow(QMainWindow):
         self.settings_action.triggered.connect(self.on_settings)
         self.change_password_action = QAction(self)
         self.change_password_action.triggered.connect(self.on_change_password)
+        self.sessions_action = QAction(self)
+        self.sessions_action.triggered.connect(self.on_sessions)
+        self.sessions_action.setVisible(Feature.SESSIONS in self._client.features)
         self.log_out_action = QAction(self)
         self.log_out_action.triggered.connect(self.log_out_requested)
         self.quit_action = QAction(self)
@@ -204,10 +264,17 @@ class ChatWindow(QMainWindow):
         assert self.account_menu is not None
         self.account_menu.addAction(self.settings_action)
         self.account_menu.addSeparator()
+        self.account_menu.addAction(self.files.set_avatar_action)
+        self.account_menu.addAction(self.files.remove_avatar_action)
         self.account_menu.addAction(self.change_password_action)
+        self.account_menu.addAction(self.sessions_action)
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
+        bar.addMenu(self.rooms.menu)
+        self.search_menu = bar.addMenu("")
+        assert self.search_menu is not None
+        self.search_menu.addActions(self.search.actions())
         self.language_menu = bar.addMenu("")
         assert self.language_menu is not None
         group = QActionGroup(self)
@@ -239,12 +306,14 @@ class ChatWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
-        assert self.account_menu and self.language_menu and self.help_menu
+        assert self.account_menu and self.language_menu and self.help_menu and self.search_menu
         self.account_menu.setTitle(self.tr("&Account"))
         self.settings_action.setText(self.tr("&Settings\u2026"))
         self.change_password_action.setText(self.tr("&Change password\u2026"))
+        self.sessions_action.setText(self.tr("&Sessions\u2026"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.search_menu.setTitle(self.tr("&Search"))
         self.language_menu.setTitle(self.tr("L&anguage"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.shortcuts_action.setText(self.tr("&Keyboard shortcuts"))
@@ -254,6 +323,7 @@ class ChatWindow(QMainWindow):
         if action is not None:
             action.setChecked(True)
         self.message_view.retranslate()
+        self.files.retranslate()
         self.conversations.list_model.refresh_names()
         self._update_title()
         self._update_header()
@@ -307,6 +377,7 @@ class ChatWindow(QMainWindow):
             self._open(entry.conversation)
 
     def _open(self, conversation: ConversationId) -> None:
+        self.message_actions.conversation_changed()  # an edit gives the draft back first
         self._drafts[self._current] = self.compose.toPlainText()
         self._current = conversation
         model = self.conversations.open(conversation)
@@ -316,6 +387,7 @@ class ChatWindow(QMainWindow):
         cursor.movePosition(cursor.MoveOperation.End)
         self.compose.setTextCursor(cursor)
         self.compose_error.show_text(None)
+        self.rooms.conversation_changed(conversation)
         self._update_header()
 
     @property
@@ -328,13 +400,19 @@ class ChatWindow(QMainWindow):
     @pyqtSlot()
     def on_send(self) -> None:
         text = self.compose.toPlainText()
-        problem = body_problem(text)
+        problem = body_problem(text) if text.strip() or not self.files.bar.paths() else None
         if problem is not None:
             self.compose_error.show_text(problem)
             return
-        if not text.strip():
-            return  # nothing to send; an empty Enter is not an error
-        self.conversations.send(self._current, normalize_body(text))
+        caption = normalize_body(text) if text.strip() else ""
+        if caption and self.message_actions.submit(caption):
+            return  # an edit went instead (attachments wait in their bar), the draft is back
+        # With files attached, the text goes as the first one's caption.
+        if not self.files.send_attachments(self._current, caption):
+            if not caption:
+                return  # nothing to send; an empty Enter is not an error
+            self.conversations.send(self._current, caption, self.message_actions.take_reply_to())
+        self.message_actions.sent()
         self.compose.clear()
         self._drafts[self._current] = ""
         self.message_view.scrollToBottom()
@@ -383,9 +461,17 @@ class ChatWindow(QMainWindow):
         if entry is None:
             self.header.setText("")
             return
+        room_header = self.rooms.header(entry)
+        if room_header is not None:
+            self.header.setText(room_header)
+            return
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:
             detail = self.tr("everyone")
+        elif entry.online and self.status_button is not None:
+            detail = describe_status(entry.status, entry.status_text)
+        elif entry.online:
+            detail = self.tr("online")
         else:
             detail = self.conversations.list_model.presence_text(entry)
         self.header.set_variants(f"{name} \u00b7 {detail}", name)
@@ -423,6 +509,11 @@ class ChatWindow(QMainWindow):
         rows = "".join(f"<tr><td><b>{QKeySequence(SHORTCUTS[name]).toString(native)}</b>"
                        f"&nbsp;&nbsp;</td><td>{text}</td></tr>" for name, text in what.items())
         QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
+    def on_sessions(self) -> None:
+        dialog = SessionsDialog(self._client, self)
+        self.sessions_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     @pyqtSlot()
     def on_about(self) -> None:
@@ -441,6 +532,14 @@ class ChatWindow(QMainWindow):
         action = self.language_actions.get(code)
         if action is not None:
             action.setChecked(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
+        if event is not None:
+            self.files.drag_enter(event)
+
+    def dropEvent(self, event: QDropEvent | None) -> None:
+        if event is not None:
+            self.files.drop(event)
 
     def changeEvent(self, event: QEvent | None) -> None:
         assert event is not None
@@ -464,6 +563,11 @@ class ChatWindow(QMainWindow):
             self.hide()
             return
         self.release()
+        self.save_layout()
+        if self.auto_away is not None:
+            self.auto_away.stop()
+        if self.tray is not None:
+            self.tray.hide()
         super().closeEvent(event)
         app = QApplication.instance()
         if self._quitting and app is not None:

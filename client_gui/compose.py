@@ -11,9 +11,10 @@ so nobody learns of the limit only when Enter refuses to send.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
-from PyQt6.QtCore import QEvent, QObject, QSize, Qt, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PyQt6.QtWidgets import (
     QAbstractButton,
@@ -46,6 +47,9 @@ class ComposeEdit(QPlainTextEdit):
     Its height follows the text: at least :attr:`MIN_LINES` lines, at most
     :attr:`MAX_SHARE` of its window's height; beyond that it scrolls.
 
+    Pasted or dropped files and pictures are not text: when
+    :attr:`take_attachments` is set, they go to it instead.
+
     Signals:
         submitted(): the user pressed Enter (the text is still there).
     """
@@ -66,6 +70,20 @@ class ComposeEdit(QPlainTextEdit):
         # resize that re-wraps).
         layout.documentSizeChanged.connect(self.fit_height)  # type: ignore[union-attr]
         self.fit_height()
+        #: Takes what a paste or a drop carries if it is files or a picture
+        #: (and says whether it did); None: everything is pasted as text.
+        self.take_attachments: Callable[[QMimeData], bool] | None = None
+
+    def canInsertFromMimeData(self, source: QMimeData | None) -> bool:
+        if source is not None and (source.hasImage() or source.hasUrls()):
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData | None) -> None:
+        if source is not None and self.take_attachments is not None \
+                and self.take_attachments(source):
+            return
+        super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         assert event is not None

@@ -48,7 +48,7 @@ from protocol.framing import FrameDecoder, encode_frame
 from protocol.limits import MAX_SERVER_FRAME_BYTES
 from protocol.tls import PinCheck, check_pin, client_context, explain_tls_failure
 
-__all__ = ["Connection", "NetworkThread"]
+__all__ = ["Connection", "NetworkThread", "UntrustedCertificate", "open_checked_socket"]
 
 log = logging.getLogger("besedka.client.net")
 
@@ -102,6 +102,49 @@ class _Untrusted(Exception):
     def __init__(self, check: PinCheck) -> None:
         super().__init__(check.verdict.value)
         self.check = check
+
+
+#: What :func:`open_checked_socket` raises for a certificate not trusted.
+UntrustedCertificate = _Untrusted
+
+
+def open_checked_socket(host: str, port: int, *, tls: bool, pinned: str | None,
+                        timeout: float = CONNECT_TIMEOUT_SECONDS) -> socket.socket:
+    """A connected socket to a Besedka server, for TLS handshaken and its
+    certificate checked against ``pinned``; blocking, with ``timeout``.
+
+    The one place a client chooses its transport: the chat connection
+    (:class:`Connection`) and the transfer connections of files
+    (:mod:`client_gui.transfer_jobs`) both open theirs here, so a file
+    never goes to a server whose certificate is not the trusted one.
+
+    Raises:
+        UntrustedCertificate: the certificate is not the pinned one; the
+            socket is closed.
+        ssl.SSLError: the TLS handshake failed.
+        OSError: the server cannot be reached.
+    """
+    sock = socket.create_connection((host, port), timeout=timeout)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        if not tls:
+            return sock
+        # Self-signed certificates: no host name to check (see
+        # client_context); the pin below is what makes it trustworthy.
+        tls_sock = client_context().wrap_socket(sock)
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        check = check_pin(tls_sock.getpeercert(binary_form=True), pinned)
+    except ValueError as error:  # no certificate, or an unreadable pin
+        tls_sock.close()
+        raise ssl.SSLError(str(error)) from None
+    if not check.trusted:
+        tls_sock.close()
+        raise _Untrusted(check)
+    return tls_sock
 
 
 class Connection(QObject):
@@ -308,28 +351,8 @@ class Connection(QObject):
             ssl.SSLError: the TLS handshake failed.
             OSError: the server cannot be reached.
         """
-        sock = socket.create_connection((command.host, command.port),
-                                        timeout=CONNECT_TIMEOUT_SECONDS)
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-            if not command.tls:
-                return sock
-            # Self-signed certificates: no host name to check (see
-            # client_context); the pin below is what makes it trustworthy.
-            tls_sock = client_context().wrap_socket(sock)
-        except BaseException:
-            sock.close()
-            raise
-        try:
-            check = check_pin(tls_sock.getpeercert(binary_form=True), command.pinned)
-        except ValueError as error:  # no certificate, or an unreadable pin
-            tls_sock.close()
-            raise ssl.SSLError(str(error)) from None
-        if not check.trusted:
-            tls_sock.close()
-            raise _Untrusted(check)
-        return tls_sock
+        return open_checked_socket(command.host, command.port, tls=command.tls,
+                                   pinned=command.pinned)
 
     def _read(self) -> None:
         assert self._sock is not None

@@ -5,14 +5,17 @@ while nobody was looking at its conversation
 (:attr:`client_gui.conversations.Conversations.unseen_message_arrived`) and
 decides, from the Settings dialog's choices, whether to show a tray
 balloon and play a sound: not at all when notifications are off; with
-"only when mentioned" (the default) only for direct messages and messages
-that mention me.  It also puts the unread count on the tray icon and the
-taskbar (:mod:`client_gui.taskbar`).
+"only when mentioned" (the default) only for direct messages, messages in
+my rooms (a room is a group I chose, unless I muted it:
+:meth:`client_gui.room_panel.RoomControls.notification`) and messages that
+mention me, wherever they are (a muted room's too).  It also puts the
+unread count on the tray icon and the taskbar (:mod:`client_gui.taskbar`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
@@ -22,7 +25,7 @@ from PyQt6.QtWidgets import QSystemTrayIcon
 from protocol.objects import Message
 from protocol.rules import username_key
 
-from .outbox import ConversationId
+from .outbox import ConversationId, RoomConversation
 from .settings import (
     NOTIFICATION_SOUND,
     NOTIFICATION_SOUND_ON,
@@ -77,25 +80,38 @@ class Notifier(QObject):
         self._badge = badge
         #: What plays the sound (tests put a recorder here).
         self.sounds = sounds or SoundPlayer()
+        #: The title and text of a room message's notification, or None
+        #: when the room is muted (the window's rooms set it); None: rooms
+        #: notify as the general room does.
+        self.room_notice: Callable[[Message], tuple[str, str] | None] | None = None
+
+    def _notice(self, message: Message, conversation: ConversationId) -> tuple[str, str] | None:
+        """The title and text to tell of ``message``, or None: the settings
+        (or a muted room) say nothing."""
+        if not self._settings.get(NOTIFICATIONS):
+            return None
+        text = message.body[:PREVIEW_CHARS]
+        if isinstance(conversation, str):
+            # A direct message is meant for me as much as a mention is.
+            return self.tr("Message from %1").replace("%1", message.sender), text
+        if mentions(message, self._me):
+            return self.tr("%1 mentioned you").replace("%1", message.sender), text
+        if isinstance(conversation, RoomConversation) and self.room_notice is not None:
+            return self.room_notice(message)
+        if self._settings.get(NOTIFY_ONLY_MENTIONS):
+            return None
+        return self.tr("Message from %1").replace("%1", message.sender), text
 
     def wants(self, message: Message, conversation: ConversationId) -> bool:
         """Whether the settings ask to be told of ``message``."""
-        if not self._settings.get(NOTIFICATIONS):
-            return False
-        if not self._settings.get(NOTIFY_ONLY_MENTIONS):
-            return True
-        # A direct message is meant for me as much as a mention is.
-        return isinstance(conversation, str) or mentions(message, self._me)
+        return self._notice(message, conversation) is not None
 
     @pyqtSlot(object, object)
     def on_unseen_message(self, message: Message, conversation: ConversationId) -> None:
-        if not self.wants(message, conversation):
+        notice = self._notice(message, conversation)
+        if notice is None:
             return
-        if not isinstance(conversation, str) and mentions(message, self._me):
-            title = self.tr("%1 mentioned you").replace("%1", message.sender)
-        else:
-            title = self.tr("Message from %1").replace("%1", message.sender)
-        text = message.body[:PREVIEW_CHARS]
+        title, text = notice
         if self._tray is not None:
             self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information)
         if self._settings.get(NOTIFICATION_SOUND_ON):

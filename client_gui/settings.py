@@ -9,8 +9,11 @@ system looks (:mod:`client_gui.autostart`).  Each is a
 :class:`~PyQt6.QtCore.QSettings`, which the caller passes in, so tests (and a
 portable install) can point it at a file of their own.
 
-Passwords are never stored: the login window asks every time, and the
-session keeps the password in memory only to log in again after a reconnect.
+Passwords are never stored: the login window asks, and the session keeps
+the password in memory only to log in again after a reconnect.  "Keep me
+logged in" keeps a session token instead, and not here: in the system's
+credential store or a private file (:mod:`client_gui.credentials`); the
+settings only say which server and account it belongs to.
 """
 
 from __future__ import annotations
@@ -29,9 +32,13 @@ __all__ = [
     "SERVER_HOST",
     "SERVER_PORT",
     "USERNAME",
+    "KEEP_LOGGED_IN",
+    "REMEMBERED_LOGIN",
     "LANGUAGE",
     "PINNED_CERTIFICATES",
     "CertificatePins",
+    "MUTED_ROOMS",
+    "MutedRooms",
     "NOTIFICATIONS",
     "NOTIFY_ONLY_MENTIONS",
     "NOTIFICATION_SOUND_ON",
@@ -60,6 +67,8 @@ class Setting(Generic[T]):
 SERVER_HOST = Setting("connection/host", str, "127.0.0.1")
 SERVER_PORT = Setting("connection/port", int, DEFAULT_PORT)
 USERNAME = Setting("connection/username", str, "")
+#: The "Keep me logged in" box, as the user left it.
+KEEP_LOGGED_IN = Setting("connection/keep_logged_in", bool, True)
 #: A language code such as ``ru``; empty means "follow the system locale".
 LANGUAGE = Setting("interface/language", str, "")
 #: The certificate fingerprint trusted for each server, as a JSON object
@@ -67,6 +76,14 @@ LANGUAGE = Setting("interface/language", str, "")
 #: IPv6 addresses need no escaping as QSettings keys).  Read and written
 #: through :class:`CertificatePins`.
 PINNED_CERTIFICATES = Setting("security/pinned_certificates", str, "{}")
+#: Which login "Keep me logged in" remembers (server, account, certificate),
+#: as a JSON object, or empty; never the token (client_gui/credentials.py).
+REMEMBERED_LOGIN = Setting("security/remembered_login", str, "")
+
+#: The rooms whose messages bring no notification, for each server, as a
+#: JSON object ``{"host:port": [room ids]}`` (room ids are one server's).
+#: Read and written through :class:`MutedRooms`.
+MUTED_ROOMS = Setting("notifications/muted_rooms", str, "{}")
 
 # Preferences of the Settings dialog (client_gui/settings_dialog.py).
 #: Tell of new messages with the tray (a balloon) and the taskbar.
@@ -88,7 +105,8 @@ CHAT_GEOMETRY = Setting("window/chat_geometry", QByteArray, QByteArray())
 CHAT_SPLITTER = Setting("window/chat_splitter", QByteArray, QByteArray())
 
 ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[bool] | Setting[QByteArray], ...] = (
-    SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, PINNED_CERTIFICATES,
+    SERVER_HOST, SERVER_PORT, USERNAME, KEEP_LOGGED_IN, LANGUAGE, PINNED_CERTIFICATES,
+    REMEMBERED_LOGIN, MUTED_ROOMS,
     NOTIFICATIONS, NOTIFY_ONLY_MENTIONS, NOTIFICATION_SOUND_ON, NOTIFICATION_SOUND,
     CLOSE_TO_TRAY, THEME, FONT_SIZE,
     CHAT_GEOMETRY, CHAT_SPLITTER,
@@ -171,3 +189,44 @@ class CertificatePins:
         self._settings.set(PINNED_CERTIFICATES, json.dumps(pins, sort_keys=True))
         # A pin is a security decision: on disk now, not when Qt gets to it.
         self._settings.sync()
+
+
+class MutedRooms:
+    """The rooms the user muted: their messages bring no notification.
+
+    A room is one server's (its id means nothing elsewhere), so a room is
+    named by the server's ``host:port`` as the user connects to it, and
+    its id.
+
+    Args:
+        settings: where the choice is remembered (:data:`MUTED_ROOMS`).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def is_muted(self, host: str, port: int, room_id: int) -> bool:
+        return room_id in self._load().get(CertificatePins.server_key(host, port), [])
+
+    def set_muted(self, host: str, port: int, room_id: int, muted: bool) -> None:
+        """Mute or unmute one room of one server."""
+        rooms = self._load()
+        key = CertificatePins.server_key(host, port)
+        ids = {room for room in rooms.get(key, []) if room != room_id}
+        if muted:
+            ids.add(room_id)
+        if ids:
+            rooms[key] = sorted(ids)
+        else:
+            rooms.pop(key, None)
+        self._settings.set(MUTED_ROOMS, json.dumps(rooms, sort_keys=True))
+
+    def _load(self) -> dict[str, list[int]]:
+        try:
+            rooms = json.loads(self._settings.get(MUTED_ROOMS))
+        except ValueError:
+            return {}
+        if not isinstance(rooms, dict):
+            return {}
+        return {key: [room for room in value if isinstance(room, int)]
+                for key, value in rooms.items() if isinstance(value, list)}

@@ -23,7 +23,10 @@ class AccountDirectory:
     """The accounts by case-folded name (PROTOCOL.md: names are unique ignoring case)."""
 
     def __init__(self, accounts: Iterable[AccountRecord]) -> None:
-        self._by_key: dict[str, AccountRecord] = {a.username_key: a for a in accounts}
+        self._by_key: dict[str, AccountRecord] = {}
+        self._by_id: dict[int, AccountRecord] = {}
+        for account in accounts:
+            self.add(account)
 
     def __contains__(self, key: str) -> bool:
         return key in self._by_key
@@ -32,7 +35,18 @@ class AccountDirectory:
         return iter(self._by_key.values())
 
     def add(self, account: AccountRecord) -> None:
+        """Add an account, or replace its record (a new status)."""
         self._by_key[account.username_key] = account
+        self._by_id[account.id] = account
+
+    def by_id(self, account_id: int) -> AccountRecord:
+        """The account with this id (every id the server meets is one of them)."""
+        return self._by_id[account_id]
+
+    def current(self, account: AccountRecord) -> AccountRecord:
+        """The latest record of ``account`` (one a session kept since its login
+        may be older: its status has changed since)."""
+        return self._by_key.get(account.username_key, account)
 
     def named(self, name: str, re: RequestId) -> AccountRecord:
         """The account called ``name`` (any case).

@@ -9,9 +9,9 @@ The listener accepts connections itself instead of leaving it to
   both hang until a timeout.  So with TLS the listener looks at the first
   byte before choosing:
 
-  * ``0x16`` (a TLS handshake record): the connection gets TLS, via
-    ``loop.connect_accepted_socket(ssl=...)`` with a handshake timeout, so
-    a client that starts a handshake and stalls is dropped promptly;
+  * ``0x16`` (a TLS handshake record): the connection gets TLS
+    (:mod:`server.tlslayer`) with a handshake timeout, so a client that
+    starts a handshake and stalls is dropped promptly;
   * anything else (a frame starts with ``{``), or silence for
     :data:`PLAINTEXT_SILENCE_SECONDS` (a plain client waiting for
     ``hello``): one unencrypted ``tls_required`` error frame, then the
@@ -46,7 +46,9 @@ from protocol.frames import error_reply
 from protocol.framing import encode_frame
 from protocol.tls import is_tls_client_hello
 
+from .logsummary import RepeatedLines
 from .tls import TlsConfig
+from .tlslayer import TlsServerProtocol
 
 __all__ = ["PLAINTEXT_SILENCE_SECONDS", "Listener", "PlaintextRefusal"]
 
@@ -139,17 +141,26 @@ class Listener:
             TCP (``--no-tls``).
         silence_timeout: how long a silent new connection is taken for a
             TLS client still on its way (see :data:`PLAINTEXT_SILENCE_SECONDS`).
+        overloaded: told how many connections are being admitted, whether
+            the server has no descriptors to spare for another: then a new
+            connection is closed at once, before anything is spent on it.
     """
 
     def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig | None,
-                 silence_timeout: float = PLAINTEXT_SILENCE_SECONDS) -> None:
+                 silence_timeout: float = PLAINTEXT_SILENCE_SECONDS,
+                 overloaded: Callable[[int], bool] | None = None) -> None:
         self._factory = protocol_factory
+        self._overloaded = overloaded
         self._tls = tls
         self._silence_timeout = silence_timeout
         self.sockets: list[socket.socket] = []
         self._acceptors: list[asyncio.Task[None]] = []
         self._admissions: set[asyncio.Task[None]] = set()
         self._closed = asyncio.get_running_loop().create_future()
+        # Said once, then counted: a flood repeats them many times a second.
+        self._accept_failures = RepeatedLines(log, logging.ERROR)
+        self._dropped = RepeatedLines(log, logging.WARNING)
+        self._handshake_failures = RepeatedLines(log, logging.INFO)
 
     async def start(self, host: str, port: int, backlog: int = 128) -> None:
         """Bind every address ``host`` names (like ``create_server``) and accept.
@@ -201,8 +212,14 @@ class Listener:
                 # Out of file descriptors or memory, or a connection that
                 # failed while queued: the listener must outlive all of it,
                 # as asyncio's own server does.
-                log.error("cannot accept a connection: %s; retrying shortly", error)
+                self._accept_failures.add("cannot accept a connection: %s; retrying shortly",
+                                          error)
                 await asyncio.sleep(ACCEPT_RETRY_SECONDS)
+                continue
+            if self._overloaded is not None and self._overloaded(len(self._admissions)):
+                connection.close()
+                self._dropped.add("dropping new connections at once: the server is full "
+                                  "and already refusing as many as it can")
                 continue
             task = loop.create_task(self._admit(connection, address))
             self._admissions.add(task)
@@ -224,15 +241,12 @@ class Listener:
                 return  # gone before saying anything
             if first is not None and is_tls_client_hello(first[0]):
                 handed_over = True
-                try:
-                    await loop.connect_accepted_socket(
-                        self._factory, connection, ssl=self._tls.context,
-                        ssl_handshake_timeout=self._tls.handshake_timeout,
-                    )
-                except (TimeoutError, OSError) as error:
-                    # ssl.SSLError is an OSError; a stalled handshake is
-                    # ConnectionAbortedError.  The transport closed the socket.
-                    log.info("[%s] TLS handshake failed: %s", peer, error or type(error).__name__)
+                # TLS done by server.tlslayer, not by the loop: see there why.
+                tls = self._tls
+                await loop.connect_accepted_socket(
+                    lambda: TlsServerProtocol(tls.context, self._factory, tls.handshake_timeout,
+                                              peer, self._handshake_failed),
+                    connection)
                 return
             handed_over = True
             # The probe speaks first with a blank line; a plain client
@@ -247,6 +261,15 @@ class Listener:
         finally:
             if not handed_over:
                 connection.close()
+
+    def _handshake_failed(self, peer: str, reason: str) -> None:
+        self._handshake_failures.add("[%s] TLS handshake failed: %s", peer, reason)
+
+    def flush_log(self) -> None:
+        """Log how often the summarised lines repeated (called about once a second)."""
+        self._accept_failures.flush()
+        self._dropped.flush()
+        self._handshake_failures.flush()
 
     def close(self) -> None:
         """Stop accepting; connections being admitted are dropped."""

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +59,16 @@ class ServerProcess:
         database: the SQLite file.
         extra_args: further command-line options.
         tls: speak TLS (the server's default) instead of plain TCP.
+        repo: the checkout whose server to run (another commit's, for
+            before-and-after figures).
     """
 
     def __init__(self, database: Path, extra_args: list[str] | None = None, *,
-                 tls: bool = False) -> None:
+                 tls: bool = False, repo: Path = REPO) -> None:
         self.database = database
+        self.repo = repo
+        #: run in the child before the server starts (POSIX only): a resource limit
+        self.preexec: Callable[[], None] | None = None
         self.database_url = f"sqlite:///{database}"
         self.extra_args = list(extra_args or [])
         self.tls = tls
@@ -84,7 +89,7 @@ class ServerProcess:
         command = [sys.executable, "-m", "server", "--host", self.host, "--port", str(self.port),
                    "--database", self.database_url, *options, *self.extra_args]
         self.process = subprocess.Popen(
-            command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            command, cwd=self.repo, preexec_fn=self.preexec, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             encoding="utf-8", errors="replace",
             env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"},
             **NEW_PROCESS_GROUP,
