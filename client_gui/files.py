@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -156,10 +157,14 @@ class Download:
     state: TransferState = TransferState.WAITING
     error: ErrorCode | str | None = None
     job: TransferJob | None = field(default=None, repr=False)
+    #: the end of the partial file's name: a fetch into the cache, which
+    #: every Besedka of this user shares, makes its own (two of them
+    #: appending to one file would mix their bytes)
+    part_suffix: str = ".part"
 
     @property
     def partial(self) -> Path:
-        return self.destination.with_name(self.destination.name + ".part")
+        return self.destination.with_name(self.destination.name + self.part_suffix)
 
 
 class FileTransfers(QObject):
@@ -359,7 +364,7 @@ class FileTransfers(QObject):
         if current is not None and current.state is not TransferState.FAILED:
             return current
         destination = self.cache_dir / file.id / safe_file_name(file.name)
-        download = Download(file, destination)
+        download = Download(file, destination, part_suffix=f".{os.getpid()}.part")
         self.fetches[file.id] = download
         if destination.is_file():
             download.state, download.done = TransferState.DONE, destination.stat().st_size
