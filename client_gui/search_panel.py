@@ -89,6 +89,8 @@ class SearchPanel(QWidget):
         self.query.setClearButtonEnabled(True)
         self.scope = QComboBox(self)
         self.scope.setObjectName("search-scope")
+        # Its texts change with the conversation and the language: it follows.
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scope.addItems(["", ""])
         self.status = QLabel(self)
         self.status.setObjectName("search-status")
