@@ -122,8 +122,12 @@ class GroupCommitWriter:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._queue: queue.SimpleQueue[_Job | _BatchedJob | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Job | _BatchedJob | list[_BatchedJob] | None] = (
+            queue.SimpleQueue())
         self._listener: OutcomeListener | None = None
+        # Batched writes held back until flush_held() (see hold_batched_writes).
+        self._held: list[_BatchedJob] = []
+        self._schedule_flush: Callable[[Callable[[], None]], object] | None = None
         self._thread = threading.Thread(target=self._run, name="besedka-db-writer", daemon=True)
         self._closed = False
         self._thread.start()
@@ -131,6 +135,32 @@ class GroupCommitWriter:
     def set_listener(self, listener: OutcomeListener) -> None:
         """Where the outcomes of batched writes go (set before submitting any)."""
         self._listener = listener
+
+    def hold_batched_writes(self, schedule: Callable[[Callable[[], None]], object]) -> None:
+        """Hand batched writes to the thread in groups rather than one by one.
+
+        Each hand-over to a waiting thread is a wake-up, and on a server
+        whose event loop and writer share one core and the GIL, every
+        wake-up is two thread switches and a writer that starts committing
+        with whatever arrived so far, often a single message, while the
+        loop still has more to read (bench/README.md, issue 20).  Once this
+        is called, :meth:`submit_batched` holds its jobs, and the first one
+        held calls ``schedule(flush_held)`` (the server passes its loop's
+        ``call_soon``: the end of the current loop step); :meth:`submit`
+        and :meth:`close` hand over what is held first, so the thread still
+        sees every job in the order it was submitted.
+
+        Only the thread that runs ``schedule``'s callbacks may submit
+        afterwards (the server's event loop does all its writing).
+        """
+        self._schedule_flush = schedule
+
+    def flush_held(self) -> None:
+        """Hand the held batched writes to the thread, all in one."""
+        held = self._held
+        if held:
+            self._held = []
+            self._queue.put(held)
 
     def submit(self, operation: Operation[T]) -> Future[T]:
         """Queue ``operation(connection)``; the future completes after commit.
@@ -140,6 +170,7 @@ class GroupCommitWriter:
         """
         if self._closed:
             raise RuntimeError("database writer is closed")
+        self.flush_held()  # after every job submitted before it
         future: Future[T] = Future()
         self._queue.put(_Job(operation, future))
         return future
@@ -155,32 +186,39 @@ class GroupCommitWriter:
             raise RuntimeError("database writer is closed")
         if self._listener is None:
             raise RuntimeError("batched writes need a listener for their outcomes")
-        self._queue.put(_BatchedJob(write, argument, context))
+        job = _BatchedJob(write, argument, context)
+        schedule = self._schedule_flush
+        if schedule is None:
+            self._queue.put(job)
+            return
+        if not self._held:
+            schedule(self.flush_held)
+        self._held.append(job)
 
     def close(self) -> None:
         """Commit everything queued so far, then stop the thread."""
         if not self._closed:
             self._closed = True
+            self.flush_held()
             self._queue.put(None)
             self._thread.join()
 
     def _take_batch(self) -> tuple[list[_Job | _BatchedJob], bool]:
         """Block for one job, then take whatever else is queued already."""
-        first = self._queue.get()
-        if first is None:
-            return [], True
-        batch = [first]
-        stop = False
-        while len(batch) < MAX_BATCH:
+        job = self._queue.get()
+        batch: list[_Job | _BatchedJob] = []
+        while job is not None:
+            if isinstance(job, list):  # held batched writes (hold_batched_writes)
+                batch.extend(job)
+            else:
+                batch.append(job)
+            if len(batch) >= MAX_BATCH:
+                return batch, False
             try:
                 job = self._queue.get_nowait()
             except queue.Empty:
-                break
-            if job is None:
-                stop = True
-                break
-            batch.append(job)
-        return batch, stop
+                return batch, False
+        return batch, True
 
     def _run(self) -> None:
         # This thread has no caller that could handle an exception, so it
@@ -363,6 +401,11 @@ class Database:
     def write(self, operation: Operation[T]) -> Future[T]:
         """Run ``operation(connection)`` in the next group commit."""
         return self.writer.submit(operation)
+
+    def hold_batched_writes(self, schedule: Callable[[Callable[[], None]], object]) -> None:
+        """Hand batched writes to the writer in groups (see
+        :meth:`GroupCommitWriter.hold_batched_writes`)."""
+        self.writer.hold_batched_writes(schedule)
 
     def write_batched(self, write: BatchedWrite[A, Any], argument: A, context: Any) -> None:
         """Run ``argument`` of a batched write in the next group commit; its

@@ -185,6 +185,9 @@ class BesedkaServer:
             None, build_dispatcher, self.registry, self.database, passwords, self.config, loop
         )
 
+        # Sends read in one loop step reach the writer together, at its end.
+        self.database.hold_batched_writes(loop.call_soon)
+
         def new_connection() -> ClientConnection[Session]:
             return ClientConnection(dispatcher)
 

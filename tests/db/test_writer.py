@@ -301,3 +301,51 @@ def test_a_failing_argument_of_a_batched_write_fails_alone(
 def test_batched_writes_need_a_listener(database: Database, alice: AccountRecord) -> None:
     with pytest.raises(RuntimeError, match="listener"):
         database.write_batched(STORE, queries.NewMessage(alice, None, "lost", None), None)
+
+
+def test_held_batched_writes_reach_the_writer_at_the_flush_and_in_submission_order(
+    database: Database, alice: AccountRecord, commits: list[int]
+) -> None:
+    # The server holds a loop step's sends and hands them over at its end
+    # (issue 20): they must commit together, and a plain write submitted
+    # after some of them must still commit after those, before the rest.
+    outcomes = Outcomes()
+    outcomes.committed = lambda: stored_bodies(database)
+    outcomes.expected = 4
+    database.set_write_listener(outcomes)
+    flushes: list[Callable[[], None]] = []
+    database.hold_batched_writes(flushes.append)
+    database.write_batched(STORE, queries.NewMessage(alice, None, "one", None), 1)
+    database.write_batched(STORE, queries.NewMessage(alice, None, "two", None), 2)
+    assert len(flushes) == 1  # scheduled once, by the first held write
+    # A plain write hands the held ones over first: in its transaction,
+    # they were stored before it ran.
+    seen = database.write(
+        lambda conn: [row[0] for row in conn.exec_driver_sql("SELECT body FROM messages")])
+    assert seen.result(TIMEOUT) == ["one", "two"]
+    blocker = Blocker(database)
+    commits.clear()
+    database.write_batched(STORE, queries.NewMessage(alice, None, "three", None), 3)
+    database.write_batched(STORE, queries.NewMessage(alice, None, "four", None), 4)
+    assert len(flushes) == 2
+    flushes[-1]()  # the end of the loop step
+    blocker.finish()
+    assert outcomes.done.wait(TIMEOUT)
+    assert [o.context for call in outcomes.calls for o in call] == [1, 2, 3, 4]
+    assert [o.context for o in outcomes.calls[-1]] == [3, 4]  # reported together
+    assert len(commits) == 2  # the blocker's, then three and four in one
+    assert stored_bodies(database) == ["one", "two", "three", "four"]
+
+
+def test_close_commits_held_batched_writes(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'held.db'}")
+    alice = register(database, "alice")
+    database.set_write_listener(lambda outcomes: None)
+    database.hold_batched_writes(lambda flush: None)  # a flush that never comes
+    database.write_batched(STORE, queries.NewMessage(alice, None, "held", None), None)
+    database.close()
+    reopened = Database(f"sqlite:///{tmp_path / 'held.db'}")
+    try:
+        assert stored_bodies(reopened) == ["held"]
+    finally:
+        reopened.close()
