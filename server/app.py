@@ -51,6 +51,7 @@ from .resources import (
     default_max_connections,
     raise_open_file_limit,
     release_free_memory,
+    tune_garbage_collector,
     tune_malloc,
 )
 from .rooms import Rooms
@@ -187,6 +188,8 @@ class BesedkaServer:
 
         # Sends read in one loop step reach the writer together, at its end.
         self.database.hold_batched_writes(loop.call_soon)
+        # Started: what exists now lives as long as the server.
+        tune_garbage_collector()
 
         def new_connection() -> ClientConnection[Session]:
             return ClientConnection(dispatcher)

@@ -15,17 +15,26 @@ so that the server's resident size stays at its peak after an attack.
 :func:`tune_malloc` has large buffers mapped on their own, and
 :func:`release_free_memory` asks it to return what is free
 (``malloc_trim``); elsewhere both do nothing.
+
+And Python's garbage collector: with its default thresholds it ran every
+700 allocations of container objects, and each message allocates a dozen
+(the request, its checks, the row, the reply): under load about a sixth of
+the server's time went to collections finding nothing, most of it walking
+the objects made at start (issue 20, bench/README.md).
+:func:`tune_garbage_collector` freezes what exists once the server has
+started and collects the young generation less often.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import sys
 
 __all__ = ["RESERVED_FILE_DESCRIPTORS", "default_max_connections", "raise_open_file_limit",
-           "release_free_memory", "tune_malloc"]
+           "release_free_memory", "tune_garbage_collector", "tune_malloc"]
 
 log = logging.getLogger("besedka.server")
 
@@ -116,3 +125,20 @@ def release_free_memory() -> None:
     """
     if _libc is not None:
         _libc.malloc_trim(0)
+
+
+#: Container allocations (less deallocations) between collections of the
+#: youngest generation; CPython's default is 700.  What a collection finds
+#: is only what reference counting cannot free (cycles), which the hot path
+#: does not make, so waiting longer costs little memory: at most this many
+#: small objects.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def tune_garbage_collector() -> None:
+    """Leave the objects made at start out of every collection (``gc.freeze``),
+    and collect the young generation every :data:`GC_YOUNG_THRESHOLD`
+    allocations.  Called once, when the server has started."""
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, oldest)
