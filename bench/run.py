@@ -578,6 +578,13 @@ def targets(summary: dict[tuple[str, str], dict[str, Any]], client: dict[str, An
          f"{fmt(ratio(pb, pn))}× ({fmt(pb)} ms vs {fmt(pn)} ms)")
     pairs = ratio(get("pairs", "besedka", "rate"), get("pairs", "ngircd", "rate"))
     goal("pairs round trips/s ≥ 0.5× ngircd", pairs, 0.5, True, f"{fmt(pairs, 3)}×")
+    # Issue 20's targets, on the same figures.
+    goal("issue 20: fanout deliveries/s ≥ 1.1× ngircd", fanout, 1.1, True, f"{fmt(fanout, 3)}×")
+    goal("issue 20: fanout p99 ≤ 1.5× ngircd's", ratio(pb, pn), 1.5 + 1e-9, False,
+         f"{fmt(ratio(pb, pn))}×")
+    goal("issue 20: pairs round trips/s ≥ 0.25× ngircd", pairs, 0.25, True, f"{fmt(pairs, 3)}×")
+    pairs_p50 = get("pairs", "besedka", "lat_p50_ms")
+    goal("issue 20: pairs p50 ≤ 5 ms", pairs_p50, 5.0 + 1e-9, False, f"{fmt(pairs_p50, 2)} ms")
     kib = get("idle", "besedka", "kib_per_conn")
     goal("idle ≤ 10 KiB per connection", kib, 10.0 + 1e-9, False, f"{fmt(kib, 2)} KiB")
     ip99 = get("idle", "besedka", "lat_p99_ms")
@@ -657,7 +664,7 @@ def main() -> None:
         "Latency: fanout and chat, send to delivery; pairs, the round trip; history, "
         "request to reply. CPU: share of one core over the measured window; other load: "
         "what other processes used meanwhile (of 200 % on two CPUs).", "",
-        *warning, table, "", "## Goals (issues 7 and 17)", "", *goals, "", "## Workloads", "",
+        *warning, table, "", "## Goals (issues 7, 17 and 20)", "", *goals, "", "## Workloads", "",
         notes, "",
         "Raw results of every run, with the exact commands: `bench/results/latest.json`.", "",
     ])
