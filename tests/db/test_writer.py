@@ -253,13 +253,19 @@ class Outcomes:
 STORE = BatchedWrite(queries.store_messages)
 
 
+def listening(database: Database, expected: int) -> Outcomes:
+    """Outcomes of the database's batched writes, done once ``expected`` came."""
+    outcomes = Outcomes()
+    outcomes.committed = lambda: stored_bodies(database)
+    outcomes.expected = expected
+    database.set_write_listener(outcomes)
+    return outcomes
+
+
 def test_a_commit_of_batched_writes_is_reported_once_in_order_after_it_is_durable(
     database: Database, alice: AccountRecord, commits: list[int]
 ) -> None:
-    outcomes = Outcomes()
-    outcomes.committed = lambda: stored_bodies(database)
-    outcomes.expected = 50
-    database.set_write_listener(outcomes)
+    outcomes = listening(database, 50)
     blocker = Blocker(database)
     commits.clear()
     for n in range(50):
@@ -281,10 +287,7 @@ def test_a_commit_of_batched_writes_is_reported_once_in_order_after_it_is_durabl
 def test_a_failing_argument_of_a_batched_write_fails_alone(
     database: Database, alice: AccountRecord
 ) -> None:
-    outcomes = Outcomes()
-    outcomes.committed = lambda: stored_bodies(database)
-    outcomes.expected = 3
-    database.set_write_listener(outcomes)
+    outcomes = listening(database, 3)
     ghost = AccountRecord(9999, "ghost", "ghost", b"", False, NOW)  # no such account
     blocker = Blocker(database)
     database.write_batched(STORE, queries.NewMessage(alice, None, "before", None), "before")
@@ -309,10 +312,7 @@ def test_held_batched_writes_reach_the_writer_at_the_flush_and_in_submission_ord
     # The server holds a loop step's sends and hands them over at its end
     # (issue 20): they must commit together, and a plain write submitted
     # after some of them must still commit after those, before the rest.
-    outcomes = Outcomes()
-    outcomes.committed = lambda: stored_bodies(database)
-    outcomes.expected = 4
-    database.set_write_listener(outcomes)
+    outcomes = listening(database, 4)
     flushes: list[Callable[[], None]] = []
     database.hold_batched_writes(flushes.append)
     database.write_batched(STORE, queries.NewMessage(alice, None, "one", None), 1)
