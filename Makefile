@@ -9,14 +9,14 @@ PACKAGE_STAMP := $(VENV)/.package-stamp
 HOST ?= 127.0.0.1
 PORT ?= 7447
 
-.PHONY: run server client test typecheck install qt-libs translations screenshots bench package package-test clean
+.PHONY: run server client test typecheck install qt-libs postgres-programs translations screenshots bench package package-test clean
 
 # Reinstall only when the project description changes.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Besedka needs Python 3.11 or newer")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,postgres]'
 	@touch $@
 
 install: $(STAMP)
@@ -61,7 +61,12 @@ translations: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py docs/screenshots
 
-test: $(STAMP)
+# PostgreSQL's server programs for the tests that run on it (installed as
+# root when missing; otherwise those tests are skipped, and fail under CI).
+postgres-programs:
+	@sh packaging/linux/ensure-postgres.sh
+
+test: $(STAMP) postgres-programs
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 # Static types: mypy --strict over protocol, db, server and client_gui

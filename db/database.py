@@ -36,7 +36,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
 
-from .engine import BEGIN_OPTION, create_database_engine, sqlite_file
+from .engine import create_database_engine, for_writing, sqlite_file
 from .private_files import warn_if_readable_by_others
 from .schema import upgrade_to_head
 
@@ -193,9 +193,7 @@ class GroupCommitWriter:
                 continue
             try:
                 if connection is None:
-                    connection = self._engine.connect().execution_options(
-                        **{BEGIN_OPTION: "BEGIN IMMEDIATE"}
-                    )
+                    connection = for_writing(self._engine.connect())
                 results = self._commit_batch(connection, batch)
             except Exception as error:  # noqa: BLE001 - reported to every caller
                 log.error("database write failed: %s", error, exc_info=True)

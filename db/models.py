@@ -52,6 +52,7 @@ __all__ = [
     "RememberedSession",
     "ServerSetting",
     "UTCDateTime",
+    "ID_TYPE",
     "ROLE_OWNER",
     "ROLE_MEMBER",
 ]
@@ -70,6 +71,14 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: The type of every id (and so of every foreign key, which takes its
+#: column's type): SQLite's INTEGER PRIMARY KEY, which must be spelled
+#: exactly INTEGER to be the rowid, and BIGINT on PostgreSQL, whose INTEGER
+#: is 32 bits: a client may name any id up to 2**63 - 1 (protocol.fields),
+#: and comparing a larger number with an INTEGER column is an error there.
+ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -109,7 +118,7 @@ class Account(Base):
 
     __tablename__ = "accounts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     username_key: Mapped[str] = mapped_column(String(128), unique=True)
     # The name's confusable skeleton (Unicode UTS #39, after case-folding):
@@ -148,7 +157,7 @@ class Room(Base):
 
     __tablename__ = "rooms"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     # 1-64 characters after NFC (PROTOCOL-2.md); String(64) counts characters
     # on PostgreSQL, and SQLite does not enforce a length at all.
     name: Mapped[str] = mapped_column(String(64))
@@ -201,7 +210,7 @@ class Message(Base):
 
     __tablename__ = "messages"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     sender_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
@@ -275,7 +284,7 @@ class MessageEdit(Base):
 
     __tablename__ = "message_edits"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     # The body (and file) as they were until ``replaced_at``.
     body: Mapped[str] = mapped_column(Text)
@@ -294,7 +303,7 @@ class Reaction(Base):
 
     __tablename__ = "reactions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # 1-32 characters (PROTOCOL-2.md).
@@ -362,7 +371,7 @@ class Upload(Base):
 
     __tablename__ = "uploads"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
@@ -388,7 +397,7 @@ class RememberedSession(Base):
 
     __tablename__ = "remembered_sessions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     # SHA-256 of the token: a stolen database lets nobody resume a session.
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)

@@ -37,6 +37,11 @@ __all__ = ["alembic_config", "backup_path", "current_revision", "head_revision",
 
 log = logging.getLogger("besedka.db")
 
+#: The PostgreSQL advisory lock held while the schema is migrated (a key of
+#: its own: the writers' lock, db.engine.WRITER_LOCK_KEY, is taken by
+#: running servers all the time).
+MIGRATION_LOCK_KEY = 0x62_65_73_65_64_6B_6D
+
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration pointing at Besedka's migration scripts."""
@@ -71,12 +76,25 @@ def upgrade_to_head(engine: Engine, config: Config | None = None) -> Path | None
     """
     config = config or alembic_config()
     script = ScriptDirectory.from_config(config)
-    with engine.begin() as connection:
-        backup = _back_up_if_behind(connection, script)
-        # env.py runs the migrations on this connection instead of opening
-        # its own, so the engine's pragmas and transaction handling apply.
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:
+            # READ COMMITTED: what the process that held the lock below
+            # committed must be seen once it is granted (a REPEATABLE READ
+            # snapshot would be taken before).
+            connection = connection.execution_options(isolation_level="READ COMMITTED")
+        with connection.begin():
+            if postgresql:
+                # Two server processes starting at once on one database
+                # would both migrate it: the second waits here for the
+                # first, then finds nothing left to do.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+            backup = _back_up_if_behind(connection, script)
+            # env.py runs the migrations on this connection instead of
+            # opening its own, so the engine's pragmas and transaction
+            # handling apply.
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
     return backup
 
 

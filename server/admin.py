@@ -45,7 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db import queries
 from db.backup import BackupError, backup_sqlite
-from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
+from db.engine import create_database_engine, default_database_url, for_writing, sqlite_file
 from protocol.errors import ProtocolError
 from protocol.rules import check_password, username_key
 
@@ -134,11 +134,11 @@ def _read(engine: Engine, operation: Callable[[Connection], T]) -> T:
 
 
 def _write(engine: Engine, operation: Callable[[Connection], T]) -> T:
-    # BEGIN IMMEDIATE, as the server's writer does: take the write lock at
-    # once (waiting for the server's commit if need be) instead of failing
-    # to upgrade a read lock.
+    # The write lock, as the server's writer takes it (BEGIN IMMEDIATE on
+    # SQLite, the writers' advisory lock on PostgreSQL): at once, waiting
+    # for the server's commit if need be.
     with engine.connect() as conn:
-        conn = conn.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        conn = for_writing(conn)
         with conn.begin():
             return operation(conn)
 

@@ -14,6 +14,9 @@ import pytest
 
 from .helpers import Clients, ids_of, run, send_many, unique_name
 
+#: Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 def _with(peer: str | None) -> dict[str, str | None]:
     return {"with": peer}  # ``with`` is a Python keyword

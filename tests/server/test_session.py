@@ -22,6 +22,9 @@ from tests.wire import PASSWORD
 
 from .helpers import Client, Clients, run, unique_name
 
+#: Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 KNOWN_TYPES = ["register", "login", "logout", "ping", "users", "send", "history", "sync",
                "mark_read", "change_password"]
 

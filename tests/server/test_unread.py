@@ -16,6 +16,9 @@ from tests.wire import PASSWORD
 
 from .helpers import Client, Clients, run, send_many, unique_name
 
+#: Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 def _with(peer: str | None) -> dict[str, str | None]:
     return {"with": peer}
