@@ -51,6 +51,8 @@ __all__ = [
     "Upload",
     "RememberedSession",
     "ServerSetting",
+    "ClusterNode",
+    "NodePresence",
     "UTCDateTime",
     "ID_TYPE",
     "ROLE_OWNER",
@@ -418,3 +420,40 @@ class ServerSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ClusterNode(Base):
+    """A server process sharing this (PostgreSQL) database with others.
+
+    Several server processes on one PostgreSQL database are one chat
+    (README, "Larger installations").  Each registers itself here at start
+    and renews ``heartbeat_at`` every second; one whose heartbeat is a few
+    seconds old has died, and whichever node notices first deletes it, and
+    with it its users' presence.  Times are the database's clock, so the
+    nodes' own clocks never have to agree.  Unused on SQLite, which one
+    process serves alone.
+    """
+
+    __tablename__ = "cluster_nodes"
+
+    # A random id per process start.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Where it listens and on which host, for the administrator.
+    name: Mapped[str] = mapped_column(String(255))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NodePresence(Base):
+    """An account with at least one session logged in on a node.
+
+    The union over the live nodes is who is online in the whole chat; a
+    node that joins (or reconnects to the database) reads it from here, and
+    follows it through notifications afterwards (server/cluster.py).
+    """
+
+    __tablename__ = "node_presence"
+
+    node_id: Mapped[str] = mapped_column(
+        ForeignKey("cluster_nodes.id", ondelete="CASCADE"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)

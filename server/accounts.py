@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,6 +74,10 @@ class Accounts:
             rate_limits.failed_logins_per_address, window)
         self.registrations_by_address = SlidingWindowLimiter(
             rate_limits.registrations_per_address, window)
+        # Where other server processes on the same database hear of this
+        # one's new accounts and failed logins (server/cluster.py).
+        self.on_account_created: Callable[[int], None] | None = None
+        self.on_failed_login: Callable[[str, str], None] | None = None
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(Register, self._register, logs_in=True)
@@ -162,6 +167,8 @@ class Accounts:
         except queries.UsernameTaken:
             raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re) from None
         self.directory.add(account)
+        if self.on_account_created is not None:
+            self.on_account_created(account.id)
         connection.log.info("registered %r", account.username)
         if not connection.is_open:
             # The client left while the account was being stored; the
@@ -189,6 +196,8 @@ class Accounts:
             request.password, None if account is None else account.password_hash))
         if account is None or not valid or account.disabled:
             connection.log.info("failed login as %r", request.username)
+            if self.rate_limits.enabled and self.on_failed_login is not None:
+                self.on_failed_login(key, connection.address)
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", re)
         if self.rate_limits.enabled:
             by_account.withdraw(key, attempt[0])
@@ -227,6 +236,13 @@ class Accounts:
             lambda conn: queries.set_password_hash(conn, me.id, new_hash)))
         connection.log.info("changed password")
         return Done().to_wire(re)
+
+    def count_failed_login(self, key: str, address: str) -> None:
+        """A login failed on another server process on the same database:
+        it counts here too, so that the limits hold across them."""
+        if self.rate_limits.enabled:
+            self.failed_logins_by_account.record(key)
+            self.failed_logins_by_address.record(address)
 
     # ------------------------------------------------------------------
     # Housekeeping

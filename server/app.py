@@ -30,9 +30,11 @@ from typing import NamedTuple
 
 from db import queries
 from db.database import Database
+from db.engine import is_postgresql
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
+from .cluster import Cluster
 from .config import RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
@@ -62,6 +64,9 @@ class Features(NamedTuple):
     accounts: Accounts
     presence: Presence
     messages: Messages
+    #: this node's part in a chat of several servers on one PostgreSQL
+    #: database (server/cluster.py); None on SQLite
+    cluster: Cluster | None = None
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
@@ -80,7 +85,9 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     dispatcher = Dispatcher(registry)
     for feature in (accounts, presence, messages):
         feature.install(dispatcher)
-    return dispatcher, Features(accounts, presence, messages)
+    cluster = (Cluster(database, accounts, presence, messages, loop)
+               if is_postgresql(database.engine) else None)
+    return dispatcher, Features(accounts, presence, messages, cluster)
 
 
 class BesedkaServer:
@@ -108,10 +115,16 @@ class BesedkaServer:
         self.database = await loop.run_in_executor(None, Database, self.config.database_url)
         self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
         # The features load the account directory: also a database read.
-        dispatcher, self.features = await loop.run_in_executor(
+        dispatcher, features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, self.hasher,
             self.config.rate_limits, loop
         )
+        self.features = features
+        cluster = features.cluster
+        if cluster is not None:
+            # Joined before the first client: this node's sessions see the
+            # other nodes' users and messages from their first request.
+            await loop.run_in_executor(None, cluster.start)
 
         def new_connection() -> ClientConnection[Session]:
             return ClientConnection(dispatcher)
@@ -215,6 +228,10 @@ class BesedkaServer:
         if self._server is not None:
             await self._server.wait_closed()
         loop = asyncio.get_running_loop()
+        if self.features is not None and self.features.cluster is not None:
+            # Leaving at once spares the others the heartbeat's timeout:
+            # this node's users are offline now, not in a few seconds.
+            await loop.run_in_executor(None, self.features.cluster.close)
         if self.hasher is not None:
             await loop.run_in_executor(None, self.hasher.close)
         if self.database is not None:

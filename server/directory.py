@@ -3,8 +3,9 @@
 Only this server creates accounts (an administrator's ``disable`` changes
 no name), so the directory is read once at start and kept current by
 registration, without asking the database for every name a request
-carries.  Accounts feature owns it (:mod:`server.accounts`); presence and
-messages read it.
+carries; several server processes on one PostgreSQL database add the
+accounts each other created (:mod:`server.cluster`).  Accounts feature
+owns it (:mod:`server.accounts`); presence and messages read it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class AccountDirectory:
 
     def __init__(self, accounts: Iterable[AccountRecord]) -> None:
         self._by_key: dict[str, AccountRecord] = {a.username_key: a for a in accounts}
+        self._by_id: dict[int, AccountRecord] = {a.id: a for a in self._by_key.values()}
 
     def __contains__(self, key: str) -> bool:
         return key in self._by_key
@@ -32,6 +34,11 @@ class AccountDirectory:
 
     def add(self, account: AccountRecord) -> None:
         self._by_key[account.username_key] = account
+        self._by_id[account.id] = account
+
+    def by_id(self, account_id: int) -> AccountRecord | None:
+        """The account with this id, if it is known here."""
+        return self._by_id.get(account_id)
 
     def named(self, name: str, re: RequestId) -> AccountRecord:
         """The account called ``name`` (any case).

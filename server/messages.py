@@ -15,6 +15,11 @@ in commit order, and each commit is delivered in one event-loop step, so
 every connection receives ``message`` events in increasing id order, with
 the replies to its own sends in their place among them.
 
+Messages that another server process on the same PostgreSQL database
+stored reach :meth:`Messages.deliver_remote` (from :mod:`server.cluster`),
+in the same order among this node's own commits, and are delivered the
+same way, with no reply.
+
 ``history``, ``sync`` and ``mark_read`` are reads and small writes awaited
 in database threads.  Version 2 adds here (or beside it, in the same shape)
 ``room`` on sends, ``reply_to``, edits, deletions and reactions: a change is
@@ -30,6 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from db import queries
+from db.cluster import RemoteMessage
 from db.database import BatchedWrite, Database, WriteOutcome
 from db.queries import AccountRecord, NewMessage, StoredMessage
 from protocol.errors import RequestId
@@ -118,6 +124,19 @@ class _Send(Item[Session]):
 
     def answer(self) -> None:
         self.connection.fill_reply(self.slot, self.reply)
+
+
+class _Remote(Item[Session]):
+    """A message another server process stored, on its way to this one's sessions."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: StoredMessage, audience: tuple[int, ...] | None) -> None:
+        super().__init__(message.id, EVERYONE if audience is None else audience)
+        self.message = message
+
+    def event(self, version: int) -> bytes | None:
+        return encode_frame({"type": "message", "message": _wire_message(self.message, version)})
 
 
 class Messages:
@@ -213,6 +232,31 @@ class Messages:
             else:
                 pending.audience = (sender.id, recipient.id)
         write_delivery(deliver(items, self.presence.online))
+
+    def deliver_remote(self, remote: list[RemoteMessage], newest_id_before: int) -> None:
+        """Deliver the messages of another node's commit to this node's sessions.
+
+        Args:
+            remote: the messages the commit created or changed, by seq.
+            newest_id_before: the newest message id before that commit:
+                messages above it are new.
+        """
+        items: list[Item[Session]] = []
+        for message, sender_id, recipient_id in remote:
+            if message.id <= newest_id_before or message.room_id is not None:
+                # An edit, deletion or reaction (version 2's update events),
+                # or a room's message: their features deliver those.
+                continue
+            audience: tuple[int, ...] | None
+            if recipient_id is None:
+                audience = None
+            elif recipient_id == sender_id:
+                audience = (sender_id,)
+            else:
+                audience = (sender_id, recipient_id)
+            items.append(_Remote(message, audience))
+        if items:
+            write_delivery(deliver(items, self.presence.online))
 
     # ------------------------------------------------------------------
     # Reading

@@ -8,11 +8,18 @@ joins that with the account directory and the unread counts.
 
 Version 2 adds status and avatars to the roster entry and to ``presence``;
 they belong here.
+
+When several server processes share one PostgreSQL database
+(:mod:`server.cluster`), an account is online if it has a session on this
+node *or on another* (``elsewhere``): the others are told when this node's
+first session of an account begins or its last ends (``publish``), and a
+``presence`` event goes out only when the union changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from db import queries
@@ -45,16 +52,28 @@ class Presence:
         self.directory = directory
         #: account id -> its logged-in sessions
         self.online: dict[int, set[Session]] = {}
+        #: account id -> the other nodes it has a session on (a cluster only)
+        self.elsewhere: dict[int, set[str]] = {}
+        #: told when an account's first session here begins (True) or its
+        #: last ends (False); set by the cluster
+        self.publish: Callable[[int, bool], None] | None = None
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(ListUsers, self._users)
+
+    def is_online(self, account_id: int) -> bool:
+        """Whether the account has a session here or on another node."""
+        return account_id in self.online or account_id in self.elsewhere
 
     def add(self, session: Session) -> None:
         """A session begins; the others hear of it if it is the user's first."""
         sessions = self.online.setdefault(session.account_id, set())
         sessions.add(session)
         if len(sessions) == 1:
-            self.broadcast(session.account, True, exclude=session)
+            if self.publish is not None:
+                self.publish(session.account_id, True)
+            if session.account_id not in self.elsewhere:
+                self.broadcast(session.account, True, exclude=session)
 
     def remove(self, session: Session) -> None:
         """A session ends; the others hear of it if it was the user's last."""
@@ -63,7 +82,45 @@ class Presence:
             sessions.discard(session)
             if not sessions:
                 del self.online[session.account_id]
-                self.broadcast(session.account, False, exclude=session)
+                if self.publish is not None:
+                    self.publish(session.account_id, False)
+                if session.account_id not in self.elsewhere:
+                    self.broadcast(session.account, False, exclude=session)
+
+    # ------------------------------------------------------------------
+    # Sessions on other nodes (server/cluster.py)
+
+    def set_elsewhere(self, account_id: int, node: str, online: bool) -> None:
+        """Another node's first session of an account began, or its last ended."""
+        before = self.is_online(account_id)
+        nodes = self.elsewhere.get(account_id)
+        if online:
+            self.elsewhere.setdefault(account_id, set()).add(node)
+        elif nodes is not None:
+            nodes.discard(node)
+            if not nodes:
+                del self.elsewhere[account_id]
+        self._changed(account_id, before)
+
+    def replace_elsewhere(self, elsewhere: dict[int, set[str]]) -> None:
+        """Every other node's accounts, as just read from the database."""
+        changed = set(elsewhere) ^ set(self.elsewhere)
+        before = {account_id: self.is_online(account_id) for account_id in changed}
+        self.elsewhere = elsewhere
+        for account_id in changed:
+            self._changed(account_id, before[account_id])
+
+    def forget_node(self, node: str) -> None:
+        """Another node stopped (or died): its sessions are gone."""
+        for account_id in [a for a, nodes in self.elsewhere.items() if node in nodes]:
+            self.set_elsewhere(account_id, node, False)
+
+    def _changed(self, account_id: int, was_online: bool) -> None:
+        """Tell this node's sessions if the account's presence changed."""
+        online = self.is_online(account_id)
+        account = self.directory.by_id(account_id)
+        if online != was_online and account is not None:
+            self.broadcast(account, online)
 
     def broadcast(self, account: AccountRecord, online: bool,
                   exclude: Session | None = None) -> None:
@@ -95,7 +152,7 @@ class Presence:
         """
         unread = {row.username_key: row.unread for row in rows}
         accounts = sorted(self.directory, key=lambda a: (a.username_key, a.username))
-        return tuple(_entry(a, a.id in self.online, unread.get(a.username_key, 0))
+        return tuple(_entry(a, self.is_online(a.id), unread.get(a.username_key, 0))
                      for a in accounts)
 
     async def _users(self, connection: Connection, request: ListUsers,

@@ -1,0 +1,201 @@
+"""Two server processes on one PostgreSQL database are one chat (server/cluster.py).
+
+Proves, with two real ``python -m server`` processes ("nodes") on one
+database of the throwaway cluster, clients connected to each: messages
+sent on one node reach users connected to the other (general and direct,
+to accounts registered on either); presence is the union over the nodes,
+and a node killed with SIGKILL is forgotten within seconds; failed logins
+count against the limits on both nodes; and, hammered from both nodes at
+once, every client receives every message once in increasing id order, and
+a client that syncs after the highest id it has seen misses none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import ServerProcess
+from tests.postgres import PostgresCluster
+from tests.wire import PASSWORD
+
+from .helpers import Clients, send_many, unique_name
+
+pytestmark = pytest.mark.postgres
+
+#: A killed node's heartbeat ages in 5 s (db/cluster.py); then the next
+#: heartbeat of another node buries it.
+DEAD_NODE_SECONDS = 20
+
+
+@pytest.fixture
+def nodes(postgres_cluster: PostgresCluster,
+          server_factory: Callable[..., ServerProcess]) -> tuple[ServerProcess, ServerProcess]:
+    """Two servers without rate limits on one new PostgreSQL database."""
+    url = postgres_cluster.new_database()
+    return (server_factory("--no-rate-limits", database_url=url),
+            server_factory("--no-rate-limits", database_url=url))
+
+
+def run_on(first: ServerProcess, second: ServerProcess,
+           scenario: Callable[[Clients, Clients], Awaitable[None]]) -> None:
+    """Run ``scenario(clients of the first node, clients of the second)``."""
+
+    async def main() -> None:
+        async with Clients(first.address) as on_first, Clients(second.address) as on_second:
+            await scenario(on_first, on_second)
+
+    asyncio.run(main())
+
+
+def _presence(name: str, online: bool) -> dict[str, object]:
+    return {"type": "presence", "user": {"username": name, "online": online}}
+
+
+def test_messages_sent_on_one_node_reach_users_on_the_other(nodes):
+    async def scenario(on_a: Clients, on_b: Clients) -> None:
+        alice = await on_a.register("alice")
+        bob = await on_b.register("bob")
+        assert await alice.next_event("presence") == _presence("bob", True)
+
+        general = await alice.send("hello from node A")
+        assert await bob.next_event("message") == {"type": "message", "message": general}
+
+        # An account registered on the other node is known here at once.
+        direct = await bob.send("hi alice, from B", to="alice")
+        assert await alice.next_event("message") == {"type": "message", "message": direct}
+        back = await alice.send("hi bob", to="bob")
+        assert await bob.next_event("message") == {"type": "message", "message": back}
+        # A note to self stays with its writer's sessions, on either node.
+        carol_a = await on_a.register("carol")
+        carol_b = await on_b.login("carol")
+        note = await carol_a.send("note to self", to="carol")
+        assert await carol_b.next_event("message") == {"type": "message", "message": note}
+        assert [e for e in await bob.no_event(0.5) if e["type"] == "message"] == []
+
+        # Either node serves the whole history.
+        page = await bob.request("history", **{"with": "alice"}, before=None, limit=10)
+        assert page["messages"] == [direct, back]
+
+    run_on(*nodes, scenario)
+
+
+def test_presence_is_the_union_over_the_nodes(nodes):
+    async def scenario(on_a: Clients, on_b: Clients) -> None:
+        alice = await on_a.register("alice")
+        bob_b = await on_b.register("bob")
+        assert await alice.next_event("presence") == _presence("bob", True)
+        # A second session on the other node changes nothing for anyone...
+        bob_a = await on_a.login("bob")
+        assert {"username": "bob", "online": True} in [
+            {"username": u["username"], "online": u["online"]} for u in bob_a.roster]
+        await bob_b.request("logout")
+        assert [e for e in await alice.no_event(1.0) if e["type"] == "presence"] == []
+        # ...and the last one, wherever it was, makes the user offline.
+        await bob_a.request("logout")
+        assert await alice.next_event("presence") == _presence("bob", False)
+
+        # A roster read on either node shows who is online on the other.
+        carol = await on_b.register("carol")
+        await alice.next_event("presence")
+        dave = await on_a.register("dave")
+        online = {u["username"] for u in dave.roster if u["online"]}
+        assert online == {"alice", "carol", "dave"}
+        del carol
+
+    run_on(*nodes, scenario)
+
+
+def test_the_users_of_a_killed_node_go_offline_within_seconds(nodes):
+    node_a, node_b = nodes
+
+    async def scenario(on_a: Clients, on_b: Clients) -> None:
+        alice = await on_a.register("alice")
+        await on_b.register("bob")
+        assert await alice.next_event("presence") == _presence("bob", True)
+        node_b.kill()
+        event = await alice.next_event("presence", timeout=DEAD_NODE_SECONDS)
+        assert event == _presence("bob", False)
+        # The node that is left goes on serving.
+        await alice.send("still here")
+
+    run_on(node_a, node_b, scenario)
+
+
+def test_failed_logins_count_against_the_limits_on_every_node(
+        postgres_cluster: PostgresCluster, server_factory: Callable[..., ServerProcess]) -> None:
+    url = postgres_cluster.new_database()
+    limit = ["--max-failed-logins-per-account", "3"]
+    node_a = server_factory(*limit, database_url=url)
+    node_b = server_factory(*limit, database_url=url)
+
+    async def scenario(on_a: Clients, on_b: Clients) -> None:
+        await on_a.register("alice")
+        guesser = await on_a.connect()
+        for _ in range(3):
+            reply = await guesser.request("login", username="alice", password="wrong guess")
+            assert reply["code"] == "invalid_credentials"
+        elsewhere = await on_b.connect()
+        # The other node heard of the failures a moment ago: asking until
+        # it refuses proves the count is shared (a node that did not know
+        # would let every attempt through to the password check).
+        for _ in range(50):
+            reply = await elsewhere.request("login", username="alice", password=PASSWORD)
+            if reply.get("code") == "rate_limited":
+                break
+            assert reply["type"] == "ok", reply
+            await elsewhere.next_event("users")
+            await elsewhere.request("logout")
+            await asyncio.sleep(0.1)
+        assert reply["code"] == "rate_limited", reply
+        assert reply["retry_after"] > 0
+
+    run_on(node_a, node_b, scenario)
+
+
+def test_two_nodes_hammered_at_once_deliver_every_message_once_in_id_order(nodes):
+    """Clients on both nodes send as fast as they can; a watcher on each node
+    sees every message once, in increasing id order, and a client syncing
+    after the highest id it saw while the senders went on misses none."""
+    per_sender, senders_per_node = 150, 3
+
+    async def scenario(on_a: Clients, on_b: Clients) -> None:
+        watchers = [await on_a.register("watcher-a"), await on_b.register("watcher-b")]
+        senders = ([await on_a.register(unique_name("sender-a")) for _ in range(senders_per_node)]
+                   + [await on_b.register(unique_name("sender-b")) for _ in range(senders_per_node)])
+        for watcher in watchers:
+            await watcher.no_event(0.5)  # the presence events of the senders
+        syncer = await on_b.register("syncer")
+        synced: list[int] = []
+
+        async def sync_forward(stop: asyncio.Event) -> None:
+            after = 0
+            while True:
+                finished = stop.is_set()
+                page = await syncer.request("sync", after=after, limit=1000)
+                synced.extend(m["id"] for m in page["messages"])
+                if page["messages"]:
+                    after = page["messages"][-1]["id"]
+                elif finished:
+                    return
+
+        stop = asyncio.Event()
+        syncing = asyncio.create_task(sync_forward(stop))
+        sent = await asyncio.gather(*(send_many(sender, per_sender, prefix=sender.name)
+                                      for sender in senders))
+        stop.set()
+        await syncing
+        ids = sorted(m["id"] for messages in sent for m in messages)
+        assert ids == list(range(ids[0], ids[0] + len(ids))), "no id taken twice, none skipped"
+        assert synced == ids, "a client syncing forward missed nothing"
+        for watcher in watchers:
+            received: list[dict[str, Any]] = []
+            while len(received) < len(ids):
+                event = await watcher.next_event("message")
+                received.append(event["message"])
+            assert [m["id"] for m in received] == ids, "every message once, in id order"
+
+    run_on(*nodes, scenario)
