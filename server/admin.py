@@ -14,7 +14,13 @@ alongside, and the server notices the changes that matter to it:
   sessions stay open;
 * ``list-users``: every account, and whether it is disabled;
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
-  online backup, safe while the server is writing.
+  online backup, safe while the server is writing (on PostgreSQL, its own
+  ``pg_dump`` does that);
+* ``migrate-to URL``: copies the whole installation into another, empty
+  database (SQLite to PostgreSQL, README "Larger installations") and
+  verifies that every table's rows were copied.
+
+Every command but ``backup`` works on PostgreSQL as on SQLite.
 
 It never creates or migrates a database: pointed at the wrong path it
 says so instead of making an empty one.
@@ -45,7 +51,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db import queries
 from db.backup import BackupError, backup_sqlite
-from db.engine import create_database_engine, default_database_url, for_writing, sqlite_file
+from db.engine import (
+    create_database_engine,
+    default_database_url,
+    for_writing,
+    is_postgresql,
+    sqlite_file,
+)
+from db.transfer import TransferError, copy_database
 from protocol.errors import ProtocolError
 from protocol.rules import check_password, username_key
 
@@ -113,8 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", help="copy the database to DEST, consistently, while the server runs")
     backup.add_argument("dest", type=Path)
+    migrate = commands.add_parser(
+        "migrate-to", help="copy everything into another, empty database (e.g. PostgreSQL) "
+                           "and verify the copy; stop the server first")
+    migrate.add_argument("target", metavar="URL",
+                         help="the new database, e.g. postgresql+psycopg://besedka@dbhost/besedka")
     # --database also after the command, where people tend to type it.
-    for command in (reset, disable, enable, backup, commands.choices["list-users"]):
+    for command in (reset, disable, enable, backup, migrate, commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
     return parser
@@ -126,6 +144,13 @@ def _open(url: str) -> Engine:
         raise AdminError(f"no database at {database} (start the server once to create it, "
                          "or pass the server's --database)")
     return create_database_engine(url)
+
+
+def _redacted(url: str) -> str:
+    """A URL without its password, for what the tool prints."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _read(engine: Engine, operation: Callable[[Connection], T]) -> T:
@@ -226,8 +251,21 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
     url = args.database or default_database_url()
     try:
         if args.command == "backup":
+            if is_postgresql(url):
+                raise AdminError("PostgreSQL databases are backed up with its own tools: "
+                                 "pg_dump -Fc -f DEST DBNAME (README, \"Larger installations\")")
             size = backup_sqlite(url, args.dest)
             print(f"backed up to {args.dest} ({size} bytes)", file=err)
+            return 0
+        if args.command == "migrate-to":
+            _open(url).dispose()  # the source must exist
+
+            def progress(table: str, rows: int) -> None:
+                print(f"  {table}: {rows} rows", file=err)
+
+            print(f"copying {url} into {_redacted(args.target)}", file=err)
+            copy_database(url, args.target, progress)
+            print("done: every table's rows counted again on both sides and equal", file=err)
             return 0
         engine = _open(url)
         try:
@@ -239,7 +277,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
                 _set_disabled(engine, args.name, args.command == "disable", err)
         finally:
             engine.dispose()
-    except (AdminError, BackupError) as error:
+    except (AdminError, BackupError, TransferError) as error:
         print(f"error: {error}", file=err)
         return 1
     except (SQLAlchemyError, sqlite3.Error, OSError) as error:
