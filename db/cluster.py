@@ -41,6 +41,7 @@ import orjson
 from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.engine import Connection
 
+from .message_parts import decorate
 from .models import ClusterNode, Message, NodePresence
 from .queries import _MESSAGE_COLUMNS, _Recipient, _Sender, StoredMessage
 
@@ -53,7 +54,7 @@ __all__ = [
     "live_nodes",
     "messages_in",
     "new_node_id",
-    "newest_seq",
+    "newest",
     "presence_elsewhere",
 ]
 
@@ -166,7 +167,8 @@ class RemoteMessage(NamedTuple):
 
 
 def messages_in(conn: Connection, seq_from: int, seq_to: int) -> list[RemoteMessage]:
-    """The messages whose change number is in ``(seq_from, seq_to]``, by seq.
+    """The messages whose change number is in ``(seq_from, seq_to]``, by seq,
+    in their current form (mentions and reactions too).
 
     That is every message a commit created, and every one it changed (an
     edit, a deletion, a reaction: each takes a new change number).
@@ -178,17 +180,21 @@ def messages_in(conn: Connection, seq_from: int, seq_to: int) -> list[RemoteMess
         .where(Message.seq > seq_from, Message.seq <= seq_to)
         .order_by(Message.seq))
     width = len(_MESSAGE_COLUMNS)
-    found: list[RemoteMessage] = []
+    messages: list[StoredMessage] = []
+    ends: list[tuple[int, int | None]] = []
     for row in rows:
         values: tuple[Any, ...] = tuple(row)
-        found.append(RemoteMessage(StoredMessage._make(values[:width]), values[width],
-                                   values[width + 1]))
-    return found
+        messages.append(StoredMessage._make(values[:width]))
+        ends.append((values[width], values[width + 1]))
+    return [RemoteMessage(message, sender_id, recipient_id)
+            for message, (sender_id, recipient_id) in zip(decorate(conn, messages), ends)]
 
 
-def newest_seq(conn: Connection) -> int:
-    """The newest change number (where a node that joins starts following)."""
-    return int(conn.execute(_NEWEST).one()[1])
+def newest(conn: Connection) -> tuple[int, int]:
+    """The newest message id and change number (where a node that joins
+    starts following)."""
+    row = conn.execute(_NEWEST).one()
+    return int(row[0]), int(row[1])
 
 
 def presence_elsewhere(conn: Connection, node: str) -> dict[int, set[str]]:

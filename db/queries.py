@@ -28,6 +28,7 @@ from sqlalchemy.engine import Compiled, Connection, Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from .message_parts import decorate, insert_mentions, visible_mentions
 from .models import Account, DirectReadMarker, Message
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "roster",
     "general_unread",
     "mark_read",
+    "messages_by_id",
     "newest_message_id",
     "newest_seq",
 ]
@@ -78,7 +80,9 @@ class StoredMessage(NamedTuple):
 
     The fields after ``created_at`` are version 2's (PROTOCOL-2.md,
     "Objects"); a version 1 reader ignores them.  Reactions and mentions
-    live in their own tables and are read where a version 2 form is built.
+    live in their own tables: a query fills them in only where a version 2
+    form is built (:func:`db.message_parts.decorate`), and otherwise leaves
+    them empty.
     """
 
     id: int
@@ -93,6 +97,10 @@ class StoredMessage(NamedTuple):
     deleted: bool = False
     reply_to: int | None = None
     file_id: str | None = None
+    #: the names of the accounts it mentions, in roster order
+    mentions: tuple[str, ...] = ()
+    #: (emoji, the names of who reacted), per emoji in the order first used
+    reactions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class RosterRow(NamedTuple):
@@ -248,8 +256,20 @@ def _with_names(ids: Select[int]) -> Select[Any]:
 
 def _page(conn: Connection, ids: Select[int], limit: int) -> tuple[list[StoredMessage], bool]:
     """Run an id query that asked for ``limit + 1`` rows; split off ``has_more``."""
-    rows = [StoredMessage._make(row) for row in conn.execute(_with_names(ids))]
+    rows = [StoredMessage(*row) for row in conn.execute(_with_names(ids))]
     return rows, len(rows) > limit
+
+
+def messages_by_id(conn: Connection, ids: Sequence[int]) -> list[StoredMessage]:
+    """The messages with these ids that exist, ascending by id (without
+    reactions and mentions)."""
+    found: list[StoredMessage] = []
+    unique = sorted(set(ids))
+    # In chunks, well under SQLite's limit on bound parameters.
+    for start in range(0, len(unique), 500):
+        found.extend(StoredMessage(*row) for row in conn.execute(_with_names(
+            select(Message.id).where(Message.id.in_(unique[start:start + 500])))))
+    return found
 
 
 class NewMessage(NamedTuple):
@@ -266,6 +286,9 @@ class NewMessage(NamedTuple):
     room_id: int | None = None
     reply_to: int | None = None
     file_id: str | None = None
+    #: the accounts its body names as ``@name`` (whether they can see it is
+    #: checked when it is stored: :func:`db.message_parts.visible_mentions`)
+    mentions: tuple[AccountRecord, ...] = ()
 
 
 # The statements of every send, built once.  Building a statement and
@@ -384,6 +407,7 @@ def store_messages(
     results: list[tuple[StoredMessage, bool] | int] = []
     stored_now: dict[tuple[int, str], StoredMessage] = {}
     rows: list[tuple[Any, ...]] = []
+    mention_rows: list[tuple[int, int]] = []
     next_id = newest_message_id(conn) + 1
     next_seq = newest_seq(conn) + 1
     for message in messages:
@@ -397,10 +421,16 @@ def store_messages(
             if earlier is not None:
                 results.append((earlier, False))
                 continue
+        mentioned: tuple[str, ...] = ()
+        if message.mentions:
+            named = visible_mentions(conn, sender.id, None if recipient is None else recipient.id,
+                                     message.room_id, message.mentions)
+            mention_rows.extend((next_id, account.id) for account in named)
+            mentioned = tuple(account.username for account in named)
         stored = StoredMessage(next_id, sender.username,
                                None if recipient is None else recipient.username,
                                message.body, created_at, next_seq, message.room_id, None, False,
-                               message.reply_to, message.file_id)
+                               message.reply_to, message.file_id, mentioned)
         rows.append((next_id, sender.id, None if recipient is None else recipient.id,
                      message.room_id, message.body, stored_created_at, key, next_seq,
                      message.reply_to, message.file_id))
@@ -411,11 +441,13 @@ def store_messages(
         next_seq += 1
     if rows:
         conn.exec_driver_sql(insert_sql, rows)
+    if mention_rows:
+        insert_mentions(conn, mention_rows)
     if stored_before:
-        # A resent outbox entry: rare, so one plain query for all of them.
+        # A resent outbox entry: rare, so plain queries for all of them.
         ids = set(stored_before.values())
-        by_id = {message.id: message for message in map(StoredMessage._make, conn.execute(
-            _with_names(select(Message.id).where(Message.id.in_(ids)))))}
+        by_id = {message.id: message
+                 for message in decorate(conn, messages_by_id(conn, list(ids)))}
         return [(by_id[result], False) if isinstance(result, int) else result
                 for result in results]
     return results  # type: ignore[return-value]  # no ids left in it
@@ -473,14 +505,21 @@ def _oldest_first(parts: Sequence[Select[int]], limit: int) -> Select[int]:
 
 
 def history(
-    conn: Connection, me_id: int, peer_id: int | None, before: int | None, limit: int
+    conn: Connection, me_id: int, peer_id: int | None, before: int | None, limit: int,
+    *, include_deleted: bool = False,
 ) -> tuple[list[StoredMessage], bool]:
     """The newest ``limit`` messages of one conversation below ``before``.
+
+    Args:
+        include_deleted: with the tombstones of deleted messages (version
+            2; version 1 does not see them).
 
     Returns:
         The messages ascending by id, and whether older ones exist.
     """
-    parts = [part.where(_NOT_DELETED) for part in _conversation(me_id, peer_id)]
+    parts = _conversation(me_id, peer_id)
+    if not include_deleted:
+        parts = [part.where(_NOT_DELETED) for part in parts]
     if before is not None:
         parts = [part.where(Message.id < before) for part in parts]
     rows, has_more = _page(conn, _newest_first(parts, limit + 1), limit)
@@ -488,17 +527,19 @@ def history(
     return (rows[1:] if has_more else rows), has_more
 
 
-def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[StoredMessage], bool]:
+def sync(conn: Connection, me_id: int, after: int, limit: int,
+         *, include_deleted: bool = False) -> tuple[list[StoredMessage], bool]:
     """The oldest ``limit`` messages I can see with id above ``after``.
 
     What I can see is the general room, what was sent to me and what I sent
     to anyone; each is its own index range.  Deleted messages are left out
-    (version 1 has no tombstones).
+    (version 1 has no tombstones) unless ``include_deleted``.
     """
+    shown = () if include_deleted else (_NOT_DELETED,)
     parts = [
-        select(Message.id).where(*_IN_GENERAL, Message.id > after, _NOT_DELETED),
+        select(Message.id).where(*_IN_GENERAL, Message.id > after, *shown),
         select(Message.id).where(Message.recipient_id == me_id, Message.room_id.is_(None),
-                                 Message.id > after, _NOT_DELETED),
+                                 Message.id > after, *shown),
         # Literally "recipient_id IS NOT NULL": that is how SQLite proves the
         # partial index ix_messages_sender_id_id_direct (my direct messages
         # in id order) holds every row this part can return.
@@ -507,7 +548,7 @@ def sync(conn: Connection, me_id: int, after: int, limit: int) -> tuple[list[Sto
             Message.recipient_id.is_not(None),
             Message.recipient_id != me_id,
             Message.id > after,
-            _NOT_DELETED,
+            *shown,
         ),
     ]
     rows, has_more = _page(conn, _oldest_first(parts, limit + 1), limit)
@@ -608,19 +649,23 @@ def _roster_by_search_per_account(conn: Connection, me_id: int) -> list[RosterRo
     return [RosterRow(*row) for row in rows]
 
 
-def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> None:
+def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> int | None:
     """Move my read marker of a conversation forward, never back.
 
     An ``up_to`` beyond the newest message is taken as the newest.
+
+    Returns:
+        The new marker if it moved, else None (read receipts are sent only
+        when it moves).
     """
     up_to = min(up_to, newest_message_id(conn))
     if peer_id is None:
-        conn.execute(
+        moved = conn.execute(
             update(Account)
             .where(Account.id == me_id, Account.general_read_id < up_to)
             .values(general_read_id=up_to)
-        )
-        return
+        ).rowcount
+        return up_to if moved else None
     current = conn.execute(
         select(DirectReadMarker.last_read_id).where(
             DirectReadMarker.reader_id == me_id, DirectReadMarker.peer_id == peer_id
@@ -636,4 +681,7 @@ def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> 
             .where(and_(DirectReadMarker.reader_id == me_id, DirectReadMarker.peer_id == peer_id))
             .values(last_read_id=up_to)
         )
+    else:
+        return None
+    return up_to
 

@@ -15,7 +15,9 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.rules` checks usernames, passwords and message bodies;
 * :mod:`protocol.errors` holds the error codes and exceptions;
 * :mod:`protocol.limits` holds every number the protocol fixes;
-* :mod:`protocol.features` names the parts of version 2 a server offers.
+* :mod:`protocol.features` names the parts of version 2 a server offers;
+* :mod:`protocol.lifecycle` the frames of messages that change: edits,
+  deletions, reactions, typing and read receipts.
 
 A connection speaks version 1 unless its login asks for version 2
 (PROTOCOL-2.md); objects and frames take the version they are written for.
@@ -24,6 +26,9 @@ A connection speaks version 1 unless its login asks for version 2
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION
+
+# Registers the feature's requests and events with the readers above.
+from . import lifecycle  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "DEFAULT_PORT",

@@ -31,8 +31,10 @@ from typing import Any, Self
 
 from .errors import ErrorCode, RequestError, RequestId
 from .fields import (
+    bad_field,
     boolean,
     integer,
+    message_id,
     number,
     object_at,
     objects_at,
@@ -214,17 +216,37 @@ class Sent(Reply):
 @dataclass(frozen=True, slots=True)
 class MessagePage(Reply):
     """The answer to ``history`` and ``sync``: messages ascending by id, and
-    whether there are more beyond them."""
+    whether there are more beyond them.
+
+    ``read`` is version 2's, in ``history`` only (PROTOCOL-2.md, "Typing and
+    read receipts"): the other participants' read markers, by username;
+    None where the frame has none.
+    """
 
     messages: tuple[Message, ...]
     has_more: bool
+    read: Mapping[str, int] | None = None
 
     def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
-        return {"messages": [message.to_wire(version) for message in self.messages],
-                "has_more": self.has_more}
+        payload: dict[str, Any] = {
+            "messages": [message.to_wire(version) for message in self.messages],
+            "has_more": self.has_more}
+        if self.read is not None and version != PROTOCOL_V1:
+            payload["read"] = dict(self.read)
+        return payload
 
     @classmethod
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
         return cls(tuple(Message.from_wire(obj, path)
                          for path, obj in objects_at(fields, "messages")),
-                   boolean(fields, "has_more"))
+                   boolean(fields, "has_more"), _read_markers(fields))
+
+
+def _read_markers(fields: Mapping[str, Any]) -> Mapping[str, int] | None:
+    """A page's ``read``: usernames to message ids, or None when left out."""
+    value = fields.get("read")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise bad_field("read", "must be an object")
+    return {name: message_id(value, name, "read") for name in value}

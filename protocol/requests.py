@@ -293,12 +293,17 @@ class ListUsers(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Send(Request):
-    """Store a message in the general room (``to`` is None) or to one user."""
+    """Store a message in the general room (``to`` is None) or to one user.
+
+    ``reply_to`` is version 2's (PROTOCOL-2.md, "Edits"): the id of the
+    message of the same conversation this one answers.
+    """
 
     TYPE: ClassVar[str] = "send"
     to: str | None
     body: str
     key: str | None = None
+    reply_to: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
@@ -309,7 +314,7 @@ class Send(Request):
         key = optional_string(fields, "key")
         if key is not None and not KEY_MIN_CHARS <= len(key) <= KEY_MAX_CHARS:
             raise bad_field("key", f"must be {KEY_MIN_CHARS}-{KEY_MAX_CHARS} characters long")
-        return cls(to, body, key)
+        return cls(to, body, key, optional_message_id(fields, "reply_to"))
 
     def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
         frame = Request.to_frame(self, request_id)
@@ -346,16 +351,30 @@ class History(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Sync(Request):
-    """Fetch every visible message after a given id (catching up)."""
+    """Fetch every visible message after a given id (catching up).
+
+    Version 2 catches up by change number instead: ``after_seq`` in place
+    of ``after`` (PROTOCOL-2.md, "Catching up by change number").  One of
+    the two must be given; ``after`` is None only when ``after_seq`` is set.
+    """
 
     TYPE: ClassVar[str] = "sync"
-    after: int = 0
+    after: int | None = 0
     limit: int = SYNC_DEFAULT_LIMIT
+    after_seq: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Sync:
-        return cls(message_id(fields, "after"),
-                   page_limit(fields, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT))
+        after_seq = optional_message_id(fields, "after_seq")
+        after = (message_id(fields, "after") if after_seq is None
+                 else optional_message_id(fields, "after"))
+        return cls(after, page_limit(fields, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT), after_seq)
+
+    def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
+        frame = Request.to_frame(self, request_id)
+        if self.after is None:
+            del frame["after"]
+        return frame
 
     def parse_reply(self, fields: Mapping[str, Any]) -> MessagePage:
         return MessagePage.from_wire(fields)

@@ -13,7 +13,10 @@
   :mod:`server.accounts` (accounts, logins, sessions, login limits;
   :mod:`server.directory` is its account directory),
   :mod:`server.presence` (who is online, presence events, the roster),
-  :mod:`server.messages` (send, history, sync, read markers);
+  :mod:`server.messages` (send, history, sync, read markers),
+  :mod:`server.lifecycle` (edits, deletions, reactions),
+  :mod:`server.typing_notices` (typing, throttled) and
+  :mod:`server.receipts` (``read`` events when a marker moves);
 * :mod:`server.passwords` - bcrypt in worker threads;
 * :mod:`server.ratelimit` - the abuse limits' mechanics;
 * :mod:`server.tls` - the certificate, generated on first start;

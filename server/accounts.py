@@ -109,9 +109,11 @@ class Accounts:
         self.presence.add(session)
         connection.log.info("logged in")
         try:
-            newest_id, general_unread, roster = await asyncio.wrap_future(
+            # The newest change number: deliveries are ordered by it
+            # (server.delivery), edits and reactions as well as messages.
+            newest_seq, general_unread, roster = await asyncio.wrap_future(
                 self.database.read(lambda conn: (
-                    queries.newest_message_id(conn),
+                    queries.newest_seq(conn),
                     queries.general_unread(conn, account.id),
                     queries.roster(conn, account.id),
                 ))
@@ -126,12 +128,12 @@ class Accounts:
             LoggedIn(account.username, general_unread).to_wire(re, version)), reply=True)
         connection.write(encode_frame(
             UsersEvent(self.presence.roster(roster)).to_wire(version)), reply=True)
-        # Events held while the snapshot was read: messages it already
-        # counted are left out, later ones follow the roster in id order.
+        # Events held while the snapshot was read: changes it already
+        # saw are left out, later ones follow the roster in their order.
         session.joining = False
-        session.counted_up_to = newest_id
+        session.counted_up_to = newest_seq
         for position, data in session.held_events:
-            if position > newest_id:
+            if position > newest_seq:
                 connection.write(data)
         session.held_events.clear()
 

@@ -16,6 +16,8 @@ alongside, and the server notices the changes that matter to it:
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
   online backup, safe while the server is writing (on PostgreSQL, its own
   ``pg_dump`` does that);
+* ``message ID``: one message as it is now, with every body it had before
+  its edits or its deletion (the protocol shows only the current one);
 * ``migrate-to URL``: copies the whole installation into another, empty
   database (SQLite to PostgreSQL, README "Larger installations") and
   verifies that every table's rows were copied.
@@ -42,6 +44,7 @@ import secrets
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -49,7 +52,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import queries
+from db import lifecycle, queries
 from db.backup import BackupError, backup_sqlite
 from db.engine import (
     create_database_engine,
@@ -126,13 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", help="copy the database to DEST, consistently, while the server runs")
     backup.add_argument("dest", type=Path)
+    message = commands.add_parser(
+        "message", help="show a message with the bodies it had before it was edited or deleted")
+    message.add_argument("id", type=int)
     migrate = commands.add_parser(
         "migrate-to", help="copy everything into another, empty database (e.g. PostgreSQL) "
                            "and verify the copy; stop the server first")
     migrate.add_argument("target", metavar="URL",
                          help="the new database, e.g. postgresql+psycopg://besedka@dbhost/besedka")
     # --database also after the command, where people tend to type it.
-    for command in (reset, disable, enable, backup, migrate, commands.choices["list-users"]):
+    for command in (reset, disable, enable, backup, message, migrate,
+                    commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
     return parser
@@ -220,6 +227,44 @@ def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> Non
         print(f"{account.username} is enabled", file=err)
 
 
+def _show_message(engine: Engine, message_id: int, out: TextIO) -> None:
+    found = _read(engine, lambda conn: lifecycle.message_history(conn, message_id))
+    if found is None:
+        raise AdminError(f"no message {message_id}")
+    message, edits = found
+    if message.room_id is not None:
+        where = f"room {message.room_id}"
+    elif message.recipient is not None:
+        where = f"to {message.recipient}"
+    else:
+        where = "general room"
+    print(f"message {message.id} (change {message.seq}) from {message.sender}, {where}",
+          file=out)
+    print(f"sent     {_when(message.created_at)}", file=out)
+    if message.reply_to is not None:
+        print(f"answers  message {message.reply_to}", file=out)
+    # Every body it had, oldest first, each with the moment it was replaced.
+    for edit in edits:
+        label = "deleted " if edit.deletion else "edited  "
+        print(f"{label} {_when(edit.replaced_at)}; before that it said:", file=out)
+        print(_indented(edit.body), file=out)
+    if message.deleted:
+        print("now      deleted", file=out)
+    else:
+        print("now it says:", file=out)
+        print(_indented(message.body), file=out)
+        for emoji, users in message.reactions:
+            print(f"reaction {emoji} {', '.join(users)}", file=out)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _indented(body: str) -> str:
+    return "\n".join(f"    {line}" for line in body.split("\n"))
+
+
 def _use_utf8(stream: TextIO | None, *, reading: bool = False) -> None:
     """Switch one of the process's standard streams to UTF-8 (see the module
     docstring); a byte order mark that Notepad put before a password is
@@ -275,6 +320,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
                 _reset_password(engine, args, stdin, out, err)
             elif args.command in ("disable", "enable"):
                 _set_disabled(engine, args.name, args.command == "disable", err)
+            elif args.command == "message":
+                _show_message(engine, args.id, out)
         finally:
             engine.dispose()
     except (AdminError, BackupError, TransferError) as error:

@@ -39,12 +39,15 @@ from .config import RateLimits, ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
+from .lifecycle import Lifecycle
 from .listener import Listener
 from .messages import Messages
 from .passwords import PasswordHasher
 from .presence import Presence
+from .receipts import Receipts
 from .registry import ConnectionRegistry
 from .session import Connection, Session
+from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
 
@@ -64,6 +67,8 @@ class Features(NamedTuple):
     accounts: Accounts
     presence: Presence
     messages: Messages
+    lifecycle: Lifecycle
+    typing: TypingNotices
     #: this node's part in a chat of several servers on one PostgreSQL
     #: database (server/cluster.py); None on SQLite
     cluster: Cluster | None = None
@@ -81,13 +86,15 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
     accounts = Accounts(database, hasher, rate_limits, directory, presence)
-    messages = Messages(database, directory, presence, loop)
+    messages = Messages(database, directory, presence, Receipts(presence), loop)
+    lifecycle = Lifecycle(database, directory)
+    typing = TypingNotices(database, directory, presence, loop)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages):
+    for feature in (accounts, presence, messages, lifecycle, typing):
         feature.install(dispatcher)
-    cluster = (Cluster(database, accounts, presence, messages, loop)
+    cluster = (Cluster(database, accounts, presence, messages, typing, loop)
                if is_postgresql(database.engine) else None)
-    return dispatcher, Features(accounts, presence, messages, cluster)
+    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, cluster)
 
 
 class BesedkaServer:

@@ -33,6 +33,8 @@ What crosses between nodes, and how each part of the server takes it:
   node's directory, so that ``to`` and ``with`` find it.
 * **Failed logins**: each is announced, and every node counts it in its
   limits, so that the limits on failed logins hold across nodes.
+* **Typing notices and read receipts** (never stored): each passed on is
+  announced, and every node writes it to its own sessions.
 
 If the database goes away, both of this node's connections to it
 reconnect by themselves; commits that others made while this node was not
@@ -60,6 +62,7 @@ from db.database import Database
 from .accounts import Accounts
 from .messages import Messages
 from .presence import Presence
+from .typing_notices import TypingNotices
 
 __all__ = ["Cluster"]
 
@@ -85,18 +88,20 @@ class Cluster:
 
     Args:
         database: the (PostgreSQL) database.
-        accounts, presence, messages: the features that others' actions reach.
+        accounts, presence, messages, typing: the features that others'
+            actions reach.
         loop: the server's event loop, where everything is handed over.
         node_timeout: seconds without a heartbeat after which a node is dead.
     """
 
     def __init__(self, database: Database, accounts: Accounts, presence: Presence,
-                 messages: Messages, loop: asyncio.AbstractEventLoop,
+                 messages: Messages, typing: TypingNotices, loop: asyncio.AbstractEventLoop,
                  node_timeout: float = links.DEFAULT_NODE_TIMEOUT) -> None:
         self.database = database
         self.accounts = accounts
         self.presence = presence
         self.messages = messages
+        self.typing = typing
         self.loop = loop
         self.node = links.new_node_id()
         # Written by the writer thread, read by the listening thread.
@@ -104,6 +109,8 @@ class Cluster:
         #: the newest change number handed to this node's event loop;
         #: written by the listening thread, waited for by the writer
         self._followed_seq: int | None = None
+        #: the newest message id among them (listening thread only)
+        self._followed_id = 0
         self._followed = threading.Condition()
         database.set_commit_observer(
             CommitNotifier(self.node, self._own.append, self._wait_handed))
@@ -113,6 +120,10 @@ class Cluster:
         presence.publish = self.link.set_present
         accounts.on_account_created = self.account_created
         accounts.on_failed_login = self.login_failed
+        node = self.node
+        messages.receipts.publish = lambda receipt: self.link.publish(
+            {"t": "r", "n": node, **receipt})
+        typing.publish = lambda notice: self.link.publish({"t": "ty", "n": node, **notice})
 
     def start(self) -> None:
         """Register this node and start listening (blocking: run in a thread)."""
@@ -162,7 +173,7 @@ class Cluster:
         """(Re)connected: read the presence of the other nodes, and every
         commit of theirs made since this node last followed."""
         self._call(self.presence.replace_elsewhere, links.presence_elsewhere(conn, self.node))
-        newest = links.newest_seq(conn)
+        newest_id, newest = links.newest(conn)
         if self._followed_seq is not None and newest > self._followed_seq:
             log.warning("reading the changes made while this node was not listening "
                         "(change numbers %d to %d)", self._followed_seq + 1, newest)
@@ -170,9 +181,8 @@ class Cluster:
             missed = [remote for remote in links.messages_in(conn, self._followed_seq, newest)
                       if not any(r.seq_from < remote.message.seq <= r.seq_to for r in own)]
             if missed:
-                # Everything missed is new to this node's sessions: 0 as the
-                # newest id before it.
-                self._call(self.messages.deliver_remote, missed, 0)
+                self._call(self.messages.deliver_remote, missed, self._followed_id)
+        self._followed_id = newest_id
         self._follow(newest)
 
     def _on_notification(self, message: dict[str, Any], conn: Connection) -> None:
@@ -197,9 +207,14 @@ class Cluster:
                 self._call(self.accounts.directory.add, account)
         elif kind == "f":
             self._call(self.accounts.count_failed_login, str(message["k"]), str(message["ip"]))
+        elif kind == "r":
+            self._call(self.messages.receipts.direct_from_elsewhere, str(message["u"]),
+                       int(message["p"]), int(message["k"]))
+        elif kind == "ty":
+            self._call(self.typing.tell_from_elsewhere, message)
 
     def _on_commit(self, message: dict[str, Any], own: bool, conn: Connection) -> None:
-        id_from = int(message["i"][0])
+        id_from, id_to = int(message["i"][0]), int(message["i"][1])
         seq_from, seq_to = int(message["s"][0]), int(message["s"][1])
         followed = self._followed_seq if self._followed_seq is not None else seq_from
         if seq_to <= followed:
@@ -213,4 +228,5 @@ class Cluster:
             remote = links.messages_in(conn, max(seq_from, followed), seq_to)
             if remote:
                 self._call(self.messages.deliver_remote, remote, id_from)
+        self._followed_id = max(self._followed_id, id_to)
         self._follow(seq_to)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from db.queries import AccountRecord
 from protocol.errors import ErrorCode, RequestError, RequestId
+from protocol.lifecycle import mention_candidates
 from protocol.rules import username_key
 
 __all__ = ["AccountDirectory"]
@@ -50,6 +51,19 @@ class AccountDirectory:
         if account is None:
             raise RequestError(ErrorCode.UNKNOWN_USER, f"no user named {name!r}", re)
         return account
+
+    def mentioned(self, body: str) -> tuple[AccountRecord, ...]:
+        """The accounts a body names as ``@name`` (each ``@`` token taken as
+        the longest name that exists), in the order they appear.  Whether
+        they can see the message is decided when it is stored."""
+        named: list[AccountRecord] = []
+        for forms in mention_candidates(body):
+            for form in forms:
+                account = self._by_key.get(username_key(form))
+                if account is not None:
+                    named.append(account)
+                    break
+        return tuple(named)
 
     def peer_id(self, name: str | None, re: RequestId) -> int | None:
         """The id of the account a ``with`` names; None for the general room."""

@@ -21,10 +21,16 @@ in the same order among this node's own commits, and are delivered the
 same way, with no reply.
 
 ``history``, ``sync`` and ``mark_read`` are reads and small writes awaited
-in database threads.  Version 2 adds here (or beside it, in the same shape)
-``room`` on sends, ``reply_to``, edits, deletions and reactions: a change is
-committed like a send and delivered as an ``update`` item with the
-message's audience.
+in database threads.
+
+Version 2: a send may answer another message (``reply_to``), which is
+checked in the writer (:data:`STORE_REPLIES`); a body's ``@name`` mentions
+are worked out here and stored with the message; ``history`` and ``sync``
+show tombstones, reactions and mentions, and ``sync`` catches up by change
+number.  Edits, deletions and reactions (:mod:`server.lifecycle`) are
+committed through the same writer as sends, as :class:`Pending` items, so a
+commit that holds both is delivered in one step, in change-number order.
+Read markers that move are announced by :mod:`server.receipts`.
 """
 
 from __future__ import annotations
@@ -34,15 +40,20 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from db import queries
+from sqlalchemy.engine import Connection as DbConnection
+
+from db import lifecycle, queries
 from db.cluster import RemoteMessage
 from db.database import BatchedWrite, Database, WriteOutcome
+from db.message_parts import decorate
 from db.queries import AccountRecord, NewMessage, StoredMessage
-from protocol.errors import RequestId
+from protocol.errors import ErrorCode, RequestError, RequestId
+from protocol.features import Feature
+from protocol.fields import bad_field
 from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_V1
 from protocol.objects import format_ts, message_to_wire, message_to_wire_v2
-from protocol.replies import Done, ok_reply
+from protocol.replies import Done, error_reply, ok_reply
 from protocol.requests import History, MarkRead, Send, Sync
 
 from .connection import ReplySlot
@@ -51,9 +62,10 @@ from .directory import AccountDirectory
 from .dispatch import Dispatcher, internal_error
 from .presence import Presence
 from .ratelimit import rate_limited
+from .receipts import Receipts
 from .session import Connection, Session, logged_in, write_delivery
 
-__all__ = ["Messages", "STORE_MESSAGES"]
+__all__ = ["Messages", "Pending", "STORE_MESSAGES", "STORE_REPLIES", "wire_message"]
 
 log = logging.getLogger("besedka.server.messages")
 
@@ -62,8 +74,37 @@ STORE_MESSAGES: BatchedWrite[NewMessage, tuple[StoredMessage, bool]] = BatchedWr
     queries.store_messages)
 
 
-def _wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
-                  ts: str | None = None) -> dict[str, Any]:
+def _store_replies(conn: DbConnection, messages: list[NewMessage]
+                   ) -> list[tuple[StoredMessage, bool] | None]:
+    """Store sends that answer another message: each whose ``reply_to`` is
+    a message of its own conversation; None for the others."""
+    targets = {m.id: m for m in queries.messages_by_id(
+        conn, [message.reply_to for message in messages if message.reply_to is not None])}
+    valid = [_same_conversation(message, targets.get(message.reply_to or 0))
+             for message in messages]
+    stored = iter(queries.store_messages(
+        conn, [message for message, ok in zip(messages, valid) if ok]))
+    return [next(stored) if ok else None for ok in valid]
+
+
+def _same_conversation(message: NewMessage, target: StoredMessage | None) -> bool:
+    """Whether ``target`` is in the conversation ``message`` is sent to."""
+    if target is None or target.room_id != message.room_id:
+        return False
+    if message.recipient is None:
+        return target.recipient is None
+    ends = {message.sender.username, message.recipient.username}
+    return {target.sender, target.recipient} == ends
+
+
+#: Storing sends with ``reply_to``: checked in the same transaction as they
+#: are stored, so the message answered cannot be another conversation's.
+STORE_REPLIES: BatchedWrite[NewMessage, tuple[StoredMessage, bool] | None] = BatchedWrite(
+    _store_replies)
+
+
+def wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
+                 ts: str | None = None) -> dict[str, Any]:
     """A message as frames for protocol ``version`` carry it; ``ts``: its
     ``created_at`` formatted already.
 
@@ -81,7 +122,24 @@ def _wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
     edited = None if message.edited_at is None else format_ts(message.edited_at)
     return message_to_wire_v2(message.id, message.seq, message.sender, message.recipient,
                               message.room_id, message.body, ts, edited, message.deleted,
-                              message.reply_to)
+                              message.reply_to, message.mentions,
+                              [{"emoji": emoji, "users": list(users)}
+                               for emoji, users in message.reactions])
+
+
+class Pending(Item[Session]):
+    """A write other than a send on its way through the writer (an edit, a
+    deletion, a reaction), then its delivery.
+
+    :meth:`complete` is called in the event loop with the write's outcome,
+    before the commit is delivered: it sets the reply, and the position and
+    audience of the event, if any.
+    """
+
+    __slots__ = ()
+
+    def complete(self, outcome: WriteOutcome) -> None:
+        raise NotImplementedError
 
 
 class _Send(Item[Session]):
@@ -114,12 +172,12 @@ class _Send(Item[Session]):
         self.reply = b""
 
     def event(self, version: int) -> bytes | None:
-        # protocol.events.MessageEvent, in its plain form (see _wire_message).
+        # protocol.events.MessageEvent, in its plain form (see wire_message).
         assert self.message is not None  # only a stored message has an audience
         # The reply's object serves the sender's version (nearly always the
         # only one): built once per message, not once per frame.
         wire = (self.wire if version == self.version
-                else _wire_message(self.message, version, self.ts))
+                else wire_message(self.message, version, self.ts))
         return encode_frame({"type": "message", "message": wire})
 
     def answer(self) -> None:
@@ -127,16 +185,23 @@ class _Send(Item[Session]):
 
 
 class _Remote(Item[Session]):
-    """A message another server process stored, on its way to this one's sessions."""
+    """A message another server process stored or changed, on its way to
+    this one's sessions: a ``message`` event if it is new, else (version 2
+    only) an ``update`` with its new form."""
 
-    __slots__ = ("message",)
+    __slots__ = ("message", "new")
 
-    def __init__(self, message: StoredMessage, audience: tuple[int, ...] | None) -> None:
-        super().__init__(message.id, EVERYONE if audience is None else audience)
+    def __init__(self, message: StoredMessage, new: bool,
+                 audience: tuple[int, ...] | None) -> None:
+        super().__init__(message.seq, EVERYONE if audience is None else audience)
         self.message = message
+        self.new = new
 
     def event(self, version: int) -> bytes | None:
-        return encode_frame({"type": "message", "message": _wire_message(self.message, version)})
+        if version == PROTOCOL_V1 and (not self.new or self.message.deleted):
+            return None  # version 1 has no updates and no tombstones
+        return encode_frame({"type": "message" if self.new else "update",
+                             "message": wire_message(self.message, version)})
 
 
 class Messages:
@@ -145,17 +210,19 @@ class Messages:
     Args:
         database: the opened database, whose writer hands committed sends
             to :meth:`_sends_committed` through ``loop``.
-        directory: for the names in ``to`` and ``with``.
+        directory: for the names in ``to``, ``with`` and mentions.
         presence: the sessions online, that delivery goes by.
+        receipts: told of every read marker that moves.
         loop: the event loop the connections run in (the writer thread
             hands it each commit).
     """
 
     def __init__(self, database: Database, directory: AccountDirectory, presence: Presence,
-                 loop: asyncio.AbstractEventLoop) -> None:
+                 receipts: Receipts, loop: asyncio.AbstractEventLoop) -> None:
         self.database = database
         self.directory = directory
         self.presence = presence
+        self.receipts = receipts
 
         def sends_committed(outcomes: list[WriteOutcome]) -> None:
             # In the writer thread: one hand-over to the loop per commit.
@@ -171,6 +238,8 @@ class Messages:
         dispatcher.route(History, self._history)
         dispatcher.route(Sync, self._sync)
         dispatcher.route(MarkRead, self._mark_read)
+        # Markers in history and read events (server.receipts).
+        dispatcher.offer(Feature.RECEIPTS)
 
     # ------------------------------------------------------------------
     # Sending: the hot path
@@ -187,9 +256,14 @@ class Messages:
         # The slot is taken first: the writer's answer arrives through the
         # event loop, so never before this method returns.
         pending = _Send(session, connection.reserve_reply(size), re, recipient)
+        body = request.body
+        # Most bodies name nobody: "@" is looked for before anything is parsed.
+        mentions = self.directory.mentioned(body) if "@" in body else ()
         try:
             self.database.write_batched(
-                STORE_MESSAGES, NewMessage(session.account, recipient, request.body, request.key),
+                STORE_MESSAGES if request.reply_to is None else STORE_REPLIES,
+                NewMessage(session.account, recipient, body, request.key,
+                           reply_to=request.reply_to, mentions=mentions),
                 pending)
         except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
             connection.log.exception("could not queue a message for storing")
@@ -201,29 +275,39 @@ class Messages:
         Runs in one event-loop step per commit, in commit order (see the
         module docstring); :func:`~server.delivery.deliver` decides.
         """
-        items: list[_Send] = []
+        items: list[Item[Session]] = []
         # The messages of a commit share one timestamp: formatted once.
         created_at: datetime | None = None
         ts = ""
         for outcome in outcomes:
-            pending: _Send = outcome.context
+            pending = outcome.context
             items.append(pending)
+            if pending.__class__ is not _Send:
+                pending.complete(outcome)
+                continue
             if outcome.error is not None:
                 # The writer logged the failure with its traceback, once per batch.
                 pending.connection.log.error("storing a message failed: %s", outcome.error)
                 pending.reply = internal_error(pending.re)
                 continue
+            if outcome.result is None:  # STORE_REPLIES: not an answer in its conversation
+                pending.reply = encode_frame(error_reply(RequestError(
+                    ErrorCode.UNKNOWN_MESSAGE,
+                    "reply_to is no message of this conversation", pending.re)))
+                continue
             message, created = outcome.result
             if message.created_at != created_at:
                 created_at, ts = message.created_at, format_ts(message.created_at)
             pending.message, pending.ts = message, ts
-            # protocol.replies.Sent, in its plain form (see _wire_message),
+            # protocol.replies.Sent, in its plain form (see wire_message),
             # in the version its sender speaks.
-            pending.wire = wire = _wire_message(message, pending.version, ts)
+            pending.wire = wire = wire_message(message, pending.version, ts)
             pending.reply = encode_frame(ok_reply(pending.re, message=wire))
             if not created:  # a resent send: answered, delivered the first time
                 continue
-            pending.position = message.id
+            # The change number orders every change (edits too): the login
+            # race compares it with what a login's snapshot counted.
+            pending.position = message.seq
             sender, recipient = pending.sender, pending.recipient
             if recipient is None:
                 pending.audience = EVERYONE
@@ -237,16 +321,15 @@ class Messages:
         """Deliver the messages of another node's commit to this node's sessions.
 
         Args:
-            remote: the messages the commit created or changed, by seq.
+            remote: the messages the commit created or changed (edits,
+                deletions, reactions), by seq, in their current form.
             newest_id_before: the newest message id before that commit:
-                messages above it are new.
+                messages above it are new, the others changed.
         """
         items: list[Item[Session]] = []
         for message, sender_id, recipient_id in remote:
-            if message.id <= newest_id_before or message.room_id is not None:
-                # An edit, deletion or reaction (version 2's update events),
-                # or a room's message: their features deliver those.
-                continue
+            if message.room_id is not None:
+                continue  # (rooms are not served yet: unknown_room)
             audience: tuple[int, ...] | None
             if recipient_id is None:
                 audience = None
@@ -254,7 +337,7 @@ class Messages:
                 audience = (sender_id,)
             else:
                 audience = (sender_id, recipient_id)
-            items.append(_Remote(message, audience))
+            items.append(_Remote(message, message.id > newest_id_before, audience))
         if items:
             write_delivery(deliver(items, self.presence.online))
 
@@ -265,25 +348,57 @@ class Messages:
                        re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
-        peer_id = self.directory.peer_id(request.with_, re)
-        messages, has_more = await asyncio.wrap_future(self.database.read(
-            lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
-        return ok_reply(re, messages=[_wire_message(m, version) for m in messages],
-                        has_more=has_more)
+        peer = None if request.with_ is None else self.directory.named(request.with_, re)
+        peer_id = None if peer is None else peer.id
+        if version == PROTOCOL_V1:
+            messages, has_more = await asyncio.wrap_future(self.database.read(
+                lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
+            return ok_reply(re, messages=[wire_message(m) for m in messages], has_more=has_more)
+
+        def read(conn: DbConnection) -> tuple[list[StoredMessage], bool, dict[str, int]]:
+            messages, has_more = queries.history(conn, me, peer_id, request.before,
+                                                 request.limit, include_deleted=True)
+            # PROTOCOL-2.md: the other participants' read markers (the
+            # general room has none; notes to self have no one else).
+            markers = ({} if peer is None or peer.id == me
+                       else {peer.username: lifecycle.direct_read_marker(conn, peer.id, me)})
+            return decorate(conn, messages), has_more, markers
+
+        messages, has_more, read_markers = await asyncio.wrap_future(self.database.read(read))
+        return ok_reply(re, messages=[wire_message(m, version) for m in messages],
+                        has_more=has_more, read=read_markers)
 
     async def _sync(self, connection: Connection, request: Sync,
                     re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
-        messages, has_more = await asyncio.wrap_future(self.database.read(
-            lambda conn: queries.sync(conn, me, request.after, request.limit)))
-        return ok_reply(re, messages=[_wire_message(m, version) for m in messages],
+        after, after_seq = request.after, request.after_seq
+        if version == PROTOCOL_V1:
+            if after is None:  # version 1 knows no after_seq
+                raise RequestError.from_protocol_error(bad_field("after", "is missing"), re)
+            messages, has_more = await asyncio.wrap_future(self.database.read(
+                lambda conn: queries.sync(conn, me, after, request.limit)))
+            return ok_reply(re, messages=[wire_message(m) for m in messages], has_more=has_more)
+
+        def read(conn: DbConnection) -> tuple[list[StoredMessage], bool]:
+            if after_seq is not None:
+                return lifecycle.sync_by_seq(conn, me, after_seq, request.limit)
+            assert after is not None  # Sync.from_fields: one of the two is given
+            messages, has_more = queries.sync(conn, me, after, request.limit,
+                                              include_deleted=True)
+            return decorate(conn, messages), has_more
+
+        messages, has_more = await asyncio.wrap_future(self.database.read(read))
+        return ok_reply(re, messages=[wire_message(m, version) for m in messages],
                         has_more=has_more)
 
     async def _mark_read(self, connection: Connection, request: MarkRead,
                          re: RequestId) -> dict[str, Any]:
-        me = logged_in(connection).account_id
+        session = logged_in(connection)
+        me = session.account_id
         peer_id = self.directory.peer_id(request.with_, re)
-        await asyncio.wrap_future(self.database.write(
+        moved_to = await asyncio.wrap_future(self.database.write(
             lambda conn: queries.mark_read(conn, me, peer_id, request.up_to)))
+        if moved_to is not None and peer_id is not None:
+            self.receipts.direct_marker_moved(session, peer_id, moved_to)
         return Done().to_wire(re)

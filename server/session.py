@@ -35,10 +35,14 @@ class Session:
     that its ``ok`` and ``users`` frames go first (PROTOCOL.md: the roster
     immediately follows the reply).
 
-    ``counted_up_to`` is the newest message id the snapshot saw: those
-    messages are in the login's unread counts (or are the user's own), so
-    they are never delivered as events afterwards, however late the
-    commit's result reaches the event loop.
+    ``counted_up_to`` is the newest change number (``seq``) the snapshot
+    saw: the messages up to it are in the login's unread counts (or are the
+    user's own), and the edits, deletions and reactions up to it are in
+    every page the client reads from then on (``history`` shows current
+    forms, ``sync`` by ``after_seq`` starts past them), so none of them is
+    delivered as an event afterwards, however late the commit's result
+    reaches the event loop.  (Messages take change numbers in id order, so
+    for version 1 this is the newest message id's place.)
     """
 
     connection: Connection

@@ -28,6 +28,7 @@ from protocol.events import (
     decode_server_frame,
     event_type,
 )
+from protocol.lifecycle import Changed, Delete, Edit, React, Typing
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame
 from protocol.objects import FileInfo, Message, Reaction, RosterEntry
 from protocol.replies import (
@@ -116,6 +117,10 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
     (Resume("a token"), LoggedIn),
+    (Edit(5, "fixed"), Changed),
+    (Delete(5), Changed),
+    (React(5, "\N{THUMBS UP SIGN}", True), Changed),
+    (Typing(None, True), Done),
 ]
 
 
@@ -179,6 +184,7 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
         Sent: Sent(Message(5, "alice", None, "hi", "2026-11-22T10:15:00.123Z")),
         MessagePage: MessagePage((Message(5, "alice", "bob", "hi",
                                           "2026-11-22T10:15:00.123Z"),), True),
+        Changed: Changed(Message(5, "alice", None, "fixed", "2026-11-22T10:15:00.123Z")),
     }
     expected = examples[reply_class]
     ok = decode_server_frame(over_the_wire(expected.to_wire(9)))
@@ -256,14 +262,15 @@ def test_hello_lists_the_features_only_from_version_2_on() -> None:
 # Events this version does not know, and the registry
 
 
-@pytest.mark.parametrize("kind", ["rooms", "typing", "update", "Message", ""])
+@pytest.mark.parametrize("kind", ["rooms", "room_left", "Message", ""])
 def test_an_event_of_an_unknown_type_is_an_unknown_event_not_an_error(kind: str) -> None:
     frame = {"type": kind, "room": {"id": 3}, "active": True}
     assert decode_server_frame(frame) == UnknownEvent(kind, frame)
 
 
 def test_the_events_known_are_exactly_those_of_the_contract() -> None:
-    assert set(EVENT_TYPES) == {"hello", "users", "presence", "message"}
+    assert set(EVENT_TYPES) == {"hello", "users", "presence", "message",
+                                "update", "typing", "read"}
     assert all(EVENT_TYPES[kind].TYPE == kind for kind in EVENT_TYPES)
 
 

@@ -243,6 +243,21 @@ def test_a_login_that_counted_nothing_of_the_commit_gets_all_of_it():
     assert received(delivery, fresh) == ["g1v1", "g2v1"]
 
 
+def test_updates_take_their_place_in_the_race_by_change_number_like_messages():
+    # Positions are change numbers (seq): the edit of an old message (its id
+    # long below 42) committed at change 42 was in the login's snapshot
+    # (history shows its new body), the one at change 44 was not.
+    editor, counted = Peer(1, protocol=2), Peer(2, protocol=2, counted_up_to=42)
+    joining = Peer(3, protocol=2, joining=True)
+    commit = [Change("edit7", 42, reply_to=editor, versions=(2,)), Change("m9", 43),
+              Change("edit8", 44, reply_to=editor, versions=(2,))]
+    delivery = deliver(commit, online_of(editor, counted, joining))
+    assert received(delivery, counted) == ["m9v2", "edit8v2"]
+    assert received(delivery, editor) == ["ok:edit7", "m9v2", "ok:edit8"]
+    # Held with their change numbers: the login releases those past its snapshot.
+    assert held(delivery, joining) == [(42, "edit7v2"), (43, "m9v2"), (44, "edit8v2")]
+
+
 # ----------------------------------------------------------------------
 # Everything at once, against the rules written out plainly
 
