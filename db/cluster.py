@@ -184,7 +184,7 @@ def messages_in(conn: Connection, seq_from: int, seq_to: int) -> list[RemoteMess
     ends: list[tuple[int, int | None]] = []
     for row in rows:
         values: tuple[Any, ...] = tuple(row)
-        messages.append(StoredMessage._make(values[:width]))
+        messages.append(StoredMessage(*values[:width]))
         ends.append((values[width], values[width + 1]))
     return [RemoteMessage(message, sender_id, recipient_id)
             for message, (sender_id, recipient_id) in zip(decorate(conn, messages), ends)]
@@ -368,7 +368,9 @@ class ClusterLink:
                             next_beat = time.monotonic() + HEARTBEAT_SECONDS
             except Exception as error:  # noqa: BLE001 - the database went away: try again
                 self._registered.set()  # start() must not wait for a database that is down
-                log.warning("cluster: lost the database (%s); reconnecting", error)
+                # With the traceback: a bug here must not pass for an outage.
+                log.warning("cluster: lost the database (%s); reconnecting", error,
+                            exc_info=True)
                 time.sleep(RECONNECT_SECONDS)
 
     # ------------------------------------------------------------------
@@ -394,7 +396,8 @@ class ClusterLink:
                 self._listening.set()  # start() must not wait for a database that is down
                 if self._closed.is_set():
                     return
-                log.warning("cluster: stopped listening (%s); reconnecting", error)
+                log.warning("cluster: stopped listening (%s); reconnecting", error,
+                            exc_info=True)
                 time.sleep(RECONNECT_SECONDS)
 
 

@@ -23,6 +23,7 @@ from tests.postgres import PostgresCluster
 from tests.wire import PASSWORD, ConnectionClosed
 
 from .helpers import Clients, send_many, unique_name
+from .test_lifecycle import ok, v2
 
 pytestmark = pytest.mark.postgres
 
@@ -79,6 +80,38 @@ def test_messages_sent_on_one_node_reach_users_on_the_other(nodes):
         # Either node serves the whole history.
         page = await bob.request("history", **{"with": "alice"}, before=None, limit=10)
         assert page["messages"] == [direct, back]
+
+    run_on(*nodes, scenario)
+
+
+def test_edits_reactions_typing_and_receipts_cross_nodes(nodes):
+    async def scenario(on_a: Clients, on_b: Clients) -> None:
+        alice, bob = await v2(on_a, "alice"), await v2(on_b, "bob")
+        old = await on_b.register("oldtimer")  # version 1
+        sent = await alice.send("teh plan", to=None)
+        assert (await bob.next_event("message"))["message"] == sent
+        assert (await old.next_event("message"))["message"]["body"] == "teh plan"
+
+        edited = await ok(alice, "edit", message=sent["id"], body="the plan")
+        assert await bob.next_event("update") == {"type": "update", "message": edited}
+        reacted = await ok(bob, "react", message=sent["id"], emoji="👍", on=True)
+        assert await alice.next_event("update") == {"type": "update", "message": reacted}
+        assert reacted["reactions"] == [{"emoji": "👍", "users": ["bob"]}]
+        deleted = await ok(alice, "delete", message=sent["id"])
+        assert await bob.next_event("update") == {"type": "update", "message": deleted}
+        # Version 1 has no updates: nothing of the three reached it.
+        assert [e for e in await old.no_event(0.5) if e["type"] in ("message", "update")] == []
+
+        assert (await alice.request("typing", to="bob", active=True))["type"] == "ok"
+        assert await bob.next_event("typing") == {
+            "type": "typing", "from": "alice", "to": "alice", "room": None, "active": True}
+        direct = await bob.send("read this", to="alice")
+        await alice.next_event("message")
+        assert (await alice.request("mark_read", **{"with": "bob"}, up_to=direct["id"])
+                )["type"] == "ok"
+        assert await bob.next_event("read") == {
+            "type": "read", "username": "alice", "with": "alice", "room": None,
+            "up_to": direct["id"]}
 
     run_on(*nodes, scenario)
 
