@@ -119,3 +119,29 @@ def insert_messages(database: Path, messages: Iterable[DemoMessage]) -> None:
             connection.execute(insert(Message), rows)
     finally:
         engine.dispose()
+
+
+def set_statuses(database: Path, statuses: Iterable[tuple[str, str, str]]) -> None:
+    """Give accounts a status and its text, ``(username, status, text)``
+    (the server must be stopped)."""
+    from sqlalchemy import update
+
+    from db.engine import create_database_engine
+    from db.models import Account
+
+    engine = create_database_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            for username, status, text in statuses:
+                connection.execute(update(Account).where(Account.username == username)
+                                   .values(status=status, status_text=text))
+    finally:
+        engine.dispose()
+
+
+def remember_session(port: int, username: str, client: str,
+                     password: str = PASSWORD) -> None:
+    """Log in with "Keep me logged in" as the client named ``client`` would,
+    and leave (the remembered session stays)."""
+    _authenticate(port, Login(username, password, protocol=2, remember=True,
+                              client=client)).close()

@@ -4,6 +4,11 @@
 :func:`main`.  :class:`Besedka` owns what lives as long as the process (the
 settings, the language, the network thread and the session) and moves the
 user between the login, registration and chat windows.
+
+With a remembered session ("Keep me logged in", :mod:`client_gui.credentials`)
+the client starts without the login window: it resumes the session, and
+shows the login window only if that fails, saying why.  Closing the window
+keeps the session; Account → Log out forgets it, here and on the server.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from PyQt6.QtCore import QObject, QSettings, Qt, QTimer, QUrl, pyqtSlot
 from PyQt6.QtGui import QDesktopServices, QIcon
 from PyQt6.QtWidgets import QApplication, QWidget
 
-from protocol.limits import DEFAULT_PORT
+from protocol.provisioning import PROVISIONING_FILE_NAME, parse_address, parse_trust_entry
 from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
@@ -30,9 +35,11 @@ from .chat_window import ChatWindow
 from .client import ChatClient
 from .collector import GuiThreadCollector
 from .conversations import DEFAULT_OLDER_PAGE_SIZE, DEFAULT_PAGE_SIZE, Conversations
+from .credentials import CredentialStore
 from .discovery import ServerBrowser, ServerListModel
 from .failures import AuthFailure, FailureReason
 from .i18n import LanguageManager
+from .keeper import SessionKeeper
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
@@ -40,7 +47,7 @@ from .settings import (
     SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
 from .texts import describe_failure
-from .trust import CertificateTrust
+from .trust import CertificateTrust, ProvisionedServers
 from .trust_dialog import TrustDialog
 
 __all__ = ["Besedka", "main", "parse_server", "app_icon"]
@@ -56,23 +63,24 @@ def parse_server(text: str) -> tuple[str, int]:
     Raises:
         argparse.ArgumentTypeError: the text is not an address.
     """
-    host, port = text, DEFAULT_PORT
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        if rest.startswith(":"):
-            port = _port(rest[1:])
-    elif text.count(":") == 1:
-        host, port_text = text.split(":")
-        port = _port(port_text)
-    if not host:
-        raise argparse.ArgumentTypeError(f"no host in {text!r}")
-    return host, port
+    try:
+        return parse_address(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
-    return int(text)
+def parse_trust(text: str) -> str:
+    """Check a ``--trust HOST:PORT=FINGERPRINT`` option (read again by
+    :meth:`ProvisionedServers.load`).
+
+    Raises:
+        argparse.ArgumentTypeError: the text is not such an entry.
+    """
+    try:
+        parse_trust_entry(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def app_icon() -> QIcon:
@@ -93,21 +101,26 @@ class Besedka(QObject):
         open_url: opens a clicked link (the desktop's browser by default).
         browser: finds servers on the LAN for the login window (None: the
             address is typed); :meth:`shut_down` stops it.
+        credentials: where "Keep me logged in" keeps its token (None: the
+            box is left out and nothing is kept).
     """
 
     def __init__(self, app: QApplication, settings: Settings, client: ChatClient,
                  languages: LanguageManager, server: tuple[str, int] | None = None,
                  page_sizes: tuple[int, int] = (DEFAULT_PAGE_SIZE, DEFAULT_OLDER_PAGE_SIZE),
                  open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
-                 browser: ServerBrowser | None = None) -> None:
+                 browser: ServerBrowser | None = None,
+                 credentials: CredentialStore | None = None) -> None:
         super().__init__()
         self._browser = browser
+        #: "Keep me logged in": what to save, resume and forget.
+        self.keeper = SessionKeeper(client, settings, credentials, self)
         #: What discovery found; kept for the whole run, so a login window
         #: opened again lists the servers at once.
         self.found_servers = ServerListModel(self)
         if browser is not None:
             self.found_servers.follow(browser)
-            client.trust.follow_announcements(self.found_servers.announced_fingerprint)
+            client.trust.follow_announcements(self.found_servers.announced_fingerprints)
         self._open_url = open_url
         self._app = app
         self._page_sizes = page_sizes
@@ -130,6 +143,7 @@ class Besedka(QObject):
         self.trust_dialog: TrustDialog | None = None
         self._network_thread: NetworkThread | None = None
         self._collector: GuiThreadCollector | None = None
+        self._shut_down = False
         client.logged_in.connect(self.on_logged_in)
         client.auth_failed.connect(self.on_auth_failed)
         client.session_ended.connect(self.on_session_ended)
@@ -139,10 +153,12 @@ class Besedka(QObject):
     def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
                      server: tuple[str, int] | None = None, *,
                      reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
-                     tls: bool = True, **options: Any) -> Besedka:
+                     tls: bool = True, provisioned: ProvisionedServers | None = None,
+                     **options: Any) -> Besedka:
         """Make the network thread and the session too, and own them.
 
         ``tls=False`` talks plain TCP, to servers run with ``--no-tls``;
+        ``provisioned`` are the servers the administrator trusts;
         ``options`` are the remaining arguments of the constructor.  Call
         :meth:`shut_down` before the application ends.  Meanwhile garbage
         is collected in the GUI thread only (:mod:`client_gui.collector`).
@@ -152,8 +168,8 @@ class Besedka(QObject):
         connection = Connection()
         thread = NetworkThread(connection)
         thread.start()
-        client = ChatClient(connection, CertificateTrust(CertificatePins(settings)),
-                            reconnect_delays, tls=tls)
+        trust = CertificateTrust(CertificatePins(settings), provisioned)
+        client = ChatClient(connection, trust, reconnect_delays, tls=tls)
         besedka = cls(app, settings, client, languages, server, **options)
         besedka._network_thread = thread
         besedka._collector = collector
@@ -161,11 +177,31 @@ class Besedka(QObject):
         return besedka
 
     def start(self) -> None:
-        """Show the login window."""
-        self.show_login()
+        """Resume the remembered session if there is one; else show the login window."""
+        if not self._resume():
+            self.show_login()
+
+    def _resume(self) -> bool:
+        """Resume the remembered session, if there is one to resume."""
+        login = self.keeper.resume(self._server)
+        if login is not None:
+            self._server, self._username = (login.host, login.port), login.username
+        return login is not None
+
+    @pyqtSlot()
+    def on_resume_requested(self) -> None:
+        if not self._resume() and self.login_window is not None:
+            self.login_window.show_error(self.tr("Enter your password."))
 
     def shut_down(self) -> None:
-        """Log out, close the windows, and stop discovery and the network thread."""
+        """Log out, close the windows, and stop discovery and the network thread.
+
+        A remembered session stays remembered: the next start resumes it.
+        Called again, it does nothing.
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
         if self._browser is not None:
             self._browser.stop()
         self.client.log_out()
@@ -181,10 +217,14 @@ class Besedka(QObject):
             self._collector = None
 
     def show_login(self, error: str | None = None) -> None:
+        loaded = self.keeper.remembered(self._server)
+        remembered = (loaded[0].host, loaded[0].port, loaded[0].username) if loaded else None
         window = LoginWindow(self._settings, self._server, username=self._username,
-                             browser=self._browser, servers=self.found_servers)
+                             browser=self._browser, servers=self.found_servers,
+                             keep_logged_in=self.keeper.box_state(), remembered=remembered)
         window.setWindowIcon(self._icon)
         window.login_requested.connect(self.on_login_requested)
+        window.resume_requested.connect(self.on_resume_requested)
         window.registration_requested.connect(self.on_registration_requested)
         window.forget_certificate_requested.connect(self.on_forget_certificate_requested)
         self._replace_window(window)
@@ -205,27 +245,29 @@ class Besedka(QObject):
                 previous.deleteLater()
         self.login_window = self.registration_window = self.chat_window = None
 
-    @pyqtSlot(str, int, str, str)
-    def on_login_requested(self, host: str, port: int, username: str, password: str) -> None:
+    @pyqtSlot(str, int, str, str, bool)
+    def on_login_requested(self, host: str, port: int, username: str, password: str,
+                           keep: bool) -> None:
         self._server, self._username = (host, port), username
-        self.client.log_in(host, port, username, password)
+        self.client.log_in(host, port, username, password, remember=self.keeper.attempt(keep))
 
     @pyqtSlot(str, int)
     def on_registration_requested(self, host: str, port: int) -> None:
         if self.login_window is not None:
             self._username = self.login_window.username.text().strip()
         self._server = (host, port)
-        window = RegistrationWindow(host, port)
+        window = RegistrationWindow(host, port, keep_logged_in=self.keeper.box_state())
         window.setWindowIcon(self._icon)
         window.registration_requested.connect(self.on_register_requested)
         window.back_requested.connect(self.on_back_to_login)
         self._replace_window(window)
         self.registration_window = window
 
-    @pyqtSlot(str, int, str, str)
-    def on_register_requested(self, host: str, port: int, username: str, password: str) -> None:
+    @pyqtSlot(str, int, str, str, bool)
+    def on_register_requested(self, host: str, port: int, username: str, password: str,
+                              keep: bool) -> None:
         self._server, self._username = (host, port), username
-        self.client.register(host, port, username, password)
+        self.client.register(host, port, username, password, remember=self.keeper.attempt(keep))
 
     @pyqtSlot()
     def on_back_to_login(self) -> None:
@@ -244,6 +286,7 @@ class Besedka(QObject):
         self._settings.set(SERVER_HOST, self.client.host)
         self._settings.set(SERVER_PORT, self.client.port)
         self._settings.set(USERNAME, username)
+        self.keeper.logged_in()
         conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
                             self._icon, self._open_url)
@@ -254,7 +297,15 @@ class Besedka(QObject):
 
     @pyqtSlot(object)
     def on_auth_failed(self, failure: AuthFailure) -> None:
-        if failure.reason is FailureReason.CERTIFICATE_CHANGED:
+        resuming = self.keeper.failed(failure)
+        if resuming is not None and failure.reason is not FailureReason.CERTIFICATE_CHANGED:
+            # The remembered session did not resume: the login window, with
+            # the server and name filled in, says why.
+            if self.login_window is None:
+                self.show_login(describe_failure(failure))
+            else:
+                self.login_window.show_error(describe_failure(failure))
+        elif failure.reason is FailureReason.CERTIFICATE_CHANGED:
             # The way out (forgetting the pin) is in the login window.
             self._show_changed_certificate(failure)
         elif self.registration_window is not None:
@@ -266,6 +317,7 @@ class Besedka(QObject):
     def on_session_ended(self, failure: AuthFailure) -> None:
         if self.chat_window is not None:
             self.chat_window.save_layout()
+        self.keeper.failed(failure)
         if failure.reason is FailureReason.CERTIFICATE_CHANGED:
             self._show_changed_certificate(failure)
             return
@@ -284,7 +336,10 @@ class Besedka(QObject):
         # The session asks only when the user must decide (client_gui/trust.py
         # decides the rest): show the fingerprint.
         parent = self.login_window or self.registration_window or self.chat_window
-        dialog = TrustDialog(self.client.host, self.client.port, check.fingerprint, parent)
+        host, port = self.client.host, self.client.port
+        dialog = TrustDialog(host, port, check.fingerprint, parent,
+                             announcement=self.client.trust.announcement(
+                                 host, port, check.fingerprint))
         dialog.setWindowIcon(self._icon)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.client.trust_certificate(check.fingerprint))
@@ -313,12 +368,16 @@ class Besedka(QObject):
     @pyqtSlot(str, int)
     def on_forget_certificate_requested(self, host: str, port: int) -> None:
         self.client.trust.forget(host, port)
+        self.keeper.forget_server(host, port)
 
     @pyqtSlot()
     def on_log_out_requested(self) -> None:
         if self.chat_window is not None:
             self.chat_window.save_layout()
-        self.client.log_out()
+        # Log out forgets the remembered session, here and on the server
+        # (closing the window keeps it: see shut_down).
+        self.client.log_out(forget=True)
+        self.keeper.forget()
         self.show_login()
 
 
@@ -347,6 +406,13 @@ def main(argv: Sequence[str] | None = None, *,
     parser.add_argument("--no-tls", dest="tls", action="store_false",
                         help="connect in plain TCP, to a server run with --no-tls "
                              "(passwords and messages cross the network unencrypted)")
+    parser.add_argument("--trust", type=parse_trust, action="append", default=[],
+                        metavar="HOST:PORT=FINGERPRINT",
+                        help="trust this certificate fingerprint for this server without "
+                             "asking (for administrators; `python -m server admin "
+                             "client-config` prints it); may be repeated, and "
+                             f"{PROVISIONING_FILE_NAME} beside the installed client holds "
+                             "more, one a line")
     # Without a console (the windowed Windows bundle) the answers to
     # --version and --help appear in a window and the log goes to a file.
     args, qt_args = console.parse_arguments(parser, sys.argv[1:] if argv is None else argv)
@@ -364,7 +430,10 @@ def main(argv: Sequence[str] | None = None, *,
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
+    provisioned = ProvisionedServers.load(ProvisionedServers.default_file(), args.trust)
     besedka = Besedka.with_network(app, settings, languages, args.server, tls=args.tls,
+                                   provisioned=provisioned,
+                                   credentials=CredentialStore.for_this_user(settings),
                                    browser=None if args.no_discovery else ServerBrowser())
     besedka.start()
     if started is not None:

@@ -85,6 +85,17 @@ class Channel:
             self._connection.close(self.serial)
         self.lost()
 
+    def release(self) -> int:
+        """Stop using the current connection without closing it (its replies
+        are no longer awaited); returns its serial, for :meth:`close_released`."""
+        serial = self.serial
+        self.lost()
+        return serial
+
+    def close_released(self, serial: int) -> None:
+        """Close a connection given up with :meth:`release`."""
+        self._connection.close(serial)
+
     def lost(self) -> None:
         """The connection is gone (the network said so): forget its requests."""
         self.serial = 0

@@ -26,6 +26,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from protocol.features import Feature
 from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
@@ -39,7 +40,9 @@ from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId
 from .session_state import ConnectionState
+from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
+from .status import AutoAway, StatusButton, describe_status
 from .texts import body_problem
 from .widgets import ComposeEdit, ErrorLabel
 
@@ -97,6 +100,13 @@ class ChatWindow(QMainWindow):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
+        # My status, where the server keeps one (PROTOCOL-2.md, "Status").
+        self.status_button: StatusButton | None = None
+        self.auto_away: AutoAway | None = None
+        if Feature.STATUS in client.features:
+            self.status_button = StatusButton(client, left)
+            self.auto_away = AutoAway(client, parent=self)
+            left_layout.addWidget(self.status_button)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.conversation_list)
 
@@ -187,12 +197,16 @@ class ChatWindow(QMainWindow):
         self.account_menu = bar.addMenu("")
         self.change_password_action = QAction(self)
         self.change_password_action.triggered.connect(self.on_change_password)
+        self.sessions_action = QAction(self)
+        self.sessions_action.triggered.connect(self.on_sessions)
+        self.sessions_action.setVisible(Feature.SESSIONS in self._client.features)
         self.log_out_action = QAction(self)
         self.log_out_action.triggered.connect(self.log_out_requested)
         self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.close)
         assert self.account_menu is not None
         self.account_menu.addAction(self.change_password_action)
+        self.account_menu.addAction(self.sessions_action)
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
@@ -227,6 +241,7 @@ class ChatWindow(QMainWindow):
         assert self.account_menu and self.language_menu and self.help_menu
         self.account_menu.setTitle(self.tr("&Account"))
         self.change_password_action.setText(self.tr("&Change password\u2026"))
+        self.sessions_action.setText(self.tr("&Sessions\u2026"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
         self.language_menu.setTitle(self.tr("L&anguage"))
@@ -377,6 +392,8 @@ class ChatWindow(QMainWindow):
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:
             detail = self.tr("everyone")
+        elif entry.online and self.status_button is not None:
+            detail = describe_status(entry.status, entry.status_text)
         elif entry.online:
             detail = self.tr("online")
         else:
@@ -434,6 +451,13 @@ class ChatWindow(QMainWindow):
         dialog.deleteLater()
 
     @pyqtSlot()
+    def on_sessions(self) -> None:
+        dialog = SessionsDialog(self._client, self)
+        self.sessions_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @pyqtSlot()
     def on_about(self) -> None:
         QMessageBox.about(self, self.tr("About Besedka"), self.tr(
             "<h3>Besedka %1</h3><p>A chat for the computers of one local network: "
@@ -459,6 +483,8 @@ class ChatWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
         self.save_layout()
+        if self.auto_away is not None:
+            self.auto_away.stop()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)

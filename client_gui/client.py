@@ -34,11 +34,13 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from protocol.errors import ErrorCode
 from protocol.events import Event, MessageEvent, PresenceEvent, UsersEvent
+from protocol.features import Feature
 from protocol.limits import PING_INTERVAL_SECONDS, SYNC_MAX_LIMIT
-from protocol.objects import Message
+from protocol.objects import STATUS_AVAILABLE, Message, RosterEntry
 from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
 from protocol.requests import ChangePassword, History, MarkRead, Send, Sync
 from protocol.rules import username_key
+from protocol.sessions import RevokeSession, SessionList, Sessions, SetStatus
 
 from .backoff import RECONNECT_DELAYS_SECONDS, uniform_jitter
 from .catchup import CatchUp
@@ -104,6 +106,14 @@ class ChatClient(QObject):
             FailureReason.CONNECTION_LOST when offline).
         certificate_unknown(PinCheck): a server with no pinned certificate;
             the attempt waits for :meth:`trust_certificate` or :meth:`cancel`.
+        session_remembered(token): the login asked ``remember`` and got this
+            token (to keep safe: :mod:`client_gui.credentials`).
+        my_status_changed(status, text): my status, from each login's roster
+            and whenever it changes.
+        sessions_received(object): the answer to :meth:`request_sessions`,
+            a list of :class:`~protocol.sessions.SessionInfo`, or the error.
+        session_revoked(session, error): the answer to :meth:`revoke_session`
+            (``error`` None on success).
     """
 
     logged_in = pyqtSignal(str)
@@ -121,6 +131,10 @@ class ChatClient(QObject):
     outbox_failed = pyqtSignal(object)
     password_changed = pyqtSignal(object)
     certificate_unknown = pyqtSignal(object)
+    session_remembered = pyqtSignal(str)
+    my_status_changed = pyqtSignal(str, str)
+    sessions_received = pyqtSignal(object)
+    session_revoked = pyqtSignal(int, object)
 
     def __init__(
         self,
@@ -142,6 +156,8 @@ class ChatClient(QObject):
         self._channel = self._link.channel
         self._outbox = Outbox()
         self._catch_up = CatchUp()
+        #: My status and its text, as the server last said.
+        self.status: tuple[str, str] = (STATUS_AVAILABLE, "")
         self._link.logged_in.connect(self.on_link_logged_in)
         self._link.event_received.connect(self.on_event)
         self._link.disconnected.connect(self.on_disconnected)
@@ -173,6 +189,11 @@ class ChatClient(QObject):
         return self._link.features
 
     @property
+    def tls(self) -> bool:
+        """Whether this session speaks TLS (False only with ``--no-tls``)."""
+        return self._link.tls
+
+    @property
     def host(self) -> str:
         return self._link.host
 
@@ -189,17 +210,27 @@ class ChatClient(QObject):
     def trust(self) -> CertificateTrust:
         return self._link.trust
 
-    def log_in(self, host: str, port: int, username: str, password: str) -> None:
-        """Connect and log in; ends in :attr:`logged_in` or :attr:`auth_failed`."""
-        self._link.start(host, port, username, password, register=False)
+    def log_in(self, host: str, port: int, username: str, password: str, *,
+               remember: bool = False) -> None:
+        """Connect and log in; ends in :attr:`logged_in` or :attr:`auth_failed`.
+        ``remember``: ask for a token (:attr:`session_remembered`)."""
+        self._link.start(host, port, username, password, register=False, remember=remember)
 
-    def register(self, host: str, port: int, username: str, password: str) -> None:
+    def register(self, host: str, port: int, username: str, password: str, *,
+                 remember: bool = False) -> None:
         """Connect and create an account; success logs straight in."""
-        self._link.start(host, port, username, password, register=True)
+        self._link.start(host, port, username, password, register=True, remember=remember)
 
-    def log_out(self) -> None:
-        """End the session: tell the server, close, forget the password."""
-        self._link.log_out()
+    def resume(self, host: str, port: int, username: str, token: str,
+               fingerprint: str | None) -> None:
+        """Connect and resume a remembered session; ends like :meth:`log_in`.
+        The token goes only to a server presenting ``fingerprint``."""
+        self._link.resume(host, port, username, token, fingerprint)
+
+    def log_out(self, *, forget: bool = False) -> None:
+        """End the session: tell the server, close, forget the password.
+        ``forget``: the server revokes the remembered session too."""
+        self._link.log_out(forget=forget)
 
     def cancel(self) -> None:
         """Give up a login in progress (the window was closed, or the user
@@ -286,11 +317,59 @@ class ChatClient(QObject):
 
         self._channel.request(ChangePassword(old_password, new_password), on_reply)
 
+    def set_status(self, status: str, text: str | None = None) -> None:
+        """Set my status (and its text, unless None); best effort when offline."""
+        if not self._machine.logged_in or Feature.STATUS not in self.features:
+            return
+
+        def on_reply(reply: Reply | ErrorReply) -> None:
+            if isinstance(reply, ErrorReply):
+                log.warning("status refused: %s", reply.code)
+                return
+            # The server tells the others; I learn it from the answer.
+            self._set_my_status(status, self.status[1] if text is None else text)
+            self.presence_changed.emit(RosterEntry(self.username, True, 0, *self.status))
+
+        self._channel.request(SetStatus(status, text), on_reply)
+
+    def request_sessions(self) -> None:
+        """Ask for my remembered sessions; answered by :attr:`sessions_received`."""
+        if not self._machine.logged_in:
+            QTimer.singleShot(0, lambda: self.sessions_received.emit(
+                FailureReason.CONNECTION_LOST))
+            return
+
+        def on_reply(reply: SessionList | ErrorReply) -> None:
+            self.sessions_received.emit(
+                reply.code if isinstance(reply, ErrorReply) else list(reply.sessions))
+
+        self._channel.request(Sessions(), on_reply)
+
+    def revoke_session(self, session: int) -> None:
+        """End one of my remembered sessions; answered by :attr:`session_revoked`."""
+        if not self._machine.logged_in:
+            QTimer.singleShot(0, lambda: self.session_revoked.emit(
+                session, FailureReason.CONNECTION_LOST))
+            return
+
+        def on_reply(reply: Reply | ErrorReply) -> None:
+            self.session_revoked.emit(
+                session, reply.code if isinstance(reply, ErrorReply) else None)
+
+        self._channel.request(RevokeSession(session), on_reply)
+
+    def _set_my_status(self, status: str, text: str) -> None:
+        if (status, text) != self.status:
+            self.status = (status, text)
+            self.my_status_changed.emit(status, text)
+
     # ------------------------------------------------------------------
     # What the server does
 
     @pyqtSlot(object, bool)
     def on_link_logged_in(self, reply: LoggedIn, first: bool) -> None:
+        if reply.token is not None:
+            self.session_remembered.emit(reply.token)
         self.general_unread_received.emit(reply.general_unread)
         if first:
             self.logged_in.emit(reply.username)
@@ -310,8 +389,14 @@ class ChatClient(QObject):
                 self._catch_up.live(message.id)
                 self.messages_arrived.emit([message], True)
             case PresenceEvent(user=user):
+                if username_key(user.username) == username_key(self.username):
+                    self._set_my_status(user.status, user.status_text)
                 self.presence_changed.emit(user)
             case UsersEvent(users=users):
+                me = username_key(self.username)
+                for user in users:
+                    if username_key(user.username) == me:
+                        self._set_my_status(user.status, user.status_text)
                 self.roster_received.emit(list(users))
             case _:
                 log.debug("ignoring a %s event", type(event).__name__)

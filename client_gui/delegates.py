@@ -59,6 +59,7 @@ from PyQt6.QtWidgets import (
 
 from .linkify import body_html
 from .models import ConversationEntry, MessageRow, Roles, RowState
+from .status import status_colour
 from .texts import describe_error
 from .widgets import blend
 
@@ -386,8 +387,10 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
                                     2, 2)
         else:
+            # Online: the status's colour (available, away, busy); offline: a ring.
             painter.setPen(Qt.PenStyle.NoPen if entry.online else QColor("#9a9a9a"))
-            painter.setBrush(QColor("#2eaa4f") if entry.online else Qt.BrushStyle.NoBrush)
+            painter.setBrush(status_colour(entry.status) if entry.online
+                             else Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QRectF(rect.left() + 0.5, rect.center().y() - dot / 2 + 0.5,
                                        dot - 1, dot - 1))
         left = rect.left() + dot + 8
@@ -413,7 +416,22 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setPen(text_colour if entry.online or entry.conversation is None
                        else blend(text_colour, option.palette.color(QPalette.ColorRole.Base), 0.35))
         name_rect = QRect(left, rect.top(), rect.right() - left - badge_width - 6, rect.height())
+        shown = QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight,
+                                              name_rect.width())
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight,
-                                                       name_rect.width()))
+                         shown)
+        if entry.status_text and entry.online:
+            # The status text, muted, in what room the name leaves.
+            text_left = left + QFontMetrics(font).horizontalAdvance(shown) + 8
+            text_rect = QRect(text_left, rect.top(), name_rect.right() - text_left,
+                              rect.height())
+            if text_rect.width() > 24:
+                painter.setFont(option.font)
+                painter.setPen(blend(text_colour, option.palette.color(QPalette.ColorRole.Base),
+                                     0.45))
+                painter.drawText(text_rect,
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                 QFontMetrics(option.font).elidedText(
+                                     entry.status_text, Qt.TextElideMode.ElideRight,
+                                     text_rect.width()))
         painter.restore()

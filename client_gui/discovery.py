@@ -55,9 +55,7 @@ from zeroconf import (
 from protocol.discovery import (
     SERVICE_TYPE,
     FingerprintCheck,
-    TrustDecision,
     check_announced_fingerprint,
-    decide_trust,
     mdns_interfaces_from_environment,
     parse_txt_properties,
 )
@@ -115,19 +113,10 @@ class DiscoveredServer:
     def check_certificate(self, certificate_der: bytes) -> FingerprintCheck:
         """Whether the certificate a TLS connection presents is the announced one.
 
-        ``MATCH``: connect without asking.  ``MISMATCH``: refuse with a
-        warning.  ``NOT_ANNOUNCED``: decide as for a typed address.  See
-        :func:`protocol.discovery.check_announced_fingerprint`.
+        Shown to the user who decides whether to trust it, never deciding
+        itself (see :mod:`client_gui.trust`).
         """
         return check_announced_fingerprint(self.fingerprint, certificate_der)
-
-    def trust_decision(self, certificate_der: bytes, pinned: str | None) -> TrustDecision:
-        """What to do with this server's certificate, given the one pinned for it.
-
-        See :func:`protocol.discovery.decide_trust`: the pin wins; on first
-        contact the announced fingerprint decides.
-        """
-        return decide_trust(certificate_der, pinned, self.fingerprint)
 
 
 def local_ipv4_networks(adapters: Iterable[ifaddr.Adapter] | None = None) \
@@ -413,10 +402,11 @@ class ServerListModel(QAbstractListModel):
                 return row
         return -1
 
-    def announced_fingerprint(self, host: str, port: int) -> str | None:
-        """The fingerprint announced by the server found at ``host:port``, if any."""
-        server = self.server_at(self.row_of_address(host, port))
-        return server.fingerprint if server is not None else None
+    def announced_fingerprints(self, host: str, port: int) -> list[str | None]:
+        """The fingerprints announced by every server found at ``host:port``
+        (None for one announced without); several may claim one address."""
+        return [server.fingerprint for server in self._servers
+                if server.port == port and (host == server.host or host in server.addresses)]
 
     def row_of_address(self, host: str, port: int) -> int:
         """The row of a server reachable at ``host:port`` (any announced address), or -1."""

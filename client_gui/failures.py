@@ -27,8 +27,8 @@ class FailureReason(StrEnum):
     SERVER_NOT_TLS = "server_not_tls"  # we speak TLS; the server does not
     TLS_FAILED = "tls_failed"  # the TLS handshake failed for another reason
     CERTIFICATE_CHANGED = "certificate_changed"  # not the certificate pinned for the server
-    #: a server found on the LAN presents another certificate than it announced
-    CERTIFICATE_NOT_ANNOUNCED = "certificate_not_announced"
+    #: not the certificate the administrator trusts for the server
+    CERTIFICATE_NOT_PROVISIONED = "certificate_not_provisioned"
     CONNECTION_LOST = "connection_lost"  # the connection dropped mid-login
     SERVER = "server"  # an ``error`` reply; see :attr:`AuthFailure.code`
 
@@ -45,6 +45,6 @@ class AuthFailure:
     message: str = ""
     retry_after: float | None = None
     server_protocol: object = None
-    #: For CERTIFICATE_CHANGED and CERTIFICATE_NOT_ANNOUNCED: the
+    #: For CERTIFICATE_CHANGED and CERTIFICATE_NOT_PROVISIONED: the
     #: certificate presented (and the one pinned, if any).
     certificate: PinCheck | None = None

@@ -3,10 +3,15 @@
 :class:`SessionLink` gets a logged-in connection and keeps one: it opens
 the connection (TLS by default), settles the server's certificate with
 :class:`~client_gui.trust.CertificateTrust`, waits for ``hello``, logs in
-(or registers), and after the connection is lost waits
-(:class:`~client_gui.backoff.Backoff`) and logs in again with the password
-it keeps in memory only.  Where it stands is a
-:class:`~client_gui.session_state.SessionMachine`.
+(or registers, or resumes a remembered session), and after the connection
+is lost waits (:class:`~client_gui.backoff.Backoff`) and logs in again with
+the password it keeps in memory only, or the session's token.  Where it
+stands is a :class:`~client_gui.session_state.SessionMachine`.
+
+A token goes only where it came from: a resume connects with the
+certificate the token was issued under as the pin, so another certificate
+is refused before anything is sent, and a server met for the first time is
+never asked about and sent a token in the same breath.
 
 It does not know what the session does once logged in: it hands replies to
 their askers (:class:`~client_gui.channel.Channel`) and every event to
@@ -17,26 +22,54 @@ whoever listens to :attr:`SessionLink.event_received`, which is
 from __future__ import annotations
 
 import logging
+import platform
 from collections.abc import Callable, Iterable
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.events import Event, Hello, decode_server_frame
-from protocol.limits import PROTOCOL_V1, PROTOCOL_VERSION
+from protocol.features import Feature
+from protocol.limits import CLIENT_NAME_MAX_CHARS, PROTOCOL_V1, PROTOCOL_VERSION
 from protocol.replies import ErrorReply, LoggedIn, OkReply
-from protocol.requests import Login, Logout, Register
+from protocol.requests import Login, Logout, Register, Resume
+from protocol.version import BESEDKA_VERSION
 from protocol.tls import PinCheck, PinVerdict, TlsFailure
 
 from .backoff import Backoff
 from .channel import Channel, ConnectionLike, Keepalive
 from .failures import AuthFailure, FailureReason
 from .session_state import ConnectionState, Phase, SessionMachine
-from .trust import CertificateTrust, FirstUse
+from .trust import CertificateTrust
 
-__all__ = ["SessionLink"]
+__all__ = ["SessionLink", "client_description"]
 
 log = logging.getLogger("besedka.client")
+
+#: Refusals that end a session for good: trying again cannot help.
+_FINAL_CODES = (ErrorCode.INVALID_CREDENTIALS, ErrorCode.INVALID_USERNAME,
+                ErrorCode.INVALID_TOKEN)
+
+
+def client_description() -> str:
+    """What this client calls itself in the account's list of sessions
+    ("Besedka 0.2, Windows 11, PC-214"): enough to tell computers apart."""
+    parts = [f"Besedka {BESEDKA_VERSION}", _system_name(), platform.node()]
+    return ", ".join(part for part in parts if part)[:CLIENT_NAME_MAX_CHARS]
+
+
+def _system_name() -> str:
+    """"Windows 11", "macOS 14.5", "Ubuntu 24.04 LTS" (not a kernel's version)."""
+    system = platform.system()
+    if system == "Windows":
+        return f"Windows {platform.release()}"
+    if system == "Darwin":
+        return f"macOS {platform.mac_ver()[0]}".strip()
+    try:
+        release = platform.freedesktop_os_release()
+    except OSError:
+        return system
+    return release.get("PRETTY_NAME") or release.get("NAME") or system
 
 
 class SessionLink(QObject):
@@ -85,7 +118,15 @@ class SessionLink(QObject):
         self.port = 0
         self.username = ""
         self._password = ""  # kept in memory only, to log in again
+        #: A remembered session's token (when the session was resumed
+        #: with one), and the certificate it was issued under.
+        self._token: str | None = None
+        self._token_fingerprint: str | None = None
         self._register_first = False
+        self._remember = False
+        #: Connections given up after a logout that must reach the server
+        #: first: each is closed at its first reply, or by its timer.
+        self._parting: dict[int, QTimer] = {}
         #: The protocol version this connection speaks (from the server's
         #: hello), and the version 2 features it offers.
         self.protocol = PROTOCOL_V1
@@ -118,27 +159,63 @@ class SessionLink(QObject):
         return self.machine.state
 
     def start(self, host: str, port: int, username: str, password: str, *,
-              register: bool) -> None:
-        """End any session and begin a new one: connect and log in (or register)."""
+              register: bool, remember: bool = False) -> None:
+        """End any session and begin a new one: connect and log in (or
+        register), asking for a remembered session's token if ``remember``."""
         self.end()
         self.host, self.port = host, port
         self.username, self._password = username, password
-        self._register_first = register
+        self._register_first, self._remember = register, remember
         self._backoff.reset()
         self._connect()
 
-    def log_out(self) -> None:
-        """Tell the server (if logged in), then end the session."""
+    def resume(self, host: str, port: int, username: str, token: str,
+               fingerprint: str | None) -> None:
+        """End any session and resume a remembered one: ``token`` goes only to
+        ``host:port`` presenting the certificate ``fingerprint`` (None only
+        without TLS)."""
+        self.end()
+        self.host, self.port, self.username = host, port, username
+        self._token, self._token_fingerprint = token, fingerprint
+        self._register_first = self._remember = False
+        self._backoff.reset()
+        self._connect()
+
+    def log_out(self, *, forget: bool = False) -> None:
+        """Tell the server (if logged in; ``forget`` revokes the remembered
+        session), then end the session."""
         if self.machine.logged_in:
-            self.channel.request(Logout())
+            self.channel.request(Logout(forget))
+            if forget:
+                # Closed at once, the connection could take the logout with
+                # it unread (a reset discards it), and the token would live
+                # on: it closes when the server has answered.
+                self._part(self.channel.release())
         self.end()
 
+    def _part(self, serial: int) -> None:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(self._hello_timer.interval())
+        timer.timeout.connect(lambda: self._close_parting(serial))
+        self._parting[serial] = timer
+        timer.start()
+
+    def _close_parting(self, serial: int, *, close: bool = True) -> None:
+        timer = self._parting.pop(serial, None)
+        if timer is not None:
+            timer.stop()
+            timer.deleteLater()
+            if close:
+                self.channel.close_released(serial)
+
     def end(self) -> None:
-        """Stop everything and forget the password."""
+        """Stop everything and forget the password and the token."""
         self.channel.close()
         self._connection_gone()
         self._backoff.stop()
         self._password = ""
+        self._token = self._token_fingerprint = None
         self.machine.end()
         self.ended.emit()
 
@@ -173,7 +250,12 @@ class SessionLink(QObject):
 
     def _connect(self) -> None:
         self.machine.move_to(Phase.CONNECTING)
-        pinned = self.trust.pinned(self.host, self.port) if self.tls else None
+        if self._token is not None:
+            # The certificate the token was issued under, whatever was
+            # trusted since: the network thread refuses any other.
+            pinned = self._token_fingerprint
+        else:
+            pinned = self.trust.pinned(self.host, self.port) if self.tls else None
         self.channel.open(self.host, self.port, tls=self.tls, pinned=pinned)
 
     def _connection_gone(self) -> None:
@@ -186,8 +268,7 @@ class SessionLink(QObject):
         if not self.machine.established:
             self.end()
             self.auth_failed.emit(failure)
-        elif failure.reason is FailureReason.SERVER and failure.code not in (
-                ErrorCode.INVALID_CREDENTIALS, ErrorCode.INVALID_USERNAME):
+        elif failure.reason is FailureReason.SERVER and failure.code not in _FINAL_CODES:
             # Rate limits, server trouble: keep trying in the background.
             self.drop_and_retry(failure.retry_after)
         else:
@@ -245,22 +326,22 @@ class SessionLink(QObject):
         if not self.channel.is_current(serial):
             return
         self.channel.lost()
-        decision = (self.trust.first_use(self.host, self.port, check.fingerprint)
-                    if check.verdict is PinVerdict.FIRST_USE else FirstUse.REFUSE)
-        if decision is FirstUse.REFUSE:
-            reason = (FailureReason.CERTIFICATE_CHANGED if check.verdict is PinVerdict.CHANGED
-                      else FailureReason.CERTIFICATE_NOT_ANNOUNCED)
+        if check.verdict is not PinVerdict.FIRST_USE or self._token is not None:
+            # Not the certificate the user or the administrator trusted:
+            # refused before anything (the password, a token) was sent.
+            reason = (FailureReason.CERTIFICATE_NOT_PROVISIONED
+                      if self.trust.provisioned(self.host, self.port)
+                      else FailureReason.CERTIFICATE_CHANGED)
             self._fail(AuthFailure(reason, self.host, self.port, certificate=check))
             return
-        # Pause: the password stays in memory until the question is answered.
+        # A first meeting: the user decides, always (client_gui/trust.py).
+        # The password stays in memory until the question is answered.
         self.machine.move_to(Phase.TRUST_PAUSE)
-        if decision is FirstUse.TRUST:
-            self.trust_certificate(check.fingerprint)
-        else:
-            self.certificate_unknown.emit(check)
+        self.certificate_unknown.emit(check)
 
     @pyqtSlot(int, str)
     def on_connection_closed(self, serial: int, reason: str) -> None:
+        self._close_parting(serial, close=False)  # the server closed it first
         if not self.channel.is_current(serial):
             return
         self.channel.lost()
@@ -274,6 +355,10 @@ class SessionLink(QObject):
 
     @pyqtSlot(int, list)
     def on_frames_received(self, serial: int, frames: list[dict[str, object]]) -> None:
+        if serial in self._parting:
+            if any(fields.get("type") in ("ok", "error") for fields in frames):
+                self._close_parting(serial)  # the logout was read and answered
+            return
         for fields in frames:
             if not self.channel.is_current(serial):
                 return  # the connection was dropped by an earlier frame's handler
@@ -312,11 +397,19 @@ class SessionLink(QObject):
             self.protocol = min(frame.protocol, PROTOCOL_VERSION)
             self.features = frozenset(frame.features) if self.protocol >= 2 else frozenset()
             self.machine.move_to(Phase.AUTHENTICATING)
-            register = self._register_first and not self.machine.established
-            request = (Register(self.username, self._password, protocol=self.protocol)
-                       if register
-                       else Login(self.username, self._password, protocol=self.protocol))
-            self.channel.request(request, self._on_auth_reply)
+            self.channel.request(self._auth_request(), self._on_auth_reply)
+
+    def _auth_request(self) -> Login | Register | Resume:
+        """How this attempt logs in: the password if there is one, else the token."""
+        client = client_description() if self.protocol >= 2 else None
+        if not self._password and self._token is not None:
+            return Resume(self._token, self.protocol, client)
+        remember = self._remember and Feature.SESSIONS in self.features
+        if self._register_first and not self.machine.established:
+            return Register(self.username, self._password, self.protocol, remember,
+                            client if remember else None)
+        return Login(self.username, self._password, self.protocol, remember,
+                     client if remember else None)
 
     def _on_auth_reply(self, reply: LoggedIn | ErrorReply) -> None:
         if isinstance(reply, ErrorReply):
@@ -324,6 +417,8 @@ class SessionLink(QObject):
                                    message=reply.message, retry_after=reply.retry_after))
             return
         self.username = reply.username  # the spelling the account was registered with
+        if reply.token is not None:
+            self._remember = False  # one token a session: re-logins ask for none
         first = not self.machine.established
         self.machine.move_to(Phase.ONLINE)
         self._backoff.reset()

@@ -8,6 +8,11 @@ signals here.  The last server and username are remembered through
 What the user typed or chose stays as it is whatever happens meanwhile (an
 error, servers found or gone on the LAN): the fields change only under the
 user's hands (see :mod:`client_gui.found_servers`).
+
+"Keep me logged in" asks the server for a remembered session
+(:mod:`client_gui.credentials` keeps it).  When a remembered session could
+not be resumed at start (the server was down), the window names it, and
+Log in with the password left empty tries it again.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from PyQt6.QtCore import Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QBoxLayout,
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,7 +37,17 @@ from .i18n import follow_language
 from .settings import SERVER_HOST, SERVER_PORT, USERNAME, Settings
 from .widgets import ErrorLabel, heading, lay_out_page
 
-__all__ = ["LoginWindow", "ServerFields"]
+__all__ = ["LoginWindow", "ServerFields", "keep_logged_in_box"]
+
+
+def keep_logged_in_box(parent: QWidget, checked: bool | None) -> QCheckBox:
+    """The "Keep me logged in" box of the login and registration windows;
+    hidden when ``checked`` is None (this client cannot keep a session)."""
+    box = QCheckBox(parent)
+    box.setObjectName("keep_logged_in")
+    box.setChecked(bool(checked))
+    box.setVisible(checked is not None)
+    return box
 
 
 class ServerFields:
@@ -65,24 +81,32 @@ class LoginWindow(QWidget):
             over the remembered one.
         browser, servers: LAN discovery and what it found, listed above the
             address fields; without them the address is typed.
+        keep_logged_in: the box's state, or None to leave it out.
+        remembered: the ``(host, port, username)`` of a remembered session
+            that is kept, if any: Log in without a password resumes it.
 
     Signals:
-        login_requested(host, port, username, password)
+        login_requested(host, port, username, password, keep_logged_in)
+        resume_requested(): Log in without a password, the fields naming the
+            remembered session.
         registration_requested(host, port): open the registration window.
         forget_certificate_requested(host, port): unpin the certificate of a
             server that presented another one (see :meth:`offer_forget_certificate`).
     """
 
-    login_requested = pyqtSignal(str, int, str, str)
+    login_requested = pyqtSignal(str, int, str, str, bool)
+    resume_requested = pyqtSignal()
     registration_requested = pyqtSignal(str, int)
     forget_certificate_requested = pyqtSignal(str, int)
 
     def __init__(self, settings: Settings, server: tuple[str, int] | None = None,
                  parent: QWidget | None = None, *, username: str | None = None,
                  browser: ServerBrowser | None = None,
-                 servers: ServerListModel | None = None) -> None:
+                 servers: ServerListModel | None = None, keep_logged_in: bool | None = None,
+                 remembered: tuple[str, int, str] | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
+        self._remembered = remembered
         host, port = server or (settings.get(SERVER_HOST), settings.get(SERVER_PORT))
         self.server = ServerFields(self, host, port)
         self.username = QLineEdit(settings.get(USERNAME) if username is None else username, self)
@@ -90,6 +114,7 @@ class LoginWindow(QWidget):
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.keep_logged_in = keep_logged_in_box(self, keep_logged_in)
         self.error = ErrorLabel(self)
         self.error.setObjectName("error")
         self.log_in_button = QPushButton(self)
@@ -106,6 +131,7 @@ class LoginWindow(QWidget):
         self.form.addRow(self._labels[0], self.server.row)
         self.form.addRow(self._labels[1], self.username)
         self.form.addRow(self._labels[2], self.password)
+        self.form.addRow("", self.keep_logged_in)
         for label, buddy in zip(self._labels, (self.server.host, self.username, self.password),
                                 strict=True):
             label.setBuddy(buddy)
@@ -148,6 +174,12 @@ class LoginWindow(QWidget):
             label.setText(text)
         self.server.host.setPlaceholderText(self.tr("host name or address"))
         self.log_in_button.setText(self.tr("&Log in"))
+        self.keep_logged_in.setText(self.tr("&Keep me logged in"))
+        self.keep_logged_in.setToolTip(self.tr(
+            "Open Besedka logged in next time, until you choose Log out. Leave it off on a "
+            "computer that others use."))
+        self.password.setPlaceholderText(
+            self.tr("leave empty to use the saved login") if self._remembered else "")
         self.register_button.setText(self.tr("Create an &account\u2026"))
         self.forget_certificate_button.setText(self.tr("&Forget this server\u2019s certificate"))
 
@@ -162,7 +194,8 @@ class LoginWindow(QWidget):
     def set_busy(self, busy: bool) -> None:
         """Disable the inputs while a login is under way."""
         for widget in (self.server.host, self.server.port, self.username, self.password,
-                       self.log_in_button, self.register_button, self.found_servers):
+                       self.keep_logged_in, self.log_in_button, self.register_button,
+                       self.found_servers):
             if widget is not None:
                 widget.setEnabled(not busy)
         if busy:
@@ -207,12 +240,16 @@ class LoginWindow(QWidget):
         elif not username:
             self.error.show_text(self.tr("Enter your username."))
             self.username.setFocus()
+        elif not password and self._remembered == (host, port, username):
+            self.set_busy(True)
+            self.resume_requested.emit()
         elif not password:
             self.error.show_text(self.tr("Enter your password."))
             self.password.setFocus()
         else:
             self.set_busy(True)
-            self.login_requested.emit(host, port, username, password)
+            self.login_requested.emit(host, port, username, password,
+                                      self.keep_logged_in.isChecked())
 
     @pyqtSlot()
     def on_register_clicked(self) -> None:

@@ -35,10 +35,11 @@ from PyQt6.QtCore import (
 )
 
 from protocol.errors import ErrorCode
-from protocol.objects import Message, RosterEntry, parse_ts
+from protocol.objects import STATUS_AVAILABLE, Message, RosterEntry, parse_ts
 from protocol.rules import username_key
 
 from .outbox import ConversationId, OutboxItem
+from .status import describe_status
 
 __all__ = [
     "ConversationEntry",
@@ -262,6 +263,9 @@ class ConversationEntry:
     online: bool = False
     unread: int = 0
     is_me: bool = False
+    #: The user's status and its text (version 2; available otherwise).
+    status: str = STATUS_AVAILABLE
+    status_text: str = ""
 
 
 class ConversationListModel(QAbstractListModel):
@@ -291,6 +295,9 @@ class ConversationListModel(QAbstractListModel):
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display_name(entry)
+        if role == Qt.ItemDataRole.ToolTipRole and entry.conversation is not None \
+                and entry.online:
+            return describe_status(entry.status, entry.status_text)
         return None
 
     def display_name(self, entry: ConversationEntry) -> str:
@@ -315,7 +322,8 @@ class ConversationListModel(QAbstractListModel):
         for user in roster:
             key = username_key(user.username)
             self._entries.append(ConversationEntry(
-                key, user.username, user.online, user.unread, key == self._me_key))
+                key, user.username, user.online, user.unread, key == self._me_key,
+                user.status, user.status_text))
         self._rows_by_id = {e.conversation: row for row, e in enumerate(self._entries)}
         self.endResetModel()
 
@@ -327,11 +335,13 @@ class ConversationListModel(QAbstractListModel):
             position = len(self._entries)
             self.beginInsertRows(QModelIndex(), position, position)
             self._entries.append(ConversationEntry(key, user.username, user.online, 0,
-                                                   key == self._me_key))
+                                                   key == self._me_key, user.status,
+                                                   user.status_text))
             self._rows_by_id[key] = position
             self.endInsertRows()
         else:
-            self._update(row, online=user.online)
+            self._update(row, online=user.online, status=user.status,
+                         status_text=user.status_text)
 
     def set_unread(self, conversation: ConversationId, count: int) -> None:
         row = self._rows_by_id.get(conversation)

@@ -16,7 +16,7 @@ from protocol.errors import ErrorCode
 
 from .failures import AuthFailure, FailureReason
 from .i18n import follow_language
-from .login_window import ServerFields
+from .login_window import ServerFields, keep_logged_in_box
 from .texts import (
     describe_failure,
     password_problem,
@@ -34,16 +34,18 @@ class RegistrationWindow(QWidget):
 
     Args:
         host, port: the server, as entered in the login window.
+        keep_logged_in: the "Keep me logged in" box's state, or None to leave it out.
 
     Signals:
-        registration_requested(host, port, username, password)
+        registration_requested(host, port, username, password, keep_logged_in)
         back_requested(): return to the login window.
     """
 
-    registration_requested = pyqtSignal(str, int, str, str)
+    registration_requested = pyqtSignal(str, int, str, str, bool)
     back_requested = pyqtSignal()
 
-    def __init__(self, host: str, port: int, parent: QWidget | None = None) -> None:
+    def __init__(self, host: str, port: int, parent: QWidget | None = None, *,
+                 keep_logged_in: bool | None = None) -> None:
         super().__init__(parent)
         self.server = ServerFields(self, host, port)
         self.username = QLineEdit(self)
@@ -57,6 +59,7 @@ class RegistrationWindow(QWidget):
         self.repeat.setObjectName("repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_error = ErrorLabel(self)
+        self.keep_logged_in = keep_logged_in_box(self, keep_logged_in)
         self.error = ErrorLabel(self)
         self.error.setObjectName("error")
         self.rules = HintLabel(self)
@@ -74,6 +77,7 @@ class RegistrationWindow(QWidget):
         self.form.addRow(self._labels[1], with_error(self.username, self.username_error))
         self.form.addRow(self._labels[2], with_error(self.password, self.password_error))
         self.form.addRow(self._labels[3], with_error(self.repeat, self.repeat_error))
+        self.form.addRow("", self.keep_logged_in)
         for label, buddy in zip(self._labels, (self.server.host, self.username, self.password,
                                                self.repeat), strict=True):
             label.setBuddy(buddy)
@@ -101,6 +105,7 @@ class RegistrationWindow(QWidget):
                                               self.tr("&Repeat password:")), strict=True):
             label.setText(text)
         self.create_button.setText(self.tr("&Create account"))
+        self.keep_logged_in.setText(self.tr("&Keep me logged in"))
         self.back_button.setText(self.tr("\u2190 &Back to login"))
         self._validate()
 
@@ -145,7 +150,8 @@ class RegistrationWindow(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         for widget in (self.server.host, self.server.port, self.username, self.password,
-                       self.repeat, self.create_button, self.back_button):
+                       self.repeat, self.keep_logged_in, self.create_button,
+                       self.back_button):
             widget.setEnabled(not busy)
         self.create_button.setText(self.tr("Creating\u2026") if busy
                                    else self.tr("&Create account"))
@@ -163,7 +169,7 @@ class RegistrationWindow(QWidget):
         self.set_busy(True)
         self.error.show_text(None)
         self.registration_requested.emit(host, port, self.username.text().strip(),
-                                         self.password.text())
+                                         self.password.text(), self.keep_logged_in.isChecked())
 
     def show_failure(self, failure: AuthFailure) -> None:
         """Show a refusal under the field it concerns, or below the form."""

@@ -6,8 +6,11 @@ name, the chosen language, and the shape of the chat window.  Each is a
 :class:`~PyQt6.QtCore.QSettings`, which the caller passes in, so tests (and a
 portable install) can point it at a file of their own.
 
-Passwords are never stored: the login window asks every time, and the
-session keeps the password in memory only to log in again after a reconnect.
+Passwords are never stored: the login window asks, and the session keeps
+the password in memory only to log in again after a reconnect.  "Keep me
+logged in" keeps a session token instead, and not here: in the system's
+credential store or a private file (:mod:`client_gui.credentials`); the
+settings only say which server and account it belongs to.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ __all__ = [
     "SERVER_HOST",
     "SERVER_PORT",
     "USERNAME",
+    "KEEP_LOGGED_IN",
+    "REMEMBERED_LOGIN",
     "LANGUAGE",
     "PINNED_CERTIFICATES",
     "CertificatePins",
@@ -50,6 +55,8 @@ class Setting(Generic[T]):
 SERVER_HOST = Setting("connection/host", str, "127.0.0.1")
 SERVER_PORT = Setting("connection/port", int, DEFAULT_PORT)
 USERNAME = Setting("connection/username", str, "")
+#: The "Keep me logged in" box, as the user left it.
+KEEP_LOGGED_IN = Setting("connection/keep_logged_in", bool, True)
 #: A language code such as ``ru``; empty means "follow the system locale".
 LANGUAGE = Setting("interface/language", str, "")
 #: The certificate fingerprint trusted for each server, as a JSON object
@@ -57,13 +64,18 @@ LANGUAGE = Setting("interface/language", str, "")
 #: IPv6 addresses need no escaping as QSettings keys).  Read and written
 #: through :class:`CertificatePins`.
 PINNED_CERTIFICATES = Setting("security/pinned_certificates", str, "{}")
+#: Which login "Keep me logged in" remembers (server, account, certificate),
+#: as a JSON object, or empty; never the token (client_gui/credentials.py).
+REMEMBERED_LOGIN = Setting("security/remembered_login", str, "")
 
 # Window state: how the user left the windows.
 CHAT_GEOMETRY = Setting("window/chat_geometry", QByteArray, QByteArray())
 CHAT_SPLITTER = Setting("window/chat_splitter", QByteArray, QByteArray())
 
-ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[QByteArray], ...] = (
-    SERVER_HOST, SERVER_PORT, USERNAME, LANGUAGE, PINNED_CERTIFICATES,
+ALL_SETTINGS: tuple[
+    Setting[str] | Setting[int] | Setting[bool] | Setting[QByteArray], ...] = (
+    SERVER_HOST, SERVER_PORT, USERNAME, KEEP_LOGGED_IN, LANGUAGE, PINNED_CERTIFICATES,
+    REMEMBERED_LOGIN,
     CHAT_GEOMETRY, CHAT_SPLITTER,
 )
 

@@ -146,12 +146,15 @@ def describe_failure(failure: AuthFailure) -> str:
             "Besedka server.").replace("%1", address)
     if failure.reason is FailureReason.CERTIFICATE_CHANGED:
         return describe_changed_certificate(failure)
-    if failure.reason is FailureReason.CERTIFICATE_NOT_ANNOUNCED:
+    if failure.reason is FailureReason.CERTIFICATE_NOT_PROVISIONED:
+        presented = (format_fingerprint(failure.certificate.fingerprint)
+                     if failure.certificate else "?")
         return QCoreApplication.translate(
-            "Texts", "The server at %1 presents another certificate than the one it announced "
-            "on this network, so the password was not sent. Someone may be impersonating the "
-            "server. Ask its administrator to compare the fingerprint the server logs at "
-            "start.").replace("%1", address)
+            "Texts", "Warning: the server at %1 presented another certificate than the one "
+            "your administrator set up this computer to trust, so Besedka did not send your "
+            "password. Someone may be impersonating the server, or its certificate was "
+            "replaced. Tell the administrator this fingerprint:\n%2").replace(
+            "%1", address).replace("%2", presented)
     if failure.reason is FailureReason.CONNECTION_LOST:
         return QCoreApplication.translate(
             "Texts", "The connection to %1 was lost. Try again.").replace("%1", address)
@@ -186,6 +189,10 @@ def describe_error(code: ErrorCode | str | None, retry_after: float | None = Non
         seconds = max(1, math.ceil(retry_after or 1))
         return QCoreApplication.translate(
             "Texts", "Too many attempts. Try again in %n second(s).", "", seconds)
+    if code is ErrorCode.INVALID_TOKEN:
+        return QCoreApplication.translate(
+            "Texts", "Your saved login has ended: it was revoked, it expired, or the password "
+            "was changed. Log in again.")
     if code is ErrorCode.UNKNOWN_USER:
         return QCoreApplication.translate("Texts", "There is no such user.")
     if code is ErrorCode.MESSAGE_TOO_LONG:

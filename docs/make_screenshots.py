@@ -1,10 +1,12 @@
 """Pictures of the desktop client for the documentation: ``make screenshots``.
 
-Renders the login, registration and chat windows in English and Russian to
-``docs/screenshots/<window>-<language>.png``.  The chat shows a few users
-(two of them online), a general room with several days of history and an
-unread badge, all served by a real server whose history was written
-directly into its database (see :mod:`bench.demo_data`).
+Renders the login, registration and chat windows and the Sessions dialog in
+English and Russian to ``docs/screenshots/<window>-<language>.png``.  The
+chat shows a few users (two of them online, busy and away), a general room
+with several days of history and an unread badge, all served by a real
+server whose history was written directly into its database (see
+:mod:`bench.demo_data`); the Sessions dialog lists the computers where the
+user stays logged in.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py docs/screenshots
 """
@@ -32,6 +34,7 @@ from PyQt6.QtTest import QTest  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from client_gui.app import Besedka  # noqa: E402
+from client_gui.credentials import CredentialStore  # noqa: E402
 from client_gui.i18n import LanguageManager  # noqa: E402
 from client_gui.settings import Settings  # noqa: E402
 from protocol.limits import DEFAULT_PORT  # noqa: E402
@@ -42,6 +45,8 @@ from bench.demo_data import (  # noqa: E402
     insert_messages,
     log_in_and_stay,
     register,
+    remember_session,
+    set_statuses,
 )
 
 USERS = ("alice", "bob", "carol", "Дмитрий", "Елена", "frank")
@@ -83,6 +88,13 @@ CHAT = {
     ],
 }
 DRAFT = {"en": "Sure, ", "ru": "Конечно, "}
+#: Statuses of the users online: (user, status, text).
+STATUSES = {
+    "en": [("bob", "busy", "in a meeting until 11"), ("Елена", "away", "")],
+    "ru": [("bob", "busy", "на совещании до 11"), ("Елена", "away", "")],
+}
+#: Other computers where alice stays logged in, oldest first.
+OTHER_SESSIONS = ["Besedka 0.2, Windows 11, LAB-214-07", "Besedka 0.2, Linux 6.8, alice-laptop"]
 
 
 def history(language: str) -> list[DemoMessage]:
@@ -114,11 +126,13 @@ def save(widget: QWidget, path: Path) -> None:
     print(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
 
 
-def shoot(app: QApplication, port: int, language: str, out: Path, settings: Settings) -> None:
+def shoot(app: QApplication, port: int, language: str, out: Path, settings: Settings,
+          credentials: CredentialStore) -> None:
     languages = LanguageManager(app, settings)
     languages.choose(language)
     # bench.demo_data runs its server with --no-tls, so the client talks plain TCP.
-    besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port), tls=False)
+    besedka = Besedka.with_network(app, settings, languages, ("127.0.0.1", port), tls=False,
+                                   credentials=credentials)
     besedka.start()
     try:
         login = besedka.login_window
@@ -155,6 +169,15 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.compose.setPlainText(DRAFT[language])
         settle(app)
         save(chat, out / f"chat-{language}.png")
+
+        chat.sessions_action.trigger()
+        dialog = chat.sessions_dialog
+        wait(app, lambda: dialog.table.topLevelItemCount() == len(OTHER_SESSIONS) + 1)
+        dialog.select(dialog.sessions[-1].session)
+        dialog.resize(640, 300)
+        settle(app)
+        save(dialog, out / f"sessions-{language}.png")
+        dialog.close()
         chat.log_out_action.trigger()
         settle(app)
     finally:
@@ -173,6 +196,7 @@ def serve(directory: Path, language: str) -> ServerRun:
     finally:
         server.stop()
     insert_messages(database, history(language))
+    set_statuses(database, STATUSES[language])
     try:
         return ServerRun(database, DEFAULT_PORT)
     except RuntimeError:
@@ -190,11 +214,14 @@ def main() -> None:
         directory = Path(name)
         settings = Settings(QSettings(str(directory / "settings.ini"),
                                       QSettings.Format.IniFormat))
+        credentials = CredentialStore(settings, None, directory / "private")
         for language in ("en", "ru"):
             server = serve(directory, language)
             online = [log_in_and_stay(server.port, user) for user in ("bob", "Елена")]
+            for client in OTHER_SESSIONS:
+                remember_session(server.port, "alice", client)
             try:
-                shoot(app, server.port, language, out, settings)
+                shoot(app, server.port, language, out, settings, credentials)
             finally:
                 for sock in online:
                     sock.close()

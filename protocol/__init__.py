@@ -18,11 +18,15 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.features` names the parts of version 2 a server offers;
 * :mod:`protocol.lifecycle` the frames of messages that change: edits,
   deletions, reactions, typing and read receipts.
+* :mod:`protocol.sessions` the requests of remembered sessions and status;
+* :mod:`protocol.provisioning` the lines that make a client trust a server.
 
 A connection speaks version 1 unless its login asks for version 2
 (PROTOCOL-2.md); objects and frames take the version they are written for.
 """
 
+# Imported for their requests' registration (protocol.requests.REQUEST_TYPES).
+from . import sessions as sessions  # noqa: F401
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION

@@ -15,25 +15,24 @@ What is announced (RFC 6763):
   ``fp=<SHA-256 of its certificate>``.
 
 The fingerprint (:func:`protocol.tls.certificate_fingerprint`, the one the
-server logs and clients pin) lets a client trust a certificate it has never
-seen without asking the user: the server found on the LAN must present the
-certificate it announced.  :func:`check_announced_fingerprint` is that
-decision, kept pure so it is tested without sockets.  (It proves only
-that the announcement and the TLS peer agree; anyone on the LAN can announce,
-so a client shows the fingerprint it trusted, as usual.)
+server logs and clients pin) is a hint, never a reason to trust: anyone on
+the LAN can announce any name, address and fingerprint.  A client compares
+it with the certificate a server presents
+(:func:`compare_announced_fingerprints`) only to tell the user, when it asks
+whether to trust the server, that the two agree, or to warn that they do not.
 """
 
 from __future__ import annotations
 
 import hmac
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from .limits import PROTOCOL_VERSION
-from .tls import PinVerdict, certificate_fingerprint, check_pin, parse_fingerprint
+from .tls import certificate_fingerprint, parse_fingerprint
 
 __all__ = [
     "MAX_INSTANCE_NAME_BYTES",
@@ -46,10 +45,9 @@ __all__ = [
     "TXT_VERSION",
     "AnnouncedServer",
     "FingerprintCheck",
-    "TrustDecision",
     "check_announced_fingerprint",
     "compare_announced_fingerprint",
-    "decide_trust",
+    "compare_announced_fingerprints",
     "instance_name",
     "mdns_interfaces_from_environment",
     "normalize_fingerprint",
@@ -85,16 +83,19 @@ def mdns_interfaces_from_environment(environ: Mapping[str, str] | None = None) -
 
 
 class FingerprintCheck(StrEnum):
-    """What a client does with a certificate from a server it discovered."""
+    """What a server's announcement says of the certificate it presents.
 
-    #: The announcement carries the fingerprint of exactly this certificate:
-    #: trust it without asking.
+    Whatever it says, the user (or the administrator) decides whether to
+    trust the certificate; this only changes what the question shows.
+    """
+
+    #: The announcement carries the fingerprint of exactly this certificate
+    #: (which anyone who knows it could also announce).
     MATCH = "match"
-    #: The announcement carries a different fingerprint: refuse to connect
-    #: and warn; someone may be impersonating the server.
+    #: The announcement carries a different fingerprint: warn that someone
+    #: may be impersonating the server.
     MISMATCH = "mismatch"
-    #: The announcement carries no (valid) fingerprint: decide as for an
-    #: address typed by hand (ask the user, or a certificate pinned before).
+    #: The announcement carries no (valid) fingerprint, or there is none.
     NOT_ANNOUNCED = "not_announced"
 
 
@@ -148,51 +149,22 @@ def check_announced_fingerprint(announced: str | None, certificate_der: bytes) -
     return compare_announced_fingerprint(announced, certificate_fingerprint(certificate_der))
 
 
-class TrustDecision(StrEnum):
-    """What a client does with a TLS server's certificate, all things known."""
+def compare_announced_fingerprints(announced: Iterable[str | None],
+                                   presented: str) -> FingerprintCheck:
+    """Compare every announcement naming one address with the certificate there.
 
-    #: Connect (and pin the certificate, if nothing was pinned yet).
-    TRUST = "trust"
-    #: First contact and nothing announced: show the fingerprint and ask.
-    ASK = "ask"
-    #: A certificate other than the one pinned for this server: refuse.
-    REFUSE_CHANGED = "refuse_changed"
-    #: Found on the LAN with another fingerprint than it presents: refuse,
-    #: and warn that someone may be impersonating the server.
-    REFUSE_MISMATCH = "refuse_mismatch"
-
-
-def decide_trust(certificate_der: bytes, pinned: str | None,
-                 announced: str | None) -> TrustDecision:
-    """Combine the pinned and the announced fingerprint into one decision.
-
-    The pin wins: a certificate pinned earlier is what the user vouched
-    for, and an announcement, which anyone on the LAN can make, neither
-    overrides a pin that differs nor is needed when the pin matches.  Only
-    on first contact does the announcement decide: the announced certificate
-    is trusted without a question, another one is refused.
-
-    Args:
-        certificate_der: the certificate the server presented.
-        pinned: the fingerprint pinned for this server, or None.
-        announced: the ``fp`` the server was discovered with, or None
-            (typed address, or a server without TLS in its announcement).
-
-    Raises:
-        ValueError: no certificate, or ``pinned`` is not a fingerprint
-            (as :func:`protocol.tls.check_pin`).
+    ``MISMATCH`` as soon as one names another certificate (one impostor
+    among honest announcements is still one), ``MATCH`` if at least one
+    names this one and none another, ``NOT_ANNOUNCED`` otherwise.
     """
-    verdict = check_pin(certificate_der, pinned).verdict
-    if verdict is PinVerdict.MATCH:
-        return TrustDecision.TRUST
-    if verdict is PinVerdict.CHANGED:
-        return TrustDecision.REFUSE_CHANGED
-    check = check_announced_fingerprint(announced, certificate_der)
-    if check is FingerprintCheck.MATCH:
-        return TrustDecision.TRUST
-    if check is FingerprintCheck.MISMATCH:
-        return TrustDecision.REFUSE_MISMATCH
-    return TrustDecision.ASK
+    verdict = FingerprintCheck.NOT_ANNOUNCED
+    for fingerprint in announced:
+        check = compare_announced_fingerprint(fingerprint, presented)
+        if check is FingerprintCheck.MISMATCH:
+            return check
+        if check is FingerprintCheck.MATCH:
+            verdict = check
+    return verdict
 
 
 def instance_name(text: str) -> str:

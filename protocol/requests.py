@@ -199,7 +199,7 @@ class Register(Request):
 
     TYPE: ClassVar[str] = "register"
     username: str
-    password: str
+    password: str = dataclasses.field(repr=False)  # never in a log line
     protocol: int = _since_v2(PROTOCOL_V1)
     remember: bool = _since_v2(False)
     client: str | None = _since_v2(None)
@@ -224,7 +224,7 @@ class Login(Request):
 
     TYPE: ClassVar[str] = "login"
     username: str
-    password: str
+    password: str = dataclasses.field(repr=False)  # never in a log line
     protocol: int = _since_v2(PROTOCOL_V1)
     remember: bool = _since_v2(False)
     client: str | None = _since_v2(None)
@@ -250,7 +250,7 @@ class Resume(Request):
 
     TYPE: ClassVar[str] = "resume"
     SINCE: ClassVar[int] = 2
-    token: str
+    token: str = dataclasses.field(repr=False)  # a password: never in a log line
     protocol: int = _since_v2(PROTOCOL_V1)
     client: str | None = _since_v2(None)
 
@@ -266,9 +266,15 @@ class Resume(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Logout(Request):
-    """Return the connection to the unauthenticated state."""
+    """Return the connection to the unauthenticated state; with ``forget``
+    (version 2), also revoke the remembered session it logged in with."""
 
     TYPE: ClassVar[str] = "logout"
+    forget: bool = _since_v2(False)
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Logout:
+        return cls(boolean(fields, "forget", default=False))
 
 
 @request_type(pre_auth=True)
@@ -402,8 +408,8 @@ class ChangePassword(Request):
     """Replace my password after proving the old one."""
 
     TYPE: ClassVar[str] = "change_password"
-    old_password: str
-    new_password: str
+    old_password: str = dataclasses.field(repr=False)
+    new_password: str = dataclasses.field(repr=False)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> ChangePassword:

@@ -1,4 +1,5 @@
-"""The rules for usernames, passwords and message bodies (PROTOCOL.md, "Rules").
+"""The rules for usernames, passwords, message bodies and status texts
+(PROTOCOL.md, "Rules"; PROTOCOL-2.md, "Status").
 
 The server enforces them and the client checks them as the user types, both
 through these functions, so a name the registration window accepts is a name
@@ -16,6 +17,7 @@ from .limits import (
     BODY_MAX_CHARS,
     PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS,
+    STATUS_TEXT_MAX_CHARS,
     USERNAME_MAX_CHARS,
     USERNAME_MIN_CHARS,
 )
@@ -25,6 +27,7 @@ __all__ = [
     "username_key",
     "check_password",
     "normalize_body",
+    "normalize_status_text",
     "is_white_space",
     "USERNAME_PUNCTUATION",
 ]
@@ -141,3 +144,28 @@ def normalize_body(raw: str) -> str:
             ErrorCode.MESSAGE_TOO_LONG, f"body is over {BODY_MAX_CHARS} characters"
         )
     return body
+
+
+_WHITE_SPACE_CHARS = "".join(map(chr, sorted(_WHITE_SPACE)))
+# Category Cc, line breaks included: a status text is one short line.
+_FORBIDDEN_IN_STATUS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def normalize_status_text(raw: str) -> str:
+    """Return a status text as it is stored, or reject it.
+
+    NFC, without white space at either end (a text of only white space is
+    empty: no text); no control character, line break or lone surrogate;
+    at most :data:`~protocol.limits.STATUS_TEXT_MAX_CHARS` characters.
+
+    Raises:
+        ProtocolError: ``bad_request`` naming the field ``text``.
+    """
+    text = unicodedata.normalize("NFC", raw).strip(_WHITE_SPACE_CHARS)
+    if _FORBIDDEN_IN_STATUS.search(text):
+        raise ProtocolError(ErrorCode.BAD_REQUEST,
+                            "field 'text' must not contain control characters or line breaks")
+    if len(text) > STATUS_TEXT_MAX_CHARS:
+        raise ProtocolError(ErrorCode.BAD_REQUEST,
+                            f"field 'text' must be at most {STATUS_TEXT_MAX_CHARS} characters")
+    return text

@@ -15,8 +15,10 @@ it did.
 
 Passwords are checked by bcrypt in worker threads
 (:class:`~server.passwords.PasswordHasher`), never on the event loop.
-Version 2's ``resume`` and remembered sessions belong here, routed with
-``logs_in=True`` like ``login``.
+Version 2's remembered sessions (:mod:`server.sessions`) meet accounts
+here: a login or registration with ``remember`` gets a token, ``logout``
+with ``forget`` revokes it, and a password change revokes every other one;
+``resume`` begins its session through :meth:`Accounts.start_session`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db import queries
+from db import sessions as stored_sessions
 from db.database import Database
 from db.queries import AccountRecord
 from protocol.errors import ErrorCode, RequestError, RequestId
@@ -45,6 +48,7 @@ from .passwords import PasswordHasher
 from .presence import Presence
 from .ratelimit import SlidingWindowLimiter, TokenBucket, rate_limited
 from .session import Connection, Session, logged_in
+from .sessions import TokenStore, close_sessions_of
 
 __all__ = ["Accounts"]
 
@@ -58,11 +62,13 @@ class Accounts:
         rate_limits: the abuse limits, or disabled.
         directory: every account, kept current here.
         presence: told of every session that begins or ends.
+        tokens: the remembered sessions.
     """
 
     def __init__(self, database: Database, hasher: PasswordHasher, rate_limits: RateLimits,
-                 directory: AccountDirectory, presence: Presence) -> None:
+                 directory: AccountDirectory, presence: Presence, tokens: TokenStore) -> None:
         self.database = database
+        self.tokens = tokens
         self.hasher = hasher
         self.rate_limits = rate_limits
         self.directory = directory
@@ -89,13 +95,16 @@ class Accounts:
     # ------------------------------------------------------------------
     # Sessions
 
-    async def _start_session(self, connection: Connection, account: AccountRecord,
-                             re: RequestId, asked_protocol: int) -> None:
+    async def start_session(self, connection: Connection, account: AccountRecord,
+                            re: RequestId, asked_protocol: int, *, token: str | None = None,
+                            remembered_id: int | None = None) -> None:
         """Log a connection in: announce it, then send the ``ok`` reply and
         the roster, which must follow each other with nothing between.
 
         ``asked_protocol`` is the version the login asked for; the session
         speaks the newest this server knows up to it (PROTOCOL-2.md).
+        ``remembered_id`` is the remembered session the login made (its
+        ``token`` goes in the reply) or resumed.
         """
         if not connection.is_open:
             return
@@ -103,7 +112,7 @@ class Accounts:
         bucket = (TokenBucket(limits.messages_per_second, limits.message_burst)
                   if limits.enabled else None)
         session = Session(connection, account, bucket,
-                          min(asked_protocol, PROTOCOL_VERSION))
+                          min(asked_protocol, PROTOCOL_VERSION), remembered_id=remembered_id)
         connection.session = session
         connection.unauthenticated_since = None
         self.presence.add(session)
@@ -125,7 +134,7 @@ class Accounts:
             return
         version = session.protocol
         connection.write(encode_frame(
-            LoggedIn(account.username, general_unread).to_wire(re, version)), reply=True)
+            LoggedIn(account.username, general_unread, token).to_wire(re, version)), reply=True)
         connection.write(encode_frame(
             UsersEvent(self.presence.roster(roster)).to_wire(version)), reply=True)
         # Events held while the snapshot was read: changes it already
@@ -177,7 +186,7 @@ class Accounts:
             # account exists all the same, so the others still hear of it.
             self.presence.broadcast(account, False)
             return None
-        await self._start_session(connection, account, re, request.protocol)
+        await self._log_in(connection, account, re, request)
         return None
 
     async def _login(self, connection: Connection, request: Login,
@@ -204,12 +213,30 @@ class Accounts:
         if self.rate_limits.enabled:
             by_account.withdraw(key, attempt[0])
             by_address.withdraw(connection.address, attempt[1])
-        await self._start_session(connection, account, re, request.protocol)
+        await self._log_in(connection, account, re, request)
         return None
+
+    async def _log_in(self, connection: Connection, account: AccountRecord, re: RequestId,
+                      request: Login | Register) -> None:
+        """Begin the session a password proved, remembered if it asked and
+        speaks version 2 (a version 1 connection sees exactly version 1)."""
+        token: str | None = None
+        remembered_id: int | None = None
+        if request.remember and request.protocol >= 2:
+            remembered_id, token = await self.tokens.issue(account.id, request.client)
+            connection.log.info("remembered as session %d", remembered_id)
+        await self.start_session(connection, account, re, request.protocol, token=token,
+                                 remembered_id=remembered_id)
 
     async def _logout(self, connection: Connection, request: Logout,
                       re: RequestId) -> dict[str, Any]:
         connection.log.info("logged out")
+        session = connection.session  # None if the connection closed meanwhile
+        if request.forget and session is not None and session.remembered_id is not None:
+            await self.tokens.revoke(session.account_id, session.remembered_id)
+            connection.log.info("forgot remembered session %d", session.remembered_id)
+            close_sessions_of(self.presence, session.account_id, [session.remembered_id],
+                              keep=connection)
         self.end_session(connection)
         connection.unauthenticated_since = connection.last_activity = time.monotonic()
         return Done().to_wire(re)
@@ -234,9 +261,14 @@ class Accounts:
         if recorded_at is not None:
             limiter.withdraw(me.username_key, recorded_at)
         new_hash = await asyncio.wrap_future(self.hasher.hash(request.new_password))
-        await asyncio.wrap_future(self.database.write(
-            lambda conn: queries.set_password_hash(conn, me.id, new_hash)))
+        # Whoever else holds a token of this account got it with the old
+        # password: those sessions end with it, in the same commit
+        # (PROTOCOL-2.md); this connection's own stays.
+        keep = logged_in(connection).remembered_id
+        revoked = await asyncio.wrap_future(self.database.write(
+            lambda conn: stored_sessions.change_password(conn, me.id, new_hash, keep)))
         connection.log.info("changed password")
+        close_sessions_of(self.presence, me.id, revoked)
         return Done().to_wire(re)
 
     def count_failed_login(self, key: str, address: str) -> None:

@@ -4,9 +4,10 @@ It works on the same database as the server (same ``--database`` URL) and
 may run while the server does: SQLite in WAL mode lets it read and write
 alongside, and the server notices the changes that matter to it:
 
-* ``disable NAME``: the account can no longer log in, and the running
-  server closes its open connections within a few seconds (it checks the
-  online accounts every couple of seconds);
+* ``disable NAME``: the account can no longer log in, its remembered
+  sessions are revoked, and the running server closes its open connections
+  within a few seconds (it checks the online accounts every couple of
+  seconds);
 * ``enable NAME``: undoes that;
 * ``reset-password NAME``: sets a new random password and prints it once,
   for the administrator to hand over (``--stdin`` reads one instead);
@@ -16,6 +17,10 @@ alongside, and the server notices the changes that matter to it:
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
   online backup, safe while the server is writing (on PostgreSQL, its own
   ``pg_dump`` does that);
+* ``client-config``: the lines that make the clients an administrator
+  installs trust this server's certificate without asking their users
+  (:mod:`protocol.provisioning`), one for each name and address of this
+  computer (or each ``--host``);
 * ``message ID``: one message as it is now, with every body it had before
   its edits or its deletion (the protocol shows only the current one);
 * ``migrate-to URL``: copies the whole installation into another, empty
@@ -39,8 +44,10 @@ from __future__ import annotations
 
 import argparse
 import io
+import ipaddress
 import os
 import secrets
+import socket
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -52,7 +59,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import lifecycle, queries
+from db import lifecycle, queries, sessions
 from db.backup import BackupError, backup_sqlite
 from db.engine import (
     create_database_engine,
@@ -63,9 +70,14 @@ from db.engine import (
 )
 from db.transfer import TransferError, copy_database
 from protocol.errors import ProtocolError
+from protocol.limits import DEFAULT_PORT
+from protocol.provisioning import PROVISIONING_FILE_NAME, format_trust_entry
 from protocol.rules import check_password, username_key
+from protocol.tls import format_fingerprint
 
+from .announce import default_server_name, host_ipv4_addresses
 from .passwords import DEFAULT_ROUNDS, hash_password
+from .tls import GENERATED_FILE_NAME, TlsError, read_fingerprint
 
 __all__ = ["build_parser", "generate_password", "main"]
 
@@ -137,8 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
                            "and verify the copy; stop the server first")
     migrate.add_argument("target", metavar="URL",
                          help="the new database, e.g. postgresql+psycopg://besedka@dbhost/besedka")
+    client_config = commands.add_parser(
+        "client-config",
+        help="print the lines that make clients trust this server's certificate without "
+             f"asking (for {PROVISIONING_FILE_NAME} beside the installed client, or "
+             "besedka --trust)")
+    client_config.add_argument(
+        "--host", action="append", default=None, metavar="NAME",
+        help="a name or address the clients connect to (repeat for several; default: "
+             "this computer's name and IPv4 addresses)")
+    client_config.add_argument("--port", type=int, default=DEFAULT_PORT,
+                               help=f"the server's --port (default {DEFAULT_PORT})")
+    client_config.add_argument("--data-dir", metavar="DIR", default=None,
+                               help="the server's --data-dir, if it has one")
+    client_config.add_argument("--tls-cert", metavar="FILE", type=Path, default=None,
+                               help="the server's --tls-cert, if it has one")
     # --database also after the command, where people tend to type it.
-    for command in (reset, disable, enable, backup, message, migrate,
+    for command in (reset, disable, enable, backup, message, migrate, client_config,
                     commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
@@ -219,12 +246,48 @@ def _reset_password(engine: Engine, args: argparse.Namespace, stdin: TextIO,
 
 def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> None:
     account = _account(engine, name)
-    _write(engine, lambda conn: queries.set_disabled(conn, account.id, disabled))
+    revoked = _write(engine, lambda conn: sessions.set_disabled(conn, account.id, disabled))
     if disabled:
-        print(f"{account.username} is disabled; a running server closes their connections "
-              "within a few seconds", file=err)
+        print(f"{account.username} is disabled ({len(revoked)} remembered session(s) "
+              "revoked); a running server closes their connections within a few seconds",
+              file=err)
     else:
         print(f"{account.username} is enabled", file=err)
+
+
+def _client_hosts() -> list[str]:
+    """The names and addresses clients may type for this computer: its name,
+    its full name where it has one, and its IPv4 addresses but loopback."""
+    names = [default_server_name(), socket.getfqdn()]
+    names += [address for address in host_ipv4_addresses()
+              if not ipaddress.ip_address(address).is_loopback]
+    return list(dict.fromkeys(name for name in names if name and name != "localhost"))
+
+
+def _client_config(url: str, args: argparse.Namespace, out: TextIO) -> None:
+    # Where the server looks for its certificate (server/cli.py): beside the
+    # database unless --data-dir or --tls-cert say otherwise.
+    from .cli import data_dir_for
+
+    if not 1 <= args.port <= 65535:
+        raise AdminError("--port must be between 1 and 65535")
+    data_dir = data_dir_for(url, args.data_dir)
+    try:
+        fingerprint = read_fingerprint(data_dir, args.tls_cert)
+    except TlsError as error:
+        raise AdminError(str(error)) from None
+    certificate = args.tls_cert or data_dir / GENERATED_FILE_NAME
+    hosts = args.host or _client_hosts()
+    print(f"# Besedka: trust the server {hosts[0]} without asking its users.", file=out)
+    print(f"# Save these lines as {PROVISIONING_FILE_NAME} beside the installed client",
+          file=out)
+    print(f"# (/opt/besedka/{PROVISIONING_FILE_NAME} from the .deb, "
+          f"C:\\Program Files\\Besedka\\{PROVISIONING_FILE_NAME} on Windows),", file=out)
+    print("# or start the client with: besedka --trust LINE", file=out)
+    print(f"# Certificate {certificate}", file=out)
+    print(f"# SHA-256 fingerprint {format_fingerprint(fingerprint)}", file=out)
+    for host in hosts:
+        print(format_trust_entry(host, args.port, fingerprint), file=out)
 
 
 def _show_message(engine: Engine, message_id: int, out: TextIO) -> None:
@@ -311,6 +374,9 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
             print(f"copying {url} into {_redacted(args.target)}", file=err)
             copy_database(url, args.target, progress)
             print("done: every table's rows counted again on both sides and equal", file=err)
+            return 0
+        if args.command == "client-config":
+            _client_config(url, args, out)
             return 0
         engine = _open(url)
         try:

@@ -47,6 +47,7 @@ from .presence import Presence
 from .receipts import Receipts
 from .registry import ConnectionRegistry
 from .session import Connection, Session
+from .sessions import Clock, RememberedSessions, TokenStore
 from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -75,8 +76,8 @@ class Features(NamedTuple):
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
-                     rate_limits: RateLimits,
-                     loop: asyncio.AbstractEventLoop) -> tuple[Dispatcher, Features]:
+                     rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
+                     clock: Clock) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
 
     Reads the account directory from the database, so it runs in a thread.
@@ -85,12 +86,14 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: P
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    accounts = Accounts(database, hasher, rate_limits, directory, presence)
+    tokens = TokenStore(database, clock)
+    accounts = Accounts(database, hasher, rate_limits, directory, presence, tokens)
     messages = Messages(database, directory, presence, Receipts(presence), loop)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
+    remembered = RememberedSessions(tokens, accounts, presence)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, lifecycle, typing):
+    for feature in (accounts, presence, messages, lifecycle, typing, remembered):
         feature.install(dispatcher)
     cluster = (Cluster(database, accounts, presence, messages, typing, loop)
                if is_postgresql(database.engine) else None)
@@ -124,7 +127,7 @@ class BesedkaServer:
         # The features load the account directory: also a database read.
         dispatcher, features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, self.hasher,
-            self.config.rate_limits, loop
+            self.config.rate_limits, loop, self.config.clock
         )
         self.features = features
         cluster = features.cluster

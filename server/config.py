@@ -7,7 +7,9 @@ no default is written twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from protocol import limits
 
@@ -57,3 +59,6 @@ class ServerConfig:
     announce: bool = True
     #: The name announced on the LAN; empty: the host's name.
     name: str = ""
+    #: The wall clock for what is stored with a time (remembered sessions'
+    #: use and expiry); tests pass a fake one to move time.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

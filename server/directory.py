@@ -34,12 +34,18 @@ class AccountDirectory:
         return iter(self._by_key.values())
 
     def add(self, account: AccountRecord) -> None:
+        """Add an account, or replace its record (a new status)."""
         self._by_key[account.username_key] = account
         self._by_id[account.id] = account
 
     def by_id(self, account_id: int) -> AccountRecord | None:
         """The account with this id, if it is known here."""
         return self._by_id.get(account_id)
+
+    def current(self, account: AccountRecord) -> AccountRecord:
+        """The latest record of ``account`` (one a session kept since its login
+        may be older: its status has changed since)."""
+        return self._by_key.get(account.username_key, account)
 
     def named(self, name: str, re: RequestId) -> AccountRecord:
         """The account called ``name`` (any case).

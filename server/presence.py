@@ -7,7 +7,10 @@ begins or last one ends (PROTOCOL.md, "Events").  The roster (``users``)
 joins that with the account directory and the unread counts.
 
 Version 2 adds status and avatars to the roster entry and to ``presence``;
-they belong here.
+they belong here.  ``set_status`` (PROTOCOL-2.md, "Status") stores the
+status with the account, so the next login shows it again, and tells every
+version 2 session but the one that set it; version 1 sessions, whose
+roster entries have no status, hear nothing.
 
 When several server processes share one PostgreSQL database
 (:mod:`server.cluster`), an account is online if it has a session on this
@@ -23,14 +26,18 @@ from collections.abc import Callable
 from typing import Any
 
 from db import queries
+from db import sessions as stored
 from db.database import Database
 from db.queries import AccountRecord
 from protocol.errors import RequestId
 from protocol.events import PresenceEvent
+from protocol.features import Feature
 from protocol.framing import encode_frame
 from protocol.objects import RosterEntry
-from protocol.replies import Roster
+from protocol.limits import PROTOCOL_V1
+from protocol.replies import Done, Roster
 from protocol.requests import ListUsers
+from protocol.sessions import SetStatus
 
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
@@ -60,6 +67,8 @@ class Presence:
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(ListUsers, self._users)
+        dispatcher.route(SetStatus, self._set_status)
+        dispatcher.offer(Feature.STATUS)
 
     def is_online(self, account_id: int) -> bool:
         """Whether the account has a session here or on another node."""
@@ -123,18 +132,19 @@ class Presence:
             self.broadcast(account, online)
 
     def broadcast(self, account: AccountRecord, online: bool,
-                  exclude: Session | None = None) -> None:
+                  exclude: Session | None = None, *, since: int = PROTOCOL_V1) -> None:
         """Tell every logged-in session but ``exclude`` that ``account`` is (not) online.
 
         Each protocol version's form is encoded once, when a session
         speaking it is first met (version 2's carries the status too).
+        Only sessions speaking version ``since`` or newer hear it.
         """
-        event = PresenceEvent(_entry(account, online))
+        event = PresenceEvent(_entry(self.directory.current(account), online))
         forms: dict[int, bytes] = {}
         for sessions in self.online.values():
             for session in sessions:
                 # A joining session gets the roster as of its reply instead.
-                if session is not exclude and not session.joining:
+                if session is not exclude and not session.joining and session.protocol >= since:
                     data = forms.get(session.protocol)
                     if data is None:
                         data = forms[session.protocol] = encode_frame(
@@ -161,6 +171,18 @@ class Presence:
         me = session.account_id
         rows = await asyncio.wrap_future(self.database.read(lambda conn: queries.roster(conn, me)))
         return Roster(self.roster(rows)).to_wire(re, session.protocol)
+
+    async def _set_status(self, connection: Connection, request: SetStatus,
+                          re: RequestId) -> dict[str, Any]:
+        session = logged_in(connection)
+        me = session.account_id
+        account = await asyncio.wrap_future(self.database.write(
+            lambda conn: stored.set_status(conn, me, request.status, request.text)))
+        if account is not None:
+            self.directory.add(account)
+            # A version 1 roster entry has no status: nothing changed for them.
+            self.broadcast(account, self.is_online(me), exclude=session, since=2)
+        return Done().to_wire(re)
 
 
 def _entry(account: AccountRecord, online: bool, unread: int = 0) -> RosterEntry:

@@ -51,6 +51,9 @@ class Session:
     bucket: TokenBucket | None
     #: the protocol version the login asked for (1 until version 2 exists)
     protocol: int = 1
+    #: the remembered session (server/sessions.py) this login made or
+    #: resumed, if any: revoking it closes this connection
+    remembered_id: int | None = None
     joining: bool = True
     held_events: list[tuple[int, bytes]] = field(default_factory=list)
     counted_up_to: int = 0

@@ -40,6 +40,7 @@ __all__ = [
     "describe",
     "generate_certificate",
     "load_tls",
+    "read_fingerprint",
 ]
 
 log = logging.getLogger("besedka.server.tls")
@@ -217,6 +218,20 @@ def load_tls(data_dir: Path, cert_path: Path | None = None, key_path: Path | Non
     context = _server_context(cert_path, key_path)
     fingerprint = certificate_fingerprint(_first_certificate_der(cert_path))
     return TlsConfig(context, fingerprint, cert_path, generated, handshake_timeout)
+
+
+def read_fingerprint(data_dir: Path, cert_path: Path | None = None) -> str:
+    """The fingerprint of the certificate a server with these options serves,
+    without creating one (``python -m server admin client-config``).
+
+    Raises:
+        TlsError: there is no certificate yet, or it cannot be read.
+    """
+    path = cert_path or data_dir / GENERATED_FILE_NAME
+    if not path.exists():
+        raise TlsError(f"no certificate at {path} (start the server once to create it, "
+                       "or pass the server's --data-dir or --tls-cert)")
+    return certificate_fingerprint(_first_certificate_der(path))
 
 
 def describe(config: TlsConfig) -> str:

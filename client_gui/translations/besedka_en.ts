@@ -4,7 +4,12 @@
     <context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="250" />
+        <location filename="../app.py" line="194" />
+        <source>Enter your password.</source>
+        <translation>Enter your password.</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="324" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -53,102 +58,107 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="228" />
+        <location filename="../chat_window.py" line="242" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="229" />
+        <location filename="../chat_window.py" line="243" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="230" />
+        <location filename="../chat_window.py" line="244" />
+        <source>&amp;Sessions…</source>
+        <translation>&amp;Sessions…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="245" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="231" />
+        <location filename="../chat_window.py" line="246" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="232" />
+        <location filename="../chat_window.py" line="247" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="233" />
+        <location filename="../chat_window.py" line="248" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="234" />
+        <location filename="../chat_window.py" line="249" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="235" />
+        <location filename="../chat_window.py" line="250" />
         <source>Filter conversations</source>
         <translation>Filter conversations</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="237" />
+        <location filename="../chat_window.py" line="252" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>Write a message. Enter sends, Shift+Enter starts a new line.</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="238" />
+        <location filename="../chat_window.py" line="253" />
         <source>&amp;Send</source>
         <translation>&amp;Send</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="239" />
+        <location filename="../chat_window.py" line="254" />
         <source>Send (Enter)</source>
         <translation>Send (Enter)</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="240" />
+        <location filename="../chat_window.py" line="255" />
         <source>Reconnect &amp;now</source>
         <translation>Reconnect &amp;now</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="257" />
         <source>Besedka</source>
         <translation>Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="367" />
+        <location filename="../chat_window.py" line="382" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Besedka — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="370" />
+        <location filename="../chat_window.py" line="385" />
         <source>Besedka — %1</source>
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="379" />
+        <location filename="../chat_window.py" line="394" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="381" />
+        <location filename="../chat_window.py" line="398" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="383" />
+        <location filename="../chat_window.py" line="400" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="399" />
+        <location filename="../chat_window.py" line="416" />
         <source>Connected as %1 to %2</source>
         <translation>Connected as %1 to %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="402" />
+        <location filename="../chat_window.py" line="419" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Connection to %1 lost. Reconnecting in %n second…</numerusform>
@@ -156,17 +166,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="405" />
+        <location filename="../chat_window.py" line="422" />
         <source>Reconnecting to %1…</source>
         <translation>Reconnecting to %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="407" />
+        <location filename="../chat_window.py" line="424" />
         <source>Not connected</source>
         <translation>Not connected</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="410" />
+        <location filename="../chat_window.py" line="427" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n message waiting to be sent</numerusform>
@@ -174,141 +184,156 @@
         </translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="420" />
+        <location filename="../chat_window.py" line="437" />
         <source>Message from %1</source>
         <translation>Message from %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="462" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="438" />
+        <location filename="../chat_window.py" line="462" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="299" />
+        <location filename="../models.py" line="306" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="301" />
+        <location filename="../models.py" line="308" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
 </context><context>
     <name>FoundServersView</name>
     <message>
-        <location filename="../found_servers.py" line="97" />
+        <location filename="../found_servers.py" line="143" />
         <source>Servers found on this &amp;network:</source>
         <translation>Servers found on this &amp;network:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="186" />
+        <location filename="../found_servers.py" line="219" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="190" />
+        <location filename="../found_servers.py" line="223" />
         <source>Looking for servers on this network…</source>
         <translation>Looking for servers on this network…</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../login_window.py" line="137" />
+        <location filename="../login_window.py" line="170" />
         <source>Besedka — Log in</source>
         <translation>Besedka — Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="138" />
+        <location filename="../login_window.py" line="171" />
         <source>Log in to Besedka</source>
         <translation>Log in to Besedka</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="172" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="139" />
+        <location filename="../login_window.py" line="172" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="140" />
+        <location filename="../login_window.py" line="173" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="142" />
+        <location filename="../login_window.py" line="175" />
         <source>host name or address</source>
         <translation>host name or address</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="166" />
-        <location filename="../login_window.py" line="143" />
+        <location filename="../login_window.py" line="206" />
+        <location filename="../login_window.py" line="176" />
         <source>&amp;Log in</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="144" />
+        <location filename="../login_window.py" line="177" />
+        <source>&amp;Keep me logged in</source>
+        <translation>&amp;Keep me logged in</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="178" />
+        <source>Open Besedka logged in next time, until you choose Log out. Leave it off on a computer that others use.</source>
+        <translation>Open Besedka logged in next time, until you choose Log out. Leave it off on a computer that others use.</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="182" />
+        <source>leave empty to use the saved login</source>
+        <translation>leave empty to use the saved login</translation>
+    </message>
+    <message>
+        <location filename="../login_window.py" line="183" />
         <source>Create an &amp;account…</source>
         <translation>Create an &amp;account…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="145" />
+        <location filename="../login_window.py" line="184" />
         <source>&amp;Forget this server’s certificate</source>
         <translation>&amp;Forget this server’s certificate</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="164" />
+        <location filename="../login_window.py" line="204" />
         <source>Connecting…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="186" />
+        <location filename="../login_window.py" line="226" />
         <source>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</source>
         <translation>The certificate is forgotten. Log in again to see the server’s new fingerprint and decide whether to trust it.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="198" />
+        <location filename="../login_window.py" line="238" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="201" />
+        <location filename="../login_window.py" line="241" />
         <source>Enter your username.</source>
         <translation>Enter your username.</translation>
     </message>
     <message>
-        <location filename="../login_window.py" line="204" />
+        <location filename="../login_window.py" line="247" />
         <source>Enter your password.</source>
         <translation>Enter your password.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="286" />
+        <location filename="../delegates.py" line="287" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="288" />
+        <location filename="../delegates.py" line="289" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="294" />
+        <location filename="../delegates.py" line="295" />
         <source>⌛ sending…</source>
         <translation>⌛ sending…</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="296" />
+        <location filename="../delegates.py" line="297" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
@@ -347,82 +372,183 @@
 </context><context>
     <name>RegistrationWindow</name>
     <message>
-        <location filename="../registration_window.py" line="96" />
+        <location filename="../registration_window.py" line="100" />
         <source>Besedka — Create an account</source>
         <translation>Besedka — Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="97" />
+        <location filename="../registration_window.py" line="101" />
         <source>Create an account</source>
         <translation>Create an account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="99" />
+        <location filename="../registration_window.py" line="103" />
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="99" />
+        <location filename="../registration_window.py" line="103" />
         <source>&amp;Username:</source>
         <translation>&amp;Username:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="100" />
+        <location filename="../registration_window.py" line="104" />
         <source>&amp;Password:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="101" />
+        <location filename="../registration_window.py" line="105" />
         <source>&amp;Repeat password:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="151" />
-        <location filename="../registration_window.py" line="103" />
+        <location filename="../registration_window.py" line="157" />
+        <location filename="../registration_window.py" line="107" />
         <source>&amp;Create account</source>
         <translation>&amp;Create account</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="104" />
+        <location filename="../registration_window.py" line="108" />
+        <source>&amp;Keep me logged in</source>
+        <translation>&amp;Keep me logged in</translation>
+    </message>
+    <message>
+        <location filename="../registration_window.py" line="109" />
         <source>← &amp;Back to login</source>
         <translation>← &amp;Back to login</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="120" />
+        <location filename="../registration_window.py" line="125" />
         <source>The passwords do not match.</source>
         <translation>The passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="150" />
+        <location filename="../registration_window.py" line="156" />
         <source>Creating…</source>
         <translation>Creating…</translation>
     </message>
     <message>
-        <location filename="../registration_window.py" line="159" />
+        <location filename="../registration_window.py" line="165" />
         <source>Enter the address of the server.</source>
         <translation>Enter the address of the server.</translation>
     </message>
 </context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="388" />
+        <location filename="../discovery.py" line="378" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="390" />
+        <location filename="../discovery.py" line="380" />
         <source>(another version of Besedka)</source>
         <translation>(another version of Besedka)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="393" />
+        <location filename="../discovery.py" line="383" />
         <source>%1 at %2, port %3</source>
         <translation>%1 at %2, port %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="395" />
+        <location filename="../discovery.py" line="385" />
         <source>Besedka %1</source>
         <translation>Besedka %1</translation>
+    </message>
+</context><context>
+    <name>SessionsDialog</name>
+    <message>
+        <location filename="../sessions_dialog.py" line="99" />
+        <source>Sessions</source>
+        <translation>Sessions</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="100" />
+        <source>Where you chose “Keep me logged in”. Revoke a session you do not recognise, or of a computer you no longer use: it is logged out at once. A session unused for 90 days ends by itself.</source>
+        <translation>Where you chose “Keep me logged in”. Revoke a session you do not recognise, or of a computer you no longer use: it is logged out at once. A session unused for 90 days ends by itself.</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="104" />
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="104" />
+        <source>Created</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="104" />
+        <source>Last used</source>
+        <translation>Last used</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="105" />
+        <source>&amp;Revoke</source>
+        <translation>&amp;Revoke</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="121" />
+        <source>(unnamed client)</source>
+        <translation>(unnamed client)</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="123" />
+        <source>This window: %1</source>
+        <translation>This window: %1</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="146" />
+        <source>This window's own session ends with Account → Log out.</source>
+        <translation>This window's own session ends with Account → Log out.</translation>
+    </message>
+    <message>
+        <location filename="../sessions_dialog.py" line="180" />
+        <source>Not connected to the server. Try again when the connection is back.</source>
+        <translation>Not connected to the server. Try again when the connection is back.</translation>
+    </message>
+</context><context>
+    <name>Status</name>
+    <message>
+        <location filename="../status.py" line="51" />
+        <source>Available</source>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="52" />
+        <source>Away</source>
+        <translation>Away</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="53" />
+        <source>Busy</source>
+        <translation>Busy</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="66" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context><context>
+    <name>StatusButton</name>
+    <message>
+        <location filename="../status.py" line="107" />
+        <source>Status &amp;message…</source>
+        <translation>Status &amp;message…</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="108" />
+        <source>Your status, as the others see it</source>
+        <translation>Your status, as the others see it</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="132" />
+        <source>Status message</source>
+        <translation>Status message</translation>
+    </message>
+    <message>
+        <location filename="../status.py" line="133" />
+        <source>What the others see beside your status (at most %1 characters):</source>
+        <translation>What the others see beside your status (at most %1 characters):</translation>
     </message>
 </context><context>
     <name>Texts</name>
@@ -489,8 +615,8 @@
     </message>
     <message>
         <location filename="../texts.py" line="122" />
-        <source>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</source>
-        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks version %3. Update the older of the two.</translation>
+        <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
+        <translation>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</translation>
     </message>
     <message>
         <location filename="../texts.py" line="128" />
@@ -518,17 +644,19 @@
         <translation>Could not set up an encrypted connection with %1. It may not be a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="150" />
-        <source>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</source>
-        <translation>The server at %1 presents another certificate than the one it announced on this network, so the password was not sent. Someone may be impersonating the server. Ask its administrator to compare the fingerprint the server logs at start.</translation>
+        <location filename="../texts.py" line="152" />
+        <source>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
+%2</source>
+        <translation>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
+%2</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="156" />
+        <location filename="../texts.py" line="159" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="167" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -537,27 +665,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="178" />
+        <location filename="../texts.py" line="181" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="180" />
+        <location filename="../texts.py" line="183" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="182" />
+        <location filename="../texts.py" line="185" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="184" />
+        <location filename="../texts.py" line="187" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="190" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -565,35 +693,50 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="193" />
+        <source>Your saved login has ended: it was revoked, it expired, or the password was changed. Log in again.</source>
+        <translation>Your saved login has ended: it was revoked, it expired, or the password was changed. Log in again.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="197" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="192" />
+        <location filename="../texts.py" line="199" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="200" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="71" />
+        <location filename="../trust_dialog.py" line="93" />
         <source>Trust this server?</source>
         <translation>Trust this server?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="72" />
+        <location filename="../trust_dialog.py" line="94" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="76" />
+        <location filename="../trust_dialog.py" line="98" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Trust and connect</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="100" />
+        <source>This fingerprint matches the fingerprint this server announces on the network. Anyone on the network can announce a server, so this proves nothing: compare it with the administrator's all the same.</source>
+        <translation>This fingerprint matches the fingerprint this server announces on the network. Anyone on the network can announce a server, so this proves nothing: compare it with the administrator's all the same.</translation>
+    </message>
+    <message>
+        <location filename="../trust_dialog.py" line="105" />
+        <source>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</source>
+        <translation>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</translation>
     </message>
 </context></TS>

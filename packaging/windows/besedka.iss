@@ -128,6 +128,10 @@ Type: filesandordirs; Name: "{app}\server\_internal"
 Source: "{#ClientBundle}\*"; Excludes: "{#ScriptedExe}"; DestDir: "{app}"; Components: client; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "{#ServerBundle}\*"; DestDir: "{app}\server"; Components: server; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "..\README.md"; DestDir: "{app}"; DestName: "README.md"; Flags: ignoreversion
+; The servers an administrator trusts for the users (README, "Pre-trusting a
+; server"): a besedka-trust.txt lying beside the setup program goes beside
+; the client, where the client reads it.
+Source: "{src}\besedka-trust.txt"; DestDir: "{app}"; Components: client; Flags: external skipifsourcedoesntexist ignoreversion
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#ClientExe}"; Comment: "Chat with the people on your local network"

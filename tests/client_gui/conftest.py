@@ -25,7 +25,9 @@ from client_gui.app import Besedka
 from client_gui.chat_window import ChatWindow
 from client_gui.i18n import LanguageManager
 from client_gui.models import MessageListModel
+from client_gui.credentials import CredentialStore
 from client_gui.settings import Settings
+from client_gui.trust import ProvisionedServers
 from tests.wire import PASSWORD, WireClient
 
 WAIT_MS = 15_000
@@ -72,16 +74,21 @@ def start_client(qapp: QApplication, qtbot: QtBot, settings: Settings,
     """Start a client (login window shown) for a server address.
 
     It speaks plain TCP, like the ``server`` fixture; ``tls=True`` makes it
-    the real default client, for ``server_factory(..., tls=True)``.
+    the real default client, for ``server_factory(..., tls=True)``.  It
+    keeps no session unless given ``credentials`` (a store of the test's
+    own: two clients of one test share their settings, and the second would
+    otherwise resume the first one's session).
     """
     started: list[Besedka] = []
 
     def start(address: tuple[str, int] | None, *, page_sizes: tuple[int, int] = (100, 200),
               reconnect_delays: tuple[float, ...] = (0.1, 0.3, 0.5),
-              tls: bool = False) -> Besedka:
+              tls: bool = False, provisioned: ProvisionedServers | None = None,
+              credentials: CredentialStore | None = None) -> Besedka:
         # Plain TCP unless asked: the ``server`` fixture runs with --no-tls.
         besedka = Besedka.with_network(qapp, settings, languages, address,
                                        reconnect_delays=reconnect_delays, tls=tls,
+                                       provisioned=provisioned, credentials=credentials,
                                        page_sizes=page_sizes, open_url=opened_urls.append)
         besedka.start()
         started.append(besedka)

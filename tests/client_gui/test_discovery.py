@@ -40,7 +40,7 @@ from client_gui.found_servers import FoundServersView
 from client_gui.i18n import LanguageManager
 from client_gui.login_window import LoginWindow
 from client_gui.settings import SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings
-from protocol.discovery import SERVICE_TYPE, FingerprintCheck, TrustDecision
+from protocol.discovery import SERVICE_TYPE, FingerprintCheck
 from protocol.limits import PROTOCOL_VERSION
 from protocol.tls import client_context, format_fingerprint
 from protocol.version import BESEDKA_VERSION
@@ -49,7 +49,7 @@ from tests.mdns import LOOPBACK, ensure_loopback_multicast, unique_name
 from tests.wire import PASSWORD, WireClient
 
 from .conftest import log_in
-from .test_tls import submit_login, wait_for_error
+from .test_tls import submit_login, wait_for_error, wait_for_trust_dialog
 from ..security.test_tls import logged_fingerprint
 
 #: Milliseconds within which a server must appear in, or leave, the list.
@@ -145,7 +145,7 @@ def test_discovered_server_checks_the_presented_certificate() -> None:
     assert shown.check_certificate(certificate) is FingerprintCheck.MATCH
 
 
-def test_a_discovered_tls_server_is_trusted_by_its_announced_fingerprint(
+def test_a_discovered_tls_server_announces_the_fingerprint_of_its_certificate(
         qtbot: QtBot, browser: ServerBrowser, server_factory) -> None:  # type: ignore[no-untyped-def]
     browser.start()
     name = unique_name()
@@ -167,7 +167,6 @@ def test_a_discovered_tls_server_is_trusted_by_its_announced_fingerprint(
     certificate = asyncio.run(presented())
     assert discovered.check_certificate(certificate) is FingerprintCheck.MATCH
     assert discovered.check_certificate(certificate[:-1] + b"\0") is FingerprintCheck.MISMATCH
-    assert discovered.trust_decision(certificate, None) is TrustDecision.TRUST
 
 
 # The list model.
@@ -641,9 +640,9 @@ def test_client_can_be_told_not_to_look_for_servers() -> None:
     assert result.returncode == 0 and "--no-discovery" in result.stdout
 
 
-# Trust: a server found on the LAN vouches for its certificate on first contact.
+# Trust: an announcement never answers the question (issue 13).
 
-def test_a_found_tls_server_whose_certificate_matches_its_announcement_is_trusted_silently(
+def test_a_found_tls_server_whose_certificate_matches_its_announcement_is_still_asked_about(
         qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
         server_factory) -> None:  # type: ignore[no-untyped-def]
     name = unique_name("TLS")
@@ -651,27 +650,62 @@ def test_a_found_tls_server_whose_certificate_matches_its_announcement_is_truste
     besedka = start_discovering_client(tls=True)
     click_row(qtbot, found_view(besedka), wait_listed(qtbot, besedka, name))
     submit_login(qtbot, besedka, "nobody")
-    # No question asked: the refusal of an unknown account proves the
-    # password went over the connection, and the certificate is pinned.
+    dialog = wait_for_trust_dialog(qtbot, besedka)
+    logged = logged_fingerprint(server.log)
+    assert " ".join(dialog.fingerprint_label.text().split()) == format_fingerprint(logged)
+    assert dialog.announcement_label.isVisible()
+    assert "matches the fingerprint this server announces" in dialog.announcement_label.text()
+    assert "proves nothing" in dialog.announcement_label.text()
+    # Nothing is pinned, and nothing was sent, until the user decides.
+    assert CertificatePins(settings).get(*server.address) is None
+    assert "failed login" not in server.log
+    qtbot.mouseClick(dialog.trust_button, Qt.MouseButton.LeftButton)
     assert "Wrong username or password." in wait_for_error(qtbot, besedka)
-    assert besedka.trust_dialog is None
-    assert CertificatePins(settings).get(*server.address) == logged_fingerprint(server.log)
+    assert CertificatePins(settings).get(*server.address) == logged
 
 
-def test_a_found_server_presenting_another_certificate_than_announced_is_refused(
+def test_a_found_server_presenting_another_certificate_than_announced_is_asked_about_with_a_warning(  # noqa: E501
         qtbot: QtBot, start_discovering_client: Callable[..., Besedka], settings: Settings,
         server_factory) -> None:  # type: ignore[no-untyped-def]
     server = server_factory(tls=True)
     besedka = start_discovering_client(tls=True)
-    # An announcement naming this address with a fingerprint that is not the
-    # server's, as an impostor on the LAN would make it.
-    impostor = make_server("Office", "127.0.0.1", server.port, fingerprint="ab" * 32)
-    besedka.found_servers.on_server_found(impostor)
-    click_row(qtbot, found_view(besedka), wait_listed(qtbot, besedka, "Office"))
+    # Two announcements naming this address: one with the server's own
+    # fingerprint, one with another, as an impostor on the LAN would make it.
+    # The honest one sorts first; the warning comes all the same.
+    logged = logged_fingerprint(server.log)
+    besedka.found_servers.on_server_found(
+        make_server(unique_name("AAA"), "127.0.0.1", server.port, fingerprint=logged))
+    besedka.found_servers.on_server_found(
+        make_server(unique_name("Office"), "127.0.0.1", server.port, fingerprint="ab" * 32))
+    login = besedka.login_window
+    assert login is not None
+    login.server.host.setText("127.0.0.1")
+    login.server.port.setValue(server.port)
     submit_login(qtbot, besedka, "alice")
-    error = wait_for_error(qtbot, besedka)
-    assert "another certificate than the one it announced" in error
-    assert "password was not sent" in error
-    assert besedka.trust_dialog is None
+    dialog = wait_for_trust_dialog(qtbot, besedka)
+    assert dialog.announcement_label.isVisible()
+    warning = dialog.announcement_label.text()
+    assert warning.startswith("Warning:") and "another fingerprint" in warning
+    assert "impersonating" in warning
+    # Enter cancels (Trust had the focus, and so was what Enter pressed).
+    assert dialog.cancel_button.isDefault() and not dialog.trust_button.isDefault()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: login.log_in_button.isEnabled(), timeout=DISCOVERY_MS)
+    assert besedka.chat_window is None
     assert CertificatePins(settings).get(*server.address) is None
     assert "logged in" not in server.log and "failed login" not in server.log
+
+
+def test_a_typed_address_nobody_announced_is_asked_about_without_a_remark(
+        qtbot: QtBot, start_discovering_client: Callable[..., Besedka],
+        server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = server_factory(tls=True)
+    besedka = start_discovering_client(tls=True)
+    login = besedka.login_window
+    assert login is not None
+    login.server.host.setText("127.0.0.1")
+    login.server.port.setValue(server.port)
+    submit_login(qtbot, besedka, "alice")
+    dialog = wait_for_trust_dialog(qtbot, besedka)
+    assert not dialog.announcement_label.isVisible()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)

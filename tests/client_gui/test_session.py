@@ -22,8 +22,10 @@ from client_gui.client import ChatClient
 from client_gui.failures import AuthFailure, FailureReason
 from client_gui.session_state import ConnectionState
 from client_gui.settings import CertificatePins, Settings
-from client_gui.trust import CertificateTrust
+from client_gui.trust import CertificateTrust, ProvisionedServers
+from protocol.discovery import FingerprintCheck
 from protocol.objects import Message
+from protocol.provisioning import TrustEntry
 from protocol.tls import PinCheck, PinVerdict
 
 from .fake_connection import FakeConnection
@@ -82,8 +84,9 @@ def make_client(qtbot: QtBot, connection: FakeConnection,
     made: list[ChatClient] = []
 
     def make(*, delays: tuple[float, ...] = (600.0,), ping_interval: float = 600.0,
-             tls: bool = False, announced: str | None = None) -> tuple[ChatClient, Recorder]:
-        trust = CertificateTrust(pins, lambda host, port: announced)
+             tls: bool = False, announced: str | None = None,
+             provisioned: ProvisionedServers | None = None) -> tuple[ChatClient, Recorder]:
+        trust = CertificateTrust(pins, provisioned, lambda host, port: [announced])
         client = ChatClient(connection, trust, delays, tls=tls, ping_interval=ping_interval,
                             hello_timeout=600.0, jitter=lambda: 1.0)
         made.append(client)
@@ -366,24 +369,48 @@ def test_trusting_a_new_certificate_pins_it_and_connects_with_the_pin(
     assert seen.logged_in == ["alice"]
 
 
-def test_a_certificate_the_server_announced_is_trusted_without_asking(
-        make_client: MakeClient, connection: FakeConnection, pins: CertificatePins) -> None:
-    client, seen = make_client(tls=True, announced=FINGERPRINT.upper())
+@pytest.mark.parametrize(("announced", "remark"), [
+    (FINGERPRINT.upper(), FingerprintCheck.MATCH),
+    (OTHER_FINGERPRINT, FingerprintCheck.MISMATCH),
+    (None, FingerprintCheck.NOT_ANNOUNCED),
+])
+def test_a_new_certificate_is_asked_about_whatever_was_announced(
+        make_client: MakeClient, connection: FakeConnection, pins: CertificatePins,
+        announced: str | None, remark: FingerprintCheck) -> None:
+    # Issue 13: anyone on the LAN can announce anything, so an announcement
+    # that matches trusts nothing, and one that does not refuses nothing:
+    # the user decides, told what the announcement says.
+    client, seen = make_client(tls=True, announced=announced)
     client.log_in(HOST, PORT, "alice", "correct horse")
     connection.untrusted(first_use())
-    assert seen.unknown_certificates == []
-    assert pins.get(HOST, PORT) == FINGERPRINT
-    assert connection.opens[-1].pinned == FINGERPRINT
+    assert seen.unknown_certificates == [first_use()] and seen.failures == []
+    assert pins.get(HOST, PORT) is None and connection.sent == []
+    assert client.trust.announcement(HOST, PORT, FINGERPRINT) is remark
 
 
-def test_a_certificate_other_than_the_announced_one_is_refused_and_not_pinned(
+def test_a_certificate_the_administrator_trusts_needs_no_question(
         make_client: MakeClient, connection: FakeConnection, pins: CertificatePins) -> None:
-    client, seen = make_client(tls=True, announced=OTHER_FINGERPRINT)
+    provisioned = ProvisionedServers([TrustEntry(HOST.upper(), PORT, FINGERPRINT)])
+    client, seen = make_client(tls=True, provisioned=provisioned)
     client.log_in(HOST, PORT, "alice", "correct horse")
-    connection.untrusted(first_use())
-    assert [f.reason for f in seen.failures] == [FailureReason.CERTIFICATE_NOT_ANNOUNCED]
-    assert seen.unknown_certificates == [] and pins.get(HOST, PORT) is None
-    assert client.state is ConnectionState.OFFLINE and connection.serial == 1
+    assert connection.opens[0].pinned == FINGERPRINT
+    connection.log_in()
+    assert seen.logged_in == ["alice"] and seen.unknown_certificates == []
+    assert pins.get(HOST, PORT) is None  # the user's own pins are untouched
+
+
+def test_the_administrators_fingerprint_wins_over_the_users_and_cannot_be_forgotten(
+        make_client: MakeClient, connection: FakeConnection, pins: CertificatePins) -> None:
+    pins.pin(HOST, PORT, OTHER_FINGERPRINT)
+    provisioned = ProvisionedServers([TrustEntry(HOST, PORT, FINGERPRINT)])
+    client, seen = make_client(tls=True, provisioned=provisioned)
+    client.log_in(HOST, PORT, "alice", "correct horse")
+    assert connection.opens[0].pinned == FINGERPRINT
+    connection.untrusted(PinCheck(PinVerdict.CHANGED, OTHER_FINGERPRINT, FINGERPRINT))
+    assert [f.reason for f in seen.failures] == [FailureReason.CERTIFICATE_NOT_PROVISIONED]
+    assert connection.sent == []
+    client.trust.forget(HOST, PORT)
+    assert client.trust.pinned(HOST, PORT) == FINGERPRINT
 
 
 def test_a_changed_certificate_is_refused_even_when_it_was_announced(
@@ -395,6 +422,100 @@ def test_a_changed_certificate_is_refused_even_when_it_was_announced(
     connection.untrusted(PinCheck(PinVerdict.CHANGED, OTHER_FINGERPRINT, FINGERPRINT))
     assert [f.reason for f in seen.failures] == [FailureReason.CERTIFICATE_CHANGED]
     assert pins.get(HOST, PORT) == FINGERPRINT
+
+
+# --------------------------------------------------------------------------
+# Remembered sessions
+
+HELLO_V2 = {"type": "hello", "protocol": 2, "server": "besedka/test",
+            "features": ["sessions", "status"]}
+
+
+def test_keep_me_logged_in_asks_for_one_token_and_re_logins_use_the_password(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, seen = make_client()
+    tokens: list[str] = []
+    client.session_remembered.connect(tokens.append)
+    client.log_in(HOST, PORT, "alice", "correct horse", remember=True)
+    connection.accept(HELLO_V2)
+    login = connection.last("login")
+    assert (login["remember"], login["protocol"]) == (True, 2)
+    assert login["client"].startswith("Besedka ") and len(login["client"]) <= 100
+    connection.reply(login, user={"username": "alice"}, general_unread=0, token="T" * 43)
+    assert tokens == ["T" * 43] and seen.logged_in == ["alice"]
+    connection.break_()
+    client.reconnect_now()
+    connection.accept(HELLO_V2)
+    again = connection.last("login")
+    assert "remember" not in again and again["password"] == "correct horse"
+
+
+def test_a_server_that_keeps_no_sessions_is_asked_for_no_token(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, _ = make_client()
+    client.log_in(HOST, PORT, "alice", "correct horse", remember=True)
+    connection.accept()  # version 2, no features
+    assert "remember" not in connection.last("login")
+
+
+def test_a_resume_sends_the_token_only_under_the_certificate_it_was_issued_under(
+        make_client: MakeClient, connection: FakeConnection, pins: CertificatePins) -> None:
+    pins.pin(HOST, PORT, OTHER_FINGERPRINT)  # whatever the user trusts now
+    client, seen = make_client(tls=True)
+    client.resume(HOST, PORT, "alice", "the token", FINGERPRINT)
+    assert connection.opens[0].pinned == FINGERPRINT
+    assert connection.sent == []
+    connection.accept(HELLO_V2)
+    resume = connection.last("resume")
+    assert (resume["token"], resume["protocol"]) == ("the token", 2)
+    assert "password" not in resume
+    connection.reply(resume, user={"username": "Alice"}, general_unread=1)
+    assert seen.logged_in == ["Alice"]
+    # After a lost connection it resumes again: there is no password.
+    connection.break_()
+    client.reconnect_now()
+    assert connection.opens[-1].pinned == FINGERPRINT
+    connection.accept(HELLO_V2)
+    assert connection.last("resume")["token"] == "the token"
+
+
+def test_a_resume_meeting_a_certificate_never_trusted_asks_nothing_and_sends_nothing(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, seen = make_client(tls=True)
+    client.resume(HOST, PORT, "alice", "the token", None)
+    connection.untrusted(first_use())
+    assert seen.unknown_certificates == [] and connection.sent == []
+    assert [f.reason for f in seen.failures] == [FailureReason.CERTIFICATE_CHANGED]
+    assert client.state is ConnectionState.OFFLINE
+
+
+def test_a_refused_token_ends_even_an_established_session(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    client, seen = make_client()
+    client.resume(HOST, PORT, "alice", "the token", None)
+    connection.accept(HELLO_V2)
+    connection.reply(connection.last("resume"), user={"username": "alice"}, general_unread=0)
+    connection.break_()
+    client.reconnect_now()
+    connection.accept(HELLO_V2)
+    connection.refuse(connection.last("resume"), "invalid_token")
+    [failure] = seen.failures
+    assert (failure.reason, failure.code) == (FailureReason.SERVER, "invalid_token")
+    assert client.state is ConnectionState.OFFLINE
+
+
+def test_log_out_with_forget_closes_the_connection_only_once_the_server_answered(
+        make_client: MakeClient, connection: FakeConnection) -> None:
+    # Closed at once, the connection could lose the logout unread, and the
+    # server would keep the session.
+    client, _ = logged_in_client(make_client, connection)
+    serial = connection.serial
+    client.log_out(forget=True)
+    logout = connection.last("logout")
+    assert logout["forget"] is True
+    assert client.state is ConnectionState.OFFLINE and serial not in connection.closes
+    connection.reply(logout)
+    assert serial in connection.closes
 
 
 # --------------------------------------------------------------------------

@@ -263,10 +263,14 @@ def test_the_installer_wraps_the_bundles_the_specs_build() -> None:
     # The same layout as the .deb: the server in a "server" folder.
     assert rf'DestDir: "{{app}}\{build_deb.SERVER_SUBDIR}"' in text
     assert '{app}\\server\\{#ServerExe}' in text
-    # Every Source file outside dist exists in the tree.
+    # Every Source file outside dist exists in the tree (but the trusted
+    # servers, which an administrator puts beside the setup program).
     for source in re.findall(r'^Source: "([^"]+)"', text, re.MULTILINE):
-        if not source.startswith("{#"):
+        if not source.startswith(("{#", "{src}")):
             assert resolve(source).exists(), source
+    trust = re.search(r'^Source: "\{src\}\\besedka-trust\.txt"; DestDir: "\{app\}";(.*)$',
+                      text, re.MULTILINE)
+    assert trust and "external" in trust[1] and "skipifsourcedoesntexist" in trust[1]
     assert "localport={#ServerPort}" in text and defines["ServerPort"] == "7447"
 
 

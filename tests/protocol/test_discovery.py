@@ -1,4 +1,4 @@
-"""The DNS-SD records of a Besedka server, and the fingerprint decision, as pure code."""
+"""The DNS-SD records of a Besedka server, and what an announcement says of a certificate."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from protocol.discovery import (
     MDNS_INTERFACES_ENV,
     SERVICE_TYPE,
     FingerprintCheck,
-    TrustDecision,
     check_announced_fingerprint,
-    decide_trust,
+    compare_announced_fingerprints,
     instance_name,
     mdns_interfaces_from_environment,
     normalize_fingerprint,
@@ -72,21 +71,19 @@ def test_no_valid_announced_fingerprint_leaves_the_decision_to_the_user(
 OTHER = hashlib.sha256(b"another certificate").hexdigest()
 
 
-@pytest.mark.parametrize(("pinned", "announced", "decision"), [
-    # First contact: the announcement decides.
-    (None, FINGERPRINT, TrustDecision.TRUST),
-    (None, OTHER, TrustDecision.REFUSE_MISMATCH),
-    (None, None, TrustDecision.ASK),
-    (None, "garbage", TrustDecision.ASK),
-    # A pin wins over any announcement, which anyone on the LAN can make.
-    (FINGERPRINT, None, TrustDecision.TRUST),
-    (FINGERPRINT, OTHER, TrustDecision.TRUST),
-    (OTHER, FINGERPRINT, TrustDecision.REFUSE_CHANGED),
-    (OTHER, None, TrustDecision.REFUSE_CHANGED),
+@pytest.mark.parametrize(("announced", "check"), [
+    ([], FingerprintCheck.NOT_ANNOUNCED),
+    ([None, "garbage"], FingerprintCheck.NOT_ANNOUNCED),
+    ([FINGERPRINT], FingerprintCheck.MATCH),
+    ([None, format_fingerprint(FINGERPRINT)], FingerprintCheck.MATCH),
+    ([OTHER], FingerprintCheck.MISMATCH),
+    # One impostor among honest announcements of one address is still one.
+    ([FINGERPRINT, OTHER], FingerprintCheck.MISMATCH),
+    ([OTHER, FINGERPRINT], FingerprintCheck.MISMATCH),
 ])
-def test_trust_combines_pin_and_announcement(pinned: str | None, announced: str | None,
-                                             decision: TrustDecision) -> None:
-    assert decide_trust(CERTIFICATE, pinned, announced) is decision
+def test_every_announcement_of_an_address_counts(announced: list[str | None],
+                                                 check: FingerprintCheck) -> None:
+    assert compare_announced_fingerprints(announced, FINGERPRINT) is check
 
 
 def test_txt_record_round_trips() -> None:

@@ -10,6 +10,7 @@ names the field, never another exception a client would crash on.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from protocol.events import (
 from protocol.lifecycle import Changed, Delete, Edit, React, Typing
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame
 from protocol.objects import FileInfo, Message, Reaction, RosterEntry
+from protocol.sessions import RevokeSession, SessionInfo, SessionList, Sessions, SetStatus
 from protocol.replies import (
     Done,
     ErrorReply,
@@ -117,6 +119,9 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
     (Resume("a token"), LoggedIn),
+    (Sessions(), SessionList),
+    (RevokeSession(3), Done),
+    (SetStatus("away", "at lunch"), Done),
     (Edit(5, "fixed"), Changed),
     (Delete(5), Changed),
     (React(5, "\N{THUMBS UP SIGN}", True), Changed),
@@ -184,6 +189,10 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
         Sent: Sent(Message(5, "alice", None, "hi", "2026-11-22T10:15:00.123Z")),
         MessagePage: MessagePage((Message(5, "alice", "bob", "hi",
                                           "2026-11-22T10:15:00.123Z"),), True),
+        SessionList: SessionList((
+            SessionInfo(7, datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+                        datetime(2026, 12, 2, 10, 15, 0, 123000, tzinfo=UTC),
+                        "Besedka 0.2, Windows 11, PC-214", True),)),
         Changed: Changed(Message(5, "alice", None, "fixed", "2026-11-22T10:15:00.123Z")),
     }
     expected = examples[reply_class]
@@ -395,3 +404,39 @@ def test_any_object_decodes_or_raises_only_protocol_error(fields: dict[str, Any]
                 request_.parse_reply(frame.fields)
             except ProtocolError as error:
                 assert error.message.startswith("field '")
+
+
+def test_a_session_list_is_written_as_the_contract_shows_it() -> None:
+    info = SessionInfo(7, datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+                       datetime(2026, 12, 2, 10, 15, 0, 123456, tzinfo=UTC), "PC-214", False)
+    assert SessionList((info,)).to_wire(4) == {"type": "ok", "re": 4, "sessions": [
+        {"id": 7, "created": "2026-12-01T09:00:00.000Z",
+         "last_used": "2026-12-02T10:15:00.123Z", "client": "PC-214", "current": False}]}
+
+
+@pytest.mark.parametrize("session", [
+    {"id": "7", "created": "2026-12-01T09:00:00.000Z", "last_used": "2026-12-01T09:00:00.000Z",
+     "client": "", "current": False},
+    {"id": 7, "created": "yesterday", "last_used": "2026-12-01T09:00:00.000Z",
+     "client": "", "current": False},
+    {"id": 7, "created": "2026-12-01T09:00:00.000Z", "last_used": "2026-12-01T09:00:00.000Z",
+     "client": "", "current": "yes"},
+])
+def test_a_malformed_session_names_its_field(session: dict[str, Any]) -> None:
+    with pytest.raises(ProtocolError) as raised:
+        SessionList.from_wire({"type": "ok", "re": 1, "sessions": [session]})
+    assert "sessions[0]." in raised.value.message
+
+
+def test_set_status_leaves_text_out_when_it_is_to_stay() -> None:
+    assert SetStatus("busy").to_frame(1) == {"type": "set_status", "id": 1, "status": "busy"}
+    assert SetStatus("busy", "").to_frame(2)["text"] == ""
+
+
+def test_a_request_that_carries_a_secret_never_shows_it_in_a_log_line() -> None:
+    # The client logs a request whose reply it cannot read (%r).
+    for request_ in (Login("alice", "hunter22 secret"), Register("alice", "hunter22 secret"),
+                     ChangePassword("hunter22 secret", "hunter23 secret"),
+                     Resume("hunter22 secret")):
+        assert "hunter2" not in repr(request_)
+        assert "secret" in str(request_.to_frame(1))  # the frame still carries it
