@@ -12,11 +12,18 @@ PORT ?= 7447
 .PHONY: run server client test typecheck install qt-libs postgres-programs translations screenshots bench package package-test clean
 
 # Reinstall only when the project description changes.
+# pip's and setuptools' chatter goes to a log, shown only if installing fails.
+INSTALL_LOG := $(VENV)/install.log
+define pip_install
+	@echo "Installing Besedka and what it needs into $(VENV) (log: $(INSTALL_LOG))"
+	@{ $(PY) -m pip install --upgrade pip && $(PY) -m pip install -e '$(1)'; } \
+		>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); echo "Installing failed: the log above"; exit 1; }
+endef
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Besedka needs Python 3.11 or newer")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,postgres]'
+	$(call pip_install,.[test,postgres])
 	@touch $@
 
 install: $(STAMP)
@@ -28,21 +35,24 @@ qt-libs:
 # server already answers on HOST:PORT, the client simply uses it.  The
 # server stops when the client window closes.  Both speak TLS; the client
 # asks once whether to trust the server's certificate (its fingerprint is
-# in the server's log).
+# in the server's log).  The server serves the whole LAN and announces
+# itself there; `make run SERVER_OPTIONS="--host 127.0.0.1 --no-announce"`
+# keeps it to this computer.
+SERVER_OPTIONS ?=
 run: $(STAMP) qt-libs
 	@set -e; \
 	if $(PY) -m server.probe $(HOST) $(PORT); then \
 		echo "A server is already running on $(HOST):$(PORT)"; \
 		$(PY) -m client_gui --server $(HOST):$(PORT); \
 	else \
-		$(PY) -m server --port $(PORT) & server=$$!; \
+		$(PY) -m server --port $(PORT) $(SERVER_OPTIONS) & server=$$!; \
 		trap 'kill $$server 2>/dev/null; wait $$server' EXIT INT TERM; \
 		$(PY) -m server.probe $(HOST) $(PORT) --wait 20; \
 		$(PY) -m client_gui --server $(HOST):$(PORT); \
 	fi
 
 server: $(STAMP)
-	$(PY) -m server --port $(PORT)
+	$(PY) -m server --port $(PORT) $(SERVER_OPTIONS)
 
 client: $(STAMP) qt-libs
 	$(PY) -m client_gui --server $(HOST):$(PORT)
@@ -84,7 +94,7 @@ bench: $(STAMP)
 # The frozen programs (PyInstaller) and, on Debian/Ubuntu, the .deb, in dist/.
 # PyInstaller comes from the `package` extra, installed here only.
 $(PACKAGE_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,package]'
+	$(call pip_install,.[test,package])
 	@touch $@
 
 package: $(PACKAGE_STAMP)

@@ -26,19 +26,33 @@ from protocol.frames import Login, Register, decode_json_object  # noqa: E402
 from protocol.framing import FrameDecoder, encode_frame  # noqa: E402
 from protocol.limits import MAX_SERVER_FRAME_BYTES  # noqa: E402
 
-__all__ = ["DemoMessage", "ServerRun", "insert_messages", "log_in_and_stay", "register"]
+__all__ = ["DemoMessage", "DemoRoom", "ServerRun", "insert_messages", "insert_rooms",
+           "log_in_and_stay", "register"]
 
 PASSWORD = "demo password"
 
 
 @dataclass(frozen=True, slots=True)
 class DemoMessage:
-    """A message to store: sender, recipient (None: general room), body, time."""
+    """A message to store: sender, recipient (None: general room), body,
+    time, and the name of the room it is in (None: not a room's)."""
 
     sender: str
     to: str | None
     body: str
     at: datetime
+    room: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoRoom:
+    """A room to store: its name, topic, whether public, owner, other members."""
+
+    name: str
+    topic: str
+    public: bool
+    owner: str
+    members: tuple[str, ...]
 
 
 class ServerRun:
@@ -102,21 +116,48 @@ def insert_messages(database: Path, messages: Iterable[DemoMessage]) -> None:
     from sqlalchemy import func, insert, select
 
     from db.engine import create_database_engine
-    from db.models import Account, Message
+    from db.models import Account, Message, Room
 
     engine = create_database_engine(f"sqlite:///{database}")
     try:
         with engine.begin() as connection:
             ids = dict(connection.execute(select(Account.username, Account.id)).all())
+            rooms = dict(connection.execute(select(Room.name, Room.id)).all())
             # Change numbers continue from the newest, one per message, as
             # the server gives them.
             seq = connection.execute(select(func.coalesce(func.max(Message.seq), 0))).scalar_one()
             rows = [{"sender_id": ids[m.sender],
                      "recipient_id": None if m.to is None else ids[m.to],
+                     "room_id": None if m.room is None else rooms[m.room],
                      "body": m.body, "created_at": m.at, "idempotency_key": None,
                      "seq": seq + n}
                     for n, m in enumerate(messages, start=1)]
             connection.execute(insert(Message), rows)
+    finally:
+        engine.dispose()
+
+
+def insert_rooms(database: Path, rooms: Iterable[DemoRoom], at: datetime) -> None:
+    """Store rooms directly (the server must be stopped), as ``create_room``
+    would have: the owner and the members joined at ``at``, nothing read."""
+    from sqlalchemy import insert, select
+
+    from db.engine import create_database_engine
+    from db.models import ROLE_MEMBER, ROLE_OWNER, Account, Room, RoomMember
+
+    engine = create_database_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            ids = dict(connection.execute(select(Account.username, Account.id)).all())
+            for room in rooms:
+                room_id = connection.execute(insert(Room).values(
+                    name=room.name, topic=room.topic, public=room.public,
+                    created_at=at)).inserted_primary_key[0]  # type: ignore[index]
+                connection.execute(insert(RoomMember), [
+                    {"room_id": room_id, "account_id": ids[name],
+                     "role": ROLE_OWNER if name == room.owner else ROLE_MEMBER,
+                     "joined_at": at, "last_read_id": 0}
+                    for name in (room.owner, *room.members)])
     finally:
         engine.dispose()
 

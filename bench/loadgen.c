@@ -13,6 +13,10 @@
  *   fanout    every client is in one room (Besedka's general room, IRC
  *             channel #bench) and sends --messages messages with at most
  *             --window unacknowledged; every delivery is counted and timed.
+ *             With --senders N only the first N clients send (everyone
+ *             receives); with --room ID Besedka's clients log in speaking
+ *             protocol version 2 and send to that room (which bench/prepare.py
+ *             made with them in it) instead of the general room.
  *   pairs     clients 2k and 2k+1 exchange direct messages, request and
  *             response, --round-trips times; round trips are timed.
  *   chat      --clients chatters send direct messages in a ring, one every
@@ -157,6 +161,8 @@ static struct {
 	int register_; /* register the accounts instead of logging in */
 	int history, sync, warmup;
 	i64 max_id;
+	int senders;     /* fanout: how many clients send (0: all) */
+	int room;        /* fanout: Besedka's room id (0: the general room) */
 } opt = {
 	.host = "127.0.0.1", .workload = "fanout", .clients = 50, .messages = 200,
 	.window = 10, .round_trips = 200, .interval_ms = 50, .duration_s = 10,
@@ -309,6 +315,12 @@ static void send_room(struct conn *c, int seq)
 	i64 t = now_ns();
 	if (opt.irc)
 		out(c, "PRIVMSG #bench :bk %lld %d %d\r\nPING :%d\r\n", t, c->idx, seq, seq);
+	else if (opt.room && opt.keys)
+		out(c, "{\"type\":\"send\",\"id\":%d,\"room\":%d,\"key\":\"k%d\",\"body\":\"bk %lld %d %d\"}\n",
+		    seq, opt.room, seq, t, c->idx, seq);
+	else if (opt.room)
+		out(c, "{\"type\":\"send\",\"id\":%d,\"room\":%d,\"body\":\"bk %lld %d %d\"}\n",
+		    seq, opt.room, t, c->idx, seq);
 	else if (opt.keys)
 		out(c, "{\"type\":\"send\",\"id\":%d,\"to\":null,\"key\":\"k%d\",\"body\":\"bk %lld %d %d\"}\n",
 		    seq, seq, t, c->idx, seq);
@@ -484,8 +496,9 @@ static void besedka_line(struct conn *c, const char *l, size_t n)
 	}
 	if (c->state == ST_HANDSHAKE) {
 		if (starts(t, e, "hello\""))
-			out(c, "{\"type\":\"%s\",\"id\":\"login\",\"username\":\"u%04d\",\"password\":\"%s\"}\n",
-			    opt.register_ ? "register" : "login", c->idx, opt.password);
+			out(c, "{\"type\":\"%s\",\"id\":\"login\",\"username\":\"u%04d\",\"password\":\"%s\"%s}\n",
+			    opt.register_ ? "register" : "login", c->idx, opt.password,
+			    opt.room ? ",\"protocol\":2" : "");
 		else if (starts(t, e, "users\""))
 			on_ready(c);
 	}
@@ -753,7 +766,8 @@ static void usage(void)
 	      "  [--storm N] [--interval-ms MS] [--duration S] [--before S] [--batch N]\n"
 	      "  [--timeout S] [--server-pid PID] [--password P] [--no-keys] [--register]\n"
 	      "  [--quickack]\n"
-	      "  [--history N] [--sync N] [--warmup N] [--max-id N]\n", stderr);
+	      "  [--history N] [--sync N] [--warmup N] [--max-id N] [--senders N] [--room ID]\n",
+	      stderr);
 	exit(2);
 }
 
@@ -787,6 +801,8 @@ static void parse_args(int argc, char **argv)
 		else if (OPT("--sync")) opt.sync = atoi(v);
 		else if (OPT("--warmup")) opt.warmup = atoi(v);
 		else if (OPT("--max-id")) opt.max_id = atoll(v);
+		else if (OPT("--senders")) opt.senders = atoi(v);
+		else if (OPT("--room")) opt.room = atoi(v);
 		else usage();
 #undef OPT
 	}
@@ -803,6 +819,10 @@ static void parse_args(int argc, char **argv)
 		die("requests needs Besedka and --max-id");
 	if (opt.window > opt.messages)
 		opt.window = opt.messages;
+	if (opt.senders < 1 || opt.senders > opt.clients)
+		opt.senders = opt.clients;
+	if (opt.irc)
+		opt.room = 0; /* IRC's room is channel #bench */
 }
 
 static void print_samples(const char *name, struct samples *s)
@@ -854,20 +874,22 @@ int main(int argc, char **argv)
 		last_seq = calloc((size_t)n_main * (size_t)n_main, sizeof *last_seq);
 		for (int i = 0; i < n_main * n_main; i++)
 			last_seq[i] = -1;
-		expected_total = (i64)n_main * (n_main - 1) * opt.messages;
-		for (int i = 0; i < n_main; i++)
+		int senders = opt.senders;
+		expected_total = (i64)senders * (n_main - 1) * opt.messages;
+		for (int i = 0; i < senders; i++)
 			for (int k = 0; k < opt.window; k++)
 				send_room(&conns[i], conns[i].sent++);
 		i64 drain_until = 0;
-		while (received_total < expected_total || senders_done < n_main) {
+		while (received_total < expected_total || senders_done < senders) {
 			if (expired())
 				break;
-			if (senders_done == n_main && !drain_until)
+			if (senders_done == senders && !drain_until)
 				drain_until = now_ns() + 5 * NS_PER_S; /* what is still missing is lost */
 			if (drain_until && now_ns() > drain_until)
 				break;
 			pump(10);
-			if (dead_count && senders_done + dead_count >= n_main && !drain_until)
+			keep_alive(); /* a listener may wait long for its first delivery */
+			if (dead_count && senders_done + dead_count >= senders && !drain_until)
 				drain_until = now_ns() + 5 * NS_PER_S;
 		}
 		t_end = last_delivery ? last_delivery : now_ns();
@@ -946,12 +968,14 @@ int main(int argc, char **argv)
 	if (workload == FANOUT || workload == CHAT || workload == PAIRS)
 		lost = lost < 0 ? 0 : lost;
 
-	printf("{\"target\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"rate\":%.1f,\"unit\":\"%s\""
+	printf("{\"target\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"senders\":%d"
+	       ",\"rate\":%.1f,\"unit\":\"%s\""
 	       ",\"duration_s\":%.3f,\"setup_s\":%.3f,\"sent\":%lld,\"acks\":%lld,\"expected\":%lld"
 	       ",\"received\":%lld,\"lost\":%lld,\"errors\":%lld,\"closed\":%lld,\"out_of_order\":%lld"
 	       ",\"gen_cpu_pct\":%.1f,\"server_cpu_pct\":%.1f,\"other_cpu_pct\":%.1f"
 	       ",\"server_hwm_kib\":%lld",
-	       opt.irc ? "ngircd" : "besedka", opt.workload, n_main, rate, unit,
+	       opt.irc ? "ngircd" : "besedka", opt.workload, n_main,
+	       workload == FANOUT ? opt.senders : 0, rate, unit,
 	       (double)(t_end - t0) / NS_PER_S, setup_s, sent_total, acks, expected_total,
 	       received_total, lost, errors, dead_count, out_of_order, gen_pct, srv_pct, other_pct,
 	       server_status_kib("VmHWM"));

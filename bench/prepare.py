@@ -13,9 +13,13 @@ server does when verifying, and a login costs what the hash's cost says.
 That is how the login storm gets the default cost 12 while the other
 accounts are cheap (cost 4).
 
+For the room fanout workload it also makes room 1 with the first accounts
+in it (as ``create_room`` would have stored it).
+
 Usage::
 
     python -m bench.prepare DB_PATH --accounts 50 [--slow-from 110] [--messages 1000000]
+                            [--room-members 500]
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 import bcrypt
 from sqlalchemy import text
 
+from bench.chat_text import ChatText
 from db.engine import create_database_engine
 from db.schema import upgrade_to_head
 
@@ -71,7 +76,7 @@ def create_schema(path: Path, source: Path | None = None) -> None:
 
 
 def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: int = 0,
-            seed: int = 7, source: Path | None = None) -> int:
+            seed: int = 7, source: Path | None = None, room_members: int = 0) -> int:
     """Create the database; returns the highest message id (0 without messages).
 
     Args:
@@ -80,9 +85,11 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
         slow_from: accounts from this index on get a cost-12 hash.
         messages: how many messages to generate: 90 % in the general room,
             the rest direct messages between random accounts, with ids and
-            timestamps increasing.
+            timestamps increasing, worded like chat (:mod:`bench.chat_text`).
         seed: for the random senders, so every run builds the same data.
         source: the tree whose migrations make the schema (default: this one).
+        room_members: make room 1, "Bench", owned by ``u0000`` with the
+            first this many accounts in it (the room fanout workload).
     """
     create_schema(path, source)
     engine = create_database_engine(f"sqlite:///{path}")
@@ -110,6 +117,7 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
             )
         if messages:
             rng = random.Random(seed)
+            chat = ChatText(seed)
             # Version 2's change number starts out equal to the id; a
             # baseline tree's schema may predate it.
             has_seq = "seq" in {row[1] for row in db.execute("PRAGMA table_info(messages)")}
@@ -119,8 +127,7 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
                     sender = rng.randrange(accounts) + 1
                     recipient = None if rng.random() < 0.9 else rng.randrange(accounts) + 1
                     moment = start + timedelta(milliseconds=message_id * 100)
-                    yield (message_id, sender, recipient,
-                           f"generated message number {message_id}, a typical short line of chat",
+                    yield (message_id, sender, recipient, chat.line(),
                            moment.strftime(SQLITE_DATETIME)) + ((message_id,) if has_seq else ())
 
             with db:
@@ -131,6 +138,15 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
             # New accounts start with nothing unread (PROTOCOL.md); keep that true.
             with db:
                 db.execute("UPDATE accounts SET general_read_id = ?", (messages,))
+        if room_members:
+            with db:
+                db.execute("INSERT INTO rooms (id, name, topic, public, created_at)"
+                           " VALUES (1, 'Bench', '', 1, ?)", (created,))
+                db.executemany(
+                    "INSERT INTO room_members (room_id, account_id, role, joined_at,"
+                    " last_read_id) VALUES (1, ?, ?, ?, ?)",
+                    ((i + 1, "owner" if i == 0 else "member", created, messages)
+                     for i in range(min(room_members, accounts))))
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
@@ -143,9 +159,11 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, required=True)
     parser.add_argument("--slow-from", type=int, default=None)
     parser.add_argument("--messages", type=int, default=0)
+    parser.add_argument("--room-members", type=int, default=0)
     args = parser.parse_args()
     started = time.monotonic()
-    prepare(args.path, args.accounts, args.slow_from, args.messages)
+    prepare(args.path, args.accounts, args.slow_from, args.messages,
+            room_members=args.room_members)
     print(f"prepared {args.path} in {time.monotonic() - started:.1f} s")
 
 

@@ -20,6 +20,8 @@ Options come from the environment so that ``make bench`` needs none:
 * ``BENCH_BASELINE=DIR``: also run the Besedka server found in DIR (say, an
   older commit unpacked with ``git archive``) as the target "baseline", in
   the same run, for before/after figures.
+* ``BENCH_FILES_MIB=N``: the size of the files workload's file (default
+  1024), which runs against ``openssl s_server`` (bench/files.py).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # `python bench/run.py` as well as `-m bench.run`
     sys.path.insert(0, str(REPO))
 
+from bench.files import FILES_NOTE, files_workload, render_files  # noqa: E402
 from bench.prepare import prepare  # noqa: E402
 
 BENCH = REPO / "bench"
@@ -240,6 +243,7 @@ class Workload:
     messages: int = 0             # generated messages (history)
     default_cost: bool = False
     timeout: float = 300
+    room_members: int = 0         # Besedka: room 1 with the first accounts in it
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -249,11 +253,18 @@ def workloads() -> list[Workload]:
     idle = 500 if QUICK else 2000
     storm = 30 if QUICK else 100
     history_messages = 200_000 if QUICK else 1_000_000
+    room_messages = 25 if QUICK else 100
     return [
         Workload("fanout", ["--workload", "fanout", "--clients", "50",
                             "--messages", str(fanout_messages), "--window", "10"], accounts=50,
                  note=f"50 clients in one room, {fanout_messages} messages each, "
                       "at most 10 unacknowledged"),
+        Workload("room fanout", ["--workload", "fanout", "--clients", "500", "--senders", "20",
+                                 "--messages", str(room_messages), "--window", "10",
+                                 "--room", "1"], accounts=500, room_members=500,
+                 note=f"a room of 500 members (Besedka: a room, protocol version 2; ngircd: a "
+                      f"channel), 20 of them send {room_messages} messages each, at most 10 "
+                      "unacknowledged; 499 deliveries per message"),
         Workload("pairs", ["--workload", "pairs", "--clients", "100",
                            "--round-trips", "50" if QUICK else "200"], accounts=100,
                  note="50 pairs, direct messages, request/response"),
@@ -271,6 +282,11 @@ def workloads() -> list[Workload]:
                              "--max-id", str(history_messages)],
                  accounts=50, messages=history_messages, targets=("besedka",),
                  note=f"{history_messages:,} messages; history pages of 50 and syncs of 1,000"),
+        # Not loadgen: bench/search_load.py, one version 2 client in Python.
+        Workload("search", ["--requests", "50" if QUICK else "200"],
+                 accounts=50, messages=history_messages, targets=("besedka",),
+                 note=f"{history_messages:,} messages worded like chat; searches of 20 results "
+                      "one at a time, by kind of query (bench/search_load.py)"),
     ]
 
 
@@ -286,6 +302,22 @@ def run_loadgen(pin: list[str], server: Server, workload: Workload, workdir: Pat
         raise RuntimeError(f"loadgen failed ({done.returncode}); see {workdir / 'loadgen.log'}")
     result: dict[str, Any] = json.loads(done.stdout)
     result["command"] = " ".join(command)
+    return result
+
+
+def run_search(pin: list[str], server: Server, workload: Workload, database: Path,
+               workdir: Path) -> dict[str, Any]:
+    """The search workload (bench/search_load.py) in the generator's place."""
+    command = [*pin, sys.executable, "-m", "bench.search_load", "--port", str(server.port),
+               "--database", str(database), *workload.args]
+    with (workdir / "search.log").open("ab") as errors:
+        done = subprocess.run(command, cwd=REPO, stdout=subprocess.PIPE, stderr=errors,
+                              timeout=workload.timeout + 60)
+    if done.returncode != 0:
+        raise RuntimeError(f"search_load failed ({done.returncode}); see {workdir / 'search.log'}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    result.update(command=" ".join(command), rate=0.0, unit="", lost=0,
+                  lat_p50_ms=result["indexed_p50_ms"], lat_p99_ms=result["indexed_p99_ms"])
     return result
 
 
@@ -314,14 +346,18 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                         history_db[(workload.messages, target)] = database
                 else:
                     database = workdir / "chat.db"
-                    prepare(database, workload.accounts, workload.slow_from, source=source)
+                    prepare(database, workload.accounts, workload.slow_from, source=source,
+                            room_members=workload.room_members)
                 server: Server = BesedkaServer(
                     workdir, database, server_pin, default_cost=workload.default_cost,
                     source=source, name=target)
             else:
                 server = NgircdServer(ngircd or "ngircd", workdir, server_pin)
             try:
-                result = run_loadgen(generator_pin, server, workload, workdir)
+                if workload.name == "search":
+                    result = run_search(generator_pin, server, workload, database, workdir)
+                else:
+                    result = run_loadgen(generator_pin, server, workload, workdir)
             except Exception as error:  # noqa: BLE001 - one failed run must not end the bench
                 log(f"bench: {workload.name} on {target} failed: {error}")
                 for path in sorted(workdir.glob("*.log")):  # the workdir goes with tmp
@@ -335,10 +371,16 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
             results.append(result)
             p99 = {"login storm": "during_p99_ms", "history": "history_p99_ms"}.get(
                 workload.name, "lat_p99_ms")
-            log(f"bench: {workload.name:12} {target:8} #{repeat + 1}: "
-                + (f"{result['rate']:,.0f} {result['unit']}, {p99} {result.get(p99, -1):.1f}, "
-                   f"lost {result['lost']}, server {result['server_cpu_pct']:.0f} % CPU, "
-                   f"generator {result['gen_cpu_pct']:.0f} %" if "rate" in result else "failed"))
+            if "kinds" in result:
+                log(f"bench: search       {target:8} #{repeat + 1}: 3+ characters "
+                    f"p50 {result['indexed_p50_ms']:.1f} ms, p99 {result['indexed_p99_ms']:.1f} "
+                    f"ms; index {result['index_mib']:.0f} MiB, table {result['table_mib']:.0f} MiB")
+            else:
+                log(f"bench: {workload.name:12} {target:8} #{repeat + 1}: "
+                    + (f"{result['rate']:,.0f} {result['unit']}, {p99} {result.get(p99, -1):.1f}, "
+                       f"lost {result['lost']}, server {result['server_cpu_pct']:.0f} % CPU, "
+                       f"generator {result['gen_cpu_pct']:.0f} %" if "rate" in result
+                       else "failed"))
             for suffix in ("", "-wal", "-shm"):  # a 2,000-account database is not small
                 (workdir / f"chat.db{suffix}").unlink(missing_ok=True)
     return results
@@ -397,12 +439,25 @@ def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
                        "sync_p50_ms", "sync_p99_ms", "storm_s", "login_p50_ms",
                        "sync_avg_messages", "storm_logged_in", "setup_s"):
             s[metric] = median([r[metric] for r in ok if metric in r])
+        if any("kinds" in r for r in ok):
+            s.update(_search_summary([r for r in ok if "kinds" in r]))
         s["lost"] = sum(r.get("lost", 0) for r in ok)
         s["closed"] = sum(r.get("closed", 0) for r in ok)
         s["errors"] = sum(r.get("errors", 0) for r in ok)
         s["unit"] = ok[0]["unit"] if ok else ""
         summary[key] = s
     return summary
+
+
+def _search_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over the repeats of the search workload, per kind of query."""
+    kinds: dict[str, dict[str, Any]] = {}
+    for kind, first in runs[0]["kinds"].items():
+        kinds[kind] = {metric: median([r["kinds"][kind][metric] for r in runs])
+                       for metric in ("p50_ms", "p99_ms", "results_avg")}
+        kinds[kind]["queries"] = first["queries"]
+    return {"kinds": kinds, **{metric: median([r[metric] for r in runs]) for metric in (
+        "indexed_p50_ms", "indexed_p99_ms", "index_mib", "table_mib", "table_indexes_mib")}}
 
 
 def machine() -> list[str]:
@@ -461,6 +516,8 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
             if w.name == "history":
                 p50, p99 = s["history_p50_ms"], s["history_p99_ms"]
             rate = f"{fmt(s['rate'], 0)} {s['unit']}"
+            if w.name == "search":
+                rate = "queries of 3+ characters"
             failed = f" ({s['failed']} failed)" if s["failed"] else ""
             rss = fmt(s["server_hwm_kib"] / 1024 if s["server_hwm_kib"] else None, 1, " MiB")
             rows.append(
@@ -478,6 +535,14 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
                             f"storm {fmt(s['storm_s'], 1, ' s')}, "
                             f"{fmt(s['storm_logged_in'], 0)} logged in | {fmt(s['during_p50_ms'], 2)} | "
                             f"{fmt(s['during_p99_ms'], 2)} | | | | | | |")
+            if w.name == "search" and "kinds" in s:
+                for kind, k in s["kinds"].items():
+                    rows.append(f"| {target} | search: {kind} ({', '.join(k['queries'])}) | "
+                                f"{fmt(k['results_avg'], 1)} results/reply | "
+                                f"{fmt(k['p50_ms'], 2)} | {fmt(k['p99_ms'], 2)} | | | | | | |")
+                rows.append(f"| {target} | search index | {fmt(s['index_mib'], 0)} MiB; the "
+                            f"messages table {fmt(s['table_mib'], 0)} MiB and its indexes "
+                            f"{fmt(s['table_indexes_mib'], 0)} MiB | | | | | | | | |")
             if w.name == "history":
                 rows.append(f"| {target} | sync of 1,000 | "
                             f"{fmt(s['sync_avg_messages'], 0)} messages/reply | "
@@ -527,6 +592,10 @@ def targets(summary: dict[tuple[str, str], dict[str, Any]], client: dict[str, An
     goal("history page of 50 < 5 ms median", h, 5.0, False, f"{fmt(h, 2)} ms")
     sy = get("history", "besedka", "sync_p50_ms")
     goal("sync of 1,000 < 50 ms median", sy, 50.0, False, f"{fmt(sy, 2)} ms")
+    sp50, sp99 = get("search", "besedka", "indexed_p50_ms"), get("search", "besedka",
+                                                                  "indexed_p99_ms")
+    goal("search of 3+ characters < 20 ms median", sp50, 20.0, False, f"{fmt(sp50, 2)} ms")
+    goal("search of 3+ characters < 100 ms p99", sp99, 100.0, False, f"{fmt(sp99, 2)} ms")
     first = client.get("first_page_ms")
     goal("client: first page of a 100,000-message conversation < 100 ms", first, 100.0, False,
          f"{fmt(first, 0)} ms")
@@ -556,14 +625,20 @@ def main() -> None:
             results += run_workload(workload, ngircd, pins, tmp, history_db)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    file_runs = (files_workload(pins, REPEATS) if not ONLY or "files" in ONLY else [])
     client = run_client_scale() if not ONLY or "client" in ONLY else {
         "status": "not run", "detail": "BENCH_ONLY"}
     summary = summarize(results)
     table = render(summary, loads, client, ngircd)
     goals = targets(summary, client)
+    if file_runs:
+        file_rows, file_goals = render_files(file_runs)
+        table += "\n" + "\n".join(file_rows)
+        goals += file_goals
     elapsed = time.monotonic() - started
 
-    notes = "\n".join(f"- **{w.name}**: {w.note}" for w in loads)
+    notes = "\n".join([f"- **{w.name}**: {w.note}" for w in loads]
+                      + ([f"- **files**: {FILES_NOTE}"] if file_runs else []))
     others = [r["other_cpu_pct"] for r in results if r.get("other_cpu_pct", -1) >= 0]
     warning = []
     if others and statistics.median(others) > 25:
@@ -582,12 +657,13 @@ def main() -> None:
         "Latency: fanout and chat, send to delivery; pairs, the round trip; history, "
         "request to reply. CPU: share of one core over the measured window; other load: "
         "what other processes used meanwhile (of 200 % on two CPUs).", "",
-        *warning, table, "", "## Goals (issue 7)", "", *goals, "", "## Workloads", "", notes, "",
+        *warning, table, "", "## Goals (issues 7 and 17)", "", *goals, "", "## Workloads", "",
+        notes, "",
         "Raw results of every run, with the exact commands: `bench/results/latest.json`.", "",
     ])
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(report)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1) + "\n")
+    (RESULTS / "latest.json").write_text(json.dumps(results + file_runs, indent=1) + "\n")
     print(report)
 
     if os.environ.get("BENCH_PROFILE") == "1":

@@ -30,7 +30,6 @@ from protocol.tls import PinCheck
 from protocol.version import BESEDKA_VERSION
 
 from . import console
-from .backoff import RECONNECT_DELAYS_SECONDS
 from .chat_window import ChatWindow
 from .client import ChatClient
 from .collector import GuiThreadCollector
@@ -43,10 +42,12 @@ from .keeper import SessionKeeper
 from .login_window import LoginWindow
 from .network import Connection, NetworkThread
 from .registration_window import RegistrationWindow
+from .server_watch import ServerWatch
 from .settings import (
     SERVER_HOST, SERVER_PORT, USERNAME, CertificatePins, Settings,
 )
 from .texts import describe_failure
+from .theme import Appearance
 from .trust import CertificateTrust, ProvisionedServers
 from .trust_dialog import TrustDialog
 
@@ -101,6 +102,8 @@ class Besedka(QObject):
         open_url: opens a clicked link (the desktop's browser by default).
         browser: finds servers on the LAN for the login window (None: the
             address is typed); :meth:`shut_down` stops it.
+        appearance: the theme and font size (made here if not given, and
+            then not applied until the user changes them).
         credentials: where "Keep me logged in" keeps its token (None: the
             box is left out and nothing is kept).
     """
@@ -110,8 +113,11 @@ class Besedka(QObject):
                  page_sizes: tuple[int, int] = (DEFAULT_PAGE_SIZE, DEFAULT_OLDER_PAGE_SIZE),
                  open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
                  browser: ServerBrowser | None = None,
+                 appearance: Appearance | None = None,
                  credentials: CredentialStore | None = None) -> None:
         super().__init__()
+        self.appearance = appearance if appearance is not None else Appearance(app, settings,
+                                                                                 self)
         self._browser = browser
         #: "Keep me logged in": what to save, resume and forget.
         self.keeper = SessionKeeper(client, settings, credentials, self)
@@ -121,6 +127,8 @@ class Besedka(QObject):
         if browser is not None:
             self.found_servers.follow(browser)
             client.trust.follow_announcements(self.found_servers.announced_fingerprints)
+            #: Reconnects at once when the server announces itself again.
+            self.server_watch = ServerWatch(browser, self.found_servers, client, self)
         self._open_url = open_url
         self._app = app
         self._page_sizes = page_sizes
@@ -152,7 +160,7 @@ class Besedka(QObject):
     @classmethod
     def with_network(cls, app: QApplication, settings: Settings, languages: LanguageManager,
                      server: tuple[str, int] | None = None, *,
-                     reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
+                     reconnect_delays: Iterable[float] | None = None,
                      tls: bool = True, provisioned: ProvisionedServers | None = None,
                      **options: Any) -> Besedka:
         """Make the network thread and the session too, and own them.
@@ -204,7 +212,10 @@ class Besedka(QObject):
         self._shut_down = True
         if self._browser is not None:
             self._browser.stop()
+        if self.chat_window is not None:
+            self.chat_window.release()
         self.client.log_out()
+        self.client.files.shut_down()  # no transfer thread outlives the client
         for window in (self.login_window, self.registration_window, self.chat_window):
             if window is not None:
                 window.close()
@@ -289,7 +300,7 @@ class Besedka(QObject):
         self.keeper.logged_in()
         conversations = Conversations(self.client, *self._page_sizes)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
-                            self._icon, self._open_url)
+                            self._icon, self._open_url, appearance=self.appearance)
         conversations.setParent(window)
         window.log_out_requested.connect(self.on_log_out_requested)
         self._replace_window(window)
@@ -316,7 +327,7 @@ class Besedka(QObject):
     @pyqtSlot(object)
     def on_session_ended(self, failure: AuthFailure) -> None:
         if self.chat_window is not None:
-            self.chat_window.save_layout()
+            self.chat_window.release()
         self.keeper.failed(failure)
         if failure.reason is FailureReason.CERTIFICATE_CHANGED:
             self._show_changed_certificate(failure)
@@ -373,7 +384,7 @@ class Besedka(QObject):
     @pyqtSlot()
     def on_log_out_requested(self) -> None:
         if self.chat_window is not None:
-            self.chat_window.save_layout()
+            self.chat_window.release()
         # Log out forgets the remembered session, here and on the server
         # (closing the window keeps it: see shut_down).
         self.client.log_out(forget=True)
@@ -430,11 +441,14 @@ def main(argv: Sequence[str] | None = None, *,
     settings = Settings(QSettings())
     languages = LanguageManager(app, settings)
     languages.apply_saved()
+    appearance = Appearance(app, settings)
+    appearance.apply()
     provisioned = ProvisionedServers.load(ProvisionedServers.default_file(), args.trust)
     besedka = Besedka.with_network(app, settings, languages, args.server, tls=args.tls,
                                    provisioned=provisioned,
                                    credentials=CredentialStore.for_this_user(settings),
-                                   browser=None if args.no_discovery else ServerBrowser())
+                                   browser=None if args.no_discovery else ServerBrowser(),
+                                   appearance=appearance)
     besedka.start()
     if started is not None:
         started(besedka)

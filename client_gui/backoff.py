@@ -1,14 +1,21 @@
 """When to try again after the connection is lost: backoff, jitter, countdown.
 
 A server that restarts sees every client of the lab come back at once.
-:class:`Backoff` spaces one client's attempts out (1, 2, 4, 8, 15, then
-every 30 seconds) and shakes each delay by ±20 % so that the clients of a
-restarted server do not all arrive in the same instant.  It counts down the
-seconds left for the status bar, and lets the user skip the wait.
+:class:`Backoff` spaces one client's attempts out and shakes each delay by
+±20 % so that the clients of a restarted server do not all arrive in the
+same instant.  It counts down the seconds left for the status bar, and lets
+the user (or the server announcing itself, :mod:`client_gui.server_watch`)
+skip the wait.
+
+How far the delays grow depends on where the server is
+(:func:`delays_for`): on the LAN a server that is back answers at once and
+a few clients cost it nothing, so the wait stops growing at 5 seconds;
+beyond it, at 30.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import random
 import time
@@ -17,12 +24,32 @@ from typing import Final
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
-__all__ = ["JITTER", "RECONNECT_DELAYS_SECONDS", "Backoff", "uniform_jitter"]
+__all__ = ["JITTER", "LAN_RECONNECT_DELAYS_SECONDS", "RECONNECT_DELAYS_SECONDS", "Backoff",
+           "delays_for", "is_lan_host", "uniform_jitter"]
 
 #: Seconds to wait before each reconnect attempt; the last one repeats.
 RECONNECT_DELAYS_SECONDS: Final = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+#: The same for a server on the LAN (or this computer).
+LAN_RECONNECT_DELAYS_SECONDS: Final = (1.0, 2.0, 3.0, 5.0)
 #: Each delay is multiplied by a factor drawn from this range.
 JITTER: Final = (0.8, 1.2)
+
+
+def is_lan_host(host: str) -> bool:
+    """Whether ``host`` names this computer or one on its local network:
+    a private, link-local or loopback address, or a name without a domain
+    or in ``.local`` / ``.lan``."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        name = host.lower().rstrip(".")
+        return "." not in name or name.endswith((".local", ".lan"))
+    return address.is_private or address.is_link_local or address.is_loopback
+
+
+def delays_for(host: str) -> tuple[float, ...]:
+    """The reconnect schedule for a server at ``host``."""
+    return LAN_RECONNECT_DELAYS_SECONDS if is_lan_host(host) else RECONNECT_DELAYS_SECONDS
 
 
 def uniform_jitter() -> float:
@@ -63,6 +90,12 @@ class Backoff(QObject):
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.on_tick)
+
+    def set_delays(self, delays: Iterable[float]) -> None:
+        """Use this schedule from the next attempt on."""
+        self._delays = tuple(delays)
+        if not self._delays:
+            raise ValueError("at least one reconnect delay is needed")
 
     def delay_for(self, attempt: int) -> float:
         """The delay before attempt number ``attempt`` (0-based), before jitter."""

@@ -56,7 +56,7 @@ class ConnectionLike(Protocol):
 
     def send_frame(self, serial: int, frame: dict[str, object]) -> None: ...
 
-    def close(self, serial: int) -> None: ...
+    def close(self, serial: int, *, farewell: int | None = None) -> None: ...
 
 
 class Channel:
@@ -79,22 +79,16 @@ class Channel:
         self.close()
         self.serial = self._connection.open(host, port, tls=tls, pinned=pinned)
 
-    def close(self) -> None:
-        """Drop the current connection, if any; its replies will never come."""
+    def close(self, *, farewell: int | None = None) -> None:
+        """Drop the current connection, if any; its replies will never come.
+
+        ``farewell``: the id of the request that says goodbye (``logout``),
+        whose reply the network waits for before closing
+        (:meth:`client_gui.network.Connection.close`).
+        """
         if self.serial:
-            self._connection.close(self.serial)
+            self._connection.close(self.serial, farewell=farewell)
         self.lost()
-
-    def release(self) -> int:
-        """Stop using the current connection without closing it (its replies
-        are no longer awaited); returns its serial, for :meth:`close_released`."""
-        serial = self.serial
-        self.lost()
-        return serial
-
-    def close_released(self, serial: int) -> None:
-        """Close a connection given up with :meth:`release`."""
-        self._connection.close(serial)
 
     def lost(self) -> None:
         """The connection is gone (the network said so): forget its requests."""
@@ -105,11 +99,14 @@ class Channel:
         return serial != 0 and serial == self.serial
 
     def request(self, request: Answerable[R],
-                on_reply: Callable[[R | ErrorReply], None] | None = None) -> None:
+                on_reply: Callable[[R | ErrorReply], None] | None = None) -> int:
         """Send ``request``; ``on_reply`` gets its reply, typed.
 
         A malformed ``ok`` reaches ``on_reply`` as an ``internal_error``, so
         whoever waits always hears an answer.
+
+        Returns:
+            The request's id.
         """
         if not self.serial:
             raise RuntimeError("no connection to send a request on")
@@ -120,6 +117,7 @@ class Channel:
             self._waiting[self._next_id] = _log_refusal
         self._connection.send_frame(self.serial, request.to_frame(self._next_id))
         self._last_sent = time.monotonic()
+        return self._next_id
 
     def resolve(self, reply: OkReply | ErrorReply) -> None:
         """Hand a reply to whoever waits for it (replies to nothing are dropped)."""

@@ -10,17 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QUrl, pyqtSignal, pyqtSlot
-from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QIcon
+from PyQt6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QUrl,
+    pyqtSignal,
+    pyqtSlot,
+)
+from PyQt6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QIcon,
+    QKeySequence,
+)
 from PyQt6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
+    QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
@@ -31,26 +49,34 @@ from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
+from .chat_files import ChatFiles
 from .client import ChatClient
+from .compose import ComposeBox
 from .conversations import Conversations
 from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
+from .iconset import IconName
+from .iconset import icon as icon_of
+from .message_actions import MessageActions
 from .message_view import MessageView
 from .models import ConversationEntry, ConversationSortProxy, Roles
+from .navigation import SHORTCUTS, Navigation
 from .outbox import ConversationId
+from .room_panel import RoomControls
+from .search_panel import SearchMode, SearchPanel
 from .session_state import ConnectionState
 from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
+from .settings_dialog import SettingsDialog
 from .status import AutoAway, StatusButton, describe_status
+from .status_bar import ConnectionStatus
 from .texts import body_problem
-from .widgets import ComposeEdit, ErrorLabel
+from .theme import Appearance
+from .tray import TrayPresence
+from .widgets import ErrorLabel, FittingLabel
 
 __all__ = ["ChatWindow"]
-
-#: Characters of a message shown in a tray notification.
-_NOTIFICATION_PREVIEW_CHARS = 200
-
 
 class ChatWindow(QMainWindow):
     """Conversation list, message view, input, status bar and menus.
@@ -62,6 +88,7 @@ class ChatWindow(QMainWindow):
         languages: to list and switch languages from the menu.
         icon: the application icon (window, tray).
         open_url: how a clicked link is opened; tests pass a recorder.
+        appearance: theme and font size, for the Settings dialog.
 
     Signals:
         log_out_requested(): the user chose "Log out".
@@ -72,9 +99,13 @@ class ChatWindow(QMainWindow):
     def __init__(self, client: ChatClient, conversations: Conversations, settings: Settings,
                  languages: LanguageManager, icon: QIcon | None = None,
                  open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, appearance: Appearance | None = None) -> None:
         super().__init__(parent)
         self._client = client
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._appearance = appearance if appearance is not None else Appearance(app, settings)
+        self._quitting = False
         self.conversations = conversations
         self._settings = settings
         self._languages = languages
@@ -82,7 +113,6 @@ class ChatWindow(QMainWindow):
         self._drafts: dict[ConversationId, str] = {}
         self._current: ConversationId = None
         self._unread_total = 0
-        self._countdown = 0
         if icon is not None:
             self.setWindowIcon(icon)
 
@@ -111,55 +141,74 @@ class ChatWindow(QMainWindow):
         left_layout.addWidget(self.conversation_list)
 
         # Right: header, messages, input.
-        self.header = QLabel(self)
+        self.header = FittingLabel(self)
         self.header.setObjectName("header")
-        font = self.header.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.header.setFont(font)
+        self._set_header_font()
         self.message_view = MessageView(self)
         self.message_view.setObjectName("messages")
-        self.compose = ComposeEdit(self)
-        self.compose.setObjectName("compose")
-        self.send_button = QPushButton(self)
-        self.send_button.setObjectName("send")
+        self.compose_box = ComposeBox(self)
+        self.compose = self.compose_box.edit
+        self.send_button = self.compose_box.send_button
         self.compose_error = ErrorLabel(self)
-        compose_row = QHBoxLayout()
-        compose_row.addWidget(self.compose, 1)
-        compose_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        #: Files: attaching, sending, downloading, pictures (chat_files.py).
+        self.files = ChatFiles(self, client, conversations, lambda: self._current, open_url)
+        self.compose.take_attachments = self.files.take
+        for button in (self.files.attach_button, self.files.screenshot_button):
+            self.compose_box.add_tool(button)
+        # Reply, edit, delete, react, mentions, typing (version 2).
+        self.message_actions = MessageActions(self, client)
+        # Rooms (protocol version 2): their menu, members panel and button.
+        self.rooms = RoomControls(self, client, conversations, settings)
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.rooms.members_button)
+        self.middle = QSplitter(Qt.Orientation.Horizontal, self)
+        self.middle.addWidget(self.message_view)
+        self.middle.addWidget(self.rooms.panel)
+        self.middle.setStretchFactor(0, 1)
+        self.middle.setChildrenCollapsible(False)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
-        right_layout.addWidget(self.header)
-        right_layout.addWidget(self.message_view, 1)
+        right_layout.addLayout(header_row)
+        right_layout.addWidget(self.middle, 1)
+        right_layout.addWidget(self.message_actions.typing_label)
+        right_layout.addWidget(self.files.bar)
         right_layout.addWidget(self.compose_error)
-        right_layout.addLayout(compose_row)
+        right_layout.addWidget(self.message_actions.strip)
+        right_layout.addWidget(self.compose_box)
+        # Searching (client_gui/search_panel.py) takes the conversation's place.
+        self.right_stack = QStackedWidget(self)
+        self.search_panel = SearchPanel(client, conversations, self.right_stack)
+        self.right_stack.addWidget(right)
+        self.right_stack.addWidget(self.search_panel)
+        self.search = SearchMode(self, lambda: self._current, self.select_conversation,
+                                 self.right_stack, right, self.search_panel, self.message_view,
+                                 conversations)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.right_stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-        self.status = QLabel(self)
-        self.status.setObjectName("status")
         status_bar = self.statusBar()
         assert status_bar is not None
-        status_bar.addWidget(self.status, 1)
-        self.reconnect_button = QPushButton(self)
-        self.reconnect_button.setObjectName("reconnect")
-        self.reconnect_button.setFlat(True)
-        self.reconnect_button.setVisible(False)
-        self.reconnect_button.clicked.connect(client.reconnect_now)
-        status_bar.addPermanentWidget(self.reconnect_button)
+        self.status_bar = ConnectionStatus(status_bar, client)
+        self.status = self.status_bar.text
+        self.reconnect_button = self.status_bar.reconnect_button
 
         self._make_menus()
-        self.tray: QSystemTrayIcon | None = None
-        if icon is not None and QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(icon, self)
-            self.tray.activated.connect(self.on_tray_activated)
-            self.tray.show()
+        self.tray_presence = TrayPresence(self, icon, settings, conversations)
+        self.tray = self.tray_presence.tray
+        self.tray_presence.quit_requested.connect(self.quit)
+        # A room's message notifies unless the room is muted.
+        self.tray_presence.notifier.room_notice = self.rooms.notification
+        self.navigation = Navigation(self)
 
+        # Small enough for 800 by 600 at 150 % (533 by 400), large enough
+        # that nothing in it is cut off.
+        self.setMinimumSize(520, 380)
         self._restore_layout()
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         selection = self.conversation_list.selectionModel()
@@ -168,20 +217,24 @@ class ChatWindow(QMainWindow):
         self.proxy.modelReset.connect(self._select_current)
         self.proxy.layoutChanged.connect(self._reselect_if_lost)
         self.proxy.rowsRemoved.connect(self._reselect_if_lost)
-        self.compose.submitted.connect(self.on_send)
+        self.compose_box.submitted.connect(self.on_send)
         self.compose.textChanged.connect(self.on_compose_changed)
-        self.send_button.clicked.connect(self.on_send)
         self.message_view.older_wanted.connect(self.on_older_wanted)
+        self.message_view.newer_wanted.connect(lambda: conversations.load_newer(self._current))
         self.message_view.link_activated.connect(self.on_link_activated)
         self.message_view.discard_requested.connect(self.on_discard_requested)
+        self.message_view.file_action.connect(self.files.on_file_action)
+        if self.files.enabled:
+            self.message_view.set_file_services(conversations.file_services)
+            delegate = self.conversation_list.itemDelegate()
+            assert isinstance(delegate, ConversationDelegate)
+            delegate.avatars = conversations.file_services.avatars
+            conversations.file_services.avatars.changed.connect(
+                self.conversation_list.viewport().update)  # type: ignore[union-attr]
+            self.setAcceptDrops(True)
         conversations.unread_total_changed.connect(self.on_unread_total_changed)
-        conversations.direct_message_arrived.connect(self.on_direct_message_arrived)
         conversations.history_loaded.connect(self.on_history_loaded)
         conversations.list_model.dataChanged.connect(self._update_header)
-        client.state_changed.connect(self.on_state_changed)
-        client.reconnect_countdown.connect(self.on_reconnect_countdown)
-        for signal in (client.outbox_added, client.outbox_delivered, client.outbox_failed):
-            signal.connect(self._update_status)
         languages.language_changed.connect(self.on_language_changed)
 
         follow_language(self, self.retranslate)
@@ -195,6 +248,9 @@ class ChatWindow(QMainWindow):
         bar = self.menuBar()
         assert bar is not None
         self.account_menu = bar.addMenu("")
+        self.settings_action = QAction(icon_of(IconName.SETTINGS), "", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.on_settings)
         self.change_password_action = QAction(self)
         self.change_password_action.triggered.connect(self.on_change_password)
         self.sessions_action = QAction(self)
@@ -203,13 +259,22 @@ class ChatWindow(QMainWindow):
         self.log_out_action = QAction(self)
         self.log_out_action.triggered.connect(self.log_out_requested)
         self.quit_action = QAction(self)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit)
         assert self.account_menu is not None
+        self.account_menu.addAction(self.settings_action)
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self.files.set_avatar_action)
+        self.account_menu.addAction(self.files.remove_avatar_action)
         self.account_menu.addAction(self.change_password_action)
         self.account_menu.addAction(self.sessions_action)
         self.account_menu.addAction(self.log_out_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.quit_action)
+        bar.addMenu(self.rooms.menu)
+        self.search_menu = bar.addMenu("")
+        assert self.search_menu is not None
+        self.search_menu.addActions(self.search.actions())
         self.language_menu = bar.addMenu("")
         assert self.language_menu is not None
         group = QActionGroup(self)
@@ -224,6 +289,9 @@ class ChatWindow(QMainWindow):
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
         assert self.help_menu is not None
+        self.shortcuts_action = QAction(self)
+        self.shortcuts_action.triggered.connect(self.on_shortcuts)
+        self.help_menu.addAction(self.shortcuts_action)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self.on_about)
         self.help_menu.addAction(self.about_action)
@@ -238,31 +306,27 @@ class ChatWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
-        assert self.account_menu and self.language_menu and self.help_menu
+        assert self.account_menu and self.language_menu and self.help_menu and self.search_menu
         self.account_menu.setTitle(self.tr("&Account"))
+        self.settings_action.setText(self.tr("&Settings\u2026"))
         self.change_password_action.setText(self.tr("&Change password\u2026"))
         self.sessions_action.setText(self.tr("&Sessions\u2026"))
         self.log_out_action.setText(self.tr("&Log out"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.search_menu.setTitle(self.tr("&Search"))
         self.language_menu.setTitle(self.tr("L&anguage"))
         self.help_menu.setTitle(self.tr("&Help"))
+        self.shortcuts_action.setText(self.tr("&Keyboard shortcuts"))
         self.about_action.setText(self.tr("&About Besedka"))
         self.filter.setPlaceholderText(self.tr("Filter conversations"))
-        self.compose.setPlaceholderText(
-            self.tr("Write a message. Enter sends, Shift+Enter starts a new line."))
-        self.send_button.setText(self.tr("&Send"))
-        self.send_button.setToolTip(self.tr("Send (Enter)"))
-        self.reconnect_button.setText(self.tr("Reconnect &now"))
-        if self.tray is not None:
-            self.tray.setToolTip(self.tr("Besedka"))
         action = self.language_actions.get(self._languages.language)
         if action is not None:
             action.setChecked(True)
         self.message_view.retranslate()
+        self.files.retranslate()
         self.conversations.list_model.refresh_names()
         self._update_title()
         self._update_header()
-        self._update_status()
 
     # ------------------------------------------------------------------
     # Conversation selection
@@ -313,6 +377,7 @@ class ChatWindow(QMainWindow):
             self._open(entry.conversation)
 
     def _open(self, conversation: ConversationId) -> None:
+        self.message_actions.conversation_changed()  # an edit gives the draft back first
         self._drafts[self._current] = self.compose.toPlainText()
         self._current = conversation
         model = self.conversations.open(conversation)
@@ -322,6 +387,7 @@ class ChatWindow(QMainWindow):
         cursor.movePosition(cursor.MoveOperation.End)
         self.compose.setTextCursor(cursor)
         self.compose_error.show_text(None)
+        self.rooms.conversation_changed(conversation)
         self._update_header()
 
     @property
@@ -334,13 +400,19 @@ class ChatWindow(QMainWindow):
     @pyqtSlot()
     def on_send(self) -> None:
         text = self.compose.toPlainText()
-        problem = body_problem(text)
+        problem = body_problem(text) if text.strip() or not self.files.bar.paths() else None
         if problem is not None:
             self.compose_error.show_text(problem)
             return
-        if not text.strip():
-            return  # nothing to send; an empty Enter is not an error
-        self.conversations.send(self._current, normalize_body(text))
+        caption = normalize_body(text) if text.strip() else ""
+        if caption and self.message_actions.submit(caption):
+            return  # an edit went instead (attachments wait in their bar), the draft is back
+        # With files attached, the text goes as the first one's caption.
+        if not self.files.send_attachments(self._current, caption):
+            if not caption:
+                return  # nothing to send; an empty Enter is not an error
+            self.conversations.send(self._current, caption, self.message_actions.take_reply_to())
+        self.message_actions.sent()
         self.compose.clear()
         self._drafts[self._current] = ""
         self.message_view.scrollToBottom()
@@ -389,6 +461,10 @@ class ChatWindow(QMainWindow):
         if entry is None:
             self.header.setText("")
             return
+        room_header = self.rooms.header(entry)
+        if room_header is not None:
+            self.header.setText(room_header)
+            return
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:
             detail = self.tr("everyone")
@@ -397,52 +473,17 @@ class ChatWindow(QMainWindow):
         elif entry.online:
             detail = self.tr("online")
         else:
-            detail = self.tr("offline")
-        self.header.setText(f"{name} \u00b7 {detail}")
+            detail = self.conversations.list_model.presence_text(entry)
+        self.header.set_variants(f"{name} \u00b7 {detail}", name)
 
-    @pyqtSlot(object)
-    def on_state_changed(self, state: ConnectionState) -> None:
-        self._update_status()
-
-    @pyqtSlot(int)
-    def on_reconnect_countdown(self, seconds: int) -> None:
-        self._countdown = seconds
-        self._update_status()
-
-    def _update_status(self) -> None:
-        state = self._client.state
-        address = f"{self._client.host}:{self._client.port}"
-        if state is ConnectionState.ONLINE:
-            text = self.tr("Connected as %1 to %2").replace("%1", self._client.username).replace(
-                "%2", address)
-        elif state is ConnectionState.WAITING:
-            text = self.tr("Connection to %1 lost. Reconnecting in %n second(s)\u2026", "",
-                           self._countdown).replace("%1", address)
-        elif state is ConnectionState.CONNECTING:
-            text = self.tr("Reconnecting to %1\u2026").replace("%1", address)
-        else:
-            text = self.tr("Not connected")
-        waiting = len(self._client.outbox)
-        if waiting:
-            text += " \u00b7 " + self.tr("%n message(s) waiting to be sent", "", waiting)
-        self.status.setText(text)
-        self.reconnect_button.setVisible(state is ConnectionState.WAITING)
+    def _set_header_font(self) -> None:
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.header.setFont(font)
 
     # ------------------------------------------------------------------
     # Notifications, menus, window events
-
-    @pyqtSlot(object)
-    def on_direct_message_arrived(self, message: Message) -> None:
-        if self.tray is not None and not self.isActiveWindow():
-            self.tray.showMessage(self.tr("Message from %1").replace("%1", message.sender),
-                                  message.body[:_NOTIFICATION_PREVIEW_CHARS],
-                                  QSystemTrayIcon.MessageIcon.Information)
-
-    @pyqtSlot(QSystemTrayIcon.ActivationReason)
-    def on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
 
     @pyqtSlot()
     def on_change_password(self) -> None:
@@ -451,6 +492,23 @@ class ChatWindow(QMainWindow):
         dialog.deleteLater()
 
     @pyqtSlot()
+    def on_settings(self) -> None:
+        dialog = SettingsDialog(self._settings, self._languages, self._appearance,
+                                tray_available=self.tray is not None, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    @pyqtSlot()
+    def on_shortcuts(self) -> None:
+        what = {"switch": self.tr("Go to a conversation by name"),
+                "previous": self.tr("The conversation above"),
+                "next": self.tr("The conversation below"),
+                "next_unread": self.tr("The next conversation with unread messages"),
+                "mark_read": self.tr("Mark the conversation read")}
+        native = QKeySequence.SequenceFormat.NativeText
+        rows = "".join(f"<tr><td><b>{QKeySequence(SHORTCUTS[name]).toString(native)}</b>"
+                       f"&nbsp;&nbsp;</td><td>{text}</td></tr>" for name, text in what.items())
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
     def on_sessions(self) -> None:
         dialog = SessionsDialog(self._client, self)
         self.sessions_dialog = dialog
@@ -475,19 +533,51 @@ class ChatWindow(QMainWindow):
         if action is not None:
             action.setChecked(True)
 
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
+        if event is not None:
+            self.files.drag_enter(event)
+
+    def dropEvent(self, event: QDropEvent | None) -> None:
+        if event is not None:
+            self.files.drop(event)
+
     def changeEvent(self, event: QEvent | None) -> None:
         assert event is not None
         if event.type() in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
             self.conversations.set_attentive(self.isActiveWindow() and not self.isMinimized())
+        elif event.type() == QEvent.Type.FontChange:
+            self._set_header_font()
         super().changeEvent(event)
 
+    @pyqtSlot()
+    def quit(self) -> None:
+        """Close for good, even where closing only hides the window in the tray."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent | None) -> None:
+        assert event is not None
+        if not self._quitting and self.tray_presence.keeps_running():
+            # The Settings dialog's "closing keeps Besedka running in the tray".
+            event.ignore()
+            self.hide()
+            return
+        self.release()
         self.save_layout()
         if self.auto_away is not None:
             self.auto_away.stop()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)
+        app = QApplication.instance()
+        if self._quitting and app is not None:
+            app.quit()
+
+    def release(self) -> None:
+        """The window goes for good: remember its layout, and take the tray
+        icon and the unread badges away."""
+        self.save_layout()
+        self.tray_presence.close()
 
     def save_layout(self) -> None:
         """Remember window geometry and splitter position."""

@@ -15,39 +15,61 @@ on with one small collaborator each:
   reconnect, never doubled;
 * :class:`~client_gui.catchup.CatchUp`: from where ``sync`` catches up after
   a reconnect, so nothing sent meanwhile is missed, even when live messages
-  arrive during the sync.
+  arrive during the sync;
+* :class:`~client_gui.files.FileTransfers` (:attr:`ChatClient.files`):
+  uploads that end as messages in the outbox, downloads, and the cache of
+  images, resumed after a reconnect.
 
 Requests go out through the link's :class:`~client_gui.channel.Channel`,
 whose replies come back read as each request's own reply type.  A version 2
 feature adds its request methods and signals here, its events to
 :meth:`ChatClient.on_event`, and its state (rooms, typing...) to an object
-of its own beside the outbox.
+of its own beside the outbox.  Rooms are :attr:`ChatClient.rooms`
+(:class:`~client_gui.rooms.RoomsClient`).
+
+With a version 2 server, messages change after they arrive (edits,
+deletions, reactions: :attr:`ChatClient.messages_updated`), and catching up
+goes by change number (``seq``) instead of id, so a reconnect brings every
+change made meanwhile, not only new messages.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Final, TypeVar
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from protocol.errors import ErrorCode
 from protocol.events import Event, MessageEvent, PresenceEvent, UsersEvent
 from protocol.features import Feature
-from protocol.limits import PING_INTERVAL_SECONDS, SYNC_MAX_LIMIT
-from protocol.objects import STATUS_AVAILABLE, Message, RosterEntry
+from protocol.files import SetAvatar
+from protocol.lifecycle import (
+    Changed,
+    Delete,
+    Edit,
+    React,
+    ReadEvent,
+    Typing,
+    TypingEvent,
+    UpdateEvent,
+)
+from protocol.limits import PING_INTERVAL_SECONDS, PROTOCOL_V1, SYNC_MAX_LIMIT
+from protocol.objects import STATUS_AVAILABLE, FileInfo, Message, RosterEntry
 from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
-from protocol.requests import ChangePassword, History, MarkRead, Send, Sync
+from protocol.requests import Answerable, ChangePassword, History, MarkRead, Search, Send, Sync
 from protocol.rules import username_key
 from protocol.sessions import RevokeSession, SessionList, Sessions, SetStatus
 
-from .backoff import RECONNECT_DELAYS_SECONDS, uniform_jitter
+from .backoff import uniform_jitter
 from .catchup import CatchUp
 from .channel import ConnectionLike
 from .failures import FailureReason
+from .files import FileTransfers, Upload
 from .link import SessionLink
 from .outbox import ConversationId, Outbox, OutboxItem, RoomConversation
+from .rooms import RoomsClient
 from .session_state import ConnectionState
 from .trust import CertificateTrust
 
@@ -55,11 +77,21 @@ __all__ = ["HELLO_TIMEOUT_SECONDS", "ChatClient", "ConnectionState", "conversati
 
 log = logging.getLogger("besedka.client")
 
+R = TypeVar("R", bound=Reply)
+
 #: Seconds a freshly opened connection may take to say ``hello``.  A Besedka
 #: server greets at once (a TLS one tells a plain client ``tls_required``
 #: within about two seconds); waiting longer only delays telling the user
 #: that whatever listens there will not.
 HELLO_TIMEOUT_SECONDS: Final = 5.0
+
+
+def _conversation_id(with_: str | None, room: int | None) -> ConversationId:
+    """The conversation a request names: room ``room``, user ``with_``, or
+    the general room."""
+    if room is not None:
+        return RoomConversation(room)
+    return None if with_ is None else username_key(with_)
 
 
 def conversation_of(message: Message, me: str) -> ConversationId:
@@ -81,7 +113,8 @@ class ChatClient(QObject):
         connection: the network object (in its own thread) to talk through.
         trust: the pinned certificates and the rules for new ones.
         reconnect_delays: seconds before each reconnect attempt; the last
-            repeats.  Tests pass short ones.
+            repeats.  Tests pass short ones; None (the default) chooses by
+            the server's address (:func:`client_gui.backoff.delays_for`).
         tls: connect with TLS (the default); False only for servers run
             with ``--no-tls``.
         ping_interval, hello_timeout, jitter: for tests, which cannot wait
@@ -100,10 +133,24 @@ class ChatClient(QObject):
         messages_arrived(list[Message], live): ``live`` for events pushed as
             they happen, false for messages caught up by ``sync``.
         history_received(ConversationId, list[Message], has_more)
+        history_around_received(ConversationId, around, MessagePage | None): a
+            page with message ``around`` in its middle (version 2); None when
+            it could not be had (offline, refused).
+        newer_history_received(ConversationId, MessagePage | None): the page
+            after the newest loaded one (version 2).
+        search_answered(ticket, SearchPage | ErrorReply | FailureReason): the
+            answer to :meth:`search` number ``ticket``.
         outbox_added(OutboxItem), outbox_delivered(key, Message),
         outbox_failed(OutboxItem)
         password_changed(error): ``None`` on success, else the error code (or
             FailureReason.CONNECTION_LOST when offline).
+        messages_updated(list[Message]): newer forms of messages (edited,
+            deleted, reacted to), from events and from my own changes.
+        change_refused(code): an edit, deletion or reaction was refused.
+        typing_received(TypingEvent), read_received(ReadEvent): as the
+            server sent them.
+        read_markers_received(ConversationId, dict[str, int]): the other
+            participants' read markers, with a page of history.
         certificate_unknown(PinCheck): a server with no pinned certificate;
             the attempt waits for :meth:`trust_certificate` or :meth:`cancel`.
         session_remembered(token): the login asked ``remember`` and got this
@@ -126,11 +173,19 @@ class ChatClient(QObject):
     presence_changed = pyqtSignal(object)
     messages_arrived = pyqtSignal(list, bool)
     history_received = pyqtSignal(object, list, bool)
+    history_around_received = pyqtSignal(object, int, object)
+    newer_history_received = pyqtSignal(object, object)
+    search_answered = pyqtSignal(int, object)
     outbox_added = pyqtSignal(object)
     outbox_delivered = pyqtSignal(str, object)
     outbox_failed = pyqtSignal(object)
     password_changed = pyqtSignal(object)
     certificate_unknown = pyqtSignal(object)
+    messages_updated = pyqtSignal(list)
+    change_refused = pyqtSignal(object)
+    typing_received = pyqtSignal(object)
+    read_received = pyqtSignal(object)
+    read_markers_received = pyqtSignal(object, dict)
     session_remembered = pyqtSignal(str)
     my_status_changed = pyqtSignal(str, str)
     sessions_received = pyqtSignal(object)
@@ -140,7 +195,7 @@ class ChatClient(QObject):
         self,
         connection: ConnectionLike,
         trust: CertificateTrust,
-        reconnect_delays: Iterable[float] = RECONNECT_DELAYS_SECONDS,
+        reconnect_delays: Iterable[float] | None = None,
         parent: QObject | None = None,
         *,
         tls: bool = True,
@@ -156,6 +211,12 @@ class ChatClient(QObject):
         self._channel = self._link.channel
         self._outbox = Outbox()
         self._catch_up = CatchUp()
+        #: Uploads, downloads and the file cache (version 2, "files").
+        self.files = FileTransfers(self._link, parent=self)
+        self.files.post_requested.connect(self.on_post_requested)
+        self._search_tickets = 0
+        #: Rooms (protocol version 2): requests, and the events about them.
+        self.rooms = RoomsClient(self._channel, self._machine, self)
         #: My status and its text, as the server last said.
         self.status: tuple[str, str] = (STATUS_AVAILABLE, "")
         self._link.logged_in.connect(self.on_link_logged_in)
@@ -262,24 +323,44 @@ class ChatClient(QObject):
         """Messages not yet acknowledged, oldest first."""
         return list(self._outbox)
 
-    def send_message(self, to: str | None, body: str) -> OutboxItem:
-        """Queue ``body`` for the general room (``to=None``) or user ``to``.
+    @property
+    def has_rooms(self) -> bool:
+        """Whether this session can use rooms: the server offers them, and
+        the connection speaks version 2."""
+        return Feature.ROOMS in self.features and self.protocol >= 2
 
-        The body must already satisfy :func:`protocol.rules.normalize_body`.
-        It is sent at once when online and otherwise after the reconnect.
+    def send_message(self, to: str | None, body: str, room: int | None = None,
+                     reply_to: int | None = None, file: FileInfo | None = None,
+                     key: str | None = None) -> OutboxItem:
+        """Queue ``body`` for the general room (``to`` and ``room`` None),
+        user ``to`` or room ``room``, answering message ``reply_to`` if given
+        (version 2).
+
+        The body must already satisfy :func:`protocol.rules.normalize_body`,
+        unless it is the caption of ``file`` (a stored file), which may be
+        empty.  It is sent at once when online and otherwise after the
+        reconnect.  ``key``: an upload's, which this message continues.
         """
-        item = self._outbox.add(to, body)
+        item = self._outbox.add(to, body, room, reply_to, file, key)
         self.outbox_added.emit(item)
         self._send_outbox()
         return item
+
+    @pyqtSlot(object)
+    def on_post_requested(self, upload: Upload) -> None:
+        """An uploaded file is stored: its message goes through the outbox."""
+        self.send_message(upload.to, upload.caption, upload.room, file=upload.file,
+                          key=upload.key)
 
     def discard_failed(self, key: str) -> None:
         """Forget an outbox message the server refused."""
         self._outbox.discard_failed(key)
 
-    def request_history(self, with_: str | None, before: int | None, limit: int) -> None:
-        """Ask for one page of a conversation; answered by :attr:`history_received`."""
-        conversation = None if with_ is None else username_key(with_)
+    def request_history(self, with_: str | None, before: int | None, limit: int,
+                        room: int | None = None) -> None:
+        """Ask for one page of a conversation (the general room, the one
+        with ``with_`` or room ``room``); answered by :attr:`history_received`."""
+        conversation = _conversation_id(with_, room)
         if not self._machine.logged_in:
             # Offline: say "nothing yet" so the view does not wait forever;
             # the page is asked again after the reconnect.
@@ -292,15 +373,121 @@ class ChatClient(QObject):
                 self.history_received.emit(conversation, [], False)
                 return
             if reply.messages:
-                self._catch_up.seen(reply.messages[-1].id)
+                self._catch_up.seen(max(map(self._position, reply.messages)))
+            if reply.read is not None:
+                self.read_markers_received.emit(conversation, dict(reply.read))
             self.history_received.emit(conversation, list(reply.messages), reply.has_more)
 
-        self._channel.request(History(with_, before, limit), on_page)
+        self._channel.request(History(with_, before, limit, room=room), on_page)
 
-    def mark_read(self, with_: str | None, up_to: int) -> None:
+    def offers(self, feature: Feature) -> bool:
+        """Whether the server offers a version 2 feature (and this connection
+        speaks version 2)."""
+        return self._link.protocol != PROTOCOL_V1 and feature in self._link.features
+
+    def edit_message(self, message_id: int, body: str) -> None:
+        """Replace the body of one of my messages (normalised already)."""
+        self._change(Edit(message_id, body))
+
+    def delete_message(self, message_id: int) -> None:
+        """Delete one of my messages."""
+        self._change(Delete(message_id))
+
+    def react(self, message_id: int, emoji: str, on: bool) -> None:
+        """Add (``on``) or take back my ``emoji`` on a message."""
+        self._change(React(message_id, emoji, on))
+
+    def request_history_around(self, with_: str | None, around: int, limit: int,
+                               room: int | None = None) -> None:
+        """Ask for the page of a conversation around one message (to open a
+        search result there); answered by :attr:`history_around_received`."""
+        conversation = _conversation_id(with_, room)
+
+        def on_page(reply: MessagePage | ErrorReply | FailureReason) -> None:
+            if not isinstance(reply, MessagePage):
+                log.warning("history around %d refused: %s", around, reply)
+            self.history_around_received.emit(
+                conversation, around, reply if isinstance(reply, MessagePage) else None)
+
+        self._request_when_online(History(with_, limit=limit, around=around, room=room),
+                                  on_page)
+
+    def request_history_after(self, with_: str | None, after: int, limit: int,
+                              room: int | None = None) -> None:
+        """Ask for the messages of a conversation after ``after``; answered
+        by :attr:`newer_history_received`."""
+        conversation = _conversation_id(with_, room)
+
+        def on_page(reply: MessagePage | ErrorReply | FailureReason) -> None:
+            if not isinstance(reply, MessagePage):
+                log.warning("history after %d refused: %s", after, reply)
+            elif reply.messages:
+                self._catch_up.seen(max(map(self._position, reply.messages)))
+            self.newer_history_received.emit(
+                conversation, reply if isinstance(reply, MessagePage) else None)
+
+        self._request_when_online(History(with_, limit=limit, after=after, room=room),
+                                  on_page)
+
+    def search(self, request: Search) -> int:
+        """Send a search; returns the ticket that :attr:`search_answered`
+        carries with its answer.  Nothing cancels a search on the server:
+        whoever asked again just ignores the older tickets' answers."""
+        self._search_tickets += 1
+        ticket = self._search_tickets
+        self._request_when_online(
+            request, lambda reply: self.search_answered.emit(ticket, reply))
+        return ticket
+
+    def _request_when_online(self, request: Answerable[R],
+                             on_reply: Callable[[R | ErrorReply | FailureReason], None]) -> None:
+        """Send a request, or answer it with ``CONNECTION_LOST`` (soon, not
+        within this call) when offline."""
+        if not self._machine.logged_in:
+            QTimer.singleShot(0, lambda: on_reply(FailureReason.CONNECTION_LOST))
+            return
+        self._channel.request(request, on_reply)
+
+    def _change(self, request: Edit | Delete | React) -> None:
+        if not self._machine.logged_in:
+            self.change_refused.emit(FailureReason.CONNECTION_LOST)
+            return
+
+        def on_reply(reply: Changed | ErrorReply) -> None:
+            if isinstance(reply, ErrorReply):
+                self.change_refused.emit(reply.code)
+                return
+            self._catch_up.seen(reply.message.seq)
+            self.messages_updated.emit([reply.message])
+
+        self._channel.request(request, on_reply)
+
+    def send_typing(self, to: str | None, active: bool, room: int | None = None) -> None:
+        """Tell the others in a conversation (user ``to``, room ``room``, or
+        the general room) that I (stopped) typing; nothing when offline or
+        when the server has no typing notices."""
+        if self._machine.logged_in and self.offers(Feature.TYPING):
+            self._channel.request(Typing(to, active, room))
+
+    def mark_read(self, with_: str | None, up_to: int, room: int | None = None) -> None:
         """Move my read marker of one conversation (best effort when offline)."""
         if self._machine.logged_in:
-            self._channel.request(MarkRead(with_, up_to))
+            self._channel.request(MarkRead(with_, up_to, room=room))
+
+    def set_avatar(self, file_id: str | None,
+                   on_done: Callable[[ErrorReply | None], None] | None = None) -> None:
+        """Show an uploaded image as my picture (None: none); ``on_done``
+        hears None, or the refusal (offline: ``internal_error``)."""
+        if not self._machine.logged_in:
+            if on_done is not None:
+                on_done(ErrorReply(None, ErrorCode.INTERNAL_ERROR, "not connected"))
+            return
+
+        def on_reply(reply: Reply | ErrorReply) -> None:
+            if on_done is not None:
+                on_done(reply if isinstance(reply, ErrorReply) else None)
+
+        self._channel.request(SetAvatar(file_id), on_reply)
 
     def change_password(self, old_password: str, new_password: str) -> None:
         """Ask the server to change my password; answered by :attr:`password_changed`."""
@@ -380,14 +567,21 @@ class ChatClient(QObject):
         self._send_outbox()
         after = self._catch_up.start()
         if after is not None:
-            self._channel.request(Sync(after, SYNC_MAX_LIMIT), self._on_sync_page)
+            self._channel.request(self._sync(after), self._on_sync_page)
 
     @pyqtSlot(object)
     def on_event(self, event: Event) -> None:
         match event:
             case MessageEvent(message=message):
-                self._catch_up.live(message.id)
+                self._catch_up.live(self._position(message))
                 self.messages_arrived.emit([message], True)
+            case UpdateEvent(message=message):
+                self._catch_up.live(message.seq)
+                self.messages_updated.emit([message])
+            case TypingEvent():
+                self.typing_received.emit(event)
+            case ReadEvent():
+                self.read_received.emit(event)
             case PresenceEvent(user=user):
                 if username_key(user.username) == username_key(self.username):
                     self._set_my_status(user.status, user.status_text)
@@ -399,7 +593,8 @@ class ChatClient(QObject):
                         self._set_my_status(user.status, user.status_text)
                 self.roster_received.emit(list(users))
             case _:
-                log.debug("ignoring a %s event", type(event).__name__)
+                if not self.rooms.on_event(event):
+                    log.debug("ignoring a %s event", type(event).__name__)
 
     @pyqtSlot()
     def on_disconnected(self) -> None:
@@ -416,12 +611,23 @@ class ChatClient(QObject):
             log.warning("sync refused: %s", reply.code)
             self._catch_up.stop()
             return
-        last_id = reply.messages[-1].id if reply.messages else None
-        after = self._catch_up.page(last_id, reply.has_more)
+        last = self._position(reply.messages[-1]) if reply.messages else None
+        after = self._catch_up.page(last, reply.has_more)
         if reply.messages:
             self.messages_arrived.emit(list(reply.messages), False)
         if after is not None:
-            self._channel.request(Sync(after, SYNC_MAX_LIMIT), self._on_sync_page)
+            self._channel.request(self._sync(after), self._on_sync_page)
+
+    def _position(self, message: Message) -> int:
+        """Where a message stands in what this connection catches up by: its
+        change number on version 2 (edits move it), else its id."""
+        return message.id if self._link.protocol == PROTOCOL_V1 else message.seq
+
+    def _sync(self, after: int) -> Sync:
+        """The ``sync`` of the page after position ``after`` (see :meth:`_position`)."""
+        if self._link.protocol == PROTOCOL_V1:
+            return Sync(after, SYNC_MAX_LIMIT)
+        return Sync(None, SYNC_MAX_LIMIT, after_seq=after)
 
     # ------------------------------------------------------------------
     # Outbox
@@ -435,11 +641,13 @@ class ChatClient(QObject):
             def on_reply(reply: Sent | ErrorReply, key: str = item.key) -> None:
                 self._on_send_reply(key, serial, reply)
 
-            self._channel.request(Send(item.to, item.body, item.key), on_reply)
+            self._channel.request(Send(item.to, item.body, item.key, item.reply_to,
+                                       file=None if item.file is None else item.file.id,
+                                       room=item.room), on_reply)
 
     def _on_send_reply(self, key: str, serial: int, reply: Sent | ErrorReply) -> None:
         if isinstance(reply, Sent):
-            self._catch_up.seen(reply.message.id)
+            self._catch_up.seen(self._position(reply.message))
             if self._outbox.delivered(key) is not None:
                 self.outbox_delivered.emit(key, reply.message)
         elif reply.code in (ErrorCode.RATE_LIMITED, ErrorCode.INTERNAL_ERROR):

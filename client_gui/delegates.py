@@ -8,9 +8,12 @@ text, which is the expensive part of showing a long conversation, so heights
 are cached per message and width, and documents for the rows on screen are
 kept in a small LRU cache.
 
-The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`) and
+The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`,
+:meth:`~MessageDelegate.quote_at`, :meth:`~MessageDelegate.reaction_at`) and
 the read-only text browser that opens over a message to select part of its
-text (:meth:`MessageDelegate.createEditor`).
+text (:meth:`MessageDelegate.createEditor`).  The parts version 2 adds (a
+reply's quoted strip, reaction chips, ticks) are :mod:`client_gui.bubble_parts`;
+a message keeps its place in the caches until its ``seq`` changes.
 
 :class:`ConversationDelegate` draws a conversation-list entry: presence dot,
 name, and unread badge.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from html import escape
 from datetime import date, timedelta
 from typing import Final
 
@@ -28,6 +32,7 @@ from PyQt6.QtCore import (
     QDate,
     QLocale,
     QModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -57,8 +62,14 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from .bubble_parts import Quote, chip_layout, paint_chips, paint_quote, quote_height
+from .file_cards import FileAction, FileCards, FileServices
 from .linkify import body_html
-from .models import ConversationEntry, MessageRow, Roles, RowState
+from .iconset import IconName, Tone, tone_color
+from .iconset import paint as paint_icon
+from .models import ConversationEntry, MessageRow, Placement, Roles, RowState
+from .previews import Avatars
+from .read_markers import Receipt
 from .status import status_colour
 from .texts import describe_error
 from .widgets import blend
@@ -70,13 +81,16 @@ _DOCUMENT_CACHE_SIZE: Final = 300
 
 @dataclass(frozen=True, slots=True)
 class _Fonts:
-    """The fonts of a message and the heights that follow from them."""
+    """The fonts of a message and the sizes that follow from them."""
 
     body: QFont
     bold: QFont
     small: QFont
+    small_metrics: QFontMetrics
+    bold_metrics: QFontMetrics
     header_height: int
     day_height: int
+    icon_size: int  # a state icon beside the time
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +99,22 @@ class _Geometry:
 
     day: QRect  # empty when the row does not start a day
     bubble: QRect
-    header: QRect
-    body: QRect
+    header: QRect  # the sender's line; empty when the row has none
+    body: QRect  # the text, then the file below it
+    meta: QRect  # state icon, time and receipt: the header's right end, or beside the body
+    quote: QRect  # empty when the message answers none
+    reactions: QRect  # empty without reactions
 
 
 class MessageDelegate(QStyledItemDelegate):
     """Measures and paints message rows of a :class:`MessageListModel`.
+
+    A row whose sender wrote the row above a moment before (it
+    :attr:`~client_gui.models.Placement.CONTINUES`) has no name line, and
+    neither have my own messages: their time, state icon and receipt sit at
+    the right of the text's first line instead.  A refused message keeps a
+    line of its own for the reason.  A reply's quoted strip comes first, a
+    file below the text, reactions at the bottom.
 
     Args:
         view: the view it paints for; its viewport width decides wrapping.
@@ -102,18 +126,29 @@ class MessageDelegate(QStyledItemDelegate):
     link_activated = pyqtSignal(QUrl)
 
     MARGIN = 8  # between bubble and view edge
-    GAP = 3  # between bubbles
+    GAP_ABOVE = 5  # above a bubble that starts a group
+    GAP_WITHIN = 1  # above a bubble that continues one
+    GAP_BELOW = 1
     PADDING_X = 9
     PADDING_Y = 5
     INDENT = 0.14  # the share of the width by which a bubble is pushed aside
+    META_GAP = 8  # between the text and a time beside it
 
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self._view = view
-        self._documents: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
-        self._heights: dict[tuple[str, bool], int] = {}
+        self._documents: OrderedDict[tuple[str, int, str, int], QTextDocument] = OrderedDict()
+        self._heights: dict[tuple[MessageRow, Placement, object], int] = {}
         self._heights_width = -1
         self._font_cache: _Fonts | None = None
+        #: Draws the files of messages, once the session's file services
+        #: are known (:meth:`set_file_services`); None: files show as text.
+        self.files: FileCards | None = None
+
+    def set_file_services(self, services: FileServices) -> None:
+        """Draw files as pictures and cards, and senders with their pictures."""
+        self.files = FileCards(services, self)
+        self.invalidate()
 
     # -- geometry
 
@@ -124,40 +159,84 @@ class MessageDelegate(QStyledItemDelegate):
             bold.setBold(True)
             small = QFont(body)
             small.setPointSizeF(max(6.0, body.pointSizeF() * 0.85))
-            self._font_cache = _Fonts(body, bold, small,
-                                      header_height=QFontMetrics(bold).height() + 2,
-                                      day_height=QFontMetrics(small).height() + 14)
+            small_metrics, bold_metrics = QFontMetrics(small), QFontMetrics(bold)
+            self._font_cache = _Fonts(body, bold, small, small_metrics, bold_metrics,
+                                      header_height=bold_metrics.height() + 2,
+                                      day_height=small_metrics.height() + 14,
+                                      icon_size=small_metrics.height())
         return self._font_cache
 
     def _bubble_width(self, total: int) -> int:
         return max(120, int((total - 2 * self.MARGIN) * (1 - self.INDENT)))
 
-    def _text_width(self, total: int) -> int:
-        return max(40, self._bubble_width(total) - 2 * self.PADDING_X)
+    @staticmethod
+    def has_header(row: MessageRow, placement: Placement) -> bool:
+        """Whether ``row`` gets a line above its text (sender, or why it was refused)."""
+        return row.state is RowState.FAILED or not (row.own or placement & Placement.CONTINUES)
 
-    def _day_height(self) -> int:
-        return self._fonts().day_height
+    def _meta_text(self, row: MessageRow) -> str:
+        """"edited" and the time, as drawn at the right of the row."""
+        time_text = _local_time_text(row)
+        if row.edited and not row.deleted:
+            time_text = self.tr("edited") + "  " + time_text
+        return time_text
 
-    def _header_height(self) -> int:
-        return self._fonts().header_height
+    def _meta_width(self, row: MessageRow) -> int:
+        """The width of the time (state icon, receipt) drawn beside the text.
 
-    def _geometry(self, rect: QRect, row: MessageRow, day_start: bool) -> _Geometry:
-        day_height = self._day_height() if day_start else 0
+        My stored messages keep room for the widest receipt (two ticks and
+        a count of readers), so that a receipt arriving changes no layout.
+        """
+        fonts = self._fonts()
+        width = fonts.small_metrics.horizontalAdvance(self._meta_text(row))
+        if _STATE_ICONS.get(row.state) is not None:
+            width += fonts.icon_size + 3
+        if row.own and row.state is RowState.SENT:
+            width += fonts.small_metrics.horizontalAdvance(_WIDEST_RECEIPT)
+        return width
+
+    def _geometry(self, rect: QRect, row: MessageRow, placement: Placement) -> _Geometry:
+        fonts = self._fonts()
+        day_height = fonts.day_height if placement & Placement.DAY_START else 0
         day = QRect(rect.left(), rect.top(), rect.width(), day_height)
+        gap = self.GAP_WITHIN if placement & Placement.CONTINUES else self.GAP_ABOVE
         bubble_width = self._bubble_width(rect.width())
         left = (rect.right() - self.MARGIN - bubble_width + 1 if row.own
                 else rect.left() + self.MARGIN)
-        bubble = QRect(left, rect.top() + day_height + self.GAP, bubble_width,
-                       rect.height() - day_height - 2 * self.GAP)
+        bubble = QRect(left, rect.top() + day_height + gap, bubble_width,
+                       rect.height() - day_height - gap - self.GAP_BELOW)
         inner = bubble.adjusted(self.PADDING_X, self.PADDING_Y, -self.PADDING_X, -self.PADDING_Y)
-        header = QRect(inner.left(), inner.top(), inner.width(), self._header_height())
-        body = QRect(inner.left(), header.bottom() + 1, inner.width(),
-                     inner.bottom() - header.bottom())
-        return _Geometry(day, bubble, header, body)
+        header = QRect()
+        top = inner.top()
+        if self.has_header(row, placement):
+            header = QRect(inner.left(), top, inner.width(), fonts.header_height)
+            top = header.bottom() + 1
+        quote = QRect(inner.left(), top, inner.width(), self._quote_height(row))
+        if quote.height():
+            top = quote.bottom() + 3
+        chips = self._chips_height(row, inner.width())
+        height = inner.bottom() - chips - top + 1
+        if not header.isEmpty():
+            body = QRect(inner.left(), top, inner.width(), height)
+            meta = header
+        else:
+            meta_width = self._meta_width(row)
+            body = QRect(inner.left(), top, max(40, inner.width() - meta_width - self.META_GAP),
+                         height)
+            meta = QRect(inner.right() - meta_width + 1, top, meta_width,
+                         fonts.bold_metrics.height())
+        reactions = QRect(inner.left(), body.bottom() + 1, inner.width(), chips)
+        return _Geometry(day, bubble, header, body, meta, quote, reactions)
+
+    def _quote_height(self, row: MessageRow) -> int:
+        return 0 if row.reply_to is None or row.deleted else quote_height(self._fonts().small)
+
+    def _chips_height(self, row: MessageRow, width: int) -> int:
+        return chip_layout(row.reactions, width, self._fonts().body)[1]
 
     def document(self, row: MessageRow, width: int) -> QTextDocument:
         """The laid-out body of ``row`` at text width ``width`` (cached)."""
-        cache_key = (row.key, width)
+        cache_key = (row.key, row.seq, row.body, width)
         document = self._documents.get(cache_key)
         if document is not None:
             self._documents.move_to_end(cache_key)
@@ -171,7 +250,10 @@ class MessageDelegate(QStyledItemDelegate):
         document.setDefaultTextOption(option)
         link = self._view.palette().color(QPalette.ColorRole.Link)
         document.setDefaultStyleSheet(f"a {{ color: {link.name()}; }}")
-        document.setHtml(body_html(row.body))
+        if row.deleted:
+            document.setHtml(f"<i>{escape(self.tr('Message deleted'))}</i>")
+        else:
+            document.setHtml(body_html(row.body))
         document.setTextWidth(width)
         self._documents[cache_key] = document
         if len(self._documents) > _DOCUMENT_CACHE_SIZE:
@@ -179,12 +261,12 @@ class MessageDelegate(QStyledItemDelegate):
         return document
 
     def invalidate(self) -> None:
-        """Forget cached fonts and layouts (after a font or palette change)."""
+        """Forget cached fonts and layouts (after a font, palette or language change)."""
         self._font_cache = None
         self._documents.clear()
         self._heights.clear()
 
-    def row_height(self, row: MessageRow, day_start: bool, width: int) -> int:
+    def row_height(self, row: MessageRow, placement: Placement, width: int) -> int:
         """The height of ``row`` in a view ``width`` pixels wide (cached).
 
         This is the expensive call (it lays out the text), made once per
@@ -194,20 +276,46 @@ class MessageDelegate(QStyledItemDelegate):
         if width != self._heights_width:
             self._heights.clear()  # every wrap changes with the width
             self._heights_width = width
-        cache_key = (row.key, day_start)
+        files = self._files_of(row)
+        # A picture's height is known once it is here: part of the key.
+        cache_key = (row, placement, None if files is None else files.height_key(row))
         height = self._heights.get(cache_key)
         if height is None:
-            text_height = self.document(row, self._text_width(width)).size().height()
-            height = (int(text_height + 0.999) + self._header_height() + 2 * self.PADDING_Y
-                      + 2 * self.GAP + (self._day_height() if day_start else 0))
+            geometry = self._geometry(QRect(0, 0, width, 10_000), row, placement)
+            fonts = self._fonts()
+            text_width = geometry.body.width()
+            content = self._text_height(row, text_width)
+            if files is not None:
+                content += files.height(row, text_width, fonts.body)
+            if geometry.header.isEmpty():
+                content = max(content, fonts.bold_metrics.height())  # the time beside it
+            else:
+                content += fonts.header_height
+            if geometry.quote.height():
+                content += geometry.quote.height() + 2
+            content += geometry.reactions.height()
+            gap = self.GAP_WITHIN if placement & Placement.CONTINUES else self.GAP_ABOVE
+            height = (content + 2 * self.PADDING_Y + gap + self.GAP_BELOW
+                      + (fonts.day_height if placement & Placement.DAY_START else 0))
             self._heights[cache_key] = height
         return height
+
+    def _files_of(self, row: MessageRow) -> FileCards | None:
+        """What draws the file of ``row``; None when it has none to show
+        (no file, deleted, or no file services)."""
+        return None if row.file is None or row.deleted else self.files
+
+    def _text_height(self, row: MessageRow, width: int) -> int:
+        """The height of the body text; none for a file without a caption."""
+        if not row.body and self._files_of(row) is not None:
+            return 0
+        return int(self.document(row, width).size().height() + 0.999)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         viewport = self._view.viewport()
         width = viewport.width() if viewport is not None else 0
         return QSize(width, self.row_height(index.data(Roles.ROW),
-                                            bool(index.data(Roles.DAY_START)), width))
+                                            index.data(Roles.PLACEMENT), width))
 
     # -- painting
 
@@ -215,51 +323,92 @@ class MessageDelegate(QStyledItemDelegate):
               index: QModelIndex) -> None:
         assert painter is not None
         row: MessageRow = index.data(Roles.ROW)
-        geometry = self._geometry(option.rect, row, bool(index.data(Roles.DAY_START)))
+        placement: Placement = index.data(Roles.PLACEMENT)
+        geometry = self._geometry(option.rect, row, placement)
         palette = option.palette
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
         highlight = palette.color(QPalette.ColorRole.Highlight)
         fonts = self._fonts()
-        bold_font, small_font = fonts.bold, fonts.small
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
         if not geometry.day.isEmpty():
-            self._paint_day(painter, geometry.day, row.day, small_font, blend(base, text, 0.55))
+            self._paint_day(painter, geometry.day, row.day, fonts.small, blend(base, text, 0.55))
 
         fill = blend(base, highlight, 0.16) if row.own else blend(base, text, 0.06)
+        if row.mentions_me:  # a message that calls me stands out
+            fill = blend(fill, QColor("#f2c037"), 0.3)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setPen(highlight if selected else Qt.PenStyle.NoPen)
         painter.setBrush(blend(fill, highlight, 0.25) if selected else fill)
         painter.drawRoundedRect(QRectF(geometry.bubble).adjusted(0.5, 0.5, -0.5, -0.5), 7, 7)
 
-        # Header: sender, then time and delivery state, right-aligned.
-        header = geometry.header
-        status = self._status_text(row)
-        painter.setFont(small_font)
+        # Time, state and receipt, right-aligned (in the header, or beside the text).
         muted = blend(base, text, 0.6)
-        painter.setPen(QColor("#c0392b") if row.state is RowState.FAILED else muted)
-        time_text = _local_time_text(row)
+        meta = geometry.meta
+        status = self._status_text(row)
+        painter.setFont(fonts.small)
+        painter.setPen(tone_color(Tone.NEGATIVE, palette) if row.state is RowState.FAILED
+                       else muted)
+        time_text = self._meta_text(row) + self._receipt_text(index)
         right_text = f"{status}  {time_text}" if status else time_text
-        small_metrics = QFontMetrics(small_font)
-        right_width = small_metrics.horizontalAdvance(right_text)
-        painter.drawText(header, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        right_width = fonts.small_metrics.horizontalAdvance(right_text)
+        painter.drawText(meta, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          right_text)
-        painter.setFont(bold_font)
-        painter.setPen(text)
-        name_width = max(0, header.width() - right_width - 10)
-        sender = QFontMetrics(bold_font).elidedText(row.sender, Qt.TextElideMode.ElideRight,
-                                                    name_width)
-        painter.drawText(QRect(header.left(), header.top(), name_width, header.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sender)
+        state_icon = _STATE_ICONS.get(row.state)
+        if state_icon is not None:
+            name, tone = state_icon
+            side = fonts.icon_size
+            paint_icon(painter, QRect(meta.right() - right_width - 3 - side + 1,
+                                      meta.center().y() - side // 2, side, side),
+                       name, muted if tone is Tone.MUTED else tone_color(tone, palette))
+            right_width += side + 3
+        if not geometry.header.isEmpty() and not row.own:
+            header = geometry.header
+            if self.files is not None:
+                # The sender's picture, before the name.
+                size = header.height() - 2
+                picture = self.files.services.avatars.pixmap(row.sender, size)
+                painter.drawPixmap(header.left(), header.top() + 1, picture)
+                header = header.adjusted(size + 5, 0, 0, 0)
+            painter.setFont(fonts.bold)
+            painter.setPen(text)
+            name_width = max(0, header.width() - right_width - 10)
+            sender = fonts.bold_metrics.elidedText(row.sender, Qt.TextElideMode.ElideRight,
+                                                   name_width)
+            painter.drawText(QRect(header.left(), header.top(), name_width, header.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, sender)
 
+        if not geometry.quote.isEmpty():
+            quote: Quote | None = index.data(Roles.QUOTE)
+            accent = palette.color(QPalette.ColorRole.Link)
+            sender, excerpt = ((quote.sender, self.tr("Message deleted") if quote.deleted
+                                else quote.text) if quote is not None
+                               else ("", self.tr("An earlier message (click to find it)")))
+            paint_quote(painter, geometry.quote, sender, excerpt, accent,
+                        blend(fill, text, 0.07), muted, fonts.small)
+        if not geometry.reactions.isEmpty():
+            placed, _ = chip_layout(row.reactions, geometry.reactions.width(), fonts.body)
+            paint_chips(painter, QPointF(geometry.reactions.topLeft()), placed,
+                        row.my_reactions, fonts.body, text, blend(fill, text, 0.08),
+                        blend(fill, highlight, 0.3), highlight)
+
+        # The file, below the caption.
+        files = self._files_of(row)
+        if files is not None:
+            painter.save()
+            files.paint(painter, self._file_rect(geometry.body, row), row, fonts.body, palette)
+            painter.restore()
+            if not row.body:
+                painter.restore()
+                return
         # Body; while the selection editor is open over it, the editor draws.
         document = self.document(row, geometry.body.width())
         painter.translate(QPointF(geometry.body.topLeft()))
         context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text,
-                                 muted if row.state is RowState.PENDING else text)
+        context.palette.setColor(QPalette.ColorRole.Text, muted if row.deleted
+                                 or row.state is RowState.PENDING else text)
         context.clip = QRectF(0, 0, geometry.body.width(), geometry.body.height())
         layout = document.documentLayout()
         assert layout is not None
@@ -290,9 +439,18 @@ class MessageDelegate(QStyledItemDelegate):
         return QLocale().toString(QDate(day.year, day.month, day.day),
                                   QLocale.FormatType.LongFormat)
 
+    @staticmethod
+    def _receipt_text(index: QModelIndex) -> str:
+        """Ticks after the time of my message: one once stored, two once read
+        (direct); in a room, two and how many read it (their names are the
+        row's tooltip)."""
+        receipt = index.data(Roles.RECEIPT)
+        if receipt is not None:
+            return "  \u2713\u2713" if receipt is Receipt.READ else "  \u2713"
+        seen = index.data(Roles.SEEN_BY)
+        return f"  \u2713\u2713 {len(seen)}" if seen else ""
+
     def _status_text(self, row: MessageRow) -> str:
-        if row.state is RowState.PENDING:
-            return self.tr("\u231b sending\u2026")
         if row.state is RowState.FAILED:
             return self.tr("not sent: %1").replace("%1", describe_error(row.error))
         return ""
@@ -302,7 +460,39 @@ class MessageDelegate(QStyledItemDelegate):
     def body_rect(self, option_rect: QRect, index: QModelIndex) -> QRect:
         """Where the body text of ``index`` is, in view coordinates."""
         row: MessageRow = index.data(Roles.ROW)
-        return self._geometry(option_rect, row, bool(index.data(Roles.DAY_START))).body
+        return self._geometry(option_rect, row, index.data(Roles.PLACEMENT)).body
+
+    def _file_rect(self, body: QRect, row: MessageRow) -> QRect:
+        """Where the file goes in a body rect: below the caption."""
+        top = body.top() + self._text_height(row, body.width())
+        return QRect(body.left(), top, body.width(), body.bottom() - top + 1)
+
+    def file_action_at(self, option_rect: QRect, index: QModelIndex,
+                       position: QPoint) -> FileAction | None:
+        """What a click at ``position`` (view coordinates) on a message's file asks for."""
+        row: MessageRow = index.data(Roles.ROW)
+        files = self._files_of(row)
+        if files is None:
+            return None
+        body = self.body_rect(option_rect, index)
+        return files.action_at(self._file_rect(body, row), row, self._fonts().body, position)
+
+    def quote_at(self, option_rect: QRect, index: QModelIndex, position: QPointF) -> int | None:
+        """The id of the message a reply answers, if ``position`` is on its strip."""
+        row: MessageRow = index.data(Roles.ROW)
+        geometry = self._geometry(option_rect, row, index.data(Roles.PLACEMENT))
+        return row.reply_to if QRectF(geometry.quote).contains(position) else None
+
+    def reaction_at(self, option_rect: QRect, index: QModelIndex,
+                    position: QPointF) -> str | None:
+        """The emoji of the reaction chip under ``position``, if any."""
+        row: MessageRow = index.data(Roles.ROW)
+        area = self._geometry(option_rect, row, index.data(Roles.PLACEMENT)).reactions
+        if not QRectF(area).contains(position):
+            return None
+        placed, _ = chip_layout(row.reactions, area.width(), self._fonts().body)
+        point = (position - QPointF(area.topLeft())).toPoint()
+        return next((r.emoji for rect, r in placed if rect.contains(point)), None)
 
     def link_at(self, option_rect: QRect, index: QModelIndex, position: QPointF) -> str | None:
         """The target of the link under ``position`` (view coordinates), if any."""
@@ -351,12 +541,28 @@ def _local_time_text(row: MessageRow) -> str:
     return QLocale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
 
 
+#: The icon beside the time of a message in each state, and its colour.
+_STATE_ICONS: Final[dict[RowState, tuple[IconName, Tone]]] = {
+    RowState.PENDING: (IconName.SENDING, Tone.MUTED),
+    RowState.FAILED: (IconName.FAILED, Tone.NEGATIVE),
+}
+#: The widest receipt after the time of my message (see ``_receipt_text``):
+#: room is kept for it so that a receipt arriving changes no layout.
+_WIDEST_RECEIPT: Final = "  \u2713\u2713 99"
+
+
 class ConversationDelegate(QStyledItemDelegate):
-    """Paints a conversation entry: presence dot, name, unread badge."""
+    """Paints a conversation entry: presence icon (on the user's picture, once
+    :attr:`avatars` is set; a square for the general room, a hash sign for a
+    room), name, unread badge."""
+
+    #: The users' pictures (version 2 servers with files); None: dots only.
+    avatars: Avatars | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width(), max(size.height(), QFontMetrics(option.font).height() + 14))
+        extra = 18 if self.avatars is not None else 14
+        return QSize(size.width(), max(size.height(), QFontMetrics(option.font).height() + extra))
 
     def paint(self, painter: QPainter | None, option: QStyleOptionViewItem,
               index: QModelIndex) -> None:
@@ -378,21 +584,49 @@ class ConversationDelegate(QStyledItemDelegate):
         text_colour = option.palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         dot = 9
-        if entry.conversation is None:
+        # Where the users' pictures are shown, every entry's mark is as large.
+        mark = rect.height() - 8 if self.avatars is not None else dot
+        if entry.room is not None:
+            # A room: a hash sign where people have their presence dot.
+            hash_font = QFont(option.font)
+            hash_font.setBold(True)
+            painter.setFont(hash_font)
+            painter.setPen(text_colour if selected else QColor("#7b5ea7"))
+            painter.drawText(QRectF(rect.left() - 2, rect.top(), mark + 4, rect.height()),
+                             Qt.AlignmentFlag.AlignCenter, "#")
+            dot = mark
+        elif entry.conversation is None:
             # The general room's square, in the text colour when selected
             # (the usual blue would vanish into a blue highlight).
+            dot = mark
             marker = text_colour if selected else QColor("#3d7ab8")
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(marker)
             painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
-                                    2, 2)
+                                    dot / 4, dot / 4)
         else:
-            # Online: the status's colour (available, away, busy); offline: a ring.
-            painter.setPen(Qt.PenStyle.NoPen if entry.online else QColor("#9a9a9a"))
-            painter.setBrush(status_colour(entry.status) if entry.online
-                             else Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(QRectF(rect.left() + 0.5, rect.center().y() - dot / 2 + 0.5,
-                                       dot - 1, dot - 1))
+            # The status's colour (available, away, busy) while known to be
+            # online; grey while offline, or while my own connection is down,
+            # when it is only the last known (the tooltip says so).
+            known = bool(index.data(Roles.PRESENCE_KNOWN))
+            muted = blend(option.palette.color(QPalette.ColorRole.Base),
+                          option.palette.color(QPalette.ColorRole.Text), 0.45)
+            colour = status_colour(entry.status) if entry.online and known else muted
+            if self.avatars is not None:
+                # The picture, with the presence dot on its lower right edge.
+                size = mark
+                top = rect.center().y() - size // 2
+                painter.drawPixmap(rect.left(), top, self.avatars.pixmap(entry.name, size))
+                painter.setPen(QColor(option.palette.color(QPalette.ColorRole.Base)))
+                painter.setBrush(colour)
+                painter.drawEllipse(QRectF(rect.left() + size - dot + 1, top + size - dot + 1,
+                                           dot, dot))
+                dot = size
+            else:
+                side = dot + 3
+                paint_icon(painter, QRect(rect.left() - 1, rect.center().y() - side // 2,
+                                          side, side),
+                           IconName.ONLINE if entry.online else IconName.OFFLINE, colour)
         left = rect.left() + dot + 8
         badge_width = 0
         if entry.unread:
@@ -413,7 +647,8 @@ class ConversationDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setBold(entry.unread > 0)
         painter.setFont(font)
-        painter.setPen(text_colour if entry.online or entry.conversation is None
+        person = isinstance(entry.conversation, str)
+        painter.setPen(text_colour if entry.online or not person
                        else blend(text_colour, option.palette.color(QPalette.ColorRole.Base), 0.35))
         name_rect = QRect(left, rect.top(), rect.right() - left - badge_width - 6, rect.height())
         shown = QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight,

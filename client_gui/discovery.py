@@ -27,7 +27,7 @@ import ipaddress
 import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,11 +46,14 @@ from zeroconf import (
     DNSQuestionType,
     InterfaceChoice,
     IPVersion,
+    RecordUpdate,
+    RecordUpdateListener,
     ServiceBrowser,
     ServiceInfo,
     ServiceStateChange,
     Zeroconf,
 )
+from zeroconf.const import _TYPE_SRV
 
 from protocol.discovery import (
     SERVICE_TYPE,
@@ -203,6 +206,10 @@ class ServerBrowser(QObject):
     Signals:
         server_found(DiscoveredServer): a server appeared, or its details
             changed (same ``service_name``).
+        server_heard(str): the server with this ``service_name`` sent its
+            records (announcing itself, or answering): it is up.  Unlike
+            ``server_found`` this comes for an announcement that repeats
+            what was known too, as after a crash and a restart.
         server_lost(str): the server with this ``service_name`` went away.
         search_timed_out(): the first ``nothing_found_seconds`` passed
             without finding a server.
@@ -211,6 +218,7 @@ class ServerBrowser(QObject):
     """
 
     server_found = pyqtSignal(object)
+    server_heard = pyqtSignal(str)
     server_lost = pyqtSignal(str)
     search_timed_out = pyqtSignal()
     browsing_failed = pyqtSignal(str)
@@ -285,9 +293,13 @@ class ServerBrowser(QObject):
             browser = ServiceBrowser(zeroconf, self._service_type,
                                      handlers=[self._on_service_state_change],
                                      question_type=DNSQuestionType.QM)
+            heard = _ServiceRecordListener(self._service_type,
+                                           lambda name: self._emit(self.server_heard, name))
+            zeroconf.add_listener(heard, None)
             try:
                 self._stop_requested.wait()
             finally:
+                zeroconf.remove_listener(heard)
                 browser.cancel()
         except Exception as error:  # noqa: BLE001 - reported, and browsing ends
             log.warning("looking for servers on the LAN failed: %s", error)
@@ -333,6 +345,23 @@ class ServerBrowser(QObject):
         if not self._found_any and not self.timed_out:
             self.timed_out = True
             self.search_timed_out.emit()
+
+
+class _ServiceRecordListener(RecordUpdateListener):
+    """Reports each live SRV record of ``service_type`` that arrives, in
+    zeroconf's loop (a record only its own server sends: proof it is up)."""
+
+    def __init__(self, service_type: str, heard: Callable[[str], None]) -> None:
+        super().__init__()
+        self._suffix = "." + service_type.lower()
+        self._heard = heard
+
+    def async_update_records(self, zc: Zeroconf, now: float, records: list[RecordUpdate]) -> None:
+        for update in records:
+            record = update.new
+            if (record.type == _TYPE_SRV and record.name.lower().endswith(self._suffix)
+                    and not record.is_expired(now)):
+                self._heard(record.name)
 
 
 def _fill(template: str, *values: object) -> str:

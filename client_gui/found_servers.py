@@ -203,7 +203,12 @@ class FoundServersView(QWidget):
         # usually shorter; when the model goes first (at exit, in tests), Qt
         # leaves the list's selection model without a model, and the list's
         # delayed reset then warns "Selecting when no model has been set".
-        self.list.setModel(None)
+        # When the garbage collector takes this view's wrapper apart first
+        # (a cycle through it, collected in the GUI thread), its attributes
+        # are already gone: the view is going too, there is nothing to do.
+        view = getattr(self, "list", None)
+        if view is not None:
+            view.setModel(None)
 
     @pyqtSlot()
     def on_rows_changed(self) -> None:

@@ -109,6 +109,16 @@ class LanguageManager(QObject):
         self._settings.set(LANGUAGE, code)
         self._apply(code)
 
+    def follow_system(self) -> None:
+        """Speak the system's language from now on, and remember that."""
+        self._settings.set(LANGUAGE, "")
+        self._apply(system_language())
+
+    @property
+    def follows_system(self) -> bool:
+        """Whether no language was chosen, so the system's is spoken."""
+        return self._settings.get(LANGUAGE) not in LANGUAGES
+
     def uninstall(self) -> None:
         """Remove this manager's translators from the application."""
         for translator in self._translators:

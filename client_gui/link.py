@@ -36,7 +36,7 @@ from protocol.requests import Login, Logout, Register, Resume
 from protocol.version import BESEDKA_VERSION
 from protocol.tls import PinCheck, PinVerdict, TlsFailure
 
-from .backoff import Backoff
+from .backoff import RECONNECT_DELAYS_SECONDS, Backoff, delays_for
 from .channel import Channel, ConnectionLike, Keepalive
 from .failures import AuthFailure, FailureReason
 from .session_state import ConnectionState, Phase, SessionMachine
@@ -78,7 +78,8 @@ class SessionLink(QObject):
     Args:
         connection: the network object (in its own thread) to talk through.
         trust: the pinned certificates and the rules for new ones.
-        delays, jitter: the reconnect schedule (:class:`Backoff`).
+        delays, jitter: the reconnect schedule (:class:`Backoff`); None
+            chooses by the server's address (:func:`delays_for`).
         tls: speak TLS; False only for servers run with ``--no-tls``.
         ping_interval: seconds between liveness checks (:class:`Keepalive`).
         hello_timeout: seconds a new connection may take to say ``hello``.
@@ -108,7 +109,7 @@ class SessionLink(QObject):
     reconnect_countdown = pyqtSignal(int)
 
     def __init__(self, connection: ConnectionLike, trust: CertificateTrust,
-                 delays: Iterable[float], jitter: Callable[[], float], *, tls: bool,
+                 delays: Iterable[float] | None, jitter: Callable[[], float], *, tls: bool,
                  ping_interval: float, hello_timeout: float,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -124,9 +125,6 @@ class SessionLink(QObject):
         self._token_fingerprint: str | None = None
         self._register_first = False
         self._remember = False
-        #: Connections given up after a logout that must reach the server
-        #: first: each is closed at its first reply, or by its timer.
-        self._parting: dict[int, QTimer] = {}
         #: The protocol version this connection speaks (from the server's
         #: hello), and the version 2 features it offers.
         self.protocol = PROTOCOL_V1
@@ -137,7 +135,8 @@ class SessionLink(QObject):
         self.channel = Channel(connection)
         self._keepalive = Keepalive(self.channel, ping_interval, self)
         self._keepalive.timed_out.connect(self.on_keepalive_timed_out)
-        self._backoff = Backoff(delays, jitter, self)
+        self._fixed_delays = tuple(delays) if delays is not None else None
+        self._backoff = Backoff(self._fixed_delays or RECONNECT_DELAYS_SECONDS, jitter, self)
         self._backoff.due.connect(self.on_reconnect_due)
         self._backoff.countdown.connect(self.reconnect_countdown)
         self._hello_timer = QTimer(self)
@@ -166,6 +165,7 @@ class SessionLink(QObject):
         self.host, self.port = host, port
         self.username, self._password = username, password
         self._register_first, self._remember = register, remember
+        self._backoff.set_delays(self._fixed_delays or delays_for(host))
         self._backoff.reset()
         self._connect()
 
@@ -178,6 +178,7 @@ class SessionLink(QObject):
         self.host, self.port, self.username = host, port, username
         self._token, self._token_fingerprint = token, fingerprint
         self._register_first = self._remember = False
+        self._backoff.set_delays(self._fixed_delays or delays_for(host))
         self._backoff.reset()
         self._connect()
 
@@ -185,29 +186,11 @@ class SessionLink(QObject):
         """Tell the server (if logged in; ``forget`` revokes the remembered
         session), then end the session."""
         if self.machine.logged_in:
-            self.channel.request(Logout(forget))
-            if forget:
-                # Closed at once, the connection could take the logout with
-                # it unread (a reset discards it), and the token would live
-                # on: it closes when the server has answered.
-                self._part(self.channel.release())
+            # The close waits (briefly) for the server's answer: closed at
+            # once, the connection could take the logout with it unread (a
+            # reset discards it), and a forgotten token would live on.
+            self.channel.close(farewell=self.channel.request(Logout(forget)))
         self.end()
-
-    def _part(self, serial: int) -> None:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(self._hello_timer.interval())
-        timer.timeout.connect(lambda: self._close_parting(serial))
-        self._parting[serial] = timer
-        timer.start()
-
-    def _close_parting(self, serial: int, *, close: bool = True) -> None:
-        timer = self._parting.pop(serial, None)
-        if timer is not None:
-            timer.stop()
-            timer.deleteLater()
-            if close:
-                self.channel.close_released(serial)
 
     def end(self) -> None:
         """Stop everything and forget the password and the token."""
@@ -341,7 +324,6 @@ class SessionLink(QObject):
 
     @pyqtSlot(int, str)
     def on_connection_closed(self, serial: int, reason: str) -> None:
-        self._close_parting(serial, close=False)  # the server closed it first
         if not self.channel.is_current(serial):
             return
         self.channel.lost()
@@ -355,10 +337,6 @@ class SessionLink(QObject):
 
     @pyqtSlot(int, list)
     def on_frames_received(self, serial: int, frames: list[dict[str, object]]) -> None:
-        if serial in self._parting:
-            if any(fields.get("type") in ("ok", "error") for fields in frames):
-                self._close_parting(serial)  # the logout was read and answered
-            return
         for fields in frames:
             if not self.channel.is_current(serial):
                 return  # the connection was dropped by an earlier frame's handler

@@ -142,8 +142,8 @@ class LoginWindow(QWidget):
         if self.found_servers is not None:
             top.append(self.found_servers)
         lay_out_page(self, top, self.form, self.error, self.register_button,
-                     self.log_in_button)
-        self.setMinimumWidth(440)
+                     self.log_in_button,
+                     minimum_width=440)
         # Shown only under the warning about a changed certificate.
         self.forget_certificate_button = QPushButton(self)
         self.forget_certificate_button.setObjectName("forget_certificate")

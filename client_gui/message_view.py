@@ -15,20 +15,37 @@ screen first).
 On top of the plain view it
 
 * asks for older pages as the user nears the top (:attr:`older_wanted`) and
-  keeps the messages on screen still when a page is prepended;
+  keeps the messages on screen still when a page is prepended; in a
+  conversation opened at a message of the past, asks for newer pages as the
+  user nears the bottom (:attr:`newer_wanted`), and shows that message
+  (:meth:`show_message`);
 * follows new messages when the user was at the bottom, and only then;
 * opens links on click (hit-testing the delegate's text layout) and shows a
   pointing hand over them;
 * copies the selected messages with Ctrl+C or the context menu, and opens a
   read-only text browser over a message (double-click or "Select text") to
-  select any part of it.
+  select any part of it;
+* offers what can be done with a message (reply, edit, delete, react) in
+  its context menu and by key (:mod:`client_gui.message_menu`), toggles my
+  reaction when a chip is clicked, and jumps to the message a reply quotes
+  when its strip is clicked (:meth:`MessageView.scroll_to_message`).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from PyQt6.QtCore import QModelIndex, QPoint, QPointF, Qt, QTimer, QUrl, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    Qt,
+    QTimer,
+    QUrl,
+    pyqtSignal,
+    pyqtSlot,
+)
 from PyQt6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -41,9 +58,11 @@ from PyQt6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from .delegates import MessageDelegate
+from .file_cards import FileAction, FileServices
+from .message_menu import Abilities, build_message_menu, key_action
 from .models import MessageListModel, MessageRow, Roles, RowState
 from .widgets import blend
 
@@ -55,6 +74,8 @@ _PREFETCH_PIXELS: Final = 400
 _BOTTOM_SLACK_PIXELS: Final = 8
 #: Rows re-measured per step after a width change.
 _REMEASURE_SLICE: Final = 400
+#: Changes that never change a row's height (ticks, "seen by", a quote's text).
+_SAME_HEIGHT_ROLES: Final = frozenset({Roles.RECEIPT, Roles.SEEN_BY, Roles.QUOTE})
 
 
 class MessageView(QTableView):
@@ -62,13 +83,30 @@ class MessageView(QTableView):
 
     Signals:
         older_wanted(): the user is near the top and older messages may exist.
+        newer_wanted(): the user is near the bottom of a conversation that
+            shows the past, and newer messages exist.
         link_activated(QUrl): a link in a message was clicked.
         discard_requested(key): "Delete" on a message the server refused.
+        file_action(MessageRow, FileAction): a click on a file's picture or
+            one of its card's actions (download, open, cancel...).
+        reply_requested(MessageRow), edit_requested(MessageRow),
+        delete_requested(MessageRow), pick_reaction_requested(MessageRow):
+            the user chose that for a stored message.
+        react_requested(MessageRow, emoji, on): add or take back my reaction.
+        quote_activated(message id): the quoted strip of a reply was clicked.
     """
 
     older_wanted = pyqtSignal()
+    newer_wanted = pyqtSignal()
     link_activated = pyqtSignal(QUrl)
     discard_requested = pyqtSignal(str)
+    file_action = pyqtSignal(object, object)  # MessageRow, FileAction
+    reply_requested = pyqtSignal(object)
+    edit_requested = pyqtSignal(object)
+    delete_requested = pyqtSignal(object)
+    pick_reaction_requested = pyqtSignal(object)
+    react_requested = pyqtSignal(object, str, bool)
+    quote_activated = pyqtSignal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,24 +143,42 @@ class MessageView(QTableView):
         self.verticalScrollBar().valueChanged.connect(self.on_scrolled)  # type: ignore[union-attr]
         self._anchor: tuple[int, int] | None = None  # (row, top) kept across a prepend
         self._follow_bottom = True
-        self._copy_action = QAction(self)
-        self._copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self._copy_action.triggered.connect(self.copy_selection)
-        self._select_action = QAction(self)
-        self._select_action.triggered.connect(self._edit_current)
-        self._link_action = QAction(self)
+        self.copy_action = QAction(self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.triggered.connect(self.copy_selection)
+        self.select_action = QAction(self)
+        self.select_action.triggered.connect(self._edit_current)
+        #: what the server lets people do with messages (set per session)
+        self.abilities = Abilities()
         self.retranslate()
 
     def retranslate(self) -> None:
         """Set the texts of the context menu in the current language."""
-        self._copy_action.setText(self.tr("&Copy"))
-        self._select_action.setText(self.tr("&Select text"))
-        self._link_action.setText(self.tr("Copy &link address"))
+        self.copy_action.setText(self.tr("&Copy"))
+        self.select_action.setText(self.tr("&Select text"))
         self.message_delegate.invalidate()
         self.viewport().update()  # type: ignore[union-attr]
 
     # ------------------------------------------------------------------
     # Model
+
+    def set_file_services(self, services: FileServices) -> None:
+        """Show files as pictures and cards (a server that offers files)."""
+        self.message_delegate.set_file_services(services)
+        services.previews.ready.connect(self.on_preview_ready)
+        services.avatars.changed.connect(self.viewport().update)  # type: ignore[union-attr]
+
+    @pyqtSlot(str)
+    def on_preview_ready(self, file_id: str) -> None:
+        """A picture arrived (or will not): the rows showing it take their
+        real height."""
+        model = self.message_model()
+        if model is not None:
+            for number in model.rows_with_file(file_id):
+                self._follow_bottom = self._at_bottom()
+                self._remember_anchor()
+                self._measure(number, number + 1)
+                self._settle()
 
     def setModel(self, model: MessageListModel | None) -> None:  # type: ignore[override]
         previous = self.model()
@@ -151,7 +207,9 @@ class MessageView(QTableView):
         model = self.message_model()
         if model is None:
             return
-        self._follow_bottom = self._at_bottom()
+        # Rows of a conversation that shows the past arrive below as the
+        # user scrolls down: they must not pull the view to their end.
+        self._follow_bottom = self._at_bottom() and not model.has_newer
         self._anchor = None
         if first == 0 and model.rowCount() > 0:
             self._remember_anchor()
@@ -169,7 +227,15 @@ class MessageView(QTableView):
     @pyqtSlot(QModelIndex, QModelIndex, "QList<int>")
     def on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                         roles: list[int]) -> None:
+        if roles and set(roles) <= _SAME_HEIGHT_ROLES:  # (a transfer's progress too)
+            self.viewport().update()  # type: ignore[union-attr]
+            return
+        # A message that grew (a reaction, an edit) must not leave the view
+        # short of the bottom it was at: new messages would stop following.
+        follow = self._at_bottom()
         self._measure(top_left.row(), bottom_right.row() + 1)
+        if follow:
+            self._scroll_to_end()
 
     def _settle(self, shift: int = 0) -> None:
         """After heights changed: stay at the bottom, or keep the anchor row
@@ -204,15 +270,33 @@ class MessageView(QTableView):
         height_of = self.message_delegate.row_height
         resize = self._rows_header.resizeSection
         for number in range(first, min(end, model.rowCount())):
-            resize(number, height_of(model.row(number), model.starts_day(number), width))
+            resize(number, height_of(model.row(number), model.placement(number), width))
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         follow = self._at_bottom()
         super().resizeEvent(event)
         viewport = self.viewport()
         assert viewport is not None
-        if viewport.width() == self._measured_width:
-            return
+        if viewport.width() != self._measured_width:
+            self._measure_again(follow)
+        elif follow:
+            # Only shorter or taller (a line for who is typing came or went
+            # below): whoever was at the bottom stays there.
+            self._scroll_to_end()
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() in (QEvent.Type.FontChange,
+                                                  QEvent.Type.PaletteChange):
+            # Another font (the Settings dialog's size) wraps every message
+            # anew; another palette (a theme) colours the links anew.
+            self.message_delegate.invalidate()
+            self._measure_again(self._at_bottom())
+
+    def _measure_again(self, follow: bool) -> None:
+        """Measure every row again (the width or the font changed)."""
+        viewport = self.viewport()
+        assert viewport is not None
         self._measured_width = viewport.width()
         self._follow_bottom = follow
         self._remember_anchor()
@@ -254,6 +338,29 @@ class MessageView(QTableView):
         self._follow_bottom = self._at_bottom()
         if value < _PREFETCH_PIXELS:
             self._want_older()
+        bar = self.verticalScrollBar()
+        assert bar is not None
+        if value > bar.maximum() - _PREFETCH_PIXELS:
+            self._want_newer()
+
+    def _want_newer(self) -> None:
+        model = self.message_model()
+        if model is not None and model.has_newer and not model.loading_newer:
+            self.newer_wanted.emit()
+
+    def show_message(self, message_id: int) -> None:
+        """Scroll a loaded message to the middle of the view and select it
+        (a search result opened in its conversation)."""
+        model = self.message_model()
+        row = None if model is None else model.position_of(message_id)
+        if model is None or row is None:
+            return
+        index = model.index(row)
+        self._follow_bottom = False
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.setCurrentIndex(index)
+        self.selectRow(row)
+        self._follow_bottom = self._at_bottom() and not model.has_newer
 
     def _check_need_older(self) -> None:
         bar = self.verticalScrollBar()
@@ -261,6 +368,8 @@ class MessageView(QTableView):
         # A first page shorter than the view has no scroll bar to pull.
         if bar.maximum() == 0 or bar.value() < _PREFETCH_PIXELS:
             self._want_older()
+        if bar.maximum() == 0 or bar.value() > bar.maximum() - _PREFETCH_PIXELS:
+            self._want_newer()
 
     def _want_older(self) -> None:
         model = self.message_model()
@@ -282,9 +391,18 @@ class MessageView(QTableView):
             return None
         return self.message_delegate.link_at(self.visualRect(index), index, QPointF(position))
 
+    def file_action_at(self, position: QPoint) -> FileAction | None:
+        """The file action under a viewport position, if any."""
+        index = self.indexAt(position)
+        if not index.isValid():
+            return None
+        return self.message_delegate.file_action_at(self.visualRect(index), index, position)
+
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
         assert event is not None
-        over_link = self.link_at(event.position().toPoint()) is not None
+        position = event.position().toPoint()
+        over_link = (self.link_at(position) is not None
+                     or self.file_action_at(position) is not None)
         viewport = self.viewport()
         assert viewport is not None
         if over_link:
@@ -297,10 +415,45 @@ class MessageView(QTableView):
         assert event is not None
         if (event.button() == Qt.MouseButton.LeftButton
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier):
-            link = self.link_at(event.position().toPoint())
-            if link is not None:
-                self.link_activated.emit(QUrl(link))
+            position = event.position().toPoint()
+            if not self._click_part(position):
+                link = self.link_at(position)
+                action = self.file_action_at(position)
+                if link is not None:
+                    self.link_activated.emit(QUrl(link))
+                elif action is not None:
+                    index = self.indexAt(position)
+                    self.file_action.emit(index.data(Roles.ROW), action)
         super().mouseReleaseEvent(event)
+
+    def _click_part(self, position: QPoint) -> bool:
+        """A click on a reply's strip or on a reaction chip; whether it was one."""
+        index = self.indexAt(position)
+        if not index.isValid():
+            return False
+        rect, point = self.visualRect(index), QPointF(position)
+        quoted = self.message_delegate.quote_at(rect, index, point)
+        if quoted is not None:
+            self.quote_activated.emit(quoted)
+            return True
+        emoji = self.message_delegate.reaction_at(rect, index, point)
+        if emoji is not None and self.abilities.reactions:
+            row: MessageRow = index.data(Roles.ROW)
+            self.react_requested.emit(row, emoji, emoji not in row.my_reactions)
+            return True
+        return False
+
+    def scroll_to_message(self, message_id: int) -> bool:
+        """Select a loaded message and bring it to the middle of the view;
+        whether it is loaded."""
+        model = self.message_model()
+        number = None if model is None else model.position_of(message_id)
+        if model is None or number is None:
+            return False
+        index = model.index(number)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
 
     # ------------------------------------------------------------------
     # Copying and selecting
@@ -335,6 +488,10 @@ class MessageView(QTableView):
             self.copy_selection()
             event.accept()
             return
+        current = self.currentIndex()
+        if current.isValid() and key_action(self, current.data(Roles.ROW), event):
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def _edit_current(self) -> None:
@@ -352,23 +509,9 @@ class MessageView(QTableView):
         assert selection is not None
         if not selection.isSelected(index):
             self.setCurrentIndex(index)
-        menu = QMenu(self)
-        link = self.link_at(position)
-        if link is not None:
-            menu.addAction(self._link_action)
-        menu.addAction(self._copy_action)
-        menu.addAction(self._select_action)
-        row: MessageRow = index.data(Roles.ROW)
-        discard = None
-        if row.state is RowState.FAILED:
-            discard = menu.addAction(self.tr("&Delete unsent message"))
-        chosen = menu.exec(event.globalPos())
-        if chosen is self._link_action and link is not None:
-            clipboard = QGuiApplication.clipboard()
-            assert clipboard is not None
-            clipboard.setText(link)
-        elif chosen is not None and chosen is discard:
-            self.discard_requested.emit(row.key)
+        menu = build_message_menu(self, index.data(Roles.ROW), self.link_at(position))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # ------------------------------------------------------------------
 

@@ -11,8 +11,15 @@ after a reconnect, and in a ``history`` page).
 Messages the user sent that the server has not acknowledged yet are rows too,
 after the stored ones, so the view can show them as pending.
 
-:class:`ConversationListModel` is the left-hand list: the general room and
-every registered user with presence and unread count;
+With protocol version 2 a stored message can change (an edit, a deletion, a
+reaction): :meth:`MessageListModel.update_messages` replaces its row when a
+newer form (higher ``seq``) arrives.  The model also keeps the other
+participants' read markers, for the ticks and "seen by" of my messages, and
+answers what a reply's quoted strip shows (:attr:`Roles.QUOTE`).
+
+:class:`ConversationListModel` is the left-hand list: the general room, the
+rooms I am in (protocol version 2) and every registered user, with presence
+(and status) and unread counts;
 :class:`ConversationSortProxy` orders and filters it.
 """
 
@@ -22,7 +29,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, IntFlag
 from typing import Any, Final
 
 from PyQt6.QtCore import (
@@ -35,10 +42,13 @@ from PyQt6.QtCore import (
 )
 
 from protocol.errors import ErrorCode
-from protocol.objects import STATUS_AVAILABLE, Message, RosterEntry, parse_ts
+from protocol.objects import STATUS_AVAILABLE, FileInfo, Message, Reaction, RosterEntry, parse_ts
+from protocol.rooms import Room
 from protocol.rules import username_key
 
-from .outbox import ConversationId, OutboxItem
+from .bubble_parts import Quote
+from .outbox import ConversationId, OutboxItem, RoomConversation
+from .read_markers import ReadMarkers
 from .status import describe_status
 
 __all__ = [
@@ -47,6 +57,7 @@ __all__ = [
     "ConversationSortProxy",
     "MessageListModel",
     "MessageRow",
+    "Placement",
     "RowState",
     "Roles",
 ]
@@ -59,6 +70,33 @@ class Roles(IntEnum):
 
     ROW = Qt.ItemDataRole.UserRole + 1  # the MessageRow or ConversationEntry
     DAY_START = Qt.ItemDataRole.UserRole + 2  # first message of its local day
+    PLACEMENT = Qt.ItemDataRole.UserRole + 3  # the row's Placement among its neighbours
+    #: Conversation list: whether presence is current (False while my own
+    #: connection is down: what it shows is only the last known).
+    PRESENCE_KNOWN = Qt.ItemDataRole.UserRole + 4
+    QUOTE = Qt.ItemDataRole.UserRole + 5  # a reply's Quote (None: not loaded)
+    RECEIPT = Qt.ItemDataRole.UserRole + 6  # a Receipt of my stored message, or None
+    SEEN_BY = Qt.ItemDataRole.UserRole + 7  # in a room: who read my last message
+    #: changes alone when only a transfer's progress did: repaint, no re-measure
+    PROGRESS = Qt.ItemDataRole.UserRole + 8
+
+
+class Placement(IntFlag):
+    """How a message row stands to the one above it, which decides its look.
+
+    ``DAY_START``: the first message of its local day (a date separator
+    above it).  ``CONTINUES``: the same sender as the row above, within
+    :data:`GROUP_SECONDS` on the same day, as Telegram and Slack group
+    them: it is drawn without the sender's name and closer to the row above.
+    """
+
+    NONE = 0
+    DAY_START = 1
+    CONTINUES = 2
+
+
+#: Messages of one sender this close together form one group under one name.
+GROUP_SECONDS: Final = 5 * 60
 
 
 class RowState(Enum):
@@ -81,6 +119,17 @@ class MessageRow:
     own: bool
     state: RowState = RowState.SENT
     error: ErrorCode | str | None = None
+    #: the file it carries (version 2); ``body`` is then its caption
+    file: FileInfo | None = None
+    #: version 2: the change number of this form; 0 for a pending row
+    seq: int = 0
+    edited: bool = False
+    deleted: bool = False
+    reply_to: int | None = None
+    reactions: tuple[Reaction, ...] = ()
+    #: the emoji of :attr:`reactions` that are mine
+    my_reactions: frozenset[str] = frozenset()
+    mentions_me: bool = False
 
     @property
     def day(self) -> date:
@@ -111,10 +160,19 @@ class MessageListModel(QAbstractListModel):
         self.has_older = True
         #: Whether a page is being fetched.
         self.loading = False
+        #: Whether newer messages than the loaded ones exist that are not
+        #: here: the model shows a page of the past (a search result in its
+        #: context, :meth:`show_page`) and loads newer pages as the user
+        #: scrolls down, until it reaches the present.
+        self.has_newer = False
+        #: Whether a newer page is being fetched.
+        self.loading_newer = False
         #: Whether the newest page was requested since this model was made.
         self.history_started = False
         #: The id up to which this session told the server it was read.
         self.marked_read = 0
+        #: The other participants' read markers (version 2).
+        self.read_markers = ReadMarkers(conversation, self._me_key)
 
     # -- QAbstractListModel
 
@@ -127,12 +185,24 @@ class MessageListModel(QAbstractListModel):
         row = self._rows[index.row()]
         if role == Roles.ROW:
             return row
+        if role == Roles.PLACEMENT:
+            return self.placement(index.row())
         if role == Roles.DAY_START:
             return self.starts_day(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             return row.body
+        if role == Roles.QUOTE:
+            return self.quote(row)
+        if role == Roles.RECEIPT:
+            return self.read_markers.receipt(row)
+        if role == Roles.SEEN_BY:
+            return self.read_markers.seen_by(row, self.own_last())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.local_time.strftime("%Y-%m-%d %H:%M:%S")
+            tip = row.local_time.strftime("%Y-%m-%d %H:%M:%S")
+            seen = self.read_markers.seen_by(row, self.own_last())
+            if seen:
+                tip += "\n" + self.tr("Seen by %1").replace("%1", ", ".join(seen))
+            return tip
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -163,9 +233,101 @@ class MessageListModel(QAbstractListModel):
         """Whether row ``number`` is the first of its local day (a separator)."""
         return number == 0 or self._rows[number - 1].day != self._rows[number].day
 
+    def placement(self, number: int) -> Placement:
+        """How row ``number`` stands to the row above it (:class:`Placement`)."""
+        if number == 0:
+            return Placement.DAY_START
+        row, above = self._rows[number], self._rows[number - 1]
+        if row.day != above.day:
+            return Placement.DAY_START
+        if (row.own == above.own and (row.own or row.sender == above.sender)
+                and RowState.FAILED not in (row.state, above.state)
+                and 0 <= (row.local_time - above.local_time).total_seconds() <= GROUP_SECONDS):
+            return Placement.CONTINUES
+        return Placement.NONE
+
+    def _placement_may_have_changed(self, number: int) -> None:
+        """Row ``number`` got a new row above it (or lost one)."""
+        if 0 <= number < len(self._rows):
+            changed = self.index(number)
+            self.dataChanged.emit(changed, changed, [Roles.PLACEMENT, Roles.DAY_START])
+
     def contains(self, message_id: int) -> bool:
         """Whether the message with this id is already loaded."""
         return message_id in self._ids
+
+    def show_page(self, messages: Iterable[Message], has_older: bool, has_newer: bool) -> None:
+        """Show only this page of stored messages (from the past, with a gap
+        to what was loaded before); rows of the outbox stay."""
+        if self._stored:
+            self.beginRemoveRows(QModelIndex(), 0, self._stored - 1)
+            del self._rows[:self._stored]
+            self._stored = 0
+            self._ids.clear()
+            self.endRemoveRows()
+        self.has_older, self.has_newer = has_older, has_newer
+        self.add_messages(messages)
+    def position_of(self, message_id: int) -> int | None:
+        """The row number of a loaded message, or None."""
+        if message_id not in self._ids:
+            return None
+        # (Stored rows always have an id; pending ones, after them, do not.)
+        return bisect.bisect_left(self._rows, message_id, 0, self._stored,
+                                  key=lambda r: r.id or 0)
+
+    def update_messages(self, messages: Iterable[Message]) -> int:
+        """Show the newer forms of loaded messages (edited, deleted, reacted).
+
+        A form older than the one shown (a lower ``seq``: a history page
+        read before an ``update`` arrived) is ignored, and so is a message
+        that is not loaded: its page shows its current form when it is.
+
+        Returns:
+            How many rows changed.
+        """
+        changed = 0
+        for message in messages:
+            number = self.position_of(message.id)
+            if number is None or message.seq < self._rows[number].seq:
+                continue
+            row = self._row_of(message)
+            if row == self._rows[number]:
+                continue
+            self._rows[number] = row
+            changed += 1
+            index = self.index(number)
+            self.dataChanged.emit(index, index)
+            # The strips of replies to it show its new text.
+            for reply in range(number + 1, self._stored):
+                if self._rows[reply].reply_to == message.id:
+                    self.dataChanged.emit(self.index(reply), self.index(reply), [Roles.QUOTE])
+        return changed
+
+    def quote(self, row: MessageRow) -> Quote | None:
+        """What the strip of a reply shows; None when the message it answers
+        is not loaded."""
+        if row.reply_to is None:
+            return None
+        number = self.position_of(row.reply_to)
+        if number is None:
+            return None
+        original = self._rows[number]
+        return Quote(original.sender, original.body, original.deleted)
+
+    def own_last(self) -> MessageRow | None:
+        """My newest stored message that is not deleted (Up arrow edits it)."""
+        for number in range(self._stored - 1, -1, -1):
+            row = self._rows[number]
+            if row.own and not row.deleted:
+                return row
+        return None
+
+    def set_read_marker(self, name: str, up_to: int) -> None:
+        """Another participant read up to ``up_to`` (markers only move forward)."""
+        if self.read_markers.move(name, up_to) and self._stored:
+            # Ticks and "seen by" live in the header: nothing to re-measure.
+            self.dataChanged.emit(self.index(0), self.index(self._stored - 1),
+                                  [Roles.RECEIPT, Roles.SEEN_BY])
 
     def add_messages(self, messages: Iterable[Message]) -> int:
         """Insert stored messages not seen before, in id order.
@@ -189,26 +351,65 @@ class MessageListModel(QAbstractListModel):
             self._insert(self._stored, rows)
         elif oldest is not None and last_id < oldest:
             self._insert(0, rows)
-            # The formerly first row may no longer start a new day.
-            changed = self.index(len(rows))
-            self.dataChanged.emit(changed, changed, [Roles.DAY_START])
+            # The formerly first row may no longer start a day or a group.
+            self._placement_may_have_changed(len(rows))
         else:
             for row in rows:  # rare: a page that overlaps what is loaded
                 position = bisect.bisect_left(self._rows, row.id, 0, self._stored,
                                               key=lambda r: r.id)
                 self._insert(position, [row])
-                if position + 1 < len(self._rows):
-                    changed = self.index(position + 1)
-                    self.dataChanged.emit(changed, changed, [Roles.DAY_START])
+                self._placement_may_have_changed(position + 1)
+        if newest is None or first_id > newest:
+            # Stored after the last stored row: the outbox row below (if
+            # any) has another row above it now.
+            self._placement_may_have_changed(self._stored)
         return len(rows)
 
     def add_pending(self, item: OutboxItem) -> None:
-        """Show an outbox message at the bottom until it is acknowledged."""
-        row = MessageRow(item.key, None, self._me, item.body, datetime.now().astimezone(),
-                         True, RowState.PENDING)
+        """Show an outbox message at the bottom until it is acknowledged
+        (in place of its upload's row, if it posts an uploaded file)."""
+        self.show_pending(item.key, item.body, item.file, RowState.PENDING,
+                          reply_to=item.reply_to)
+
+    def show_pending(self, key: str, body: str, file: FileInfo | None,
+                     state: RowState = RowState.PENDING,
+                     error: ErrorCode | str | None = None,
+                     reply_to: int | None = None) -> None:
+        """Add or update the unacknowledged row ``key``: an outbox message,
+        or a file still uploading (``file`` as far as it is known)."""
+        for number in range(self._stored, len(self._rows)):
+            if self._rows[number].key == key:
+                updated = replace(self._rows[number], body=body, file=file, state=state,
+                                  error=error)
+                if updated != self._rows[number]:
+                    self._rows[number] = updated
+                    changed = self.index(number)
+                    self.dataChanged.emit(changed, changed)
+                return
+        row = MessageRow(key, None, self._me, body, datetime.now().astimezone(), True, state,
+                         error, file, reply_to=reply_to)
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
         self._rows.append(row)
         self.endInsertRows()
+
+    def refresh_pending(self, key: str) -> None:
+        """Repaint an unacknowledged row (its upload progressed)."""
+        for number in range(self._stored, len(self._rows)):
+            if self._rows[number].key == key:
+                changed = self.index(number)
+                self.dataChanged.emit(changed, changed, [Roles.PROGRESS])
+                return
+
+    def refresh_file(self, file_id: str) -> None:
+        """Repaint the rows carrying this file (its download progressed)."""
+        for number in self.rows_with_file(file_id):
+            changed = self.index(number)
+            self.dataChanged.emit(changed, changed, [Roles.PROGRESS])
+
+    def rows_with_file(self, file_id: str) -> list[int]:
+        """The rows carrying this file (to repaint when its preview arrives)."""
+        return [number for number, row in enumerate(self._rows)
+                if row.file is not None and row.file.id == file_id]
 
     def deliver(self, key: str, message: Message) -> None:
         """The server stored an outbox message: replace the pending row."""
@@ -223,10 +424,16 @@ class MessageListModel(QAbstractListModel):
                                              error=item.error)
                 changed = self.index(number)
                 self.dataChanged.emit(changed, changed)
+                # A refused message stands alone: the one below starts anew.
+                self._placement_may_have_changed(number + 1)
                 return
 
     def remove_failed(self, key: str) -> None:
         """Take a failed message away (the user dismissed it)."""
+        self._remove_outbox_row(key)
+
+    def remove_pending(self, key: str) -> None:
+        """Take an unacknowledged row away (its upload was cancelled)."""
         self._remove_outbox_row(key)
 
     def _remove_outbox_row(self, key: str) -> None:
@@ -235,6 +442,7 @@ class MessageListModel(QAbstractListModel):
                 self.beginRemoveRows(QModelIndex(), number, number)
                 del self._rows[number]
                 self.endRemoveRows()
+                self._placement_may_have_changed(number)
                 return
 
     def _insert(self, position: int, rows: list[MessageRow]) -> None:
@@ -244,32 +452,46 @@ class MessageListModel(QAbstractListModel):
         self.endInsertRows()
 
     def _row_of(self, message: Message) -> MessageRow:
+        me = self._me_key
         return MessageRow(
             key=f"m{message.id}",
             id=message.id,
             sender=message.sender,
             body=message.body,
             local_time=parse_ts(message.ts).astimezone(),
-            own=username_key(message.sender) == self._me_key,
+            own=username_key(message.sender) == me,
+            file=message.file,
+            seq=message.seq,
+            edited=message.edited is not None,
+            deleted=message.deleted,
+            reply_to=message.reply_to,
+            reactions=message.reactions,
+            my_reactions=frozenset(reaction.emoji for reaction in message.reactions
+                                   if any(username_key(u) == me for u in reaction.users)),
+            mentions_me=any(username_key(name) == me for name in message.mentions),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationEntry:
-    """One row of the conversation list."""
+    """One row of the conversation list (or of a room's members panel)."""
 
     conversation: ConversationId
-    name: str  # the user's spelling; empty for the general room
+    name: str  # the user's spelling or the room's name; empty for the general room
     online: bool = False
     unread: int = 0
     is_me: bool = False
+    #: a room's entry: the room as last heard of (its unread count is ``unread``)
+    room: Room | None = None
+    #: in a members panel: the member who owns the room
+    is_owner: bool = False
     #: The user's status and its text (version 2; available otherwise).
     status: str = STATUS_AVAILABLE
     status_text: str = ""
 
 
 class ConversationListModel(QAbstractListModel):
-    """The general room and every registered user, in roster order.
+    """The general room, my rooms and every registered user.
 
     Order and filtering are the business of :class:`ConversationSortProxy`;
     this model keeps the entries and tells views when one changes.
@@ -283,6 +505,7 @@ class ConversationListModel(QAbstractListModel):
         self._me_key = username_key(me)
         self._entries: list[ConversationEntry] = [ConversationEntry(None, "")]
         self._rows_by_id: dict[ConversationId, int] = {None: 0}
+        self._presence_known = True
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
@@ -295,10 +518,36 @@ class ConversationListModel(QAbstractListModel):
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display_name(entry)
-        if role == Qt.ItemDataRole.ToolTipRole and entry.conversation is not None \
-                and entry.online:
-            return describe_status(entry.status, entry.status_text)
+        if role == Roles.PRESENCE_KNOWN:
+            return self._presence_known
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(entry.conversation, str):
+            return self.presence_text(entry)
         return None
+
+    @property
+    def presence_known(self) -> bool:
+        return self._presence_known
+
+    def set_presence_known(self, known: bool) -> None:
+        """Whether presence is current: my connection is up (True) or down,
+        when every entry shows only what was last known."""
+        if known != self._presence_known:
+            self._presence_known = known
+            self.dataChanged.emit(self.index(0), self.index(len(self._entries) - 1),
+                                  [Roles.PRESENCE_KNOWN, Qt.ItemDataRole.ToolTipRole])
+
+    def presence_text(self, entry: ConversationEntry) -> str:
+        """"online" (or the status the user set: "Away: at lunch"), "offline",
+        or while my connection is down "last known: ..."."""
+        if not entry.online:
+            state = self.tr("offline")
+        elif entry.status != STATUS_AVAILABLE or entry.status_text:
+            state = describe_status(entry.status, entry.status_text)
+        else:
+            state = self.tr("online")
+        if self._presence_known:
+            return state
+        return self.tr("last known: %1").replace("%1", state)
 
     def display_name(self, entry: ConversationEntry) -> str:
         """The name shown for an entry in the current language."""
@@ -308,6 +557,10 @@ class ConversationListModel(QAbstractListModel):
             return self.tr("%1 (you)").replace("%1", entry.name)
         return entry.name
 
+    def rooms(self) -> list[Room]:
+        """The rooms listed, as last heard of."""
+        return [entry.room for entry in self._entries if entry.room is not None]
+
     def entry(self, conversation: ConversationId) -> ConversationEntry | None:
         row = self._rows_by_id.get(conversation)
         return None if row is None else self._entries[row]
@@ -316,14 +569,16 @@ class ConversationListModel(QAbstractListModel):
         return list(self._entries)
 
     def set_roster(self, roster: Iterable[RosterEntry], general_unread: int) -> None:
-        """Replace every user entry with a fresh roster (after each login)."""
+        """Replace every user entry with a fresh roster (after each login);
+        the rooms stay until :meth:`set_rooms` replaces them."""
         self.beginResetModel()
-        self._entries = [ConversationEntry(None, "", unread=general_unread)]
+        rooms = [entry for entry in self._entries if entry.room is not None]
+        self._entries = [ConversationEntry(None, "", unread=general_unread), *rooms]
         for user in roster:
             key = username_key(user.username)
             self._entries.append(ConversationEntry(
                 key, user.username, user.online, user.unread, key == self._me_key,
-                user.status, user.status_text))
+                status=user.status, status_text=user.status_text))
         self._rows_by_id = {e.conversation: row for row, e in enumerate(self._entries)}
         self.endResetModel()
 
@@ -335,13 +590,55 @@ class ConversationListModel(QAbstractListModel):
             position = len(self._entries)
             self.beginInsertRows(QModelIndex(), position, position)
             self._entries.append(ConversationEntry(key, user.username, user.online, 0,
-                                                   key == self._me_key, user.status,
-                                                   user.status_text))
+                                                   key == self._me_key, status=user.status,
+                                                   status_text=user.status_text))
             self._rows_by_id[key] = position
             self.endInsertRows()
         else:
             self._update(row, online=user.online, status=user.status,
                          status_text=user.status_text)
+
+    def set_rooms(self, rooms: Iterable[Room]) -> None:
+        """Replace every room entry with the rooms I am in, with their unread counts."""
+        self.beginResetModel()
+        self._entries = [entry for entry in self._entries if entry.room is None]
+        self._entries[1:1] = [ConversationEntry(RoomConversation(room.id), room.name,
+                                                unread=room.unread, room=room)
+                              for room in rooms]
+        self._rows_by_id = {e.conversation: row for row, e in enumerate(self._entries)}
+        self.endResetModel()
+
+    def set_room(self, room: Room) -> None:
+        """A room I am in was created or changed, or I was added: its entry
+        follows (keeping my unread count if it was listed already)."""
+        conversation = RoomConversation(room.id)
+        row = self._rows_by_id.get(conversation)
+        if row is None:
+            position = len(self._entries)
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._entries.append(ConversationEntry(conversation, room.name, unread=room.unread,
+                                                   room=room))
+            self._rows_by_id[conversation] = position
+            self.endInsertRows()
+        else:
+            self._update(row, name=room.name, room=room)
+
+    def remove_room(self, room_id: int) -> None:
+        """I left a room or was removed: its entry goes."""
+        row = self._rows_by_id.get(RoomConversation(room_id))
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._entries[row]
+        self._rows_by_id = {e.conversation: n for n, e in enumerate(self._entries)}
+        self.endRemoveRows()
+
+    def count_member(self, room_id: int, joined: bool) -> None:
+        """Someone joined or left a room: its member count follows."""
+        entry = self.entry(RoomConversation(room_id))
+        if entry is not None and entry.room is not None:
+            members = max(0, entry.room.members + (1 if joined else -1))
+            self.set_room(replace(entry.room, members=members))
 
     def set_unread(self, conversation: ConversationId, count: int) -> None:
         row = self._rows_by_id.get(conversation)
@@ -372,8 +669,9 @@ class ConversationListModel(QAbstractListModel):
 class ConversationSortProxy(QSortFilterProxyModel):
     """Orders the conversation list and applies the filter box.
 
-    "General" comes first, then users who are online, then the rest, each
-    group by case-folded name; the filter matches names anywhere.
+    "General" comes first, then the rooms, then users who are online, then
+    the rest, each group by case-folded name; the filter matches names
+    anywhere.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -392,4 +690,6 @@ class ConversationSortProxy(QSortFilterProxyModel):
 def _sort_key(entry: ConversationEntry) -> tuple[int, int, str, str]:
     if entry.conversation is None:
         return (0, 0, "", "")
-    return (1, 0 if entry.online else 1, username_key(entry.name), entry.name)
+    if entry.room is not None:
+        return (1, 0, entry.name.casefold(), entry.name)
+    return (2, 0 if entry.online else 1, username_key(entry.name), entry.name)

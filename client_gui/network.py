@@ -36,6 +36,7 @@ import queue
 import select
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -47,12 +48,15 @@ from protocol.framing import FrameDecoder, encode_frame
 from protocol.limits import MAX_SERVER_FRAME_BYTES
 from protocol.tls import PinCheck, check_pin, client_context, explain_tls_failure
 
-__all__ = ["Connection", "NetworkThread"]
+__all__ = ["Connection", "NetworkThread", "UntrustedCertificate", "open_checked_socket"]
 
 log = logging.getLogger("besedka.client.net")
 
 #: Seconds to wait for a TCP connection before calling the server unreachable.
 CONNECT_TIMEOUT_SECONDS: Final = 5.0
+#: How long a logout may take to reach the server and be answered before
+#: the client closes anyway (:meth:`Connection.close`).
+FAREWELL_SECONDS: Final = 1.0
 _RECV_BYTES: Final = 256 * 1024
 #: At most this much is handed to one ``send``: a TLS write that has to be
 #: retried must be retried with the same bytes, and the outgoing buffer only
@@ -78,6 +82,7 @@ class _Send:
 @dataclass(frozen=True, slots=True)
 class _Close:
     serial: int
+    farewell: int | None
 
 
 class _Stop:
@@ -97,6 +102,49 @@ class _Untrusted(Exception):
     def __init__(self, check: PinCheck) -> None:
         super().__init__(check.verdict.value)
         self.check = check
+
+
+#: What :func:`open_checked_socket` raises for a certificate not trusted.
+UntrustedCertificate = _Untrusted
+
+
+def open_checked_socket(host: str, port: int, *, tls: bool, pinned: str | None,
+                        timeout: float = CONNECT_TIMEOUT_SECONDS) -> socket.socket:
+    """A connected socket to a Besedka server, for TLS handshaken and its
+    certificate checked against ``pinned``; blocking, with ``timeout``.
+
+    The one place a client chooses its transport: the chat connection
+    (:class:`Connection`) and the transfer connections of files
+    (:mod:`client_gui.transfer_jobs`) both open theirs here, so a file
+    never goes to a server whose certificate is not the trusted one.
+
+    Raises:
+        UntrustedCertificate: the certificate is not the pinned one; the
+            socket is closed.
+        ssl.SSLError: the TLS handshake failed.
+        OSError: the server cannot be reached.
+    """
+    sock = socket.create_connection((host, port), timeout=timeout)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        if not tls:
+            return sock
+        # Self-signed certificates: no host name to check (see
+        # client_context); the pin below is what makes it trustworthy.
+        tls_sock = client_context().wrap_socket(sock)
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        check = check_pin(tls_sock.getpeercert(binary_form=True), pinned)
+    except ValueError as error:  # no certificate, or an unreadable pin
+        tls_sock.close()
+        raise ssl.SSLError(str(error)) from None
+    if not check.trusted:
+        tls_sock.close()
+        raise _Untrusted(check)
+    return tls_sock
 
 
 class Connection(QObject):
@@ -161,9 +209,16 @@ class Connection(QObject):
         """Queue one frame for connection ``serial`` (dropped if it is gone)."""
         self._post(_Send(serial, encode_frame(frame)))
 
-    def close(self, serial: int) -> None:
-        """Close connection ``serial`` without emitting :attr:`closed`."""
-        self._post(_Close(serial))
+    def close(self, serial: int, *, farewell: int | None = None) -> None:
+        """Close connection ``serial`` without emitting :attr:`closed`.
+
+        Args:
+            farewell: the id of the last request queued, which says goodbye
+                (``logout``): send it and wait for its reply first (within
+                :data:`FAREWELL_SECONDS`), so that the server sees a client
+                leave instead of a connection vanish or reset.
+        """
+        self._post(_Close(serial, farewell))
 
     def stop(self) -> None:
         """Close everything and let :meth:`run` return."""
@@ -252,6 +307,8 @@ class Connection(QObject):
                 if isinstance(command, _Send):
                     self._outgoing += command.data
                 else:
+                    if command.farewell is not None:
+                        self._say_farewell(self._sock, command.farewell)
                     self._drop_socket()
 
     def _connect(self, command: _Open) -> None:
@@ -294,28 +351,8 @@ class Connection(QObject):
             ssl.SSLError: the TLS handshake failed.
             OSError: the server cannot be reached.
         """
-        sock = socket.create_connection((command.host, command.port),
-                                        timeout=CONNECT_TIMEOUT_SECONDS)
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-            if not command.tls:
-                return sock
-            # Self-signed certificates: no host name to check (see
-            # client_context); the pin below is what makes it trustworthy.
-            tls_sock = client_context().wrap_socket(sock)
-        except BaseException:
-            sock.close()
-            raise
-        try:
-            check = check_pin(tls_sock.getpeercert(binary_form=True), command.pinned)
-        except ValueError as error:  # no certificate, or an unreadable pin
-            tls_sock.close()
-            raise ssl.SSLError(str(error)) from None
-        if not check.trusted:
-            tls_sock.close()
-            raise _Untrusted(check)
-        return tls_sock
+        return open_checked_socket(command.host, command.port, tls=command.tls,
+                                   pinned=command.pinned)
 
     def _read(self) -> None:
         assert self._sock is not None
@@ -372,6 +409,33 @@ class Connection(QObject):
                 raise _Closed("the server closed the connection") from None
             raise _Closed(error.strerror or str(error)) from None
         del self._outgoing[:sent]
+
+    def _say_farewell(self, sock: socket.socket, reply_to: int) -> None:
+        """Send what is queued, then read until the reply to request
+        ``reply_to`` (the logout) has come.
+
+        Without this the logout may never leave, and closing a socket with
+        unread bytes makes the kernel reset the connection: the server
+        would see a client vanish, not leave.  After the logout's reply the
+        server sends this connection nothing more, so closing then leaves
+        nothing unread.  Frames read here are dropped: the session is over.
+        Blocking is bounded by :data:`FAREWELL_SECONDS`.
+        """
+        deadline = time.monotonic() + FAREWELL_SECONDS
+        try:
+            sock.settimeout(FAREWELL_SECONDS)
+            while self._outgoing:
+                del self._outgoing[:sock.send(bytes(self._outgoing[:_SEND_BYTES]))]
+            while (remaining := deadline - time.monotonic()) > 0:
+                sock.settimeout(remaining)
+                data = sock.recv(_RECV_BYTES)
+                if not data:
+                    return  # the server hung up first
+                for chunk in self._decoder.feed(data):
+                    if decode_json_object(chunk).get("re") == reply_to:
+                        return
+        except (OSError, ProtocolError) as error:  # timed out, reset, TLS or frame trouble
+            log.debug("farewell on connection %d cut short: %s", self._serial, error)
 
     def _drop_socket(self) -> None:
         if self._sock is not None:

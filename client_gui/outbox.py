@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from protocol.errors import ErrorCode
+from protocol.objects import FileInfo
 from protocol.rules import username_key
 
 __all__ = ["ConversationId", "Outbox", "OutboxItem", "OutboxState", "RoomConversation"]
@@ -55,6 +56,12 @@ class OutboxItem:
     state: OutboxState = OutboxState.PENDING
     error: ErrorCode | str | None = None
     created: float = field(default_factory=time.time)
+    #: the room it goes to (protocol version 2), else None
+    room: int | None = None
+    #: the id of the message this one answers (version 2), or None
+    reply_to: int | None = None
+    #: the uploaded file it posts (``body`` is then its caption, maybe empty)
+    file: FileInfo | None = None
 
 
 class Outbox:
@@ -70,10 +77,17 @@ class Outbox:
     def __len__(self) -> int:
         return len(self._items)
 
-    def add(self, to: str | None, body: str) -> OutboxItem:
-        """Queue a message for the general room (``to=None``) or user ``to``."""
-        conversation = None if to is None else username_key(to)
-        item = OutboxItem(uuid.uuid4().hex, to, body, conversation)
+    def add(self, to: str | None, body: str, room: int | None = None,
+            reply_to: int | None = None, file: FileInfo | None = None,
+            key: str | None = None) -> OutboxItem:
+        """Queue a message for the general room (``to`` and ``room`` None),
+        user ``to``, or room ``room``, answering message ``reply_to`` if
+        given, posting ``file`` if given; ``key`` is a fresh one unless given
+        (an upload's, which the message then continues)."""
+        conversation: ConversationId = (RoomConversation(room) if room is not None
+                                        else None if to is None else username_key(to))
+        item = OutboxItem(key or uuid.uuid4().hex, to, body, conversation, room=room,
+                          reply_to=reply_to, file=file)
         self._items[item.key] = item
         return item
 

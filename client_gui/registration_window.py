@@ -82,8 +82,8 @@ class RegistrationWindow(QWidget):
                                                self.repeat), strict=True):
             label.setBuddy(buddy)
         lay_out_page(self, [self.title, self.rules], self.form, self.error, self.back_button,
-                     self.create_button)
-        self.setMinimumWidth(480)
+                     self.create_button,
+                     minimum_width=480)
 
         # Which fields the user has touched: a field says nothing until then,
         # so an empty form does not greet anyone with three errors.

@@ -1,7 +1,10 @@
 """Every setting the client remembers, declared once with its type and default.
 
 The client keeps a handful of things between runs: the last server and user
-name, the chosen language, and the shape of the chat window.  Each is a
+name, the preferences of the Settings dialog (language, theme, font size,
+notifications, closing to the tray), and the shape of the chat window.
+Whether the client starts with the system is not kept here but where the
+system looks (:mod:`client_gui.autostart`).  Each is a
 :class:`Setting` below; :class:`Settings` reads and writes them through one
 :class:`~PyQt6.QtCore.QSettings`, which the caller passes in, so tests (and a
 portable install) can point it at a file of their own.
@@ -34,6 +37,15 @@ __all__ = [
     "LANGUAGE",
     "PINNED_CERTIFICATES",
     "CertificatePins",
+    "MUTED_ROOMS",
+    "MutedRooms",
+    "NOTIFICATIONS",
+    "NOTIFY_ONLY_MENTIONS",
+    "NOTIFICATION_SOUND_ON",
+    "NOTIFICATION_SOUND",
+    "CLOSE_TO_TRAY",
+    "THEME",
+    "FONT_SIZE",
     "CHAT_GEOMETRY",
     "CHAT_SPLITTER",
     "ALL_SETTINGS",
@@ -68,14 +80,35 @@ PINNED_CERTIFICATES = Setting("security/pinned_certificates", str, "{}")
 #: as a JSON object, or empty; never the token (client_gui/credentials.py).
 REMEMBERED_LOGIN = Setting("security/remembered_login", str, "")
 
+#: The rooms whose messages bring no notification, for each server, as a
+#: JSON object ``{"host:port": [room ids]}`` (room ids are one server's).
+#: Read and written through :class:`MutedRooms`.
+MUTED_ROOMS = Setting("notifications/muted_rooms", str, "{}")
+
+# Preferences of the Settings dialog (client_gui/settings_dialog.py).
+#: Tell of new messages with the tray (a balloon) and the taskbar.
+NOTIFICATIONS = Setting("notifications/enabled", bool, True)
+#: Only for messages meant for me: direct ones, and those that mention me.
+NOTIFY_ONLY_MENTIONS = Setting("notifications/only_mentions", bool, True)
+NOTIFICATION_SOUND_ON = Setting("notifications/sound", bool, True)
+#: Which sound (client_gui/sounds.py: a name of SOUNDS).
+NOTIFICATION_SOUND = Setting("notifications/sound_name", str, "chime")
+#: Closing the chat window hides it in the tray instead of quitting.
+CLOSE_TO_TRAY = Setting("interface/close_to_tray", bool, False)
+#: "system" (follow the system's dark mode), "light" or "dark".
+THEME = Setting("interface/theme", str, "system")
+#: The interface's font size in points; 0: the system's.
+FONT_SIZE = Setting("interface/font_size", int, 0)
+
 # Window state: how the user left the windows.
 CHAT_GEOMETRY = Setting("window/chat_geometry", QByteArray, QByteArray())
 CHAT_SPLITTER = Setting("window/chat_splitter", QByteArray, QByteArray())
 
-ALL_SETTINGS: tuple[
-    Setting[str] | Setting[int] | Setting[bool] | Setting[QByteArray], ...] = (
+ALL_SETTINGS: tuple[Setting[str] | Setting[int] | Setting[bool] | Setting[QByteArray], ...] = (
     SERVER_HOST, SERVER_PORT, USERNAME, KEEP_LOGGED_IN, LANGUAGE, PINNED_CERTIFICATES,
-    REMEMBERED_LOGIN,
+    REMEMBERED_LOGIN, MUTED_ROOMS,
+    NOTIFICATIONS, NOTIFY_ONLY_MENTIONS, NOTIFICATION_SOUND_ON, NOTIFICATION_SOUND,
+    CLOSE_TO_TRAY, THEME, FONT_SIZE,
     CHAT_GEOMETRY, CHAT_SPLITTER,
 )
 
@@ -156,3 +189,44 @@ class CertificatePins:
         self._settings.set(PINNED_CERTIFICATES, json.dumps(pins, sort_keys=True))
         # A pin is a security decision: on disk now, not when Qt gets to it.
         self._settings.sync()
+
+
+class MutedRooms:
+    """The rooms the user muted: their messages bring no notification.
+
+    A room is one server's (its id means nothing elsewhere), so a room is
+    named by the server's ``host:port`` as the user connects to it, and
+    its id.
+
+    Args:
+        settings: where the choice is remembered (:data:`MUTED_ROOMS`).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def is_muted(self, host: str, port: int, room_id: int) -> bool:
+        return room_id in self._load().get(CertificatePins.server_key(host, port), [])
+
+    def set_muted(self, host: str, port: int, room_id: int, muted: bool) -> None:
+        """Mute or unmute one room of one server."""
+        rooms = self._load()
+        key = CertificatePins.server_key(host, port)
+        ids = {room for room in rooms.get(key, []) if room != room_id}
+        if muted:
+            ids.add(room_id)
+        if ids:
+            rooms[key] = sorted(ids)
+        else:
+            rooms.pop(key, None)
+        self._settings.set(MUTED_ROOMS, json.dumps(rooms, sort_keys=True))
+
+    def _load(self) -> dict[str, list[int]]:
+        try:
+            rooms = json.loads(self._settings.get(MUTED_ROOMS))
+        except ValueError:
+            return {}
+        if not isinstance(rooms, dict):
+            return {}
+        return {key: [room for room in value if isinstance(room, int)]
+                for key, value in rooms.items() if isinstance(value, list)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from PyQt6.QtCore import QCoreApplication
+from PyQt6.QtCore import QCoreApplication, QLocale
 
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.limits import (
@@ -20,9 +20,12 @@ from protocol.limits import (
     PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS,
     PROTOCOL_VERSION,
+    ROOM_NAME_MAX_CHARS,
+    ROOM_TOPIC_MAX_CHARS,
     USERNAME_MAX_CHARS,
     USERNAME_MIN_CHARS,
 )
+from protocol.rooms import check_topic, normalize_room_name
 from protocol.rules import check_password, normalize_body, normalize_username
 from protocol.tls import format_fingerprint
 
@@ -37,22 +40,27 @@ __all__ = [
     "username_rules",
     "password_rules",
     "body_problem",
+    "file_size_text",
+    "room_name_problem",
+    "room_name_rules",
+    "topic_problem",
 ]
 
 def username_rules() -> str:
     """The username rules, to show before the user types."""
     return QCoreApplication.translate(
         "Texts",
-        "Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . "
-        "Letter case does not matter when logging in.",
+        "Username: %1 to %2 characters: letters of any alphabet, digits, and the "
+        "characters \u201c_\u201d, \u201c-\u201d and \u201c.\u201d. Letter case does not "
+        "matter when logging in.",
     ).replace("%1", str(USERNAME_MIN_CHARS)).replace("%2", str(USERNAME_MAX_CHARS))
 
 
 def password_rules() -> str:
     """The password rules, to show before the user types."""
     return QCoreApplication.translate(
-        "Texts", "Password: at least %1 characters; any characters are allowed."
-    ).replace("%1", str(PASSWORD_MIN_CHARS))
+        "Texts", "Password: at least %n character(s); any characters are allowed.", "",
+        PASSWORD_MIN_CHARS)
 
 
 def username_problem(name: str) -> str | None:
@@ -108,6 +116,44 @@ def body_problem(body: str) -> str | None:
         if body.strip():
             return QCoreApplication.translate(
                 "Texts", "The message contains characters that cannot be sent.")
+    return None
+
+
+def room_name_rules() -> str:
+    """The rules for a room's name, to show before the user types."""
+    return QCoreApplication.translate(
+        "Texts", "Room name: 1 to %1 characters, not only spaces; no line breaks or other "
+        "control characters.").replace("%1", str(ROOM_NAME_MAX_CHARS))
+
+
+def room_name_problem(name: str) -> str | None:
+    """Why ``name`` (as the user typed it; spaces around it are dropped
+    before it is sent) cannot name a room, or None when it can."""
+    try:
+        normalize_room_name(name.strip())
+    except ProtocolError:
+        pass
+    else:
+        return None
+    if not name.strip():
+        return QCoreApplication.translate("Texts", "Give the room a name.")
+    if len(unicodedata.normalize("NFC", name.strip())) > ROOM_NAME_MAX_CHARS:
+        return QCoreApplication.translate(
+            "Texts", "Too long: at most %n character(s).", "", ROOM_NAME_MAX_CHARS)
+    return QCoreApplication.translate(
+        "Texts", "Line breaks and other control characters are not allowed.")
+
+
+def topic_problem(topic: str) -> str | None:
+    """Why ``topic`` cannot be a room's topic, or None when it can."""
+    try:
+        check_topic(topic)
+    except ProtocolError:
+        if len(topic) > ROOM_TOPIC_MAX_CHARS:
+            return QCoreApplication.translate(
+                "Texts", "Too long: at most %n character(s).", "", ROOM_TOPIC_MAX_CHARS)
+        return QCoreApplication.translate(
+            "Texts", "Line breaks and other control characters are not allowed.")
     return None
 
 
@@ -174,7 +220,8 @@ def describe_changed_certificate(failure: AuthFailure) -> str:
         "%1", f"{failure.host}:{failure.port}").replace("%2", presented)
 
 
-def describe_error(code: ErrorCode | str | None, retry_after: float | None = None) -> str:
+def describe_error(code: ErrorCode | FailureReason | str | None,
+                   retry_after: float | None = None) -> str:
     """What a server ``error`` reply means for the user (``code`` is its text
     when this version does not know it)."""
     if code is ErrorCode.INVALID_CREDENTIALS:
@@ -197,6 +244,45 @@ def describe_error(code: ErrorCode | str | None, retry_after: float | None = Non
         return QCoreApplication.translate("Texts", "There is no such user.")
     if code is ErrorCode.MESSAGE_TOO_LONG:
         return QCoreApplication.translate("Texts", "The message is too long.")
+    if code is ErrorCode.FILE_TOO_LARGE:
+        return QCoreApplication.translate("Texts", "The file is larger than the server allows.")
+    if code is ErrorCode.QUOTA_EXCEEDED:
+        return QCoreApplication.translate(
+            "Texts", "Your files take all the space the server gives you.")
+    if code is ErrorCode.UNKNOWN_FILE:
+        return QCoreApplication.translate("Texts", "The file is no longer on the server.")
+    if code is ErrorCode.HASH_MISMATCH:
+        return QCoreApplication.translate("Texts", "The file changed while it was sent.")
+    if code == "io_error":
+        return QCoreApplication.translate("Texts", "The file could not be read or written.")
+    if code is ErrorCode.UNKNOWN_ROOM:
+        return QCoreApplication.translate(
+            "Texts", "This room does not exist or you are not one of its members.")
+    if code is ErrorCode.FORBIDDEN:
+        return QCoreApplication.translate(
+            "Texts", "Only the room's owner can do this, or the room is full.")
+    if code is ErrorCode.INVALID_ROOM_NAME:
+        return QCoreApplication.translate("Texts", "The server does not accept this room name.")
+    if code is FailureReason.CONNECTION_LOST:
+        return QCoreApplication.translate(
+            "Texts", "Not connected to the server. Try again when the connection is back.")
     return QCoreApplication.translate(
         "Texts", "The server could not do this (%1). Try again later.").replace(
         "%1", str(code) if code is not None else "?")
+
+
+def file_size_text(size: int) -> str:
+    """A size as people read it: ``830 bytes``, ``12 KB``, ``3.4 MB``, ``1.2 GB``
+    (binary multiples, as file managers show them)."""
+    if size < 1024:
+        return QCoreApplication.translate("Texts", "%n byte(s)", "", size)
+    units = (QCoreApplication.translate("Texts", "%1 KB"),
+             QCoreApplication.translate("Texts", "%1 MB"),
+             QCoreApplication.translate("Texts", "%1 GB"))
+    value = float(size)
+    for unit in units:
+        value /= 1024
+        if value < 1024 or unit is units[-1]:
+            number = QLocale().toString(value, "f", 0 if value >= 100 else 1)
+            return unit.replace("%1", number)
+    raise AssertionError("unreachable")

@@ -16,13 +16,23 @@ it does not, and never answers the question in the user's place.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QFontDatabase
-from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PyQt6.QtGui import QFontDatabase, QIcon
+from PyQt6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from protocol.discovery import FingerprintCheck
 from protocol.tls import format_fingerprint
 
 from .i18n import follow_language
+from .iconset import IconName, Tone
+from .iconset import icon as icon_of
 from .widgets import ErrorLabel, HintLabel
 
 __all__ = ["TrustDialog"]
@@ -76,6 +86,15 @@ class TrustDialog(QDialog):
         # auto-default, and it gives the focus to the first button, Trust.
         self.trust_button.setAutoDefault(False)
         self.cancel_button.setDefault(True)
+        # Where the style puts icons on dialog buttons, Cancel gets its
+        # standard one and our own button none: both get ours, or neither.
+        style = self.style()
+        if style is not None and style.styleHint(
+                QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons, None, self):
+            self.trust_button.setIcon(icon_of(IconName.TRUST, Tone.POSITIVE))
+            self.cancel_button.setIcon(icon_of(IconName.CANCEL))
+        else:
+            self.cancel_button.setIcon(QIcon())
         self.cancel_button.setFocus()
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

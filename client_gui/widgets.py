@@ -2,26 +2,25 @@
 
 :class:`ErrorLabel` is how every window reports a problem: inline, next to
 what it concerns, instead of a message box the user has to dismiss.
-:class:`ComposeEdit` is the message input, where Enter sends and Shift+Enter
-starts a new line.
+:class:`FittingLabel` says a thing shorter when the window is narrow,
+instead of cutting the sentence off.
 """
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QFontMetrics, QKeyEvent, QPalette
+from PyQt6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PyQt6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PyQt6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-__all__ = ["ComposeEdit", "ErrorLabel", "HintLabel", "blend", "heading", "lay_out_page",
+__all__ = ["ErrorLabel", "FittingLabel", "HintLabel", "blend", "heading", "lay_out_page",
            "with_error"]
 
 
@@ -40,18 +39,38 @@ def blend(a: QColor, b: QColor, amount: float) -> QColor:
 
 def heading(parent: QWidget) -> QLabel:
     """The large bold title at the top of the login and registration windows."""
-    label = QLabel(parent)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.5)
-    font.setBold(True)
-    label.setFont(font)
-    return label
+    return _Heading(parent)
+
+
+class _Heading(QLabel):
+    """A title half as large again as the text, also after the text size changes."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._scale_font()
+
+    def _scale_font(self) -> None:
+        parent = self.parentWidget()
+        font = QFont(parent.font() if parent is not None else self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.setFont(font)
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.ApplicationFontChange:
+            self._scale_font()
 
 
 def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QWidget,
-                 secondary: QPushButton, primary: QPushButton) -> None:
+                 secondary: QPushButton, primary: QPushButton, *,
+                 minimum_width: int | None = None) -> None:
     """Arrange a login-like window: what goes on top, the form, the error
-    line, and at the bottom a secondary button left and the main one right."""
+    line, and at the bottom a secondary button left and the main one right.
+
+    ``minimum_width``: the narrowest the window may be.  Its height always
+    follows its content (:class:`_ShrinkToContent`).
+    """
     buttons = QHBoxLayout()
     buttons.addWidget(secondary)
     buttons.addStretch(1)
@@ -65,6 +84,52 @@ def lay_out_page(page: QWidget, top: list[QWidget], form: QFormLayout, error: QW
     layout.addWidget(error)
     layout.addStretch(1)
     layout.addLayout(buttons)
+    if minimum_width is not None:
+        page.setMinimumWidth(minimum_width)
+    _ShrinkToContent(page)
+
+
+class _ShrinkToContent(QObject):
+    """Keeps a window exactly as tall as its content needs at its width.
+
+    A window grows when a line appears in it, but Qt never shrinks it when
+    the line goes again: the stretch would fill the gap with empty space.
+    And Qt takes a window's minimum height from the narrowest its wrapped
+    lines may be, which with a few errors showing is taller than a small
+    screen.  So after each change of layout or size the window's minimum
+    height becomes what its content needs at its current width, and the
+    window that is taller shrinks to it (the width stays as the user left it).
+    """
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__(page)
+        self._page = page
+        self._pending = False
+        page.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        if (event is not None and event.type() in (QEvent.Type.LayoutRequest,
+                                                    QEvent.Type.Resize)
+                and not self._pending):
+            # After the layout itself has handled the change.
+            self._pending = True
+            QTimer.singleShot(0, self._fit)
+        return False
+
+    def _fit(self) -> None:
+        self._pending = False
+        page, layout = self._page, self._page.layout()
+        if layout is None or not page.isWindow():
+            return
+        layout.activate()
+        needed = (layout.totalHeightForWidth(page.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if needed <= 0:
+            return
+        if page.minimumHeight() != needed:
+            page.setMinimumHeight(needed)
+        if page.height() > needed and not (page.isMaximized() or page.isFullScreen()):
+            page.resize(page.width(), needed)
 
 
 def with_error(field: QWidget, error: QLabel) -> QWidget:
@@ -117,44 +182,56 @@ class HintLabel(QLabel):
         self.setPalette(palette)
 
 
-class ComposeEdit(QPlainTextEdit):
-    """Multi-line message input: Enter sends, Shift+Enter adds a line.
+class FittingLabel(QLabel):
+    """One line that shows the longest of its wordings that fits its width.
 
-    Signals:
-        submitted(): the user pressed Enter (the text is still there).
+    A narrow window (800 by 600, or 150 % scaling) gets a shorter way of
+    saying the same thing instead of a sentence cut off in the middle; the
+    longest wording is the tooltip whenever a shorter one shows.  Its
+    minimum width is the shortest wording's, so it never holds a window
+    wider than that.
     """
-
-    submitted = pyqtSignal()
-
-    MIN_LINES = 2
-    MAX_LINES = 8
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTabChangesFocus(True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.textChanged.connect(self._fit_height)
-        self._fit_height()
+        self._variants: tuple[str, ...] = ("",)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def keyPressEvent(self, event: QKeyEvent | None) -> None:
-        assert event is not None
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                # Shift+Enter would insert U+2028 (a soft line break) in a
-                # QPlainTextEdit; a message wants a real newline.
-                self.insertPlainText("\n")
-            else:
-                self.submitted.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
+    def set_variants(self, *variants: str) -> None:
+        """The wordings, longest (the preferred one) first."""
+        self._variants = variants or ("",)
+        self.updateGeometry()
+        self._fit()
 
-    def _fit_height(self) -> None:
-        """Grow with the text between MIN_LINES and MAX_LINES lines."""
-        document = self.document()
-        assert document is not None
-        lines = max(self.MIN_LINES, min(self.MAX_LINES, int(document.size().height())))
-        line_height = QFontMetrics(self.font()).lineSpacing()
+    def variants(self) -> tuple[str, ...]:
+        return self._variants
+
+    def _width_of(self, text: str) -> int:
         margins = self.contentsMargins()
-        frame = int(2 * document.documentMargin()) + margins.top() + margins.bottom()
-        self.setFixedHeight(lines * line_height + frame + 2)
+        return (self.fontMetrics().horizontalAdvance(text) + 2 * self.margin()
+                + margins.left() + margins.right())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self._width_of(self._variants[0]), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(self._width_of(self._variants[-1]), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        space = self.width()
+        shown = next((text for text in self._variants if self._width_of(text) <= space),
+                     self._variants[-1])
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self._variants[0] if shown != self._variants[0] else "")

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from .private_files import create_private_file, make_private_dir
+from .search import register_sqlite_functions
 
 __all__ = [
     "WRITER_LOCK_KEY",
@@ -111,7 +112,8 @@ def create_database_engine(url: str) -> Engine:
     their owner only (:mod:`db.private_files`; SQLite gives the ``-wal``
     and ``-shm`` files the database file's mode), each connection uses WAL
     with ``synchronous=FULL`` (a committed transaction survives power loss),
-    enforces foreign keys, and waits up to 10 s for a lock.  pysqlite's own
+    enforces foreign keys, waits up to 10 s for a lock, and has the SQL
+    function the search needs (:func:`db.search.register_sqlite_functions`).  pysqlite's own
     transaction handling is switched off so that SQLAlchemy emits ``BEGIN``
     itself; that is what makes SAVEPOINT work (SQLAlchemy's documented
     recipe for the pysqlite driver).
@@ -137,6 +139,7 @@ def create_database_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
             cursor.close()
+        register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:

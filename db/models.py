@@ -259,6 +259,11 @@ class Message(Base):
         Index("ix_messages_sender_id_seq_direct", "sender_id", "seq", "recipient_id",
               sqlite_where=text("recipient_id IS NOT NULL"),
               postgresql_where=text("recipient_id IS NOT NULL")),
+        # Who may download a file: whoever sees a message carrying it.  Few
+        # messages carry one, so only those are indexed.
+        Index("ix_messages_file_id", "file_id",
+              sqlite_where=text("file_id IS NOT NULL"),
+              postgresql_where=text("file_id IS NOT NULL")),
     )
 
 

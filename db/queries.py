@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from .message_parts import decorate, insert_mentions, visible_mentions
-from .models import Account, DirectReadMarker, Message
+from .models import Account, DirectReadMarker, Message, RoomMember, StoredFile
 
 __all__ = [
     "AccountRecord",
@@ -47,13 +47,19 @@ __all__ = [
     "store_messages",
     "store_message",
     "history",
+    "HistoryPage",
+    "history_around",
+    "history_after",
+    "history_page",
+    "messages_by_id",
+    "has_newer",
     "sync",
     "roster",
     "general_unread",
     "mark_read",
-    "messages_by_id",
     "newest_message_id",
     "newest_seq",
+    "rooms_of",
 ]
 
 
@@ -97,6 +103,12 @@ class StoredMessage(NamedTuple):
     deleted: bool = False
     reply_to: int | None = None
     file_id: str | None = None
+    #: the file's name, size and type, and whether it was removed (its
+    #: files row, read with the message; None without a ``file_id``)
+    file_name: str | None = None
+    file_size: int | None = None
+    file_mime: str | None = None
+    file_removed: bool = False
     #: the names of the accounts it mentions, in roster order
     mentions: tuple[str, ...] = ()
     #: (emoji, the names of who reacted), per emoji in the order first used
@@ -234,6 +246,7 @@ _MESSAGE_COLUMNS = (
     Message.id, _Sender.username, _Recipient.username, Message.body, Message.created_at,
     Message.seq, Message.room_id, Message.edited_at, Message.deleted_at.is_not(None),
     Message.reply_to_id, Message.file_id,
+    StoredFile.name, StoredFile.size, StoredFile.mime, StoredFile.removed_at.is_not(None),
 )
 
 
@@ -241,8 +254,8 @@ def _with_names(ids: Select[int]) -> Select[Any]:
     """Messages whose ids the subquery selects, with both names, ascending by id,
     in the columns of :class:`StoredMessage`.
 
-    (The recipient's name is None for the general room and rooms: the outer
-    join.)
+    (The recipient's name is None for the general room and rooms, and the
+    file's columns for a message without a file: the outer joins.)
     """
     id_subquery = ids.subquery()
     return cast(Select[Any], (
@@ -250,6 +263,7 @@ def _with_names(ids: Select[int]) -> Select[Any]:
         .join(id_subquery, id_subquery.c.id == Message.id)
         .join(_Sender, _Sender.id == Message.sender_id)
         .outerjoin(_Recipient, _Recipient.id == Message.recipient_id)
+        .outerjoin(StoredFile, StoredFile.id == Message.file_id)
         .order_by(Message.id)
     ))
 
@@ -317,6 +331,19 @@ def _insert_messages(dialect: Dialect) -> tuple[str, Callable[[datetime], Any] |
     created_at = Message.__table__.c.created_at.type
     return (_driver_sql(compiled, list(_INSERT_KEYS)),
             created_at.dialect_impl(dialect).bind_processor(dialect))
+
+
+#: Rows per INSERT statement: well under SQLite's limit on bound parameters
+#: (32,766 since SQLite 3.32; ten a row).
+_ROWS_PER_INSERT = 1000
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_rows(single_row_sql: str, rows: int) -> str:
+    """The one-row INSERT of :func:`_insert_messages` made to insert ``rows``
+    rows at once (its VALUES group repeated; the parameters follow row by row)."""
+    head, values = single_row_sql.split(" VALUES ")
+    return f"{head} VALUES {', '.join([values] * rows)}"
 
 
 def _driver_sql(compiled: Compiled, parameter_order: list[str]) -> str:
@@ -430,7 +457,7 @@ def store_messages(
         stored = StoredMessage(next_id, sender.username,
                                None if recipient is None else recipient.username,
                                message.body, created_at, next_seq, message.room_id, None, False,
-                               message.reply_to, message.file_id, mentioned)
+                               message.reply_to, message.file_id, mentions=mentioned)
         rows.append((next_id, sender.id, None if recipient is None else recipient.id,
                      message.room_id, message.body, stored_created_at, key, next_seq,
                      message.reply_to, message.file_id))
@@ -439,8 +466,14 @@ def store_messages(
         results.append((stored, True))
         next_id += 1
         next_seq += 1
-    if rows:
-        conn.exec_driver_sql(insert_sql, rows)
+    # One statement for many rows, not executemany: the search index's
+    # trigger (migration 0005) writes the index once per statement (FTS5
+    # flushes its pending terms at each statement's savepoint), and row by
+    # row that cost three times as much as the rows themselves.
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start:start + _ROWS_PER_INSERT]
+        conn.exec_driver_sql(_insert_rows(insert_sql, len(chunk)),
+                             tuple(value for row in chunk for value in row))
     if mention_rows:
         insert_mentions(conn, mention_rows)
     if stored_before:
@@ -467,13 +500,29 @@ def store_message(
 
 #: The general room: neither a direct message nor a room's.
 _IN_GENERAL = (Message.recipient_id.is_(None), Message.room_id.is_(None))
+
+
+def _in_room(room_id: int) -> Select[int]:
+    """The ids of one room's messages: a range of the recipient index
+    (``recipient_id IS NULL`` spelled out so that SQLite uses it)."""
+    return select(Message.id).where(Message.recipient_id.is_(None), Message.room_id == room_id)
+
+
+def rooms_of(conn: Connection, me_id: int) -> list[int]:
+    """The ids of the rooms I am a member of (version 2)."""
+    return list(conn.execute(
+        select(RoomMember.room_id).where(RoomMember.account_id == me_id)).scalars())
 #: What version 1 shows (PROTOCOL-2.md): no tombstones.  Room messages are
 #: never in a version 1 query's ranges to begin with.
 _NOT_DELETED = Message.deleted_at.is_(None)
 
 
-def _conversation(me_id: int, peer_id: int | None) -> list[Select[int]]:
-    """One id query per index range that makes up a conversation."""
+def _conversation(me_id: int, peer_id: int | None,
+                  room_id: int | None = None) -> list[Select[int]]:
+    """One id query per index range that makes up a conversation: the
+    general room, the direct one with ``peer_id``, or room ``room_id``."""
+    if room_id is not None:
+        return [_in_room(room_id)]
     if peer_id is None:
         return [select(Message.id).where(*_IN_GENERAL)]
     if peer_id == me_id:
@@ -504,11 +553,24 @@ def _oldest_first(parts: Sequence[Select[int]], limit: int) -> Select[int]:
     return select(merged.c.id).order_by(merged.c.id).limit(limit)
 
 
+def _history_parts(me_id: int, peer_id: int | None, include_deleted: bool,
+                   room_id: int | None = None) -> list[Select[int]]:
+    """The id queries of what ``history`` shows of one conversation (the
+    general room, the direct one with ``peer_id``, or room ``room_id``), in
+    every direction it pages (before, around, after); tombstones only with
+    ``include_deleted`` (version 2)."""
+    parts = _conversation(me_id, peer_id, room_id)
+    return parts if include_deleted else [part.where(_NOT_DELETED) for part in parts]
+
+
 def history(
     conn: Connection, me_id: int, peer_id: int | None, before: int | None, limit: int,
-    *, include_deleted: bool = False,
+    room_id: int | None = None, *, include_deleted: bool = False,
 ) -> tuple[list[StoredMessage], bool]:
-    """The newest ``limit`` messages of one conversation below ``before``.
+    """The newest ``limit`` messages of one conversation below ``before``:
+    the general room, the direct conversation with ``peer_id``, or (version
+    2) room ``room_id``, all of it whenever I joined (the caller checks that
+    I am a member).
 
     Args:
         include_deleted: with the tombstones of deleted messages (version
@@ -517,9 +579,7 @@ def history(
     Returns:
         The messages ascending by id, and whether older ones exist.
     """
-    parts = _conversation(me_id, peer_id)
-    if not include_deleted:
-        parts = [part.where(_NOT_DELETED) for part in parts]
+    parts = _history_parts(me_id, peer_id, include_deleted, room_id)
     if before is not None:
         parts = [part.where(Message.id < before) for part in parts]
     rows, has_more = _page(conn, _newest_first(parts, limit + 1), limit)
@@ -527,13 +587,90 @@ def history(
     return (rows[1:] if has_more else rows), has_more
 
 
-def sync(conn: Connection, me_id: int, after: int, limit: int,
-         *, include_deleted: bool = False) -> tuple[list[StoredMessage], bool]:
+class HistoryPage(NamedTuple):
+    """A page of one conversation, ascending by id, and what lies either side
+    of it (version 2's ``history``: ``has_more`` and ``has_newer``).  Like
+    every version 2 page it holds the tombstones of deleted messages."""
+
+    messages: list[StoredMessage]
+    has_more: bool
+    has_newer: bool
+
+
+def _any(conn: Connection, parts: Sequence[Select[int]]) -> bool:
+    """Whether any of these id queries finds a row (one index probe each)."""
+    return any(conn.execute(part.limit(1)).first() is not None for part in parts)
+
+
+def has_newer(conn: Connection, me_id: int, peer_id: int | None, than: int,
+              room_id: int | None = None) -> bool:
+    """Whether the conversation has a message (or tombstone) with an id above ``than``."""
+    return _any(conn, [part.where(Message.id > than)
+                       for part in _history_parts(me_id, peer_id, True, room_id)])
+
+
+def history_around(conn: Connection, me_id: int, peer_id: int | None, around: int,
+                   limit: int, room_id: int | None = None) -> HistoryPage:
+    """Up to ``limit`` messages of one conversation with ``around`` near the middle.
+
+    The message with id ``around`` (if the conversation has it) and the
+    older ones take half of the page and the newer ones the other half;
+    where one side runs short, the other fills the page.  A client opens a
+    search result with it, the result shown in its context.
+    """
+    parts = _history_parts(me_id, peer_id, True, room_id)
+    # Each side asks for a whole page (and one more, to learn whether it
+    # goes on): the other side may turn out short.
+    older, _ = _page(conn, _newest_first(
+        [part.where(Message.id <= around) for part in parts], limit + 1), limit)
+    newer, _ = _page(conn, _oldest_first(
+        [part.where(Message.id > around) for part in parts], limit + 1), limit)
+    take_newer = min(len(newer), limit // 2)
+    take_older = min(len(older), limit - take_newer)
+    take_newer = min(len(newer), limit - take_older)
+    return HistoryPage(older[len(older) - take_older:] + newer[:take_newer],
+                       len(older) > take_older, len(newer) > take_newer)
+
+
+def history_after(conn: Connection, me_id: int, peer_id: int | None, after: int,
+                  limit: int, room_id: int | None = None) -> HistoryPage:
+    """The oldest ``limit`` messages of one conversation above ``after``, ascending."""
+    parts = _history_parts(me_id, peer_id, True, room_id)
+    rows, more = _page(conn, _oldest_first(
+        [part.where(Message.id > after) for part in parts], limit + 1), limit)
+    rows = rows[:limit]
+    older = Message.id < rows[0].id if rows else Message.id <= after
+    return HistoryPage(rows, _any(conn, [part.where(older) for part in parts]), more)
+
+
+def history_page(conn: Connection, me_id: int, peer_id: int | None, *, before: int | None,
+                 around: int | None, after: int | None, limit: int,
+                 room_id: int | None = None) -> HistoryPage:
+    """Version 2's ``history``: a page from ``around``, ``after`` or ``before``
+    (at most one of them given; none is the newest page), with what lies
+    either side of it."""
+    if around is not None:
+        return history_around(conn, me_id, peer_id, around, limit, room_id)
+    if after is not None:
+        return history_after(conn, me_id, peer_id, after, limit, room_id)
+    messages, has_more = history(conn, me_id, peer_id, before, limit, room_id,
+                                 include_deleted=True)
+    # Newer than the page: above its newest message, or at or above
+    # ``before`` when the page is empty; the newest page has none.
+    newest = messages[-1].id if messages else None if before is None else before - 1
+    return HistoryPage(messages, has_more,
+                       newest is not None and has_newer(conn, me_id, peer_id, newest, room_id))
+
+
+def sync(conn: Connection, me_id: int, after: int, limit: int, *, rooms: bool = False,
+         include_deleted: bool = False) -> tuple[list[StoredMessage], bool]:
     """The oldest ``limit`` messages I can see with id above ``after``.
 
     What I can see is the general room, what was sent to me and what I sent
-    to anyone; each is its own index range.  Deleted messages are left out
-    (version 1 has no tombstones) unless ``include_deleted``.
+    to anyone; each is its own index range.  With ``rooms`` (version 2), the
+    messages of every room I am a member of too, one range per room.
+    Deleted messages are left out (version 1 has no tombstones) unless
+    ``include_deleted``.
     """
     shown = () if include_deleted else (_NOT_DELETED,)
     parts = [
@@ -551,6 +688,9 @@ def sync(conn: Connection, me_id: int, after: int, limit: int,
             *shown,
         ),
     ]
+    if rooms:
+        parts += [_in_room(room_id).where(Message.id > after, *shown)
+                  for room_id in rooms_of(conn, me_id)]
     rows, has_more = _page(conn, _oldest_first(parts, limit + 1), limit)
     return (rows[:limit] if has_more else rows), has_more
 
@@ -649,8 +789,11 @@ def _roster_by_search_per_account(conn: Connection, me_id: int) -> list[RosterRo
     return [RosterRow(*row) for row in rows]
 
 
-def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> int | None:
-    """Move my read marker of a conversation forward, never back.
+def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int,
+              room_id: int | None = None) -> int | None:
+    """Move my read marker of a conversation forward, never back: the
+    general room's, the direct one with ``peer_id``, or room ``room_id``'s
+    (version 2; nothing happens if I am not a member).
 
     An ``up_to`` beyond the newest message is taken as the newest.
 
@@ -659,6 +802,14 @@ def mark_read(conn: Connection, me_id: int, peer_id: int | None, up_to: int) -> 
         when it moves).
     """
     up_to = min(up_to, newest_message_id(conn))
+    if room_id is not None:
+        moved = conn.execute(
+            update(RoomMember)
+            .where(RoomMember.room_id == room_id, RoomMember.account_id == me_id,
+                   RoomMember.last_read_id < up_to)
+            .values(last_read_id=up_to)
+        ).rowcount
+        return up_to if moved else None
     if peer_id is None:
         moved = conn.execute(
             update(Account)

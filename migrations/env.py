@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from db.engine import create_database_engine
 from db.models import Base
+from db.schema import is_model_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,6 +26,9 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        # The search index (migration 0005) is no model: autogenerate must
+        # not offer to drop its tables.
+        include_name=is_model_name,
     )
     with context.begin_transaction():
         context.run_migrations()

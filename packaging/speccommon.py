@@ -295,17 +295,17 @@ def excluded_modules_the_client_imports() -> dict[str, list[str]]:
 
 
 def client_datas() -> list[tuple[str, str]]:
-    """The client's compiled translations and icons, where client_gui looks
-    for them (next to its modules: ``client_gui/translations``,
-    ``client_gui/icons``)."""
+    """The client's compiled translations, icons and sounds, where client_gui
+    looks for them (next to its modules: ``client_gui/translations``,
+    ``client_gui/icons``, ``client_gui/sounds``)."""
     datas = []
     translations = ROOT / "client_gui" / "translations"
     for path in sorted(translations.glob("*.qm")):
         datas.append((str(path), "client_gui/translations"))
-    icons = ROOT / "client_gui" / "icons"
-    for path in sorted(icons.glob("*")):
-        if path.is_file():
-            datas.append((str(path), "client_gui/icons"))
+    for folder in ("icons", "sounds"):
+        for path in sorted((ROOT / "client_gui" / folder).glob("*")):
+            if path.is_file() and path.suffix != ".py":
+                datas.append((str(path), f"client_gui/{folder}"))
     return datas
 
 

@@ -17,22 +17,31 @@ once.  The contract it implements is ``docs/protocol.md``.
 * :mod:`protocol.limits` holds every number the protocol fixes;
 * :mod:`protocol.features` names the parts of version 2 a server offers;
 * :mod:`protocol.lifecycle` the frames of messages that change: edits,
-  deletions, reactions, typing and read receipts.
+  deletions, reactions, typing and read receipts;
+* :mod:`protocol.files` the requests of files and of transfer connections;
+* :mod:`protocol.rooms` holds the ``rooms`` feature's objects, rules,
+  requests, replies and events;
 * :mod:`protocol.sessions` the requests of remembered sessions and status;
 * :mod:`protocol.provisioning` the lines that make a client trust a server.
+
+The version 2 features' modules are imported here, so that their frames
+are registered wherever :mod:`protocol` is.
 
 A connection speaks version 1 unless its login asks for version 2
 (PROTOCOL-2.md); objects and frames take the version they are written for.
 """
 
-# Imported for their requests' registration (protocol.requests.REQUEST_TYPES).
-from . import sessions as sessions  # noqa: F401
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError, RequestError, RequestId
 from .framing import FrameDecoder, encode_frame
 from .limits import DEFAULT_PORT, PROTOCOL_VERSION
 
-# Registers the feature's requests and events with the readers above.
+# Feature modules register their requests and events with the readers
+# above when imported; importing them here makes every type known wherever
+# protocol is.
+from . import files  # noqa: E402,F401  isort: skip
 from . import lifecycle  # noqa: E402,F401  isort: skip
+from . import rooms  # noqa: E402,F401  isort: skip
+from . import sessions  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "DEFAULT_PORT",

@@ -47,6 +47,10 @@ class ErrorCode(StrEnum):
     #: only TLS.  Sent once, unencrypted, with ``re: null``, before the
     #: server hangs up; see :mod:`protocol.tls`.
     TLS_REQUIRED = "tls_required"
+    #: Extension (issue 12): the server has as many connections as it can
+    #: take (``--max-connections``).  Sent instead of ``hello``, with
+    #: ``re: null``, before the server hangs up.
+    SERVER_FULL = "server_full"
     # Version 2 (PROTOCOL-2.md, "New error codes").
     UNKNOWN_ROOM = "unknown_room"
     FORBIDDEN = "forbidden"

@@ -21,12 +21,14 @@ from collections.abc import Mapping
 from typing import Any, Final, TypeGuard
 
 from .errors import ErrorCode, ProtocolError, RequestId
-from .limits import MAX_REQUEST_ID_CHARS, MAX_REQUEST_ID_INT
+from .limits import FILE_ID_HEX_CHARS, MAX_REQUEST_ID_CHARS, MAX_REQUEST_ID_INT
 
 __all__ = [
     "MAX_MESSAGE_ID",
     "bad_field",
     "boolean",
+    "file_id",
+    "optional_file_id",
     "integer",
     "is_int",
     "message_id",
@@ -34,10 +36,12 @@ __all__ = [
     "object_at",
     "objects_at",
     "optional_message_id",
+    "optional_room_id",
     "page_limit",
     "optional_string",
     "path_of",
     "request_ref",
+    "room_id",
     "string",
 ]
 
@@ -148,6 +152,25 @@ def optional_message_id(fields: Mapping[str, Any], name: str, within: str = "") 
     return None if fields.get(name) is None else message_id(fields, name, within)
 
 
+def room_id(fields: Mapping[str, Any], name: str, within: str = "") -> int:
+    """A required room id (version 2): an integer from 0 to :data:`MAX_MESSAGE_ID`.
+
+    Any such integer is well formed; whether it names a room I may see is
+    the server's business (``unknown_room`` either way).
+    """
+    value = fields.get(name)
+    if not is_int(value):
+        raise _missing_or(fields, name, within, "a room id (an integer)")
+    if not 0 <= value <= MAX_MESSAGE_ID:
+        raise bad_field(path_of(within, name), "must be a room id, 0 or more")
+    return value
+
+
+def optional_room_id(fields: Mapping[str, Any], name: str, within: str = "") -> int | None:
+    """A room id, or ``None`` when the field is ``null`` or left out."""
+    return None if fields.get(name) is None else room_id(fields, name, within)
+
+
 def request_ref(fields: Mapping[str, Any], name: str) -> RequestId:
     """A request's ``id`` or a reply's ``re``: a string of at most 64
     characters, an integer within ±2^53, or ``None`` (``null`` or left out)."""
@@ -171,3 +194,21 @@ def page_limit(fields: Mapping[str, Any], default: int, maximum: int) -> int:
     if not is_int(value) or not 1 <= value <= maximum:
         raise bad_field("limit", f"must be an integer from 1 to {maximum}")
     return value
+
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def file_id(fields: Mapping[str, Any], name: str = "file", within: str = "") -> str:
+    """A required file id: :data:`~protocol.limits.FILE_ID_HEX_CHARS` lower-case
+    hex digits (a random 128-bit number, PROTOCOL-2.md)."""
+    value = string(fields, name, within)
+    if len(value) != FILE_ID_HEX_CHARS or not _HEX_DIGITS.issuperset(value):
+        raise bad_field(path_of(within, name),
+                        f"must be a file id ({FILE_ID_HEX_CHARS} lower-case hex digits)")
+    return value
+
+
+def optional_file_id(fields: Mapping[str, Any], name: str = "file", within: str = "") -> str | None:
+    """A file id, or ``None`` when the field is ``null`` or left out."""
+    return None if fields.get(name) is None else file_id(fields, name, within)

@@ -104,6 +104,43 @@ class FrameDecoder:
         self._scan_from = len(buffer)
         return frames
 
+    def feed_first(self, data: bytes) -> bytes | None:
+        """Add received bytes and return the first frame once it is complete,
+        leaving whatever follows it unsplit.
+
+        For a connection's first frame, which may be a transfer's ``put``
+        (PROTOCOL-2.md, "Files"): the bytes after it are a file's, not
+        frames, and must be neither split at newlines nor counted against
+        the frame limit.  Take them with :meth:`take_buffered`; or, if the
+        frame was an ordinary request, :meth:`feed` ``b""`` to split them.
+
+        Raises:
+            FrameTooLargeError: the first frame is longer than the limit.
+        """
+        self.pending = []
+        buffer = self._buffer
+        buffer += data
+        newline = buffer.find(b"\n", self._scan_from)
+        if newline < 0:
+            if len(buffer) >= self._max_frame_bytes:
+                raise FrameTooLargeError(self._max_frame_bytes)
+            self._scan_from = len(buffer)
+            return None
+        if newline + 1 > self._max_frame_bytes:
+            raise FrameTooLargeError(self._max_frame_bytes)
+        end = newline - 1 if newline > 0 and buffer[newline - 1] == 0x0D else newline
+        frame = bytes(buffer[:end])
+        del buffer[:newline + 1]
+        self._scan_from = 0
+        return frame
+
+    def take_buffered(self) -> bytes:
+        """Remove and return every byte held (see :meth:`feed_first`)."""
+        data = bytes(self._buffer)
+        self._buffer.clear()
+        self._scan_from = 0
+        return data
+
     @property
     def buffered_bytes(self) -> int:
         """Bytes of an unfinished frame waiting for its newline."""

@@ -78,6 +78,8 @@ SEARCH_DEFAULT_LIMIT: Final = 20
 SEARCH_MAX_LIMIT: Final = 100
 #: A file's name, in characters.
 FILE_NAME_MAX_CHARS: Final = 255
+#: A file id: a random 128-bit number in lower-case hex.
+FILE_ID_HEX_CHARS: Final = 32
 #: Default limits on files (server options ``--max-file-size``, ``--file-quota``).
 DEFAULT_MAX_FILE_BYTES: Final = 2 * 1024**3
 DEFAULT_FILE_QUOTA_BYTES: Final = 20 * 1024**3

@@ -43,6 +43,7 @@ __all__ = [
     "Message",
     "Reaction",
     "RosterEntry",
+    "file_to_wire",
     "format_ts",
     "message_to_wire",
     "message_to_wire_v2",
@@ -128,21 +129,38 @@ class Reaction:
 
 @dataclass(frozen=True, slots=True)
 class FileInfo:
-    """A file a message carries: its id (for ``file_download``), name, size and type."""
+    """A file a message carries: its id (for ``file_download``), name, size and type.
+
+    ``removed`` is Besedka's addition (docs/protocol.md, "Files"): an
+    administrator removed the bytes, the message still names the file.
+    """
 
     id: str
     name: str
     size: int
     mime: str
+    removed: bool = False
 
     def to_wire(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "size": self.size, "mime": self.mime}
+        return file_to_wire(self.id, self.name, self.size, self.mime, self.removed)
 
     @classmethod
     def from_wire(cls, obj: object, within: str) -> FileInfo:
         fields = object_at(obj, within)
         return cls(string(fields, "id", within), string(fields, "name", within),
-                   integer(fields, "size", within, minimum=0), string(fields, "mime", within))
+                   integer(fields, "size", within, minimum=0), string(fields, "mime", within),
+                   boolean(fields, "removed", within, default=False))
+
+
+def file_to_wire(file_id: str, name: str, size: int, mime: str,
+                 removed: bool = False) -> dict[str, Any]:
+    """A file object as frames carry it (the server's fast path, like
+    :func:`message_to_wire`): PROTOCOL-2.md's four fields, and
+    ``"removed": true`` once an administrator removed the file."""
+    wire: dict[str, Any] = {"id": file_id, "name": name, "size": size, "mime": mime}
+    if removed:
+        wire["removed"] = True
+    return wire
 
 
 def _strings(fields: Mapping[str, Any], name: str, within: str) -> tuple[str, ...]:

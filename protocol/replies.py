@@ -53,6 +53,7 @@ __all__ = [
     "OkReply",
     "Reply",
     "Roster",
+    "SearchPage",
     "Sent",
     "error_reply",
     "ok_reply",
@@ -218,19 +219,25 @@ class MessagePage(Reply):
     """The answer to ``history`` and ``sync``: messages ascending by id, and
     whether there are more beyond them.
 
-    ``read`` is version 2's, in ``history`` only (PROTOCOL-2.md, "Typing and
-    read receipts"): the other participants' read markers, by username;
-    None where the frame has none.
+    ``has_newer`` is version 2's, on every ``history`` reply
+    (PROTOCOL-2.md): whether the conversation has messages newer than the
+    page.  ``read`` is version 2's too, in ``history`` only (PROTOCOL-2.md,
+    "Typing and read receipts"): the other participants' read markers, by
+    username.  Either is None where the frame does not carry it (version
+    1, ``sync``).
     """
 
     messages: tuple[Message, ...]
     has_more: bool
     read: Mapping[str, int] | None = None
+    has_newer: bool | None = None
 
     def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "messages": [message.to_wire(version) for message in self.messages],
             "has_more": self.has_more}
+        if self.has_newer is not None and version != PROTOCOL_V1:
+            payload["has_newer"] = self.has_newer
         if self.read is not None and version != PROTOCOL_V1:
             payload["read"] = dict(self.read)
         return payload
@@ -239,7 +246,8 @@ class MessagePage(Reply):
     def from_wire(cls, fields: Mapping[str, Any]) -> Self:
         return cls(tuple(Message.from_wire(obj, path)
                          for path, obj in objects_at(fields, "messages")),
-                   boolean(fields, "has_more"), _read_markers(fields))
+                   boolean(fields, "has_more"), _read_markers(fields),
+                   None if fields.get("has_newer") is None else boolean(fields, "has_newer"))
 
 
 def _read_markers(fields: Mapping[str, Any]) -> Mapping[str, int] | None:
@@ -250,3 +258,33 @@ def _read_markers(fields: Mapping[str, Any]) -> Mapping[str, int] | None:
     if not isinstance(value, Mapping):
         raise bad_field("read", "must be an object")
     return {name: message_id(value, name, "read") for name in value}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage(Reply):
+    """The answer to ``search``: matching messages, newest first, and
+    whether older ones match too (PROTOCOL-2.md, "Search").
+
+    ``partial`` is Besedka's extension (docs/protocol.md): the query's
+    words were all too short for the index, so only the newest messages
+    were searched.
+    """
+
+    messages: tuple[Message, ...]
+    has_more: bool
+    partial: bool = False
+
+    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "messages": [message.to_wire(version) for message in self.messages],
+            "has_more": self.has_more}
+        if self.partial:
+            payload["partial"] = True
+        return payload
+
+    @classmethod
+    def from_wire(cls, fields: Mapping[str, Any]) -> Self:
+        return cls(tuple(Message.from_wire(obj, path)
+                         for path, obj in objects_at(fields, "messages")),
+                   boolean(fields, "has_more"),
+                   boolean(fields, "partial", default=False))

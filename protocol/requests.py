@@ -39,7 +39,9 @@ from .fields import (
     boolean,
     integer,
     message_id,
+    optional_file_id,
     optional_message_id,
+    optional_room_id,
     optional_string,
     page_limit,
     request_ref,
@@ -53,11 +55,19 @@ from .limits import (
     KEY_MAX_CHARS,
     KEY_MIN_CHARS,
     PROTOCOL_V1,
+    SEARCH_DEFAULT_LIMIT,
+    SEARCH_MAX_LIMIT,
     SYNC_DEFAULT_LIMIT,
     SYNC_MAX_LIMIT,
 )
-from .replies import Done, LoggedIn, MessagePage, Reply, Roster, Sent
-from .rules import check_password, normalize_body, normalize_username
+from .replies import Done, LoggedIn, MessagePage, Reply, Roster, SearchPage, Sent
+from .rules import (
+    check_password,
+    check_search_query,
+    is_white_space_only,
+    normalize_body,
+    normalize_username,
+)
 
 __all__ = [
     "Answerable",
@@ -74,6 +84,7 @@ __all__ = [
     "Register",
     "Request",
     "Resume",
+    "Search",
     "Send",
     "Sync",
     "decode_request",
@@ -175,6 +186,19 @@ def _wire(name: str, **options: Any) -> Any:
 def _since_v2(default: Any) -> Any:
     """A version 2 field of a version 1 request: left out of the frame at its default."""
     return dataclasses.field(default=default, metadata={"omit_default": True})
+
+
+def _room_instead_of(fields: Mapping[str, Any], peer_field: str, peer: str | None) -> int | None:
+    """A request's ``room`` (version 2), which names the conversation in
+    place of ``peer_field`` (``to`` or ``with``): both at once is ``bad_request``.
+
+    A version 1 connection's ``room`` is read here too; the server ignores
+    it there, as version 1 ignores every field it does not know.
+    """
+    room = optional_room_id(fields, "room")
+    if room is not None and peer is not None:
+        raise bad_field("room", f"cannot be given together with '{peer_field}'")
+    return room
 
 
 def _negotiation(fields: Mapping[str, Any]) -> tuple[int, bool, str | None]:
@@ -299,10 +323,13 @@ class ListUsers(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class Send(Request):
-    """Store a message in the general room (``to`` is None) or to one user.
+    """Store a message in the general room (``to`` and ``room`` are None),
+    to one user, or (version 2) in a room.
 
     ``reply_to`` is version 2's (PROTOCOL-2.md, "Edits"): the id of the
-    message of the same conversation this one answers.
+    message of the same conversation this one answers.  ``file`` (version
+    2, "Files") posts an uploaded file; its ``body`` is then an optional
+    caption, ``""`` when there is none.
     """
 
     TYPE: ClassVar[str] = "send"
@@ -310,17 +337,24 @@ class Send(Request):
     body: str
     key: str | None = None
     reply_to: int | None = _since_v2(None)
+    file: str | None = _since_v2(None)
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Send:
         # PROTOCOL.md: a field that may be null may also be left out, so a
         # send without ``to`` goes to the general room.
         to = optional_string(fields, "to")
-        body = normalize_body(string(fields, "body"))
+        file = optional_file_id(fields)
+        if file is None:
+            body = normalize_body(string(fields, "body"))
+        else:
+            body = _caption(optional_string(fields, "body"))
         key = optional_string(fields, "key")
         if key is not None and not KEY_MIN_CHARS <= len(key) <= KEY_MAX_CHARS:
             raise bad_field("key", f"must be {KEY_MIN_CHARS}-{KEY_MAX_CHARS} characters long")
-        return cls(to, body, key, optional_message_id(fields, "reply_to"))
+        return cls(to, body, key, optional_message_id(fields, "reply_to"), file,
+                   _room_instead_of(fields, "to", to))
 
     def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
         frame = Request.to_frame(self, request_id)
@@ -332,26 +366,110 @@ class Send(Request):
         return Sent.from_wire(fields)
 
 
+def _caption(body: str | None) -> str:
+    """The caption of a file: a body by the usual rules, or ``""`` for none
+    (left out, or only white space)."""
+    if body is None or is_white_space_only(body):
+        return ""
+    return normalize_body(body)
+
+
 @request_type()
 @dataclass(frozen=True, slots=True)
 class History(Request):
-    """Page backwards through one conversation."""
+    """Page through one conversation: backwards from ``before`` (version 1).
+
+    Version 2 (PROTOCOL-2.md, "Search") adds two other places to start
+    from, used instead of ``before``: ``around`` (a message id: the page
+    that has it near its middle, to open a search result in context) and
+    ``after`` (the oldest messages above it, ascending).  They are read on
+    every connection but honoured only on a version 2 one (a version 1
+    connection ignores fields it does not know, as PROTOCOL.md says);
+    :meth:`anchor_error` says whether more than one place was given.
+    ``room`` (version 2, PROTOCOL-2.md "Rooms") names a room's conversation
+    instead of ``with``.
+    """
 
     TYPE: ClassVar[str] = "history"
     with_: str | None = _wire("with", default=None)
     before: int | None = None
     limit: int = HISTORY_DEFAULT_LIMIT
+    around: int | None = _since_v2(None)
+    after: int | None = _since_v2(None)
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> History:
+        with_ = optional_string(fields, "with")
         return cls(
-            optional_string(fields, "with"),
+            with_,
             optional_message_id(fields, "before"),
             page_limit(fields, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT),
+            optional_message_id(fields, "around"),
+            optional_message_id(fields, "after"),
+            _room_instead_of(fields, "with", with_),
         )
+
+    def anchor_error(self) -> ProtocolError | None:
+        """``bad_request`` when more than one of ``before``, ``around`` and
+        ``after`` is given (a version 2 rule: a page starts in one place)."""
+        given = [name for name, value in (("before", self.before), ("around", self.around),
+                                          ("after", self.after)) if value is not None]
+        if len(given) > 1:
+            return ProtocolError(ErrorCode.BAD_REQUEST,
+                                 f"fields {' and '.join(repr(n) for n in given)} exclude one "
+                                 "another: give at most one")
+        return None
 
     def parse_reply(self, fields: Mapping[str, Any]) -> MessagePage:
         return MessagePage.from_wire(fields)
+
+
+@request_type()
+@dataclass(frozen=True, slots=True)
+class Search(Request):
+    """Find messages I can see by any part of their words (PROTOCOL-2.md, "Search").
+
+    ``query`` is kept as :func:`~protocol.rules.check_search_query` returns
+    it.  At most one of ``with_`` (a direct conversation), ``room`` and
+    ``general`` narrows the search to one conversation; none of them means
+    everything I can see.  ``before`` pages on, as in ``history``.
+    """
+
+    TYPE: ClassVar[str] = "search"
+    SINCE: ClassVar[int] = 2
+    query: str
+    with_: str | None = _wire("with", default=None)
+    room: int | None = None
+    general: bool = False
+    before: int | None = None
+    limit: int = SEARCH_DEFAULT_LIMIT
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Search:
+        query = check_search_query(string(fields, "query"))
+        with_ = optional_string(fields, "with")
+        room = None if fields.get("room") is None else integer(fields, "room", minimum=0)
+        general = boolean(fields, "general", default=False)
+        narrowed = [name for name, given in (("with", with_ is not None),
+                                             ("room", room is not None),
+                                             ("general", general)) if given]
+        if len(narrowed) > 1:
+            raise bad_field(narrowed[1], f"cannot be given with '{narrowed[0]}': "
+                                         "a search narrows to one conversation at most")
+        return cls(query, with_, room, general, optional_message_id(fields, "before"),
+                   page_limit(fields, SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT))
+
+    def to_frame(self, request_id: RequestId = None) -> dict[str, Any]:
+        frame = Request.to_frame(self, request_id)
+        # Only the narrowing actually asked for goes out.
+        for name, default in (("with", None), ("room", None), ("general", False)):
+            if frame[name] == default:
+                del frame[name]
+        return frame
+
+    def parse_reply(self, fields: Mapping[str, Any]) -> SearchPage:
+        return SearchPage.from_wire(fields)
 
 
 @request_type()
@@ -389,17 +507,20 @@ class Sync(Request):
 @request_type()
 @dataclass(frozen=True, slots=True)
 class MarkRead(Request):
-    """Move my read marker of one conversation forward."""
+    """Move my read marker of one conversation forward (``room``: a room's,
+    version 2)."""
 
     TYPE: ClassVar[str] = "mark_read"
     with_: str | None = _wire("with")
     up_to: int = 0
+    room: int | None = _since_v2(None)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> MarkRead:
         # ``with`` may be null, so it may be left out too: the general room.
         up_to = message_id(fields, "up_to")
-        return cls(optional_string(fields, "with"), up_to)
+        with_ = optional_string(fields, "with")
+        return cls(with_, up_to, _room_instead_of(fields, "with", with_))
 
 
 @request_type()

@@ -1,5 +1,9 @@
-"""The rules for usernames, passwords, message bodies and status texts
-(PROTOCOL.md, "Rules"; PROTOCOL-2.md, "Status").
+"""The rules for usernames, passwords, message bodies, status texts and
+search queries.
+
+Usernames, passwords and bodies follow PROTOCOL.md, "Rules"; a status text
+PROTOCOL-2.md, "Status" (:func:`normalize_status_text`); a search query
+PROTOCOL-2.md, "Search" (:func:`check_search_query`, :func:`search_words`).
 
 The server enforces them and the client checks them as the user types, both
 through these functions, so a name the registration window accepts is a name
@@ -17,6 +21,8 @@ from .limits import (
     BODY_MAX_CHARS,
     PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS,
+    SEARCH_QUERY_MAX_CHARS,
+    SEARCH_QUERY_MIN_CHARS,
     STATUS_TEXT_MAX_CHARS,
     USERNAME_MAX_CHARS,
     USERNAME_MIN_CHARS,
@@ -27,8 +33,11 @@ __all__ = [
     "username_key",
     "check_password",
     "normalize_body",
+    "check_search_query",
+    "search_words",
     "normalize_status_text",
     "is_white_space",
+    "is_white_space_only",
     "USERNAME_PUNCTUATION",
 ]
 
@@ -49,14 +58,20 @@ _WHITE_SPACE = frozenset(
 # lone surrogates although no valid UTF-8 can).  Regular expressions keep the
 # check in C: bodies are checked on the server's hot path.
 _FORBIDDEN_IN_BODY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_ONLY_WHITE_SPACE = re.compile(
-    "[" + "".join(f"\\U{code:08x}" for code in sorted(_WHITE_SPACE)) + "]*"
-)
+_WHITE_SPACE_CLASS = "[" + "".join(f"\\U{code:08x}" for code in sorted(_WHITE_SPACE)) + "]"
+_ONLY_WHITE_SPACE = re.compile(_WHITE_SPACE_CLASS + "*")
+_WHITE_SPACE_RUN = re.compile(_WHITE_SPACE_CLASS + "+")
+_WHITE_SPACE_AT_ENDS = re.compile(f"^{_WHITE_SPACE_CLASS}+|{_WHITE_SPACE_CLASS}+$")
 
 
 def is_white_space(char: str) -> bool:
     """Whether one character has the Unicode White_Space property."""
     return ord(char) in _WHITE_SPACE
+
+
+def is_white_space_only(text: str) -> bool:
+    """Whether ``text`` is empty or holds nothing but white space."""
+    return _ONLY_WHITE_SPACE.fullmatch(text) is not None
 
 
 def _username_char_allowed(char: str) -> bool:
@@ -146,6 +161,34 @@ def normalize_body(raw: str) -> str:
     return body
 
 
+def check_search_query(raw: str) -> str:
+    """Return a search query as it is searched for, or reject it.
+
+    White space at either end is dropped; what remains must be
+    :data:`~protocol.limits.SEARCH_QUERY_MIN_CHARS` to
+    :data:`~protocol.limits.SEARCH_QUERY_MAX_CHARS` characters.  Every other
+    character is searched for as itself: a query is text, never syntax.
+
+    Raises:
+        ProtocolError: ``bad_request`` naming the field ``query``.
+    """
+    query = _WHITE_SPACE_AT_ENDS.sub("", raw)
+    if not SEARCH_QUERY_MIN_CHARS <= len(query) <= SEARCH_QUERY_MAX_CHARS:
+        raise ProtocolError(
+            ErrorCode.BAD_REQUEST,
+            f"field 'query' must be {SEARCH_QUERY_MIN_CHARS}-{SEARCH_QUERY_MAX_CHARS} "
+            "characters long, not counting white space at either end")
+    return query
+
+
+def search_words(query: str) -> tuple[str, ...]:
+    """The words of a search query: what lies between white space, each once.
+
+    A message matches when every word appears in it, anywhere, as any part
+    of a word, ignoring case (PROTOCOL-2.md, "Search").  The client
+    highlights the same words in the results.
+    """
+    return tuple(dict.fromkeys(word for word in _WHITE_SPACE_RUN.split(query) if word))
 _WHITE_SPACE_CHARS = "".join(map(chr, sorted(_WHITE_SPACE)))
 # Category Cc, line breaks included: a status text is one short line.
 _FORBIDDEN_IN_STATUS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")

@@ -15,14 +15,19 @@
   :mod:`server.presence` (who is online, presence events, the roster),
   :mod:`server.messages` (send, history, sync, read markers),
   :mod:`server.lifecycle` (edits, deletions, reactions),
-  :mod:`server.typing_notices` (typing, throttled) and
-  :mod:`server.receipts` (``read`` events when a marker moves);
+  :mod:`server.typing_notices` (typing, throttled),
+  :mod:`server.receipts` (``read`` events when a marker moves) and
+  :mod:`server.files` (uploads, downloads, avatars; its transfer
+  connections are :mod:`server.transfer`, its bytes on disk
+  :mod:`server.filestore`);
+  :mod:`server.rooms` (rooms and their members);
 * :mod:`server.passwords` - bcrypt in worker threads;
 * :mod:`server.ratelimit` - the abuse limits' mechanics;
 * :mod:`server.tls` - the certificate, generated on first start;
 * :mod:`server.listener` - admitting TLS clients, refusing plain ones in words;
 * :mod:`server.announce` - the mDNS announcement on the LAN;
-* :mod:`server.admin` - ``python -m server admin``: accounts and backups.
+* :mod:`server.admin` - ``python -m server admin``: accounts, files and backups
+  (:mod:`server.paths` says where a server's files are).
 
 A new feature (rooms, files, search...) is a module of its own with a class
 that owns its state and has ``install(dispatcher)``, made and installed in

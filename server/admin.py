@@ -12,11 +12,18 @@ alongside, and the server notices the changes that matter to it:
 * ``reset-password NAME``: sets a new random password and prints it once,
   for the administrator to hand over (``--stdin`` reads one instead);
   logins read the hash from the database, so it works at once, and open
-  sessions stay open;
+  sessions stay open.  It hashes at the cost the server runs with, which
+  the server stores in the database;
 * ``list-users``: every account, and whether it is disabled;
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
   online backup, safe while the server is writing (on PostgreSQL, its own
-  ``pg_dump`` does that);
+  ``pg_dump`` does that), and of the uploaded
+  files it names, into ``DEST.files`` (a content file never changes, so
+  backing up to the same place again copies only the new ones);
+* ``files``: the largest files, with who uploaded them and how many
+  messages carry each;
+* ``delete-file ID``: removes a file; its messages then show it as
+  removed, and its bytes are deleted unless another file has the same;
 * ``client-config``: the lines that make the clients an administrator
   installs trust this server's certificate without asking their users
   (:mod:`protocol.provisioning`), one for each name and address of this
@@ -51,7 +58,7 @@ import socket
 import sqlite3
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -59,7 +66,8 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from db import lifecycle, queries, sessions
+from db import files as stored
+from db import lifecycle, queries, security, sessions
 from db.backup import BackupError, backup_sqlite
 from db.engine import (
     create_database_engine,
@@ -76,7 +84,9 @@ from protocol.rules import check_password, username_key
 from protocol.tls import format_fingerprint
 
 from .announce import default_server_name, host_ipv4_addresses
+from .filestore import FileStore
 from .passwords import DEFAULT_ROUNDS, hash_password
+from .paths import data_dir_for, files_dir_for
 from .tls import GENERATED_FILE_NAME, TlsError, read_fingerprint
 
 __all__ = ["build_parser", "generate_password", "main"]
@@ -131,15 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--stdin", action="store_true",
                        help="read the new password from the first line of standard input "
                             "instead of generating one")
-    reset.add_argument("--bcrypt-rounds", type=int, default=DEFAULT_ROUNDS, metavar="N",
-                       help=f"bcrypt cost of the new hash (default {DEFAULT_ROUNDS})")
+    reset.add_argument("--bcrypt-rounds", type=int, default=None, metavar="N",
+                       help="bcrypt cost of the new hash (default: the server's, as it "
+                            f"stored it in the database; {DEFAULT_ROUNDS} if it never did). "
+                            "Another cost than the server's lets a wrong password be told "
+                            "from an unknown name by the time the answer takes, until the "
+                            "user's next login rehashes it")
     disable = commands.add_parser(
         "disable", help="stop an account from logging in and close its connections")
     disable.add_argument("name", type=_account_name)
     enable = commands.add_parser("enable", help="let a disabled account log in again")
     enable.add_argument("name", type=_account_name)
     backup = commands.add_parser(
-        "backup", help="copy the database to DEST, consistently, while the server runs")
+        "backup", help="copy the database to DEST and the files to DEST.files, "
+                       "consistently, while the server runs")
     backup.add_argument("dest", type=Path)
     message = commands.add_parser(
         "message", help="show a message with the bodies it had before it was edited or deleted")
@@ -149,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
                            "and verify the copy; stop the server first")
     migrate.add_argument("target", metavar="URL",
                          help="the new database, e.g. postgresql+psycopg://besedka@dbhost/besedka")
+    listing = commands.add_parser("files", help="list the largest files")
+    listing.add_argument("--limit", type=int, default=20, metavar="N",
+                         help="how many (default 20)")
+    delete_file = commands.add_parser(
+        "delete-file", help="remove a file (its messages then show it as removed)")
+    delete_file.add_argument("file_id", metavar="ID", help="the file's id, from 'files'")
     client_config = commands.add_parser(
         "client-config",
         help="print the lines that make clients trust this server's certificate without "
@@ -160,15 +181,23 @@ def build_parser() -> argparse.ArgumentParser:
              "this computer's name and IPv4 addresses)")
     client_config.add_argument("--port", type=int, default=DEFAULT_PORT,
                                help=f"the server's --port (default {DEFAULT_PORT})")
-    client_config.add_argument("--data-dir", metavar="DIR", default=None,
+    client_config.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
                                help="the server's --data-dir, if it has one")
     client_config.add_argument("--tls-cert", metavar="FILE", type=Path, default=None,
                                help="the server's --tls-cert, if it has one")
-    # --database also after the command, where people tend to type it.
-    for command in (reset, disable, enable, backup, message, migrate, client_config,
+    # --database (and where the files are) also after the command, where
+    # people tend to type them.
+    for command in (reset, disable, enable, backup, message, migrate, listing, delete_file,
+                    client_config,
                     commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
+    for where in [parser] + [backup, listing, delete_file]:
+        default = None if where is parser else argparse.SUPPRESS
+        where.add_argument("--data-dir", metavar="DIR", default=default,
+                           help="the server's --data-dir, if it was given one")
+        where.add_argument("--files-dir", metavar="DIR", default=default,
+                           help="the server's --files-dir, if it was given one")
     return parser
 
 
@@ -230,9 +259,13 @@ def _reset_password(engine: Engine, args: argparse.Namespace, stdin: TextIO,
             raise AdminError(error.message) from None
     else:
         password = generate_password()
-    if not 4 <= args.bcrypt_rounds <= 31:
+    rounds = args.bcrypt_rounds
+    if rounds is None:
+        stored = _read(engine, lambda conn: security.get_setting(conn, security.BCRYPT_ROUNDS))
+        rounds = int(stored) if stored and stored.isdigit() else DEFAULT_ROUNDS
+    if not 4 <= rounds <= 31:
         raise AdminError("--bcrypt-rounds must be between 4 and 31")
-    new_hash = hash_password(password, args.bcrypt_rounds)
+    new_hash = hash_password(password, rounds)
     _write(engine, lambda conn: queries.set_password_hash(conn, account.id, new_hash))
     if args.stdin:
         print(f"password of {account.username} changed", file=err)
@@ -255,6 +288,61 @@ def _set_disabled(engine: Engine, name: str, disabled: bool, err: TextIO) -> Non
         print(f"{account.username} is enabled", file=err)
 
 
+def _size_text(size: int) -> str:
+    """A size as people read it: ``1.5 GiB``."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def _list_files(engine: Engine, limit: int, out: TextIO) -> None:
+    largest = _read(engine, lambda conn: stored.largest_files(conn, limit))
+    print(f"{'id':<32}  {'size':>10}  {'uploader':<16}  {'messages':>8}  {'uploaded':<16}  name",
+          file=out)
+    for line in largest:
+        file = line.file
+        print(f"{file.id:<32}  {_size_text(file.size):>10}  {line.uploader:<16}  "
+              f"{line.messages:>8}  {file.created_at.strftime('%Y-%m-%d %H:%M')}  {file.name}",
+              file=out)
+
+
+def _delete_file(engine: Engine, store: FileStore, file_id: str, err: TextIO) -> None:
+    now = datetime.now(UTC)
+
+    def remove(conn: Connection) -> tuple[stored.FileRecord, bool]:
+        record = stored.remove_file(conn, file_id, now)
+        return record, stored.content_in_use(conn, record.sha256)
+
+    try:
+        record, still_used = _write(engine, remove)
+    except LookupError:
+        raise AdminError(f"no file {file_id!r} (see 'files' for the ids)") from None
+    if still_used:
+        print(f"removed {record.name!r} ({_size_text(record.size)}); its bytes stay, another "
+              "file has the same", file=err)
+        return
+    deleted = store.remove_content(record.sha256)
+    print(f"removed {record.name!r} and deleted its {_size_text(record.size)}"
+          + ("" if deleted else " (they were missing already)"), file=err)
+
+
+def _backup(url: str, engine: Engine, store: FileStore, destination: Path,
+            err: TextIO) -> None:
+    size = backup_sqlite(url, destination)
+    print(f"backed up to {destination} ({size} bytes)", file=err)
+    # After the database: every file its copy names was stored before it
+    # (a file's bytes are stored before its row), so they are all there.
+    contents = _read(engine, stored.live_contents)
+    files_dir = destination.with_name(destination.name + ".files")
+    copied, copied_bytes, missing = store.copy_contents(contents, files_dir)
+    print(f"files: {len(contents)} in {files_dir}, {copied} of them copied now "
+          f"({_size_text(copied_bytes)})", file=err)
+    if missing:
+        print(f"warning: the bytes of {len(missing)} file(s) were missing from "
+              f"{store.root}: {', '.join(missing[:5])}", file=err)
 def _client_hosts() -> list[str]:
     """The names and addresses clients may type for this computer: its name,
     its full name where it has one, and its IPv4 addresses but loopback."""
@@ -267,8 +355,6 @@ def _client_hosts() -> list[str]:
 def _client_config(url: str, args: argparse.Namespace, out: TextIO) -> None:
     # Where the server looks for its certificate (server/cli.py): beside the
     # database unless --data-dir or --tls-cert say otherwise.
-    from .cli import data_dir_for
-
     if not 1 <= args.port <= 65535:
         raise AdminError("--port must be between 1 and 65535")
     data_dir = data_dir_for(url, args.data_dir)
@@ -357,14 +443,12 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
     out, err = stdout, stderr
     args = build_parser().parse_args(argv)
     url = args.database or default_database_url()
+    store = FileStore(files_dir_for(url, args.data_dir, args.files_dir))
     try:
-        if args.command == "backup":
-            if is_postgresql(url):
-                raise AdminError("PostgreSQL databases are backed up with its own tools: "
-                                 "pg_dump -Fc -f DEST DBNAME (README, \"Larger installations\")")
-            size = backup_sqlite(url, args.dest)
-            print(f"backed up to {args.dest} ({size} bytes)", file=err)
-            return 0
+        if args.command == "backup" and is_postgresql(url):
+            raise AdminError("PostgreSQL databases are backed up with its own tools: "
+                             "pg_dump -Fc -f DEST DBNAME, and the files directory copied "
+                             "after it (README, \"Larger installations\")")
         if args.command == "migrate-to":
             _open(url).dispose()  # the source must exist
 
@@ -380,7 +464,13 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
             return 0
         engine = _open(url)
         try:
-            if args.command == "list-users":
+            if args.command == "backup":
+                _backup(url, engine, store, args.dest, err)
+            elif args.command == "files":
+                _list_files(engine, args.limit, out)
+            elif args.command == "delete-file":
+                _delete_file(engine, store, args.file_id, err)
+            elif args.command == "list-users":
                 _list_users(engine, out)
             elif args.command == "reset-password":
                 _reset_password(engine, args, stdin, out, err)

@@ -28,26 +28,37 @@ import logging
 import time
 from typing import NamedTuple
 
-from db import queries
+from db import queries, security
 from db.database import Database
 from db.engine import is_postgresql
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
 from .cluster import Cluster
-from .config import RateLimits, ServerConfig
+from .config import ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
+from .files import Files
+from .filestore import FileStore
 from .lifecycle import Lifecycle
 from .listener import Listener
 from .messages import Messages
-from .passwords import PasswordHasher
+from .passwords import PasswordHasher, PasswordQueue, QueueBounds, hash_cost
+from .paths import files_dir_for
 from .presence import Presence
 from .receipts import Receipts
-from .registry import ConnectionRegistry
+from .registry import REFUSAL_ROOM, ConnectionLimits, ConnectionRegistry
+from .resources import (
+    default_max_connections,
+    raise_open_file_limit,
+    release_free_memory,
+    tune_malloc,
+)
+from .rooms import Rooms
+from .search import MessageSearch
 from .session import Connection, Session
-from .sessions import Clock, RememberedSessions, TokenStore
+from .sessions import RememberedSessions, TokenStore
 from .typing_notices import TypingNotices
 
 __all__ = ["BesedkaServer", "Features", "ServerConfig", "build_dispatcher"]
@@ -56,6 +67,9 @@ log = logging.getLogger("besedka.server")
 
 #: How long shutdown waits for requests in progress and for replies to flush.
 SHUTDOWN_GRACE_SECONDS = 5.0
+#: Aborted connections must have held this much unsent before the server
+#: asks malloc to give the memory back (server/resources.py).
+RELEASE_MEMORY_AFTER_BYTES = 4 * 1024 * 1024
 
 
 def _nothing(connection: object) -> None:
@@ -70,34 +84,63 @@ class Features(NamedTuple):
     messages: Messages
     lifecycle: Lifecycle
     typing: TypingNotices
+    rooms: Rooms
+    search: MessageSearch
+    files: Files
     #: this node's part in a chat of several servers on one PostgreSQL
     #: database (server/cluster.py); None on SQLite
     cluster: Cluster | None = None
 
 
-def build_dispatcher(registry: ConnectionRegistry, database: Database, hasher: PasswordHasher,
-                     rate_limits: RateLimits, loop: asyncio.AbstractEventLoop,
-                     clock: Clock) -> tuple[Dispatcher, Features]:
+def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords: PasswordQueue,
+                     config: ServerConfig,
+                     loop: asyncio.AbstractEventLoop) -> tuple[Dispatcher, Features]:
     """Make every feature and register its handlers.
 
-    Reads the account directory from the database, so it runs in a thread.
-    A new feature (rooms, files, search) is made here and installed like
-    the others.
+    Reads the account directory from the database and creates the files
+    directory, so it runs in a thread.  A new feature is made here and
+    installed like the others.
     """
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
-    tokens = TokenStore(database, clock)
-    accounts = Accounts(database, hasher, rate_limits, directory, presence, tokens)
-    messages = Messages(database, directory, presence, Receipts(presence), loop)
+    tokens = TokenStore(database, config.clock)
+    accounts = Accounts(database, passwords, config.rate_limits, directory, presence, tokens,
+                        config.max_connections_per_account)
+    rooms = Rooms(database, directory, presence, config.max_room_members)
+    accounts.login_parts.append(rooms.login_part)
+    store = FileStore(config.files_dir or files_dir_for(config.database_url))
+    store.prepare()
+    files = Files(database, store, config.file_limits, directory, presence,
+                  config.idle_timeout)
+    messages = Messages(database, directory, presence, rooms, Receipts(presence), loop, files)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
+    search = MessageSearch(database, directory)
     remembered = RememberedSessions(tokens, accounts, presence)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, lifecycle, typing, remembered):
+    for feature in (accounts, presence, messages, lifecycle, typing, rooms, search, files,
+                    remembered):
         feature.install(dispatcher)
     cluster = (Cluster(database, accounts, presence, messages, typing, loop)
                if is_postgresql(database.engine) else None)
-    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, cluster)
+    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms, search,
+                                files, cluster)
+
+
+def _make_hasher(database: Database, rounds: int) -> PasswordHasher:
+    """The password hasher, with the cost in force stored for the admin CLI
+    and the dummy check as slow as the slowest stored hash (issue 12).
+    Blocking: database work and one bcrypt hash."""
+    database.write(
+        lambda conn: security.set_setting(conn, security.BCRYPT_ROUNDS, str(rounds))).result()
+    costs = [hash_cost(prefix) for prefix in database.read_now(security.hash_cost_prefixes)]
+    slowest = max((cost for cost in costs if cost is not None), default=None)
+    hasher = PasswordHasher(rounds, slowest_stored_cost=slowest)
+    if hasher.dummy_cost != rounds:
+        log.info("password hashes of cost up to %d are stored: a login for a name that does "
+                 "not exist is checked at that cost too, and each is rehashed at %d at its "
+                 "next login", hasher.dummy_cost, rounds)
+    return hasher
 
 
 class BesedkaServer:
@@ -107,7 +150,17 @@ class BesedkaServer:
         self.config = config
         self.database: Database | None = None
         self.hasher: PasswordHasher | None = None
-        self.registry = ConnectionRegistry(config.login_timeout, config.idle_timeout)
+        self.registry = ConnectionRegistry(config.login_timeout, config.idle_timeout, ConnectionLimits(
+            max_connections=config.max_connections or default_max_connections(None),
+            # An abuse limit like the rate limits: load tests open
+            # thousands of connections from one address at once.
+            max_unauthenticated_per_address=(config.max_unauthenticated_per_address
+                                             if config.rate_limits.enabled else 2**31),
+            max_unsent_bytes=config.max_unsent_bytes,
+            output_stall_timeout=config.output_stall_timeout,
+        ))
+        self.registry.on_memory_freed = self._memory_freed
+        self._releasing_memory = False
         self.features: Features | None = None
         self._server: Listener | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -121,13 +174,22 @@ class BesedkaServer:
             The address actually bound (the real port for ``--port 0``).
         """
         loop = asyncio.get_running_loop()
+        tune_malloc()
+        open_files = raise_open_file_limit()
+        if not self.config.max_connections:
+            self.registry.limits.max_connections = default_max_connections(open_files)
+        log.info("at most %d connections (--max-connections)", self.registry.limits.max_connections)
         # Opening migrates the schema: blocking work, so not on the loop.
         self.database = await loop.run_in_executor(None, Database, self.config.database_url)
-        self.hasher = await loop.run_in_executor(None, PasswordHasher, self.config.bcrypt_rounds)
+        self.hasher = await loop.run_in_executor(None, _make_hasher, self.database,
+                                                 self.config.bcrypt_rounds)
+        # Bounded only with the abuse limits: a load test logs in hundreds
+        # from one address at once, and waits.
+        passwords = PasswordQueue(self.hasher,
+                                  QueueBounds() if self.config.rate_limits.enabled else None)
         # The features load the account directory: also a database read.
         dispatcher, features = await loop.run_in_executor(
-            None, build_dispatcher, self.registry, self.database, self.hasher,
-            self.config.rate_limits, loop, self.config.clock
+            None, build_dispatcher, self.registry, self.database, passwords, self.config, loop
         )
         self.features = features
         cluster = features.cluster
@@ -139,7 +201,16 @@ class BesedkaServer:
         def new_connection() -> ClientConnection[Session]:
             return ClientConnection(dispatcher)
 
-        listener = Listener(new_connection, self.config.tls)
+        registry = self.registry
+
+        def overloaded(admitting: int) -> bool:
+            # Sockets still being looked at or shaken hands with hold
+            # descriptors too; past the room for refusals, new ones are
+            # closed at once.
+            return (len(registry.connections) + admitting
+                    >= registry.limits.max_connections + REFUSAL_ROOM)
+
+        listener = Listener(new_connection, self.config.tls, overloaded=overloaded)
         await listener.start(self.config.host, self.config.port)
         self._server = listener
         sockets = listener.sockets
@@ -154,7 +225,7 @@ class BesedkaServer:
 
     async def _sweep_forever(self) -> None:
         assert self.features is not None
-        accounts = self.features.accounts
+        accounts, files = self.features.accounts, self.features.files
         interval = min(1.0, self.config.login_timeout / 4, self.config.idle_timeout / 4,
                        self.config.disabled_check_interval)
         next_disabled_check = time.monotonic() + self.config.disabled_check_interval
@@ -163,6 +234,9 @@ class BesedkaServer:
             try:
                 self.registry.sweep()
                 accounts.prune()
+                files.sweep()
+                if self._server is not None:
+                    self._server.flush_log()
             except Exception:  # noqa: BLE001 - housekeeping must go on
                 log.exception("housekeeping failed")
             now = time.monotonic()
@@ -171,6 +245,21 @@ class BesedkaServer:
                 next_disabled_check = now + self.config.disabled_check_interval
                 self._disabled_check = asyncio.get_running_loop().create_task(
                     self._close_disabled_accounts())
+
+    def _memory_freed(self, freed: int) -> None:
+        """Connections holding ``freed`` unsent bytes were aborted: ask malloc
+        to give the memory back, in a thread, once the transports let go of
+        it (at the next loop step), one request at a time."""
+        if freed < RELEASE_MEMORY_AFTER_BYTES or self._releasing_memory:
+            return
+        self._releasing_memory = True
+        loop = asyncio.get_running_loop()
+
+        def release() -> None:
+            future = loop.run_in_executor(None, release_free_memory)
+            future.add_done_callback(lambda _: setattr(self, "_releasing_memory", False))
+
+        loop.call_soon(release)
 
     async def _close_disabled_accounts(self) -> None:
         """Close every connection of an online account that has been disabled."""
@@ -235,6 +324,10 @@ class BesedkaServer:
             for connection in connections:
                 if not connection.closed.done():
                     connection.abort()
+        if self.features is not None:
+            # Transfers end after the chat connections: a file being stored
+            # is still recorded before the database closes.
+            await self.features.files.close()
         if self._server is not None:
             await self._server.wait_closed()
         loop = asyncio.get_running_loop()

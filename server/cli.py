@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from db.engine import default_data_dir, default_database_url, sqlite_file
+from db.engine import default_database_url, sqlite_file
+from protocol.limits import ROOM_MAX_MEMBERS
 from protocol.version import BESEDKA_VERSION
 
 from .app import BesedkaServer
-from .config import RateLimits, ServerConfig
+from .config import FileLimits, RateLimits, ServerConfig
+from .paths import data_dir_for, files_dir_for
 from .shutdown import StopRequest, StopSignals
 from .tls import DEFAULT_HANDSHAKE_TIMEOUT, TlsConfig, TlsError, describe, load_tls
 
-__all__ = ["LOG_FORMAT", "build_parser", "data_dir_for", "main", "run_server", "serve"]
+__all__ = ["LOG_FORMAT", "build_parser", "byte_size", "data_dir_for", "main", "run_server",
+           "serve"]
 
 log = logging.getLogger("besedka.server")
 
@@ -53,16 +57,29 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def data_dir_for(database_url: str, data_dir: str | None = None) -> Path:
-    """Where the server keeps its files besides the database (the TLS certificate).
+def _room_members(text: str) -> int:
+    value = _positive_int(text)
+    if value > ROOM_MAX_MEMBERS:
+        raise argparse.ArgumentTypeError(f"must be at most {ROOM_MAX_MEMBERS} (PROTOCOL-2.md)")
+    return value
 
-    ``--data-dir`` if given; else the SQLite file's directory, so that one
-    directory holds everything a server is; else the per-user data directory.
-    """
-    if data_dir is not None:
-        return Path(data_dir).expanduser()
-    database = sqlite_file(database_url)
-    return database.parent if database is not None else default_data_dir()
+
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def byte_size(text: str) -> int:
+    """A size in bytes, with an optional binary unit: ``500M``, ``2G``, ``20GiB``."""
+    cleaned = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = cleaned[-1:] if cleaned[-1:] in _SIZE_UNITS else ""
+    number = cleaned[:-1] if unit else cleaned
+    try:
+        value = float(number) * _SIZE_UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size (bytes, or a number with K, M, G or T)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least one byte")
+    return int(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,8 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="bcrypt cost for new password hashes, 4-31 "
                              f"(default {default.bcrypt_rounds}); lower only for tests")
     parser.add_argument("--data-dir", metavar="DIR", default=None,
-                        help="where the generated TLS certificate is kept (default: the SQLite "
-                             "database's directory, else the user's data directory)")
+                        help="where the generated TLS certificate and uploaded files are kept "
+                             "(default: the SQLite database's directory, else the user's data "
+                             "directory)")
     tls = parser.add_argument_group("TLS (on by default)")
     tls.add_argument("--no-tls", action="store_true",
                      help="plain TCP instead of TLS: passwords and messages cross the network "
@@ -108,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     abuse = parser.add_argument_group(
         "abuse limits", "Requests over a limit get 'rate_limited' with 'retry_after'.")
     abuse.add_argument("--no-rate-limits", action="store_true",
-                       help="turn off the limits on failed logins, registrations and messages "
+                       help="turn off the limits on failed logins, registrations, messages "
+                            "and connections per address that have not logged in "
                             "(for load tests)")
     abuse.add_argument("--max-failed-logins-per-account", type=_positive_int, metavar="N",
                        default=limits.failed_logins_per_account,
@@ -126,13 +145,24 @@ def build_parser() -> argparse.ArgumentParser:
                        default=limits.window,
                        help=f"the window of the three limits above (default {limits.window:g}; "
                             "the protocol says per minute, change it only for tests)")
+    abuse.add_argument("--max-password-changes-per-account", type=_positive_int, metavar="N",
+                       default=limits.password_changes_per_account,
+                       help="password changes one account may try per "
+                            f"{limits.password_change_window / 60:g} minutes "
+                            f"(default {limits.password_changes_per_account})")
     abuse.add_argument("--max-messages-per-second", type=_seconds, metavar="RATE",
                        default=limits.messages_per_second,
-                       help="messages one connection may send per second on average "
+                       help="messages one connection, and one account on all its "
+                            "connections together, may send per second on average "
                             f"(default {limits.messages_per_second:g})")
     abuse.add_argument("--message-burst", type=_positive_int, metavar="N",
                        default=limits.message_burst,
-                       help=f"messages a connection may send at once (default {limits.message_burst})")
+                       help="messages a connection (or an account) may send at once "
+                            f"(default {limits.message_burst})")
+    parser.add_argument("--max-room-members", type=_room_members, metavar="N",
+                        default=default.max_room_members,
+                        help="the most members a room may have, up to "
+                             f"{default.max_room_members} (the default)")
     parser.add_argument("--login-timeout", type=_seconds, default=default.login_timeout,
                         metavar="SECONDS",
                         help="close connections that have not logged in after this long "
@@ -142,6 +172,48 @@ def build_parser() -> argparse.ArgumentParser:
                         metavar="SECONDS",
                         help="close logged-in connections silent for this long "
                              f"(default {default.idle_timeout:g}; change it only for tests)")
+    files = parser.add_argument_group("files")
+    files.add_argument("--files-dir", metavar="DIR", default=None,
+                       help="where uploaded files are kept (default: 'files' in the data "
+                            "directory); back it up with the database")
+    files.add_argument("--max-file-size", type=byte_size, metavar="SIZE",
+                       default=default.file_limits.max_file_size,
+                       help="largest file that may be uploaded, e.g. 500M or 2G "
+                            f"(default {default.file_limits.max_file_size // 1024**3}G)")
+    files.add_argument("--file-quota", type=byte_size, metavar="SIZE",
+                       default=default.file_limits.file_quota,
+                       help="what one account's files may take on the server, each distinct "
+                            f"content counted once (default {default.file_limits.file_quota // 1024**3}G)")
+    files.add_argument("--transfer-token-lifetime", type=_seconds, metavar="SECONDS",
+                       default=default.file_limits.token_lifetime,
+                       help="how long an unused upload or download token stays valid "
+                            f"(default {default.file_limits.token_lifetime:g}; the protocol "
+                            "fixes it, change it only for tests)")
+    capacity = parser.add_argument_group(
+        "capacity", "What clients may take of the server: connections, and memory for what "
+                    "they have not read.")
+    capacity.add_argument("--max-connections", type=_positive_int, metavar="N", default=None,
+                          help="open connections at most; more get a 'server_full' error "
+                               "(default: the open-file limit, raised to its maximum at start, "
+                               "less what the database and files need)")
+    capacity.add_argument("--max-connections-per-account", type=_positive_int, metavar="N",
+                          default=default.max_connections_per_account,
+                          help="connections one account may have logged in at once "
+                               f"(default {default.max_connections_per_account})")
+    capacity.add_argument("--max-unauthenticated-per-address", type=_positive_int, metavar="N",
+                          default=default.max_unauthenticated_per_address,
+                          help="connections one IP address may have open without logging in "
+                               f"(default {default.max_unauthenticated_per_address}; "
+                               "--no-rate-limits lifts it)")
+    capacity.add_argument("--max-unsent-bytes", type=_positive_int, metavar="BYTES",
+                          default=default.max_unsent_bytes,
+                          help="bytes all connections together may hold unsent because their "
+                               "clients do not read; beyond, the biggest holders are dropped "
+                               f"(default {default.max_unsent_bytes // 1024**2} MiB)")
+    capacity.add_argument("--output-stall-timeout", type=_seconds, metavar="SECONDS",
+                          default=default.output_stall_timeout,
+                          help="drop a connection whose waiting output has not moved for this "
+                               f"long (default {default.output_stall_timeout:g})")
     parser.add_argument("--name", default=default.name,
                         help="the name clients see when they find this server on the LAN "
                              "(default: this computer's name)")
@@ -169,12 +241,23 @@ def config_from_args(args: argparse.Namespace, tls: TlsConfig | None = None) -> 
             messages_per_second=args.max_messages_per_second,
             message_burst=args.message_burst,
             window=args.rate_limit_window,
+            password_changes_per_account=args.max_password_changes_per_account,
         ),
         login_timeout=args.login_timeout,
         idle_timeout=args.idle_timeout,
         tls=tls,
         announce=args.announce,
         name=args.name.strip(),
+        files_dir=files_dir_for(args.database or default_database_url(), args.data_dir,
+                                args.files_dir),
+        file_limits=FileLimits(args.max_file_size, args.file_quota,
+                               args.transfer_token_lifetime),
+        max_room_members=args.max_room_members,
+        max_connections=args.max_connections or 0,
+        max_connections_per_account=args.max_connections_per_account,
+        max_unauthenticated_per_address=args.max_unauthenticated_per_address,
+        max_unsent_bytes=args.max_unsent_bytes,
+        output_stall_timeout=args.output_stall_timeout,
     )
 
 
@@ -212,8 +295,16 @@ async def serve(config: ServerConfig, stop_request: StopRequest | None = None) -
     signals = StopSignals(loop, stop.set)
     try:
         host, port = await server.start()
-        log.info("database %s", _redact(config.database_url))
-        log.info("event loop: %s", type(loop).__module__.split(".")[0])  # uvloop or asyncio
+        # What the person who started the server needs: where it serves,
+        # where its data is, and (below) the fingerprint to compare.
+        reach = ("this computer only" if ipaddress.ip_address(host).is_loopback
+                 else "the whole LAN" if ipaddress.ip_address(host).is_unspecified
+                 else "this address")
+        log.info("serving %s on %s port %d", reach, host, port)
+        database = sqlite_file(config.database_url)
+        log.info("database: %s", database if database is not None
+                 else _redact(config.database_url))
+        log.debug("event loop: %s", type(loop).__module__.split(".")[0])  # uvloop or asyncio
         if config.tls is None:
             log.warning("TLS is off (--no-tls): passwords and messages cross the network "
                         "in plain text, readable by anyone on it")
@@ -284,6 +375,11 @@ def run_server(args: argparse.Namespace, stop_request: StopRequest | None = None
     Returns:
         The exit status: 0 after a clean stop, 1 if it could not start.
     """
+    if args.log_level != "DEBUG":
+        # Alembic tells of its SQLite dialect and of every revision it runs
+        # at INFO; that is for developers (the backup line of db.schema says
+        # when a database was migrated).
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         tls = tls_from_args(args)
     except TlsError as error:

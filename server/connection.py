@@ -16,6 +16,12 @@ came, but requests need not wait for each other's answers:
 An idle connection has no task at all, which keeps thousands of them cheap,
 and a busy one creates none for its sends.
 
+A connection whose first frame starts a file transfer (``put``, ``get``:
+PROTOCOL-2.md, "Files") is handed over whole: the handler names the
+protocol that takes the transport over (:meth:`RequestHandler.hand_over`),
+and the bytes that followed the frame, which are a file's and not frames,
+go to it unsplit.
+
 Flow control, as PROTOCOL.md asks:
 
 * while the transport's write buffer is above its high-water mark (the
@@ -24,6 +30,14 @@ Flow control, as PROTOCOL.md asks:
   never reads cannot make the server's memory grow;
 * the inbox of parsed-but-unanswered frames is bounded the same way, by
   pausing reads while it is full.
+
+What a connection holds unsent is bounded in time and in total too
+(:mod:`server.registry` enforces both, this class measures): a connection
+whose output makes no progress for the stall timeout is aborted, and so
+are the biggest holders when all connections together hold more than the
+server's budget (issue 12).  Aborted, not closed: closing politely waits
+for the unsent bytes to leave, which they never do if the client never
+reads.
 """
 
 from __future__ import annotations
@@ -41,13 +55,16 @@ from protocol.errors import FrameTooLargeError, RequestError
 from protocol.replies import error_reply
 from protocol.framing import FrameDecoder, encode_frame
 
-__all__ = ["ClientConnection", "LoggedIn", "ReplySlot", "RequestHandler"]
+__all__ = ["ClientConnection", "Handover", "LoggedIn", "ReplySlot", "RequestHandler"]
 
 log = logging.getLogger("besedka.server.conn")
 
 #: Parsed frames a connection may have waiting for an answer before we stop
 #: reading from it.
 MAX_INBOX_FRAMES = 64
+#: ...and their bytes: 64 frames of 64 KB would hold 4 MiB per connection
+#: (issue 12: connections that pipeline large pings and never read).
+MAX_INBOX_BYTES = 256 * 1024
 #: Replies a connection may owe at once (sends being committed) before it
 #: stops taking requests from its inbox...
 MAX_PENDING_REPLIES = 32
@@ -65,6 +82,9 @@ _PAUSED_SHUTTING_DOWN = 4  # the server is stopping: no new requests
 
 #: How long a client gets to read ``frame_too_large`` before we hang up.
 CLOSE_GRACE_SECONDS = 1.0
+#: While over the high-water mark, a connection reports its unsent bytes to
+#: the server's budget each time they grow by this much.
+OUTPUT_REPORT_STEP = 1024 * 1024
 
 
 class LoggedIn(Protocol):
@@ -77,6 +97,14 @@ class LoggedIn(Protocol):
 S = TypeVar("S", bound=LoggedIn)
 
 
+class Handover(Protocol):
+    """A protocol that takes a connection over after its first frame (a transfer)."""
+
+    def take_over(self, transport: asyncio.Transport, data: bytes) -> None:
+        """Start serving ``transport``; ``data`` arrived after the first frame."""
+        ...
+
+
 class RequestHandler(Protocol[S]):
     """What a connection needs of the server behind it (server.dispatch.Dispatcher):
     the connection moves bytes and keeps replies in order, the handler knows
@@ -85,9 +113,23 @@ class RequestHandler(Protocol[S]):
     #: the encoded ``hello`` every new connection is sent first
     hello_frame: bytes
 
-    def connection_opened(self, connection: ClientConnection[S]) -> None: ...
+    def connection_opened(self, connection: ClientConnection[S]) -> bytes | None:
+        """Take a new connection in; None, or the error frame to refuse it
+        with (``b""``: drop it without a word)."""
+        ...
+
+    def output_held(self, connection: ClientConnection[S]) -> None:
+        """The connection's unsent bytes went over the high-water mark, or grew
+        by another step while over it (see :data:`OUTPUT_REPORT_STEP`)."""
+        ...
 
     def connection_closed(self, connection: ClientConnection[S]) -> None: ...
+
+    def hand_over(self, connection: ClientConnection[S], frame: bytes) -> Handover | None:
+        """Whether a connection's first frame makes it something else: the
+        protocol that takes it over (the connection is then forgotten as
+        if closed), or None for a chat connection."""
+        ...
 
     def answer(self, connection: ClientConnection[S],
                frame: bytes) -> Coroutine[Any, Any, bytes | None] | None:
@@ -138,6 +180,7 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self.session: S | None = None
         self.log = ConnectionLog(log, self)
         self._inbox: deque[bytes] = deque()
+        self._inbox_bytes = 0
         self._pumping = False
         # Replies owed, in request order; filled as answers arrive and
         # written from the front (see ReplySlot).
@@ -151,6 +194,7 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self._draining_after_error = False
         self._fatal_error = b""
         self._eof = False
+        self._first_frame = True  # until it is read: it may start a transfer
         self._output_closed = False  # after write_eof(), write() would raise
         # Bytes of the latest reply that may still wait unsent; they do not
         # count against MAX_PENDING_OUTPUT_BYTES (see write()).
@@ -160,6 +204,14 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self._queued: list[bytes | memoryview] = []
         self._queued_bytes = 0
         self._flush_scheduled = False
+        # Bytes handed to the transport so far: with its buffer's size,
+        # how much has left (see output_stalled_since()).
+        self._written_total = 0
+        self._output_left_mark = 0
+        self._output_moved_at = time.monotonic()
+        self._reported_unsent = 0  # what output_held() last told of
+        #: Refused at once (the server is full): no login timeout, no hello.
+        self.refused = False
         #: monotonic time of the last bytes received or of logging out/in.
         self.last_activity = time.monotonic()
         #: monotonic time the current unauthenticated period began.
@@ -183,7 +235,16 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
             # ACKs would add tens of milliseconds to every delivery.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
-        self.handler.connection_opened(self)
+        refusal = self.handler.connection_opened(self)
+        if refusal is not None:
+            self.refused = True
+            self.unauthenticated_since = None
+            if refusal:
+                self._draining_after_error = True  # whatever it sends is read and dropped
+                self._send_error_and_hang_up(refusal)
+            else:
+                self.abort()
+            return
         self.log.info("connected")
         self.write(self.handler.hello_frame)
 
@@ -192,7 +253,13 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
             return  # read and discard, so closing does not reset the socket
         self.last_activity = time.monotonic()
         try:
-            frames = self.decoder.feed(data)
+            if self._first_frame:
+                first = self._take_first_frame(data)
+                if first is None:
+                    return  # incomplete, or the connection was handed over
+                frames = first
+            else:
+                frames = self.decoder.feed(data)
         except FrameTooLargeError as error:
             self._inbox.extend(self.decoder.pending)
             self._on_frame_too_large(error)
@@ -200,9 +267,45 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         if not frames:
             return
         self._inbox.extend(frames)
-        if len(self._inbox) >= MAX_INBOX_FRAMES:
+        self._inbox_bytes += sum(map(len, frames))
+        if len(self._inbox) >= MAX_INBOX_FRAMES or self._inbox_bytes >= MAX_INBOX_BYTES:
             self._pause_reading(_PAUSED_INBOX_FULL)
         self._pump()
+
+    def _take_first_frame(self, data: bytes) -> list[bytes] | None:
+        """The frames ``data`` completes, the first of them read on its own:
+        None until it is complete, or once it handed the connection over.
+
+        Raises:
+            FrameTooLargeError: as :meth:`FrameDecoder.feed` does.
+        """
+        first = self.decoder.feed_first(data)
+        if first is None:
+            return None
+        self._first_frame = False
+        successor = self.handler.hand_over(self, first)
+        if successor is not None:
+            self._hand_over(successor)
+            return None
+        try:
+            return [first, *self.decoder.feed(b"")]
+        except FrameTooLargeError:
+            self.decoder.pending.insert(0, first)
+            raise
+
+    def _hand_over(self, successor: Handover) -> None:
+        """Give the transport, and the bytes after the first frame, to ``successor``."""
+        transport = self.transport
+        assert transport is not None
+        self._closing = True  # this object writes and reads nothing more
+        self.log.debug("handed over")
+        try:
+            self.handler.connection_closed(self)
+        finally:
+            if not self.closed.done():
+                self.closed.set_result(None)
+        transport.set_protocol(successor)  # type: ignore[arg-type]
+        successor.take_over(transport, self.decoder.take_buffered())
 
     def eof_received(self) -> bool | None:
         # The client will send nothing more, but replies to what it sent
@@ -218,7 +321,8 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         # A worker still answering is left to finish: a send being committed
         # must still be delivered to everyone else.  Its writes go nowhere.
         self._wake_reply_waiter()
-        self.log.info("disconnected%s", f" ({exc})" if exc else "")
+        if not self.refused:
+            self.log.info("disconnected%s", f" ({exc})" if exc else "")
         try:
             self.handler.connection_closed(self)
         finally:
@@ -228,9 +332,11 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
     def pause_writing(self) -> None:
         self._writing_paused = True
         self._pause_reading(_PAUSED_WRITE_BUFFER_FULL)
+        self._report_unsent()
 
     def resume_writing(self) -> None:
         self._reply_allowance = 0  # below the low-water mark: the reply has left
+        self._reported_unsent = 0
         self._writing_paused = False
         self._resume_reading(_PAUSED_WRITE_BUFFER_FULL)
         self._pump()
@@ -280,7 +386,9 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
                         or self._replies_cost >= MAX_PENDING_REQUEST_BYTES):
                     return  # resume_writing() or fill_reply() pumps again
                 frame = inbox.popleft()
-                if len(inbox) < MAX_INBOX_FRAMES // 2:
+                self._inbox_bytes -= len(frame)
+                if (len(inbox) < MAX_INBOX_FRAMES // 2
+                        and self._inbox_bytes < MAX_INBOX_BYTES // 2):
                     self._resume_reading(_PAUSED_INBOX_FULL)
                 answer = self.handler.answer(self, frame)
                 if answer is not None:
@@ -455,11 +563,53 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         if transport is None or self._closing or self._output_closed or transport.is_closing():
             return
         transport.write(data)
+        self._written_total += len(data)
         pending = transport.get_write_buffer_size()
         if reply:
             self._reply_allowance = min(len(data), pending)
         if pending - self._reply_allowance > limits.MAX_PENDING_OUTPUT_BYTES:
             self._too_much_unsent()
+        elif self._writing_paused and pending >= self._reported_unsent + OUTPUT_REPORT_STEP:
+            self._report_unsent()
+
+    def _report_unsent(self) -> None:
+        if self._closing:
+            return
+        self._reported_unsent = self.unsent_bytes
+        self.handler.output_held(self)
+
+    @property
+    def held_bytes(self) -> int:
+        """What the connection holds in memory: its unsent output and the
+        requests it sent that wait for an answer."""
+        return self.unsent_bytes + self._inbox_bytes
+
+    @property
+    def unsent_bytes(self) -> int:
+        """Bytes written for the client that have not left yet, replies included."""
+        transport = self.transport
+        if transport is None:
+            return 0
+        return transport.get_write_buffer_size() + self._queued_bytes
+
+    def output_stalled_since(self, now: float) -> float | None:
+        """Since when none of the output waiting for the client has left (None:
+        nothing waits, or some left since the last call).
+
+        Called about once a second (:meth:`server.registry.ConnectionRegistry.sweep`):
+        what left is what was written minus what still waits, so any change
+        of it since the previous call is progress.  (Over TLS the buffer
+        holds both plaintext and ciphertext, so that figure moves either
+        way as records are made; it only stands still when nothing moves.)
+        """
+        transport = self.transport
+        waiting = 0 if transport is None else transport.get_write_buffer_size()
+        left = self._written_total - waiting
+        if waiting == 0 or left != self._output_left_mark:
+            self._output_left_mark = left
+            self._output_moved_at = now
+            return None
+        return self._output_moved_at
 
     def _too_much_unsent(self) -> None:
         self.log.warning(
@@ -469,11 +619,27 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self.abort()
 
     def close(self) -> None:
-        """Close after the queued bytes are sent."""
+        """Close after the queued bytes are sent.
+
+        If the client never reads them, the connection stays until the
+        registry finds its output stalled and aborts it.
+        """
         if self.transport is not None and not self.transport.is_closing():
             if self._queued:
                 self._write_queued()
             self.transport.close()
+
+    def close_or_abort(self) -> None:
+        """Close; abort instead if anything waits unsent for the client.
+
+        For a connection being timed out: it has sent nothing for a long
+        time, so what waits for it is what it has not read, and closing
+        politely would keep those bytes until it does.
+        """
+        if self.unsent_bytes:
+            self.abort()
+        else:
+            self.close()
 
     def abort(self) -> None:
         """Close at once, discarding whatever waits unsent."""

@@ -16,19 +16,24 @@ The rules (PROTOCOL.md, "Events"; docs/protocol.md):
   and an item's reply (the ``ok`` to a ``send``) in place of that item's
   event on the session that asked (:attr:`Item.reply_to`).
 * **Audiences.**  An item goes to :data:`EVERYONE` (the general room), to
-  the sessions of a set of accounts (a direct message's two ends; later a
-  room's members), or to nobody (a resent send: only its reply).
+  a room's :class:`Members`, to the sessions of some other set of accounts
+  (a direct message's two ends, a member who was removed), or to nobody (a
+  resent send: only its reply).
 * **Forms.**  Each session speaks one protocol version, and an item is
   encoded at most once per version (:meth:`Item.event`), only for versions
   some recipient speaks: a commit seen only by version 1 sessions costs one
   encoding per message.  An item may have no form in a version (a room
   message, an ``update`` for version 1): those sessions do not see it.
-* **One block per form.**  The events of the items for everyone are joined
-  into one block per version.  A session with nothing else in the commit
-  gets the block itself (the same bytes object for all of them); one that
-  sent some of the messages, or receives a direct one, gets slices of it
-  (memoryviews, not copies) around those.  The work per commit grows with
-  the sessions plus the special items, not with messages times sessions.
+* **One block per group and form.**  The events of the items for everyone
+  are joined into one block per version, and so are those of the items for
+  one room's :class:`Members`.  A session in one group with nothing else in
+  the commit gets that group's block itself (the same bytes object for all
+  of them); one that sent some of the messages, or receives a direct one,
+  gets slices of it (memoryviews, not copies) around those; one in several
+  groups of the commit (the general room and a room, say) gets a block of
+  their events merged, shared with the sessions in the same groups.  The
+  work per commit grows with the sessions plus the special items, not with
+  messages times sessions.
 * **The login race.**  A session whose login is still reading its snapshot
   (``joining``) has its events *held*: its reply and roster go first, and
   the login releases them after.  A session whose snapshot already counted
@@ -40,11 +45,12 @@ The rules (PROTOCOL.md, "Events"; docs/protocol.md):
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Generic, Literal, Protocol, TypeVar, Union
 
-__all__ = ["EVERYONE", "Audience", "Delivery", "Item", "Piece", "Recipient", "deliver"]
+__all__ = ["EVERYONE", "Audience", "Delivery", "Item", "Members", "Piece", "Recipient",
+           "deliver"]
 
 
 class Recipient(Protocol):
@@ -135,24 +141,54 @@ class Delivery(Generic[R]):
     held: dict[R, list[tuple[int, bytes]]] = field(default_factory=dict)
 
 
-class _Form:
-    """A commit encoded in one protocol version, made when a recipient first needs it."""
+class Members(frozenset[int]):
+    """An audience that many items of a commit may share: a room's members.
 
-    __slots__ = ("frames", "before", "block", "view", "offsets", "count")
+    The rooms feature keeps one per room and replaces it (never changes it)
+    when someone joins or leaves, so every item of a commit that went to
+    the room as it then was carries the same object.  The events of the
+    items for one group (the general room, or one :class:`Members`) are
+    joined into one block per version, so a 500-member room costs per
+    commit what the general room costs: one encoding per message and
+    version, one block, one write per session.
+    """
+
+    __slots__ = ()
+
+
+class _Form:
+    """A commit's events in one protocol version, made when a recipient first needs it."""
+
+    __slots__ = ("frames",)
 
     def __init__(self, items: Sequence[Item[R]], version: int) -> None:
         #: each item's event in this version (None: nothing to see)
-        self.frames: list[bytes | None] = []
-        #: how many frames of the block come before each item
+        self.frames: list[bytes | None] = [
+            item.event(version) if item.audience else None for item in items]
+
+
+class _Stream:
+    """The events of some groups of a commit (see :class:`Members`) in one
+    version, in commit order: what a session in exactly those groups is
+    given of them, as one block.
+
+    Nearly every session is in one group (the general room, or one room
+    with messages in this commit), and shares that group's stream, and so
+    its block, with the group's other sessions.
+    """
+
+    __slots__ = ("before", "block", "view", "offsets", "count")
+
+    def __init__(self, frames: Sequence[bytes | None], item_groups: Sequence[int],
+                 groups: tuple[int, ...]) -> None:
+        #: how many frames of the block come before each item (and after the last)
         self.before: list[int] = []
         shared: list[bytes] = []
-        for item in items:
+        for frame, group in zip(frames, item_groups):
             self.before.append(len(shared))
-            audience = item.audience
-            frame = item.event(version) if audience else None
-            self.frames.append(frame)
-            if frame is not None and audience is EVERYONE:
+            if frame is not None and group in groups:
                 shared.append(frame)
+        self.before.append(len(shared))
         self.count = len(shared)
         self.block = b"".join(shared)
         # Slices of the block are views, not copies: a commit of long
@@ -162,6 +198,12 @@ class _Form:
         for frame in shared:
             offsets.append(offsets[-1] + len(frame))
         self.offsets = offsets
+
+
+#: The group number of the general room's items; a room's items get 1, 2...
+#: and an item for a plain set of accounts (a direct message) gets none.
+_EVERYONE_GROUP: Final = 0
+_NO_GROUP: Final = -1
 
 
 def deliver(items: Sequence[Item[R]], online: Mapping[int, Collection[R]]) -> Delivery[R]:
@@ -189,35 +231,77 @@ def deliver(items: Sequence[Item[R]], online: Mapping[int, Collection[R]]) -> De
                 writes.setdefault(item.reply_to, []).append(item)
         return result
 
+    # Which group each item belongs to, and who is in each room's group.
+    item_groups: list[int] = []
+    numbers: dict[Members, int] = {}
+    everyone = False
+    for item in items:
+        audience = item.audience
+        if audience is EVERYONE:
+            everyone = True
+            item_groups.append(_EVERYONE_GROUP)
+        elif isinstance(audience, Members) and audience:
+            number = numbers.get(audience)
+            if number is None:
+                number = numbers[audience] = len(numbers) + 1
+            item_groups.append(number)
+        else:
+            item_groups.append(_NO_GROUP)
+    #: the room groups each session is in, in group order (none: not listed)
+    rooms_of: dict[R, tuple[int, ...]] = {}
+    for members, number in numbers.items():
+        alone = (number,)  # one object for every session in this group only
+        for account_id in members:
+            for session in online.get(account_id, ()):
+                groups = rooms_of.get(session)
+                rooms_of[session] = alone if groups is None else groups + alone
+    base: tuple[int, ...] = (_EVERYONE_GROUP,) if everyone else ()
+
     forms: dict[int, _Form] = {}
-    # How many frames of its form's block each session has been given so far.
+    streams: dict[tuple[int, tuple[int, ...]], _Stream] = {}
+    # How many frames of its stream's block each session has been given so far.
     given: dict[R, int] = {}
     # Sessions joining, or whose login counted part of this commit, or that
     # asked for an item and are gone; and whether they are online (one that
     # is gone is given only its replies).
     late: dict[R, bool] = {}
-    # The form of the last version looked up: nearly every session speaks
-    # the same one, and this runs per item and per session.  (The first
-    # session seen sets both.)
+    # The stream last looked up, and for what: nearly every session speaks
+    # the same version and is in the same groups, and this runs per item
+    # and per session.
     version = -1
+    groups_seen: tuple[int, ...] | None = None
+    stream: _Stream
     form: _Form
 
-    def catch_up(session: R, pieces: list[Piece[R]], form: _Form, upto: int) -> None:
+    def stream_of(session: R) -> _Stream:
+        nonlocal version, groups_seen, stream, form
+        groups = rooms_of.get(session, ())
+        groups = base + groups if groups else base
+        if session.protocol != version or groups is not groups_seen:
+            if session.protocol != version:
+                version, form = session.protocol, _form(forms, items, session.protocol)
+            groups_seen = groups
+            key = (version, groups)
+            found = streams.get(key)
+            if found is None:
+                found = streams[key] = _Stream(form.frames, item_groups, groups)
+            stream = found
+        return stream
+
+    def catch_up(session: R, pieces: list[Piece[R]], stream: _Stream, upto: int) -> None:
         """Add to ``pieces`` the frames of the block up to ``upto`` that ``session`` lacks."""
         start = given.get(session, 0)
         if start < upto:
-            if start == 0 and upto == form.count:
-                pieces.append(form.block)
+            if start == 0 and upto == stream.count:
+                pieces.append(stream.block)
             else:
-                pieces.append(form.view[form.offsets[start]:form.offsets[upto]])
+                pieces.append(stream.view[stream.offsets[start]:stream.offsets[upto]])
 
-    everyone = False
     for index, item in enumerate(items):
         audience = item.audience
         reply_to = item.reply_to
-        if audience is EVERYONE:
-            everyone = True
-        elif audience:
+        if audience and item_groups[index] == _NO_GROUP:
+            assert audience is not EVERYONE
             for account_id in audience:
                 for session in online.get(account_id, ()):
                     if session is reply_to:
@@ -225,15 +309,14 @@ def deliver(items: Sequence[Item[R]], online: Mapping[int, Collection[R]]) -> De
                     if session.joining or session.counted_up_to >= first:
                         late[session] = True
                         continue
-                    if session.protocol != version:
-                        version, form = session.protocol, _form(forms, items, session.protocol)
+                    mine = stream_of(session)
                     frame = form.frames[index]
                     if frame is not None:
                         pieces = writes.get(session)
                         if pieces is None:
                             pieces = writes[session] = []
-                        before = form.before[index]
-                        catch_up(session, pieces, form, before)
+                        before = mine.before[index]
+                        catch_up(session, pieces, mine, before)
                         pieces.append(frame)
                         given[session] = before
         if reply_to is not None:
@@ -246,31 +329,31 @@ def deliver(items: Sequence[Item[R]], online: Mapping[int, Collection[R]]) -> De
                     late[reply_to] = is_online
                     continue
                 pieces = writes[reply_to] = []
-            if reply_to.protocol != version:
-                version, form = reply_to.protocol, _form(forms, items, reply_to.protocol)
-            before = form.before[index]
-            catch_up(reply_to, pieces, form, before)
+            mine = stream_of(reply_to)
+            before, after = mine.before[index], mine.before[index + 1]
+            catch_up(reply_to, pieces, mine, before)
             pieces.append(item)
-            # Its own message's frame in the block is skipped: the reply replaces it.
-            given[reply_to] = (before + 1 if audience is EVERYONE and form.frames[index] is not None
-                               else before)
+            # Its own item's frame in the block is skipped: the reply replaces it.
+            given[reply_to] = after
+    # Everyone in a group is given the rest of their stream.
     if everyone:
-        for sessions in online.values():
-            for session in sessions:
-                if session.joining or session.counted_up_to >= first:
-                    late[session] = True
-                    continue
-                if session.protocol != version:
-                    version, form = session.protocol, _form(forms, items, session.protocol)
-                # What catch_up does, inlined: this runs for every session.
-                start = given.get(session, 0)
-                if start < form.count:
-                    piece = form.block if start == 0 else form.view[form.offsets[start]:]
-                    pieces = writes.get(session)
-                    if pieces is None:
-                        writes[session] = [piece]
-                    else:
-                        pieces.append(piece)
+        sessions: Iterable[R] = (session for group in online.values() for session in group)
+    else:
+        sessions = rooms_of
+    for session in sessions:
+        if session.joining or session.counted_up_to >= first:
+            late[session] = True
+            continue
+        mine = stream_of(session)
+        # What catch_up does, inlined: this runs for every session.
+        start = given.get(session, 0)
+        if start < mine.count:
+            piece = mine.block if start == 0 else mine.view[mine.offsets[start]:]
+            pieces = writes.get(session)
+            if pieces is None:
+                writes[session] = [piece]
+            else:
+                pieces.append(piece)
     for session, is_online in late.items():
         _one_by_one(session, is_online, items, _form(forms, items, session.protocol), result)
     return result

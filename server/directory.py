@@ -24,8 +24,10 @@ class AccountDirectory:
     """The accounts by case-folded name (PROTOCOL.md: names are unique ignoring case)."""
 
     def __init__(self, accounts: Iterable[AccountRecord]) -> None:
-        self._by_key: dict[str, AccountRecord] = {a.username_key: a for a in accounts}
-        self._by_id: dict[int, AccountRecord] = {a.id: a for a in self._by_key.values()}
+        self._by_key: dict[str, AccountRecord] = {}
+        self._by_id: dict[int, AccountRecord] = {}
+        for account in accounts:
+            self.add(account)
 
     def __contains__(self, key: str) -> bool:
         return key in self._by_key
@@ -38,8 +40,13 @@ class AccountDirectory:
         self._by_key[account.username_key] = account
         self._by_id[account.id] = account
 
-    def by_id(self, account_id: int) -> AccountRecord | None:
-        """The account with this id, if it is known here."""
+    def by_id(self, account_id: int) -> AccountRecord:
+        """The account with this id (every id this server meets is one of them)."""
+        return self._by_id[account_id]
+
+    def known(self, account_id: int) -> AccountRecord | None:
+        """The account with this id, if it is known here yet (another server
+        process on the same database may have just made it)."""
         return self._by_id.get(account_id)
 
     def current(self, account: AccountRecord) -> AccountRecord:

@@ -17,7 +17,13 @@ Two kinds of handler:
   connection's hot path (``send``), runs inside ``data_received`` itself:
   it checks the request, keeps its reply's place with a
   :class:`~server.connection.ReplySlot` and hands the work on, so that the
-  next request can be read at once (see :mod:`server.connection`).
+  next request can be read at once (see :mod:`server.connection`).  A
+  handler at once may instead return a coroutine, to be awaited like the
+  first kind (a ``send`` with a file, whose file must be looked up first).
+
+A third kind, a *transfer* (:meth:`Dispatcher.route_transfer`), takes a
+connection over when the request is its first frame (``put``, ``get``:
+the bytes after them are a file's).
 """
 
 from __future__ import annotations
@@ -44,10 +50,11 @@ from protocol.requests import (
 )
 from protocol.version import BESEDKA_VERSION
 
+from .connection import Handover
 from .registry import ConnectionRegistry
 from .session import Connection, Session
 
-__all__ = ["AtOnce", "Dispatcher", "Handler", "internal_error"]
+__all__ = ["AtOnce", "Dispatcher", "Handler", "TransferStart", "internal_error"]
 
 log = logging.getLogger("besedka.server")
 
@@ -55,8 +62,13 @@ Q = TypeVar("Q", bound=Request)
 #: An awaited handler: returns the ``ok`` reply, or None when it sent it itself.
 Handler = Callable[[Connection, Q, RequestId], Awaitable[dict[str, Any] | None]]
 #: A handler answered inside ``data_received``: the session, the request,
-#: its ``id`` and its size in bytes (what its reply slot costs).
-AtOnce = Callable[[Session, Q, RequestId, int], None]
+#: its ``id`` and its size in bytes (what its reply slot costs).  It returns
+#: None, or a coroutine to await as an awaited handler's (which returns the
+#: encoded reply, or None when a reply slot carries it).
+AtOnce = Callable[[Session, Q, RequestId, int], Coroutine[Any, Any, bytes | None] | None]
+#: What takes a connection over whose first frame is a transfer's: the
+#: connection and the frame's envelope (its fields not yet checked).
+TransferStart = Callable[[Connection, RawRequest], Handover]
 
 #: What a request that failed inside the server (a database fault, a bug) is told.
 _FAILED = "the server failed; nothing was changed"
@@ -89,6 +101,7 @@ class Dispatcher:
         self.hello_frame = self._hello()
         self._routes: dict[str, _Route] = {}
         self._at_once: dict[str, AtOnce[Any]] = {}
+        self._transfers: dict[str, TransferStart] = {}
         self._closed_listeners: list[Callable[[Connection], None]] = []
         self.route(Ping, _ping)
 
@@ -128,6 +141,14 @@ class Dispatcher:
         self._add(request_type)
         self._at_once[request_type.TYPE] = handler
 
+    def route_transfer(self, request_type: type[Request], start: TransferStart) -> None:
+        """Hand a connection whose first frame is ``request_type`` to ``start``.
+
+        The request is still routed as any other where it is not the first
+        frame (the feature says why it is out of place there).
+        """
+        self._transfers[request_type.TYPE] = start
+
     def _add(self, request_type: type[Request]) -> None:
         if request_type.TYPE in self._routes or request_type.TYPE in self._at_once:
             raise ValueError(f"{request_type.TYPE!r} has a handler already")
@@ -139,13 +160,27 @@ class Dispatcher:
     # ------------------------------------------------------------------
     # RequestHandler, for the connections
 
-    def connection_opened(self, connection: Connection) -> None:
-        self.registry.add(connection)
+    def connection_opened(self, connection: Connection) -> bytes | None:
+        return self.registry.add(connection)
+
+    def output_held(self, connection: Connection) -> None:
+        self.registry.output_held(connection)
 
     def connection_closed(self, connection: Connection) -> None:
         self.registry.discard(connection)
         for listener in self._closed_listeners:
             listener(connection)
+
+    def hand_over(self, connection: Connection, frame: bytes) -> Handover | None:
+        """A connection's first frame: a transfer's successor protocol, or None."""
+        if not self._transfers:
+            return None
+        try:
+            raw = decode_request(frame)
+        except RequestError:
+            return None  # answered as a chat connection's bad frame
+        start = self._transfers.get(raw.type)
+        return None if start is None else start(connection, raw)
 
     def answer(self, connection: Connection,
                frame: bytes) -> Coroutine[Any, Any, bytes | None] | None:
@@ -164,13 +199,28 @@ class Dispatcher:
             at_once = self._at_once.get(raw.type)
             if at_once is None or session is None or _too_new(raw.type, session):
                 return self._answer(connection, raw)
-            at_once(session, parse_request(raw), re, len(frame))
+            later = at_once(session, parse_request(raw), re, len(frame))
+            if later is not None:
+                return self._guarded(connection, later, re)
         except RequestError as error:
             connection.reply_in_order(encode_frame(error_reply(error)))
         except Exception:  # noqa: BLE001 - answered, logged, and the connection lives on
             connection.log.exception("internal error while answering a request")
             connection.reply_in_order(internal_error(re))
         return None
+
+    @staticmethod
+    async def _guarded(connection: Connection, answer: Coroutine[Any, Any, bytes | None],
+                       re: RequestId) -> bytes | None:
+        """The awaited part of a handler at once, its failures answered as
+        :meth:`_answer` answers them."""
+        try:
+            return await answer
+        except RequestError as error:
+            return encode_frame(error_reply(error))
+        except Exception:  # noqa: BLE001 - answered, logged, and the connection lives on
+            connection.log.exception("internal error while answering a request")
+            return internal_error(re)
 
     async def _answer(self, connection: Connection, raw: RawRequest) -> bytes | None:
         """Answer a request with an awaited handler, or refuse it.

@@ -9,9 +9,9 @@ The listener accepts connections itself instead of leaving it to
   both hang until a timeout.  So with TLS the listener looks at the first
   byte before choosing:
 
-  * ``0x16`` (a TLS handshake record): the connection gets TLS, via
-    ``loop.connect_accepted_socket(ssl=...)`` with a handshake timeout, so
-    a client that starts a handshake and stalls is dropped promptly;
+  * ``0x16`` (a TLS handshake record): the connection gets TLS
+    (:mod:`server.tlslayer`) with a handshake timeout, so a client that
+    starts a handshake and stalls is dropped promptly;
   * anything else (a frame starts with ``{``), or silence for
     :data:`PLAINTEXT_SILENCE_SECONDS` (a plain client waiting for
     ``hello``): one unencrypted ``tls_required`` error frame, then the
@@ -46,7 +46,9 @@ from protocol.frames import error_reply
 from protocol.framing import encode_frame
 from protocol.tls import is_tls_client_hello
 
+from .logsummary import RepeatedLines
 from .tls import TlsConfig
+from .tlslayer import TlsServerProtocol
 
 __all__ = ["PLAINTEXT_SILENCE_SECONDS", "Listener", "PlaintextRefusal"]
 
@@ -56,6 +58,9 @@ log = logging.getLogger("besedka.server.tls")
 #: plain client waiting for ``hello``.  A TLS client sends its ClientHello
 #: right after connecting, so on a LAN this is generous.
 PLAINTEXT_SILENCE_SECONDS = 2.0
+#: What ``python -m server.probe`` sends first (a blank line, which a plain
+#: server ignores).  It is refused like any plain client, only not logged.
+PROBE_FIRST_BYTE = b"\n"
 #: How long a refused plain client gets to read the error before we hang up.
 REFUSAL_GRACE_SECONDS = 1.0
 #: Pause after an accept() failure such as running out of file descriptors,
@@ -80,8 +85,11 @@ class PlaintextRefusal(asyncio.Protocol):
     the client has read it.
     """
 
-    def __init__(self, peer: str) -> None:
+    def __init__(self, peer: str, *, probe: bool = False) -> None:
         self.peer = peer
+        #: A readiness probe (``python -m server.probe``, which ``make run``
+        #: uses): nothing an administrator needs to read about.
+        self.probe = probe
         self.transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
 
@@ -89,7 +97,9 @@ class PlaintextRefusal(asyncio.Protocol):
         # (uvloop's transports act as asyncio.Transport without subclassing it.)
         transport = cast(asyncio.Transport, transport)
         self.transport = transport
-        log.info("[%s] plain-text client on the TLS port; told it TLS is required", self.peer)
+        log.log(logging.DEBUG if self.probe else logging.INFO,
+                "[%s] plain-text %s on the TLS port; told it TLS is required", self.peer,
+                "probe" if self.probe else "client")
         transport.write(TLS_REQUIRED_FRAME)
         if transport.can_write_eof():
             transport.write_eof()
@@ -131,17 +141,26 @@ class Listener:
             TCP (``--no-tls``).
         silence_timeout: how long a silent new connection is taken for a
             TLS client still on its way (see :data:`PLAINTEXT_SILENCE_SECONDS`).
+        overloaded: told how many connections are being admitted, whether
+            the server has no descriptors to spare for another: then a new
+            connection is closed at once, before anything is spent on it.
     """
 
     def __init__(self, protocol_factory: Callable[[], asyncio.Protocol], tls: TlsConfig | None,
-                 silence_timeout: float = PLAINTEXT_SILENCE_SECONDS) -> None:
+                 silence_timeout: float = PLAINTEXT_SILENCE_SECONDS,
+                 overloaded: Callable[[int], bool] | None = None) -> None:
         self._factory = protocol_factory
+        self._overloaded = overloaded
         self._tls = tls
         self._silence_timeout = silence_timeout
         self.sockets: list[socket.socket] = []
         self._acceptors: list[asyncio.Task[None]] = []
         self._admissions: set[asyncio.Task[None]] = set()
         self._closed = asyncio.get_running_loop().create_future()
+        # Said once, then counted: a flood repeats them many times a second.
+        self._accept_failures = RepeatedLines(log, logging.ERROR)
+        self._dropped = RepeatedLines(log, logging.WARNING)
+        self._handshake_failures = RepeatedLines(log, logging.INFO)
 
     async def start(self, host: str, port: int, backlog: int = 128) -> None:
         """Bind every address ``host`` names (like ``create_server``) and accept.
@@ -193,8 +212,14 @@ class Listener:
                 # Out of file descriptors or memory, or a connection that
                 # failed while queued: the listener must outlive all of it,
                 # as asyncio's own server does.
-                log.error("cannot accept a connection: %s; retrying shortly", error)
+                self._accept_failures.add("cannot accept a connection: %s; retrying shortly",
+                                          error)
                 await asyncio.sleep(ACCEPT_RETRY_SECONDS)
+                continue
+            if self._overloaded is not None and self._overloaded(len(self._admissions)):
+                connection.close()
+                self._dropped.add("dropping new connections at once: the server is full "
+                                  "and already refusing as many as it can")
                 continue
             task = loop.create_task(self._admit(connection, address))
             self._admissions.add(task)
@@ -216,18 +241,19 @@ class Listener:
                 return  # gone before saying anything
             if first is not None and is_tls_client_hello(first[0]):
                 handed_over = True
-                try:
-                    await loop.connect_accepted_socket(
-                        self._factory, connection, ssl=self._tls.context,
-                        ssl_handshake_timeout=self._tls.handshake_timeout,
-                    )
-                except (TimeoutError, OSError) as error:
-                    # ssl.SSLError is an OSError; a stalled handshake is
-                    # ConnectionAbortedError.  The transport closed the socket.
-                    log.info("[%s] TLS handshake failed: %s", peer, error or type(error).__name__)
+                # TLS done by server.tlslayer, not by the loop: see there why.
+                tls = self._tls
+                await loop.connect_accepted_socket(
+                    lambda: TlsServerProtocol(tls.context, self._factory, tls.handshake_timeout,
+                                              peer, self._handshake_failed),
+                    connection)
                 return
             handed_over = True
-            await loop.connect_accepted_socket(lambda: PlaintextRefusal(peer), connection)
+            # The probe speaks first with a blank line; a plain client
+            # starts with ``{`` or waits in silence for hello.
+            probe = first == PROBE_FIRST_BYTE
+            await loop.connect_accepted_socket(lambda: PlaintextRefusal(peer, probe=probe),
+                                               connection)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -235,6 +261,15 @@ class Listener:
         finally:
             if not handed_over:
                 connection.close()
+
+    def _handshake_failed(self, peer: str, reason: str) -> None:
+        self._handshake_failures.add("[%s] TLS handshake failed: %s", peer, reason)
+
+    def flush_log(self) -> None:
+        """Log how often the summarised lines repeated (called about once a second)."""
+        self._accept_failures.flush()
+        self._dropped.flush()
+        self._handshake_failures.flush()
 
     def close(self) -> None:
         """Stop accepting; connections being admitted are dropped."""

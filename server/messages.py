@@ -19,6 +19,11 @@ Messages that another server process on the same PostgreSQL database
 stored reach :meth:`Messages.deliver_remote` (from :mod:`server.cluster`),
 in the same order among this node's own commits, and are delivered the
 same way, with no reply.
+A ``send`` that posts a file (``file``, PROTOCOL-2.md "Files") is the one
+send that waits: whether its sender may post that file is a database read
+(:meth:`server.files.Files.attachment`), so it is answered as an awaited
+request, after the sends before it, and queued for the writer like any
+other once the file is found.
 
 ``history``, ``sync`` and ``mark_read`` are reads and small writes awaited
 in database threads.
@@ -31,12 +36,19 @@ number.  Edits, deletions and reactions (:mod:`server.lifecycle`) are
 committed through the same writer as sends, as :class:`Pending` items, so a
 commit that holds both is delivered in one step, in change-number order.
 Read markers that move are announced by :mod:`server.receipts`.
+
+Version 2's ``room`` names a room in place of ``to`` and ``with``; only its
+members may use it (:mod:`server.rooms` knows who they are), and a room's
+message reaches its members as they are when it commits: a change to the
+room's membership is one of the :class:`Pending` items of the commits, and
+applied in its place.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -45,27 +57,35 @@ from sqlalchemy.engine import Connection as DbConnection
 from db import lifecycle, queries
 from db.cluster import RemoteMessage
 from db.database import BatchedWrite, Database, WriteOutcome
+from db.files import FileRecord
 from db.message_parts import decorate
 from db.queries import AccountRecord, NewMessage, StoredMessage
-from protocol.errors import ErrorCode, RequestError, RequestId
+from protocol.errors import ErrorCode, ProtocolError, RequestError, RequestId
 from protocol.features import Feature
 from protocol.fields import bad_field
+from protocol.files import FileUpload, v1_file_body
 from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_V1
-from protocol.objects import format_ts, message_to_wire, message_to_wire_v2
+from protocol.objects import file_to_wire, format_ts, message_to_wire, message_to_wire_v2
 from protocol.replies import Done, error_reply, ok_reply
 from protocol.requests import History, MarkRead, Send, Sync
+from protocol.rules import normalize_body
 
 from .connection import ReplySlot
 from .delivery import EVERYONE, Item, deliver
 from .directory import AccountDirectory
 from .dispatch import Dispatcher, internal_error
+from .files import Files
 from .presence import Presence
 from .ratelimit import rate_limited
 from .receipts import Receipts
+from .rooms import Rooms, RoomState
 from .session import Connection, Session, logged_in, write_delivery
 
 __all__ = ["Messages", "Pending", "STORE_MESSAGES", "STORE_REPLIES", "wire_message"]
+
+#: The protocol version that lets ``send`` post a file.
+FILES_SINCE = FileUpload.SINCE
 
 log = logging.getLogger("besedka.server.messages")
 
@@ -118,27 +138,44 @@ def wire_message(message: StoredMessage, version: int = PROTOCOL_V1,
     if ts is None:
         ts = format_ts(message.created_at)
     if version == PROTOCOL_V1:
-        return message_to_wire(message.id, message.sender, message.recipient, message.body, ts)
+        body = message.body
+        if message.file_id is not None:
+            body = v1_file_body(body, message.file_name or "", message.file_removed)
+        return message_to_wire(message.id, message.sender, message.recipient, body, ts)
     edited = None if message.edited_at is None else format_ts(message.edited_at)
+    file = None
+    if message.file_id is not None:
+        file = file_to_wire(message.file_id, message.file_name or "", message.file_size or 0,
+                            message.file_mime or "", message.file_removed)
     return message_to_wire_v2(message.id, message.seq, message.sender, message.recipient,
                               message.room_id, message.body, ts, edited, message.deleted,
                               message.reply_to, message.mentions,
                               [{"emoji": emoji, "users": list(users)}
-                               for emoji, users in message.reactions])
+                               for emoji, users in message.reactions], file)
+
+
+def normalize_body_or_refuse(body: str, re: RequestId) -> str:
+    """A body by the rules of a message without a file (an empty caption is not one)."""
+    try:
+        return normalize_body(body)
+    except ProtocolError as error:
+        raise RequestError.from_protocol_error(error, re) from None
 
 
 class Pending(Item[Session]):
     """A write other than a send on its way through the writer (an edit, a
-    deletion, a reaction), then its delivery.
+    deletion, a reaction, a change to a room), then its delivery.
 
     :meth:`complete` is called in the event loop with the write's outcome,
-    before the commit is delivered: it sets the reply, and the position and
-    audience of the event, if any.
+    before the commit is delivered and before the items after it are
+    completed: it sets the reply, and the position and audience of the
+    event, if any; it may return further items to deliver right after it
+    (a room change tells several audiences different things).
     """
 
     __slots__ = ()
 
-    def complete(self, outcome: WriteOutcome) -> None:
+    def complete(self, outcome: WriteOutcome) -> Sequence[Item[Session]] | None:
         raise NotImplementedError
 
 
@@ -149,11 +186,12 @@ class _Send(Item[Session]):
     its commit comes back (the stored message, the reply, the audience).
     """
 
-    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "message", "ts",
-                 "wire", "reply")
+    __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "room", "file",
+                 "message", "ts", "wire", "reply")
 
     def __init__(self, session: Session, slot: ReplySlot, re: RequestId,
-                 recipient: AccountRecord | None) -> None:
+                 recipient: AccountRecord | None, room: RoomState | None = None,
+                 file: FileRecord | None = None) -> None:
         # (Item's fields set here, not by Item.__init__: this runs per message.)
         self.position = 0
         self.audience = ()
@@ -165,6 +203,10 @@ class _Send(Item[Session]):
         self.re = re
         self.sender = session.account
         self.recipient = recipient
+        #: the room it goes to (version 2), whose members it reaches
+        self.room = room
+        #: the file it posts, if any
+        self.file = file
         self.message: StoredMessage | None = None
         self.ts = ""
         #: the message's wire object in the sender's version, for its reply
@@ -174,6 +216,8 @@ class _Send(Item[Session]):
     def event(self, version: int) -> bytes | None:
         # protocol.events.MessageEvent, in its plain form (see wire_message).
         assert self.message is not None  # only a stored message has an audience
+        if version == PROTOCOL_V1 and self.room is not None:
+            return None  # version 1 never sees a room's messages
         # The reply's object serves the sender's version (nearly always the
         # only one): built once per message, not once per frame.
         wire = (self.wire if version == self.version
@@ -212,17 +256,21 @@ class Messages:
             to :meth:`_sends_committed` through ``loop``.
         directory: for the names in ``to``, ``with`` and mentions.
         presence: the sessions online, that delivery goes by.
+        rooms: the rooms and their members, for ``room`` (version 2).
         receipts: told of every read marker that moves.
         loop: the event loop the connections run in (the writer thread
             hands it each commit).
     """
 
     def __init__(self, database: Database, directory: AccountDirectory, presence: Presence,
-                 receipts: Receipts, loop: asyncio.AbstractEventLoop) -> None:
+                 rooms: Rooms, receipts: Receipts, loop: asyncio.AbstractEventLoop,
+                 files: Files) -> None:
         self.database = database
         self.directory = directory
         self.presence = presence
+        self.rooms = rooms
         self.receipts = receipts
+        self.files = files
 
         def sends_committed(outcomes: list[WriteOutcome]) -> None:
             # In the writer thread: one hand-over to the loop per commit.
@@ -244,18 +292,50 @@ class Messages:
     # ------------------------------------------------------------------
     # Sending: the hot path
 
-    def _submit_send(self, session: Session, request: Send, re: RequestId, size: int) -> None:
+    def _submit_send(self, session: Session, request: Send, re: RequestId,
+                     size: int) -> Coroutine[Any, Any, bytes | None] | None:
         """Check a send (of ``size`` bytes) and queue it for the writer;
-        answered by :meth:`_sends_committed`."""
+        answered by :meth:`_sends_committed`.  A send with a file returns
+        the coroutine that looks the file up first."""
         if session.bucket is not None:
             delay = session.bucket.take()
             if delay > 0:
                 raise rate_limited(delay, "messages", re)
+            # The account's too: its connections together may send no more
+            # than one of them (issue 12).
+            if session.account_bucket is not None:
+                delay = session.account_bucket.take()
+                if delay > 0:
+                    session.bucket.give_back()
+                    raise rate_limited(delay, "messages from this account", re)
+        room = self._room(session, request.room, re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
+        if request.file is not None:
+            if session.protocol >= FILES_SINCE:
+                return self._send_file(session, request, re, size, recipient, room)
+            # Version 1 knows no ``file``: ignored, as any unknown field.
+            request = Send(request.to, normalize_body_or_refuse(request.body, re), request.key,
+                           request.reply_to)
+        self._queue_send(session, request, re, size, recipient, room, None)
+        return None
+
+    async def _send_file(self, session: Session, request: Send, re: RequestId, size: int,
+                         recipient: AccountRecord | None,
+                         room: RoomState | None) -> bytes | None:
+        """A send with a file, awaited in the connection's order: the file
+        is looked up, then the message is queued like any other."""
+        assert request.file is not None
+        file = await self.files.attachment(session, request.file, re)
+        self._queue_send(session, request, re, size, recipient, room, file)
+        return None  # the reply slot carries the answer
+
+    def _queue_send(self, session: Session, request: Send, re: RequestId, size: int,
+                    recipient: AccountRecord | None, room: RoomState | None,
+                    file: FileRecord | None) -> None:
         connection = session.connection
         # The slot is taken first: the writer's answer arrives through the
         # event loop, so never before this method returns.
-        pending = _Send(session, connection.reserve_reply(size), re, recipient)
+        pending = _Send(session, connection.reserve_reply(size), re, recipient, room, file)
         body = request.body
         # Most bodies name nobody: "@" is looked for before anything is parsed.
         mentions = self.directory.mentioned(body) if "@" in body else ()
@@ -263,7 +343,8 @@ class Messages:
             self.database.write_batched(
                 STORE_MESSAGES if request.reply_to is None else STORE_REPLIES,
                 NewMessage(session.account, recipient, body, request.key,
-                           reply_to=request.reply_to, mentions=mentions),
+                           None if room is None else room.id, reply_to=request.reply_to,
+                           file_id=None if file is None else file.id, mentions=mentions),
                 pending)
         except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
             connection.log.exception("could not queue a message for storing")
@@ -283,7 +364,10 @@ class Messages:
             pending = outcome.context
             items.append(pending)
             if pending.__class__ is not _Send:
-                pending.complete(outcome)
+                # Applied now, before the sends after it (a room's members).
+                more = pending.complete(outcome)
+                if more:
+                    items.extend(more)
                 continue
             if outcome.error is not None:
                 # The writer logged the failure with its traceback, once per batch.
@@ -296,6 +380,10 @@ class Messages:
                     "reply_to is no message of this conversation", pending.re)))
                 continue
             message, created = outcome.result
+            file = pending.file
+            if created and file is not None:
+                message = message._replace(file_name=file.name, file_size=file.size,
+                                           file_mime=file.mime)
             if message.created_at != created_at:
                 created_at, ts = message.created_at, format_ts(message.created_at)
             pending.message, pending.ts = message, ts
@@ -309,7 +397,11 @@ class Messages:
             # race compares it with what a login's snapshot counted.
             pending.position = message.seq
             sender, recipient = pending.sender, pending.recipient
-            if recipient is None:
+            if pending.room is not None:
+                # Its members as they are now, this commit's earlier
+                # changes applied.
+                pending.audience = pending.room.members
+            elif recipient is None:
                 pending.audience = EVERYONE
             elif recipient.id == sender.id:  # a note to self
                 pending.audience = (sender.id,)
@@ -348,25 +440,37 @@ class Messages:
                        re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me, version = session.account_id, session.protocol
+        room = self._room(session, request.room, re)
+        room_id = None if room is None else room.id
         peer = None if request.with_ is None else self.directory.named(request.with_, re)
         peer_id = None if peer is None else peer.id
         if version == PROTOCOL_V1:
+            # around and after are version 2's: a version 1 connection's
+            # unknown fields are ignored (PROTOCOL.md).
             messages, has_more = await asyncio.wrap_future(self.database.read(
                 lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
             return ok_reply(re, messages=[wire_message(m) for m in messages], has_more=has_more)
+        error = request.anchor_error()
+        if error is not None:
+            raise RequestError.from_protocol_error(error, re)
 
-        def read(conn: DbConnection) -> tuple[list[StoredMessage], bool, dict[str, int]]:
-            messages, has_more = queries.history(conn, me, peer_id, request.before,
-                                                 request.limit, include_deleted=True)
+        def read(conn: DbConnection) -> tuple[queries.HistoryPage, dict[str, int]]:
+            page = queries.history_page(conn, me, peer_id, before=request.before,
+                                        around=request.around, after=request.after,
+                                        limit=request.limit, room_id=room_id)
             # PROTOCOL-2.md: the other participants' read markers (the
             # general room has none; notes to self have no one else).
-            markers = ({} if peer is None or peer.id == me
-                       else {peer.username: lifecycle.direct_read_marker(conn, peer.id, me)})
-            return decorate(conn, messages), has_more, markers
+            if room_id is not None:
+                markers = lifecycle.room_read_markers(conn, room_id, me)
+            elif peer is None or peer.id == me:
+                markers = {}
+            else:
+                markers = {peer.username: lifecycle.direct_read_marker(conn, peer.id, me)}
+            return page._replace(messages=decorate(conn, page.messages)), markers
 
-        messages, has_more, read_markers = await asyncio.wrap_future(self.database.read(read))
-        return ok_reply(re, messages=[wire_message(m, version) for m in messages],
-                        has_more=has_more, read=read_markers)
+        page, read_markers = await asyncio.wrap_future(self.database.read(read))
+        return ok_reply(re, messages=[wire_message(m, version) for m in page.messages],
+                        has_more=page.has_more, has_newer=page.has_newer, read=read_markers)
 
     async def _sync(self, connection: Connection, request: Sync,
                     re: RequestId) -> dict[str, Any]:
@@ -384,7 +488,8 @@ class Messages:
             if after_seq is not None:
                 return lifecycle.sync_by_seq(conn, me, after_seq, request.limit)
             assert after is not None  # Sync.from_fields: one of the two is given
-            messages, has_more = queries.sync(conn, me, after, request.limit,
+            # Version 2 sees the rooms it is in as well (PROTOCOL-2.md).
+            messages, has_more = queries.sync(conn, me, after, request.limit, rooms=True,
                                               include_deleted=True)
             return decorate(conn, messages), has_more
 
@@ -396,9 +501,25 @@ class Messages:
                          re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
         me = session.account_id
+        room = self._room(session, request.room, re)
+        room_id = None if room is None else room.id
         peer_id = self.directory.peer_id(request.with_, re)
         moved_to = await asyncio.wrap_future(self.database.write(
-            lambda conn: queries.mark_read(conn, me, peer_id, request.up_to)))
-        if moved_to is not None and peer_id is not None:
+            lambda conn: queries.mark_read(conn, me, peer_id, request.up_to, room_id)))
+        if moved_to is not None and room is not None:
+            self.receipts.room_marker_moved(session, room.id, moved_to, room.members)
+        elif moved_to is not None and peer_id is not None:
             self.receipts.direct_marker_moved(session, peer_id, moved_to)
         return Done().to_wire(re)
+
+    def _room(self, session: Session, room_id: int | None, re: RequestId) -> RoomState | None:
+        """The room a request names, which I must be a member of; None for
+        none, and on a version 1 connection, where ``room`` is a field it
+        does not know and so ignores (PROTOCOL.md).
+
+        Raises:
+            RequestError: ``unknown_room``.
+        """
+        if room_id is None or session.protocol == PROTOCOL_V1:
+            return None
+        return self.rooms.joined(room_id, session.account_id, re)

@@ -127,7 +127,7 @@ class Presence:
     def _changed(self, account_id: int, was_online: bool) -> None:
         """Tell this node's sessions if the account's presence changed."""
         online = self.is_online(account_id)
-        account = self.directory.by_id(account_id)
+        account = self.directory.known(account_id)
         if online != was_online and account is not None:
             self.broadcast(account, online)
 

@@ -20,6 +20,8 @@ import time
 from protocol.frames import decode_json_object
 from protocol.errors import ErrorCode, ProtocolError
 
+from .listener import PROBE_FIRST_BYTE
+
 
 def server_answers(host: str, port: int, timeout: float = 2.0) -> bool:
     """Whether a Besedka server (plain or TLS) answers us at host:port."""
@@ -29,7 +31,9 @@ def server_answers(host: str, port: int, timeout: float = 2.0) -> bool:
             # instead of after its two seconds of waiting for a handshake.
             # A plain server has said hello before reading this, and takes a
             # blank line as nothing at all.
-            sock.sendall(b"\n")
+            # The listener recognises the blank line and leaves the probe
+            # out of its log (server/listener.py, PROBE_FIRST_BYTE).
+            sock.sendall(PROBE_FIRST_BYTE)
             line = sock.makefile("rb").readline(65_536)
     except OSError:
         return False

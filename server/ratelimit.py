@@ -109,6 +109,10 @@ class TokenBucket:
             return 0.0
         return (1.0 - self._tokens) / self.rate
 
+    def give_back(self) -> None:
+        """Return the token just taken (the event was refused elsewhere)."""
+        self._tokens = min(float(self.burst), self._tokens + 1.0)
+
 
 def retry_after_seconds(delay: float) -> float:
     """How ``retry_after`` is written: seconds, rounded up to milliseconds."""

@@ -12,18 +12,26 @@ them, and delivery, need.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from db.database import Operation
 from db.queries import AccountRecord
 
 from .connection import ClientConnection
 from .delivery import Delivery, Item
 from .ratelimit import TokenBucket
 
-__all__ = ["Connection", "Session", "logged_in", "write_delivery"]
+__all__ = ["Connection", "LoginPart", "Session", "logged_in", "write_delivery"]
 
 #: A connection of this server: its session, once logged in, is a Session.
 Connection = ClientConnection["Session"]
+
+#: What a feature adds to a login's snapshot (version 2's ``rooms`` event):
+#: a read run in the snapshot's transaction, and what makes of its result,
+#: on the event loop, the frame written right after the roster (or None).
+LoginPart = tuple[Operation[Any], Callable[[Any], bytes | None]]
 
 
 @dataclass(eq=False, slots=True)
@@ -51,6 +59,9 @@ class Session:
     bucket: TokenBucket | None
     #: the protocol version the login asked for (1 until version 2 exists)
     protocol: int = 1
+    #: the message rate limit of the account, shared by its sessions; None
+    #: without rate limits
+    account_bucket: TokenBucket | None = None
     #: the remembered session (server/sessions.py) this login made or
     #: resumed, if any: revoking it closes this connection
     remembered_id: int | None = None

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +71,17 @@ class ServerProcess:
         extra_args: further command-line options.
         tls: speak TLS (the server's default) instead of plain TCP.
         database_url: another database than the SQLite file (PostgreSQL).
+        repo: the checkout whose server to run (another commit's, for
+            before-and-after figures).
     """
 
     def __init__(self, database: Path, extra_args: list[str] | None = None, *,
-                 tls: bool = False, database_url: str | None = None) -> None:
+                 tls: bool = False, database_url: str | None = None,
+                 repo: Path = REPO) -> None:
         self.database = database
+        self.repo = repo
+        #: run in the child before the server starts (POSIX only): a resource limit
+        self.preexec: Callable[[], None] | None = None
         #: the SQLite file's URL, unless another database's is given
         self.database_url = database_url or f"sqlite:///{database}"
         self.extra_args = list(extra_args or [])
@@ -97,7 +103,7 @@ class ServerProcess:
         command = [sys.executable, "-m", "server", "--host", self.host, "--port", str(self.port),
                    "--database", self.database_url, *options, *self.extra_args]
         self.process = subprocess.Popen(
-            command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            command, cwd=self.repo, preexec_fn=self.preexec, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             encoding="utf-8", errors="replace",
             env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"},
             **NEW_PROCESS_GROUP,
@@ -124,6 +130,14 @@ class ServerProcess:
     @property
     def log(self) -> str:
         return "".join(self.log_lines)
+
+    def wait_for_log(self, text: str, timeout: float = 30.0) -> str:
+        """The log once ``text`` is in it (the whole log either way after
+        ``timeout``: the caller's assertion then says what is missing)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.log
 
     def kill(self) -> None:
         """SIGKILL (TerminateProcess on Windows): the crash case, nothing gets to finish."""

@@ -137,6 +137,8 @@ class RawBrowser:
         self._condition = threading.Condition()
         self.present: dict[str, ServiceInfo | None] = {}
         self.removed: set[str] = set()
+        #: time.monotonic() when each name was last heard announced.
+        self.heard_at: dict[str, float] = {}
         self.zeroconf = Zeroconf(interfaces=[LOOPBACK], ip_version=IPVersion.V4Only)
         # Multicast questions, as the client asks: see client_gui/discovery.py.
         self.browser = ServiceBrowser(self.zeroconf, service_type,
@@ -151,9 +153,11 @@ class RawBrowser:
                 self.removed.add(name)
                 self._condition.notify_all()
             return
+        heard = time.monotonic()
         info = zeroconf.get_service_info(service_type, name, timeout=3000)
         with self._condition:
             self.present[name] = info
+            self.heard_at[name] = heard
             self.removed.discard(name)
             self._condition.notify_all()
 

@@ -56,11 +56,13 @@ class WireClient:
 
     @classmethod
     async def logged_in(cls, address: tuple[str, int], username: str, *,
-                        register: bool = True, password: str = PASSWORD) -> WireClient:
-        """Connect and register (or log in); the roster event is consumed."""
+                        register: bool = True, password: str = PASSWORD,
+                        **negotiation: Any) -> WireClient:
+        """Connect and register (or log in); the roster event is consumed.
+        ``negotiation`` adds version 2's fields (``protocol=2``)."""
         client = await cls.connect(address)
         reply = await client.request("register" if register else "login",
-                                     username=username, password=password)
+                                     username=username, password=password, **negotiation)
         assert reply["type"] == "ok", reply
         roster = await client.next_event("users")
         client.roster = roster["users"]

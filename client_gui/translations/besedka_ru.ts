@@ -2,16 +2,54 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
     <context>
+    <name>AttachmentBar</name>
+    <message>
+        <location filename="../attachments.py" line="80" />
+        <source>Do not send this file</source>
+        <translation>Не отправлять этот файл</translation>
+    </message>
+</context><context>
     <name>Besedka</name>
     <message>
-        <location filename="../app.py" line="194" />
+        <location filename="../app.py" line="202" />
         <source>Enter your password.</source>
         <translation>Введите пароль.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="324" />
+        <location filename="../app.py" line="335" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
+    </message>
+</context><context>
+    <name>BrowseRoomsDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="267" />
+        <source>Browse public rooms</source>
+        <translation>Открытые комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="268" />
+        <source>Filter rooms</source>
+        <translation>Найти комнату</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="269" />
+        <source>&amp;Join</source>
+        <translation>&amp;Вступить</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_dialogs.py" line="282" />
+        <source>%1 · %n member(s)</source>
+        <translation>
+            <numerusform>%1 · %n участник</numerusform>
+            <numerusform>%1 · %n участника</numerusform>
+            <numerusform>%1 · %n участников</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="289" />
+        <source>No public rooms to join.</source>
+        <translation>Нет открытых комнат, в которые можно вступить.</translation>
     </message>
 </context><context>
     <name>ChangePasswordDialog</name>
@@ -56,109 +94,256 @@
         <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
     </message>
 </context><context>
+    <name>ChatFiles</name>
+    <message>
+        <location filename="../chat_files.py" line="140" />
+        <source>&amp;File…</source>
+        <translation>&amp;Файл…</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="141" />
+        <source>Attach files (or drop them here, or paste)</source>
+        <translation>Прикрепить файлы (или перетащите их сюда, или вставьте)</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="142" />
+        <source>Screenshot</source>
+        <translation>Снимок экрана</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="143" />
+        <source>Send an area of the screen</source>
+        <translation>Отправить часть экрана</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="144" />
+        <source>Set &amp;picture…</source>
+        <translation>Выбрать &amp;фото…</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="145" />
+        <source>&amp;Remove picture</source>
+        <translation>&amp;Убрать фото</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="165" />
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="285" />
+        <source>Choose your picture</source>
+        <translation>Выберите своё фото</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="286" />
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</source>
+        <translation>Изображения (*.png *.jpg *.jpeg *.gif *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="294" />
+        <source>This file is not a picture Besedka can read.</source>
+        <translation>Этот файл не изображение, которое Беседка может прочитать.</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="298" />
+        <source>This picture is too large.</source>
+        <translation>Это изображение слишком большое.</translation>
+    </message>
+    <message>
+        <location filename="../chat_files.py" line="319" />
+        <source>Picture</source>
+        <translation>Фото</translation>
+    </message>
+</context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="242" />
+        <location filename="../chat_window.py" line="310" />
         <source>&amp;Account</source>
         <translation>&amp;Учётная запись</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="243" />
+        <location filename="../chat_window.py" line="311" />
+        <source>&amp;Settings…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="312" />
         <source>&amp;Change password…</source>
         <translation>&amp;Сменить пароль…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="244" />
+        <location filename="../chat_window.py" line="313" />
         <source>&amp;Sessions…</source>
         <translation>С&amp;еансы…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="245" />
+        <location filename="../chat_window.py" line="314" />
         <source>&amp;Log out</source>
-        <translation>&amp;Выйти</translation>
+        <translation>Выйти из &amp;учётной записи</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="246" />
+        <location filename="../chat_window.py" line="315" />
         <source>&amp;Quit</source>
-        <translation>&amp;Закрыть</translation>
+        <translation>&amp;Закрыть Беседку</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="247" />
+        <location filename="../chat_window.py" line="316" />
+        <source>&amp;Search</source>
+        <translation>&amp;Поиск</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="317" />
         <source>L&amp;anguage</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="248" />
+        <location filename="../chat_window.py" line="318" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="249" />
+        <location filename="../chat_window.py" line="319" />
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Клавиатурные сокращения</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="320" />
         <source>&amp;About Besedka</source>
         <translation>&amp;О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="250" />
+        <location filename="../chat_window.py" line="321" />
         <source>Filter conversations</source>
         <translation>Найти беседу</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="252" />
-        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
-        <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="253" />
-        <source>&amp;Send</source>
-        <translation>&amp;Отправить</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="254" />
-        <source>Send (Enter)</source>
-        <translation>Отправить (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="255" />
-        <source>Reconnect &amp;now</source>
-        <translation>&amp;Подключиться сейчас</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="257" />
-        <source>Besedka</source>
-        <translation>Беседка</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="382" />
+        <location filename="../chat_window.py" line="454" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Беседка — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="385" />
+        <location filename="../chat_window.py" line="457" />
         <source>Besedka — %1</source>
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="394" />
+        <location filename="../chat_window.py" line="470" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="398" />
+        <location filename="../chat_window.py" line="474" />
         <source>online</source>
         <translation>в сети</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="400" />
-        <source>offline</source>
-        <translation>не в сети</translation>
+        <location filename="../chat_window.py" line="503" />
+        <source>Go to a conversation by name</source>
+        <translation>Перейти к беседе по имени</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="416" />
+        <location filename="../chat_window.py" line="504" />
+        <source>The conversation above</source>
+        <translation>Беседа выше в списке</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="505" />
+        <source>The conversation below</source>
+        <translation>Беседа ниже в списке</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="506" />
+        <source>The next conversation with unread messages</source>
+        <translation>Следующая беседа с непрочитанными сообщениями</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="507" />
+        <source>Mark the conversation read</source>
+        <translation>Отметить беседу прочитанной</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="511" />
+        <source>Keyboard shortcuts</source>
+        <translation>Клавиатурные сокращения</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="520" />
+        <source>About Besedka</source>
+        <translation>О программе «Беседка»</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="520" />
+        <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
+    </message>
+</context><context>
+    <name>ComposeBox</name>
+    <message>
+        <location filename="../compose.py" line="197" />
+        <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>Напишите сообщение. Enter — отправить, Shift+Enter — новая строка.</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="198" />
+        <source>&amp;Send</source>
+        <translation>&amp;Отправить</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="199" />
+        <source>Send (Enter)</source>
+        <translation>Отправить (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="200" />
+        <source>Insert an emoji</source>
+        <translation>Вставить эмодзи</translation>
+    </message>
+    <message>
+        <location filename="../compose.py" line="214" />
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../compose.py" line="216" />
+        <source>A message holds at most %n character(s).</source>
+        <translation>
+            <numerusform>В сообщении может быть не больше %n символа.</numerusform>
+            <numerusform>В сообщении может быть не больше %n символов.</numerusform>
+            <numerusform>В сообщении может быть не больше %n символов.</numerusform>
+        </translation>
+    </message>
+</context><context>
+    <name>ComposeStrip</name>
+    <message>
+        <location filename="../message_actions.py" line="83" />
+        <source>Cancel (Esc)</source>
+        <translation>Отмена (Esc)</translation>
+    </message>
+</context><context>
+    <name>ConnectionStatus</name>
+    <message>
+        <location filename="../status_bar.py" line="73" />
+        <source>Reconnect &amp;now</source>
+        <translation>&amp;Подключиться сейчас</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="90" />
         <source>Connected as %1 to %2</source>
         <translation>Подключено к %2 как %1</translation>
     </message>
+    <message>
+        <location filename="../status_bar.py" line="92" />
+        <source>Connected as %1</source>
+        <translation>Подключено как %1</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="93" />
+        <source>Connected</source>
+        <translation>Подключено</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="419" />
+        <location filename="../status_bar.py" line="96" />
         <source>Connection to %1 lost. Reconnecting in %n second(s)…</source>
         <translation>
             <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунду…</numerusform>
@@ -166,18 +351,37 @@
             <numerusform>Связь с %1 потеряна. Повторное подключение через %n секунд…</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="98" />
+        <source>Reconnecting in %n second(s)…</source>
+        <translation>
+            <numerusform>Подключение через %n секунду…</numerusform>
+            <numerusform>Подключение через %n секунды…</numerusform>
+            <numerusform>Подключение через %n секунд…</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../chat_window.py" line="422" />
+        <location filename="../status_bar.py" line="99" />
+        <source>Offline</source>
+        <translation>Нет связи</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="101" />
         <source>Reconnecting to %1…</source>
         <translation>Подключение к %1…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="424" />
+        <location filename="../status_bar.py" line="102" />
+        <source>Reconnecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <location filename="../status_bar.py" line="104" />
         <source>Not connected</source>
         <translation>Нет подключения</translation>
     </message>
     <message numerus="yes">
-        <location filename="../chat_window.py" line="427" />
+        <location filename="../status_bar.py" line="109" />
         <source>%n message(s) waiting to be sent</source>
         <translation>
             <numerusform>%n сообщение ждёт отправки</numerusform>
@@ -185,32 +389,111 @@
             <numerusform>%n сообщений ждут отправки</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../chat_window.py" line="437" />
-        <source>Message from %1</source>
-        <translation>Сообщение от %1</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="462" />
-        <source>About Besedka</source>
-        <translation>О программе «Беседка»</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="462" />
-        <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
+    <message numerus="yes">
+        <location filename="../status_bar.py" line="110" />
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n ждёт отправки</numerusform>
+            <numerusform>%n ждут отправки</numerusform>
+            <numerusform>%n ждут отправки</numerusform>
+        </translation>
     </message>
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="306" />
+        <location filename="../models.py" line="543" />
+        <source>offline</source>
+        <translation>не в сети</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="547" />
+        <source>online</source>
+        <translation>в сети</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="550" />
+        <source>last known: %1</source>
+        <translation>последнее известное: %1</translation>
+    </message>
+    <message>
+        <location filename="../models.py" line="555" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="308" />
+        <location filename="../models.py" line="557" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
+    </message>
+</context><context>
+    <name>EmojiGrid</name>
+    <message>
+        <location filename="../emoji_picker.py" line="97" />
+        <source>Smileys</source>
+        <translation>Смайлики</translation>
+    </message>
+    <message>
+        <location filename="../emoji_picker.py" line="97" />
+        <source>People</source>
+        <translation>Жесты</translation>
+    </message>
+    <message>
+        <location filename="../emoji_picker.py" line="98" />
+        <source>Objects</source>
+        <translation>Предметы</translation>
+    </message>
+</context><context>
+    <name>FileCards</name>
+    <message>
+        <location filename="../file_cards.py" line="153" />
+        <source>Cancel</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="164" />
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="165" />
+        <source>Show in folder</source>
+        <translation>Показать в папке</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="167" />
+        <source>Download</source>
+        <translation>Скачать</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="217" />
+        <source>Loading preview…</source>
+        <translation>Загрузка изображения…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="262" />
+        <source>file removed</source>
+        <translation>файл удалён</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="267" />
+        <source>not sent: %1</source>
+        <translation>не отправлено: %1</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="269" />
+        <source>preparing…</source>
+        <translation>подготовка…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="276" />
+        <location filename="../file_cards.py" line="271" />
+        <source>waiting for the connection…</source>
+        <translation>ждёт подключения…</translation>
+    </message>
+    <message>
+        <location filename="../file_cards.py" line="280" />
+        <source>%1 · download failed: %2</source>
+        <translation>%1 · не скачано: %2</translation>
     </message>
 </context><context>
     <name>FoundServersView</name>
@@ -220,14 +503,31 @@
         <translation>&amp;Найденные в сети серверы:</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="219" />
+        <location filename="../found_servers.py" line="224" />
         <source>No server found on this network. Type the server's address below; multicast (mDNS), which finds servers, may be blocked on this network.</source>
         <translation>В этой сети не найдено ни одного сервера. Введите адрес сервера ниже: возможно, в этой сети заблокирована многоадресная рассылка (mDNS), через которую находятся серверы.</translation>
     </message>
     <message>
-        <location filename="../found_servers.py" line="223" />
+        <location filename="../found_servers.py" line="228" />
         <source>Looking for servers on this network…</source>
         <translation>Поиск серверов в этой сети…</translation>
+    </message>
+</context><context>
+    <name>InviteDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="422" />
+        <source>Invite to %1</source>
+        <translation>Пригласить в «%1»</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="423" />
+        <source>Tick the people to add to the room.</source>
+        <translation>Отметьте тех, кого добавить в комнату.</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="426" />
+        <source>&amp;Invite</source>
+        <translation>&amp;Пригласить</translation>
     </message>
 </context><context>
     <name>LoginWindow</name>
@@ -318,58 +618,251 @@
         <translation>Введите пароль.</translation>
     </message>
 </context><context>
+    <name>MemberListModel</name>
+    <message>
+        <location filename="../room_models.py" line="60" />
+        <source>%1 (you, owner)</source>
+        <translation>%1 (вы, владелец)</translation>
+    </message>
+    <message>
+        <location filename="../room_models.py" line="62" />
+        <source>%1 (owner)</source>
+        <translation>%1 (владелец)</translation>
+    </message>
+    <message>
+        <location filename="../room_models.py" line="64" />
+        <source>%1 (you)</source>
+        <translation>%1 (вы)</translation>
+    </message>
+</context><context>
+    <name>MembersPanel</name>
+    <message>
+        <location filename="../room_panel.py" line="100" />
+        <source>&amp;Invite…</source>
+        <translation>&amp;Пригласить…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="101" />
+        <source>Re&amp;move</source>
+        <translation>&amp;Исключить</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="102" />
+        <source>Remove the selected member from the room</source>
+        <translation>Исключить выбранного участника из комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="133" />
+        <source>Members</source>
+        <translation>Участники</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_panel.py" line="135" />
+        <source>Members: %1 of %n online</source>
+        <translation>
+            <numerusform>Участники: %1 из %n в сети</numerusform>
+            <numerusform>Участники: %1 из %n в сети</numerusform>
+            <numerusform>Участники: %1 из %n в сети</numerusform>
+        </translation>
+    </message>
+</context><context>
+    <name>MessageActions</name>
+    <message>
+        <location filename="../message_actions.py" line="144" />
+        <source>Replying to %1: %2</source>
+        <translation>Ответ %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="157" />
+        <source>Editing your message (Esc cancels)</source>
+        <translation>Правка сообщения (Esc — отмена)</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="234" />
+        <source>Delete message</source>
+        <translation>Удалить сообщение</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="235" />
+        <source>Delete this message for everyone?
+
+%1</source>
+        <translation>Удалить это сообщение у всех?
+
+%1</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="258" />
+        <source>That message is gone, or it is not yours to change.</source>
+        <translation>Этого сообщения уже нет, или оно не ваше.</translation>
+    </message>
+    <message>
+        <location filename="../message_actions.py" line="260" />
+        <source>Not connected: try again when the connection is back.</source>
+        <translation>Нет связи: попробуйте снова, когда она восстановится.</translation>
+    </message>
+</context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="287" />
+        <location filename="../delegates.py" line="181" />
+        <source>edited</source>
+        <translation>изменено</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="386" />
+        <location filename="../delegates.py" line="254" />
+        <source>Message deleted</source>
+        <translation>Сообщение удалено</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="388" />
+        <source>An earlier message (click to find it)</source>
+        <translation>Более раннее сообщение (нажмите, чтобы найти)</translation>
+    </message>
+    <message>
+        <location filename="../delegates.py" line="436" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="289" />
+        <location filename="../delegates.py" line="438" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="295" />
-        <source>⌛ sending…</source>
-        <translation>⌛ отправляется…</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="297" />
+        <location filename="../delegates.py" line="455" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
 </context><context>
-    <name>MessageView</name>
+    <name>MessageListModel</name>
     <message>
-        <location filename="../message_view.py" line="118" />
-        <source>&amp;Copy</source>
-        <translation>&amp;Копировать</translation>
+        <location filename="../models.py" line="204" />
+        <source>Seen by %1</source>
+        <translation>Прочитали: %1</translation>
+    </message>
+</context><context>
+    <name>MessageMenu</name>
+    <message>
+        <location filename="../message_menu.py" line="51" />
+        <source>&amp;Reply</source>
+        <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="119" />
-        <source>&amp;Select text</source>
-        <translation>&amp;Выделить текст</translation>
+        <location filename="../message_menu.py" line="56" />
+        <source>Re&amp;act</source>
+        <translation>&amp;Реакция</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="120" />
+        <location filename="../message_menu.py" line="67" />
+        <source>&amp;More…</source>
+        <translation>&amp;Другие…</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="73" />
         <source>Copy &amp;link address</source>
         <translation>Копировать &amp;адрес ссылки</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="364" />
+        <location filename="../message_menu.py" line="80" />
+        <source>&amp;Edit</source>
+        <translation>&amp;Изменить</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="84" />
+        <source>&amp;Delete…</source>
+        <translation>&amp;Удалить…</translation>
+    </message>
+    <message>
+        <location filename="../message_menu.py" line="90" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
+</context><context>
+    <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="157" />
+        <source>&amp;Copy</source>
+        <translation>&amp;Копировать</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="158" />
+        <source>&amp;Select text</source>
+        <translation>&amp;Выделить текст</translation>
+    </message>
+    <message>
+        <location filename="../message_view.py" line="523" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="380" />
+        <location filename="../message_view.py" line="523" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
+    </message>
+</context><context>
+    <name>NewRoomDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="191" />
+        <source>New room</source>
+        <translation>Новая комната</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="193" />
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="194" />
+        <source>&amp;Members:</source>
+        <translation>&amp;Участники:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="195" />
+        <source>&amp;Public: anyone can find and join it</source>
+        <translation>&amp;Открытая: любой может найти её и вступить</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="196" />
+        <source>&amp;Create</source>
+        <translation>&amp;Создать</translation>
+    </message>
+</context><context>
+    <name>Notifier</name>
+    <message>
+        <location filename="../notifier.py" line="103" />
+        <location filename="../notifier.py" line="96" />
+        <source>Message from %1</source>
+        <translation>Сообщение от %1</translation>
+    </message>
+    <message>
+        <location filename="../notifier.py" line="98" />
+        <source>%1 mentioned you</source>
+        <translation>%1 упоминает вас</translation>
+    </message>
+</context><context>
+    <name>QuickSwitcher</name>
+    <message>
+        <location filename="../navigation.py" line="85" />
+        <source>Go to a conversation</source>
+        <translation>Перейти к беседе</translation>
+    </message>
+    <message>
+        <location filename="../navigation.py" line="86" />
+        <source>Type part of a name</source>
+        <translation>Введите часть имени</translation>
+    </message>
+</context><context>
+    <name>ReactionPicker</name>
+    <message>
+        <location filename="../emoji_picker.py" line="176" />
+        <source>React with…</source>
+        <translation>Реакция…</translation>
+    </message>
+    <message>
+        <location filename="../emoji_picker.py" line="177" />
+        <source>Or type or paste any emoji</source>
+        <translation>Или введите либо вставьте любой эмодзи</translation>
     </message>
 </context><context>
     <name>RegistrationWindow</name>
@@ -435,24 +928,229 @@
         <translation>Укажите адрес сервера.</translation>
     </message>
 </context><context>
+    <name>RoomControls</name>
+    <message>
+        <location filename="../room_panel.py" line="218" />
+        <source>&amp;Rooms</source>
+        <translation>&amp;Комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="219" />
+        <source>&amp;New room…</source>
+        <translation>&amp;Новая комната…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="220" />
+        <source>&amp;Browse public rooms…</source>
+        <translation>&amp;Открытые комнаты…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="221" />
+        <source>&amp;Invite…</source>
+        <translation>&amp;Пригласить…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="222" />
+        <source>Room &amp;settings…</source>
+        <translation>Н&amp;астройки комнаты…</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="223" />
+        <source>&amp;Leave room</source>
+        <translation>&amp;Выйти из комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="224" />
+        <source>&amp;Mute notifications</source>
+        <translation>Без &amp;уведомлений</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="225" />
+        <source>Mem&amp;bers</source>
+        <translation>У&amp;частники</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="226" />
+        <source>Show who is in this room</source>
+        <translation>Показать, кто в этой комнате</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../room_panel.py" line="249" />
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n участник</numerusform>
+            <numerusform>%n участника</numerusform>
+            <numerusform>%n участников</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="315" />
+        <source>Leave “%1”? You can come back only if it is public or someone invites you.</source>
+        <translation>Выйти из «%1»? Вернуться можно, только если комната открытая или вас пригласят.</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="323" />
+        <source>Remove %1 from “%2”?</source>
+        <translation>Исключить %1 из «%2»?</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="352" />
+        <source>Besedka</source>
+        <translation>Беседка</translation>
+    </message>
+    <message>
+        <location filename="../room_panel.py" line="373" />
+        <source>%1 in %2</source>
+        <translation>%1 в «%2»</translation>
+    </message>
+</context><context>
+    <name>RoomSettingsDialog</name>
+    <message>
+        <location filename="../room_dialogs.py" line="349" />
+        <source>Room settings</source>
+        <translation>Настройки комнаты</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="350" />
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="351" />
+        <source>&amp;Topic:</source>
+        <translation>&amp;Тема:</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="352" />
+        <source>&amp;Public: anyone can find and join it</source>
+        <translation>&amp;Открытая: любой может найти её и вступить</translation>
+    </message>
+    <message>
+        <location filename="../room_dialogs.py" line="353" />
+        <source>&amp;Save</source>
+        <translation>&amp;Сохранить</translation>
+    </message>
+</context><context>
+    <name>ScreenshotOverlay</name>
+    <message>
+        <location filename="../screenshot.py" line="105" />
+        <source>Drag over the area to send. Esc cancels.</source>
+        <translation>Выделите область, которую нужно отправить. Esc — отмена.</translation>
+    </message>
+</context><context>
+    <name>SearchMode</name>
+    <message>
+        <location filename="../search_panel.py" line="378" />
+        <source>&amp;Find in this conversation…</source>
+        <translation>&amp;Найти в этой беседе…</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="379" />
+        <source>Find in &amp;all conversations…</source>
+        <translation>Найти во &amp;всех беседах…</translation>
+    </message>
+</context><context>
+    <name>SearchPanel</name>
+    <message>
+        <location filename="../search_panel.py" line="148" />
+        <source>Search messages</source>
+        <translation>Поиск сообщений</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="149" />
+        <source>In %1</source>
+        <translation>В беседе «%1»</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="151" />
+        <source>In all conversations</source>
+        <translation>Во всех беседах</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="237" />
+        <location filename="../search_panel.py" line="203" />
+        <source>Not connected: searching needs the server.</source>
+        <translation>Нет связи: для поиска нужен сервер.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="239" />
+        <source>This server cannot search messages.</source>
+        <translation>Этот сервер не умеет искать сообщения.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="241" />
+        <source>Type to search. Any part of a word is found, in any case; every word you type must appear.</source>
+        <translation>Начните вводить запрос. Найдётся любая часть слова в любом регистре; в сообщении должны быть все введённые слова.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../search_panel.py" line="244" />
+        <source>Type at least %n character(s).</source>
+        <translation>
+            <numerusform>Введите хотя бы %n символ.</numerusform>
+            <numerusform>Введите хотя бы %n символа.</numerusform>
+            <numerusform>Введите хотя бы %n символов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="246" />
+        <source>Searching…</source>
+        <translation>Поиск…</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="270" />
+        <location filename="../search_panel.py" line="252" />
+        <source>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</source>
+        <translation>Просмотрены только последние сообщения: слова из одной-двух букв ищутся лишь среди недавних.</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="262" />
+        <source>No messages contain “%1”.</source>
+        <translation>Ни в одном сообщении нет «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="264" />
+        <source>No messages in General contain “%1”.</source>
+        <translation>В общем чате нет сообщений с «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="266" />
+        <source>No messages with %2 contain “%1”.</source>
+        <translation>В переписке с %2 нет сообщений с «%1».</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="279" />
+        <source>room %1</source>
+        <translation>комната %1</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="289" />
+        <source>notes to yourself</source>
+        <translation>заметки для себя</translation>
+    </message>
+    <message>
+        <location filename="../search_panel.py" line="290" />
+        <source>direct message with %1</source>
+        <translation>личная переписка с %1</translation>
+    </message>
+</context><context>
     <name>ServerListModel</name>
     <message>
-        <location filename="../discovery.py" line="378" />
+        <location filename="../discovery.py" line="407" />
         <source>%1 — %2:%3</source>
         <translation>%1 — %2:%3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="380" />
+        <location filename="../discovery.py" line="409" />
         <source>(another version of Besedka)</source>
         <translation>(другая версия Беседки)</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="383" />
+        <location filename="../discovery.py" line="412" />
         <source>%1 at %2, port %3</source>
         <translation>%1, адрес %2, порт %3</translation>
     </message>
     <message>
-        <location filename="../discovery.py" line="385" />
+        <location filename="../discovery.py" line="414" />
         <source>Besedka %1</source>
         <translation>Беседка %1</translation>
     </message>
@@ -509,6 +1207,125 @@
         <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
     </message>
 </context><context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../settings_dialog.py" line="147" />
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="148" />
+        <source>Notifications</source>
+        <translation>Уведомления</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="149" />
+        <source>&amp;Notify me of new messages</source>
+        <translation>&amp;Уведомлять о новых сообщениях</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="150" />
+        <source>Only of &amp;direct messages and mentions of me</source>
+        <translation>Только о &amp;личных сообщениях и упоминаниях меня</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="151" />
+        <source>Play a &amp;sound:</source>
+        <translation>Проигрывать &amp;звук:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="152" />
+        <source>Chime</source>
+        <translation>Перезвон</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="152" />
+        <source>Ping</source>
+        <translation>Сигнал</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="152" />
+        <source>Knock</source>
+        <translation>Стук</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="154" />
+        <source>&amp;Play</source>
+        <translation>&amp;Прослушать</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="155" />
+        <source>Starting and closing</source>
+        <translation>Запуск и закрытие</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="156" />
+        <source>S&amp;tart Besedka when I log in to this computer</source>
+        <translation>&amp;Запускать Беседку при входе в систему</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="157" />
+        <source>&amp;Closing the window keeps Besedka running in the tray</source>
+        <translation>При закрытии окна Беседка &amp;остаётся в области уведомлений</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="160" />
+        <source>This desktop has no tray.</source>
+        <translation>На этом рабочем столе нет области уведомлений.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="161" />
+        <source>Appearance</source>
+        <translation>Внешний вид</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="162" />
+        <source>&amp;Language:</source>
+        <translation>&amp;Язык:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="162" />
+        <source>&amp;Theme:</source>
+        <translation>&amp;Тема:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="163" />
+        <source>&amp;Font size:</source>
+        <translation>&amp;Размер шрифта:</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="166" />
+        <location filename="../settings_dialog.py" line="165" />
+        <source>As the system</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="166" />
+        <source>Light</source>
+        <translation>Светлая</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="167" />
+        <source>Dark</source>
+        <translation>Тёмная</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="169" />
+        <source>As the system (%1 pt)</source>
+        <translation>Как в системе (%1 пт)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="188" />
+        <location filename="../settings_dialog.py" line="172" />
+        <source>%1 pt</source>
+        <translation>%1 пт</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="227" />
+        <source>Starting with the system could not be changed: %1</source>
+        <translation>Не удалось изменить запуск вместе с системой: %1</translation>
+    </message>
+</context><context>
     <name>Status</name>
     <message>
         <location filename="../status.py" line="51" />
@@ -555,18 +1372,22 @@
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="44" />
-        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and _ - . Letter case does not matter when logging in.</source>
-        <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и _ - . При входе регистр букв не важен.</translation>
-    </message>
-    <message>
-        <location filename="../texts.py" line="53" />
-        <source>Password: at least %1 characters; any characters are allowed.</source>
-        <translation>Пароль: не короче %1 символов, допустимы любые символы.</translation>
+        <location filename="../texts.py" line="51" />
+        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”. Letter case does not matter when logging in.</source>
+        <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и знаки «_», «-» и «.». При входе регистр букв не важен.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="92" />
-        <location filename="../texts.py" line="68" />
+        <location filename="../texts.py" line="61" />
+        <source>Password: at least %n character(s); any characters are allowed.</source>
+        <translation>
+            <numerusform>Пароль: не короче %n символа, допустимы любые символы.</numerusform>
+            <numerusform>Пароль: не короче %n символов, допустимы любые символы.</numerusform>
+            <numerusform>Пароль: не короче %n символов, допустимы любые символы.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="100" />
+        <location filename="../texts.py" line="76" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Слишком коротко: минимум %n символ.</numerusform>
@@ -575,8 +1396,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="94" />
-        <location filename="../texts.py" line="71" />
+        <location filename="../texts.py" line="153" />
+        <location filename="../texts.py" line="141" />
+        <location filename="../texts.py" line="102" />
+        <location filename="../texts.py" line="79" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Слишком длинно: максимум %n символ.</numerusform>
@@ -585,22 +1408,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="80" />
+        <location filename="../texts.py" line="88" />
         <source>Spaces are not allowed.</source>
         <translation>Пробелы не допускаются.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81" />
+        <location filename="../texts.py" line="89" />
         <source>The character “%1” is not allowed.</source>
         <translation>Символ «%1» не допускается.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="83" />
+        <location filename="../texts.py" line="91" />
         <source>This username is not allowed.</source>
         <translation>Такое имя пользователя недопустимо.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="105" />
+        <location filename="../texts.py" line="113" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>Сообщение слишком длинное: максимум %n символ.</numerusform>
@@ -609,59 +1432,75 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="109" />
+        <location filename="../texts.py" line="117" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>В сообщении есть символы, которые нельзя отправить.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="118" />
+        <location filename="../texts.py" line="124" />
+        <source>Room name: 1 to %1 characters, not only spaces; no line breaks or other control characters.</source>
+        <translation>Название комнаты: от 1 до %1 символов, не одни пробелы; без переносов строк и других управляющих символов.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="139" />
+        <source>Give the room a name.</source>
+        <translation>Дайте комнате название.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="155" />
+        <location filename="../texts.py" line="143" />
+        <source>Line breaks and other control characters are not allowed.</source>
+        <translation>Переносы строк и другие управляющие символы недопустимы.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="164" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Не удаётся связаться с сервером %1. Проверьте адрес и запущен ли сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="122" />
+        <location filename="../texts.py" line="168" />
         <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
         <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии с 1 по %3. Обновите ту программу, что старше.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128" />
+        <location filename="../texts.py" line="174" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 отвечает, но это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="131" />
+        <location filename="../texts.py" line="177" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 принял соединение, но отвечает не как сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="135" />
+        <location filename="../texts.py" line="181" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>Сервер %1 принимает только зашифрованные (TLS) подключения. Запустите Беседку без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="185" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>Сервер %1 не использует шифрование: ваш пароль и сообщения могли бы прочитать в сети. Попросите администратора запустить его без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="144" />
+        <location filename="../texts.py" line="190" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Не удалось установить зашифрованное соединение с %1. Возможно, это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="198" />
         <source>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
 %2</source>
         <translation>Внимание: сервер %1 предъявил не тот сертификат, которому этот компьютер доверяет по настройке администратора, поэтому Беседка не отправила ваш пароль. Возможно, кто-то выдаёт себя за сервер или сертификат сервера заменили. Сообщите администратору этот отпечаток:
 %2</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="159" />
+        <location filename="../texts.py" line="205" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="167" />
+        <location filename="../texts.py" line="213" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -670,27 +1509,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 Если они совпадают, нажмите «Забыть сертификат этого сервера» и войдите снова, чтобы довериться новому.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="181" />
+        <location filename="../texts.py" line="228" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="183" />
+        <location filename="../texts.py" line="230" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="185" />
+        <location filename="../texts.py" line="232" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="187" />
+        <location filename="../texts.py" line="234" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="237" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -699,50 +1538,160 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="193" />
+        <location filename="../texts.py" line="240" />
         <source>Your saved login has ended: it was revoked, it expired, or the password was changed. Log in again.</source>
         <translation>Сохранённый вход больше не действует: его отозвали, истёк его срок или сменился пароль. Войдите снова.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="197" />
+        <location filename="../texts.py" line="244" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="199" />
+        <location filename="../texts.py" line="246" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="200" />
+        <location filename="../texts.py" line="248" />
+        <source>The file is larger than the server allows.</source>
+        <translation>Файл больше, чем разрешает сервер.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="250" />
+        <source>Your files take all the space the server gives you.</source>
+        <translation>Ваши файлы заняли всё место, которое вам выделил сервер.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="253" />
+        <source>The file is no longer on the server.</source>
+        <translation>Этого файла больше нет на сервере.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="255" />
+        <source>The file changed while it was sent.</source>
+        <translation>Файл изменился во время отправки.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="257" />
+        <source>The file could not be read or written.</source>
+        <translation>Не удалось прочитать или записать файл.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="259" />
+        <source>This room does not exist or you are not one of its members.</source>
+        <translation>Такой комнаты нет, или вы не её участник.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="262" />
+        <source>Only the room's owner can do this, or the room is full.</source>
+        <translation>Это может только владелец комнаты, или комната уже заполнена.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="265" />
+        <source>The server does not accept this room name.</source>
+        <translation>Сервер не принимает такое название комнаты.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="267" />
+        <source>Not connected to the server. Try again when the connection is back.</source>
+        <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="269" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../texts.py" line="278" />
+        <source>%n byte(s)</source>
+        <translation>
+            <numerusform>%n байт</numerusform>
+            <numerusform>%n байта</numerusform>
+            <numerusform>%n байт</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="279" />
+        <source>%1 KB</source>
+        <translation>%1 КБ</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="280" />
+        <source>%1 MB</source>
+        <translation>%1 МБ</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="281" />
+        <source>%1 GB</source>
+        <translation>%1 ГБ</translation>
+    </message>
+</context><context>
+    <name>TrayPresence</name>
+    <message>
+        <location filename="../tray.py" line="70" />
+        <source>Besedka</source>
+        <translation>Беседка</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="71" />
+        <source>&amp;Open Besedka</source>
+        <translation>&amp;Открыть Беседку</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="72" />
+        <source>&amp;Quit</source>
+        <translation>&amp;Закрыть Беседку</translation>
     </message>
 </context><context>
     <name>TrustDialog</name>
     <message>
-        <location filename="../trust_dialog.py" line="93" />
+        <location filename="../trust_dialog.py" line="112" />
         <source>Trust this server?</source>
         <translation>Доверять этому серверу?</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="94" />
+        <location filename="../trust_dialog.py" line="113" />
         <source>This is the first connection to %1. Trust it if this fingerprint is the one its administrator sees in the server's log; Besedka will then refuse any other certificate for this server.</source>
         <translation>Это первое подключение к %1. Доверяйте ему, только если этот отпечаток совпадает с тем, что администратор видит в журнале сервера; после этого Беседка будет отвергать любой другой сертификат этого сервера.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="98" />
+        <location filename="../trust_dialog.py" line="117" />
         <source>&amp;Trust and connect</source>
         <translation>&amp;Доверять и подключиться</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="100" />
+        <location filename="../trust_dialog.py" line="119" />
         <source>This fingerprint matches the fingerprint this server announces on the network. Anyone on the network can announce a server, so this proves nothing: compare it with the administrator's all the same.</source>
         <translation>Этот отпечаток совпадает с тем, который сервер объявляет в сети. Объявить сервер в сети может кто угодно, так что это ничего не доказывает: всё равно сверьте отпечаток с тем, что у администратора.</translation>
     </message>
     <message>
-        <location filename="../trust_dialog.py" line="105" />
+        <location filename="../trust_dialog.py" line="124" />
         <source>Warning: a server announced on this network at this address gives another fingerprint. Someone may be impersonating the server. Trust it only if the administrator confirms this fingerprint.</source>
         <translation>Внимание: сервер, объявленный в этой сети по этому адресу, сообщает другой отпечаток. Возможно, кто-то выдаёт себя за сервер. Доверяйте, только если администратор подтвердит этот отпечаток.</translation>
+    </message>
+</context><context>
+    <name>Typing</name>
+    <message>
+        <location filename="../typing_indicator.py" line="53" />
+        <source>%1 is typing…</source>
+        <translation>%1 печатает…</translation>
+    </message>
+    <message>
+        <location filename="../typing_indicator.py" line="56" />
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 и %2 печатают…</translation>
+    </message>
+    <message>
+        <location filename="../typing_indicator.py" line="58" />
+        <source>Several people are typing…</source>
+        <translation>Печатают несколько человек…</translation>
+    </message>
+</context><context>
+    <name>UserPicker</name>
+    <message>
+        <location filename="../room_dialogs.py" line="73" />
+        <source>Filter people</source>
+        <translation>Найти человека</translation>
     </message>
 </context></TS>

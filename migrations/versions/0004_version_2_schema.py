@@ -19,6 +19,9 @@ Existing messages get ``seq = id``: ids were given in the order messages
 were stored, so the change numbers start out in the same order, and the
 next change takes the next number after the highest.
 
+Messages that carry a file are indexed by it (``ix_messages_file_id``,
+partial): a download is allowed to whoever sees such a message.
+
 The general room's index gains ``room_id`` (``recipient_id, room_id, id``),
 so that its history and unread counts never read room messages, and room
 history reads only its own.
@@ -192,6 +195,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_messages_recipient_id_room_id_seq', ['recipient_id', 'room_id', 'seq'], unique=False)
         batch_op.create_index('ix_messages_sender_id_seq_direct', ['sender_id', 'seq', 'recipient_id'], unique=False, sqlite_where=sa.text('recipient_id IS NOT NULL'), postgresql_where=sa.text('recipient_id IS NOT NULL'))
         batch_op.create_index('ix_messages_seq', ['seq'], unique=True)
+        batch_op.create_index('ix_messages_file_id', ['file_id'], unique=False, sqlite_where=sa.text('file_id IS NOT NULL'), postgresql_where=sa.text('file_id IS NOT NULL'))
         batch_op.create_foreign_key(batch_op.f('fk_messages_room_id_rooms'), 'rooms', ['room_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_messages_file_id_files'), 'files', ['file_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_messages_reply_to_id_messages'), 'messages', ['reply_to_id'], ['id'])
@@ -210,6 +214,10 @@ def downgrade() -> None:
     with op.batch_alter_table('mentions', schema=None) as batch_op:
         batch_op.drop_index('ix_mentions_account_id_message_id')
     op.drop_table('mentions')
+    # A file without a caption keeps what version 2 shows version 1 for it.
+    op.execute("UPDATE messages SET body = '\U0001f4ce ' || "
+               "(SELECT name FROM files WHERE files.id = messages.file_id) "
+               "WHERE file_id IS NOT NULL AND body = ''")
     op.execute("UPDATE messages SET reply_to_id = NULL, file_id = NULL")
     op.execute("DELETE FROM messages WHERE room_id IS NOT NULL OR deleted_at IS NOT NULL")
 
@@ -217,6 +225,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_messages_reply_to_id_messages'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_messages_file_id_files'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_messages_room_id_rooms'), type_='foreignkey')
+        batch_op.drop_index('ix_messages_file_id', sqlite_where=sa.text('file_id IS NOT NULL'), postgresql_where=sa.text('file_id IS NOT NULL'))
         batch_op.drop_index('ix_messages_seq')
         batch_op.drop_index('ix_messages_sender_id_seq_direct', sqlite_where=sa.text('recipient_id IS NOT NULL'), postgresql_where=sa.text('recipient_id IS NOT NULL'))
         batch_op.drop_index('ix_messages_recipient_id_room_id_seq')

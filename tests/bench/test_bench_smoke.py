@@ -1,4 +1,5 @@
-"""The benchmark harness works: bench/loadgen.c builds and drives a real server.
+"""The benchmark harness works: bench/loadgen.c builds and drives a real server,
+and so does the search workload (bench/search_load.py).
 
 ``make bench`` is too slow for CI, so this runs the generator for about a
 second per workload, with small numbers, against the ``server`` fixture, and
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bench.prepare import prepare
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "bench" / "loadgen.c"
@@ -69,3 +72,41 @@ def test_chat_with_idle_clients_measures_memory_and_latency(loadgen, server) -> 
                  "--duration", "1", "--interval-ms", "50")
     assert result["received"] == result["sent"] > 0
     assert result["rss_after_kib"] > 0 and result["lat_n"] == result["received"]
+
+
+def test_the_search_workload_times_every_kind_of_query(server_factory, database_dir) -> None:
+    # A small database made the way the benchmark makes its million
+    # messages: accounts with the benchmark's password, lines worded like chat.
+    database = database_dir / "search.db"
+    prepare(database, 3, messages=3000)
+    server = server_factory("--no-rate-limits", database=database)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.search_load", "--port", str(server.port), "--database",
+         str(database), "--requests", "4", "--warmup", "1"],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    kinds = result["kinds"]
+    assert set(kinds) == {"common word", "rare word", "2 characters", "no match",
+                          "common word, one conversation"}
+    assert all(k["requests"] == 4 and k["p99_ms"] >= k["p50_ms"] > 0 for k in kinds.values())
+    assert kinds["common word"]["results_avg"] == 20 and kinds["no match"]["results_avg"] == 0
+    assert result["index_mib"] > 0 and result["table_mib"] > 0
+
+
+def test_room_fanout_delivers_every_sender_s_messages_to_every_other_member(
+        loadgen, server_factory, tmp_path) -> None:
+    # The room is made in the database, as `make bench` makes it.
+    database = tmp_path / "bench.db"
+    prepare(database, 8, room_members=7)
+    server = server_factory("--no-rate-limits", database=database)
+    done = subprocess.run(
+        [str(loadgen), "--port", str(server.port), "--server-pid", str(server.process.pid),
+         "--timeout", "10", "--workload", "fanout", "--clients", "7", "--senders", "2",
+         "--messages", "10", "--window", "3", "--room", "1"],
+        capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["lost"], result["errors"], result["closed"]) == (0, 0, 0), result
+    assert result["received"] == result["expected"] == 2 * 10 * 6
+    assert result["senders"] == 2 and result["out_of_order"] == 0

@@ -11,6 +11,9 @@ client from ``tests/wire.py`` that logs in and sends without any GUI.
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from client_gui.models import MessageListModel
 from client_gui.credentials import CredentialStore
 from client_gui.settings import Settings
 from client_gui.trust import ProvisionedServers
+from tests.conftest import REPO
 from tests.wire import PASSWORD, WireClient
 
 WAIT_MS = 15_000
@@ -166,11 +170,12 @@ class Bot:
     """
 
     def __init__(self, address: tuple[str, int], username: str, *,
-                 register: bool = True) -> None:
+                 register: bool = True, protocol: int = 1) -> None:
         self.loop = asyncio.new_event_loop()
         self.username = username
+        negotiation = {} if protocol == 1 else {"protocol": protocol}
         self.wire: WireClient = self._run(
-            WireClient.logged_in(address, username, register=register))
+            WireClient.logged_in(address, username, register=register, **negotiation))
 
     def _run(self, awaitable: Any) -> Any:
         return self.loop.run_until_complete(awaitable)
@@ -199,8 +204,9 @@ def bots() -> Iterator[Callable[..., Bot]]:
     """Make bots; they log out when the test ends."""
     made: list[Bot] = []
 
-    def make(address: tuple[str, int], username: str, *, register: bool = True) -> Bot:
-        bot = Bot(address, username, register=register)
+    def make(address: tuple[str, int], username: str, *, register: bool = True,
+             protocol: int = 1) -> Bot:
+        bot = Bot(address, username, register=register, protocol=protocol)
         made.append(bot)
         return bot
 
@@ -208,3 +214,42 @@ def bots() -> Iterator[Callable[..., Bot]]:
     for bot in made:
         if not bot.loop.is_closed():
             bot.close()
+
+
+# A real X server, for the tests of the client on X11 (xcb) rather than offscreen.
+
+def _ensure_xvfb() -> str:
+    found = shutil.which("Xvfb")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False,
+                       capture_output=True, timeout=300)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "xvfb"], env=env, check=False,
+                       capture_output=True, timeout=300)
+        found = shutil.which("Xvfb")
+    if found is None:
+        pytest.fail("Xvfb is needed to test the client on X11: run 'apt-get install xvfb'")
+    libraries = subprocess.run(["sh", str(REPO / "packaging/linux/ensure-qt-libs.sh")],
+                               capture_output=True, text=True, timeout=600)
+    if libraries.returncode != 0:
+        pytest.fail(f"Qt's xcb libraries are missing:\n{libraries.stderr}")
+    return found
+
+
+@pytest.fixture
+def x_display() -> Iterator[str]:
+    """A fresh Xvfb display, e.g. ``:3``."""
+    xvfb = _ensure_xvfb()
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()  # Xvfb writes it once it accepts clients
+    if not number:
+        process.kill()
+        pytest.fail(f"Xvfb did not start: {process.communicate(timeout=10)[1]!r}")
+    yield f":{number}"
+    process.terminate()
+    process.wait(10)

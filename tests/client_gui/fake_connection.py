@@ -64,7 +64,7 @@ class FakeConnection(QObject):
     def send_frame(self, serial: int, frame: dict[str, Any]) -> None:
         self.sent.append((serial, frame))
 
-    def close(self, serial: int) -> None:
+    def close(self, serial: int, *, farewell: int | None = None) -> None:
         self.closes.append(serial)
 
     # The test's side.

@@ -96,7 +96,7 @@ def test_rows_are_as_tall_as_their_wrapped_text_after_a_resize(qtbot: QtBot) -> 
     def heights_match() -> bool:
         width = view.viewport().width()
         return all(view.rowHeight(n) == view.message_delegate.row_height(
-            model.row(n), model.starts_day(n), width) for n in range(model.rowCount()))
+            model.row(n), model.placement(n), width) for n in range(model.rowCount()))
 
     # Showing the view gives it its real width; rows off screen are
     # measured again in the background.

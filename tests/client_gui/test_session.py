@@ -37,8 +37,9 @@ WAIT_MS = 5_000
 
 
 def message(message_id: int, body: str = "", sender: str = "bob") -> dict[str, Any]:
+    # A version 2 server's message, never edited: its change number is its id.
     return {"id": message_id, "from": sender, "to": None, "body": body or f"m{message_id}",
-            "ts": "2026-11-22T10:15:00.123Z"}
+            "ts": "2026-11-22T10:15:00.123Z", "seq": message_id}
 
 
 class Recorder:
@@ -202,21 +203,21 @@ def test_a_live_message_during_a_multi_page_sync_does_not_make_the_next_sync_ski
 
     reconnect(client, connection)
     first_page = connection.last("sync")
-    assert first_page["after"] == 10
+    assert first_page["after_seq"] == 10
     # Someone writes while the sync runs: the live event overtakes the pages.
     connection.push({"type": "message", "message": message(500)})
     connection.reply(first_page, messages=[message(11), message(12)], has_more=True)
-    assert connection.last("sync")["after"] == 12
+    assert connection.last("sync")["after_seq"] == 12
     # The connection breaks before the second page: 13..499 were never seen.
     reconnect(client, connection)
     second_try = connection.last("sync")
-    assert second_try["after"] == 12
+    assert second_try["after_seq"] == 12
 
     connection.push({"type": "message", "message": message(700)})
     connection.reply(second_try, messages=[message(13), message(500)], has_more=False)
     # This sync completed, so the live message it met counts now.
     reconnect(client, connection)
-    assert connection.last("sync")["after"] == 700
+    assert connection.last("sync")["after_seq"] == 700
     assert seen.arrived == [([10], True), ([500], True), ([11, 12], False), ([700], True),
                             ([13, 500], False)]
 

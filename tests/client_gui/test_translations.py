@@ -69,14 +69,17 @@ def test_russian_loads_and_switches_the_running_windows(
     assert window.status.text().startswith("Подключено к")
     assert window.language_actions["ru"].isChecked()
     # Plurals follow Russian grammar.
-    assert window.tr("%n message(s) waiting to be sent", None, 3) == "3 сообщения ждут отправки"
-    assert window.tr("%n message(s) waiting to be sent", None, 5) == "5 сообщений ждут отправки"
+    assert window.status_bar.tr("%n message(s) waiting to be sent", None, 3) \
+        == "3 сообщения ждут отправки"
+    assert window.status_bar.tr("%n message(s) waiting to be sent", None, 5) \
+        == "5 сообщений ждут отправки"
 
     window.language_actions["en"].trigger()
     qtbot.waitUntil(lambda: window.account_menu.title() == "&Account")
     assert window.proxy.index(0, 0).data() == "General"
     assert settings.get(LANGUAGE) == "en"
-    assert window.tr("%n message(s) waiting to be sent", None, 1) == "1 message waiting to be sent"
+    assert window.status_bar.tr("%n message(s) waiting to be sent", None, 1) \
+        == "1 message waiting to be sent"
 
 
 def test_dialogs_open_during_a_switch_change_language_with_the_windows(

@@ -11,52 +11,13 @@ exists for.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, ServerProcess
-
-
-def _ensure_xvfb() -> str:
-    found = shutil.which("Xvfb")
-    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False,
-                       capture_output=True, timeout=300)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "xvfb"], env=env, check=False,
-                       capture_output=True, timeout=300)
-        found = shutil.which("Xvfb")
-    if found is None:
-        pytest.fail("Xvfb is needed to test the client on X11: run 'apt-get install xvfb'")
-    libraries = subprocess.run(["sh", str(REPO / "packaging/linux/ensure-qt-libs.sh")],
-                               capture_output=True, text=True, timeout=600)
-    if libraries.returncode != 0:
-        pytest.fail(f"Qt's xcb libraries are missing:\n{libraries.stderr}")
-    return found
-
-
-@pytest.fixture
-def x_display() -> Iterator[str]:
-    """A fresh Xvfb display, e.g. ``:3``."""
-    xvfb = _ensure_xvfb()
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()  # Xvfb writes it once it accepts clients
-    if not number:
-        process.kill()
-        pytest.fail(f"Xvfb did not start: {process.communicate(timeout=10)[1]!r}")
-    yield f":{number}"
-    process.terminate()
-    process.wait(10)
 
 
 # On a fresh machine the fixture installs Xvfb and Qt's X libraries first,

@@ -17,15 +17,17 @@ from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 
 from db import queries
+from db import rooms as db_rooms
 from db.database import Database
 from db.models import Message
-from db.queries import AccountRecord
+from db.queries import AccountRecord, NewMessage
 
-from .conftest import register, send_all
+from .conftest import NOW, register, send_all
 
 RECIPIENT_INDEX = "ix_messages_recipient_id_room_id_id"
 SENDER_INDEX = "ix_messages_sender_id_recipient_id_id"
 DIRECT_SENT_INDEX = "ix_messages_sender_id_id_direct"
+ROOM_MEMBERS_INDEX = "ix_room_members_account_id_room_id"
 
 
 @pytest.fixture
@@ -33,6 +35,12 @@ def people(database: Database) -> tuple[AccountRecord, AccountRecord]:
     alice, bob = register(database, "alice"), register(database, "bob")
     send_all(database, [(sender, recipient, str(n)) for n in range(10)
                         for sender, recipient in [(alice, None if n % 2 else bob), (bob, alice)]])
+    # Two rooms both are in (ids 1 and 2), with messages.
+    for name in ("Lab 214", "Release 2.4"):
+        room = database.write(lambda conn: db_rooms.create_room(
+            conn, alice.id, name, True, [bob.id], NOW)).result().room.id
+        database.write(lambda conn: queries.store_messages(
+            conn, [NewMessage(bob, None, str(n), None, room) for n in range(5)])).result()
     # No ANALYZE: the server never runs it, so these are the plans it gets.
     return alice, bob
 
@@ -83,6 +91,19 @@ QUERIES: dict[str, tuple[Callable[[int, int], Callable[[Connection], Any]], list
                        [f"{RECIPIENT_INDEX} (recipient_id=? AND room_id=? AND id>?)"]),
     "roster": (lambda me, peer: lambda conn: queries.roster(conn, me),
                [f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id>?)"]),
+    # Version 2: rooms.
+    "room history": (lambda me, peer: lambda conn: queries.history(conn, me, None, None, 50, 1),
+                     [f"{RECIPIENT_INDEX} (recipient_id=? AND room_id=?)"]),
+    "room history page": (lambda me, peer: lambda conn: queries.history(conn, me, None, 30, 50, 1),
+                          [f"{RECIPIENT_INDEX} (recipient_id=? AND room_id=? AND id<?)"]),
+    "sync with rooms": (lambda me, peer: lambda conn: queries.sync(conn, me, 10, 500, rooms=True),
+                        [f"{RECIPIENT_INDEX} (recipient_id=? AND room_id=? AND id>?)",
+                         f"INDEX {DIRECT_SENT_INDEX} (sender_id=? AND id>?)",
+                         f"{ROOM_MEMBERS_INDEX} (account_id=?)"]),
+    "room unread counts": (lambda me, peer: lambda conn: db_rooms.room_counts(conn, me),
+                           [f"{RECIPIENT_INDEX} (recipient_id=? AND room_id=? AND id>?)",
+                            f"{ROOM_MEMBERS_INDEX} (account_id=?)"]),
+    "rooms at start": (lambda me, peer: db_rooms.load_rooms, []),
 }
 
 

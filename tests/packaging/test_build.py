@@ -72,16 +72,17 @@ def test_server_bundle_has_the_sqlite_driver_and_bcrypt_and_no_qt(dist: Dist) ->
     assert not [name for name in files if "Qt6" in name or "PyQt6" in name]
 
 
-def test_client_bundle_carries_compiled_translations_and_icons(dist: Dist) -> None:
+def test_client_bundle_carries_compiled_translations_icons_and_sounds(dist: Dist) -> None:
     translations = REPO / "client_gui" / "translations"
     compiled = sorted(translations.glob("*.qm"))
     assert compiled, "the client has no compiled translations"
     for qm in compiled:
         bundled = internal(dist.client) / "client_gui" / "translations" / qm.name
         assert bundled.read_bytes() == qm.read_bytes(), qm.name
-    for icon in (REPO / "client_gui" / "icons").iterdir():
-        bundled = internal(dist.client) / "client_gui" / "icons" / icon.name
-        assert bundled.read_bytes() == icon.read_bytes(), icon.name
+    for folder, kind in (("icons", "*"), ("sounds", "*.wav")):
+        for data in (REPO / "client_gui" / folder).glob(kind):
+            bundled = internal(dist.client) / "client_gui" / folder / data.name
+            assert bundled.read_bytes() == data.read_bytes(), data.name
     # Qt's own catalogue for the standard dialogs, in the interface languages.
     assert list(internal(dist.client).rglob("qtbase_ru.qm"))
 
@@ -92,7 +93,8 @@ def test_client_bundle_leaves_out_unused_qt(dist: Dist) -> None:
     assert not offending
     # The PyQt6 extension modules (QtCore.abi3.so, QtGui.pyd, ...).
     pyqt_modules = {match[1] for match in map(PYQT_MODULE.match, files) if match}
-    assert pyqt_modules == {"QtCore", "QtGui", "QtWidgets"}
+    # QtSvg draws the state icons (client_gui/iconset.py).
+    assert pyqt_modules == {"QtCore", "QtGui", "QtWidgets", "QtSvg"}
     assert not [name for name in files if name.startswith(("_internal/sqlalchemy",
                                                            "_internal/alembic"))]
     assert dist.sizes["client bundle"] < 150_000_000

@@ -29,6 +29,17 @@ from protocol.events import (
     decode_server_frame,
     event_type,
 )
+from protocol.files import (
+    DownloadAnswer,
+    FileDownload,
+    FileUpload,
+    Get,
+    GetStarted,
+    Put,
+    PutDone,
+    SetAvatar,
+    UploadAnswer,
+)
 from protocol.lifecycle import Changed, Delete, Edit, React, Typing
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame
 from protocol.objects import FileInfo, Message, Reaction, RosterEntry
@@ -41,9 +52,11 @@ from protocol.replies import (
     OkReply,
     Reply,
     Roster,
+    SearchPage,
     Sent,
     error_reply,
 )
+from protocol import rooms
 from protocol.requests import (
     REQUEST_TYPES,
     ChangePassword,
@@ -56,6 +69,7 @@ from protocol.requests import (
     Register,
     Request,
     Resume,
+    Search,
     Send,
     Sync,
 )
@@ -81,6 +95,9 @@ timestamps = st.sampled_from(["2026-11-22T10:15:00.123Z", "0001-01-01T00:00:00.0
 messages = st.builds(Message, message_ids, names, st.one_of(st.none(), names), texts,
                      timestamps)
 roster_entries = st.builds(RosterEntry, names, st.booleans(), counts)
+file_infos = st.builds(FileInfo, st.text("0123456789abcdef", min_size=32, max_size=32), texts,
+                       counts, st.sampled_from(["image/png", "application/octet-stream"]),
+                       st.booleans())
 presence_entries = st.builds(RosterEntry, names, st.booleans())  # no ``unread`` on the wire
 
 replies: st.SearchStrategy[Reply] = st.one_of(
@@ -89,6 +106,13 @@ replies: st.SearchStrategy[Reply] = st.one_of(
     st.builds(Roster, st.lists(roster_entries, max_size=4).map(tuple)),
     st.builds(Sent, messages),
     st.builds(MessagePage, st.lists(messages, max_size=4).map(tuple), st.booleans()),
+    st.builds(UploadAnswer, st.none(), texts, counts),
+    st.builds(UploadAnswer, file_infos),
+    st.builds(DownloadAnswer, texts, counts),
+    st.builds(PutDone, file_infos),
+    st.builds(GetStarted, counts),
+    st.builds(SearchPage, st.lists(messages, max_size=4).map(tuple), st.booleans(),
+              st.booleans()),
 )
 events: st.SearchStrategy[Event] = st.one_of(
     st.builds(Hello, st.integers(1, 10), texts),
@@ -103,10 +127,13 @@ error_replies = st.builds(ErrorReply, request_ids, error_codes, texts,
 # What a newer server may add: fields this version does not know.
 extra_fields = st.dictionaries(st.text(min_size=1).filter(lambda key: key not in {
     "type", "re", "code", "message", "retry_after", "user", "general_unread", "users",
-    "messages", "has_more", "protocol", "server"}), st.integers(-(2**53), 2**53) | texts,
+    "messages", "has_more", "has_newer", "partial", "protocol", "server"}),
+    st.integers(-(2**53), 2**53) | texts,
     max_size=3)
 
 #: One request of each type, with the reply class its ``ok`` reads as.
+LAB = rooms.Room(3, "Lab 214", "", "alice", False, 2)
+
 REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (Register("alice", "correct horse"), LoggedIn),
     (Login("alice", "correct horse"), LoggedIn),
@@ -119,6 +146,11 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (MarkRead(None, 1), Done),
     (ChangePassword("old password", "new password"), Done),
     (Resume("a token"), LoggedIn),
+    (FileUpload("plan.pdf", 48213, "0" * 64), UploadAnswer),
+    (FileDownload("0" * 32), DownloadAnswer),
+    (SetAvatar(None), Done),
+    (Put("a token"), PutDone),
+    (Get("a token"), GetStarted),
     (Sessions(), SessionList),
     (RevokeSession(3), Done),
     (SetStatus("away", "at lunch"), Done),
@@ -126,6 +158,16 @@ REPLY_OF: list[tuple[Request, type[Reply]]] = [
     (Delete(5), Changed),
     (React(5, "\N{THUMBS UP SIGN}", True), Changed),
     (Typing(None, True), Done),
+    (Search("a query"), SearchPage),
+    # The rooms feature (protocol/rooms.py).
+    (rooms.CreateRoom("Lab 214"), rooms.RoomReply),
+    (rooms.ListRooms(), rooms.RoomList),
+    (rooms.JoinRoom(3), rooms.RoomReply),
+    (rooms.LeaveRoom(3), Done),
+    (rooms.Invite(3, "bob"), Done),
+    (rooms.RemoveMember(3, "bob"), Done),
+    (rooms.UpdateRoom(3, topic="new"), rooms.RoomReply),
+    (rooms.ListMembers(3), rooms.MemberList),
 ]
 
 
@@ -189,11 +231,20 @@ def test_each_request_reads_its_ok_as_the_reply_the_contract_gives(
         Sent: Sent(Message(5, "alice", None, "hi", "2026-11-22T10:15:00.123Z")),
         MessagePage: MessagePage((Message(5, "alice", "bob", "hi",
                                           "2026-11-22T10:15:00.123Z"),), True),
+        UploadAnswer: UploadAnswer(upload="a token", offset=1024),
+        DownloadAnswer: DownloadAnswer("a token", 48213),
+        PutDone: PutDone(FileInfo("0" * 32, "plan.pdf", 48213, "application/pdf")),
+        GetStarted: GetStarted(48213),
         SessionList: SessionList((
             SessionInfo(7, datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
                         datetime(2026, 12, 2, 10, 15, 0, 123000, tzinfo=UTC),
                         "Besedka 0.2, Windows 11, PC-214", True),)),
         Changed: Changed(Message(5, "alice", None, "fixed", "2026-11-22T10:15:00.123Z")),
+        SearchPage: SearchPage((Message(5, "alice", "bob", "hi",
+                                        "2026-11-22T10:15:00.123Z"),), True, partial=True),
+        rooms.RoomReply: rooms.RoomReply(LAB),
+        rooms.RoomList: rooms.RoomList((LAB,), ()),
+        rooms.MemberList: rooms.MemberList((RosterEntry("bob", False, 0, "away"),)),
     }
     expected = examples[reply_class]
     ok = decode_server_frame(over_the_wire(expected.to_wire(9)))
@@ -271,7 +322,7 @@ def test_hello_lists_the_features_only_from_version_2_on() -> None:
 # Events this version does not know, and the registry
 
 
-@pytest.mark.parametrize("kind", ["rooms", "room_left", "Message", ""])
+@pytest.mark.parametrize("kind", ["weather", "files", "Message", ""])
 def test_an_event_of_an_unknown_type_is_an_unknown_event_not_an_error(kind: str) -> None:
     frame = {"type": kind, "room": {"id": 3}, "active": True}
     assert decode_server_frame(frame) == UnknownEvent(kind, frame)
@@ -279,7 +330,9 @@ def test_an_event_of_an_unknown_type_is_an_unknown_event_not_an_error(kind: str)
 
 def test_the_events_known_are_exactly_those_of_the_contract() -> None:
     assert set(EVENT_TYPES) == {"hello", "users", "presence", "message",
-                                "update", "typing", "read"}
+                                "update", "typing", "read",
+                                # The rooms feature's.
+                                "rooms", "room", "room_left", "member"}
     assert all(EVENT_TYPES[kind].TYPE == kind for kind in EVENT_TYPES)
 
 

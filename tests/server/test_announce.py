@@ -211,10 +211,7 @@ def test_announcing_does_not_hold_up_serving(
 
 
 def _wait_for_log(server, text: str, timeout: float = DISCOVERY_TIMEOUT) -> str:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while text not in server.log and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return str(server.log)
+    return str(server.wait_for_log(text, timeout))
 
 
 @pytest.mark.parametrize("bad", ["-", "x" * 70])

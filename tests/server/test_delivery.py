@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.delivery import EVERYONE, Audience, Delivery, Item, deliver
+from server.delivery import EVERYONE, Audience, Delivery, Item, Members, deliver
 
 _serial = itertools.count()
 
@@ -161,6 +161,46 @@ def test_a_set_of_members_is_an_audience_like_any_other():
     assert received(delivery, carol) == ["r1v2"]
 
 
+def test_a_room_s_members_share_one_block_like_the_general_room():
+    members = Members({1, 2, 3})
+    alice, bob, carol, dave = (Peer(n, protocol=2) for n in (1, 2, 3, 4))
+    commit = [Change("r1", 1, audience=members), Change("r2", 2, audience=members,
+                                                        reply_to=alice),
+              Change("r3", 3, audience=members)]
+    delivery = deliver(commit, online_of(alice, bob, carol, dave))
+    assert received(delivery, alice) == ["r1v2", "ok:r2", "r3v2"]
+    assert delivery.writes[bob] == delivery.writes[carol]
+    [block] = delivery.writes[bob]
+    assert block is delivery.writes[carol][0] and bytes(block) == b"r1v2\nr2v2\nr3v2\n"
+    assert received(delivery, dave) == []
+    assert all(change.encoded == {2: 1} for change in commit)
+
+
+def test_a_session_in_the_general_room_and_two_rooms_gets_their_events_merged_in_order():
+    lab, team = Members({1, 2}), Members({1, 3})
+    alice, bob, carol, dave = Peer(1), Peer(2), Peer(3), Peer(4)
+    commit = [Change("lab1", 1, audience=lab), Change("g2", 2),
+              Change("team3", 3, audience=team, reply_to=carol), Change("lab4", 4, audience=lab),
+              Change("d5", 5, audience=(1, 4))]
+    delivery = deliver(commit, online_of(alice, bob, carol, dave))
+    assert received(delivery, alice) == ["lab1v1", "g2v1", "team3v1", "lab4v1", "d5v1"]
+    assert received(delivery, bob) == ["lab1v1", "g2v1", "lab4v1"]
+    assert received(delivery, carol) == ["g2v1", "ok:team3"]
+    assert received(delivery, dave) == ["g2v1", "d5v1"]
+
+
+def test_a_room_s_items_follow_its_members_as_they_were_at_each_item():
+    # Bob is removed between two messages: the rooms feature replaced the
+    # room's Members, so the later message does not reach him.
+    before, after = Members({1, 2}), Members({1})
+    alice, bob = Peer(1, protocol=2), Peer(2, protocol=2)
+    commit = [Change("r1", 1, audience=before), Change("left", 2, audience=(2,)),
+              Change("r2", 2, audience=after, reply_to=alice)]
+    delivery = deliver(commit, online_of(alice, bob))
+    assert received(delivery, bob) == ["r1v2", "leftv2"]
+    assert received(delivery, alice) == ["r1v2", "ok:r2"]
+
+
 def test_a_commit_of_resent_sends_only_answers_them_in_order():
     alice, bob = Peer(1), Peer(2)
     commit = [Change("old1", 0, audience=(), reply_to=alice),
@@ -288,23 +328,29 @@ def commits(draw: st.DrawFn) -> tuple[list[Change], list[Peer], dict[int, set[Pe
     accounts = range(1, 5)
     start = draw(st.integers(1, 50))
     count = draw(st.integers(0, 12))
-    positions = range(start, start + count)
+    # Non-decreasing: a room's change takes the position of the message
+    # that follows it (one past the newest when it committed).
+    steps = draw(st.lists(st.sampled_from((0, 1, 1)), min_size=count, max_size=count))
+    positions = [start + sum(steps[:n]) for n in range(count)]
     sessions = [Peer(draw(st.sampled_from(accounts)), protocol=draw(st.sampled_from((1, 2))),
                      joining=draw(st.booleans()) and draw(st.booleans()),
                      counted_up_to=draw(st.sampled_from((0, start, start + count // 2))))
                 for _ in range(draw(st.integers(0, 6)))]
     # A sender may be online or gone (its login may have been late, too).
     senders = sessions + [Peer(1), Peer(2, counted_up_to=start)]
+    # Two rooms, each one Members object that its items share.
+    rooms = [Members(draw(st.frozensets(st.sampled_from(accounts)))) for _ in range(2)]
     audiences = st.one_of(st.just(EVERYONE), st.just(()),
-                          st.frozensets(st.sampled_from(accounts), min_size=1))
-    commit = [Change(f"i{position}", position, draw(audiences),
+                          st.frozensets(st.sampled_from(accounts), min_size=1),
+                          st.sampled_from(rooms))
+    commit = [Change(f"i{number}", position, draw(audiences),
                      draw(st.one_of(st.none(), st.sampled_from(senders))),
                      draw(st.sampled_from(((1,), (2,), (1, 2)))))
-              for position in positions]
+              for number, position in enumerate(positions)]
     return commit, senders, online_of(*sessions)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(commits())
 def test_every_session_gets_exactly_what_the_rules_say_in_order(case):
     commit, sessions, online = case

@@ -266,7 +266,8 @@ def test_port_0_prints_the_listening_line_with_the_real_port(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
          "--database", f"sqlite:///{tmp_path / 'chat.db'}", "--bcrypt-rounds", "4",
-         "--no-tls"],  # plain TCP, as WireClient speaks (TLS is the default)
+         "--no-tls",  # plain TCP, as WireClient speaks (TLS is the default)
+         "--no-announce"],  # only the announcing tests may announce
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         **NEW_PROCESS_GROUP)
     try:
@@ -309,7 +310,8 @@ def test_help_lists_every_option():
 def test_a_port_in_use_is_refused_with_an_error_and_a_nonzero_exit(server, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(server.port),
-         "--database", f"sqlite:///{tmp_path / 'other.db'}", "--bcrypt-rounds", "4"],
+         "--database", f"sqlite:///{tmp_path / 'other.db'}", "--bcrypt-rounds", "4",
+         "--no-announce"],
         cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode != 0
     assert "listening on" not in result.stdout

@@ -359,6 +359,7 @@ def test_an_update_committed_during_a_login_is_seen_once_after_the_roster(server
             first = await client.next_frame()
             assert first.get("re") == "login" and first["type"] == "ok", first
             assert (await client.next_frame())["type"] == "users"
+            assert (await client.next_frame())["type"] == "rooms"  # a version 2 login's
             final = await editing
             history = (await client.request("history", limit=5))["messages"]
             seen = next(m for m in history if m["id"] == target["id"])

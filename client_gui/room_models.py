@@ -1,0 +1,121 @@
+"""The members of a room, as its members panel shows them.
+
+:class:`MemberListModel` holds a room's members as
+:class:`~client_gui.models.ConversationEntry` rows, so the panel paints them
+with the conversation list's own delegate (an online dot, the name): online
+members first, then by case-folded name, the owner and I marked.  It is
+filled by the ``members`` reply and kept current by ``member`` and
+``presence`` events between replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from PyQt6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from protocol.objects import RosterEntry
+from protocol.rules import username_key
+
+from .models import ConversationEntry, Roles
+
+__all__ = ["MemberListModel"]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class MemberListModel(QAbstractListModel):
+    """One room's members, online first, each group by name.
+
+    Args:
+        me: my username, to mark my own row.
+    """
+
+    def __init__(self, me: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._me_key = username_key(me)
+        self._owner_key: str | None = None
+        self._rows: list[ConversationEntry] = []
+        #: Whether the server's list arrived (an empty list is not "nobody").
+        self.loaded = False
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self._rows[index.row()]
+        if role == Roles.ROW:
+            return entry
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display_name(entry)
+        return None
+
+    def display_name(self, entry: ConversationEntry) -> str:
+        """A member's name as the panel shows it, in the current language."""
+        if entry.is_owner and entry.is_me:
+            return self.tr("%1 (you, owner)").replace("%1", entry.name)
+        if entry.is_owner:
+            return self.tr("%1 (owner)").replace("%1", entry.name)
+        if entry.is_me:
+            return self.tr("%1 (you)").replace("%1", entry.name)
+        return entry.name
+
+    def entry(self, row: int) -> ConversationEntry:
+        return self._rows[row]
+
+    def names(self) -> list[str]:
+        """The members' names, as their accounts spell them."""
+        return [entry.name for entry in self._rows]
+
+    def online_count(self) -> int:
+        return sum(entry.online for entry in self._rows)
+
+    # -- changes
+
+    def set_members(self, members: Iterable[RosterEntry], owner: str | None) -> None:
+        """The server's list of the members (and who owns the room)."""
+        self._owner_key = None if owner is None else username_key(owner)
+        self.loaded = True
+        self._reset([self._entry(member.username, member.online) for member in members])
+
+    def set_owner(self, owner: str | None) -> None:
+        """The room has a new owner (or the same)."""
+        key = None if owner is None else username_key(owner)
+        if key != self._owner_key:
+            self._owner_key = key
+            self._reset([replace(entry, is_owner=entry.conversation == key)
+                         for entry in self._rows])
+
+    def set_online(self, username: str, online: bool) -> None:
+        """A member came online or went offline."""
+        key = username_key(username)
+        if any(entry.conversation == key and entry.online != online for entry in self._rows):
+            self._reset([replace(entry, online=online) if entry.conversation == key else entry
+                         for entry in self._rows])
+
+    def change(self, username: str, joined: bool, online: bool) -> None:
+        """Someone joined or left the room."""
+        key = username_key(username)
+        rows = [entry for entry in self._rows if entry.conversation != key]
+        if joined:
+            rows.append(self._entry(username, online))
+        self._reset(rows)
+
+    def refresh_names(self) -> None:
+        """The language changed: "(you)" and "(owner)" must be said anew."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+    def _entry(self, username: str, online: bool) -> ConversationEntry:
+        key = username_key(username)
+        return ConversationEntry(key, username, online, is_me=key == self._me_key,
+                                 is_owner=key == self._owner_key)
+
+    def _reset(self, rows: list[ConversationEntry]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda e: (not e.online, username_key(e.name), e.name))
+        self.endResetModel()
