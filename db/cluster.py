@@ -42,7 +42,7 @@ from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.engine import Connection
 
 from .message_parts import decorate
-from .models import ClusterNode, Message, NodePresence
+from .models import ClusterNode, Message, NodePresence, StoredFile
 from .queries import _MESSAGE_COLUMNS, _Recipient, _Sender, StoredMessage
 
 __all__ = [
@@ -177,6 +177,7 @@ def messages_in(conn: Connection, seq_from: int, seq_to: int) -> list[RemoteMess
         select(*_MESSAGE_COLUMNS, Message.sender_id, Message.recipient_id)
         .join(_Sender, _Sender.id == Message.sender_id)
         .outerjoin(_Recipient, _Recipient.id == Message.recipient_id)
+        .outerjoin(StoredFile, StoredFile.id == Message.file_id)
         .where(Message.seq > seq_from, Message.seq <= seq_to)
         .order_by(Message.seq))
     width = len(_MESSAGE_COLUMNS)
