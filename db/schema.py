@@ -32,7 +32,7 @@ import migrations
 from .backup import backup_sqlite
 from .engine import sqlite_file
 from .models import Base
-from .search import SEARCH_TABLES, SEARCH_TRIGGERS
+from .search import SEARCH_TABLES, SEARCH_TRIGGERS, TRIGRAM_INDEX
 
 __all__ = ["alembic_config", "backup_path", "current_revision", "head_revision",
            "is_model_name", "schema_drift", "upgrade_to_head"]
@@ -176,13 +176,17 @@ def schema_drift(engine: Engine, metadata: MetaData | None = None) -> list[Any]:
                 "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
             drift += [("missing_trigger", name) for name in SEARCH_TRIGGERS
                       if name not in triggers]
+        elif connection.dialect.name == "postgresql" and connection.exec_driver_sql(
+                "SELECT to_regclass(%(name)s)", {"name": TRIGRAM_INDEX}).scalar_one() is None:
+            drift.append(("missing_index", TRIGRAM_INDEX))
         return drift
 
 
 def is_model_name(name: str | None, type_: NameFilterType,
                   parent_names: NameFilterParentNames) -> bool:
     """Whether Alembic's comparison of models and database should look at
-    this object: everything but the search index's tables, which FTS5 makes
-    and no model describes (its ``include_name`` hook; ``migrations/env.py``
-    uses it too)."""
-    return not (type_ == "table" and name in SEARCH_TABLES)
+    this object: everything but the search index (FTS5's tables on SQLite,
+    the trigram index on PostgreSQL), which no model describes (its
+    ``include_name`` hook; ``migrations/env.py`` uses it too)."""
+    return not (type_ == "table" and name in SEARCH_TABLES
+                or type_ == "index" and name == TRIGRAM_INDEX)
