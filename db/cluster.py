@@ -16,6 +16,8 @@ what it names.
   Commits hold the writers' lock to the end (db/engine.py), so their
   ranges follow each other without gaps or overlaps, and notifications
   arrive in commit order.
+* **Changes to rooms** are sent the same way, by :func:`notify` in the
+  transaction of the change: before the notification of its commit.
 * **Everything else** (presence, new accounts, failed logins) is sent by
   :class:`ClusterLink`'s own connection, outside any transaction.
 
@@ -55,6 +57,7 @@ __all__ = [
     "messages_in",
     "new_node_id",
     "newest",
+    "notify",
     "presence_elsewhere",
 ]
 
@@ -84,6 +87,13 @@ def new_node_id() -> str:
 
 def _payload(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
+
+
+def notify(conn: Connection, message: dict[str, Any]) -> None:
+    """Send ``message`` to every node in ``conn``'s transaction: delivered
+    when, and only if, it commits, in its place among the commits (a change
+    to a room beside the messages of its commit)."""
+    conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": _payload(message)})
 
 
 class CommittedRange(NamedTuple):

@@ -121,7 +121,7 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     for feature in (accounts, presence, messages, lifecycle, typing, rooms, search, files,
                     remembered):
         feature.install(dispatcher)
-    cluster = (Cluster(database, accounts, presence, messages, typing, loop)
+    cluster = (Cluster(database, accounts, presence, messages, typing, rooms, loop)
                if is_postgresql(database.engine) else None)
     return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms, search,
                                 files, cluster)

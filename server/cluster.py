@@ -29,8 +29,21 @@ What crosses between nodes, and how each part of the server takes it:
   keeps the other nodes' accounts apart from its own sessions, and the union
   is who is online.  A node that dies stops its heartbeat, and the first
   node to notice deletes it (its presence rows go with it) and announces it.
+* **Rooms**: a change to a room (created, joined, left, a member removed,
+  renamed) is announced in its own transaction (:attr:`server.rooms.Rooms.announce`),
+  so it arrives just before the commit's messages and after every earlier
+  commit's; here memory follows and this node's members are told
+  (:meth:`server.rooms.Rooms.apply_remote`), so a removed member stops
+  receiving the room at once on every node.  Room messages from other
+  nodes reach the room's members as this node knows them.  (Within one
+  group commit of another node, its room changes are applied before its
+  messages.)  After losing the link, the rooms are read again.
 * **Accounts**: a registration on another node adds the account to this
-  node's directory, so that ``to`` and ``with`` find it.
+  node's directory, so that ``to`` and ``with`` find it; a status or avatar
+  changed there reaches this node's sessions as a ``presence`` event.
+* **Remembered sessions** revoked on another node (``revoke_session``,
+  ``logout`` with ``forget``, ``change_password``) close their
+  connections here too.
 * **Failed logins**: each is announced, and every node counts it in its
   limits, so that the limits on failed logins hold across nodes.
 * **Typing notices and read receipts** (never stored): each passed on is
@@ -56,12 +69,15 @@ from sqlalchemy.engine import Connection
 
 from db import cluster as links
 from db import queries
+from db import rooms as db_rooms
 from db.cluster import ClusterLink, CommitNotifier, CommittedRange
 from db.database import Database
 
 from .accounts import Accounts
 from .messages import Messages
 from .presence import Presence
+from .rooms import Rooms
+from .sessions import close_sessions_of
 from .typing_notices import TypingNotices
 
 __all__ = ["Cluster"]
@@ -95,12 +111,14 @@ class Cluster:
     """
 
     def __init__(self, database: Database, accounts: Accounts, presence: Presence,
-                 messages: Messages, typing: TypingNotices, loop: asyncio.AbstractEventLoop,
+                 messages: Messages, typing: TypingNotices, rooms: Rooms,
+                 loop: asyncio.AbstractEventLoop,
                  node_timeout: float = links.DEFAULT_NODE_TIMEOUT) -> None:
         self.database = database
         self.accounts = accounts
         self.presence = presence
         self.messages = messages
+        self.rooms = rooms
         self.typing = typing
         self.loop = loop
         self.node = links.new_node_id()
@@ -123,6 +141,13 @@ class Cluster:
         node = self.node
         messages.receipts.publish = lambda receipt: self.link.publish(
             {"t": "r", "n": node, **receipt})
+        messages.receipts.publish_room = lambda receipt: self.link.publish(
+            {"t": "rr", "n": node, **receipt})
+        rooms.announce = lambda conn, change: links.notify(conn, {"t": "rm", "n": node, **change})
+        presence.publish_account = lambda account_id: self.link.publish(
+            {"t": "s", "n": node, "a": account_id})
+        presence.publish_revoked = lambda account_id, sessions: self.link.publish(
+            {"t": "x", "n": node, "a": account_id, "s": sessions})
         typing.publish = lambda notice: self.link.publish({"t": "ty", "n": node, **notice})
 
     def start(self) -> None:
@@ -173,6 +198,10 @@ class Cluster:
         """(Re)connected: read the presence of the other nodes, and every
         commit of theirs made since this node last followed."""
         self._call(self.presence.replace_elsewhere, links.presence_elsewhere(conn, self.node))
+        # Rooms changed while this node was not listening (or, the first
+        # time, between reading them at start and listening) are taken as
+        # they are now.
+        self._call(self.rooms.reload, db_rooms.load_rooms(conn))
         newest_id, newest = links.newest(conn)
         if self._followed_seq is not None and newest > self._followed_seq:
             log.warning("reading the changes made while this node was not listening "
@@ -205,6 +234,22 @@ class Cluster:
             account = queries.get_account(conn, int(message["a"]))
             if account is not None:
                 self._call(self.accounts.directory.add, account)
+        elif kind == "s":
+            account = queries.get_account(conn, int(message["a"]))
+            if account is not None:
+                self._call(self.presence.account_changed_elsewhere, account)
+        elif kind == "x":
+            self._call(close_sessions_of, self.presence, int(message["a"]),
+                       [int(session) for session in message["s"]], None, False)
+        elif kind == "rm":
+            record = db_rooms.room_record(conn, int(message["r"]))
+            if record is not None:
+                change = db_rooms.RoomChange(record, tuple(message["j"]), tuple(message["l"]),
+                                             int(message["pos"]))
+                self._call(self.rooms.apply_remote, change, str(message["k"]),
+                           int(message["by"]), bool(message["ch"]))
+        elif kind == "rr":
+            self._call(self._room_marker_moved, message)
         elif kind == "f":
             self._call(self.accounts.count_failed_login, str(message["k"]), str(message["ip"]))
         elif kind == "r":
@@ -212,6 +257,13 @@ class Cluster:
                        int(message["p"]), int(message["k"]))
         elif kind == "ty":
             self._call(self.typing.tell_from_elsewhere, message)
+
+    def _room_marker_moved(self, message: dict[str, Any]) -> None:
+        """(On the loop.)  A member read a room on another node: its members here hear of it."""
+        room = self.rooms.rooms.get(int(message["room"]))
+        if room is not None:
+            self.messages.receipts.room_from_elsewhere(
+                str(message["u"]), int(message["me"]), room.id, int(message["k"]), room.members)
 
     def _on_commit(self, message: dict[str, Any], own: bool, conn: Connection) -> None:
         id_from, id_to = int(message["i"][0]), int(message["i"][1])

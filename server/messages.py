@@ -72,7 +72,7 @@ from protocol.requests import History, MarkRead, Send, Sync
 from protocol.rules import normalize_body
 
 from .connection import ReplySlot
-from .delivery import EVERYONE, Item, deliver
+from .delivery import EVERYONE, Audience, Item, deliver
 from .directory import AccountDirectory
 from .dispatch import Dispatcher, internal_error
 from .files import Files
@@ -235,8 +235,7 @@ class _Remote(Item[Session]):
 
     __slots__ = ("message", "new")
 
-    def __init__(self, message: StoredMessage, new: bool,
-                 audience: tuple[int, ...] | None) -> None:
+    def __init__(self, message: StoredMessage, new: bool, audience: Audience | None) -> None:
         super().__init__(message.seq, EVERYONE if audience is None else audience)
         self.message = message
         self.new = new
@@ -420,10 +419,17 @@ class Messages:
         """
         items: list[Item[Session]] = []
         for message, sender_id, recipient_id in remote:
+            audience: Audience | None
             if message.room_id is not None:
-                continue  # (rooms are not served yet: unknown_room)
-            audience: tuple[int, ...] | None
-            if recipient_id is None:
+                # The room's members as this node knows them: a change to
+                # the room committed before reached it before this commit.
+                room = self.rooms.rooms.get(message.room_id)
+                if room is None:
+                    log.warning("message %d is in room %d, unknown here", message.id,
+                                message.room_id)
+                    continue
+                audience = room.members
+            elif recipient_id is None:
                 audience = None
             elif recipient_id == sender_id:
                 audience = (sender_id,)

@@ -64,6 +64,11 @@ class Presence:
         #: told when an account's first session here begins (True) or its
         #: last ends (False); set by the cluster
         self.publish: Callable[[int, bool], None] | None = None
+        #: where the other nodes hear that an account's status or avatar
+        #: changed, and that remembered sessions were revoked (their
+        #: connections there close too); None with one process
+        self.publish_account: Callable[[int], None] | None = None
+        self.publish_revoked: Callable[[int, list[int]], None] | None = None
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(ListUsers, self._users)
@@ -124,6 +129,14 @@ class Presence:
         for account_id in [a for a, nodes in self.elsewhere.items() if node in nodes]:
             self.set_elsewhere(account_id, node, False)
 
+    def account_changed_elsewhere(self, account: AccountRecord) -> None:
+        """Another node changed an account's status or avatar: the
+        directory, its sessions here and version 2 sessions learn of it."""
+        self.directory.add(account)
+        for session in self.online.get(account.id, ()):
+            session.account = account
+        self.broadcast(account, self.is_online(account.id), since=2)
+
     def _changed(self, account_id: int, was_online: bool) -> None:
         """Tell this node's sessions if the account's presence changed."""
         online = self.is_online(account_id)
@@ -182,6 +195,8 @@ class Presence:
             self.directory.add(account)
             # A version 1 roster entry has no status: nothing changed for them.
             self.broadcast(account, self.is_online(me), exclude=session, since=2)
+            if self.publish_account is not None:
+                self.publish_account(me)
         return Done().to_wire(re)
 
 
