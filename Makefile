@@ -11,6 +11,11 @@ PORT ?= 7447
 
 .PHONY: run server client test typecheck install qt-libs postgres-programs translations screenshots bench package package-test clean
 
+# What `make install` and `make package` install (in variables: a comma
+# inside $(call ...) would split the argument).
+INSTALL_EXTRAS := .[test,postgres]
+PACKAGE_EXTRAS := .[test,package]
+
 # Reinstall only when the project description changes.
 # pip's and setuptools' chatter goes to a log, shown only if installing fails.
 INSTALL_LOG := $(VENV)/install.log
@@ -23,7 +28,7 @@ endef
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Besedka needs Python 3.11 or newer")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(call pip_install,.[test,postgres])
+	$(call pip_install,$(INSTALL_EXTRAS))
 	@touch $@
 
 install: $(STAMP)
@@ -94,7 +99,7 @@ bench: $(STAMP)
 # The frozen programs (PyInstaller) and, on Debian/Ubuntu, the .deb, in dist/.
 # PyInstaller comes from the `package` extra, installed here only.
 $(PACKAGE_STAMP): $(STAMP)
-	$(call pip_install,.[test,package])
+	$(call pip_install,$(PACKAGE_EXTRAS))
 	@touch $@
 
 package: $(PACKAGE_STAMP)
