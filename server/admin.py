@@ -32,7 +32,8 @@ alongside, and the server notices the changes that matter to it:
   its edits or its deletion (the protocol shows only the current one);
 * ``migrate-to URL``: copies the whole installation into another, empty
   database (SQLite to PostgreSQL, README "Larger installations") and
-  verifies that every table's rows were copied.
+  verifies that every table's rows were copied; with ``--to-files-dir``
+  the uploaded files' contents as well.
 
 Every command but ``backup`` works on PostgreSQL as on SQLite.
 
@@ -164,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "and verify the copy; stop the server first")
     migrate.add_argument("target", metavar="URL",
                          help="the new database, e.g. postgresql+psycopg://besedka@dbhost/besedka")
+    migrate.add_argument("--to-files-dir", metavar="DIR", type=Path, default=None,
+                         help="copy the uploaded files there too: the new servers' --files-dir "
+                              "(a directory every node reaches)")
     listing = commands.add_parser("files", help="list the largest files")
     listing.add_argument("--limit", type=int, default=20, metavar="N",
                          help="how many (default 20)")
@@ -335,21 +339,20 @@ def _backup(url: str, engine: Engine, store: FileStore, destination: Path,
     print(f"backed up to {destination} ({size} bytes)", file=err)
     # After the database: every file its copy names was stored before it
     # (a file's bytes are stored before its row), so they are all there.
+    _copy_contents(engine, store, destination.with_name(destination.name + ".files"), err)
+
+
+def _copy_contents(engine: Engine, store: FileStore, files_dir: Path, err: TextIO) -> bool:
+    """Copy the contents of every file the database names into ``files_dir``;
+    whether some were missing (a warning says which)."""
     contents = _read(engine, stored.live_contents)
-    files_dir = destination.with_name(destination.name + ".files")
     copied, copied_bytes, missing = store.copy_contents(contents, files_dir)
     print(f"files: {len(contents)} in {files_dir}, {copied} of them copied now "
           f"({_size_text(copied_bytes)})", file=err)
     if missing:
         print(f"warning: the bytes of {len(missing)} file(s) were missing from "
               f"{store.root}: {', '.join(missing[:5])}", file=err)
-def _client_hosts() -> list[str]:
-    """The names and addresses clients may type for this computer: its name,
-    its full name where it has one, and its IPv4 addresses but loopback."""
-    names = [default_server_name(), socket.getfqdn()]
-    names += [address for address in host_ipv4_addresses()
-              if not ipaddress.ip_address(address).is_loopback]
-    return list(dict.fromkeys(name for name in names if name and name != "localhost"))
+    return bool(missing)
 
 
 def _client_config(url: str, args: argparse.Namespace, out: TextIO) -> None:
@@ -458,7 +461,12 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
             print(f"copying {url} into {_redacted(args.target)}", file=err)
             copy_database(url, args.target, progress)
             print("done: every table's rows counted again on both sides and equal", file=err)
-            return 0
+            if args.to_files_dir is None:
+                return 0
+            source = _open(url)  # (a file's bytes missing here: 1)
+            missing = _copy_contents(source, store, args.to_files_dir, err)
+            source.dispose()
+            return 1 if missing else 0
         if args.command == "client-config":
             _client_config(url, args, out)
             return 0
