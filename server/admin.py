@@ -52,10 +52,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import ipaddress
 import os
 import secrets
-import socket
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -80,15 +78,14 @@ from db.engine import (
 from db.transfer import TransferError, copy_database
 from protocol.errors import ProtocolError
 from protocol.limits import DEFAULT_PORT
-from protocol.provisioning import PROVISIONING_FILE_NAME, format_trust_entry
+from protocol.provisioning import PROVISIONING_FILE_NAME
 from protocol.rules import check_password, username_key
-from protocol.tls import format_fingerprint
 
-from .announce import default_server_name, host_ipv4_addresses
 from .filestore import FileStore
 from .passwords import DEFAULT_ROUNDS, hash_password
-from .paths import data_dir_for, files_dir_for
-from .tls import GENERATED_FILE_NAME, TlsError, read_fingerprint
+from .paths import files_dir_for
+from .tls import TlsError
+from .trust_lines import trust_lines
 
 __all__ = ["build_parser", "generate_password", "main"]
 
@@ -356,27 +353,13 @@ def _copy_contents(engine: Engine, store: FileStore, files_dir: Path, err: TextI
 
 
 def _client_config(url: str, args: argparse.Namespace, out: TextIO) -> None:
-    # Where the server looks for its certificate (server/cli.py): beside the
-    # database unless --data-dir or --tls-cert say otherwise.
     if not 1 <= args.port <= 65535:
         raise AdminError("--port must be between 1 and 65535")
-    data_dir = data_dir_for(url, args.data_dir)
     try:
-        fingerprint = read_fingerprint(data_dir, args.tls_cert)
+        lines = trust_lines(url, args.data_dir, args.tls_cert, args.port, args.host)
     except TlsError as error:
         raise AdminError(str(error)) from None
-    certificate = args.tls_cert or data_dir / GENERATED_FILE_NAME
-    hosts = args.host or _client_hosts()
-    print(f"# Besedka: trust the server {hosts[0]} without asking its users.", file=out)
-    print(f"# Save these lines as {PROVISIONING_FILE_NAME} beside the installed client",
-          file=out)
-    print(f"# (/opt/besedka/{PROVISIONING_FILE_NAME} from the .deb, "
-          f"C:\\Program Files\\Besedka\\{PROVISIONING_FILE_NAME} on Windows),", file=out)
-    print("# or start the client with: besedka --trust LINE", file=out)
-    print(f"# Certificate {certificate}", file=out)
-    print(f"# SHA-256 fingerprint {format_fingerprint(fingerprint)}", file=out)
-    for host in hosts:
-        print(format_trust_entry(host, args.port, fingerprint), file=out)
+    print("\n".join(lines), file=out)
 
 
 def _show_message(engine: Engine, message_id: int, out: TextIO) -> None:
