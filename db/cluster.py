@@ -16,8 +16,10 @@ what it names.
   Commits hold the writers' lock to the end (db/engine.py), so their
   ranges follow each other without gaps or overlaps, and notifications
   arrive in commit order.
-* **Changes to rooms** are sent the same way, by :func:`notify` in the
-  transaction of the change: before the notification of its commit.
+* **Changes to rooms** are sent the same way, by :func:`announce_change`
+  in the transaction of the change, before the notification of its
+  commit, and counted in ``cluster_changes``: a commit that changed only
+  rooms is announced and waited for like one that stored messages.
 * **Everything else** (presence, new accounts, failed logins) is sent by
   :class:`ClusterLink`'s own connection, outside any transaction.
 
@@ -52,12 +54,12 @@ __all__ = [
     "ClusterLink",
     "CommitNotifier",
     "CommittedRange",
+    "announce_change",
     "RemoteMessage",
     "live_nodes",
     "messages_in",
     "new_node_id",
     "newest",
-    "notify",
     "presence_elsewhere",
 ]
 
@@ -76,7 +78,9 @@ DEFAULT_NODE_TIMEOUT = 5.0
 RECONNECT_SECONDS = 0.5
 
 _NEWEST = text("SELECT (SELECT coalesce(max(id), 0) FROM messages), "
-               "(SELECT coalesce(max(seq), 0) FROM messages)")
+               "(SELECT coalesce(max(seq), 0) FROM messages), "
+               "(SELECT coalesce(max(count), 0) FROM cluster_changes)")
+_COUNT_CHANGE = text("UPDATE cluster_changes SET count = count + 1 RETURNING count")
 _NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 
@@ -89,11 +93,14 @@ def _payload(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
 
 
-def notify(conn: Connection, message: dict[str, Any]) -> None:
-    """Send ``message`` to every node in ``conn``'s transaction: delivered
-    when, and only if, it commits, in its place among the commits (a change
-    to a room beside the messages of its commit)."""
-    conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": _payload(message)})
+def announce_change(conn: Connection, message: dict[str, Any]) -> None:
+    """Send ``message`` (a change to a room) to every node in ``conn``'s
+    transaction: delivered when, and only if, it commits, just before the
+    notification of its commit; and count it (:class:`~db.models.ClusterChanges`),
+    so that the commit is announced and waited for even without messages.
+    The message carries its count as ``cc``."""
+    count = conn.execute(_COUNT_CHANGE).scalar_one()
+    conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": _payload({**message, "cc": count})})
 
 
 class CommittedRange(NamedTuple):
@@ -110,6 +117,9 @@ class CommittedRange(NamedTuple):
     id_to: int
     seq_from: int
     seq_to: int
+    #: the count of changes to rooms (:func:`announce_change`), likewise
+    changes_from: int = 0
+    changes_to: int = 0
 
 
 class CommitNotifier:
@@ -124,48 +134,50 @@ class CommitNotifier:
             missing notifications must not deliver its own commits twice.
         wait_for_others: called (in the writer thread) after a commit of
             this node that others' commits preceded since its previous one,
-            with the change number they reached: returns once this node's
+            with the change number and count of changes to rooms they
+            reached: returns once this node's
             server has been handed everything up to it, so that the commit's
             own outcomes reach the server after them.
     """
 
     def __init__(self, node: str, on_range: Callable[[CommittedRange], None],
-                 wait_for_others: Callable[[int], None]) -> None:
+                 wait_for_others: Callable[[int, int], None]) -> None:
         self.node = node
         self._on_range = on_range
         self._wait_for_others = wait_for_others
-        self._start: tuple[int, int] = (0, 0)
-        #: the last change number of this node's previous commit
-        self._own_seq: int | None = None
+        self._start: tuple[int, int, int] = (0, 0, 0)
+        #: the last change number and count of changes to rooms of this
+        #: node's previous commit
+        self._own: tuple[int, int] | None = None
         #: the range of the transaction about to commit, if it changed any
         self._committing: CommittedRange | None = None
 
     def transaction_begun(self, connection: Connection, number: int) -> None:
         row = connection.execute(_NEWEST).one()
-        self._start = (int(row[0]), int(row[1]))
+        self._start = (int(row[0]), int(row[1]), int(row[2]))
 
     def transaction_committing(self, connection: Connection, number: int) -> None:
         row = connection.execute(_NEWEST).one()
-        (id_from, seq_from), id_to, seq_to = self._start, int(row[0]), int(row[1])
+        id_from, seq_from, changes_from = self._start
+        id_to, seq_to, changes_to = int(row[0]), int(row[1]), int(row[2])
         self._committing = None
-        if seq_to == seq_from and id_to == id_from:
+        if (id_to, seq_to, changes_to) == self._start:
             return
-        committed = self._committing = CommittedRange(self.node, number, id_from, id_to,
-                                                      seq_from, seq_to)
+        committed = self._committing = CommittedRange(
+            self.node, number, id_from, id_to, seq_from, seq_to, changes_from, changes_to)
         self._on_range(committed)
         connection.execute(_NOTIFY, {"channel": CHANNEL, "payload": _payload(
             {"t": "c", "n": self.node, "k": number, "i": [id_from, id_to],
-             "s": [seq_from, seq_to]})})
-
+             "s": [seq_from, seq_to], "r": [changes_from, changes_to]})})
 
     def transaction_committed(self, number: int) -> None:
         committed, self._committing = self._committing, None
         if committed is None:
             return
-        if committed.seq_from != self._own_seq:
+        if (committed.seq_from, committed.changes_from) != self._own:
             # Another node committed since this node's previous commit.
-            self._wait_for_others(committed.seq_from)
-        self._own_seq = committed.seq_to
+            self._wait_for_others(committed.seq_from, committed.changes_from)
+        self._own = (committed.seq_to, committed.changes_to)
 
 
 class RemoteMessage(NamedTuple):
@@ -201,11 +213,11 @@ def messages_in(conn: Connection, seq_from: int, seq_to: int) -> list[RemoteMess
             for message, (sender_id, recipient_id) in zip(decorate(conn, messages), ends)]
 
 
-def newest(conn: Connection) -> tuple[int, int]:
-    """The newest message id and change number (where a node that joins
-    starts following)."""
+def newest(conn: Connection) -> tuple[int, int, int]:
+    """The newest message id and change number, and the count of changes to
+    rooms (where a node that joins starts following)."""
     row = conn.execute(_NEWEST).one()
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def presence_elsewhere(conn: Connection, node: str) -> dict[int, set[str]]:

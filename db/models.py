@@ -51,6 +51,7 @@ __all__ = [
     "Upload",
     "RememberedSession",
     "ServerSetting",
+    "ClusterChanges",
     "ClusterNode",
     "NodePresence",
     "UTCDateTime",
@@ -447,6 +448,25 @@ class ClusterNode(Base):
     name: Mapped[str] = mapped_column(String(255))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClusterChanges(Base):
+    """One row counting the changes that nodes announce in the transaction
+    that makes them, beside messages: changes to rooms (server/cluster.py).
+
+    Messages have their ids and change numbers, by which a node tells that
+    another committed since its own previous commit, and waits until that
+    commit has reached its clients before handing over its own.  A change to
+    a room takes no change number, so it counts here instead, in its own
+    transaction: a node that sees the count moved waits the same way, and a
+    member removed on one node gets none of the room's messages committed
+    after it on another.  Unused on SQLite.
+    """
+
+    __tablename__ = "cluster_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class NodePresence(Base):

@@ -25,7 +25,7 @@ from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
 from .engine import create_database_engine, for_writing
-from .models import Base, ClusterNode, NodePresence
+from .models import Base, ClusterChanges, ClusterNode, NodePresence
 from .schema import current_revision, head_revision, upgrade_to_head
 
 __all__ = ["TransferError", "copy_database"]
@@ -35,8 +35,10 @@ log = logging.getLogger("besedka.db")
 #: Rows read and inserted at a time.
 CHUNK = 5000
 
-#: What belongs to the running processes, not to the chat: not copied.
-_NOT_COPIED = {ClusterNode.__tablename__, NodePresence.__tablename__}
+#: What belongs to the running processes, not to the chat: not copied (the
+#: migrations give the target its one row of counts).
+_NOT_COPIED = {ClusterNode.__tablename__, NodePresence.__tablename__,
+               ClusterChanges.__tablename__}
 
 
 class TransferError(Exception):

@@ -124,9 +124,11 @@ class Cluster:
         self.node = links.new_node_id()
         # Written by the writer thread, read by the listening thread.
         self._own: deque[CommittedRange] = deque(maxlen=_OWN_RANGES)
-        #: the newest change number handed to this node's event loop;
-        #: written by the listening thread, waited for by the writer
+        #: the newest change number handed to this node's event loop, and
+        #: the count of changes to rooms; written by the listening thread,
+        #: waited for by the writer
         self._followed_seq: int | None = None
+        self._followed_changes = 0
         #: the newest message id among them (listening thread only)
         self._followed_id = 0
         self._followed = threading.Condition()
@@ -143,7 +145,8 @@ class Cluster:
             {"t": "r", "n": node, **receipt})
         messages.receipts.publish_room = lambda receipt: self.link.publish(
             {"t": "rr", "n": node, **receipt})
-        rooms.announce = lambda conn, change: links.notify(conn, {"t": "rm", "n": node, **change})
+        rooms.announce = lambda conn, change: links.announce_change(
+            conn, {"t": "rm", "n": node, **change})
         presence.publish_account = lambda account_id: self.link.publish(
             {"t": "s", "n": node, "a": account_id})
         presence.publish_revoked = lambda account_id, sessions: self.link.publish(
@@ -171,22 +174,26 @@ class Cluster:
     # ------------------------------------------------------------------
     # The listening thread
 
-    def _follow(self, seq: int) -> None:
-        """Everything up to change number ``seq`` has been handed to the loop."""
+    def _follow(self, seq: int, changes: int) -> None:
+        """Everything up to change number ``seq`` and change to rooms number
+        ``changes`` has been handed to the loop."""
         with self._followed:
             self._followed_seq = seq
+            self._followed_changes = changes
             self._followed.notify_all()
 
-    def _wait_handed(self, seq: int) -> None:
+    def _wait_handed(self, seq: int, changes: int) -> None:
         """(In the writer thread.)  Wait until others' commits up to ``seq``
-        were handed to the loop."""
+        and ``changes`` were handed to the loop."""
         with self._followed:
             handed = self._followed.wait_for(
-                lambda: self._followed_seq is not None and self._followed_seq >= seq,
+                lambda: (self._followed_seq is not None and self._followed_seq >= seq
+                         and self._followed_changes >= changes),
                 _OTHERS_COMMIT_WAIT)
         if not handed:
-            log.warning("other nodes' commits up to change %d were not read in time; "
-                        "this node's next one may reach its clients before them", seq)
+            log.warning("other nodes' commits up to change %d (%d to rooms) were not read in "
+                        "time; this node's next one may reach its clients before them",
+                        seq, changes)
 
     def _call(self, callback: Any, *args: Any) -> None:
         try:
@@ -202,7 +209,7 @@ class Cluster:
         # time, between reading them at start and listening) are taken as
         # they are now.
         self._call(self.rooms.reload, db_rooms.load_rooms(conn))
-        newest_id, newest = links.newest(conn)
+        newest_id, newest, changes = links.newest(conn)
         if self._followed_seq is not None and newest > self._followed_seq:
             log.warning("reading the changes made while this node was not listening "
                         "(change numbers %d to %d)", self._followed_seq + 1, newest)
@@ -212,7 +219,7 @@ class Cluster:
             if missed:
                 self._call(self.messages.deliver_remote, missed, self._followed_id)
         self._followed_id = newest_id
-        self._follow(newest)
+        self._follow(newest, changes)
 
     def _on_notification(self, message: dict[str, Any], conn: Connection) -> None:
         kind, node = message.get("t"), message.get("n")
@@ -242,6 +249,8 @@ class Cluster:
             self._call(close_sessions_of, self.presence, int(message["a"]),
                        [int(session) for session in message["s"]], None, False)
         elif kind == "rm":
+            if int(message["cc"]) <= self._followed_changes:
+                return  # read already, when this node (re)connected
             record = db_rooms.room_record(conn, int(message["r"]))
             if record is not None:
                 change = db_rooms.RoomChange(record, tuple(message["j"]), tuple(message["l"]),
@@ -268,17 +277,18 @@ class Cluster:
     def _on_commit(self, message: dict[str, Any], own: bool, conn: Connection) -> None:
         id_from, id_to = int(message["i"][0]), int(message["i"][1])
         seq_from, seq_to = int(message["s"][0]), int(message["s"][1])
+        changes_to = int(message["r"][1])
         followed = self._followed_seq if self._followed_seq is not None else seq_from
-        if seq_to <= followed:
+        if seq_to <= followed and changes_to <= self._followed_changes:
             return  # read already, when this node (re)connected
         if own:
             # Delivered by this node's writer; what others commit after it
             # must reach the loop after it.
             if not self.database.writer.wait_reported(int(message["k"]), _OWN_COMMIT_WAIT):
                 log.warning("this node's commit %s was not handed over in time", message["k"])
-        else:
+        elif seq_to > followed:
             remote = links.messages_in(conn, max(seq_from, followed), seq_to)
             if remote:
                 self._call(self.messages.deliver_remote, remote, id_from)
         self._followed_id = max(self._followed_id, id_to)
-        self._follow(seq_to)
+        self._follow(max(seq_to, followed), max(changes_to, self._followed_changes))

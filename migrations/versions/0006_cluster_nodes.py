@@ -2,9 +2,10 @@
 
 ``cluster_nodes`` lists the server processes sharing the database, each
 with a heartbeat renewed every second; ``node_presence`` the accounts with
-a session on each.  The union over live nodes is who is online in the
-whole chat (server/cluster.py).  SQLite gets the same two tables, empty:
-one process serves it alone.
+a session on each; ``cluster_changes`` one row counting the changes to
+rooms that nodes announced.  The union over live nodes is who is online
+in the whole chat (server/cluster.py).  SQLite gets the same tables,
+unused: one process serves it alone.
 
 Revision ID: 0006
 Revises: 0005
@@ -42,8 +43,16 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['node_id'], ['cluster_nodes.id'], name=op.f('fk_node_presence_node_id_cluster_nodes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('node_id', 'account_id', name=op.f('pk_node_presence'))
     )
+    # One row: the count of changes to rooms announced (db.models.ClusterChanges).
+    changes = op.create_table('cluster_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('count', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cluster_changes'))
+    )
+    op.bulk_insert(changes, [{'id': 1, 'count': 0}])
 
 
 def downgrade() -> None:
+    op.drop_table('cluster_changes')
     op.drop_table('node_presence')
     op.drop_table('cluster_nodes')
