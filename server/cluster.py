@@ -151,7 +151,7 @@ class Cluster:
             {"t": "s", "n": node, "a": account_id})
         presence.publish_revoked = lambda account_id, sessions: self.link.publish(
             {"t": "x", "n": node, "a": account_id, "s": sessions})
-        typing.publish = lambda notice: self.link.publish({"t": "ty", "n": node, **notice})
+        typing.publish = self._typing_notice
 
     def start(self) -> None:
         """Register this node and start listening (blocking: run in a thread)."""
@@ -265,7 +265,24 @@ class Cluster:
             self._call(self.messages.receipts.direct_from_elsewhere, str(message["u"]),
                        int(message["p"]), int(message["k"]))
         elif kind == "ty":
-            self._call(self.typing.tell_from_elsewhere, message)
+            self._call(self._typing_from_elsewhere, message)
+
+    def _typing_notice(self, notice: dict[str, Any]) -> None:
+        """(On the loop.)  Tell the others of a typing notice; one in a room
+        goes without its audience (up to 10,000 members would not fit in a
+        notification's 8000 bytes): each node takes the room's members."""
+        if notice.get("room") is not None:
+            notice = {**notice, "aud": []}
+        self.link.publish({"t": "ty", "n": self.node, **notice})
+
+    def _typing_from_elsewhere(self, notice: dict[str, Any]) -> None:
+        """(On the loop.)  Another node's typing notice, for this node's sessions."""
+        if notice.get("room") is not None:
+            room = self.rooms.rooms.get(int(notice["room"]))
+            if room is None:
+                return
+            notice = {**notice, "aud": list(room.members)}
+        self.typing.tell_from_elsewhere(notice)
 
     def _room_marker_moved(self, message: dict[str, Any]) -> None:
         """(On the loop.)  A member read a room on another node: its members here hear of it."""

@@ -3,8 +3,9 @@
 Two real ``python -m server`` processes ("nodes") on one database of the
 throwaway cluster, version 2 clients on each: a room created, joined, left
 and changed on one node is known on the other (its members there receive
-its messages and its ``room``, ``member`` and ``room_left`` events, and a
-removed member stops receiving it at once); read markers in a room, a
+its messages, typing notices and ``room``, ``member`` and ``room_left``
+events, and a removed member stops receiving it at once); read markers in
+a room, a
 status, a revoked remembered session and a changed password cross too; a
 message sent on one node is found by ``search`` on the other (the
 ``pg_trgm`` index); and a file uploaded through one node is downloaded
@@ -92,6 +93,9 @@ def test_rooms_are_one_across_the_nodes(nodes):
             "type": "member", "room": lab["id"], "username": "dave", "joined": True}
         from_b = await say(dave, lab["id"], "dave on B")
         assert (await alice.next_event("message"))["message"] == from_b
+        assert (await alice.request("typing", room=lab["id"], active=True))["type"] == "ok"
+        typing = await dave.next_event("typing")
+        assert (typing["from"], typing["room"], typing["active"]) == ("alice", lab["id"], True)
         members = await ok(alice, "members", room=lab["id"])
         assert sorted(u["username"] for u in members["members"]) == ["alice", "bob", "carol",
                                                                        "dave"]
