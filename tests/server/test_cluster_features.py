@@ -15,8 +15,7 @@ installations").
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from tests.wire import PASSWORD
 from .helpers import Client, Clients, unique_name
 from .test_files import download
 from .test_rooms import create, member, ok, refused, say
+from .test_cluster import run_on
 from .test_sessions import remembered, session_list
 from .test_version2 import presence_of
 
@@ -45,17 +45,6 @@ def nodes(postgres_cluster: PostgresCluster, server_factory: Callable[..., Serve
     files = str(tmp_path / "shared-files")
     return (server_factory("--no-rate-limits", "--files-dir", files, database_url=url),
             server_factory("--no-rate-limits", "--files-dir", files, database_url=url))
-
-
-def run_on(first: ServerProcess, second: ServerProcess,
-           scenario: Callable[[Clients, Clients], Awaitable[None]]) -> None:
-    """Run ``scenario(clients of the first node, clients of the second)``."""
-
-    async def main() -> None:
-        async with Clients(first.address) as on_first, Clients(second.address) as on_second:
-            await scenario(on_first, on_second)
-
-    asyncio.run(main())
 
 
 async def until_marker(client: Client, sender: Client) -> list[dict[str, Any]]:
