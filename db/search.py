@@ -42,8 +42,7 @@ The user's text never becomes SQL: every word travels as a bound
 parameter; only the shape of the statement (how many words) varies.
 
 :func:`search` is the one entry point, dispatching on the database's
-dialect, so that PostgreSQL (issue 19) can answer the same call with a
-``pg_trgm`` index.
+dialect: both answer the same call by the same rules.
 """
 
 from __future__ import annotations
