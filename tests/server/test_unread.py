@@ -16,8 +16,9 @@ from tests.wire import PASSWORD
 
 from .helpers import Client, Clients, run, send_many, unique_name
 
-#: Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
-BOTH_BACKENDS = True
+# SQLite only: what differs by database here (accounts, pages, markers) is
+# proved on both by tests/db (test_queries, test_history_pages), and the
+# server's side of it is the same code on either.
 
 
 def _with(peer: str | None) -> dict[str, str | None]:
