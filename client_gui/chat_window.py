@@ -69,7 +69,7 @@ from .session_state import ConnectionState
 from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .settings_dialog import SettingsDialog
-from .status import AutoAway, StatusButton, describe_status
+from .status import AutoAway, StatusButton
 from .status_bar import ConnectionStatus
 from .texts import body_problem
 from .theme import Appearance
@@ -456,22 +456,23 @@ class ChatWindow(QMainWindow):
         else:
             self.setWindowTitle(self.tr("Besedka \u2014 %1").replace("%1", name))
 
+    def step_back(self) -> bool:
+        """Esc's first meaning (:class:`~client_gui.navigation.Navigation`):
+        out of an opened search result or the search results."""
+        return self.search.back()
+
     def _update_header(self) -> None:
         entry = self.conversations.list_model.entry(self._current)
         if entry is None:
-            self.header.setText("")
+            self.header.set_variants("")
             return
         room_header = self.rooms.header(entry)
         if room_header is not None:
-            self.header.setText(room_header)
+            self.header.set_variants(room_header, entry.name)
             return
         name = self.conversations.list_model.display_name(entry)
         if entry.conversation is None:
             detail = self.tr("everyone")
-        elif entry.online and self.status_button is not None:
-            detail = describe_status(entry.status, entry.status_text)
-        elif entry.online:
-            detail = self.tr("online")
         else:
             detail = self.conversations.list_model.presence_text(entry)
         self.header.set_variants(f"{name} \u00b7 {detail}", name)

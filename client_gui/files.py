@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import os
 import re
 import uuid
 from collections.abc import Callable
@@ -158,7 +157,7 @@ class Download:
     error: ErrorCode | str | None = None
     job: TransferJob | None = field(default=None, repr=False)
     #: the end of the partial file's name: a fetch into the cache, which
-    #: every Besedka of this user shares, makes its own (two of them
+    #: every session of this user shares, makes its own (two sessions
     #: appending to one file would mix their bytes)
     part_suffix: str = ".part"
 
@@ -195,6 +194,8 @@ class FileTransfers(QObject):
         self._link = link
         self._download_dir = download_dir or (lambda: default_download_dir())
         self.cache_dir = cache_dir or default_cache_dir()
+        # This session's own partial files in the shared cache (see Download).
+        self._cache_part_suffix = f".{uuid.uuid4().hex[:12]}.part"
         self.uploads: dict[str, Upload] = {}
         #: Uploads to post, in the order they were sent: one is posted only
         #: after those before it, so messages keep the order of their files.
@@ -364,7 +365,7 @@ class FileTransfers(QObject):
         if current is not None and current.state is not TransferState.FAILED:
             return current
         destination = self.cache_dir / file.id / safe_file_name(file.name)
-        download = Download(file, destination, part_suffix=f".{os.getpid()}.part")
+        download = Download(file, destination, part_suffix=self._cache_part_suffix)
         self.fetches[file.id] = download
         if destination.is_file():
             download.state, download.done = TransferState.DONE, destination.stat().st_size

@@ -206,6 +206,13 @@ class MessageActions(QObject):
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
         # Up in an empty compose box edits my last message; Escape leaves a mode.
         if (watched is self._compose and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.ShortcutOverride
+                and event.key() == Qt.Key.Key_Escape and (self.editing or self.replying)):
+            # Escape is also the window's "mark read" shortcut: while an edit
+            # or a reply is open, the compose box takes it first.
+            event.accept()
+            return False
+        if (watched is self._compose and isinstance(event, QKeyEvent)
                 and event.type() == QEvent.Type.KeyPress
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier
                 and not self.completer.popup_visible):

@@ -48,6 +48,11 @@ class Navigable(Protocol):
 
     def select_conversation(self, conversation: ConversationId) -> None: ...
 
+    def step_back(self) -> bool:
+        """Esc's first meaning: leave a mode (a search, an opened result);
+        whether there was one to leave."""
+        ...
+
 
 class QuickSwitcher(QDialog):
     """"Go to": a filter over every conversation; Enter opens the chosen one.
@@ -182,4 +187,6 @@ class Navigation(QObject):
 
     @pyqtSlot()
     def mark_read(self) -> None:
-        self._navigable.conversations.mark_read(self._navigable.current_conversation)
+        """Esc: out of a search first; else mark the conversation read."""
+        if not self._navigable.step_back():
+            self._navigable.conversations.mark_read(self._navigable.current_conversation)

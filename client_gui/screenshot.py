@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QPoint, QRect, Qt, pyqtSignal
 from PyQt6.QtGui import (
+    QCloseEvent,
     QColor,
     QGuiApplication,
     QImage,
@@ -71,6 +72,7 @@ class ScreenshotOverlay(QWidget):
         self.setGeometry(desktop)
         self._start: QPoint | None = None
         self._end: QPoint | None = None
+        self._captured = False
 
     def selection(self) -> QRect:
         """The area dragged so far, in the widget's coordinates."""
@@ -131,6 +133,7 @@ class ScreenshotOverlay(QWidget):
             self.update()
             return
         image = self.picture.copy(self._picture_rect(area)).toImage()
+        self._captured = True
         self.close()
         self.captured.emit(image)
 
@@ -143,4 +146,10 @@ class ScreenshotOverlay(QWidget):
 
     def _cancel(self) -> None:
         self.close()
-        self.cancelled.emit()
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:
+        # However it closes without an area (Esc, a right click, the window
+        # manager's close): the chat window that hid for it must come back.
+        super().closeEvent(event)
+        if not self._captured:
+            self.cancelled.emit()

@@ -89,6 +89,8 @@ class SearchPanel(QWidget):
         self.query.setClearButtonEnabled(True)
         self.scope = QComboBox(self)
         self.scope.setObjectName("search-scope")
+        # Its texts change with the conversation and the language: it follows.
+        self.scope.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scope.addItems(["", ""])
         self.status = QLabel(self)
         self.status.setObjectName("search-status")
@@ -368,7 +370,6 @@ class SearchMode(QObject):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         panel.result_activated.connect(self.open_result)
         conversations.message_shown.connect(self.on_message_shown)
-        window.installEventFilter(self)
         follow_language(self._window, self.retranslate)
 
     def actions(self) -> list[QAction]:
@@ -411,8 +412,9 @@ class SearchMode(QObject):
             self._view.show_message(message_id)
 
     def back(self) -> bool:
-        """Esc: from an opened result to the results, from the results to
-        where the search began.  Returns whether there was a step back."""
+        """Esc (the window's, :class:`~client_gui.navigation.Navigation`):
+        from an opened result to the results, from the results to where the
+        search began.  Returns whether there was a step back."""
         if self.searching:
             self._stack.setCurrentWidget(self._page)
             for conversation in self._visited:
@@ -428,12 +430,3 @@ class SearchMode(QObject):
             self.panel.results.setFocus()
             return True
         return False
-
-    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
-        # Esc that no widget of the window wanted (an open editor, a popup
-        # take theirs first) reaches the window itself.
-        if (watched is self._window and isinstance(event, QKeyEvent)
-                and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape
-                and self.back()):
-            return True
-        return super().eventFilter(watched, event)

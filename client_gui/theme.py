@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from PyQt6.QtCore import QObject, Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtGui import QColor, QFont, QPalette
-from PyQt6.QtWidgets import QApplication, QStyleFactory
+from PyQt6.QtWidgets import QApplication
 
 from .settings import FONT_SIZE, THEME, Settings
 
@@ -119,16 +119,19 @@ class Appearance(QObject):
 
     def apply(self) -> None:
         """Apply the current settings (at start, and after the dialog)."""
+        # Styles by name: the application makes and owns them.  A style made
+        # here (QStyleFactory.create) would be Python's, and the collector could
+        # free it while the application still draws with it (a crash).
         if self.is_dark():
-            self._app.setStyle(QStyleFactory.create("Fusion"))
+            self._app.setStyle("Fusion")
             self._app.setPalette(dark_palette())
         elif self.theme is Theme.LIGHT:
-            fusion = QStyleFactory.create("Fusion")
-            self._app.setStyle(fusion)
-            if fusion is not None:
-                self._app.setPalette(fusion.standardPalette())
+            self._app.setStyle("Fusion")
+            style = self._app.style()
+            if style is not None:
+                self._app.setPalette(style.standardPalette())
         else:
-            self._app.setStyle(QStyleFactory.create(self._system_style))
+            self._app.setStyle(self._system_style)
             self._app.setPalette(self._system_palette)
         font = QFont(self._system_font)
         size = self._settings.get(FONT_SIZE)
@@ -148,7 +151,7 @@ class Appearance(QObject):
 
     def restore_system(self) -> None:
         """Give the application back the system's style, palette and font."""
-        self._app.setStyle(QStyleFactory.create(self._system_style))
+        self._app.setStyle(self._system_style)
         self._app.setPalette(self._system_palette)
         self._app.setFont(self._system_font)
 

@@ -227,52 +227,47 @@
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="470" />
+        <location filename="../chat_window.py" line="475" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="474" />
-        <source>online</source>
-        <translation>online</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="503" />
+        <location filename="../chat_window.py" line="504" />
         <source>Go to a conversation by name</source>
         <translation>Go to a conversation by name</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="504" />
+        <location filename="../chat_window.py" line="505" />
         <source>The conversation above</source>
         <translation>The conversation above</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="505" />
+        <location filename="../chat_window.py" line="506" />
         <source>The conversation below</source>
         <translation>The conversation below</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="506" />
+        <location filename="../chat_window.py" line="507" />
         <source>The next conversation with unread messages</source>
         <translation>The next conversation with unread messages</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="507" />
+        <location filename="../chat_window.py" line="508" />
         <source>Mark the conversation read</source>
         <translation>Mark the conversation read</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="511" />
+        <location filename="../chat_window.py" line="512" />
         <source>Keyboard shortcuts</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
@@ -671,12 +666,12 @@
         <translation>Editing your message (Esc cancels)</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="234" />
+        <location filename="../message_actions.py" line="241" />
         <source>Delete message</source>
         <translation>Delete message</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="235" />
+        <location filename="../message_actions.py" line="242" />
         <source>Delete this message for everyone?
 
 %1</source>
@@ -685,12 +680,12 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="258" />
+        <location filename="../message_actions.py" line="265" />
         <source>That message is gone, or it is not yours to change.</source>
         <translation>That message is gone, or it is not yours to change.</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="260" />
+        <location filename="../message_actions.py" line="267" />
         <source>Not connected: try again when the connection is back.</source>
         <translation>Not connected: try again when the connection is back.</translation>
     </message>
@@ -836,12 +831,12 @@
 </context><context>
     <name>QuickSwitcher</name>
     <message>
-        <location filename="../navigation.py" line="85" />
+        <location filename="../navigation.py" line="90" />
         <source>Go to a conversation</source>
         <translation>Go to a conversation</translation>
     </message>
     <message>
-        <location filename="../navigation.py" line="86" />
+        <location filename="../navigation.py" line="91" />
         <source>Type part of a name</source>
         <translation>Type part of a name</translation>
     </message>
@@ -1025,57 +1020,57 @@
 </context><context>
     <name>ScreenshotOverlay</name>
     <message>
-        <location filename="../screenshot.py" line="105" />
+        <location filename="../screenshot.py" line="107" />
         <source>Drag over the area to send. Esc cancels.</source>
         <translation>Drag over the area to send. Esc cancels.</translation>
     </message>
 </context><context>
     <name>SearchMode</name>
     <message>
-        <location filename="../search_panel.py" line="378" />
+        <location filename="../search_panel.py" line="379" />
         <source>&amp;Find in this conversation…</source>
         <translation>&amp;Find in this conversation…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="379" />
+        <location filename="../search_panel.py" line="380" />
         <source>Find in &amp;all conversations…</source>
         <translation>Find in &amp;all conversations…</translation>
     </message>
 </context><context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../search_panel.py" line="148" />
+        <location filename="../search_panel.py" line="150" />
         <source>Search messages</source>
         <translation>Search messages</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="149" />
+        <location filename="../search_panel.py" line="151" />
         <source>In %1</source>
         <translation>In %1</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="151" />
+        <location filename="../search_panel.py" line="153" />
         <source>In all conversations</source>
         <translation>In all conversations</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="237" />
-        <location filename="../search_panel.py" line="203" />
+        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="205" />
         <source>Not connected: searching needs the server.</source>
         <translation>Not connected: searching needs the server.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="241" />
         <source>This server cannot search messages.</source>
         <translation>This server cannot search messages.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="241" />
+        <location filename="../search_panel.py" line="243" />
         <source>Type to search. Any part of a word is found, in any case; every word you type must appear.</source>
         <translation>Type to search. Any part of a word is found, in any case; every word you type must appear.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../search_panel.py" line="244" />
+        <location filename="../search_panel.py" line="246" />
         <source>Type at least %n character(s).</source>
         <translation>
             <numerusform>Type at least %n character.</numerusform>
@@ -1083,43 +1078,43 @@
         </translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="246" />
+        <location filename="../search_panel.py" line="248" />
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="270" />
-        <location filename="../search_panel.py" line="252" />
+        <location filename="../search_panel.py" line="272" />
+        <location filename="../search_panel.py" line="254" />
         <source>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</source>
         <translation>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="262" />
+        <location filename="../search_panel.py" line="264" />
         <source>No messages contain “%1”.</source>
         <translation>No messages contain “%1”.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="264" />
+        <location filename="../search_panel.py" line="266" />
         <source>No messages in General contain “%1”.</source>
         <translation>No messages in General contain “%1”.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="266" />
+        <location filename="../search_panel.py" line="268" />
         <source>No messages with %2 contain “%1”.</source>
         <translation>No messages with %2 contain “%1”.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="279" />
+        <location filename="../search_panel.py" line="281" />
         <source>room %1</source>
         <translation>room %1</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="289" />
+        <location filename="../search_panel.py" line="291" />
         <source>notes to yourself</source>
         <translation>notes to yourself</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="290" />
+        <location filename="../search_panel.py" line="292" />
         <source>direct message with %1</source>
         <translation>direct message with %1</translation>
     </message>
@@ -1215,104 +1210,104 @@
         <translation>&amp;Notify me of new messages</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="150" />
-        <source>Only of &amp;direct messages and mentions of me</source>
-        <translation>Only of &amp;direct messages and mentions of me</translation>
+        <location filename="../settings_dialog.py" line="151" />
+        <source>Only of &amp;direct messages, my rooms and mentions of me</source>
+        <translation>Only of &amp;direct messages, my rooms and mentions of me</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="151" />
+        <location filename="../settings_dialog.py" line="152" />
         <source>Play a &amp;sound:</source>
         <translation>Play a &amp;sound:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Chime</source>
         <translation>Chime</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Ping</source>
         <translation>Ping</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Knock</source>
         <translation>Knock</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="154" />
+        <location filename="../settings_dialog.py" line="155" />
         <source>&amp;Play</source>
         <translation>&amp;Play</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="155" />
+        <location filename="../settings_dialog.py" line="156" />
         <source>Starting and closing</source>
         <translation>Starting and closing</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="156" />
+        <location filename="../settings_dialog.py" line="157" />
         <source>S&amp;tart Besedka when I log in to this computer</source>
         <translation>S&amp;tart Besedka when I log in to this computer</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="157" />
+        <location filename="../settings_dialog.py" line="158" />
         <source>&amp;Closing the window keeps Besedka running in the tray</source>
         <translation>&amp;Closing the window keeps Besedka running in the tray</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="160" />
+        <location filename="../settings_dialog.py" line="161" />
         <source>This desktop has no tray.</source>
         <translation>This desktop has no tray.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="161" />
+        <location filename="../settings_dialog.py" line="162" />
         <source>Appearance</source>
         <translation>Appearance</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Language:</source>
         <translation>&amp;Language:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Theme:</source>
         <translation>&amp;Theme:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="163" />
+        <location filename="../settings_dialog.py" line="164" />
         <source>&amp;Font size:</source>
         <translation>&amp;Font size:</translation>
     </message>
     <message>
+        <location filename="../settings_dialog.py" line="167" />
         <location filename="../settings_dialog.py" line="166" />
-        <location filename="../settings_dialog.py" line="165" />
         <source>As the system</source>
         <translation>As the system</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="166" />
+        <location filename="../settings_dialog.py" line="167" />
         <source>Light</source>
         <translation>Light</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="167" />
+        <location filename="../settings_dialog.py" line="168" />
         <source>Dark</source>
         <translation>Dark</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="169" />
+        <location filename="../settings_dialog.py" line="170" />
         <source>As the system (%1 pt)</source>
         <translation>As the system (%1 pt)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="188" />
-        <location filename="../settings_dialog.py" line="172" />
+        <location filename="../settings_dialog.py" line="189" />
+        <location filename="../settings_dialog.py" line="173" />
         <source>%1 pt</source>
         <translation>%1 pt</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="227" />
+        <location filename="../settings_dialog.py" line="228" />
         <source>Starting with the system could not be changed: %1</source>
         <translation>Starting with the system could not be changed: %1</translation>
     </message>

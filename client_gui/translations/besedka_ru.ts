@@ -228,52 +228,47 @@
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="470" />
+        <location filename="../chat_window.py" line="475" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="474" />
-        <source>online</source>
-        <translation>в сети</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="503" />
+        <location filename="../chat_window.py" line="504" />
         <source>Go to a conversation by name</source>
         <translation>Перейти к беседе по имени</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="504" />
+        <location filename="../chat_window.py" line="505" />
         <source>The conversation above</source>
         <translation>Беседа выше в списке</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="505" />
+        <location filename="../chat_window.py" line="506" />
         <source>The conversation below</source>
         <translation>Беседа ниже в списке</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="506" />
+        <location filename="../chat_window.py" line="507" />
         <source>The next conversation with unread messages</source>
         <translation>Следующая беседа с непрочитанными сообщениями</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="507" />
+        <location filename="../chat_window.py" line="508" />
         <source>Mark the conversation read</source>
         <translation>Отметить беседу прочитанной</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="511" />
+        <location filename="../chat_window.py" line="512" />
         <source>Keyboard shortcuts</source>
         <translation>Клавиатурные сокращения</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
     </message>
@@ -678,12 +673,12 @@
         <translation>Правка сообщения (Esc — отмена)</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="234" />
+        <location filename="../message_actions.py" line="241" />
         <source>Delete message</source>
         <translation>Удалить сообщение</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="235" />
+        <location filename="../message_actions.py" line="242" />
         <source>Delete this message for everyone?
 
 %1</source>
@@ -692,12 +687,12 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="258" />
+        <location filename="../message_actions.py" line="265" />
         <source>That message is gone, or it is not yours to change.</source>
         <translation>Этого сообщения уже нет, или оно не ваше.</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="260" />
+        <location filename="../message_actions.py" line="267" />
         <source>Not connected: try again when the connection is back.</source>
         <translation>Нет связи: попробуйте снова, когда она восстановится.</translation>
     </message>
@@ -843,12 +838,12 @@
 </context><context>
     <name>QuickSwitcher</name>
     <message>
-        <location filename="../navigation.py" line="85" />
+        <location filename="../navigation.py" line="90" />
         <source>Go to a conversation</source>
         <translation>Перейти к беседе</translation>
     </message>
     <message>
-        <location filename="../navigation.py" line="86" />
+        <location filename="../navigation.py" line="91" />
         <source>Type part of a name</source>
         <translation>Введите часть имени</translation>
     </message>
@@ -1033,57 +1028,57 @@
 </context><context>
     <name>ScreenshotOverlay</name>
     <message>
-        <location filename="../screenshot.py" line="105" />
+        <location filename="../screenshot.py" line="107" />
         <source>Drag over the area to send. Esc cancels.</source>
         <translation>Выделите область, которую нужно отправить. Esc — отмена.</translation>
     </message>
 </context><context>
     <name>SearchMode</name>
     <message>
-        <location filename="../search_panel.py" line="378" />
+        <location filename="../search_panel.py" line="379" />
         <source>&amp;Find in this conversation…</source>
         <translation>&amp;Найти в этой беседе…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="379" />
+        <location filename="../search_panel.py" line="380" />
         <source>Find in &amp;all conversations…</source>
         <translation>Найти во &amp;всех беседах…</translation>
     </message>
 </context><context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../search_panel.py" line="148" />
+        <location filename="../search_panel.py" line="150" />
         <source>Search messages</source>
         <translation>Поиск сообщений</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="149" />
+        <location filename="../search_panel.py" line="151" />
         <source>In %1</source>
         <translation>В беседе «%1»</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="151" />
+        <location filename="../search_panel.py" line="153" />
         <source>In all conversations</source>
         <translation>Во всех беседах</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="237" />
-        <location filename="../search_panel.py" line="203" />
+        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="205" />
         <source>Not connected: searching needs the server.</source>
         <translation>Нет связи: для поиска нужен сервер.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="241" />
         <source>This server cannot search messages.</source>
         <translation>Этот сервер не умеет искать сообщения.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="241" />
+        <location filename="../search_panel.py" line="243" />
         <source>Type to search. Any part of a word is found, in any case; every word you type must appear.</source>
         <translation>Начните вводить запрос. Найдётся любая часть слова в любом регистре; в сообщении должны быть все введённые слова.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../search_panel.py" line="244" />
+        <location filename="../search_panel.py" line="246" />
         <source>Type at least %n character(s).</source>
         <translation>
             <numerusform>Введите хотя бы %n символ.</numerusform>
@@ -1092,43 +1087,43 @@
         </translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="246" />
+        <location filename="../search_panel.py" line="248" />
         <source>Searching…</source>
         <translation>Поиск…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="270" />
-        <location filename="../search_panel.py" line="252" />
+        <location filename="../search_panel.py" line="272" />
+        <location filename="../search_panel.py" line="254" />
         <source>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</source>
         <translation>Просмотрены только последние сообщения: слова из одной-двух букв ищутся лишь среди недавних.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="262" />
+        <location filename="../search_panel.py" line="264" />
         <source>No messages contain “%1”.</source>
         <translation>Ни в одном сообщении нет «%1».</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="264" />
+        <location filename="../search_panel.py" line="266" />
         <source>No messages in General contain “%1”.</source>
         <translation>В общем чате нет сообщений с «%1».</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="266" />
+        <location filename="../search_panel.py" line="268" />
         <source>No messages with %2 contain “%1”.</source>
         <translation>В переписке с %2 нет сообщений с «%1».</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="279" />
+        <location filename="../search_panel.py" line="281" />
         <source>room %1</source>
         <translation>комната %1</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="289" />
+        <location filename="../search_panel.py" line="291" />
         <source>notes to yourself</source>
         <translation>заметки для себя</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="290" />
+        <location filename="../search_panel.py" line="292" />
         <source>direct message with %1</source>
         <translation>личная переписка с %1</translation>
     </message>
@@ -1224,104 +1219,104 @@
         <translation>&amp;Уведомлять о новых сообщениях</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="150" />
-        <source>Only of &amp;direct messages and mentions of me</source>
-        <translation>Только о &amp;личных сообщениях и упоминаниях меня</translation>
+        <location filename="../settings_dialog.py" line="151" />
+        <source>Only of &amp;direct messages, my rooms and mentions of me</source>
+        <translation>Только о &amp;личных сообщениях, моих комнатах и упоминаниях меня</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="151" />
+        <location filename="../settings_dialog.py" line="152" />
         <source>Play a &amp;sound:</source>
         <translation>Проигрывать &amp;звук:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Chime</source>
         <translation>Перезвон</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Ping</source>
         <translation>Сигнал</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Knock</source>
         <translation>Стук</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="154" />
+        <location filename="../settings_dialog.py" line="155" />
         <source>&amp;Play</source>
         <translation>&amp;Прослушать</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="155" />
+        <location filename="../settings_dialog.py" line="156" />
         <source>Starting and closing</source>
         <translation>Запуск и закрытие</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="156" />
+        <location filename="../settings_dialog.py" line="157" />
         <source>S&amp;tart Besedka when I log in to this computer</source>
         <translation>&amp;Запускать Беседку при входе в систему</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="157" />
+        <location filename="../settings_dialog.py" line="158" />
         <source>&amp;Closing the window keeps Besedka running in the tray</source>
         <translation>При закрытии окна Беседка &amp;остаётся в области уведомлений</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="160" />
+        <location filename="../settings_dialog.py" line="161" />
         <source>This desktop has no tray.</source>
         <translation>На этом рабочем столе нет области уведомлений.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="161" />
+        <location filename="../settings_dialog.py" line="162" />
         <source>Appearance</source>
         <translation>Внешний вид</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Language:</source>
         <translation>&amp;Язык:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Theme:</source>
         <translation>&amp;Тема:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="163" />
+        <location filename="../settings_dialog.py" line="164" />
         <source>&amp;Font size:</source>
         <translation>&amp;Размер шрифта:</translation>
     </message>
     <message>
+        <location filename="../settings_dialog.py" line="167" />
         <location filename="../settings_dialog.py" line="166" />
-        <location filename="../settings_dialog.py" line="165" />
         <source>As the system</source>
         <translation>Как в системе</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="166" />
+        <location filename="../settings_dialog.py" line="167" />
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="167" />
+        <location filename="../settings_dialog.py" line="168" />
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="169" />
+        <location filename="../settings_dialog.py" line="170" />
         <source>As the system (%1 pt)</source>
         <translation>Как в системе (%1 пт)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="188" />
-        <location filename="../settings_dialog.py" line="172" />
+        <location filename="../settings_dialog.py" line="189" />
+        <location filename="../settings_dialog.py" line="173" />
         <source>%1 pt</source>
         <translation>%1 пт</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="227" />
+        <location filename="../settings_dialog.py" line="228" />
         <source>Starting with the system could not be changed: %1</source>
         <translation>Не удалось изменить запуск вместе с системой: %1</translation>
     </message>

@@ -53,6 +53,8 @@ class FakeConnection(QObject):
         self.opens: list[Opened] = []
         self.sent: list[tuple[int, dict[str, Any]]] = []
         self.closes: list[int] = []
+        #: the farewell (a logout's request id) of each close, if it had one
+        self.farewells: list[int | None] = []
 
     # The session's side.
 
@@ -66,6 +68,7 @@ class FakeConnection(QObject):
 
     def close(self, serial: int, *, farewell: int | None = None) -> None:
         self.closes.append(serial)
+        self.farewells.append(farewell)
 
     # The test's side.
 

@@ -22,6 +22,8 @@ from PyQt6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenuBar,
+    QStyle,
+    QStyleOptionComboBox,
     QTabBar,
     QWidget,
 )
@@ -74,8 +76,15 @@ def _cut(widget: QWidget) -> str | None:
         return placeholder if widget.fontMetrics().horizontalAdvance(placeholder) > space \
             else None
     if isinstance(widget, QComboBox):
+        # Where the style draws the current text: the box less its arrow and frame.
+        option = QStyleOptionComboBox()
+        widget.initStyleOption(option)
+        style = widget.style()
+        assert style is not None
+        field = style.subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                     QStyle.SubControl.SC_ComboBoxEditField, widget)
         text = widget.currentText()
-        if text and widget.fontMetrics().horizontalAdvance(text) + 36 > widget.width():
+        if text and widget.fontMetrics().horizontalAdvance(text) > field.width():
             return text
         return None
     if isinstance(widget, QTabBar):

@@ -302,7 +302,7 @@ def test_at_completes_member_names_and_a_mention_of_me_is_highlighted_and_notifi
     notifier = alice.tray_presence.notifier
     with qtbot.waitSignal(notifier.notified, timeout=WAIT_MS) as notified:
         bob.send("@alice, lunch?")
-    assert notified.args == ["bob mentioned you", "@alice, lunch?"]
+    assert notified.args == ["Bobby mentioned you", "@alice, lunch?"]
     general = alice.conversations.model(None)
     wait_for_body(qtbot, general, "@alice, lunch?")
     assert row_with(general, "@alice, lunch?").mentions_me

@@ -148,13 +148,14 @@ def test_sending_from_the_past_returns_to_the_present(
         qtbot: QtBot, server: ServerProcess, start_client: StartClient,
         bots: Callable[..., Bot]) -> None:
     bob = bots(server.address, "bob")
-    sent = [bob.send(f"номер {n}") for n in range(40)]
-    # Logged in after them: the first page holds only the newest ten.
+    sent = [bob.send(f"номер {n}") for n in range(80)]
+    # Logged in after them: the first pages hold only the newest (as many
+    # as fill the view; one sender's rows are grouped, so a few dozen).
     alice = register(qtbot, start_client(server.address, page_sizes=(10, 10)), "alice")
     model = alice.conversations.model(None)
     qtbot.waitUntil(lambda: model.rowCount() >= 10, timeout=WAIT_MS)
     alice.search.start(everywhere=False)
-    expected = [f"номер {n}" for n in reversed(range(40)) if "3" in str(n)]
+    expected = [f"номер {n}" for n in reversed(range(80)) if "3" in str(n)]
     search_for(qtbot, alice, "номер 3", expected)
     alice.search_panel.results.setCurrentIndex(alice.search_panel.model.index(len(expected) - 1))
     alice.search_panel.open_current()

@@ -508,15 +508,15 @@ def test_a_refused_token_ends_even_an_established_session(
 def test_log_out_with_forget_closes_the_connection_only_once_the_server_answered(
         make_client: MakeClient, connection: FakeConnection) -> None:
     # Closed at once, the connection could lose the logout unread, and the
-    # server would keep the session.
+    # server would keep the session: the close names the logout as its
+    # farewell, whose answer the network thread waits for before closing.
     client, _ = logged_in_client(make_client, connection)
     serial = connection.serial
     client.log_out(forget=True)
     logout = connection.last("logout")
     assert logout["forget"] is True
-    assert client.state is ConnectionState.OFFLINE and serial not in connection.closes
-    connection.reply(logout)
-    assert serial in connection.closes
+    assert client.state is ConnectionState.OFFLINE
+    assert connection.closes[-1] == serial and connection.farewells[-1] == logout["id"]
 
 
 # --------------------------------------------------------------------------
