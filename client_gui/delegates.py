@@ -636,8 +636,9 @@ class ConversationDelegate(QStyledItemDelegate):
         else:
             # The status's colour (available, away, busy) while known to be
             # online; grey while offline, or while my own connection is down,
-            # when it is only the last known (the tooltip says so).
-            known = bool(index.data(Roles.PRESENCE_KNOWN))
+            # when it is only the last known (the tooltip says so).  A model
+            # that does not say (a room's members) shows what it was told.
+            known = index.data(Roles.PRESENCE_KNOWN) is not False
             muted = blend(option.palette.color(QPalette.ColorRole.Base),
                           option.palette.color(QPalette.ColorRole.Text), 0.45)
             colour = status_colour(entry.status) if entry.online and known else muted
