@@ -329,6 +329,30 @@ def test_room_messages_notify_unless_the_room_is_muted(
     assert alice.rooms.mute_action.isChecked()
 
 
+def test_a_muted_room_notifies_only_of_mentions(
+        qtbot: QtBot, server: ServerProcess, start_client: StartClient, room_bots: Any) -> None:
+    bob = room_bots("bob")
+    alice = register(qtbot, start_client(server.address), "alice")
+    lab = bob.ok("create_room", name="Lab", members=["alice"])["room"]
+    qtbot.waitUntil(lambda: has_room(alice, "Lab"), timeout=WAIT_MS)
+    shown: list[tuple[str, str]] = []
+    alice.tray_presence.notifier.notified.connect(
+        lambda title, text: shown.append((title, text)))
+    alice.conversations.set_attentive(False)  # looking at another window
+    # By default a room is a group I chose: its messages notify.
+    bob.ok("send", room=lab["id"], body="ping")
+    qtbot.waitUntil(lambda: shown == [("bob in Lab", "ping")], timeout=WAIT_MS)
+    alice.select_conversation(RoomConversation(lab["id"]))
+    alice.rooms.mute_action.trigger()
+    alice.select_conversation(None)
+    # Muted: nothing, unless I am called by name.
+    bob.ok("send", room=lab["id"], body="pong")
+    bob.ok("send", room=lab["id"], body="@alice, look")
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=WAIT_MS)
+    assert shown[1] == ("bob mentioned you", "@alice, look")
+    assert unread_of(alice, "Lab") == 2  # counted all the same ("ping" was read on opening)
+
+
 @pytest.mark.parametrize("features", [[], ["rooms"]])
 def test_the_rooms_menu_is_there_only_when_the_server_offers_rooms(
         qtbot: QtBot, settings: Settings, languages: LanguageManager,
