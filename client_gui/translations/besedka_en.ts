@@ -16,7 +16,7 @@
         <translation>Enter your password.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="335" />
+        <location filename="../app.py" line="338" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -390,27 +390,27 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="543" />
+        <location filename="../models.py" line="547" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../models.py" line="547" />
+        <location filename="../models.py" line="551" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../models.py" line="550" />
+        <location filename="../models.py" line="554" />
         <source>last known: %1</source>
         <translation>last known: %1</translation>
     </message>
     <message>
-        <location filename="../models.py" line="555" />
+        <location filename="../models.py" line="559" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="557" />
+        <location filename="../models.py" line="561" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
@@ -692,40 +692,41 @@
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="181" />
+        <location filename="../delegates.py" line="188" />
         <source>edited</source>
         <translation>edited</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="386" />
-        <location filename="../delegates.py" line="254" />
+        <location filename="../delegates.py" line="421" />
+        <location filename="../delegates.py" line="281" />
+        <location filename="../delegates.py" line="248" />
         <source>Message deleted</source>
         <translation>Message deleted</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="388" />
+        <location filename="../delegates.py" line="423" />
         <source>An earlier message (click to find it)</source>
         <translation>An earlier message (click to find it)</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="436" />
+        <location filename="../delegates.py" line="466" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="438" />
+        <location filename="../delegates.py" line="468" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="455" />
+        <location filename="../delegates.py" line="485" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
     <message>
-        <location filename="../models.py" line="204" />
+        <location filename="../models.py" line="208" />
         <source>Seen by %1</source>
         <translation>Seen by %1</translation>
     </message>

@@ -16,7 +16,7 @@
         <translation>Введите пароль.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="335" />
+        <location filename="../app.py" line="338" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -396,27 +396,27 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="543" />
+        <location filename="../models.py" line="547" />
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
     <message>
-        <location filename="../models.py" line="547" />
+        <location filename="../models.py" line="551" />
         <source>online</source>
         <translation>в сети</translation>
     </message>
     <message>
-        <location filename="../models.py" line="550" />
+        <location filename="../models.py" line="554" />
         <source>last known: %1</source>
         <translation>последнее известное: %1</translation>
     </message>
     <message>
-        <location filename="../models.py" line="555" />
+        <location filename="../models.py" line="559" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="557" />
+        <location filename="../models.py" line="561" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
     </message>
@@ -699,40 +699,41 @@
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="181" />
+        <location filename="../delegates.py" line="188" />
         <source>edited</source>
         <translation>изменено</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="386" />
-        <location filename="../delegates.py" line="254" />
+        <location filename="../delegates.py" line="421" />
+        <location filename="../delegates.py" line="281" />
+        <location filename="../delegates.py" line="248" />
         <source>Message deleted</source>
         <translation>Сообщение удалено</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="388" />
+        <location filename="../delegates.py" line="423" />
         <source>An earlier message (click to find it)</source>
         <translation>Более раннее сообщение (нажмите, чтобы найти)</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="436" />
+        <location filename="../delegates.py" line="466" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="438" />
+        <location filename="../delegates.py" line="468" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="455" />
+        <location filename="../delegates.py" line="485" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
     <message>
-        <location filename="../models.py" line="204" />
+        <location filename="../models.py" line="208" />
         <source>Seen by %1</source>
         <translation>Прочитали: %1</translation>
     </message>
