@@ -42,7 +42,7 @@ from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_VERSION
 from protocol.replies import Done, LoggedIn
 from protocol.requests import ChangePassword, Login, Logout, Register
-from protocol.rules import username_key
+from protocol.rules import username_key, username_skeleton
 
 from .config import MAX_CONNECTIONS_PER_ACCOUNT, RateLimits
 from .directory import AccountDirectory
@@ -228,6 +228,8 @@ class Accounts:
         key = username_key(request.username)
         if key in self.directory:
             raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re)
+        # A name that looks like a taken one is taken too (PROTOCOL.md, "Rules").
+        skeleton = username_skeleton(request.username)
         try:
             password_hash = await self._queued(re, self.passwords.hash(
                 request.password, address=connection.address, account=key))
@@ -238,7 +240,8 @@ class Accounts:
         now = datetime.now(UTC)
         try:
             account = await asyncio.wrap_future(self.database.write(
-                lambda conn: queries.create_account(conn, request.username, key, password_hash, now)
+                lambda conn: queries.create_account(conn, request.username, key, password_hash, now,
+                                                    skeleton)
             ))
         except queries.UsernameTaken:
             raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re) from None

@@ -79,7 +79,7 @@ from db.transfer import TransferError, copy_database
 from protocol.errors import ProtocolError
 from protocol.limits import DEFAULT_PORT
 from protocol.provisioning import PROVISIONING_FILE_NAME
-from protocol.rules import check_password, username_key
+from protocol.rules import check_password, username_key, username_skeleton
 
 from .filestore import FileStore
 from .passwords import DEFAULT_ROUNDS, hash_password
@@ -132,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the server's SQLAlchemy database URL "
                              f"(default: {default_database_url()})")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("list-users", help="list every account and whether it is disabled")
+    list_users = commands.add_parser(
+        "list-users", help="list every account and whether it is disabled")
+    list_users.add_argument("--confusable", action="store_true",
+                            help="only the accounts whose names look alike (registered before "
+                                 "such names were refused), in groups")
     reset = commands.add_parser(
         "reset-password", help="give an account a new password and print it once")
     reset.add_argument("name", type=_account_name)
@@ -239,8 +243,17 @@ def _account(engine: Engine, name: str) -> queries.AccountRecord:
     return account
 
 
-def _list_users(engine: Engine, out: TextIO) -> None:
+def _list_users(engine: Engine, out: TextIO, confusable: bool = False) -> None:
     accounts = _read(engine, queries.list_accounts)
+    if confusable:
+        # Grouped by what the names look like (protocol.rules.username_skeleton).
+        groups: dict[str, list[queries.AccountRecord]] = {}
+        for account in accounts:
+            groups.setdefault(username_skeleton(account.username), []).append(account)
+        accounts = [account for group in groups.values() if len(group) > 1 for account in group]
+        if not accounts:
+            print("no two accounts have names that look alike", file=out)
+            return
     width = max((len(a.username) for a in accounts), default=8)
     print(f"{'username':<{width}}  {'status':<8}  registered", file=out)
     for account in accounts:
@@ -462,7 +475,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
             elif args.command == "delete-file":
                 _delete_file(engine, store, args.file_id, err)
             elif args.command == "list-users":
-                _list_users(engine, out)
+                _list_users(engine, out, args.confusable)
             elif args.command == "reset-password":
                 _reset_password(engine, args, stdin, out, err)
             elif args.command in ("disable", "enable"):

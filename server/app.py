@@ -31,6 +31,7 @@ from typing import NamedTuple
 from db import queries, security
 from db.database import Database
 from db.engine import is_postgresql
+from protocol.rules import username_skeleton
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
@@ -101,6 +102,7 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     directory, so it runs in a thread.  A new feature is made here and
     installed like the others.
     """
+    _store_name_skeletons(database)
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
     tokens = TokenStore(database, config.clock)
@@ -125,6 +127,20 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
                if is_postgresql(database.engine) else None)
     return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms, search,
                                 files, cluster)
+
+
+def _store_name_skeletons(database: Database) -> None:
+    """Store what each account's name looks like where it was never stored
+    (accounts made before the rule, PROTOCOL.md "Rules": they keep their
+    names, and new look-alikes of them are refused).  Blocking: it reads
+    the confusables table once, and writes."""
+    missing = database.read_now(security.accounts_without_skeleton)
+    if missing:
+        skeletons = {account_id: username_skeleton(name) for account_id, name in missing}
+        database.write(lambda conn: security.set_username_skeletons(conn, skeletons)).result()
+        log.info("stored what %d account name(s) look like", len(skeletons))
+    else:
+        username_skeleton("warm")  # the table is read now, not at the first registration
 
 
 def _make_hasher(database: Database, rounds: int) -> PasswordHasher:

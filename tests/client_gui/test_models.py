@@ -110,3 +110,30 @@ def test_rows_are_as_tall_as_their_wrapped_text_after_a_resize(qtbot: QtBot) -> 
     assert view.rowHeight(model.rowCount() - 1) > tall
     last = view.visualRect(model.index(model.rowCount() - 1))
     assert 0 < last.bottom() <= view.viewport().height()
+
+
+@pytest.mark.parametrize("body", [
+    "one line",
+    "Me. Pizza or soup?\nVote by 12:30.",
+    "\nstarts with an empty line",
+    "ends with an empty line\n",
+    "see https://example.org/" + "very-long-path/" * 12 + " and more",
+    "Сборочный сервер перезагрузится в 18:00 для обновлений:   сохраните работу",
+    "x" * 400,
+])
+def test_the_selection_editor_shows_the_text_as_tall_as_the_bubble_drew_it(
+        qtbot: QtBot, body: str) -> None:
+    # The bubble lays out its text for measuring and painting; the text
+    # browser that opens over it to select a part shows a document: a line
+    # broken elsewhere would make the text jump, or cut its last line.
+    view = MessageView()
+    qtbot.addWidget(view)
+    model = MessageListModel(None, "alice")
+    view.setModel(model)
+    model.add_messages([message(1, body=body)])
+    delegate = view.message_delegate
+    for width in (90, 240, 520):
+        text = delegate.text(model.row(0), width)
+        document = delegate.document(model.row(0), width)
+        assert text.height == int(document.size().height() + 0.999)
+        assert document.toPlainText() == body
