@@ -61,6 +61,12 @@ def _lay_out(layout: QTextLayout, width: float) -> float:
     return y
 
 
+def _utf16(text: str, index: int) -> int:
+    """Where Qt counts character ``index`` of ``text``: in UTF-16 code units,
+    two for each character beyond the Basic Multilingual Plane (emoji)."""
+    return index + sum(1 for character in text[:index] if ord(character) > 0xFFFF)
+
+
 def text_height(text: str, font: QFont, width: int) -> int:
     """The height ``text`` takes in ``font`` when wrapped at ``width`` pixels."""
     return math.ceil(_lay_out(QTextLayout(text.replace("\n", LINE_SEPARATOR), font), width))
@@ -81,8 +87,10 @@ class MessageText:
 
     def __init__(self, text: str, font: QFont, width: int, link: QColor,
                  links: bool = True) -> None:
-        #: (start, end, target) of each link, in characters of the text.
-        self.links = find_links(text) if links else []
+        #: (start, end, target) of each link, in UTF-16 code units as Qt
+        #: counts them (an emoji before a link is two of them).
+        self.links = [(_utf16(text, start), _utf16(text, end), target)
+                      for start, end, target in (find_links(text) if links else [])]
         self._layout = QTextLayout(text.replace("\n", LINE_SEPARATOR), font)
         if self.links:
             linked = QTextCharFormat()
@@ -107,6 +115,8 @@ class MessageText:
         for number in range(self._layout.lineCount()):
             line = self._layout.lineAt(number)
             if line.rect().contains(position):
+                if position.x() > line.x() + line.naturalTextWidth():
+                    return None  # beyond the end of the line's text
                 # The character under x, not the gap nearest to it.
                 index = line.xToCursor(position.x(), QTextLine.CursorPosition.CursorOnCharacter)
                 for start, end, target in self.links:

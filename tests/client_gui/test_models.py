@@ -7,7 +7,8 @@ import argparse
 from pathlib import Path
 
 import pytest
-from PyQt6.QtCore import QByteArray, QSettings
+from PyQt6.QtCore import QByteArray, QPointF, QSettings
+from PyQt6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from client_gui.app import parse_server
@@ -137,3 +138,24 @@ def test_the_selection_editor_shows_the_text_as_tall_as_the_bubble_drew_it(
         document = delegate.document(model.row(0), width)
         assert text.height == int(document.size().height() + 0.999)
         assert document.toPlainText() == body
+
+
+def test_a_link_after_emoji_is_found_where_it_is_drawn(qtbot: QtBot) -> None:
+    # Qt counts an emoji as two characters (UTF-16), Python as one: the
+    # link must still begin and end where it is drawn.
+    view = MessageView()
+    qtbot.addWidget(view)
+    model = MessageListModel(None, "alice")
+    view.setModel(model)
+    body = "\U0001f600\U0001f389 https://example.org/news tail"
+    model.add_messages([message(1, body=body)])
+    text = view.message_delegate.text(model.row(0), 600)
+    metrics = QFontMetrics(view.font())
+    middle = metrics.height() / 2
+    link_end = metrics.horizontalAdvance(body[:body.index(" tail")])
+    tail = metrics.horizontalAdvance(body[:body.index("tail") + 2])
+    before = metrics.horizontalAdvance(body[:body.index(" https")]) + 1
+    assert text.link_at(QPointF(link_end - 2, middle)) == "https://example.org/news"
+    assert text.link_at(QPointF(tail, middle)) is None
+    assert text.link_at(QPointF(before, middle)) is None
+    assert text.link_at(QPointF(metrics.horizontalAdvance(body) + 20, middle)) is None
