@@ -9,7 +9,12 @@ PACKAGE_STAMP := $(VENV)/.package-stamp
 HOST ?= 127.0.0.1
 PORT ?= 7447
 
-.PHONY: run server client test typecheck install qt-libs translations screenshots bench package package-test clean
+.PHONY: run server client test typecheck install qt-libs postgres-programs translations screenshots bench package package-test clean
+
+# What `make install` and `make package` install (in variables: a comma
+# inside $(call ...) would split the argument).
+INSTALL_EXTRAS := .[test,postgres]
+PACKAGE_EXTRAS := .[test,package]
 
 # Reinstall only when the project description changes.
 # pip's and setuptools' chatter goes to a log, shown only if installing fails.
@@ -23,7 +28,7 @@ endef
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Besedka needs Python 3.11 or newer")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(call pip_install,.[test])
+	$(call pip_install,$(INSTALL_EXTRAS))
 	@touch $@
 
 install: $(STAMP)
@@ -71,7 +76,12 @@ translations: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py docs/screenshots
 
-test: $(STAMP)
+# PostgreSQL's server programs for the tests that run on it (installed as
+# root when missing; otherwise those tests are skipped, and fail under CI).
+postgres-programs:
+	@sh packaging/linux/ensure-postgres.sh
+
+test: $(STAMP) postgres-programs
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 # Static types: mypy --strict over protocol, db, server and client_gui
@@ -89,7 +99,7 @@ bench: $(STAMP)
 # The frozen programs (PyInstaller) and, on Debian/Ubuntu, the .deb, in dist/.
 # PyInstaller comes from the `package` extra, installed here only.
 $(PACKAGE_STAMP): $(STAMP)
-	$(call pip_install,.[test,package])
+	$(call pip_install,$(PACKAGE_EXTRAS))
 	@touch $@
 
 package: $(PACKAGE_STAMP)

@@ -299,6 +299,9 @@ class Besedka(QObject):
         self._settings.set(USERNAME, username)
         self.keeper.logged_in()
         conversations = Conversations(self.client, *self._page_sizes)
+        # The window opens on the general room: its newest page is on its
+        # way while the window is being built (tens of milliseconds).
+        conversations.start_loading(None)
         window = ChatWindow(self.client, conversations, self._settings, self._languages,
                             self._icon, self._open_url, appearance=self.appearance)
         conversations.setParent(window)

@@ -52,8 +52,8 @@ from protocol.version import BESEDKA_VERSION
 from .chat_files import ChatFiles
 from .client import ChatClient
 from .compose import ComposeBox
+from .conversation_delegate import ConversationDelegate
 from .conversations import Conversations
-from .delegates import ConversationDelegate
 from .dialogs import ChangePasswordDialog
 from .i18n import LANGUAGES, LanguageManager, follow_language
 from .iconset import IconName

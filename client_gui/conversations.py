@@ -177,11 +177,17 @@ class Conversations(QObject):
     def open(self, conversation: ConversationId) -> MessageListModel:
         """Make a conversation the current one: load it and mark it read."""
         self.current = conversation
+        model = self.start_loading(conversation)
+        self._mark_read(conversation)
+        return model
+
+    def start_loading(self, conversation: ConversationId) -> MessageListModel:
+        """Ask for the newest page of a conversation, once (it comes in
+        while the window that shows it is being built)."""
         model = self.model(conversation)
         if not model.history_started:
             model.history_started = True
             self._request_page(model, before=None)
-        self._mark_read(conversation)
         return model
 
     def load_older(self, conversation: ConversationId) -> bool:

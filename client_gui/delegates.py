@@ -2,11 +2,11 @@
 
 :class:`MessageDelegate` draws one message as a bubble: a day separator
 above the first message of each local day, then sender and local time, then
-the body laid out by :class:`~PyQt6.QtGui.QTextDocument` (so long text
-wraps and links look like links).  Measuring a message means laying out its
-text, which is the expensive part of showing a long conversation, so heights
-are cached per message and width, and documents for the rows on screen are
-kept in a small LRU cache.
+the body laid out by :class:`~client_gui.message_text.MessageText` (so long
+text wraps and links look like links).  Measuring a message means laying out
+its text, which is the expensive part of showing a long conversation, so
+heights are cached per message and width, and the laid-out texts of the rows
+on screen are kept in a small LRU cache.
 
 The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`,
 :meth:`~MessageDelegate.quote_at`, :meth:`~MessageDelegate.reaction_at`) and
@@ -15,8 +15,8 @@ text (:meth:`MessageDelegate.createEditor`).  The parts version 2 adds (a
 reply's quoted strip, reaction chips, ticks) are :mod:`client_gui.bubble_parts`;
 a message keeps its place in the caches until its ``seq`` changes.
 
-:class:`ConversationDelegate` draws a conversation-list entry: presence dot,
-name, and unread badge.
+The conversation list's entries are painted by
+:class:`client_gui.conversation_delegate.ConversationDelegate`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from PyQt6.QtCore import (
     pyqtSignal,
 )
 from PyQt6.QtGui import (
-    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QFontMetrics,
@@ -65,18 +64,17 @@ from PyQt6.QtWidgets import (
 from .bubble_parts import Quote, chip_layout, paint_chips, paint_quote, quote_height
 from .file_cards import FileAction, FileCards, FileServices
 from .linkify import body_html
+from .message_text import MessageText, text_height
 from .iconset import IconName, Tone, tone_color
 from .iconset import paint as paint_icon
-from .models import ConversationEntry, MessageRow, Placement, Roles, RowState
-from .previews import Avatars
+from .models import MessageRow, Placement, Roles, RowState
 from .read_markers import Receipt
-from .status import status_colour
 from .texts import describe_error
 from .widgets import blend
 
-__all__ = ["ConversationDelegate", "MessageDelegate"]
+__all__ = ["MessageDelegate"]
 
-_DOCUMENT_CACHE_SIZE: Final = 300
+_TEXT_CACHE_SIZE: Final = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +82,7 @@ class _Fonts:
     """The fonts of a message and the sizes that follow from them."""
 
     body: QFont
+    italic: QFont  # "Message deleted"
     bold: QFont
     small: QFont
     small_metrics: QFontMetrics
@@ -137,8 +136,10 @@ class MessageDelegate(QStyledItemDelegate):
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self._view = view
-        self._documents: OrderedDict[tuple[str, int, str, int], QTextDocument] = OrderedDict()
-        self._heights: dict[tuple[MessageRow, Placement, object], int] = {}
+        self._texts: OrderedDict[tuple[str, int, str, bool, int], MessageText] = OrderedDict()
+        self._heights: dict[tuple[MessageRow, int, object], int] = {}
+        #: Local times as shown, by (hour, minute): QLocale formats slowly.
+        self._times: dict[tuple[int, int], str] = {}
         self._heights_width = -1
         self._font_cache: _Fonts | None = None
         #: Draws the files of messages, once the session's file services
@@ -155,12 +156,14 @@ class MessageDelegate(QStyledItemDelegate):
     def _fonts(self) -> _Fonts:
         if self._font_cache is None:
             body = self._view.font()
+            italic = QFont(body)
+            italic.setItalic(True)
             bold = QFont(body)
             bold.setBold(True)
             small = QFont(body)
             small.setPointSizeF(max(6.0, body.pointSizeF() * 0.85))
             small_metrics, bold_metrics = QFontMetrics(small), QFontMetrics(bold)
-            self._font_cache = _Fonts(body, bold, small, small_metrics, bold_metrics,
+            self._font_cache = _Fonts(body, italic, bold, small, small_metrics, bold_metrics,
                                       header_height=bold_metrics.height() + 2,
                                       day_height=small_metrics.height() + 14,
                                       icon_size=small_metrics.height())
@@ -170,13 +173,17 @@ class MessageDelegate(QStyledItemDelegate):
         return max(120, int((total - 2 * self.MARGIN) * (1 - self.INDENT)))
 
     @staticmethod
-    def has_header(row: MessageRow, placement: Placement) -> bool:
+    def has_header(row: MessageRow, placement: int) -> bool:
         """Whether ``row`` gets a line above its text (sender, or why it was refused)."""
         return row.state is RowState.FAILED or not (row.own or placement & Placement.CONTINUES)
 
     def _meta_text(self, row: MessageRow) -> str:
         """"edited" and the time, as drawn at the right of the row."""
-        time_text = _local_time_text(row)
+        moment = row.local_time
+        time_text = self._times.get((moment.hour, moment.minute))
+        if time_text is None:
+            time_text = _local_time_text(row)
+            self._times[moment.hour, moment.minute] = time_text
         if row.edited and not row.deleted:
             time_text = self.tr("edited") + "  " + time_text
         return time_text
@@ -195,7 +202,7 @@ class MessageDelegate(QStyledItemDelegate):
             width += fonts.small_metrics.horizontalAdvance(_WIDEST_RECEIPT)
         return width
 
-    def _geometry(self, rect: QRect, row: MessageRow, placement: Placement) -> _Geometry:
+    def _geometry(self, rect: QRect, row: MessageRow, placement: int) -> _Geometry:
         fonts = self._fonts()
         day_height = fonts.day_height if placement & Placement.DAY_START else 0
         day = QRect(rect.left(), rect.top(), rect.width(), day_height)
@@ -234,13 +241,33 @@ class MessageDelegate(QStyledItemDelegate):
     def _chips_height(self, row: MessageRow, width: int) -> int:
         return chip_layout(row.reactions, width, self._fonts().body)[1]
 
+    def _shown_text(self, row: MessageRow) -> tuple[str, QFont]:
+        """The text drawn as the body of ``row``, and its font."""
+        fonts = self._fonts()
+        if row.deleted:
+            return self.tr("Message deleted"), fonts.italic
+        return row.body, fonts.body
+
+    def text(self, row: MessageRow, width: int) -> MessageText:
+        """The laid-out body of ``row`` at text width ``width`` (cached:
+        the rows on screen are painted and hit-tested again and again)."""
+        cache_key = (row.key, row.seq, row.body, row.deleted, width)
+        text = self._texts.get(cache_key)
+        if text is not None:
+            self._texts.move_to_end(cache_key)
+            return text
+        shown, font = self._shown_text(row)
+        text = MessageText(shown, font, width,
+                           self._view.palette().color(QPalette.ColorRole.Link),
+                           links=not row.deleted)
+        self._texts[cache_key] = text
+        if len(self._texts) > _TEXT_CACHE_SIZE:
+            self._texts.popitem(last=False)
+        return text
+
     def document(self, row: MessageRow, width: int) -> QTextDocument:
-        """The laid-out body of ``row`` at text width ``width`` (cached)."""
-        cache_key = (row.key, row.seq, row.body, width)
-        document = self._documents.get(cache_key)
-        if document is not None:
-            self._documents.move_to_end(cache_key)
-            return document
+        """The body of ``row`` as a document ``width`` wide, for the selection
+        editor (made when it opens; it breaks lines as :meth:`text` does)."""
         document = QTextDocument()
         document.setDocumentMargin(0)
         document.setDefaultFont(self._fonts().body)
@@ -255,18 +282,16 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             document.setHtml(body_html(row.body))
         document.setTextWidth(width)
-        self._documents[cache_key] = document
-        if len(self._documents) > _DOCUMENT_CACHE_SIZE:
-            self._documents.popitem(last=False)
         return document
 
     def invalidate(self) -> None:
         """Forget cached fonts and layouts (after a font, palette or language change)."""
         self._font_cache = None
-        self._documents.clear()
+        self._texts.clear()
         self._heights.clear()
+        self._times.clear()
 
-    def row_height(self, row: MessageRow, placement: Placement, width: int) -> int:
+    def row_height(self, row: MessageRow, placement: int, width: int) -> int:
         """The height of ``row`` in a view ``width`` pixels wide (cached).
 
         This is the expensive call (it lays out the text), made once per
@@ -281,19 +306,25 @@ class MessageDelegate(QStyledItemDelegate):
         cache_key = (row, placement, None if files is None else files.height_key(row))
         height = self._heights.get(cache_key)
         if height is None:
-            geometry = self._geometry(QRect(0, 0, width, 10_000), row, placement)
+            # What _geometry places, without the rectangles: this runs for
+            # every message that arrives.
             fonts = self._fonts()
-            text_width = geometry.body.width()
+            inner_width = self._bubble_width(width) - 2 * self.PADDING_X
+            header = self.has_header(row, placement)
+            text_width = (inner_width if header else
+                          max(40, inner_width - self._meta_width(row) - self.META_GAP))
             content = self._text_height(row, text_width)
             if files is not None:
                 content += files.height(row, text_width, fonts.body)
-            if geometry.header.isEmpty():
-                content = max(content, fonts.bold_metrics.height())  # the time beside it
-            else:
+            if header:
                 content += fonts.header_height
-            if geometry.quote.height():
-                content += geometry.quote.height() + 2
-            content += geometry.reactions.height()
+            else:
+                content = max(content, fonts.bold_metrics.height())  # the time beside it
+            quote = self._quote_height(row)
+            if quote:
+                content += quote + 2
+            if row.reactions:
+                content += self._chips_height(row, inner_width)
             gap = self.GAP_WITHIN if placement & Placement.CONTINUES else self.GAP_ABOVE
             height = (content + 2 * self.PADDING_Y + gap + self.GAP_BELOW
                       + (fonts.day_height if placement & Placement.DAY_START else 0))
@@ -309,7 +340,11 @@ class MessageDelegate(QStyledItemDelegate):
         """The height of the body text; none for a file without a caption."""
         if not row.body and self._files_of(row) is not None:
             return 0
-        return int(self.document(row, width).size().height() + 0.999)
+        text = self._texts.get((row.key, row.seq, row.body, row.deleted, width))
+        if text is not None:
+            return text.height
+        # Measured once per message and width: not worth keeping the layout.
+        return text_height(*self._shown_text(row), width)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         viewport = self._view.viewport()
@@ -323,7 +358,7 @@ class MessageDelegate(QStyledItemDelegate):
               index: QModelIndex) -> None:
         assert painter is not None
         row: MessageRow = index.data(Roles.ROW)
-        placement: Placement = index.data(Roles.PLACEMENT)
+        placement: int = index.data(Roles.PLACEMENT)
         geometry = self._geometry(option.rect, row, placement)
         palette = option.palette
         base = palette.color(QPalette.ColorRole.Base)
@@ -404,15 +439,10 @@ class MessageDelegate(QStyledItemDelegate):
                 painter.restore()
                 return
         # Body; while the selection editor is open over it, the editor draws.
-        document = self.document(row, geometry.body.width())
-        painter.translate(QPointF(geometry.body.topLeft()))
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette.setColor(QPalette.ColorRole.Text, muted if row.deleted
-                                 or row.state is RowState.PENDING else text)
-        context.clip = QRectF(0, 0, geometry.body.width(), geometry.body.height())
-        layout = document.documentLayout()
-        assert layout is not None
-        layout.draw(painter, context)
+        painter.setClipRect(geometry.body, Qt.ClipOperation.IntersectClip)
+        self.text(row, geometry.body.width()).draw(
+            painter, QPointF(geometry.body.topLeft()),
+            muted if row.deleted or row.state is RowState.PENDING else text)
         painter.restore()
 
     def _paint_day(self, painter: QPainter, rect: QRect, day: date, font: QFont,
@@ -500,10 +530,7 @@ class MessageDelegate(QStyledItemDelegate):
         body = self.body_rect(option_rect, index)
         if not QRectF(body).contains(position):
             return None
-        layout = self.document(row, body.width()).documentLayout()
-        assert layout is not None
-        anchor = layout.anchorAt(position - QPointF(body.topLeft()))
-        return anchor or None
+        return self.text(row, body.width()).link_at(position - QPointF(body.topLeft()))
 
     # -- the selection editor
 
@@ -549,124 +576,3 @@ _STATE_ICONS: Final[dict[RowState, tuple[IconName, Tone]]] = {
 #: The widest receipt after the time of my message (see ``_receipt_text``):
 #: room is kept for it so that a receipt arriving changes no layout.
 _WIDEST_RECEIPT: Final = "  \u2713\u2713 99"
-
-
-class ConversationDelegate(QStyledItemDelegate):
-    """Paints a conversation entry: presence icon (on the user's picture, once
-    :attr:`avatars` is set; a square for the general room, a hash sign for a
-    room), name, unread badge."""
-
-    #: The users' pictures (version 2 servers with files); None: dots only.
-    avatars: Avatars | None = None
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
-        extra = 18 if self.avatars is not None else 14
-        return QSize(size.width(), max(size.height(), QFontMetrics(option.font).height() + extra))
-
-    def paint(self, painter: QPainter | None, option: QStyleOptionViewItem,
-              index: QModelIndex) -> None:
-        assert painter is not None
-        entry: ConversationEntry = index.data(Roles.ROW)
-        name = index.data(Qt.ItemDataRole.DisplayRole)
-        # Let the style draw the selection and hover backgrounds.
-        background = QStyleOptionViewItem(option)
-        self.initStyleOption(background, index)
-        background.text = ""
-        style = option.widget.style() if option.widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter,
-                              option.widget)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = option.rect.adjusted(8, 0, -8, 0)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text_colour = option.palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        dot = 9
-        # Where the users' pictures are shown, every entry's mark is as large.
-        mark = rect.height() - 8 if self.avatars is not None else dot
-        if entry.room is not None:
-            # A room: a hash sign where people have their presence dot.
-            hash_font = QFont(option.font)
-            hash_font.setBold(True)
-            painter.setFont(hash_font)
-            painter.setPen(text_colour if selected else QColor("#7b5ea7"))
-            painter.drawText(QRectF(rect.left() - 2, rect.top(), mark + 4, rect.height()),
-                             Qt.AlignmentFlag.AlignCenter, "#")
-            dot = mark
-        elif entry.conversation is None:
-            # The general room's square, in the text colour when selected
-            # (the usual blue would vanish into a blue highlight).
-            dot = mark
-            marker = text_colour if selected else QColor("#3d7ab8")
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(marker)
-            painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
-                                    dot / 4, dot / 4)
-        else:
-            # The status's colour (available, away, busy) while known to be
-            # online; grey while offline, or while my own connection is down,
-            # when it is only the last known (the tooltip says so).
-            known = bool(index.data(Roles.PRESENCE_KNOWN))
-            muted = blend(option.palette.color(QPalette.ColorRole.Base),
-                          option.palette.color(QPalette.ColorRole.Text), 0.45)
-            colour = status_colour(entry.status) if entry.online and known else muted
-            if self.avatars is not None:
-                # The picture, with the presence dot on its lower right edge.
-                size = mark
-                top = rect.center().y() - size // 2
-                painter.drawPixmap(rect.left(), top, self.avatars.pixmap(entry.name, size))
-                painter.setPen(QColor(option.palette.color(QPalette.ColorRole.Base)))
-                painter.setBrush(colour)
-                painter.drawEllipse(QRectF(rect.left() + size - dot + 1, top + size - dot + 1,
-                                           dot, dot))
-                dot = size
-            else:
-                side = dot + 3
-                paint_icon(painter, QRect(rect.left() - 1, rect.center().y() - side // 2,
-                                          side, side),
-                           IconName.ONLINE if entry.online else IconName.OFFLINE, colour)
-        left = rect.left() + dot + 8
-        badge_width = 0
-        if entry.unread:
-            badge_text = str(entry.unread) if entry.unread < 1000 else "999+"
-            bold = QFont(option.font)
-            bold.setBold(True)
-            bold_metrics = QFontMetrics(bold)
-            badge_height = bold_metrics.height() + 2
-            badge_width = max(badge_height, bold_metrics.horizontalAdvance(badge_text) + 12)
-            badge = QRectF(rect.right() - badge_width, rect.center().y() - badge_height / 2,
-                           badge_width, badge_height)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#d9534f"))
-            painter.drawRoundedRect(badge, badge_height / 2, badge_height / 2)
-            painter.setPen(QColor("white"))
-            painter.setFont(bold)
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, badge_text)
-        font = QFont(option.font)
-        font.setBold(entry.unread > 0)
-        painter.setFont(font)
-        person = isinstance(entry.conversation, str)
-        painter.setPen(text_colour if entry.online or not person
-                       else blend(text_colour, option.palette.color(QPalette.ColorRole.Base), 0.35))
-        name_rect = QRect(left, rect.top(), rect.right() - left - badge_width - 6, rect.height())
-        shown = QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight,
-                                              name_rect.width())
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         shown)
-        if entry.status_text and entry.online:
-            # The status text, muted, in what room the name leaves.
-            text_left = left + QFontMetrics(font).horizontalAdvance(shown) + 8
-            text_rect = QRect(text_left, rect.top(), name_rect.right() - text_left,
-                              rect.height())
-            if text_rect.width() > 24:
-                painter.setFont(option.font)
-                painter.setPen(blend(text_colour, option.palette.color(QPalette.ColorRole.Base),
-                                     0.45))
-                painter.drawText(text_rect,
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 QFontMetrics(option.font).elidedText(
-                                     entry.status_text, Qt.TextElideMode.ElideRight,
-                                     text_rect.width()))
-        painter.restore()

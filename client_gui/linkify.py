@@ -2,8 +2,9 @@
 
 Bodies are plain text from other people, so everything is escaped first;
 only the links this module finds become markup.  The result is fed to
-:class:`~PyQt6.QtGui.QTextDocument` both to measure and to paint a message,
-so what is measured is exactly what is drawn.
+:class:`~PyQt6.QtGui.QTextDocument` in the text browser that opens over a
+message to select part of it; :mod:`client_gui.message_text` lays out the
+same text with the same links and line breaks to measure and paint it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import html
 import re
 from typing import Final
 
-__all__ = ["body_html", "find_links"]
+__all__ = ["LINE_SEPARATOR", "body_html", "find_links"]
+
+#: A line break within a paragraph: how a message's newlines are laid out.
+LINE_SEPARATOR: Final = "\u2028"
 
 # http(s) URLs and bare "www." addresses, up to white space or characters
 # that cannot appear unescaped in a URL.
@@ -49,6 +53,9 @@ def body_html(text: str) -> str:
         parts.append(f'<a href="{html.escape(target)}">{shown}</a>')
         position = end
     parts.append(html.escape(text[position:], quote=False))
-    # pre-wrap keeps runs of spaces and line breaks yet still wraps long
-    # lines; QTextDocument honours it on a block element.
-    return '<div style="white-space: pre-wrap">' + "".join(parts) + "</div>"
+    # pre-wrap keeps runs of spaces yet still wraps long lines;
+    # QTextDocument honours it on a block element.  Line breaks are line
+    # separators, as in client_gui.message_text's layouts: HTML would drop
+    # a newline at either end of the text.
+    return ('<div style="white-space: pre-wrap">'
+            + "".join(parts).replace("\n", LINE_SEPARATOR) + "</div>")

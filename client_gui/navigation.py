@@ -20,7 +20,7 @@ from PyQt6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PyQt6.QtWidgets import QDialog, QLineEdit, QListView, QMainWindow, QVBoxLayout, QWidget
 
 from .conversations import Conversations
-from .delegates import ConversationDelegate
+from .conversation_delegate import ConversationDelegate
 from .i18n import follow_language
 from .models import ConversationEntry, ConversationSortProxy, Roles
 from .outbox import ConversationId

@@ -36,7 +36,7 @@ from protocol.rules import username_key
 
 from .client import ChatClient
 from .conversations import Conversations
-from .delegates import ConversationDelegate
+from .conversation_delegate import ConversationDelegate
 from .failures import FailureReason
 from .i18n import follow_language
 from .models import ConversationEntry, Roles

@@ -147,7 +147,8 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.notifications_box.setTitle(self.tr("Notifications"))
         self.notify.setText(self.tr("&Notify me of new messages"))
-        self.only_mentions.setText(self.tr("Only of &direct messages and mentions of me"))
+        self.only_mentions.setText(
+            self.tr("Only of &direct messages, my rooms and mentions of me"))
         self.sound_on.setText(self.tr("Play a &sound:"))
         for number, text in enumerate((self.tr("Chime"), self.tr("Ping"), self.tr("Knock"))):
             self.sound.setItemText(number, text)

@@ -26,7 +26,13 @@ from protocol.limits import (
     USERNAME_MIN_CHARS,
 )
 from protocol.rooms import check_topic, normalize_room_name
-from protocol.rules import check_password, normalize_body, normalize_username
+from protocol.rules import (
+    check_password,
+    is_default_ignorable,
+    normalize_body,
+    normalize_username,
+    username_char_allowed,
+)
 from protocol.tls import format_fingerprint
 
 from .failures import AuthFailure, FailureReason
@@ -46,13 +52,14 @@ __all__ = [
     "topic_problem",
 ]
 
+
 def username_rules() -> str:
     """The username rules, to show before the user types."""
     return QCoreApplication.translate(
         "Texts",
         "Username: %1 to %2 characters: letters of any alphabet, digits, and the "
-        "characters \u201c_\u201d, \u201c-\u201d and \u201c.\u201d. Letter case does not "
-        "matter when logging in.",
+        "characters \u201c_\u201d, \u201c-\u201d and \u201c.\u201d, beginning with a letter "
+        "or a digit. Letter case does not matter when logging in.",
     ).replace("%1", str(USERNAME_MIN_CHARS)).replace("%2", str(USERNAME_MAX_CHARS))
 
 
@@ -81,14 +88,18 @@ def username_problem(name: str) -> str | None:
     # The length is fine, so some character is not allowed.  Ask the
     # protocol's own rule about each one instead of restating the rule here.
     for char in name:
-        try:
-            normalize_username(char * USERNAME_MIN_CHARS)
-        except ProtocolError:
-            if char.isspace():
-                return QCoreApplication.translate("Texts", "Spaces are not allowed.")
+        if username_char_allowed(char):
+            continue
+        if char.isspace():
+            return QCoreApplication.translate("Texts", "Spaces are not allowed.")
+        if is_default_ignorable(char):
+            # Drawn as nothing: say which, or the user could not find it.
             return QCoreApplication.translate(
-                "Texts", "The character \u201c%1\u201d is not allowed.").replace("%1", char)
-    return QCoreApplication.translate("Texts", "This username is not allowed.")
+                "Texts", "An invisible character (%1) is not allowed.").replace(
+                "%1", f"U+{ord(char):04X}")
+        return QCoreApplication.translate(
+            "Texts", "The character \u201c%1\u201d is not allowed.").replace("%1", char)
+    return QCoreApplication.translate("Texts", "It must begin with a letter or a digit.")
 
 
 def password_problem(password: str) -> str | None:

@@ -31,16 +31,17 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
 
-from .engine import BEGIN_OPTION, create_database_engine, sqlite_file
+from .engine import create_database_engine, for_writing, sqlite_file
 from .private_files import warn_if_readable_by_others
 from .schema import upgrade_to_head
 
-__all__ = ["BatchedWrite", "Database", "GroupCommitWriter", "OutcomeListener", "WriteOutcome"]
+__all__ = ["BatchedWrite", "CommitObserver", "Database", "GroupCommitWriter", "OutcomeListener",
+           "WriteOutcome"]
 
 log = logging.getLogger("besedka.db")
 
@@ -91,6 +92,25 @@ class WriteOutcome(NamedTuple):
 OutcomeListener = Callable[[list[WriteOutcome]], None]
 
 
+class CommitObserver(Protocol):
+    """Told of every transaction of the writer, inside it (db/cluster.py's
+    CommitNotifier announces commits to the other server processes).
+
+    ``number`` counts the writer's transactions from 1.  If a method
+    raises, the transaction's operations fail as for any database error.
+    """
+
+    def transaction_begun(self, connection: Connection, number: int) -> None:
+        """The transaction holds the write lock and nothing ran in it yet."""
+
+    def transaction_committing(self, connection: Connection, number: int) -> None:
+        """Every operation ran; the commit comes next."""
+
+    def transaction_committed(self, number: int) -> None:
+        """The transaction committed; its outcomes are reported next (the
+        observer may hold them back until what must go first has)."""
+
+
 class _Job:
     __slots__ = ("operation", "future")
 
@@ -128,6 +148,11 @@ class GroupCommitWriter:
         # Batched writes held back until flush_held() (see hold_batched_writes).
         self._held: list[_BatchedJob] = []
         self._schedule_flush: Callable[[Callable[[], None]], object] | None = None
+        self._observer: CommitObserver | None = None
+        # Transactions begun, and those whose outcomes were reported.
+        self._begun = 0
+        self._reported = 0
+        self._reported_changed = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="besedka-db-writer", daemon=True)
         self._closed = False
         self._thread.start()
@@ -161,6 +186,16 @@ class GroupCommitWriter:
         if held:
             self._held = []
             self._queue.put(held)
+
+    def set_observer(self, observer: CommitObserver) -> None:
+        """Who is told of each transaction (set before submitting any)."""
+        self._observer = observer
+
+    def wait_reported(self, number: int, timeout: float | None = None) -> bool:
+        """Wait until the outcomes of transaction ``number`` were handed to
+        their callers and the listener; False if ``timeout`` passed first."""
+        with self._reported_changed:
+            return self._reported_changed.wait_for(lambda: self._reported >= number, timeout)
 
     def submit(self, operation: Operation[T]) -> Future[T]:
         """Queue ``operation(connection)``; the future completes after commit.
@@ -229,12 +264,13 @@ class GroupCommitWriter:
             batch, stop = self._take_batch()
             if not batch:
                 continue
+            self._begun += 1
             try:
                 if connection is None:
-                    connection = self._engine.connect().execution_options(
-                        **{BEGIN_OPTION: "BEGIN IMMEDIATE"}
-                    )
-                results = self._commit_batch(connection, batch)
+                    connection = for_writing(self._engine.connect())
+                results = self._commit_batch(connection, batch, self._begun)
+                if self._observer is not None:
+                    self._observer.transaction_committed(self._begun)
             except Exception as error:  # noqa: BLE001 - reported to every caller
                 log.error("database write failed: %s", error, exc_info=True)
                 results = [(job, False, error) for job in batch]
@@ -248,6 +284,9 @@ class GroupCommitWriter:
                         log.debug("closing the failed writer connection", exc_info=True)
                     connection = None
             self._report(results)
+            with self._reported_changed:
+                self._reported = self._begun
+                self._reported_changed.notify_all()
         if connection is not None:
             connection.close()
 
@@ -270,12 +309,15 @@ class GroupCommitWriter:
             except Exception:  # noqa: BLE001 - the writer must go on
                 log.exception("the listener of batched writes failed")
 
-    @classmethod
-    def _commit_batch(cls, connection: Connection,
-                      batch: list[_Job | _BatchedJob]) -> list[tuple[_Job | _BatchedJob, bool, Any]]:
+    def _commit_batch(self, connection: Connection, batch: list[_Job | _BatchedJob],
+                      number: int) -> list[tuple[_Job | _BatchedJob, bool, Any]]:
         """Run a batch in one transaction; returns (job, succeeded, result or error)."""
+        cls = type(self)
         results: list[tuple[_Job | _BatchedJob, bool, Any]] = []
+        observer = self._observer
         with connection.begin():
+            if observer is not None:
+                observer.transaction_begun(connection, number)
             start = 0
             while start < len(batch):
                 job = batch[start]
@@ -291,6 +333,8 @@ class GroupCommitWriter:
                     end += 1
                 results.extend(cls._run_batched(connection, batch[start:end]))  # type: ignore[arg-type]
                 start = end
+            if observer is not None:
+                observer.transaction_committing(connection, number)
         # Only now is every successful operation on disk.
         return results
 
@@ -411,6 +455,11 @@ class Database:
         """Run ``argument`` of a batched write in the next group commit; its
         outcome reaches the listener set with :meth:`set_write_listener`."""
         self.writer.submit_batched(write, argument, context)
+
+    def set_commit_observer(self, observer: CommitObserver) -> None:
+        """Who is told of each of the writer's transactions (see
+        :class:`CommitObserver`); set before the first write."""
+        self.writer.set_observer(observer)
 
     def set_write_listener(self, listener: OutcomeListener) -> None:
         """Where the outcomes of batched writes go, once per commit (called

@@ -3,6 +3,13 @@
 Every engine Besedka uses comes from :func:`create_database_engine`, so the
 durability settings (WAL, ``synchronous=FULL``) and the foreign-key check
 are never forgotten on some connection.
+
+Two databases are supported: SQLite (the default, one server process) and
+PostgreSQL through psycopg 3 (``postgresql+psycopg://...``, the optional
+``postgres`` extra), which several server processes can share.  What
+differs between them is kept here: how a transaction that writes takes
+the database's write lock (:func:`for_writing`), and the isolation of
+reads.
 """
 
 from __future__ import annotations
@@ -21,6 +28,9 @@ from .private_files import create_private_file, make_private_dir
 from .search import register_sqlite_functions
 
 __all__ = [
+    "WRITER_LOCK_KEY",
+    "for_writing",
+    "is_postgresql",
     "default_database_url",
     "default_data_dir",
     "sqlite_file",
@@ -34,6 +44,44 @@ log = logging.getLogger("besedka.db")
 #: writer asks for ``BEGIN IMMEDIATE`` so it holds the write lock from the
 #: start instead of failing to upgrade a read lock halfway through a batch.
 BEGIN_OPTION = "besedka_begin"
+
+#: Execution option asking a PostgreSQL connection to take the writers' lock
+#: (:data:`WRITER_LOCK_KEY`) first thing in every transaction.
+_WRITER_LOCK_OPTION = "besedka_writer_lock"
+
+#: The PostgreSQL advisory lock every writing transaction holds until it
+#: commits (``pg_advisory_xact_lock``): the counterpart of SQLite's
+#: ``BEGIN IMMEDIATE``.  Message ids and change numbers are given as the
+#: newest stored plus one (db/queries.py), so two server processes writing
+#: at once would otherwise both take the same ones; and because the lock is
+#: held until the commit, transactions commit in the order their ids were
+#: given, which is what lets a client that syncs after the highest id it
+#: has seen never miss a lower one committed later.  (The key is "besedka"
+#: in ASCII, so that it is recognisable in ``pg_locks``.)
+WRITER_LOCK_KEY = 0x62_65_73_65_64_6B_61
+
+
+def is_postgresql(url_or_engine: str | Engine) -> bool:
+    """Whether a URL (or an engine) is a PostgreSQL database."""
+    if isinstance(url_or_engine, Engine):
+        return url_or_engine.dialect.name == "postgresql"
+    return make_url(url_or_engine).get_backend_name() == "postgresql"
+
+
+def for_writing(connection: Connection) -> Connection:
+    """``connection`` set up so that its transactions hold the database's write lock.
+
+    SQLite: ``BEGIN IMMEDIATE`` instead of ``BEGIN``, so the lock is held
+    from the start instead of failing to upgrade a read lock halfway
+    through a batch.  PostgreSQL: READ COMMITTED, so that every statement
+    sees what others committed before it (under REPEATABLE READ the
+    snapshot would be taken before the lock was granted), and the
+    :data:`WRITER_LOCK_KEY` advisory lock taken first in each transaction.
+    """
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(isolation_level="READ COMMITTED",
+                                            **{_WRITER_LOCK_OPTION: True})
+    return connection.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
 
 
 def default_data_dir() -> Path:
@@ -71,6 +119,8 @@ def create_database_engine(url: str) -> Engine:
     recipe for the pysqlite driver).
     """
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return _create_postgresql_engine(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url)
 
@@ -94,6 +144,31 @@ def create_database_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql(connection.get_execution_options().get(BEGIN_OPTION, "BEGIN"))
+
+    return engine
+
+
+def _create_postgresql_engine(url: str) -> Engine:
+    """An engine for PostgreSQL through psycopg 3.
+
+    * Reads run under REPEATABLE READ: a read transaction sees one
+      snapshot, as SQLite's do, so a login's unread counts and the newest
+      id it reads agree with each other.  The writer's connection asks for
+      READ COMMITTED (:func:`for_writing`).
+    * Parameters are positional (``%s``, psycopg's ``format`` style), so
+      that the hot path's statements compiled once (db/queries.py) take
+      tuples on both databases.
+    * Connections are tested before use (``pool_pre_ping``): after the
+      database server restarts, a pooled connection is dead, and the
+      first request after a restart must not fail for it.
+    """
+    engine = create_engine(url, paramstyle="format", isolation_level="REPEATABLE READ",
+                           pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(_WRITER_LOCK_OPTION):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
 
     return engine
 

@@ -51,7 +51,11 @@ __all__ = [
     "Upload",
     "RememberedSession",
     "ServerSetting",
+    "ClusterChanges",
+    "ClusterNode",
+    "NodePresence",
     "UTCDateTime",
+    "ID_TYPE",
     "ROLE_OWNER",
     "ROLE_MEMBER",
 ]
@@ -70,6 +74,14 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: The type of every id (and so of every foreign key, which takes its
+#: column's type): SQLite's INTEGER PRIMARY KEY, which must be spelled
+#: exactly INTEGER to be the rowid, and BIGINT on PostgreSQL, whose INTEGER
+#: is 32 bits: a client may name any id up to 2**63 - 1 (protocol.fields),
+#: and comparing a larger number with an INTEGER column is an error there.
+ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -109,7 +121,7 @@ class Account(Base):
 
     __tablename__ = "accounts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     username_key: Mapped[str] = mapped_column(String(128), unique=True)
     # The name's confusable skeleton (Unicode UTS #39, after case-folding):
@@ -148,7 +160,7 @@ class Room(Base):
 
     __tablename__ = "rooms"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     # 1-64 characters after NFC (PROTOCOL-2.md); String(64) counts characters
     # on PostgreSQL, and SQLite does not enforce a length at all.
     name: Mapped[str] = mapped_column(String(64))
@@ -201,7 +213,7 @@ class Message(Base):
 
     __tablename__ = "messages"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     sender_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
@@ -280,7 +292,7 @@ class MessageEdit(Base):
 
     __tablename__ = "message_edits"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     # The body (and file) as they were until ``replaced_at``.
     body: Mapped[str] = mapped_column(Text)
@@ -299,7 +311,7 @@ class Reaction(Base):
 
     __tablename__ = "reactions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     # 1-32 characters (PROTOCOL-2.md).
@@ -367,7 +379,7 @@ class Upload(Base):
 
     __tablename__ = "uploads"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
@@ -393,7 +405,7 @@ class RememberedSession(Base):
 
     __tablename__ = "remembered_sessions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     # SHA-256 of the token: a stolen database lets nobody resume a session.
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
@@ -414,3 +426,59 @@ class ServerSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ClusterNode(Base):
+    """A server process sharing this (PostgreSQL) database with others.
+
+    Several server processes on one PostgreSQL database are one chat
+    (README, "Larger installations").  Each registers itself here at start
+    and renews ``heartbeat_at`` every second; one whose heartbeat is a few
+    seconds old has died, and whichever node notices first deletes it, and
+    with it its users' presence.  Times are the database's clock, so the
+    nodes' own clocks never have to agree.  Unused on SQLite, which one
+    process serves alone.
+    """
+
+    __tablename__ = "cluster_nodes"
+
+    # A random id per process start.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Where it listens and on which host, for the administrator.
+    name: Mapped[str] = mapped_column(String(255))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClusterChanges(Base):
+    """One row counting the changes that nodes announce in the transaction
+    that makes them, beside messages: changes to rooms (server/cluster.py).
+
+    Messages have their ids and change numbers, by which a node tells that
+    another committed since its own previous commit, and waits until that
+    commit has reached its clients before handing over its own.  A change to
+    a room takes no change number, so it counts here instead, in its own
+    transaction: a node that sees the count moved waits the same way, and a
+    member removed on one node gets none of the room's messages committed
+    after it on another.  Unused on SQLite.
+    """
+
+    __tablename__ = "cluster_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class NodePresence(Base):
+    """An account with at least one session logged in on a node.
+
+    The union over the live nodes is who is online in the whole chat; a
+    node that joins (or reconnects to the database) reads it from here, and
+    follows it through notifications afterwards (server/cluster.py).
+    """
+
+    __tablename__ = "node_presence"
+
+    node_id: Mapped[str] = mapped_column(
+        ForeignKey("cluster_nodes.id", ondelete="CASCADE"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)

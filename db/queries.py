@@ -30,6 +30,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from .message_parts import decorate, insert_mentions, visible_mentions
 from .models import Account, DirectReadMarker, Message, RoomMember, StoredFile
+from .security import skeleton_taken
 
 __all__ = [
     "AccountRecord",
@@ -189,19 +190,26 @@ def newest_seq(conn: Connection) -> int:
 
 
 def create_account(
-    conn: Connection, username: str, username_key: str, password_hash: bytes, now: datetime
+    conn: Connection, username: str, username_key: str, password_hash: bytes, now: datetime,
+    skeleton: str | None = None,
 ) -> AccountRecord:
     """Insert an account whose general read marker starts at the newest message.
 
+    ``skeleton`` is what the name looks like (the caller computes it:
+    protocol.rules.username_skeleton); an account whose name looks the same
+    takes it, as its key would.
+
     Raises:
-        UsernameTaken: the case-folded name is in use.
+        UsernameTaken: the case-folded name is in use, or one that looks the same.
     """
-    if get_account_by_key(conn, username_key) is not None:
+    if get_account_by_key(conn, username_key) is not None or (
+            skeleton is not None and skeleton_taken(conn, skeleton)):
         raise UsernameTaken(username)
     account_id = conn.execute(
         insert(Account).values(
             username=username,
             username_key=username_key,
+            username_skeleton=skeleton,
             password_hash=password_hash,
             created_at=now,
             general_read_id=newest_message_id(conn),

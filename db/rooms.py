@@ -44,6 +44,7 @@ __all__ = [
     "load_rooms",
     "remove_member",
     "room_counts",
+    "room_record",
     "update_room",
 ]
 
@@ -172,6 +173,12 @@ def _position(conn: Connection) -> int:
 def _role(conn: Connection, room_id: int, account_id: int) -> str | None:
     return conn.execute(select(RoomMember.role).where(
         RoomMember.room_id == room_id, RoomMember.account_id == account_id)).scalar_one_or_none()
+
+
+def room_record(conn: Connection, room_id: int) -> RoomRecord | None:
+    """A room as it is now; None if there is no such room (another server
+    process on the same database changed it: server/cluster.py)."""
+    return _record(conn, room_id)
 
 
 def _record(conn: Connection, room_id: int) -> RoomRecord | None:

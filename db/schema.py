@@ -32,12 +32,17 @@ import migrations
 from .backup import backup_sqlite
 from .engine import sqlite_file
 from .models import Base
-from .search import SEARCH_TABLES, SEARCH_TRIGGERS
+from .search import SEARCH_TABLES, SEARCH_TRIGGERS, TRIGRAM_INDEX
 
 __all__ = ["alembic_config", "backup_path", "current_revision", "head_revision",
            "is_model_name", "schema_drift", "upgrade_to_head"]
 
 log = logging.getLogger("besedka.db")
+
+#: The PostgreSQL advisory lock held while the schema is migrated (a key of
+#: its own: the writers' lock, db.engine.WRITER_LOCK_KEY, is taken by
+#: running servers all the time).
+MIGRATION_LOCK_KEY = 0x62_65_73_65_64_6B_6D
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -73,12 +78,25 @@ def upgrade_to_head(engine: Engine, config: Config | None = None) -> Path | None
     """
     config = config or alembic_config()
     script = ScriptDirectory.from_config(config)
-    with engine.begin() as connection:
-        backup = _back_up_if_behind(connection, script)
-        # env.py runs the migrations on this connection instead of opening
-        # its own, so the engine's pragmas and transaction handling apply.
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:
+            # READ COMMITTED: what the process that held the lock below
+            # committed must be seen once it is granted (a REPEATABLE READ
+            # snapshot would be taken before).
+            connection = connection.execution_options(isolation_level="READ COMMITTED")
+        with connection.begin():
+            if postgresql:
+                # Two server processes starting at once on one database
+                # would both migrate it: the second waits here for the
+                # first, then finds nothing left to do.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+            backup = _back_up_if_behind(connection, script)
+            # env.py runs the migrations on this connection instead of
+            # opening its own, so the engine's pragmas and transaction
+            # handling apply.
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
     return backup
 
 
@@ -158,13 +176,17 @@ def schema_drift(engine: Engine, metadata: MetaData | None = None) -> list[Any]:
                 "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
             drift += [("missing_trigger", name) for name in SEARCH_TRIGGERS
                       if name not in triggers]
+        elif connection.dialect.name == "postgresql" and connection.exec_driver_sql(
+                "SELECT to_regclass(%(name)s)", {"name": TRIGRAM_INDEX}).scalar_one() is None:
+            drift.append(("missing_index", TRIGRAM_INDEX))
         return drift
 
 
 def is_model_name(name: str | None, type_: NameFilterType,
                   parent_names: NameFilterParentNames) -> bool:
     """Whether Alembic's comparison of models and database should look at
-    this object: everything but the search index's tables, which FTS5 makes
-    and no model describes (its ``include_name`` hook; ``migrations/env.py``
-    uses it too)."""
-    return not (type_ == "table" and name in SEARCH_TABLES)
+    this object: everything but the search index (FTS5's tables on SQLite,
+    the trigram index on PostgreSQL), which no model describes (its
+    ``include_name`` hook; ``migrations/env.py`` uses it too)."""
+    return not (type_ == "table" and name in SEARCH_TABLES
+                or type_ == "index" and name == TRIGRAM_INDEX)

@@ -26,12 +26,23 @@ three or more characters, whatever surrounds it, case-folded by FTS5.  So:
   :data:`SHORT_QUERY_WINDOW` messages of the server: the answer says it is
   ``partial`` when older ones exist.
 
+On PostgreSQL the index is a ``pg_trgm`` GIN index on the bodies of the
+messages not deleted (:data:`TRIGRAM_INDEX`, migration 0005), and each
+word is an ``ILIKE`` pattern with ``%``, ``_`` and ``\\`` escaped
+(:func:`like_pattern`), so it matches any part of a word, ignoring case by
+the database's character type (``lower()``: a UTF-8 database whose
+``LC_CTYPE`` knows Cyrillic, as glibc's ``C.UTF-8`` and ``en_US.UTF-8``
+do; README, "Larger installations").  ``pg_trgm`` finds the rows holding
+the trigrams of the words of three or more characters and PostgreSQL
+checks each pattern on them; words of one or two characters have no
+trigram, so a query made only of them reads the newest
+:data:`SHORT_QUERY_WINDOW` messages, as on SQLite, and says so.
+
 The user's text never becomes SQL: every word travels as a bound
 parameter; only the shape of the statement (how many words) varies.
 
 :func:`search` is the one entry point, dispatching on the database's
-dialect, so that PostgreSQL (issue 19) can answer the same call with a
-``pg_trgm`` index.
+dialect: both answer the same call by the same rules.
 """
 
 from __future__ import annotations
@@ -54,6 +65,7 @@ __all__ = [
     "SHORT_QUERY_WINDOW",
     "SMALL_CONVERSATION",
     "TRIGRAM",
+    "TRIGRAM_INDEX",
     "Direct",
     "Everywhere",
     "General",
@@ -63,6 +75,7 @@ __all__ = [
     "SearchResult",
     "case_variants",
     "fts_phrase",
+    "like_pattern",
     "register_sqlite_functions",
     "search",
 ]
@@ -82,6 +95,9 @@ CONTAINS: Final = "besedka_contains"
 SEARCH_TABLES: Final = frozenset({
     "messages_search", "messages_search_data", "messages_search_idx",
     "messages_search_config", "messages_search_docsize", "messages_search_content"})
+#: PostgreSQL's index: the bodies of messages not deleted by their trigrams
+#: (``pg_trgm``, GIN; migration 0005).  Not a model either.
+TRIGRAM_INDEX: Final = "ix_messages_body_trigrams"
 #: The triggers that keep the index in step with ``messages`` (migration 0005).
 SEARCH_TRIGGERS: Final = ("messages_search_insert", "messages_search_update",
                           "messages_search_delete")
@@ -144,6 +160,14 @@ def fts_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+def like_pattern(word: str) -> str:
+    """``word`` as an ``ILIKE`` pattern matching any text that holds it:
+    ``%`` on both sides, and the pattern characters in it (``%``, ``_``
+    and the escape character ``\\``) escaped, so they match themselves."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def case_variants(word: str) -> list[str]:
     """Every way of writing a short ``word`` in upper and lower case:
     ``ёл`` → ``ёл``, ``ёЛ``, ``Ёл``, ``ЁЛ``.
@@ -176,8 +200,8 @@ def search(conn: Connection, me_id: int, scope: Scope, words: Sequence[str],
     if isinstance(scope, InRoom) and conn.execute(select(RoomMember.room_id).where(
             RoomMember.room_id == scope.room_id, RoomMember.account_id == me_id)).first() is None:
         raise NotAMember(scope.room_id)
-    if conn.dialect.name != "sqlite":
-        raise NotImplementedError(f"search on {conn.dialect.name} (issue 19)")
+    if conn.dialect.name == "postgresql":
+        return _search_postgresql(conn, me_id, scope, words, before, limit)
     return _search_sqlite(conn, me_id, scope, words, before, limit)
 
 
@@ -299,3 +323,34 @@ def register_sqlite_functions(dbapi_connection: Any) -> None:
     (:data:`CONTAINS`); :func:`db.engine.create_database_engine` calls it
     for every connection."""
     dbapi_connection.create_function(CONTAINS, 2, _contains, deterministic=True)
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+
+
+def _search_postgresql(conn: Connection, me_id: int, scope: Scope, words: Sequence[str],
+                       before: int | None, limit: int) -> SearchResult:
+    parameters: dict[str, Any] = {"me": me_id, "limit": limit + 1}
+    where = ["m.deleted_at IS NULL", _visible(scope, parameters)]
+    for n, word in enumerate(words):
+        # (ILIKE's escape character is the backslash unless told otherwise.)
+        parameters[f"w{n}"] = like_pattern(word)
+        where.append(f"m.body ILIKE :w{n}")
+    partial = False
+    if all(len(word) < TRIGRAM for word in words):
+        # No trigram to look up: read the newest messages themselves.
+        floor = newest_message_id(conn) - SHORT_QUERY_WINDOW
+        partial = floor > 0
+        parameters["floor"] = floor
+        where.append("m.id > :floor")
+    if before is not None:
+        parameters["before"] = before
+        where.append("m.id < :before")
+    # The planner picks the trigram index, or for a small conversation the
+    # index of conversations by id, from its statistics.
+    statement = text(
+        f"SELECT {_RESULT_COLUMNS} FROM messages AS m WHERE {' AND '.join(where)} "
+        "ORDER BY m.id DESC LIMIT :limit").columns(*_RESULT_TYPES)
+    found = [StoredMessage(*row) for row in conn.execute(statement, parameters)]
+    return SearchResult(found[:limit], len(found) > limit, partial)

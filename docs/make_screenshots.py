@@ -4,7 +4,10 @@ Renders the login, registration and chat windows, the chat window
 searching, files in the chat (a picture shown inline, a file card, an
 upload in progress) and the screenshot tool choosing an area, a room with
 its members panel, the "New room" dialog and the Sessions dialog, in English
-and Russian, to ``docs/screenshots/<window>-<language>.png``.  The chat
+and Russian, to ``docs/screenshots/<window>-<language>.png``; the chat
+window and the changing messages also in the dark theme
+(``<window>-dark-<language>.png``), the others in the system's (light)
+theme.  The chat
 shows a few users (two of them online, busy and away), three rooms, a
 general room with several days of history and unread badges, all served by
 a real server whose rooms and history were written directly into its
@@ -51,6 +54,7 @@ from client_gui.i18n import LanguageManager  # noqa: E402
 from client_gui.models import MessageListModel, MessageRow  # noqa: E402
 from client_gui.outbox import RoomConversation  # noqa: E402
 from client_gui.settings import Settings  # noqa: E402
+from client_gui.theme import Appearance, Theme  # noqa: E402
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame  # noqa: E402
 from protocol.limits import DEFAULT_PORT, MAX_SERVER_FRAME_BYTES  # noqa: E402
 from protocol.objects import FileInfo  # noqa: E402
@@ -254,6 +258,15 @@ def save(widget: QWidget, path: Path) -> None:
     print(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
 
 
+def save_dark(app: QApplication, appearance: Appearance, widget: QWidget, path: Path) -> None:
+    """Save ``widget`` in the dark theme, then give it the system's back."""
+    appearance.choose(Theme.DARK, 0)
+    settle(app)
+    save(widget, path)
+    appearance.choose(Theme.SYSTEM, 0)
+    settle(app)
+
+
 def shoot(app: QApplication, port: int, language: str, out: Path, settings: Settings,
           credentials: CredentialStore) -> None:
     languages = LanguageManager(app, settings)
@@ -297,6 +310,7 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.compose.setPlainText(DRAFT[language])
         settle(app)
         save(chat, out / f"chat-{language}.png")
+        save_dark(app, besedka.appearance, chat, out / f"chat-dark-{language}.png")
         chat.compose.clear()
         shoot_files(app, chat, language, out)
 
@@ -346,7 +360,7 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.rooms.members_action.setChecked(False)
         chat.select_conversation(None)
         chat.resize(960, 640)
-        shoot_lifecycle(app, port, language, out, chat)
+        shoot_lifecycle(app, port, language, out, chat, besedka.appearance)
 
         chat.sessions_action.trigger()
         dialog = chat.sessions_dialog
@@ -439,7 +453,7 @@ def shoot_files(app: QApplication, chat: ChatWindow, language: str, out: Path) -
 
 
 def shoot_lifecycle(app: QApplication, port: int, language: str, out: Path,
-                    chat: ChatWindow) -> None:
+                    chat: ChatWindow, appearance: Appearance) -> None:
     """The pictures of messages that change: replies, edits, deletions,
     reactions, a mention, typing; then ticks in a direct conversation."""
     text = LIVE[language]
@@ -473,6 +487,7 @@ def shoot_lifecycle(app: QApplication, port: int, language: str, out: Path,
              and row_of(general, text["fixed"]).reactions != ())
         settle(app)
         save(chat, out / f"changes-{language}.png")
+        save_dark(app, appearance, chat, out / f"changes-dark-{language}.png")
         bob.request("typing", active=False)
 
         chat.select_conversation("bob")

@@ -227,6 +227,15 @@ def scripted_client_scripts(scripts: Toc) -> Toc:
             for name, path, kind in scripts]
 
 
+def server_datas() -> list[tuple[str, str]]:
+    """The data files the server reads at run time: the migrations, and the
+    Unicode confusables table that decides whether a new name looks like a
+    taken one (protocol.rules.username_skeleton)."""
+    from PyInstaller.utils.hooks import collect_data_files
+
+    return migrations_datas() + collect_data_files("confusable_homoglyphs")
+
+
 def migrations_datas() -> list[tuple[str, str]]:
     """Every file Alembic reads at run time, as PyInstaller ``datas``.
 

@@ -13,8 +13,12 @@ raises :class:`~protocol.errors.ProtocolError` with the code to answer.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from functools import cache
+from importlib import resources
+from typing import Final
 
 from .errors import ErrorCode, ProtocolError
 from .limits import (
@@ -36,6 +40,9 @@ __all__ = [
     "check_search_query",
     "search_words",
     "normalize_status_text",
+    "is_default_ignorable",
+    "username_char_allowed",
+    "username_skeleton",
     "is_white_space",
     "is_white_space_only",
     "USERNAME_PUNCTUATION",
@@ -74,9 +81,35 @@ def is_white_space_only(text: str) -> bool:
     return _ONLY_WHITE_SPACE.fullmatch(text) is not None
 
 
-def _username_char_allowed(char: str) -> bool:
+#: Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt,
+#: Unicode 15.1), which Python's unicodedata does not expose: code points a
+#: renderer may draw as nothing.  Some are letters or marks (the Hangul
+#: fillers, U+034F, the variation selectors), so the category rule alone
+#: would let ``alice`` + U+034F pass for ``alice`` (PROTOCOL.md, "Rules").
+#: The ranges of unassigned code points are included, as Unicode does, so
+#: that a later version's new ones are refused too.
+_DEFAULT_IGNORABLE: Final = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def is_default_ignorable(char: str) -> bool:
+    """Whether ``char`` is a default-ignorable code point (drawn as nothing)."""
+    code = ord(char)
+    return any(first <= code <= last for first, last in _DEFAULT_IGNORABLE)
+
+
+def username_char_allowed(char: str) -> bool:
+    """Whether ``char`` may stand in a username (anywhere but first, for
+    punctuation)."""
     if char in USERNAME_PUNCTUATION:
         return True
+    if is_default_ignorable(char):
+        return False
     category = unicodedata.category(char)
     return category[0] in "LM" or category == "Nd"
 
@@ -94,12 +127,59 @@ def normalize_username(raw: str) -> str:
             f"username must be {USERNAME_MIN_CHARS}-{USERNAME_MAX_CHARS} characters long",
         )
     for char in name:
-        if not _username_char_allowed(char):
+        if not username_char_allowed(char):
             raise ProtocolError(
                 ErrorCode.INVALID_USERNAME,
                 f"username may hold only letters, digits, '_', '-' and '.', not {char!r}",
             )
+    first = unicodedata.category(name[0])
+    if not (first[0] == "L" or first == "Nd"):
+        raise ProtocolError(ErrorCode.INVALID_USERNAME,
+                            "username must begin with a letter or a digit")
     return name
+
+
+@cache
+def _prototypes() -> dict[str, str]:
+    """Each confusable character's prototype: one representative of the
+    characters that look alike (UTS #39's confusables, as the
+    ``confusable-homoglyphs`` package ships them)."""
+    data = json.loads((resources.files("confusable_homoglyphs") / "confusables.json")
+                      .read_text("utf-8"))
+    # The table lists each character's look-alikes; looking alike is taken
+    # as transitive (a union-find over the pairs), and the lowest code point
+    # of a group stands for all of it, whichever member is looked up (Latin
+    # before Cyrillic and Greek, plain before mathematical and fullwidth).
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while (up := parent.setdefault(char, char)) != char:
+            parent[char] = parent.setdefault(up, up)
+            char = up
+        return char
+
+    for char, alikes in data.items():
+        for alike in alikes:
+            first, second = root(char), root(alike["c"])
+            if first != second:
+                parent[max(first, second)] = min(first, second)
+    return {char: root(char) for char in parent}
+
+
+def username_skeleton(name: str) -> str:
+    """What a username looks like (UTS #39's skeleton, after NFKC and
+    case-folding):
+    two names with the same skeleton are confusable, and the second is
+    ``username_taken`` (PROTOCOL.md, "Rules": ``Аlice`` with a Cyrillic А
+    once ``alice`` exists).  Computed by the server, which stores it with
+    the account."""
+    prototypes = _prototypes()
+    # NFKC first: fullwidth and mathematical letters become the plain ones
+    # they are drawn like, before the confusables table is asked.
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    decomposed = unicodedata.normalize("NFD", folded)
+    mapped = "".join(prototypes.get(char, char) for char in decomposed)
+    return unicodedata.normalize("NFD", mapped)
 
 
 def username_key(name: str) -> str:

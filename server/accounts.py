@@ -42,7 +42,7 @@ from protocol.framing import encode_frame
 from protocol.limits import PROTOCOL_VERSION
 from protocol.replies import Done, LoggedIn
 from protocol.requests import ChangePassword, Login, Logout, Register
-from protocol.rules import username_key
+from protocol.rules import username_key, username_skeleton
 
 from .config import MAX_CONNECTIONS_PER_ACCOUNT, RateLimits
 from .directory import AccountDirectory
@@ -100,6 +100,10 @@ class Accounts:
             rate_limits.failed_logins_per_address, window)
         self.registrations_by_address = SlidingWindowLimiter(
             rate_limits.registrations_per_address, window)
+        # Where other server processes on the same database hear of this
+        # one's new accounts and failed logins (server/cluster.py).
+        self.on_account_created: Callable[[int], None] | None = None
+        self.on_failed_login: Callable[[str, str], None] | None = None
         #: What other features add to a login's snapshot (version 2's
         #: ``rooms`` event): given the session, a read for the snapshot's
         #: transaction and what makes of its result the event written right
@@ -224,6 +228,8 @@ class Accounts:
         key = username_key(request.username)
         if key in self.directory:
             raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re)
+        # A name that looks like a taken one is taken too (PROTOCOL.md, "Rules").
+        skeleton = username_skeleton(request.username)
         try:
             password_hash = await self._queued(re, self.passwords.hash(
                 request.password, address=connection.address, account=key))
@@ -234,11 +240,14 @@ class Accounts:
         now = datetime.now(UTC)
         try:
             account = await asyncio.wrap_future(self.database.write(
-                lambda conn: queries.create_account(conn, request.username, key, password_hash, now)
+                lambda conn: queries.create_account(conn, request.username, key, password_hash, now,
+                                                    skeleton)
             ))
         except queries.UsernameTaken:
             raise RequestError(ErrorCode.USERNAME_TAKEN, "that username is taken", re) from None
         self.directory.add(account)
+        if self.on_account_created is not None:
+            self.on_account_created(account.id)
         connection.log.info("registered %r", account.username)
         if not connection.is_open:
             # The client left while the account was being stored; the
@@ -287,6 +296,8 @@ class Accounts:
             raise
         if account is None or not valid or account.disabled:
             connection.log.info("failed login as %r", request.username)
+            if self.rate_limits.enabled and self.on_failed_login is not None:
+                self.on_failed_login(key, connection.address)
             raise RequestError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password", re)
         if limited:
             self._withdraw_failure(key, address, attempt)
@@ -400,6 +411,12 @@ class Accounts:
         connection.log.info("changed password")
         close_sessions_of(self.presence, me.id, revoked)
         return Done().to_wire(re)
+
+    def count_failed_login(self, key: str, address: str) -> None:
+        """A login failed on another server process on the same database:
+        it counts here too, so that the limits hold across them."""
+        if self.rate_limits.enabled:
+            self._record_failure(key, address)
 
     # ------------------------------------------------------------------
     # Housekeeping

@@ -16,7 +16,8 @@ alongside, and the server notices the changes that matter to it:
   the server stores in the database;
 * ``list-users``: every account, and whether it is disabled;
 * ``backup DEST``: a consistent copy of the database, made with SQLite's
-  online backup, safe while the server is writing, and of the uploaded
+  online backup, safe while the server is writing (on PostgreSQL, its own
+  ``pg_dump`` does that), and of the uploaded
   files it names, into ``DEST.files`` (a content file never changes, so
   backing up to the same place again copies only the new ones);
 * ``files``: the largest files, with who uploaded them and how many
@@ -28,7 +29,13 @@ alongside, and the server notices the changes that matter to it:
   (:mod:`protocol.provisioning`), one for each name and address of this
   computer (or each ``--host``);
 * ``message ID``: one message as it is now, with every body it had before
-  its edits or its deletion (the protocol shows only the current one).
+  its edits or its deletion (the protocol shows only the current one);
+* ``migrate-to URL``: copies the whole installation into another, empty
+  database (SQLite to PostgreSQL, README "Larger installations") and
+  verifies that every table's rows were copied; with ``--to-files-dir``
+  the uploaded files' contents as well.
+
+Every command but ``backup`` works on PostgreSQL as on SQLite.
 
 It never creates or migrates a database: pointed at the wrong path it
 says so instead of making an empty one.
@@ -45,10 +52,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import ipaddress
 import os
 import secrets
-import socket
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -63,18 +68,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from db import files as stored
 from db import lifecycle, queries, security, sessions
 from db.backup import BackupError, backup_sqlite
-from db.engine import BEGIN_OPTION, create_database_engine, default_database_url, sqlite_file
+from db.engine import (
+    create_database_engine,
+    default_database_url,
+    for_writing,
+    is_postgresql,
+    sqlite_file,
+)
+from db.transfer import TransferError, copy_database
 from protocol.errors import ProtocolError
 from protocol.limits import DEFAULT_PORT
-from protocol.provisioning import PROVISIONING_FILE_NAME, format_trust_entry
-from protocol.rules import check_password, username_key
-from protocol.tls import format_fingerprint
+from protocol.provisioning import PROVISIONING_FILE_NAME
+from protocol.rules import check_password, username_key, username_skeleton
 
-from .announce import default_server_name, host_ipv4_addresses
 from .filestore import FileStore
 from .passwords import DEFAULT_ROUNDS, hash_password
-from .paths import data_dir_for, files_dir_for
-from .tls import GENERATED_FILE_NAME, TlsError, read_fingerprint
+from .paths import files_dir_for
+from .tls import TlsError
+from .trust_lines import trust_lines
 
 __all__ = ["build_parser", "generate_password", "main"]
 
@@ -121,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the server's SQLAlchemy database URL "
                              f"(default: {default_database_url()})")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("list-users", help="list every account and whether it is disabled")
+    list_users = commands.add_parser(
+        "list-users", help="list every account and whether it is disabled")
+    list_users.add_argument("--confusable", action="store_true",
+                            help="only the accounts whose names look alike (registered before "
+                                 "such names were refused), in groups")
     reset = commands.add_parser(
         "reset-password", help="give an account a new password and print it once")
     reset.add_argument("name", type=_account_name)
@@ -146,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     message = commands.add_parser(
         "message", help="show a message with the bodies it had before it was edited or deleted")
     message.add_argument("id", type=int)
+    migrate = commands.add_parser(
+        "migrate-to", help="copy everything into another, empty database (e.g. PostgreSQL) "
+                           "and verify the copy; stop the server first")
+    migrate.add_argument("target", metavar="URL",
+                         help="the new database, e.g. postgresql+psycopg://besedka@dbhost/besedka")
+    migrate.add_argument("--to-files-dir", metavar="DIR", type=Path, default=None,
+                         help="copy the uploaded files there too: the new servers' --files-dir "
+                              "(a directory every node reaches)")
     listing = commands.add_parser("files", help="list the largest files")
     listing.add_argument("--limit", type=int, default=20, metavar="N",
                          help="how many (default 20)")
@@ -169,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
                                help="the server's --tls-cert, if it has one")
     # --database (and where the files are) also after the command, where
     # people tend to type them.
-    for command in (reset, disable, enable, backup, message, listing, delete_file, client_config,
+    for command in (reset, disable, enable, backup, message, migrate, listing, delete_file,
+                    client_config,
                     commands.choices["list-users"]):
         command.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                              help="the server's database URL (as before the command)")
@@ -190,17 +214,24 @@ def _open(url: str) -> Engine:
     return create_database_engine(url)
 
 
+def _redacted(url: str) -> str:
+    """A URL without its password, for what the tool prints."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _read(engine: Engine, operation: Callable[[Connection], T]) -> T:
     with engine.connect() as conn, conn.begin():
         return operation(conn)
 
 
 def _write(engine: Engine, operation: Callable[[Connection], T]) -> T:
-    # BEGIN IMMEDIATE, as the server's writer does: take the write lock at
-    # once (waiting for the server's commit if need be) instead of failing
-    # to upgrade a read lock.
+    # The write lock, as the server's writer takes it (BEGIN IMMEDIATE on
+    # SQLite, the writers' advisory lock on PostgreSQL): at once, waiting
+    # for the server's commit if need be.
     with engine.connect() as conn:
-        conn = conn.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        conn = for_writing(conn)
         with conn.begin():
             return operation(conn)
 
@@ -212,8 +243,17 @@ def _account(engine: Engine, name: str) -> queries.AccountRecord:
     return account
 
 
-def _list_users(engine: Engine, out: TextIO) -> None:
+def _list_users(engine: Engine, out: TextIO, confusable: bool = False) -> None:
     accounts = _read(engine, queries.list_accounts)
+    if confusable:
+        # Grouped by what the names look like (protocol.rules.username_skeleton).
+        groups: dict[str, list[queries.AccountRecord]] = {}
+        for account in accounts:
+            groups.setdefault(username_skeleton(account.username), []).append(account)
+        accounts = [account for group in groups.values() if len(group) > 1 for account in group]
+        if not accounts:
+            print("no two accounts have names that look alike", file=out)
+            return
     width = max((len(a.username) for a in accounts), default=8)
     print(f"{'username':<{width}}  {'status':<8}  registered", file=out)
     for account in accounts:
@@ -309,45 +349,30 @@ def _backup(url: str, engine: Engine, store: FileStore, destination: Path,
     print(f"backed up to {destination} ({size} bytes)", file=err)
     # After the database: every file its copy names was stored before it
     # (a file's bytes are stored before its row), so they are all there.
+    _copy_contents(engine, store, destination.with_name(destination.name + ".files"), err)
+
+
+def _copy_contents(engine: Engine, store: FileStore, files_dir: Path, err: TextIO) -> bool:
+    """Copy the contents of every file the database names into ``files_dir``;
+    whether some were missing (a warning says which)."""
     contents = _read(engine, stored.live_contents)
-    files_dir = destination.with_name(destination.name + ".files")
     copied, copied_bytes, missing = store.copy_contents(contents, files_dir)
     print(f"files: {len(contents)} in {files_dir}, {copied} of them copied now "
           f"({_size_text(copied_bytes)})", file=err)
     if missing:
         print(f"warning: the bytes of {len(missing)} file(s) were missing from "
               f"{store.root}: {', '.join(missing[:5])}", file=err)
-def _client_hosts() -> list[str]:
-    """The names and addresses clients may type for this computer: its name,
-    its full name where it has one, and its IPv4 addresses but loopback."""
-    names = [default_server_name(), socket.getfqdn()]
-    names += [address for address in host_ipv4_addresses()
-              if not ipaddress.ip_address(address).is_loopback]
-    return list(dict.fromkeys(name for name in names if name and name != "localhost"))
+    return bool(missing)
 
 
 def _client_config(url: str, args: argparse.Namespace, out: TextIO) -> None:
-    # Where the server looks for its certificate (server/cli.py): beside the
-    # database unless --data-dir or --tls-cert say otherwise.
     if not 1 <= args.port <= 65535:
         raise AdminError("--port must be between 1 and 65535")
-    data_dir = data_dir_for(url, args.data_dir)
     try:
-        fingerprint = read_fingerprint(data_dir, args.tls_cert)
+        lines = trust_lines(url, args.data_dir, args.tls_cert, args.port, args.host)
     except TlsError as error:
         raise AdminError(str(error)) from None
-    certificate = args.tls_cert or data_dir / GENERATED_FILE_NAME
-    hosts = args.host or _client_hosts()
-    print(f"# Besedka: trust the server {hosts[0]} without asking its users.", file=out)
-    print(f"# Save these lines as {PROVISIONING_FILE_NAME} beside the installed client",
-          file=out)
-    print(f"# (/opt/besedka/{PROVISIONING_FILE_NAME} from the .deb, "
-          f"C:\\Program Files\\Besedka\\{PROVISIONING_FILE_NAME} on Windows),", file=out)
-    print("# or start the client with: besedka --trust LINE", file=out)
-    print(f"# Certificate {certificate}", file=out)
-    print(f"# SHA-256 fingerprint {format_fingerprint(fingerprint)}", file=out)
-    for host in hosts:
-        print(format_trust_entry(host, args.port, fingerprint), file=out)
+    print("\n".join(lines), file=out)
 
 
 def _show_message(engine: Engine, message_id: int, out: TextIO) -> None:
@@ -419,6 +444,25 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
     url = args.database or default_database_url()
     store = FileStore(files_dir_for(url, args.data_dir, args.files_dir))
     try:
+        if args.command == "backup" and is_postgresql(url):
+            raise AdminError("PostgreSQL databases are backed up with its own tools: "
+                             "pg_dump -Fc -f DEST DBNAME, and the files directory copied "
+                             "after it (README, \"Larger installations\")")
+        if args.command == "migrate-to":
+            _open(url).dispose()  # the source must exist
+
+            def progress(table: str, rows: int) -> None:
+                print(f"  {table}: {rows} rows", file=err)
+
+            print(f"copying {url} into {_redacted(args.target)}", file=err)
+            copy_database(url, args.target, progress)
+            print("done: every table's rows counted again on both sides and equal", file=err)
+            if args.to_files_dir is None:
+                return 0
+            source = _open(url)  # (a file's bytes missing here: 1)
+            missing = _copy_contents(source, store, args.to_files_dir, err)
+            source.dispose()
+            return 1 if missing else 0
         if args.command == "client-config":
             _client_config(url, args, out)
             return 0
@@ -431,7 +475,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
             elif args.command == "delete-file":
                 _delete_file(engine, store, args.file_id, err)
             elif args.command == "list-users":
-                _list_users(engine, out)
+                _list_users(engine, out, args.confusable)
             elif args.command == "reset-password":
                 _reset_password(engine, args, stdin, out, err)
             elif args.command in ("disable", "enable"):
@@ -440,7 +484,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None,
                 _show_message(engine, args.id, out)
         finally:
             engine.dispose()
-    except (AdminError, BackupError) as error:
+    except (AdminError, BackupError, TransferError) as error:
         print(f"error: {error}", file=err)
         return 1
     except (SQLAlchemyError, sqlite3.Error, OSError) as error:

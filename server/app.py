@@ -30,9 +30,12 @@ from typing import NamedTuple
 
 from db import queries, security
 from db.database import Database
+from db.engine import is_postgresql
+from protocol.rules import username_skeleton
 
 from .accounts import Accounts
 from .announce import ServerAnnouncer
+from .cluster import Cluster
 from .config import ServerConfig
 from .connection import ClientConnection
 from .directory import AccountDirectory
@@ -86,6 +89,9 @@ class Features(NamedTuple):
     rooms: Rooms
     search: MessageSearch
     files: Files
+    #: this node's part in a chat of several servers on one PostgreSQL
+    #: database (server/cluster.py); None on SQLite
+    cluster: Cluster | None = None
 
 
 def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords: PasswordQueue,
@@ -97,6 +103,7 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     directory, so it runs in a thread.  A new feature is made here and
     installed like the others.
     """
+    _store_name_skeletons(database)
     directory = AccountDirectory(database.read_now(queries.list_accounts))
     presence = Presence(database, directory)
     tokens = TokenStore(database, config.clock)
@@ -117,8 +124,24 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     for feature in (accounts, presence, messages, lifecycle, typing, rooms, search, files,
                     remembered):
         feature.install(dispatcher)
+    cluster = (Cluster(database, accounts, presence, messages, typing, rooms, loop)
+               if is_postgresql(database.engine) else None)
     return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms, search,
-                                files)
+                                files, cluster)
+
+
+def _store_name_skeletons(database: Database) -> None:
+    """Store what each account's name looks like where it was never stored
+    (accounts made before the rule, PROTOCOL.md "Rules": they keep their
+    names, and new look-alikes of them are refused).  Blocking: it reads
+    the confusables table once, and writes."""
+    missing = database.read_now(security.accounts_without_skeleton)
+    if missing:
+        skeletons = {account_id: username_skeleton(name) for account_id, name in missing}
+        database.write(lambda conn: security.set_username_skeletons(conn, skeletons)).result()
+        log.info("stored what %d account name(s) look like", len(skeletons))
+    else:
+        username_skeleton("warm")  # the table is read now, not at the first registration
 
 
 def _make_hasher(database: Database, rounds: int) -> PasswordHasher:
@@ -182,9 +205,15 @@ class BesedkaServer:
         passwords = PasswordQueue(self.hasher,
                                   QueueBounds() if self.config.rate_limits.enabled else None)
         # The features load the account directory: also a database read.
-        dispatcher, self.features = await loop.run_in_executor(
+        dispatcher, features = await loop.run_in_executor(
             None, build_dispatcher, self.registry, self.database, passwords, self.config, loop
         )
+        self.features = features
+        cluster = features.cluster
+        if cluster is not None:
+            # Joined before the first client: this node's sessions see the
+            # other nodes' users and messages from their first request.
+            await loop.run_in_executor(None, cluster.start)
 
         # Sends read in one loop step reach the writer together, at its end.
         self.database.hold_batched_writes(loop.call_soon)
@@ -324,6 +353,10 @@ class BesedkaServer:
         if self._server is not None:
             await self._server.wait_closed()
         loop = asyncio.get_running_loop()
+        if self.features is not None and self.features.cluster is not None:
+            # Leaving at once spares the others the heartbeat's timeout:
+            # this node's users are offline now, not in a few seconds.
+            await loop.run_in_executor(None, self.features.cluster.close)
         if self.hasher is not None:
             await loop.run_in_executor(None, self.hasher.close)
         if self.database is not None:

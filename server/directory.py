@@ -3,8 +3,9 @@
 Only this server creates accounts (an administrator's ``disable`` changes
 no name), so the directory is read once at start and kept current by
 registration, without asking the database for every name a request
-carries.  Accounts feature owns it (:mod:`server.accounts`); presence and
-messages read it.
+carries; several server processes on one PostgreSQL database add the
+accounts each other created (:mod:`server.cluster`).  Accounts feature
+owns it (:mod:`server.accounts`); presence and messages read it.
 """
 
 from __future__ import annotations
@@ -40,8 +41,13 @@ class AccountDirectory:
         self._by_id[account.id] = account
 
     def by_id(self, account_id: int) -> AccountRecord:
-        """The account with this id (every id the server meets is one of them)."""
+        """The account with this id (every id this server meets is one of them)."""
         return self._by_id[account_id]
+
+    def known(self, account_id: int) -> AccountRecord | None:
+        """The account with this id, if it is known here yet (another server
+        process on the same database may have just made it)."""
+        return self._by_id.get(account_id)
 
     def current(self, account: AccountRecord) -> AccountRecord:
         """The latest record of ``account`` (one a session kept since its login

@@ -291,6 +291,8 @@ class Files:
         for other in self.presence.online.get(account.id, ()):
             other.account = account
         self.presence.broadcast(account, True, exclude=session)
+        if self.presence.publish_account is not None:
+            self.presence.publish_account(account.id)
 
     async def _out_of_place(self, connection: Connection, request: Put | Get,
                             re: RequestId) -> dict[str, Any]:

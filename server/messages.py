@@ -15,6 +15,10 @@ in commit order, and each commit is delivered in one event-loop step, so
 every connection receives ``message`` events in increasing id order, with
 the replies to its own sends in their place among them.
 
+Messages that another server process on the same PostgreSQL database
+stored reach :meth:`Messages.deliver_remote` (from :mod:`server.cluster`),
+in the same order among this node's own commits, and are delivered the
+same way, with no reply.
 A ``send`` that posts a file (``file``, PROTOCOL-2.md "Files") is the one
 send that waits: whether its sender may post that file is a database read
 (:meth:`server.files.Files.attachment`), so it is answered as an awaited
@@ -51,6 +55,7 @@ from typing import Any
 from sqlalchemy.engine import Connection as DbConnection
 
 from db import lifecycle, queries
+from db.cluster import RemoteMessage
 from db.database import BatchedWrite, Database, WriteOutcome
 from db.files import FileRecord
 from db.message_parts import decorate
@@ -67,7 +72,7 @@ from protocol.requests import History, MarkRead, Send, Sync
 from protocol.rules import normalize_body
 
 from .connection import ReplySlot
-from .delivery import EVERYONE, Item, deliver
+from .delivery import EVERYONE, Audience, Item, deliver
 from .directory import AccountDirectory
 from .dispatch import Dispatcher, internal_error
 from .files import Files
@@ -221,6 +226,25 @@ class _Send(Item[Session]):
 
     def answer(self) -> None:
         self.connection.fill_reply(self.slot, self.reply)
+
+
+class _Remote(Item[Session]):
+    """A message another server process stored or changed, on its way to
+    this one's sessions: a ``message`` event if it is new, else (version 2
+    only) an ``update`` with its new form."""
+
+    __slots__ = ("message", "new")
+
+    def __init__(self, message: StoredMessage, new: bool, audience: Audience | None) -> None:
+        super().__init__(message.seq, EVERYONE if audience is None else audience)
+        self.message = message
+        self.new = new
+
+    def event(self, version: int) -> bytes | None:
+        if version == PROTOCOL_V1 and (not self.new or self.message.deleted):
+            return None  # version 1 has no updates and no tombstones
+        return encode_frame({"type": "message" if self.new else "update",
+                             "message": wire_message(self.message, version)})
 
 
 class Messages:
@@ -383,6 +407,37 @@ class Messages:
             else:
                 pending.audience = (sender.id, recipient.id)
         write_delivery(deliver(items, self.presence.online))
+
+    def deliver_remote(self, remote: list[RemoteMessage], newest_id_before: int) -> None:
+        """Deliver the messages of another node's commit to this node's sessions.
+
+        Args:
+            remote: the messages the commit created or changed (edits,
+                deletions, reactions), by seq, in their current form.
+            newest_id_before: the newest message id before that commit:
+                messages above it are new, the others changed.
+        """
+        items: list[Item[Session]] = []
+        for message, sender_id, recipient_id in remote:
+            audience: Audience | None
+            if message.room_id is not None:
+                # The room's members as this node knows them: a change to
+                # the room committed before reached it before this commit.
+                room = self.rooms.rooms.get(message.room_id)
+                if room is None:
+                    log.warning("message %d is in room %d, unknown here", message.id,
+                                message.room_id)
+                    continue
+                audience = room.members
+            elif recipient_id is None:
+                audience = None
+            elif recipient_id == sender_id:
+                audience = (sender_id,)
+            else:
+                audience = (sender_id, recipient_id)
+            items.append(_Remote(message, message.id > newest_id_before, audience))
+        if items:
+            write_delivery(deliver(items, self.presence.online))
 
     # ------------------------------------------------------------------
     # Reading

@@ -11,11 +11,18 @@ they belong here.  ``set_status`` (PROTOCOL-2.md, "Status") stores the
 status with the account, so the next login shows it again, and tells every
 version 2 session but the one that set it; version 1 sessions, whose
 roster entries have no status, hear nothing.
+
+When several server processes share one PostgreSQL database
+(:mod:`server.cluster`), an account is online if it has a session on this
+node *or on another* (``elsewhere``): the others are told when this node's
+first session of an account begins or its last ends (``publish``), and a
+``presence`` event goes out only when the union changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from db import queries
@@ -52,18 +59,35 @@ class Presence:
         self.directory = directory
         #: account id -> its logged-in sessions
         self.online: dict[int, set[Session]] = {}
+        #: account id -> the other nodes it has a session on (a cluster only)
+        self.elsewhere: dict[int, set[str]] = {}
+        #: told when an account's first session here begins (True) or its
+        #: last ends (False); set by the cluster
+        self.publish: Callable[[int, bool], None] | None = None
+        #: where the other nodes hear that an account's status or avatar
+        #: changed, and that remembered sessions were revoked (their
+        #: connections there close too); None with one process
+        self.publish_account: Callable[[int], None] | None = None
+        self.publish_revoked: Callable[[int, list[int]], None] | None = None
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(ListUsers, self._users)
         dispatcher.route(SetStatus, self._set_status)
         dispatcher.offer(Feature.STATUS)
 
+    def is_online(self, account_id: int) -> bool:
+        """Whether the account has a session here or on another node."""
+        return account_id in self.online or account_id in self.elsewhere
+
     def add(self, session: Session) -> None:
         """A session begins; the others hear of it if it is the user's first."""
         sessions = self.online.setdefault(session.account_id, set())
         sessions.add(session)
         if len(sessions) == 1:
-            self.broadcast(session.account, True, exclude=session)
+            if self.publish is not None:
+                self.publish(session.account_id, True)
+            if session.account_id not in self.elsewhere:
+                self.broadcast(session.account, True, exclude=session)
 
     def remove(self, session: Session) -> None:
         """A session ends; the others hear of it if it was the user's last."""
@@ -72,7 +96,53 @@ class Presence:
             sessions.discard(session)
             if not sessions:
                 del self.online[session.account_id]
-                self.broadcast(session.account, False, exclude=session)
+                if self.publish is not None:
+                    self.publish(session.account_id, False)
+                if session.account_id not in self.elsewhere:
+                    self.broadcast(session.account, False, exclude=session)
+
+    # ------------------------------------------------------------------
+    # Sessions on other nodes (server/cluster.py)
+
+    def set_elsewhere(self, account_id: int, node: str, online: bool) -> None:
+        """Another node's first session of an account began, or its last ended."""
+        before = self.is_online(account_id)
+        nodes = self.elsewhere.get(account_id)
+        if online:
+            self.elsewhere.setdefault(account_id, set()).add(node)
+        elif nodes is not None:
+            nodes.discard(node)
+            if not nodes:
+                del self.elsewhere[account_id]
+        self._changed(account_id, before)
+
+    def replace_elsewhere(self, elsewhere: dict[int, set[str]]) -> None:
+        """Every other node's accounts, as just read from the database."""
+        changed = set(elsewhere) ^ set(self.elsewhere)
+        before = {account_id: self.is_online(account_id) for account_id in changed}
+        self.elsewhere = elsewhere
+        for account_id in changed:
+            self._changed(account_id, before[account_id])
+
+    def forget_node(self, node: str) -> None:
+        """Another node stopped (or died): its sessions are gone."""
+        for account_id in [a for a, nodes in self.elsewhere.items() if node in nodes]:
+            self.set_elsewhere(account_id, node, False)
+
+    def account_changed_elsewhere(self, account: AccountRecord) -> None:
+        """Another node changed an account's status or avatar: the
+        directory, its sessions here and version 2 sessions learn of it."""
+        self.directory.add(account)
+        for session in self.online.get(account.id, ()):
+            session.account = account
+        self.broadcast(account, self.is_online(account.id), since=2)
+
+    def _changed(self, account_id: int, was_online: bool) -> None:
+        """Tell this node's sessions if the account's presence changed."""
+        online = self.is_online(account_id)
+        account = self.directory.known(account_id)
+        if online != was_online and account is not None:
+            self.broadcast(account, online)
 
     def broadcast(self, account: AccountRecord, online: bool,
                   exclude: Session | None = None, *, since: int = PROTOCOL_V1) -> None:
@@ -105,7 +175,7 @@ class Presence:
         """
         unread = {row.username_key: row.unread for row in rows}
         accounts = sorted(self.directory, key=lambda a: (a.username_key, a.username))
-        return tuple(_entry(a, a.id in self.online, unread.get(a.username_key, 0))
+        return tuple(_entry(a, self.is_online(a.id), unread.get(a.username_key, 0))
                      for a in accounts)
 
     async def _users(self, connection: Connection, request: ListUsers,
@@ -124,7 +194,9 @@ class Presence:
         if account is not None:
             self.directory.add(account)
             # A version 1 roster entry has no status: nothing changed for them.
-            self.broadcast(account, me in self.online, exclude=session, since=2)
+            self.broadcast(account, self.is_online(me), exclude=session, since=2)
+            if self.publish_account is not None:
+                self.publish_account(me)
         return Done().to_wire(re)
 
 

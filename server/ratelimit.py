@@ -59,9 +59,13 @@ class SlidingWindowLimiter:
         if events is None:
             events = self._events[key] = deque()
         events.append(now)
-        # Never remember more than the limit needs: memory stays bounded per
-        # key however hard a client hammers.
-        while len(events) > self.limit:
+        # Never remember much more than the limit needs: memory stays
+        # bounded per key however hard a client hammers.  Twice the limit,
+        # not the limit: an attempt counted before its password check (and
+        # withdrawn if it passes) must not push out a failure that counted
+        # meanwhile, from another connection or another server process on
+        # the same database, or the withdrawal would leave one failure fewer.
+        while len(events) > 2 * self.limit:
             events.popleft()
         return now
 

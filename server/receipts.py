@@ -16,7 +16,8 @@ reads the markers again with ``history``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from protocol.framing import encode_frame
 from protocol.lifecycle import ReadEvent
@@ -37,6 +38,11 @@ class Receipts:
 
     def __init__(self, presence: Presence) -> None:
         self.presence = presence
+        #: where other server processes on the same database hear of each
+        #: direct marker that moved (server/cluster.py)
+        self.publish: Callable[[dict[str, Any]], None] | None = None
+        #: and of each room marker that moved
+        self.publish_room: Callable[[dict[str, Any]], None] | None = None
 
     def direct_marker_moved(self, reader: Session, peer_id: int, up_to: int) -> None:
         """``reader`` read the direct conversation with ``peer_id`` up to ``up_to``.
@@ -46,15 +52,30 @@ class Receipts:
         """
         if peer_id == reader.account_id:
             return
-        event = ReadEvent(reader.username, reader.username, None, up_to)
-        self._tell(event, [peer_id])
+        self.direct_from_elsewhere(reader.username, peer_id, up_to)
+        if self.publish is not None:
+            self.publish({"u": reader.username, "p": peer_id, "k": up_to})
+
+    def direct_from_elsewhere(self, reader: str, peer_id: int, up_to: int) -> None:
+        """Tell this node's sessions of ``peer_id`` that ``reader`` read
+        their conversation up to ``up_to`` (also for another node's reader)."""
+        self._tell(ReadEvent(reader, reader, None, up_to), [peer_id])
 
     def room_marker_moved(self, reader: Session, room_id: int, up_to: int,
                           members: Iterable[int]) -> None:
         """``reader`` read room ``room_id`` up to ``up_to``; ``members`` are its
         members' account ids (the reader among them or not)."""
-        event = ReadEvent(reader.username, None, room_id, up_to)
-        self._tell(event, [m for m in members if m != reader.account_id])
+        self.room_from_elsewhere(reader.username, reader.account_id, room_id, up_to, members)
+        if self.publish_room is not None:
+            self.publish_room({"u": reader.username, "me": reader.account_id, "room": room_id,
+                               "k": up_to})
+
+    def room_from_elsewhere(self, reader: str, reader_id: int, room_id: int, up_to: int,
+                            members: Iterable[int]) -> None:
+        """Tell this node's sessions of the room's other members that
+        ``reader`` read it up to ``up_to`` (also for another node's reader)."""
+        event = ReadEvent(reader, None, room_id, up_to)
+        self._tell(event, [m for m in members if m != reader_id])
 
     def _tell(self, event: ReadEvent, account_ids: Iterable[int]) -> None:
         data: bytes | None = None

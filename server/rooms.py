@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,12 +65,12 @@ from protocol.rooms import (
 )
 
 from .connection import ReplySlot
-from .delivery import Audience, Item, Members
+from .delivery import Audience, Item, Members, deliver
 from .directory import AccountDirectory
 from .dispatch import Dispatcher, internal_error
 from .presence import Presence
 from .session import Connection as ClientConnection
-from .session import LoginPart, Session, logged_in
+from .session import LoginPart, Session, logged_in, write_delivery
 
 __all__ = ["APPLY_ROOM_CHANGES", "RoomState", "Rooms", "unknown_room"]
 
@@ -130,10 +130,13 @@ class Rooms:
         self.directory = directory
         self.presence = presence
         self.max_members = max_members
-        self.rooms: dict[int, RoomState] = {
-            room.id: RoomState(room.id, room.name, room.topic, room.public, room.owner_id,
-                               Members(room.member_ids))
-            for room in database.read_now(db_rooms.load_rooms)}
+        self.rooms: dict[int, RoomState] = {}
+        self.reload(database.read_now(db_rooms.load_rooms))
+        #: called in the writer's transaction with each change that tells
+        #: someone something, so that the other server processes on the
+        #: same database hear of it in its place among the commits
+        #: (server/cluster.py); None with one process
+        self.announce: Callable[[DbConnection, dict[str, Any]], None] | None = None
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route_at_once(CreateRoom, self._create)
@@ -242,8 +245,19 @@ class Rooms:
         connection = session.connection
         change = _RoomChange(self, session, connection.reserve_reply(size), re, kind, room_id,
                              changes)
+        me = session.account_id
+
+        def announced(conn: DbConnection) -> RoomChange | Refusal:
+            result = operation(conn)
+            if (self.announce is not None and isinstance(result, RoomChange)
+                    and (changes or result.joined or result.left)):
+                self.announce(conn, {"k": kind, "by": me, "r": result.room.id,
+                                     "j": list(result.joined), "l": list(result.left),
+                                     "pos": result.position, "ch": changes})
+            return result
+
         try:
-            self.database.write_batched(APPLY_ROOM_CHANGES, operation, change)
+            self.database.write_batched(APPLY_ROOM_CHANGES, announced, change)
         except Exception:  # noqa: BLE001 - the writer is closed: the server is stopping
             connection.log.exception("could not queue a change to a room")
             connection.fill_reply(change.slot, internal_error(re))
@@ -302,6 +316,35 @@ class Rooms:
         state.name, state.topic, state.public = record.name, record.topic, record.public
         state.owner_id = record.owner_id
         return state, before, owner_before
+
+    def reload(self, loaded: Sequence[db_rooms.LoadedRoom]) -> None:
+        """Take every room as the database has it (at start, and when the
+        cluster's link to the other nodes was lost and is back: what they
+        changed meanwhile is taken silently, as a login would see it)."""
+        for room in loaded:
+            state = self.rooms.get(room.id)
+            if state is None:
+                self.rooms[room.id] = RoomState(room.id, room.name, room.topic, room.public,
+                                                room.owner_id, Members(room.member_ids))
+                continue
+            state.name, state.topic, state.public = room.name, room.topic, room.public
+            state.owner_id = room.owner_id
+            if set(state.members) != set(room.member_ids):
+                state.members = Members(room.member_ids)
+
+    def apply_remote(self, change: RoomChange, kind: str, asker_id: int,
+                     changes: bool) -> None:
+        """A change that another server process on the same database
+        committed: memory follows, and this process's sessions are told
+        what the asker's other sessions and everyone else are told."""
+        state, before, owner_before = self.apply(change)
+        own, further = _events(self, kind, changes, change, state, before, owner_before,
+                               asker_id)
+        items: list[Item[Session]] = [] if own is None else [
+            _Notice(change.position, own[0], own[1])]
+        items += further
+        if items:
+            write_delivery(deliver(items, self.presence.online))
 
 
 def _by_name(room: Room) -> tuple[str, str, int]:
@@ -379,40 +422,52 @@ class _RoomChange(Item[Session]):
             return ()
         change: RoomChange = outcome.result
         state, before, owner_before = rooms.apply(change)
-        after, position, me = state.members, change.position, session.account_id
-        self.position = position
-        room = rooms.room(state)
+        self.position = change.position
         if self.kind in ("create", "join", "update"):
             mine = rooms.room(state, change.unread, change.mentions)
             self.reply = encode_frame(RoomReply(mine).to_wire(self.re))
         else:
             self.reply = encode_frame(Done().to_wire(self.re))
-        notices: list[Item[Session]] = []
-        if self.kind == "create" or (self.kind == "update" and self.changes):
-            self._tell(after, RoomEvent(room))
-        elif change.joined:  # join or invite: one newcomer
-            [newcomer] = change.joined
-            joined = MemberEvent(state.id, rooms.directory.by_id(newcomer).username, True)
-            if newcomer == me:  # I joined: the others hear of me
-                notices.append(_Notice(position, before, joined))
-                self._tell((me,), RoomEvent(room))
-            else:  # invited: the newcomer hears of the room
-                notices.append(_Notice(position, (newcomer,), RoomEvent(room)))
-                self._tell(before, joined)
-        elif change.left:  # leave or remove: one leaver
-            [leaver] = change.left
-            left = MemberEvent(state.id, rooms.directory.by_id(leaver).username, False)
-            if leaver == me:
-                self._tell((me,), RoomLeftEvent(state.id))
-                notices.append(_Notice(position, after, left))
-            else:
-                notices.append(_Notice(position, (leaver,), RoomLeftEvent(state.id)))
-                self._tell(after, left)
-            if state.owner_id != owner_before and after:  # handed to the next member
-                notices.append(_Notice(position, after, RoomEvent(room)))
+        own, notices = _events(rooms, self.kind, self.changes, change, state, before,
+                               owner_before, session.account_id)
+        if own is not None:
+            # This change's own event, for the asker's other sessions and
+            # whoever else it names.
+            self.audience = own[0]
+            self.frame = encode_frame(own[1].to_wire(2))
         return notices
 
-    def _tell(self, audience: Audience, event: Event) -> None:
-        """Make this change's own event ``event``, for ``audience``."""
-        self.audience = audience
-        self.frame = encode_frame(event.to_wire(2))
+
+def _events(rooms: Rooms, kind: str, changes: bool, change: RoomChange, state: RoomState,
+            before: Members, owner_before: int | None, me: int
+            ) -> tuple[tuple[Audience, Event] | None, list[Item[Session]]]:
+    """Who is told what of a committed change that ``me`` asked for: the
+    change's own event (in place of which the asker gets its reply) and the
+    further notices."""
+    after, position = state.members, change.position
+    room = rooms.room(state)
+    own: tuple[Audience, Event] | None = None
+    notices: list[Item[Session]] = []
+    if kind == "create" or (kind == "update" and changes):
+        own = (after, RoomEvent(room))
+    elif change.joined:  # join or invite: one newcomer
+        [newcomer] = change.joined
+        joined = MemberEvent(state.id, rooms.directory.by_id(newcomer).username, True)
+        if newcomer == me:  # I joined: the others hear of me
+            notices.append(_Notice(position, before, joined))
+            own = ((me,), RoomEvent(room))
+        else:  # invited: the newcomer hears of the room
+            notices.append(_Notice(position, (newcomer,), RoomEvent(room)))
+            own = (before, joined)
+    elif change.left:  # leave or remove: one leaver
+        [leaver] = change.left
+        left = MemberEvent(state.id, rooms.directory.by_id(leaver).username, False)
+        if leaver == me:
+            own = ((me,), RoomLeftEvent(state.id))
+            notices.append(_Notice(position, after, left))
+        else:
+            notices.append(_Notice(position, (leaver,), RoomLeftEvent(state.id)))
+            own = (after, left)
+        if state.owner_id != owner_before and after:  # handed to the next member
+            notices.append(_Notice(position, after, RoomEvent(room)))
+    return own, notices

@@ -110,10 +110,14 @@ class TokenStore:
 
 
 def close_sessions_of(presence: Presence, account_id: int, session_ids: Iterable[int],
-                      keep: Connection | None = None) -> None:
+                      keep: Connection | None = None, tell_others: bool = True) -> None:
     """Close the connections logged in with any of these remembered sessions
-    (but ``keep``): their token no longer logs anyone in."""
+    (but ``keep``): their token no longer logs anyone in.  The other server
+    processes on the same database close theirs (``tell_others``; they are
+    told with it False)."""
     revoked = set(session_ids)
+    if tell_others and revoked and presence.publish_revoked is not None:
+        presence.publish_revoked(account_id, sorted(revoked))
     for session in list(presence.online.get(account_id, ())):
         if session.remembered_id in revoked and session.connection is not keep:
             session.connection.log.info("remembered session revoked; closing")

@@ -15,11 +15,16 @@ said ``active: true`` less than :data:`~protocol.limits.TYPING_EXPIRES_SECONDS`
 ago, so others see the notice end at once.
 
 Nothing here touches the database except to learn a room's members.
+Where several server processes share one PostgreSQL database, each notice
+passed on is also announced to the others (``publish``, set by
+:mod:`server.cluster`), which write it to their own sessions
+(:meth:`TypingNotices.tell_from_elsewhere`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +97,9 @@ class TypingNotices:
         self.loop = loop
         self.throttle = throttle
         self._typists: dict[Session, _Typist] = {}
+        #: where other server processes on the same database hear of each
+        #: notice passed on (server/cluster.py)
+        self.publish: Callable[[dict[str, Any]], None] | None = None
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(Typing, self._typing)
@@ -175,15 +183,29 @@ class TypingNotices:
 
     def _tell(self, typist: Session, conversation: _Conversation, active: bool) -> None:
         """Write the event to every version 2 session of the conversation's
-        other accounts (none of the typist's own)."""
+        other accounts (none of the typist's own), here and on other nodes."""
         event = TypingEvent(typist.username, conversation.to, conversation.room, active)
+        self._write(event, typist.account_id, conversation.audience)
+        if self.publish is not None:
+            self.publish({"u": typist.username, "to": conversation.to, "room": conversation.room,
+                          "on": active, "me": typist.account_id,
+                          "aud": None if conversation.audience is None
+                          else list(conversation.audience)})
+
+    def tell_from_elsewhere(self, notice: dict[str, Any]) -> None:
+        """A notice another server process on the same database passed on
+        (in the form ``publish`` was given it)."""
+        audience = notice["aud"]
+        self._write(TypingEvent(notice["u"], notice["to"], notice["room"], bool(notice["on"])),
+                    int(notice["me"]), None if audience is None else tuple(audience))
+
+    def _write(self, event: TypingEvent, me: int, audience: tuple[int, ...] | None) -> None:
         data: bytes | None = None
-        me = typist.account_id
         online = self.presence.online
-        if conversation.audience is None:
+        if audience is None:
             groups = [sessions for account_id, sessions in online.items() if account_id != me]
         else:
-            groups = [online.get(account_id, set()) for account_id in conversation.audience]
+            groups = [online.get(account_id, set()) for account_id in audience]
         for sessions in groups:
             for session in sessions:
                 if session.protocol == PROTOCOL_V1 or session.joining:

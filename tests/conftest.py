@@ -7,6 +7,14 @@ It can be killed (SIGKILL; TerminateProcess on Windows), stopped the way
 an administrator stops it (SIGTERM; Ctrl+Break on Windows, see
 :data:`STOP_SIGNALS`) and started again on the same port and database,
 which the crash and reconnect tests need.
+
+**Both databases.**  A test module that sets ``BOTH_BACKENDS = True`` runs
+each of its tests twice: on SQLite and on PostgreSQL, whose servers get a
+fresh database each in one throwaway cluster per test run
+(``postgres_cluster``, :mod:`tests.postgres`).  Tests that need PostgreSQL
+carry the ``postgres`` marker; they are skipped, with the reason, where
+PostgreSQL is not installed, and under CI (``CI=true``) such a skip is a
+failure: CI must prove both databases.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import postgres
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,20 +66,24 @@ class ServerProcess:
     """A ``python -m server`` child process on 127.0.0.1.
 
     Args:
-        database: the SQLite file.
+        database: the SQLite file (or, with ``database_url``, the
+            directory-like name of the server's data: the TLS certificate).
         extra_args: further command-line options.
         tls: speak TLS (the server's default) instead of plain TCP.
+        database_url: another database than the SQLite file (PostgreSQL).
         repo: the checkout whose server to run (another commit's, for
             before-and-after figures).
     """
 
     def __init__(self, database: Path, extra_args: list[str] | None = None, *,
-                 tls: bool = False, repo: Path = REPO) -> None:
+                 tls: bool = False, database_url: str | None = None,
+                 repo: Path = REPO) -> None:
         self.database = database
         self.repo = repo
         #: run in the child before the server starts (POSIX only): a resource limit
         self.preexec: Callable[[], None] | None = None
-        self.database_url = f"sqlite:///{database}"
+        #: the SQLite file's URL, unless another database's is given
+        self.database_url = database_url or f"sqlite:///{database}"
         self.extra_args = list(extra_args or [])
         self.tls = tls
         self.host = "127.0.0.1"
@@ -169,14 +183,84 @@ def database_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgres: needs PostgreSQL (a throwaway cluster); skipped where it is "
+                   "not installed, which fails under CI")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of a ``BOTH_BACKENDS`` module on SQLite and on PostgreSQL."""
+    if ("database_backend" in metafunc.fixturenames
+            and getattr(metafunc.module, "BOTH_BACKENDS", False)):
+        metafunc.parametrize("database_backend", [
+            pytest.param("sqlite"),
+            pytest.param("postgresql", marks=pytest.mark.postgres),
+        ], indirect=True, scope="module")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI, a PostgreSQL test that was skipped has failed: CI must
+    prove both databases, and a skip would hide that it did not."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if (report.skipped and os.environ.get("CI") == "true"
+            and item.get_closest_marker("postgres") is not None):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"a PostgreSQL test was skipped under CI (CI=true): {reason}"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[postgres.PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the whole run, made on first use."""
+    problem = postgres.find_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    bin_dir = postgres.find_bin_dir()
+    assert bin_dir is not None
+    cluster = postgres.PostgresCluster(bin_dir)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture(scope="module")
+def database_backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql``: the database this test's servers use
+    (``postgresql`` only in ``BOTH_BACKENDS`` modules' second run)."""
+    return getattr(request, "param", "sqlite")
+
+
+def new_database_url(request: pytest.FixtureRequest, backend: str) -> str | None:
+    """A fresh PostgreSQL database's URL for ``backend="postgresql"``; None
+    for SQLite (whose file the caller names)."""
+    if backend != "postgresql":
+        return None
+    cluster: postgres.PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return cluster.new_database()
+
+
 @pytest.fixture
-def server_factory(database_dir: Path) -> Iterator[type[ServerProcess] | object]:
-    """Start servers with extra options: ``server_factory("--no-rate-limits")``."""
+def server_factory(request: pytest.FixtureRequest, database_dir: Path,
+                   database_backend: str) -> Iterator[type[ServerProcess] | object]:
+    """Start servers with extra options: ``server_factory("--no-rate-limits")``.
+
+    Each on its own database: an SQLite file in ``database_dir``, or a new
+    PostgreSQL database when the test runs on that backend.
+    """
     started: list[ServerProcess] = []
 
-    def start(*extra_args: str, database: Path | None = None, tls: bool = False) -> ServerProcess:
+    def start(*extra_args: str, database: Path | None = None, tls: bool = False,
+              database_url: str | None = None) -> ServerProcess:
+        if database is None and database_url is None:
+            database_url = new_database_url(request, database_backend)
         server = ServerProcess(database or database_dir / f"chat{len(started)}.db",
-                               list(extra_args), tls=tls)
+                               list(extra_args), tls=tls, database_url=database_url)
         started.append(server)
         server.start()
         return server

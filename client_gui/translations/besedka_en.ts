@@ -16,7 +16,7 @@
         <translation>Enter your password.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="335" />
+        <location filename="../app.py" line="338" />
         <source>You were logged out: %1</source>
         <translation>You were logged out: %1</translation>
     </message>
@@ -227,52 +227,47 @@
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="470" />
+        <location filename="../chat_window.py" line="475" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="474" />
-        <source>online</source>
-        <translation>online</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="503" />
+        <location filename="../chat_window.py" line="504" />
         <source>Go to a conversation by name</source>
         <translation>Go to a conversation by name</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="504" />
+        <location filename="../chat_window.py" line="505" />
         <source>The conversation above</source>
         <translation>The conversation above</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="505" />
+        <location filename="../chat_window.py" line="506" />
         <source>The conversation below</source>
         <translation>The conversation below</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="506" />
+        <location filename="../chat_window.py" line="507" />
         <source>The next conversation with unread messages</source>
         <translation>The next conversation with unread messages</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="507" />
+        <location filename="../chat_window.py" line="508" />
         <source>Mark the conversation read</source>
         <translation>Mark the conversation read</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="511" />
+        <location filename="../chat_window.py" line="512" />
         <source>Keyboard shortcuts</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
@@ -395,27 +390,27 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="543" />
+        <location filename="../models.py" line="547" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../models.py" line="547" />
+        <location filename="../models.py" line="551" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../models.py" line="550" />
+        <location filename="../models.py" line="554" />
         <source>last known: %1</source>
         <translation>last known: %1</translation>
     </message>
     <message>
-        <location filename="../models.py" line="555" />
+        <location filename="../models.py" line="559" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="557" />
+        <location filename="../models.py" line="561" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
@@ -671,12 +666,12 @@
         <translation>Editing your message (Esc cancels)</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="234" />
+        <location filename="../message_actions.py" line="241" />
         <source>Delete message</source>
         <translation>Delete message</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="235" />
+        <location filename="../message_actions.py" line="242" />
         <source>Delete this message for everyone?
 
 %1</source>
@@ -685,52 +680,53 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="258" />
+        <location filename="../message_actions.py" line="265" />
         <source>That message is gone, or it is not yours to change.</source>
         <translation>That message is gone, or it is not yours to change.</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="260" />
+        <location filename="../message_actions.py" line="267" />
         <source>Not connected: try again when the connection is back.</source>
         <translation>Not connected: try again when the connection is back.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="181" />
+        <location filename="../delegates.py" line="188" />
         <source>edited</source>
         <translation>edited</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="386" />
-        <location filename="../delegates.py" line="254" />
+        <location filename="../delegates.py" line="421" />
+        <location filename="../delegates.py" line="281" />
+        <location filename="../delegates.py" line="248" />
         <source>Message deleted</source>
         <translation>Message deleted</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="388" />
+        <location filename="../delegates.py" line="423" />
         <source>An earlier message (click to find it)</source>
         <translation>An earlier message (click to find it)</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="436" />
+        <location filename="../delegates.py" line="466" />
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="438" />
+        <location filename="../delegates.py" line="468" />
         <source>Yesterday</source>
         <translation>Yesterday</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="455" />
+        <location filename="../delegates.py" line="485" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
     <message>
-        <location filename="../models.py" line="204" />
+        <location filename="../models.py" line="208" />
         <source>Seen by %1</source>
         <translation>Seen by %1</translation>
     </message>
@@ -836,12 +832,12 @@
 </context><context>
     <name>QuickSwitcher</name>
     <message>
-        <location filename="../navigation.py" line="85" />
+        <location filename="../navigation.py" line="90" />
         <source>Go to a conversation</source>
         <translation>Go to a conversation</translation>
     </message>
     <message>
-        <location filename="../navigation.py" line="86" />
+        <location filename="../navigation.py" line="91" />
         <source>Type part of a name</source>
         <translation>Type part of a name</translation>
     </message>
@@ -1025,57 +1021,57 @@
 </context><context>
     <name>ScreenshotOverlay</name>
     <message>
-        <location filename="../screenshot.py" line="105" />
+        <location filename="../screenshot.py" line="107" />
         <source>Drag over the area to send. Esc cancels.</source>
         <translation>Drag over the area to send. Esc cancels.</translation>
     </message>
 </context><context>
     <name>SearchMode</name>
     <message>
-        <location filename="../search_panel.py" line="378" />
+        <location filename="../search_panel.py" line="379" />
         <source>&amp;Find in this conversation…</source>
         <translation>&amp;Find in this conversation…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="379" />
+        <location filename="../search_panel.py" line="380" />
         <source>Find in &amp;all conversations…</source>
         <translation>Find in &amp;all conversations…</translation>
     </message>
 </context><context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../search_panel.py" line="148" />
+        <location filename="../search_panel.py" line="150" />
         <source>Search messages</source>
         <translation>Search messages</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="149" />
+        <location filename="../search_panel.py" line="151" />
         <source>In %1</source>
         <translation>In %1</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="151" />
+        <location filename="../search_panel.py" line="153" />
         <source>In all conversations</source>
         <translation>In all conversations</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="237" />
-        <location filename="../search_panel.py" line="203" />
+        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="205" />
         <source>Not connected: searching needs the server.</source>
         <translation>Not connected: searching needs the server.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="241" />
         <source>This server cannot search messages.</source>
         <translation>This server cannot search messages.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="241" />
+        <location filename="../search_panel.py" line="243" />
         <source>Type to search. Any part of a word is found, in any case; every word you type must appear.</source>
         <translation>Type to search. Any part of a word is found, in any case; every word you type must appear.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../search_panel.py" line="244" />
+        <location filename="../search_panel.py" line="246" />
         <source>Type at least %n character(s).</source>
         <translation>
             <numerusform>Type at least %n character.</numerusform>
@@ -1083,43 +1079,43 @@
         </translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="246" />
+        <location filename="../search_panel.py" line="248" />
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="270" />
-        <location filename="../search_panel.py" line="252" />
+        <location filename="../search_panel.py" line="272" />
+        <location filename="../search_panel.py" line="254" />
         <source>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</source>
         <translation>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="262" />
+        <location filename="../search_panel.py" line="264" />
         <source>No messages contain “%1”.</source>
         <translation>No messages contain “%1”.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="264" />
+        <location filename="../search_panel.py" line="266" />
         <source>No messages in General contain “%1”.</source>
         <translation>No messages in General contain “%1”.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="266" />
+        <location filename="../search_panel.py" line="268" />
         <source>No messages with %2 contain “%1”.</source>
         <translation>No messages with %2 contain “%1”.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="279" />
+        <location filename="../search_panel.py" line="281" />
         <source>room %1</source>
         <translation>room %1</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="289" />
+        <location filename="../search_panel.py" line="291" />
         <source>notes to yourself</source>
         <translation>notes to yourself</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="290" />
+        <location filename="../search_panel.py" line="292" />
         <source>direct message with %1</source>
         <translation>direct message with %1</translation>
     </message>
@@ -1215,104 +1211,104 @@
         <translation>&amp;Notify me of new messages</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="150" />
-        <source>Only of &amp;direct messages and mentions of me</source>
-        <translation>Only of &amp;direct messages and mentions of me</translation>
+        <location filename="../settings_dialog.py" line="151" />
+        <source>Only of &amp;direct messages, my rooms and mentions of me</source>
+        <translation>Only of &amp;direct messages, my rooms and mentions of me</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="151" />
+        <location filename="../settings_dialog.py" line="152" />
         <source>Play a &amp;sound:</source>
         <translation>Play a &amp;sound:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Chime</source>
         <translation>Chime</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Ping</source>
         <translation>Ping</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Knock</source>
         <translation>Knock</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="154" />
+        <location filename="../settings_dialog.py" line="155" />
         <source>&amp;Play</source>
         <translation>&amp;Play</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="155" />
+        <location filename="../settings_dialog.py" line="156" />
         <source>Starting and closing</source>
         <translation>Starting and closing</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="156" />
+        <location filename="../settings_dialog.py" line="157" />
         <source>S&amp;tart Besedka when I log in to this computer</source>
         <translation>S&amp;tart Besedka when I log in to this computer</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="157" />
+        <location filename="../settings_dialog.py" line="158" />
         <source>&amp;Closing the window keeps Besedka running in the tray</source>
         <translation>&amp;Closing the window keeps Besedka running in the tray</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="160" />
+        <location filename="../settings_dialog.py" line="161" />
         <source>This desktop has no tray.</source>
         <translation>This desktop has no tray.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="161" />
+        <location filename="../settings_dialog.py" line="162" />
         <source>Appearance</source>
         <translation>Appearance</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Language:</source>
         <translation>&amp;Language:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Theme:</source>
         <translation>&amp;Theme:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="163" />
+        <location filename="../settings_dialog.py" line="164" />
         <source>&amp;Font size:</source>
         <translation>&amp;Font size:</translation>
     </message>
     <message>
+        <location filename="../settings_dialog.py" line="167" />
         <location filename="../settings_dialog.py" line="166" />
-        <location filename="../settings_dialog.py" line="165" />
         <source>As the system</source>
         <translation>As the system</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="166" />
+        <location filename="../settings_dialog.py" line="167" />
         <source>Light</source>
         <translation>Light</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="167" />
+        <location filename="../settings_dialog.py" line="168" />
         <source>Dark</source>
         <translation>Dark</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="169" />
+        <location filename="../settings_dialog.py" line="170" />
         <source>As the system (%1 pt)</source>
         <translation>As the system (%1 pt)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="188" />
-        <location filename="../settings_dialog.py" line="172" />
+        <location filename="../settings_dialog.py" line="189" />
+        <location filename="../settings_dialog.py" line="173" />
         <source>%1 pt</source>
         <translation>%1 pt</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="227" />
+        <location filename="../settings_dialog.py" line="228" />
         <source>Starting with the system could not be changed: %1</source>
         <translation>Starting with the system could not be changed: %1</translation>
     </message>
@@ -1363,12 +1359,12 @@
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="51" />
-        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”. Letter case does not matter when logging in.</source>
-        <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”. Letter case does not matter when logging in.</translation>
+        <location filename="../texts.py" line="58" />
+        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”, beginning with a letter or a digit. Letter case does not matter when logging in.</source>
+        <translation>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”, beginning with a letter or a digit. Letter case does not matter when logging in.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="61" />
+        <location filename="../texts.py" line="68" />
         <source>Password: at least %n character(s); any characters are allowed.</source>
         <translation>
             <numerusform>Password: at least %n character; any characters are allowed.</numerusform>
@@ -1376,8 +1372,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="100" />
-        <location filename="../texts.py" line="76" />
+        <location filename="../texts.py" line="111" />
+        <location filename="../texts.py" line="83" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Too short: at least %n character.</numerusform>
@@ -1385,10 +1381,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="153" />
-        <location filename="../texts.py" line="141" />
-        <location filename="../texts.py" line="102" />
-        <location filename="../texts.py" line="79" />
+        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="113" />
+        <location filename="../texts.py" line="86" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Too long: at most %n character.</numerusform>
@@ -1396,22 +1392,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="88" />
+        <location filename="../texts.py" line="94" />
         <source>Spaces are not allowed.</source>
         <translation>Spaces are not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="89" />
+        <location filename="../texts.py" line="97" />
+        <source>An invisible character (%1) is not allowed.</source>
+        <translation>An invisible character (%1) is not allowed.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="100" />
         <source>The character “%1” is not allowed.</source>
         <translation>The character “%1” is not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="91" />
-        <source>This username is not allowed.</source>
-        <translation>This username is not allowed.</translation>
+        <location filename="../texts.py" line="102" />
+        <source>It must begin with a letter or a digit.</source>
+        <translation>It must begin with a letter or a digit.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="113" />
+        <location filename="../texts.py" line="124" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>The message is too long: at most %n character.</numerusform>
@@ -1419,75 +1420,75 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="117" />
+        <location filename="../texts.py" line="128" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>The message contains characters that cannot be sent.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="124" />
+        <location filename="../texts.py" line="135" />
         <source>Room name: 1 to %1 characters, not only spaces; no line breaks or other control characters.</source>
         <translation>Room name: 1 to %1 characters, not only spaces; no line breaks or other control characters.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="150" />
         <source>Give the room a name.</source>
         <translation>Give the room a name.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="155" />
-        <location filename="../texts.py" line="143" />
+        <location filename="../texts.py" line="166" />
+        <location filename="../texts.py" line="154" />
         <source>Line breaks and other control characters are not allowed.</source>
         <translation>Line breaks and other control characters are not allowed.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="175" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Cannot reach the server at %1. Check the address and that the server is running.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="168" />
+        <location filename="../texts.py" line="179" />
         <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
         <translation>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="174" />
+        <location filename="../texts.py" line="185" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 answered, but it is not a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="177" />
+        <location filename="../texts.py" line="188" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 accepted the connection but did not answer like a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="181" />
+        <location filename="../texts.py" line="192" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="185" />
+        <location filename="../texts.py" line="196" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="201" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Could not set up an encrypted connection with %1. It may not be a Besedka server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="198" />
+        <location filename="../texts.py" line="209" />
         <source>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
 %2</source>
         <translation>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
 %2</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="205" />
+        <location filename="../texts.py" line="216" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>The connection to %1 was lost. Try again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="213" />
+        <location filename="../texts.py" line="224" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -1496,27 +1497,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="228" />
+        <location filename="../texts.py" line="239" />
         <source>Wrong username or password.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="230" />
+        <location filename="../texts.py" line="241" />
         <source>This username is already taken.</source>
         <translation>This username is already taken.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="232" />
+        <location filename="../texts.py" line="243" />
         <source>The server does not accept this username.</source>
         <translation>The server does not accept this username.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="234" />
+        <location filename="../texts.py" line="245" />
         <source>The server does not accept this password.</source>
         <translation>The server does not accept this password.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="237" />
+        <location filename="../texts.py" line="248" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Too many attempts. Try again in %n second.</numerusform>
@@ -1524,72 +1525,72 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="240" />
+        <location filename="../texts.py" line="251" />
         <source>Your saved login has ended: it was revoked, it expired, or the password was changed. Log in again.</source>
         <translation>Your saved login has ended: it was revoked, it expired, or the password was changed. Log in again.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="244" />
+        <location filename="../texts.py" line="255" />
         <source>There is no such user.</source>
         <translation>There is no such user.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="246" />
+        <location filename="../texts.py" line="257" />
         <source>The message is too long.</source>
         <translation>The message is too long.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="248" />
+        <location filename="../texts.py" line="259" />
         <source>The file is larger than the server allows.</source>
         <translation>The file is larger than the server allows.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="250" />
+        <location filename="../texts.py" line="261" />
         <source>Your files take all the space the server gives you.</source>
         <translation>Your files take all the space the server gives you.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="253" />
+        <location filename="../texts.py" line="264" />
         <source>The file is no longer on the server.</source>
         <translation>The file is no longer on the server.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="255" />
+        <location filename="../texts.py" line="266" />
         <source>The file changed while it was sent.</source>
         <translation>The file changed while it was sent.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="257" />
+        <location filename="../texts.py" line="268" />
         <source>The file could not be read or written.</source>
         <translation>The file could not be read or written.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="259" />
+        <location filename="../texts.py" line="270" />
         <source>This room does not exist or you are not one of its members.</source>
         <translation>This room does not exist or you are not one of its members.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="262" />
+        <location filename="../texts.py" line="273" />
         <source>Only the room's owner can do this, or the room is full.</source>
         <translation>Only the room's owner can do this, or the room is full.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="265" />
+        <location filename="../texts.py" line="276" />
         <source>The server does not accept this room name.</source>
         <translation>The server does not accept this room name.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="267" />
+        <location filename="../texts.py" line="278" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Not connected to the server. Try again when the connection is back.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="269" />
+        <location filename="../texts.py" line="280" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>The server could not do this (%1). Try again later.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="278" />
+        <location filename="../texts.py" line="289" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n byte</numerusform>
@@ -1597,17 +1598,17 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="279" />
+        <location filename="../texts.py" line="290" />
         <source>%1 KB</source>
         <translation>%1 KB</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="280" />
+        <location filename="../texts.py" line="291" />
         <source>%1 MB</source>
         <translation>%1 MB</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="281" />
+        <location filename="../texts.py" line="292" />
         <source>%1 GB</source>
         <translation>%1 GB</translation>
     </message>

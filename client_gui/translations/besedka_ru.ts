@@ -16,7 +16,7 @@
         <translation>Введите пароль.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="335" />
+        <location filename="../app.py" line="338" />
         <source>You were logged out: %1</source>
         <translation>Сеанс завершён: %1</translation>
     </message>
@@ -228,52 +228,47 @@
         <translation>Беседка — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="470" />
+        <location filename="../chat_window.py" line="475" />
         <source>everyone</source>
         <translation>все участники</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="474" />
-        <source>online</source>
-        <translation>в сети</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="503" />
+        <location filename="../chat_window.py" line="504" />
         <source>Go to a conversation by name</source>
         <translation>Перейти к беседе по имени</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="504" />
+        <location filename="../chat_window.py" line="505" />
         <source>The conversation above</source>
         <translation>Беседа выше в списке</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="505" />
+        <location filename="../chat_window.py" line="506" />
         <source>The conversation below</source>
         <translation>Беседа ниже в списке</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="506" />
+        <location filename="../chat_window.py" line="507" />
         <source>The next conversation with unread messages</source>
         <translation>Следующая беседа с непрочитанными сообщениями</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="507" />
+        <location filename="../chat_window.py" line="508" />
         <source>Mark the conversation read</source>
         <translation>Отметить беседу прочитанной</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="511" />
+        <location filename="../chat_window.py" line="512" />
         <source>Keyboard shortcuts</source>
         <translation>Клавиатурные сокращения</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="520" />
+        <location filename="../chat_window.py" line="521" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
     </message>
@@ -401,27 +396,27 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="543" />
+        <location filename="../models.py" line="547" />
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
     <message>
-        <location filename="../models.py" line="547" />
+        <location filename="../models.py" line="551" />
         <source>online</source>
         <translation>в сети</translation>
     </message>
     <message>
-        <location filename="../models.py" line="550" />
+        <location filename="../models.py" line="554" />
         <source>last known: %1</source>
         <translation>последнее известное: %1</translation>
     </message>
     <message>
-        <location filename="../models.py" line="555" />
+        <location filename="../models.py" line="559" />
         <source>General</source>
         <translation>Общий чат</translation>
     </message>
     <message>
-        <location filename="../models.py" line="557" />
+        <location filename="../models.py" line="561" />
         <source>%1 (you)</source>
         <translation>%1 (вы)</translation>
     </message>
@@ -678,12 +673,12 @@
         <translation>Правка сообщения (Esc — отмена)</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="234" />
+        <location filename="../message_actions.py" line="241" />
         <source>Delete message</source>
         <translation>Удалить сообщение</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="235" />
+        <location filename="../message_actions.py" line="242" />
         <source>Delete this message for everyone?
 
 %1</source>
@@ -692,52 +687,53 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="258" />
+        <location filename="../message_actions.py" line="265" />
         <source>That message is gone, or it is not yours to change.</source>
         <translation>Этого сообщения уже нет, или оно не ваше.</translation>
     </message>
     <message>
-        <location filename="../message_actions.py" line="260" />
+        <location filename="../message_actions.py" line="267" />
         <source>Not connected: try again when the connection is back.</source>
         <translation>Нет связи: попробуйте снова, когда она восстановится.</translation>
     </message>
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="181" />
+        <location filename="../delegates.py" line="188" />
         <source>edited</source>
         <translation>изменено</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="386" />
-        <location filename="../delegates.py" line="254" />
+        <location filename="../delegates.py" line="421" />
+        <location filename="../delegates.py" line="281" />
+        <location filename="../delegates.py" line="248" />
         <source>Message deleted</source>
         <translation>Сообщение удалено</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="388" />
+        <location filename="../delegates.py" line="423" />
         <source>An earlier message (click to find it)</source>
         <translation>Более раннее сообщение (нажмите, чтобы найти)</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="436" />
+        <location filename="../delegates.py" line="466" />
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="438" />
+        <location filename="../delegates.py" line="468" />
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="455" />
+        <location filename="../delegates.py" line="485" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
     <message>
-        <location filename="../models.py" line="204" />
+        <location filename="../models.py" line="208" />
         <source>Seen by %1</source>
         <translation>Прочитали: %1</translation>
     </message>
@@ -843,12 +839,12 @@
 </context><context>
     <name>QuickSwitcher</name>
     <message>
-        <location filename="../navigation.py" line="85" />
+        <location filename="../navigation.py" line="90" />
         <source>Go to a conversation</source>
         <translation>Перейти к беседе</translation>
     </message>
     <message>
-        <location filename="../navigation.py" line="86" />
+        <location filename="../navigation.py" line="91" />
         <source>Type part of a name</source>
         <translation>Введите часть имени</translation>
     </message>
@@ -1033,57 +1029,57 @@
 </context><context>
     <name>ScreenshotOverlay</name>
     <message>
-        <location filename="../screenshot.py" line="105" />
+        <location filename="../screenshot.py" line="107" />
         <source>Drag over the area to send. Esc cancels.</source>
         <translation>Выделите область, которую нужно отправить. Esc — отмена.</translation>
     </message>
 </context><context>
     <name>SearchMode</name>
     <message>
-        <location filename="../search_panel.py" line="378" />
+        <location filename="../search_panel.py" line="379" />
         <source>&amp;Find in this conversation…</source>
         <translation>&amp;Найти в этой беседе…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="379" />
+        <location filename="../search_panel.py" line="380" />
         <source>Find in &amp;all conversations…</source>
         <translation>Найти во &amp;всех беседах…</translation>
     </message>
 </context><context>
     <name>SearchPanel</name>
     <message>
-        <location filename="../search_panel.py" line="148" />
+        <location filename="../search_panel.py" line="150" />
         <source>Search messages</source>
         <translation>Поиск сообщений</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="149" />
+        <location filename="../search_panel.py" line="151" />
         <source>In %1</source>
         <translation>В беседе «%1»</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="151" />
+        <location filename="../search_panel.py" line="153" />
         <source>In all conversations</source>
         <translation>Во всех беседах</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="237" />
-        <location filename="../search_panel.py" line="203" />
+        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="205" />
         <source>Not connected: searching needs the server.</source>
         <translation>Нет связи: для поиска нужен сервер.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="239" />
+        <location filename="../search_panel.py" line="241" />
         <source>This server cannot search messages.</source>
         <translation>Этот сервер не умеет искать сообщения.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="241" />
+        <location filename="../search_panel.py" line="243" />
         <source>Type to search. Any part of a word is found, in any case; every word you type must appear.</source>
         <translation>Начните вводить запрос. Найдётся любая часть слова в любом регистре; в сообщении должны быть все введённые слова.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../search_panel.py" line="244" />
+        <location filename="../search_panel.py" line="246" />
         <source>Type at least %n character(s).</source>
         <translation>
             <numerusform>Введите хотя бы %n символ.</numerusform>
@@ -1092,43 +1088,43 @@
         </translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="246" />
+        <location filename="../search_panel.py" line="248" />
         <source>Searching…</source>
         <translation>Поиск…</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="270" />
-        <location filename="../search_panel.py" line="252" />
+        <location filename="../search_panel.py" line="272" />
+        <location filename="../search_panel.py" line="254" />
         <source>Only the newest messages were searched: words of one or two letters are looked for among recent messages only.</source>
         <translation>Просмотрены только последние сообщения: слова из одной-двух букв ищутся лишь среди недавних.</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="262" />
+        <location filename="../search_panel.py" line="264" />
         <source>No messages contain “%1”.</source>
         <translation>Ни в одном сообщении нет «%1».</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="264" />
+        <location filename="../search_panel.py" line="266" />
         <source>No messages in General contain “%1”.</source>
         <translation>В общем чате нет сообщений с «%1».</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="266" />
+        <location filename="../search_panel.py" line="268" />
         <source>No messages with %2 contain “%1”.</source>
         <translation>В переписке с %2 нет сообщений с «%1».</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="279" />
+        <location filename="../search_panel.py" line="281" />
         <source>room %1</source>
         <translation>комната %1</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="289" />
+        <location filename="../search_panel.py" line="291" />
         <source>notes to yourself</source>
         <translation>заметки для себя</translation>
     </message>
     <message>
-        <location filename="../search_panel.py" line="290" />
+        <location filename="../search_panel.py" line="292" />
         <source>direct message with %1</source>
         <translation>личная переписка с %1</translation>
     </message>
@@ -1224,104 +1220,104 @@
         <translation>&amp;Уведомлять о новых сообщениях</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="150" />
-        <source>Only of &amp;direct messages and mentions of me</source>
-        <translation>Только о &amp;личных сообщениях и упоминаниях меня</translation>
+        <location filename="../settings_dialog.py" line="151" />
+        <source>Only of &amp;direct messages, my rooms and mentions of me</source>
+        <translation>Только о &amp;личных сообщениях, моих комнатах и упоминаниях меня</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="151" />
+        <location filename="../settings_dialog.py" line="152" />
         <source>Play a &amp;sound:</source>
         <translation>Проигрывать &amp;звук:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Chime</source>
         <translation>Перезвон</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Ping</source>
         <translation>Сигнал</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152" />
+        <location filename="../settings_dialog.py" line="153" />
         <source>Knock</source>
         <translation>Стук</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="154" />
+        <location filename="../settings_dialog.py" line="155" />
         <source>&amp;Play</source>
         <translation>&amp;Прослушать</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="155" />
+        <location filename="../settings_dialog.py" line="156" />
         <source>Starting and closing</source>
         <translation>Запуск и закрытие</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="156" />
+        <location filename="../settings_dialog.py" line="157" />
         <source>S&amp;tart Besedka when I log in to this computer</source>
         <translation>&amp;Запускать Беседку при входе в систему</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="157" />
+        <location filename="../settings_dialog.py" line="158" />
         <source>&amp;Closing the window keeps Besedka running in the tray</source>
         <translation>При закрытии окна Беседка &amp;остаётся в области уведомлений</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="160" />
+        <location filename="../settings_dialog.py" line="161" />
         <source>This desktop has no tray.</source>
         <translation>На этом рабочем столе нет области уведомлений.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="161" />
+        <location filename="../settings_dialog.py" line="162" />
         <source>Appearance</source>
         <translation>Внешний вид</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Language:</source>
         <translation>&amp;Язык:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162" />
+        <location filename="../settings_dialog.py" line="163" />
         <source>&amp;Theme:</source>
         <translation>&amp;Тема:</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="163" />
+        <location filename="../settings_dialog.py" line="164" />
         <source>&amp;Font size:</source>
         <translation>&amp;Размер шрифта:</translation>
     </message>
     <message>
+        <location filename="../settings_dialog.py" line="167" />
         <location filename="../settings_dialog.py" line="166" />
-        <location filename="../settings_dialog.py" line="165" />
         <source>As the system</source>
         <translation>Как в системе</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="166" />
+        <location filename="../settings_dialog.py" line="167" />
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="167" />
+        <location filename="../settings_dialog.py" line="168" />
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="169" />
+        <location filename="../settings_dialog.py" line="170" />
         <source>As the system (%1 pt)</source>
         <translation>Как в системе (%1 пт)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="188" />
-        <location filename="../settings_dialog.py" line="172" />
+        <location filename="../settings_dialog.py" line="189" />
+        <location filename="../settings_dialog.py" line="173" />
         <source>%1 pt</source>
         <translation>%1 пт</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="227" />
+        <location filename="../settings_dialog.py" line="228" />
         <source>Starting with the system could not be changed: %1</source>
         <translation>Не удалось изменить запуск вместе с системой: %1</translation>
     </message>
@@ -1372,12 +1368,12 @@
 </context><context>
     <name>Texts</name>
     <message>
-        <location filename="../texts.py" line="51" />
-        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”. Letter case does not matter when logging in.</source>
-        <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и знаки «_», «-» и «.». При входе регистр букв не важен.</translation>
+        <location filename="../texts.py" line="58" />
+        <source>Username: %1 to %2 characters: letters of any alphabet, digits, and the characters “_”, “-” and “.”, beginning with a letter or a digit. Letter case does not matter when logging in.</source>
+        <translation>Имя пользователя: от %1 до %2 символов — буквы любого алфавита, цифры и знаки «_», «-» и «.»; первой должна быть буква или цифра. При входе регистр букв не важен.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="61" />
+        <location filename="../texts.py" line="68" />
         <source>Password: at least %n character(s); any characters are allowed.</source>
         <translation>
             <numerusform>Пароль: не короче %n символа, допустимы любые символы.</numerusform>
@@ -1386,8 +1382,8 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="100" />
-        <location filename="../texts.py" line="76" />
+        <location filename="../texts.py" line="111" />
+        <location filename="../texts.py" line="83" />
         <source>Too short: at least %n character(s).</source>
         <translation>
             <numerusform>Слишком коротко: минимум %n символ.</numerusform>
@@ -1396,10 +1392,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="153" />
-        <location filename="../texts.py" line="141" />
-        <location filename="../texts.py" line="102" />
-        <location filename="../texts.py" line="79" />
+        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="152" />
+        <location filename="../texts.py" line="113" />
+        <location filename="../texts.py" line="86" />
         <source>Too long: at most %n character(s).</source>
         <translation>
             <numerusform>Слишком длинно: максимум %n символ.</numerusform>
@@ -1408,22 +1404,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="88" />
+        <location filename="../texts.py" line="94" />
         <source>Spaces are not allowed.</source>
         <translation>Пробелы не допускаются.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="89" />
+        <location filename="../texts.py" line="97" />
+        <source>An invisible character (%1) is not allowed.</source>
+        <translation>Невидимый символ (%1) не допускается.</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="100" />
         <source>The character “%1” is not allowed.</source>
         <translation>Символ «%1» не допускается.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="91" />
-        <source>This username is not allowed.</source>
-        <translation>Такое имя пользователя недопустимо.</translation>
+        <location filename="../texts.py" line="102" />
+        <source>It must begin with a letter or a digit.</source>
+        <translation>Первой должна быть буква или цифра.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="113" />
+        <location filename="../texts.py" line="124" />
         <source>The message is too long: at most %n character(s).</source>
         <translation>
             <numerusform>Сообщение слишком длинное: максимум %n символ.</numerusform>
@@ -1432,75 +1433,75 @@
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="117" />
+        <location filename="../texts.py" line="128" />
         <source>The message contains characters that cannot be sent.</source>
         <translation>В сообщении есть символы, которые нельзя отправить.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="124" />
+        <location filename="../texts.py" line="135" />
         <source>Room name: 1 to %1 characters, not only spaces; no line breaks or other control characters.</source>
         <translation>Название комнаты: от 1 до %1 символов, не одни пробелы; без переносов строк и других управляющих символов.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="139" />
+        <location filename="../texts.py" line="150" />
         <source>Give the room a name.</source>
         <translation>Дайте комнате название.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="155" />
-        <location filename="../texts.py" line="143" />
+        <location filename="../texts.py" line="166" />
+        <location filename="../texts.py" line="154" />
         <source>Line breaks and other control characters are not allowed.</source>
         <translation>Переносы строк и другие управляющие символы недопустимы.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="164" />
+        <location filename="../texts.py" line="175" />
         <source>Cannot reach the server at %1. Check the address and that the server is running.</source>
         <translation>Не удаётся связаться с сервером %1. Проверьте адрес и запущен ли сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="168" />
+        <location filename="../texts.py" line="179" />
         <source>The server at %1 speaks protocol version %2, but this Besedka speaks versions 1 to %3. Update the older of the two.</source>
         <translation>Сервер %1 использует протокол версии %2, а эта Беседка — версии с 1 по %3. Обновите ту программу, что старше.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="174" />
+        <location filename="../texts.py" line="185" />
         <source>%1 answered, but it is not a Besedka server.</source>
         <translation>%1 отвечает, но это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="177" />
+        <location filename="../texts.py" line="188" />
         <source>%1 accepted the connection but did not answer like a Besedka server.</source>
         <translation>%1 принял соединение, но отвечает не как сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="181" />
+        <location filename="../texts.py" line="192" />
         <source>The server at %1 accepts only encrypted (TLS) connections. Start Besedka without --no-tls.</source>
         <translation>Сервер %1 принимает только зашифрованные (TLS) подключения. Запустите Беседку без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="185" />
+        <location filename="../texts.py" line="196" />
         <source>The server at %1 does not use encryption, so your password and messages could be read on the network. Ask its administrator to start it without --no-tls.</source>
         <translation>Сервер %1 не использует шифрование: ваш пароль и сообщения могли бы прочитать в сети. Попросите администратора запустить его без --no-tls.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="190" />
+        <location filename="../texts.py" line="201" />
         <source>Could not set up an encrypted connection with %1. It may not be a Besedka server.</source>
         <translation>Не удалось установить зашифрованное соединение с %1. Возможно, это не сервер Беседки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="198" />
+        <location filename="../texts.py" line="209" />
         <source>Warning: the server at %1 presented another certificate than the one your administrator set up this computer to trust, so Besedka did not send your password. Someone may be impersonating the server, or its certificate was replaced. Tell the administrator this fingerprint:
 %2</source>
         <translation>Внимание: сервер %1 предъявил не тот сертификат, которому этот компьютер доверяет по настройке администратора, поэтому Беседка не отправила ваш пароль. Возможно, кто-то выдаёт себя за сервер или сертификат сервера заменили. Сообщите администратору этот отпечаток:
 %2</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="205" />
+        <location filename="../texts.py" line="216" />
         <source>The connection to %1 was lost. Try again.</source>
         <translation>Связь с %1 прервалась. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="213" />
+        <location filename="../texts.py" line="224" />
         <source>Warning: the server at %1 presented a different certificate than the one you trusted before, so Besedka did not send your password. Either the server was reinstalled or its certificate replaced, or someone is intercepting the connection. Ask the administrator to compare this fingerprint with the one the server logs when it starts:
 %2
 If they match, choose “Forget this server’s certificate” and log in again to trust the new one.</source>
@@ -1509,27 +1510,27 @@ If they match, choose “Forget this server’s certificate” and log in again 
 Если они совпадают, нажмите «Забыть сертификат этого сервера» и войдите снова, чтобы довериться новому.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="228" />
+        <location filename="../texts.py" line="239" />
         <source>Wrong username or password.</source>
         <translation>Неверное имя пользователя или пароль.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="230" />
+        <location filename="../texts.py" line="241" />
         <source>This username is already taken.</source>
         <translation>Это имя пользователя уже занято.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="232" />
+        <location filename="../texts.py" line="243" />
         <source>The server does not accept this username.</source>
         <translation>Сервер не принимает такое имя пользователя.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="234" />
+        <location filename="../texts.py" line="245" />
         <source>The server does not accept this password.</source>
         <translation>Сервер не принимает такой пароль.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="237" />
+        <location filename="../texts.py" line="248" />
         <source>Too many attempts. Try again in %n second(s).</source>
         <translation>
             <numerusform>Слишком много попыток. Попробуйте снова через %n секунду.</numerusform>
@@ -1538,72 +1539,72 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="240" />
+        <location filename="../texts.py" line="251" />
         <source>Your saved login has ended: it was revoked, it expired, or the password was changed. Log in again.</source>
         <translation>Сохранённый вход больше не действует: его отозвали, истёк его срок или сменился пароль. Войдите снова.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="244" />
+        <location filename="../texts.py" line="255" />
         <source>There is no such user.</source>
         <translation>Такого пользователя нет.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="246" />
+        <location filename="../texts.py" line="257" />
         <source>The message is too long.</source>
         <translation>Сообщение слишком длинное.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="248" />
+        <location filename="../texts.py" line="259" />
         <source>The file is larger than the server allows.</source>
         <translation>Файл больше, чем разрешает сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="250" />
+        <location filename="../texts.py" line="261" />
         <source>Your files take all the space the server gives you.</source>
         <translation>Ваши файлы заняли всё место, которое вам выделил сервер.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="253" />
+        <location filename="../texts.py" line="264" />
         <source>The file is no longer on the server.</source>
         <translation>Этого файла больше нет на сервере.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="255" />
+        <location filename="../texts.py" line="266" />
         <source>The file changed while it was sent.</source>
         <translation>Файл изменился во время отправки.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="257" />
+        <location filename="../texts.py" line="268" />
         <source>The file could not be read or written.</source>
         <translation>Не удалось прочитать или записать файл.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="259" />
+        <location filename="../texts.py" line="270" />
         <source>This room does not exist or you are not one of its members.</source>
         <translation>Такой комнаты нет, или вы не её участник.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="262" />
+        <location filename="../texts.py" line="273" />
         <source>Only the room's owner can do this, or the room is full.</source>
         <translation>Это может только владелец комнаты, или комната уже заполнена.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="265" />
+        <location filename="../texts.py" line="276" />
         <source>The server does not accept this room name.</source>
         <translation>Сервер не принимает такое название комнаты.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="267" />
+        <location filename="../texts.py" line="278" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="269" />
+        <location filename="../texts.py" line="280" />
         <source>The server could not do this (%1). Try again later.</source>
         <translation>Серверу не удалось выполнить действие (%1). Попробуйте позже.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../texts.py" line="278" />
+        <location filename="../texts.py" line="289" />
         <source>%n byte(s)</source>
         <translation>
             <numerusform>%n байт</numerusform>
@@ -1612,17 +1613,17 @@ If they match, choose “Forget this server’s certificate” and log in again 
         </translation>
     </message>
     <message>
-        <location filename="../texts.py" line="279" />
+        <location filename="../texts.py" line="290" />
         <source>%1 KB</source>
         <translation>%1 КБ</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="280" />
+        <location filename="../texts.py" line="291" />
         <source>%1 MB</source>
         <translation>%1 МБ</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="281" />
+        <location filename="../texts.py" line="292" />
         <source>%1 GB</source>
         <translation>%1 ГБ</translation>
     </message>

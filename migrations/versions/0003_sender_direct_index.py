@@ -9,6 +9,9 @@ last column only so that sync's "not to myself" filter needs no table
 lookup.  It is partial (``recipient_id IS NOT NULL``): general-room messages
 have their own index already.
 
+(``postgresql_where`` too: the same partial index where the database is
+PostgreSQL, on which this revision was first run in version 2.)
+
 Creating it reads the messages table once; on a large database the first
 start after the upgrade takes that long.
 
@@ -34,7 +37,8 @@ def upgrade() -> None:
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index('ix_messages_sender_id_id_direct',
                               ['sender_id', 'id', 'recipient_id'], unique=False,
-                              sqlite_where=sa.text('recipient_id IS NOT NULL'))
+                              sqlite_where=sa.text('recipient_id IS NOT NULL'),
+                              postgresql_where=sa.text('recipient_id IS NOT NULL'))
 
 
 def downgrade() -> None:

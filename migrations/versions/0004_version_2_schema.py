@@ -32,6 +32,8 @@ hundred thousand messages), and the server copies the database aside first.
 Downgrading deletes what version 1 cannot show (room messages, deleted
 messages) along with the new tables.
 
+Ids are ``ID``: INTEGER on SQLite, BIGINT on PostgreSQL (db.models.ID_TYPE).
+
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-02
@@ -52,10 +54,14 @@ down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: Ids: INTEGER on SQLite (the rowid), BIGINT on PostgreSQL (db.models.ID_TYPE,
+#: spelled out here so that this revision keeps meaning what it meant).
+ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+
 
 def upgrade() -> None:
     op.create_table('rooms',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('topic', sa.String(length=500), server_default='', nullable=False),
     sa.Column('public', sa.Boolean(), server_default=sa.false(), nullable=False),
@@ -76,7 +82,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('mime', sa.String(length=255), nullable=False),
-    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('uploader_id', ID, nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('removed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['uploader_id'], ['accounts.id'], name=op.f('fk_files_uploader_id_accounts')),
@@ -87,8 +93,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_files_uploader_id_sha256', ['uploader_id', 'sha256'], unique=False)
 
     op.create_table('remembered_sessions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('account_id', ID, nullable=False),
     sa.Column('token_hash', sa.LargeBinary(length=32), nullable=False),
     sa.Column('client', sa.String(length=100), server_default='', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -101,8 +107,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_remembered_sessions_account_id'), ['account_id'], unique=False)
 
     op.create_table('room_members',
-    sa.Column('room_id', sa.Integer(), nullable=False),
-    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('room_id', ID, nullable=False),
+    sa.Column('account_id', ID, nullable=False),
     sa.Column('role', sa.String(length=8), nullable=False),
     sa.Column('joined_at', sa.DateTime(), nullable=False),
     sa.Column('last_read_id', sa.BigInteger(), nullable=False),
@@ -114,8 +120,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_room_members_account_id_room_id', ['account_id', 'room_id'], unique=False)
 
     op.create_table('uploads',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('account_id', ID, nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
@@ -130,8 +136,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_uploads_account_id_sha256', ['account_id', 'sha256'], unique=False)
 
     op.create_table('mentions',
-    sa.Column('message_id', sa.Integer(), nullable=False),
-    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', ID, nullable=False),
+    sa.Column('account_id', ID, nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_mentions_account_id_accounts')),
     sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_mentions_message_id_messages')),
     sa.PrimaryKeyConstraint('message_id', 'account_id', name=op.f('pk_mentions'))
@@ -140,8 +146,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_mentions_account_id_message_id', ['account_id', 'message_id'], unique=False)
 
     op.create_table('message_edits',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('message_id', ID, nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('file_id', sa.String(length=32), nullable=True),
     sa.Column('replaced_at', sa.DateTime(), nullable=False),
@@ -153,9 +159,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_message_edits_message_id'), ['message_id'], unique=False)
 
     op.create_table('reactions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('message_id', sa.Integer(), nullable=False),
-    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('id', ID, nullable=False),
+    sa.Column('message_id', ID, nullable=False),
+    sa.Column('account_id', ID, nullable=False),
     sa.Column('emoji', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_reactions_account_id_accounts')),
     sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_reactions_message_id_messages')),
@@ -170,11 +176,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_accounts_username_skeleton'), ['username_skeleton'], unique=False)
 
     with op.batch_alter_table('messages', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('room_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('room_id', ID, nullable=True))
         batch_op.add_column(sa.Column('seq', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('edited_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('deleted_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('reply_to_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('reply_to_id', ID, nullable=True))
         batch_op.add_column(sa.Column('file_id', sa.String(length=32), nullable=True))
 
     count = op.get_bind().exec_driver_sql("SELECT count(*) FROM messages").scalar_one()

@@ -24,8 +24,14 @@ the triggers again; the drift test fails until it does.
 
 An existing database is indexed here, in slices of messages with a progress
 line in the log for a large one (a million messages take about a minute).
-Other databases than SQLite are left alone: PostgreSQL gets its own index
-in its own revision (issue 19).
+
+PostgreSQL gets the same matching from ``pg_trgm`` instead (issue 19): the
+extension (trusted since PostgreSQL 13, so the database's owner may create
+it), and a GIN index of the trigrams of the bodies of messages not deleted
+(``db.search.TRIGRAM_INDEX``), which PostgreSQL keeps in step by itself.
+Its ``ILIKE`` ignores case by the database's character type; one that does
+not fold Cyrillic (an old glibc's ``C.UTF-8``, or ``C``) is warned about
+here, since search would then match Cyrillic only in the case typed.
 
 Revision ID: 0005
 Revises: 0004
@@ -79,8 +85,16 @@ TRIGGERS = (
 TRIGGER_NAMES = ("messages_search_insert", "messages_search_update", "messages_search_delete")
 
 
+#: The name of PostgreSQL's index (``db.search.TRIGRAM_INDEX``, spelled
+#: out here so that this revision keeps meaning what it meant).
+TRIGRAM_INDEX = "ix_messages_body_trigrams"
+
+
 def upgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        _upgrade_postgresql()
+        return
     if bind.dialect.name != "sqlite":
         return
     if sqlite3.sqlite_version_info < (3, 34, 0):
@@ -119,7 +133,25 @@ def _index_stored_messages() -> None:
         log.info("search index ready (%.0f s)", time.monotonic() - started)
 
 
+def _upgrade_postgresql() -> None:
+    bind = op.get_bind()
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    op.execute(f"CREATE INDEX {TRIGRAM_INDEX} ON messages USING gin (body gin_trgm_ops) "
+               "WHERE deleted_at IS NULL")
+    folded = bind.exec_driver_sql("SELECT lower('ЁЖИК Ω') = 'ёжик ω'").scalar_one()
+    if not folded:
+        ctype = bind.exec_driver_sql(
+            "SELECT datctype FROM pg_database WHERE datname = current_database()").scalar_one()
+        log.warning("this database's character type (%s) does not fold the case of Cyrillic "
+                    "and Greek: search will find such words only in the case typed; create "
+                    "the database with LC_CTYPE en_US.UTF-8 or C.UTF-8 (glibc 2.35 or newer)",
+                    ctype)
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
+        return
     if op.get_bind().dialect.name != "sqlite":
         return
     for name in TRIGGER_NAMES:

@@ -51,6 +51,7 @@ from tests.wire import PASSWORD, WireClient
 from .conftest import log_in
 from .test_tls import submit_login, wait_for_error, wait_for_trust_dialog
 from ..security.test_tls import logged_fingerprint
+from ..security.helpers import wait_for_log
 
 #: Milliseconds within which a server must appear in, or leave, the list.
 DISCOVERY_MS = 10_000
@@ -651,7 +652,7 @@ def test_a_found_tls_server_whose_certificate_matches_its_announcement_is_still_
     click_row(qtbot, found_view(besedka), wait_listed(qtbot, besedka, name))
     submit_login(qtbot, besedka, "nobody")
     dialog = wait_for_trust_dialog(qtbot, besedka)
-    logged = logged_fingerprint(server.log)
+    logged = logged_fingerprint(wait_for_log(server, "SHA-256 fingerprint"))
     assert " ".join(dialog.fingerprint_label.text().split()) == format_fingerprint(logged)
     assert dialog.announcement_label.isVisible()
     assert "matches the fingerprint this server announces" in dialog.announcement_label.text()
@@ -672,7 +673,7 @@ def test_a_found_server_presenting_another_certificate_than_announced_is_asked_a
     # Two announcements naming this address: one with the server's own
     # fingerprint, one with another, as an impostor on the LAN would make it.
     # The honest one sorts first; the warning comes all the same.
-    logged = logged_fingerprint(server.log)
+    logged = logged_fingerprint(wait_for_log(server, "SHA-256 fingerprint"))
     besedka.found_servers.on_server_found(
         make_server(unique_name("AAA"), "127.0.0.1", server.port, fingerprint=logged))
     besedka.found_servers.on_server_found(

@@ -176,6 +176,16 @@ def test_registration_checks_the_rules_while_typing(qtbot: QtBot, server: Server
     assert window.username_error.text() == "The character \u201c!\u201d is not allowed."
     qtbot.keyClick(window.username, Qt.Key.Key_Backspace)
     assert not window.username_error.isVisible()
+    # Names that could pass for others (PROTOCOL.md, "Rules"): said which.
+    window.username.clear()
+    type_text(window.username, "alice\u034f")
+    assert window.username_error.text() == "An invisible character (U+034F) is not allowed."
+    window.username.clear()
+    type_text(window.username, "_alice")
+    assert window.username_error.text() == "It must begin with a letter or a digit."
+    window.username.clear()
+    type_text(window.username, "Алиса")
+    assert not window.username_error.isVisible()
 
     qtbot.keyClicks(window.password, "short")
     assert window.password_error.text() == "Too short: at least 8 characters."

@@ -7,7 +7,8 @@ import argparse
 from pathlib import Path
 
 import pytest
-from PyQt6.QtCore import QByteArray, QSettings
+from PyQt6.QtCore import QByteArray, QPointF, QSettings
+from PyQt6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from client_gui.app import parse_server
@@ -110,3 +111,51 @@ def test_rows_are_as_tall_as_their_wrapped_text_after_a_resize(qtbot: QtBot) -> 
     assert view.rowHeight(model.rowCount() - 1) > tall
     last = view.visualRect(model.index(model.rowCount() - 1))
     assert 0 < last.bottom() <= view.viewport().height()
+
+
+@pytest.mark.parametrize("body", [
+    "one line",
+    "Me. Pizza or soup?\nVote by 12:30.",
+    "\nstarts with an empty line",
+    "ends with an empty line\n",
+    "see https://example.org/" + "very-long-path/" * 12 + " and more",
+    "Сборочный сервер перезагрузится в 18:00 для обновлений:   сохраните работу",
+    "x" * 400,
+])
+def test_the_selection_editor_shows_the_text_as_tall_as_the_bubble_drew_it(
+        qtbot: QtBot, body: str) -> None:
+    # The bubble lays out its text for measuring and painting; the text
+    # browser that opens over it to select a part shows a document: a line
+    # broken elsewhere would make the text jump, or cut its last line.
+    view = MessageView()
+    qtbot.addWidget(view)
+    model = MessageListModel(None, "alice")
+    view.setModel(model)
+    model.add_messages([message(1, body=body)])
+    delegate = view.message_delegate
+    for width in (90, 240, 520):
+        text = delegate.text(model.row(0), width)
+        document = delegate.document(model.row(0), width)
+        assert text.height == int(document.size().height() + 0.999)
+        assert document.toPlainText() == body
+
+
+def test_a_link_after_emoji_is_found_where_it_is_drawn(qtbot: QtBot) -> None:
+    # Qt counts an emoji as two characters (UTF-16), Python as one: the
+    # link must still begin and end where it is drawn.
+    view = MessageView()
+    qtbot.addWidget(view)
+    model = MessageListModel(None, "alice")
+    view.setModel(model)
+    body = "\U0001f600\U0001f389 https://example.org/news tail"
+    model.add_messages([message(1, body=body)])
+    text = view.message_delegate.text(model.row(0), 600)
+    metrics = QFontMetrics(view.font())
+    middle = metrics.height() / 2
+    link_end = metrics.horizontalAdvance(body[:body.index(" tail")])
+    tail = metrics.horizontalAdvance(body[:body.index("tail") + 2])
+    before = metrics.horizontalAdvance(body[:body.index(" https")]) + 1
+    assert text.link_at(QPointF(link_end - 2, middle)) == "https://example.org/news"
+    assert text.link_at(QPointF(tail, middle)) is None
+    assert text.link_at(QPointF(before, middle)) is None
+    assert text.link_at(QPointF(metrics.horizontalAdvance(body) + 20, middle)) is None

@@ -16,13 +16,16 @@ from typing import Any
 
 import pytest
 from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QListView
 from pytestqt.qtbot import QtBot
 
 from client_gui.chat_window import ChatWindow
 from client_gui.client import ChatClient
 from client_gui.conversations import Conversations
 from client_gui.i18n import LanguageManager
+from client_gui.iconset import Tone, tone_color
 from client_gui.outbox import RoomConversation
+from client_gui.room_models import MemberListModel
 from client_gui.room_dialogs import BrowseRoomsDialog, InviteDialog, NewRoomDialog, \
     RoomSettingsDialog
 from client_gui.settings import CertificatePins, Settings
@@ -200,6 +203,19 @@ def test_browse_public_rooms_and_join_one(qtbot: QtBot, server: ServerProcess,
                                         "username": "alice", "joined": True}
 
 
+def member_dot_green(view: QListView, members: MemberListModel, name: str) -> bool:
+    """Whether the members panel paints ``name``'s dot in the "online" green."""
+    row = members.names().index(name)
+    viewport = view.viewport()
+    assert viewport is not None
+    image = viewport.grab(view.visualRect(members.index(row))).toImage()
+    green = tone_color(Tone.POSITIVE, view.palette())
+    return any(abs(image.pixelColor(x, y).red() - green.red())
+               + abs(image.pixelColor(x, y).green() - green.green())
+               + abs(image.pixelColor(x, y).blue() - green.blue()) < 40
+               for x in range(min(30, image.width())) for y in range(image.height()))
+
+
 def test_the_members_panel_shows_who_is_online_and_the_owner_removes(
         qtbot: QtBot, server: ServerProcess, start_client: StartClient, room_bots: Any) -> None:
     bob, carol = room_bots("bob"), room_bots("carol")
@@ -225,8 +241,13 @@ def test_the_members_panel_shows_who_is_online_and_the_owner_removes(
     assert [members.data(members.index(n)) for n in range(3)] == [
         "alice (you, owner)", "bob", "carol"]
     assert panel.title.text() == "Members: 3 of 3 online"
+    # Their dots say it too: the "online" green, as in the conversation list.
+    alice.show()
+    assert member_dot_green(panel.list, members, "bob")
     carol.close()
     qtbot.waitUntil(lambda: panel.title.text() == "Members: 2 of 3 online", timeout=WAIT_MS)
+    assert not member_dot_green(panel.list, members, "carol")
+    assert member_dot_green(panel.list, members, "bob")
     # The owner removes bob: bob hears of it, the panel and the count follow.
     panel.list.setCurrentIndex(members.index([e.name for e in map(
         members.entry, range(3))].index("bob")))
@@ -306,6 +327,30 @@ def test_room_messages_notify_unless_the_room_is_muted(
     alice.select_conversation(None)
     alice.select_conversation(RoomConversation(lab["id"]))
     assert alice.rooms.mute_action.isChecked()
+
+
+def test_a_muted_room_notifies_only_of_mentions(
+        qtbot: QtBot, server: ServerProcess, start_client: StartClient, room_bots: Any) -> None:
+    bob = room_bots("bob")
+    alice = register(qtbot, start_client(server.address), "alice")
+    lab = bob.ok("create_room", name="Lab", members=["alice"])["room"]
+    qtbot.waitUntil(lambda: has_room(alice, "Lab"), timeout=WAIT_MS)
+    shown: list[tuple[str, str]] = []
+    alice.tray_presence.notifier.notified.connect(
+        lambda title, text: shown.append((title, text)))
+    alice.conversations.set_attentive(False)  # looking at another window
+    # By default a room is a group I chose: its messages notify.
+    bob.ok("send", room=lab["id"], body="ping")
+    qtbot.waitUntil(lambda: shown == [("bob in Lab", "ping")], timeout=WAIT_MS)
+    alice.select_conversation(RoomConversation(lab["id"]))
+    alice.rooms.mute_action.trigger()
+    alice.select_conversation(None)
+    # Muted: nothing, unless I am called by name.
+    bob.ok("send", room=lab["id"], body="pong")
+    bob.ok("send", room=lab["id"], body="@alice, look")
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=WAIT_MS)
+    assert shown[1] == ("bob mentioned you", "@alice, look")
+    assert unread_of(alice, "Lab") == 2  # counted all the same ("ping" was read on opening)
 
 
 @pytest.mark.parametrize("features", [[], ["rooms"]])

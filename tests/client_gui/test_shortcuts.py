@@ -89,6 +89,10 @@ def test_ctrl_tab_opens_the_next_conversation_with_unread_messages_and_esc_marks
     assert window.current_conversation == "bob"
     qtbot.keyClick(window.compose, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
     assert window.current_conversation == "dave"
+    # Opening asked for dave's page, which marks read what it brings: a
+    # message sent while it loads would come in it, read, not as unread.
+    dave = window.conversations.model("dave")
+    qtbot.waitUntil(lambda: not dave.loading and dave.newest_id is not None, timeout=WAIT_MS)
     # Dave writes again while Alice looks elsewhere; Esc says she has read it.
     others["dave"].send("still there?", to="alice")
     qtbot.waitUntil(lambda: entries.entry("dave").unread == 1, timeout=WAIT_MS)

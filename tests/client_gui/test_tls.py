@@ -71,7 +71,7 @@ def test_first_use_shows_the_fingerprint_and_trusting_it_logs_in_and_chats(
     besedka = start_client(tls_server.address, tls=True)
     submit_login(qtbot, besedka, "alice")
     dialog = wait_for_trust_dialog(qtbot, besedka)
-    logged = logged_fingerprint(tls_server.log)
+    logged = logged_fingerprint(wait_for_log(tls_server, "SHA-256 fingerprint"))
     # The dialog shows what the server logged, in the same readable groups.
     assert " ".join(dialog.fingerprint_label.text().split()) == format_fingerprint(logged)
     assert f"127.0.0.1:{tls_server.port}" in dialog.explanation.text()

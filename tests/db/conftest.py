@@ -1,4 +1,5 @@
-"""Fixtures for the db/ tests: a real SQLite file opened the way the server opens it."""
+"""Fixtures for the db/ tests: a real SQLite file opened the way the server opens it
+(or, in a ``BOTH_BACKENDS`` module's second run, a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ from db import queries
 from db.database import Database
 from db.queries import AccountRecord
 from protocol.rules import username_key
+from tests.conftest import new_database_url
 
 NOW = datetime(2026, 11, 22, 10, 15, 0, 123456, tzinfo=UTC)
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    """A migrated database in a temporary file, closed after the test."""
-    db = Database(f"sqlite:///{tmp_path / 'chat.db'}")
+def database(request: pytest.FixtureRequest, tmp_path: Path,
+             database_backend: str) -> Iterator[Database]:
+    """A migrated database in a temporary file (or a new PostgreSQL
+    database), closed after the test."""
+    db = Database(new_database_url(request, database_backend)
+                  or f"sqlite:///{tmp_path / 'chat.db'}")
     yield db
     db.close()
 

@@ -17,6 +17,9 @@ from db.queries import AccountRecord, HistoryPage, StoredMessage
 
 from .conftest import register, send_all
 
+#: The same SQL on SQLite and on PostgreSQL.
+BOTH_BACKENDS = True
+
 MAX_ID = 2**63 - 1
 
 

@@ -26,6 +26,9 @@ T = TypeVar("T")
 
 Users = Callable[..., list[AccountRecord]]
 
+#: Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 def read(db: Database, query: Callable[..., T], *args: object) -> T:
     return db.read_now(lambda conn: query(conn, *args))

@@ -21,6 +21,9 @@ from db.rooms import Refusal, RoomChange
 
 from .conftest import NOW
 
+#: The same SQL on SQLite and on PostgreSQL.
+BOTH_BACKENDS = True
+
 T = TypeVar("T")
 Users = Callable[..., list[AccountRecord]]
 MAX = 10_000

@@ -24,6 +24,7 @@ from protocol.limits import BODY_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHA
 from protocol.rules import (
     USERNAME_PUNCTUATION,
     check_password,
+    is_default_ignorable,
     is_white_space,
     normalize_body,
     normalize_username,
@@ -196,11 +197,14 @@ name_like = st.text(
 
 
 def _username_rule_holds(name: str) -> bool:
+    # PROTOCOL.md, "Rules" (the default-ignorable code points are Unicode
+    # data Python lacks: the protocol's table is the one source of them).
     return 3 <= len(name) <= 32 and all(
-        char in USERNAME_PUNCTUATION or unicodedata.category(char)[0] in "LM"
-        or unicodedata.category(char) == "Nd"
+        char in USERNAME_PUNCTUATION or (
+            (unicodedata.category(char)[0] in "LM" or unicodedata.category(char) == "Nd")
+            and not is_default_ignorable(char))
         for char in name
-    )
+    ) and (unicodedata.category(name[0])[0] == "L" or unicodedata.category(name[0]) == "Nd")
 
 
 @FAST

@@ -19,6 +19,7 @@ from protocol.rules import (
     normalize_body,
     normalize_username,
     username_key,
+    username_skeleton,
 )
 
 
@@ -46,8 +47,6 @@ def rejection(function: Callable[[str], object], value: str) -> ErrorCode:
         "user_٣٤٥",  # ARABIC-INDIC digits are Nd
         "१२३",  # Devanagari digits only
         "a.b-c_d",
-        "...",
-        "\u0301ab",  # a combining mark may come first: it is category M
         "a" * 32,
     ],
 )
@@ -72,10 +71,38 @@ def test_names_of_letters_marks_digits_and_allowed_punctuation_are_accepted(name
         "bob²",  # superscript two is No, not Nd
         "Ⅻab",  # roman numeral twelve is Nl, not Nd
         "bob\U000e0041",  # tag character (Cf)
+        # Invisible ones that are letters or marks (default-ignorable code
+        # points, PROTOCOL.md "Rules" of 2026-12-02):
+        "alice\u034f",  # COMBINING GRAPHEME JOINER
+        "alice\ufe0f",  # a variation selector
+        "\u3164\u3164\u3164",  # Hangul fillers, which are letters (Lo)
+        "a\u115fb\uffa0",
+        "al\u17b4ice",  # KHMER VOWEL INHERENT AQ
+        # Not a letter or a digit first:
+        "...",
+        "_alice",
+        "-alice",
+        "\u0301ab",  # a combining mark alone at the start
     ],
 )
 def test_names_with_other_characters_are_invalid(name: str) -> None:
     assert rejection(normalize_username, name) is ErrorCode.INVALID_USERNAME
+
+
+@pytest.mark.parametrize("look_alike", [
+    "ALICE",
+    "\u0410lice",  # CYRILLIC CAPITAL LETTER A
+    "\uff41\uff4c\uff49\uff43\uff45",  # fullwidth
+    "\U0001d41a\U0001d425\U0001d422\U0001d41c\U0001d41e",  # mathematical bold
+    "\u0430l\u0456\u0441\u0435",  # Cyrillic but for the l
+])
+def test_names_that_look_like_alice_have_its_skeleton(look_alike: str) -> None:
+    assert username_skeleton(look_alike) == username_skeleton("alice")
+
+
+@pytest.mark.parametrize("other", ["alicia", "bob", "alice2", "Алиса", "elise"])
+def test_names_that_do_not_look_alike_have_other_skeletons(other: str) -> None:
+    assert username_skeleton(other) != username_skeleton("alice")
 
 
 @pytest.mark.parametrize("name", ["", "ab", "a" * 33, "李" * 33])

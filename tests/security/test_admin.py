@@ -35,6 +35,23 @@ def test_list_users_shows_every_account_and_whether_it_is_disabled(server) -> No
     assert after.stdout.splitlines() == lines
 
 
+def test_list_users_confusable_shows_the_older_accounts_whose_names_look_alike(
+        server) -> None:
+    asyncio.run(_register(server, "alice"))
+    asyncio.run(_register(server, "bob"))
+    assert admin(server, "list-users", "--confusable").stdout.strip() == \
+        "no two accounts have names that look alike"
+    # An account registered before look-alikes were refused: written as the
+    # server of then did, straight into the database.
+    with sqlite3.connect(server.database) as database:
+        database.execute(
+            "INSERT INTO accounts (username, username_key, password_hash, created_at, "
+            "general_read_id, disabled) VALUES ('\u0430lice', '\u0430lice', x'00', "
+            "'2026-01-01 00:00:00', 0, 0)")
+    lines = admin(server, "list-users", "--confusable").stdout.splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ["alice", "\u0430lice"]
+
+
 def test_reset_password_prints_a_new_one_that_replaces_the_old(server) -> None:
     asyncio.run(_register(server, "alice"))
     result = admin(server, "reset-password", "ALICE", "--bcrypt-rounds", "4")

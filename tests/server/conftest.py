@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, new_database_url
 
 _MEMORY_DIR = Path("/dev/shm")
 
@@ -92,10 +92,13 @@ def server_factory(request: pytest.FixtureRequest,
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A server without rate limits, shared by the tests of one module."""
+def shared_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                  database_backend: str) -> Iterator[ServerProcess]:
+    """A server without rate limits, shared by the tests of one module (on
+    each backend of a ``BOTH_BACKENDS`` module)."""
     directory, remove = _scratch_dir(tmp_path_factory.mktemp("shared"))
-    server = ServerProcess(directory / "chat.db", ["--no-rate-limits"])
+    server = ServerProcess(directory / "chat.db", ["--no-rate-limits"],
+                           database_url=new_database_url(request, database_backend))
     server.start()
     yield server
     server.close()

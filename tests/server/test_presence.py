@@ -19,6 +19,9 @@ from tests.wire import LINGER_ZERO, PASSWORD
 
 from .helpers import Clients, run, unique_name
 
+#: Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 
 def _presence(name: str, online: bool) -> dict[str, object]:
     return {"type": "presence", "user": {"username": name, "online": online}}

@@ -22,6 +22,10 @@ from tests.wire import PASSWORD
 
 from .helpers import Client, Clients, run, unique_name
 
+# SQLite only: what differs by database here (accounts, pages, markers) is
+# proved on both by tests/db (test_queries, test_history_pages), and the
+# server's side of it is the same code on either.
+
 KNOWN_TYPES = ["register", "login", "logout", "ping", "users", "send", "history", "sync",
                "mark_read", "change_password"]
 

@@ -16,6 +16,10 @@ from tests.wire import PASSWORD
 
 from .helpers import Client, Clients, run, send_many, unique_name
 
+# SQLite only: what differs by database here (accounts, pages, markers) is
+# proved on both by tests/db (test_queries, test_history_pages), and the
+# server's side of it is the same code on either.
+
 
 def _with(peer: str | None) -> dict[str, str | None]:
     return {"with": peer}

@@ -75,3 +75,22 @@ def test_the_upgrade_keeps_a_copy_and_new_messages_continue_the_ids(
         assert again["message"]["id"] < newest
 
     run(scenario, upgraded.address)
+
+
+def test_names_of_the_release_keep_their_accounts_and_look_alikes_of_them_are_taken(
+        upgraded: ServerProcess) -> None:
+    # PROTOCOL.md, "Rules" (2026-12-02): existing accounts keep their names;
+    # the server stores what they look like at start, and a new name that
+    # looks the same (a Cyrillic а, fullwidth letters) is taken.
+    async def scenario(clients: Clients) -> None:
+        for look_alike in ("\u0430lice", "\uff41\uff4c\uff49\uff43\uff45", "\u0411op\u0438c"):
+            client = await clients.connect()
+            reply = await client.request("register", username=look_alike,
+                                         password="a password long enough")
+            assert reply["code"] == "username_taken", look_alike
+            await client.close()
+        carol = await clients.connect()
+        reply = await carol.request("register", username="carol", password="a password long enough")
+        assert reply["type"] == "ok"
+
+    run(scenario, upgraded.address)

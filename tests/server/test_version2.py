@@ -15,6 +15,9 @@ from tests.wire import PASSWORD
 
 from .helpers import Client, Clients, run, unique_name
 
+#: Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_BACKENDS = True
+
 V1_MESSAGE_FIELDS = {"id", "from", "to", "body", "ts"}
 V2_MESSAGE_FIELDS = V1_MESSAGE_FIELDS | {"seq", "room", "edited", "deleted", "reply_to",
                                          "mentions", "reactions", "file"}
