@@ -18,9 +18,11 @@ so that the server's resident size stays at its peak after an attack.
 
 And Python's garbage collector: with its default thresholds it ran every
 700 allocations of container objects, and each message allocates a dozen
-(the request, its checks, the row, the reply): under load about a sixth of
-the server's time went to collections finding nothing, most of it walking
-the objects made at start (issue 20, bench/README.md).
+(the request, its checks, the row, the reply): in py-spy's profiles of a
+loaded server, the lines that only allocate held the GIL for 15-25 % of
+the time, and a fanout run needed a third less GIL time with the tuning
+below (issue 20, bench/README.md), although the hot path makes no cycles
+for the collector to find.
 :func:`tune_garbage_collector` freezes what exists once the server has
 started and collects the young generation less often.
 """
