@@ -4,24 +4,36 @@ Besedka's transfer connections are measured against the fastest plain TLS
 pipe this machine has, ``openssl s_server`` and ``openssl s_client``: the
 same file, the same certificate, the same client program, the server
 pinned to one CPU and the client to the other.  What differs is only the
-server:
+server.  Every transfer, of both targets, is timed the same way: from the
+start of the sending client (so its handshake is in the time) until the
+last byte is in a file of the receiving end and that file is ``fsync``\ ed:
 
 * **upload**: ``cat FRAME FILE | openssl s_client`` into Besedka (a ``put``
-  frame, then the bytes; timed until the server has stored the file,
-  flushed, hashed and recorded it, answered ``ok`` and closed), against
-  ``cat FILE | openssl s_client`` into ``openssl s_server`` writing what it
-  receives to ``/dev/null`` (timed until it has read everything);
+  frame, then the bytes; timed until the server has written, flushed,
+  hashed, renamed and recorded the file, answered ``ok`` and closed),
+  against ``cat FILE | openssl s_client`` into ``openssl s_server`` writing
+  what it receives to a file beside Besedka's (timed until s_server has
+  left after the last byte and the bench has ``fsync``\ ed its file, as
+  s_server itself cannot);
 * **download**: ``openssl s_client`` sending a ``get`` frame to Besedka,
-  timed until the last byte (the server closes after it), against
-  ``openssl s_server`` sending the file from its standard input.
+  against ``openssl s_server -WWW`` asked for the file by an HTTP ``GET``;
+  both timed until the client has left after the server's close and the
+  bench has ``fsync``\ ed what it wrote.
 
-The files are kept in memory (``/dev/shm``, or ``BENCH_FILES_TMP``): the
-figure is the server's, not the disk's, whose own speed with ``fsync`` is
-measured beside it with ``dd`` for context.  Besedka's peak RSS is read
-from ``/proc`` after both transfers.
+The anchor's client sends with ``-no_ign_eof -nocommands``: without
+``-nocommands``, s_client takes a read of its input that starts with
+``Q``, ``R``, ``K`` or ``k`` for a command (quit, renegotiate, key update)
+and drops it, which cut the anchor's upload short and made it look
+impossibly fast (15,696 MB/s) before this was found.  Both receivers'
+files are checked for size and SHA-256 after each transfer.
+
+The files are kept in memory (``/dev/shm``, or ``BENCH_FILES_TMP``), where
+``fsync`` costs nothing: the figure is the servers', not the disk's, whose
+own speed with ``fsync`` is measured beside it with ``dd`` for context.
+Besedka's peak RSS is read from ``/proc`` after both transfers.
 
 Run on its own: ``python -m bench.files`` (``BENCH_FILES_MIB=256`` for a
-smaller file).
+smaller file, ``BENCH_REPEATS=3`` for three runs of each).
 """
 
 from __future__ import annotations
@@ -173,9 +185,9 @@ def _besedka_run(workdir: Path, payload: Path, sha256: str, pins: tuple[list[str
         get = workdir / "get.json"
         get.write_bytes(encode_frame({"type": "get", "token": token["token"], "offset": 0}))
         with open(get, "rb") as stdin:
-            down, received = _fetch(client, stdin, workdir)
-        if received < size:
-            raise RuntimeError(f"download failed: {received} bytes")
+            down, received = _fetch(client, stdin, workdir, header="besedka")
+        if received != sha256:
+            raise RuntimeError("download failed: the bytes received are not the file")
         now, peak = _rss_kib(server.process.pid)
         return {"target": "besedka", "repeat": repeat, "upload_mb_s": size / up / 1e6,
                 "download_mb_s": size / down / 1e6, "upload_s": up, "download_s": down,
@@ -189,7 +201,7 @@ def _besedka_run(workdir: Path, payload: Path, sha256: str, pins: tuple[list[str
 # The anchor: openssl s_server
 
 
-def _anchor_run(workdir: Path, payload: Path, certificate: Path,
+def _anchor_run(workdir: Path, payload: Path, sha256: str, certificate: Path,
                 pins: tuple[list[str], list[str]], repeat: int, port: int) -> dict[str, Any]:
     server_pin, client_pin = pins
     size = payload.stat().st_size
@@ -199,27 +211,42 @@ def _anchor_run(workdir: Path, payload: Path, certificate: Path,
     # Upload: s_server keeps its standard input open (at its end it would
     # hang up) and drops what it receives; the client hangs up at the end
     # of its input, and s_server leaves after that one connection.
-    receiver = subprocess.Popen(serve, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-    _wait_listening(port)
-    started = time.perf_counter()
-    sender = subprocess.Popen(["sh", "-c", 'cat "$0" | exec "$@"', str(payload), *client,
-                               "-no_ign_eof"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    receiver.wait(900)
-    up = time.perf_counter() - started
+    received = workdir / "received.bin"
+    with open(received, "wb") as output:
+        receiver = subprocess.Popen(serve, stdin=subprocess.PIPE, stdout=output,
+                                    stderr=subprocess.DEVNULL)
+        _wait_listening(port)
+        started = time.perf_counter()
+        sender = subprocess.Popen(["sh", "-c", 'cat "$0" | exec "$@"', str(payload), *client,
+                                   "-no_ign_eof", "-nocommands"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        receiver.wait(900)
+        os.fsync(output.fileno())
+        up = time.perf_counter() - started
     sender.wait(60)
     assert receiver.stdin is not None
     receiver.stdin.close()
-    # Download: s_server sends its standard input, the file, and hangs up.
-    with open(payload, "rb") as source:
-        sender_server = subprocess.Popen(serve, stdin=source, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
-        _wait_listening(port)
-        down, received = _fetch(client, subprocess.DEVNULL, workdir)
-        sender_server.wait(60)
-    if received < size:
-        raise RuntimeError(f"anchor download got {received} bytes")
+    try:
+        if _sha256(received) != sha256:
+            raise RuntimeError(f"anchor upload got {received.stat().st_size} bytes, "
+                               "not the file")
+    finally:
+        received.unlink(missing_ok=True)
+    # Download: s_server as a web server (-WWW) sends the file asked for
+    # after its HTTP header, and hangs up.  (Sending its standard input
+    # instead hung now and then: s_server read the socket while the client
+    # waited for data.)
+    www = [*serve[:serve.index("-quiet")], "-WWW", *serve[serve.index("-quiet"):]]
+    request = workdir / "get.http"
+    request.write_bytes(f"GET /{payload.name} HTTP/1.0\r\n\r\n".encode())
+    sender_server = subprocess.Popen(www, cwd=payload.parent, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_listening(port)
+    with open(request, "rb") as stdin:
+        down, got = _fetch(client, stdin, workdir, header="http")
+    sender_server.wait(60)
+    if got != sha256:
+        raise RuntimeError("anchor download: the bytes received are not the file")
     peak = None
     return {"target": "openssl", "repeat": repeat, "upload_mb_s": size / up / 1e6,
             "download_mb_s": size / down / 1e6, "upload_s": up, "download_s": down,
@@ -227,18 +254,36 @@ def _anchor_run(workdir: Path, payload: Path, certificate: Path,
             "client_command": " ".join(client)}
 
 
-def _fetch(client: list[str], stdin: Any, workdir: Path) -> tuple[float, int]:
-    """Run a downloading client into a file (in memory); seconds taken and bytes got."""
+def _fetch(client: list[str], stdin: Any, workdir: Path, header: str) -> tuple[float, str]:
+    """Run a downloading client into a file (in memory), fsynced; seconds
+    taken and the SHA-256 of what it got after the ``header`` (see
+    :func:`_sha256`)."""
     output = workdir / "downloaded.bin"
     try:
         with open(output, "wb") as stdout:
             started = time.perf_counter()
             subprocess.run(client, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL,
                            timeout=900)
+            os.fsync(stdout.fileno())
             elapsed = time.perf_counter() - started
-        return elapsed, output.stat().st_size
+        return elapsed, _sha256(output, header)
     finally:
         output.unlink(missing_ok=True)
+
+
+def _sha256(path: Path, header: str = "") -> str:
+    """The SHA-256 of a file after its header: ``besedka`` (the hello, then
+    the answer to ``get``), ``http`` (up to the blank line) or none."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        if header == "besedka":
+            while decode_json_object(file.readline().strip()).get("type") == "hello":
+                pass
+        while header == "http" and file.readline().strip():
+            pass
+        while chunk := file.read(MIB):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _wait_listening(port: int) -> None:
@@ -292,7 +337,7 @@ def files_workload(pins: tuple[list[str], list[str]], repeats: int) -> list[dict
                 from bench.run import free_port
 
                 try:
-                    results.append(_anchor_run(tmp, payload, certificate, pins, repeat,
+                    results.append(_anchor_run(tmp, payload, sha256, certificate, pins, repeat,
                                                free_port()))
                 except Exception as error:  # noqa: BLE001
                     results.append({"target": "openssl", "repeat": repeat, "failed": str(error)})
