@@ -25,6 +25,7 @@ like the database (:mod:`db.private_files`).
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -111,7 +112,7 @@ class FileStore:
         except OSError:
             return False
 
-    def open_content(self, sha256: str) -> BinaryIO:
+    def open_content(self, sha256: str) -> io.BufferedReader:
         """The stored bytes, open for reading.
 
         Raises:
