@@ -42,6 +42,7 @@ import asyncio
 import hashlib
 import json
 import os
+import resource
 import shutil
 import ssl
 import subprocess
@@ -88,6 +89,18 @@ def _payload(directory: Path) -> tuple[Path, str]:
             digest.update(chunk)
             file.write(chunk)
     return path, digest.hexdigest()
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's children reaped so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _timed(command: list[str], **options: Any) -> tuple[float, subprocess.CompletedProcess[bytes]]:
@@ -173,8 +186,10 @@ def _besedka_run(workdir: Path, payload: Path, sha256: str, pins: tuple[list[str
         frame.write_bytes(encode_frame({"type": "put", "upload": offered["upload"], "offset": 0}))
         client = [*client_pin, "openssl", "s_client", "-connect", f"127.0.0.1:{server.port}",
                   "-quiet"]
+        cpu = _children_cpu(), _process_cpu(server.process.pid)
         up, done = _timed(["sh", "-c", 'f="$1" p="$2"; shift 2; cat "$f" "$p" | exec "$@"',
                            "sh", str(frame), str(payload), *client])
+        up_cpu = _children_cpu() - cpu[0], _process_cpu(server.process.pid) - cpu[1]
         if done.returncode != 0 or b'"file"' not in done.stdout:
             raise RuntimeError(f"upload failed: {done.stdout[-300:]!r} {done.stderr[-300:]!r}")
         stored = decode_json_object(done.stdout.strip().splitlines()[-1])
@@ -184,12 +199,15 @@ def _besedka_run(workdir: Path, payload: Path, sha256: str, pins: tuple[list[str
             {"type": "file_download", "file": file_id}]))
         get = workdir / "get.json"
         get.write_bytes(encode_frame({"type": "get", "token": token["token"], "offset": 0}))
+        cpu = _children_cpu(), _process_cpu(server.process.pid)
         with open(get, "rb") as stdin:
             down, received = _fetch(client, stdin, workdir, header="besedka")
+        down_cpu = _children_cpu() - cpu[0], _process_cpu(server.process.pid) - cpu[1]
         if received != sha256:
             raise RuntimeError("download failed: the bytes received are not the file")
         now, peak = _rss_kib(server.process.pid)
         return {"target": "besedka", "repeat": repeat, "upload_mb_s": size / up / 1e6,
+                **_cpu_fields(up_cpu, down_cpu),
                 "download_mb_s": size / down / 1e6, "upload_s": up, "download_s": down,
                 "rss_before_kib": before, "rss_after_kib": now, "server_hwm_kib": peak,
                 "server_command": " ".join(server.command), "client_command": " ".join(client)}
@@ -220,10 +238,14 @@ def _anchor_run(workdir: Path, payload: Path, sha256: str, certificate: Path,
         sender = subprocess.Popen(["sh", "-c", 'cat "$0" | exec "$@"', str(payload), *client,
                                    "-no_ign_eof", "-nocommands"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cpu = _children_cpu()
         receiver.wait(900)
         os.fsync(output.fileno())
         up = time.perf_counter() - started
+    up_server_cpu = _children_cpu() - cpu
+    cpu = _children_cpu()
     sender.wait(60)
+    up_cpu = _children_cpu() - cpu, up_server_cpu
     assert receiver.stdin is not None
     receiver.stdin.close()
     try:
@@ -243,15 +265,26 @@ def _anchor_run(workdir: Path, payload: Path, sha256: str, certificate: Path,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_listening(port)
     with open(request, "rb") as stdin:
+        cpu = _children_cpu()
         down, got = _fetch(client, stdin, workdir, header="http")
+    down_client_cpu = _children_cpu() - cpu
     sender_server.wait(60)
+    down_cpu = down_client_cpu, _children_cpu() - cpu - down_client_cpu
     if got != sha256:
         raise RuntimeError("anchor download: the bytes received are not the file")
     peak = None
     return {"target": "openssl", "repeat": repeat, "upload_mb_s": size / up / 1e6,
+            **_cpu_fields(up_cpu, down_cpu),
             "download_mb_s": size / down / 1e6, "upload_s": up, "download_s": down,
             "server_hwm_kib": peak, "server_command": " ".join(serve),
             "client_command": " ".join(client)}
+
+
+def _cpu_fields(up: tuple[float, float], down: tuple[float, float]) -> dict[str, float]:
+    """CPU seconds of the client and the server in each direction: which end
+    was busy, and which one waited."""
+    return {"upload_client_cpu_s": up[0], "upload_server_cpu_s": up[1],
+            "download_client_cpu_s": down[0], "download_server_cpu_s": down[1]}
 
 
 def _fetch(client: list[str], stdin: Any, workdir: Path, header: str) -> tuple[float, str]:
@@ -388,6 +421,17 @@ def render_files(results: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
         goals.append(f"- files {direction} ≥ 50 % of openssl's and ≥ 200 MB/s: "
                      f"{mine:,.0f} MB/s, {share:.0%} of openssl's {anchor:,.0f} MB/s — "
                      f"{'met' if met else 'NOT met'}")
+    for direction in ("upload", "download"):
+        parts = []
+        for target in ("besedka", "openssl"):
+            wall = med(target, f"{direction}_s")
+            client, server = (med(target, f"{direction}_{end}_cpu_s")
+                              for end in ("client", "server"))
+            if wall and client is not None and server is not None:
+                parts.append(f"{target} {wall:.2f} s: client CPU {client:.2f} s, "
+                             f"server CPU {server:.2f} s")
+        if parts:
+            goals.append(f"- files {direction}, time and CPU (medians): " + "; ".join(parts))
     hwm = med("besedka", "server_hwm_kib")
     if hwm:
         goals.append(f"- files: Besedka's peak RSS through both transfers {hwm / 1024:.1f} MiB "
