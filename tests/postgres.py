@@ -89,11 +89,22 @@ class PostgresCluster:
 
     Args:
         bin_dir: where ``initdb``, ``pg_ctl`` and ``postgres`` are.
+        durable: fsync every commit, as a real installation does (the
+            benchmark's choice: every SQLite commit is fsynced there too);
+            the tests' clusters are not.
+        base: the directory to make the cluster's in (default: memory,
+            ``/dev/shm``, where there is one; a benchmark needs a disk).
+        pin: a command prefix the server programs run under
+            (``taskset -c 0``: the benchmark's CPU pinning).
     """
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, durable: bool = False, base: Path | None = None,
+                 pin: list[str] | None = None) -> None:
         self.bin_dir = bin_dir
-        base = Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else None
+        self.durable = durable
+        self.pin = list(pin or [])
+        if base is None and os.access("/dev/shm", os.W_OK):
+            base = Path("/dev/shm")
         self.directory = Path(tempfile.mkdtemp(prefix="besedka-pg-", dir=base))
         self.data = self.directory / "data"
         self.log_file = self.directory / "postgres.log"
@@ -109,7 +120,7 @@ class PostgresCluster:
 
     def _run(self, *command: str, timeout: float = 120.0) -> None:
         completed = subprocess.run(
-            [str(self.bin_dir / command[0]), *command[1:]], cwd=self.directory,
+            [*self.pin, str(self.bin_dir / command[0]), *command[1:]], cwd=self.directory,
             capture_output=True, text=True, timeout=timeout,
             env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}, **self._as)
         if completed.returncode != 0:
@@ -134,7 +145,8 @@ class PostgresCluster:
         options = " ".join([
             f"-p {self.port}", "-c listen_addresses=127.0.0.1",
             f"-c unix_socket_directories={self.directory}",
-            "-c fsync=off", "-c full_page_writes=off", "-c max_connections=300",
+            *([] if self.durable else ["-c fsync=off", "-c full_page_writes=off"]),
+            "-c max_connections=300",
             # Shared buffers small: several clusters may run at once on CI.
             "-c shared_buffers=32MB",
         ])
