@@ -14,9 +14,10 @@ unprivileged ``nobody`` account: its directory is made for that account and
 the programs are started as it (``subprocess``'s ``user=``).  Nothing but
 this cluster's own directory is touched, and it is removed at the end.
 
-The cluster trades durability against an operating-system crash for speed
-(``fsync=off``): a test kills processes, never the machine, and a killed
-server process loses nothing that PostgreSQL acknowledged either way.
+The tests' cluster trades durability against an operating-system crash for
+speed (``fsync=off``): a test kills processes, never the machine, and a
+killed server process loses nothing that PostgreSQL acknowledged either
+way.  ``make bench`` makes a durable one (``durable=True``) on disk.
 Each test gets a database of its own (:meth:`PostgresCluster.new_database`),
 so tests never see each other's rows.
 """
@@ -96,13 +97,16 @@ class PostgresCluster:
             ``/dev/shm``, where there is one; a benchmark needs a disk).
         pin: a command prefix the server programs run under
             (``taskset -c 0``: the benchmark's CPU pinning).
+        settings: more of PostgreSQL's settings (``-c NAME=VALUE``), such
+            as the profile's ``shared_preload_libraries``.
     """
 
     def __init__(self, bin_dir: Path, *, durable: bool = False, base: Path | None = None,
-                 pin: list[str] | None = None) -> None:
+                 pin: list[str] | None = None, settings: dict[str, str] | None = None) -> None:
         self.bin_dir = bin_dir
         self.durable = durable
         self.pin = list(pin or [])
+        self.settings = dict(settings or {})
         if base is None and os.access("/dev/shm", os.W_OK):
             base = Path("/dev/shm")
         self.directory = Path(tempfile.mkdtemp(prefix="besedka-pg-", dir=base))
@@ -149,6 +153,7 @@ class PostgresCluster:
             "-c max_connections=300",
             # Shared buffers small: several clusters may run at once on CI.
             "-c shared_buffers=32MB",
+            *(f"-c {name}={value}" for name, value in self.settings.items()),
         ])
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
                   "-l", str(self.log_file), "-o", options)
