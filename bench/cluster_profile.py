@@ -51,6 +51,7 @@ from bench.run import (  # noqa: E402
     RESULTS,
     BenchPostgres,
     GENERATOR_CPU,
+    SERVER_CPU,
     build_loadgen,
     cpu_ticks,
     new_postgres_nodes,
@@ -131,6 +132,32 @@ def thread_ticks(pid: int) -> dict[int, int]:
             continue
         ticks[int(task.name)] = int(fields[11]) + int(fields[12])
     return ticks
+
+
+def run_delay_ns(pids: list[int]) -> int:
+    """How long the threads of these processes waited, runnable, for a CPU
+    so far (the kernel's schedstat), in ns."""
+    total = 0
+    for pid in pids:
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                total += int((task / "schedstat").read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return total
+
+
+def cpu_busy_ticks(cpu: str) -> tuple[int, int]:
+    """Busy (all but idle and iowait) and stolen ticks of one CPU so far."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith(f"cpu{cpu} "):
+            v = [int(x) for x in line.split()[1:9]]
+            return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], v[7]
+    return 0, 0
 
 
 def thread_names(raw: Path) -> dict[int, str]:
@@ -226,6 +253,9 @@ def run_once(pg: BenchPostgres, nodes: int, messages: int, workdir: Path,
         pg_before = pg.cpu_ticks()
         nodes_before = [cpu_ticks(node.pid) for node in server.nodes]
         threads_before = [thread_ticks(node.pid) for node in server.nodes]
+        delay_before = [run_delay_ns([node.pid]) for node in server.nodes]
+        pg_delay_before = run_delay_ns(list(pg_before))
+        cpu0_before = cpu_busy_ticks(SERVER_CPU)
         sampler.start()
         started = time.monotonic()
         command = [*generator_pin, str(LOADGEN), "--port", str(server.port),
@@ -241,6 +271,9 @@ def run_once(pg: BenchPostgres, nodes: int, messages: int, workdir: Path,
         ticks = elapsed * os.sysconf("SC_CLK_TCK") / 100
         node_cpu = [(cpu_ticks(node.pid) - b) / ticks for node, b in zip(server.nodes, nodes_before)]
         threads_after = [thread_ticks(node.pid) for node in server.nodes]
+        cpu0_after = cpu_busy_ticks(SERVER_CPU)
+        delays = [(run_delay_ns([node.pid]) - b) / 1e9 for node, b in zip(server.nodes, delay_before)]
+        pg_delay = (run_delay_ns(list(pg_before)) - pg_delay_before) / 1e9
         by_kind: dict[str, float] = collections.defaultdict(float)
         for pid, t in pg.cpu_ticks().items():
             by_kind[process_kind(pid)] += (t - pg_before.get(pid, 0)) / ticks
@@ -288,6 +321,11 @@ def run_once(pg: BenchPostgres, nodes: int, messages: int, workdir: Path,
                                                                       key=lambda kv: -kv[1])
                                       if c >= 0.5)
         + f" (total {sum(by_kind.values()):.0f} %)",
+        f"CPU {SERVER_CPU} (the nodes' and PostgreSQL's) busy {(cpu0_after[0] - cpu0_before[0]) / ticks:.0f} % "
+        f"(stolen by the hypervisor {(cpu0_after[1] - cpu0_before[1]) / ticks:.0f} %) over the run; "
+        "time spent runnable but waiting for a CPU: "
+        + ", ".join(f"node {i + 1}'s threads {d:.1f} s" for i, d in enumerate(delays))
+        + f", PostgreSQL's processes {pg_delay:.1f} s (in a {elapsed:.1f} s run)",
         *[f"node {i + 1}'s threads: " + ", ".join(
             f"{name} {c:.0f} %" for name, c in sorted(cpu.items(), key=lambda kv: -kv[1])
             if c >= 0.5) for i, cpu in enumerate(threads)],
