@@ -22,7 +22,7 @@ to ``bench/results/cluster-profile.txt`` and the terminal.
 
 Usage (under the bench lock)::
 
-    .venv/bin/python -m bench.cluster_profile [--messages 600] [--nodes 1,2]
+    .venv/bin/python -m bench.cluster_profile [--messages 600] [--nodes 1,2] [--spread]
 """
 
 from __future__ import annotations
@@ -228,11 +228,15 @@ def statements(cluster: postgres.PostgresCluster, database: str, top: int = 12) 
 
 
 def run_once(pg: BenchPostgres, nodes: int, messages: int, workdir: Path,
-             pins: tuple[list[str], list[str]]) -> str:
+             pins: tuple[list[str], list[str]], spread: bool) -> str:
     server_pin, generator_pin = pins
     database = workdir / f"chat-{nodes}.db"
     prepare(database, 50)
-    server = new_postgres_nodes(pg, database, workdir, server_pin, nodes, f"node{nodes}")
+    # --spread: the second node on the generator's CPU (an experiment: is
+    # CPU 0, shared by both nodes and PostgreSQL, what limits?)
+    node_pins = [server_pin, generator_pin] if spread and nodes == 2 else None
+    server = new_postgres_nodes(pg, database, workdir, server_pin, nodes, f"node{nodes}",
+                                node_pins)
     cluster = pg.cluster
     assert cluster is not None
     dbname = server.command[server.command.index("--database") + 1].rsplit("/", 1)[1]
@@ -296,8 +300,9 @@ def run_once(pg: BenchPostgres, nodes: int, messages: int, workdir: Path,
     delta = {key: after[key] - before[key] for key in after}
     commits, syncs = delta["commits"], delta["wal_syncs"]
     lines = [
-        f"=== {nodes} node{'s' if nodes > 1 else ''}: fanout, 50 clients x {messages} "
-        f"messages, window 10 ===",
+        f"=== {nodes} node{'s' if nodes > 1 else ''}"
+        f"{' (the second on the generator CPU)' if node_pins else ''}: fanout, 50 clients x "
+        f"{messages} messages, window 10 ===",
         f"loadgen: {result['rate']:,.0f} deliveries/s, p50 {result['lat_p50_ms']:.1f} ms, "
         f"p99 {result['lat_p99_ms']:.1f} ms, lost {result['lost']}; whole run {elapsed:.1f} s",
         f"messages stored {delta['messages']:,}; writing transactions (the writers' lock "
@@ -349,6 +354,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=600)
     parser.add_argument("--nodes", default="1,2")
+    parser.add_argument("--spread", action="store_true",
+                        help="the second node on the generator's CPU, not with the first")
     args = parser.parse_args()
     raise_file_limit()
     build_loadgen()
@@ -368,14 +375,15 @@ def main() -> None:
     try:
         cluster.init()
         cluster.start()
-        reports = [run_once(pg, int(n), args.messages, workdir, pins)
+        reports = [run_once(pg, int(n), args.messages, workdir, pins, args.spread)
                    for n in args.nodes.split(",")]
     finally:
         pg.close()
         shutil.rmtree(workdir, ignore_errors=True)
     report = "\n\n".join(reports)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "cluster-profile.txt").write_text(report + "\n")
+    name = "cluster-profile-spread.txt" if args.spread else "cluster-profile.txt"
+    (RESULTS / name).write_text(report + "\n")
     print(report)
 
 

@@ -203,9 +203,9 @@ class PostgresNodes(Server):
     """One or more Besedka servers (nodes) on one PostgreSQL database: one
     chat.  ``port`` and ``pid`` are the first node's; stopping stops all."""
 
-    def __init__(self, workdir: Path, url: str, pin: list[str], nodes: int, name: str) -> None:
+    def __init__(self, workdir: Path, url: str, pins: list[list[str]], name: str) -> None:
         self.name = name
-        self.nodes = [BesedkaServer(workdir, url, pin, name=name) for _ in range(nodes)]
+        self.nodes = [BesedkaServer(workdir, url, pin, name=name) for pin in pins]
         self.process = self.nodes[0].process
         self.port = self.nodes[0].port
         self.command = self.nodes[0].command
@@ -259,15 +259,17 @@ class BenchPostgres:
 
 
 def new_postgres_nodes(pg: BenchPostgres, database: Path, workdir: Path, pin: list[str],
-                       nodes: int, name: str = "besedka") -> PostgresNodes:
+                       nodes: int, name: str = "besedka",
+                       node_pins: list[list[str]] | None = None) -> PostgresNodes:
     """Nodes on a new PostgreSQL database holding what ``database`` (made by
     :func:`bench.prepare.prepare`) holds, copied the way an installation
-    moves (``admin migrate-to``): the same accounts and rooms as SQLite's runs."""
+    moves (``admin migrate-to``): the same accounts and rooms as SQLite's runs.
+    Every node runs under ``pin``, or each under its own of ``node_pins``."""
     from db.transfer import copy_database
 
     url = pg.new_database()
     copy_database(f"sqlite:///{database}", url)
-    return PostgresNodes(workdir, url, pin, nodes, name)
+    return PostgresNodes(workdir, url, node_pins or [pin] * nodes, name)
 
 
 def cpu_ticks(pid: int) -> int:
