@@ -378,7 +378,7 @@ def main() -> None:
         reports = [run_once(pg, int(n), args.messages, workdir, pins, args.spread)
                    for n in args.nodes.split(",")]
     finally:
-        pg.close()
+        cluster.destroy()
         shutil.rmtree(workdir, ignore_errors=True)
     report = "\n\n".join(reports)
     RESULTS.mkdir(exist_ok=True)

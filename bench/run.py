@@ -205,7 +205,13 @@ class PostgresNodes(Server):
 
     def __init__(self, workdir: Path, url: str, pins: list[list[str]], name: str) -> None:
         self.name = name
-        self.nodes = [BesedkaServer(workdir, url, pin, name=name) for pin in pins]
+        self.nodes: list[BesedkaServer] = []
+        try:
+            for pin in pins:
+                self.nodes.append(BesedkaServer(workdir, url, pin, name=name))
+        except BaseException:
+            self.stop()  # the nodes that did start
+            raise
         self.process = self.nodes[0].process
         self.port = self.nodes[0].port
         self.command = self.nodes[0].command
@@ -222,9 +228,11 @@ class BenchPostgres:
 
     def __init__(self, base: Path, pin: list[str],
                  cluster: postgres.PostgresCluster | None = None) -> None:
-        # ``cluster``: one already running (the smoke test's), not made here.
+        # ``cluster``: one already running (the smoke test's, the profile's),
+        # made and destroyed by the caller.
         self.base, self.pin = base, pin
         self.cluster = cluster
+        self._made_here = False
         self.problem: str | None = None if cluster else postgres.find_problem()
 
     def new_database(self) -> str:
@@ -236,7 +244,7 @@ class BenchPostgres:
             # root, the cluster's unprivileged account must reach its directory.
             cluster = postgres.PostgresCluster(bin_dir, durable=True, base=self.base,
                                                pin=self.pin)
-            self.cluster = cluster
+            self.cluster, self._made_here = cluster, True
             cluster.init()
             cluster.start()
         return self.cluster.new_database()
@@ -254,7 +262,8 @@ class BenchPostgres:
         return {pid: cpu_ticks(pid) for pid in [postmaster, *map(int, children.split())]}
 
     def close(self) -> None:
-        if self.cluster is not None:
+        """Destroy the cluster if it was made here."""
+        if self.cluster is not None and self._made_here:
             self.cluster.destroy()
 
 
