@@ -36,7 +36,8 @@ from protocol.rules import username_key
 from .client import ChatClient, conversation_of
 from .file_cards import FileServices
 from .files import Download, TransferState, Upload
-from .models import ConversationListModel, MessageListModel, RowState
+from .conversation_models import ConversationListModel
+from .models import MessageListModel, RowState
 from .outbox import ConversationId, OutboxItem, RoomConversation
 from .previews import Avatars, Previews
 from .room_models import MemberListModel

@@ -21,7 +21,8 @@ from PyQt6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentMo
 from protocol.objects import RosterEntry
 from protocol.rules import username_key
 
-from .models import ConversationEntry, ConversationListModel, Roles
+from .conversation_models import ConversationEntry, ConversationListModel
+from .models import Roles
 
 __all__ = ["MemberListModel"]
 
