@@ -91,10 +91,11 @@ def for_writing(connection: Connection) -> Connection:
     if connection.dialect.name == "postgresql":
         return connection.execution_options(isolation_level="READ COMMITTED",
                                             **{_WRITER_LOCK_OPTION: True})
-    # On the driver's connection: through SQLAlchemy the statement would
-    # begin a transaction, and the caller's begin() would then fail.
-    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-        "PRAGMA temp_store=MEMORY")
+    if connection.dialect.name == "sqlite":
+        # On the driver's connection: through SQLAlchemy the statement would
+        # begin a transaction, and the caller's begin() would then fail.
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA temp_store=MEMORY")
     return connection.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
 
 
