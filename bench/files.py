@@ -6,19 +6,19 @@ same file, the same certificate, the same client program, the server
 pinned to one CPU and the client to the other.  What differs is only the
 server.  Every transfer, of both targets, is timed the same way: from the
 start of the sending client (so its handshake is in the time) until the
-last byte is in a file of the receiving end and that file is ``fsync``\ ed:
+last byte is in a file of the receiving end and that file is fsynced:
 
 * **upload**: ``cat FRAME FILE | openssl s_client`` into Besedka (a ``put``
   frame, then the bytes; timed until the server has written, flushed,
   hashed, renamed and recorded the file, answered ``ok`` and closed),
   against ``cat FILE | openssl s_client`` into ``openssl s_server`` writing
   what it receives to a file beside Besedka's (timed until s_server has
-  left after the last byte and the bench has ``fsync``\ ed its file, as
+  left after the last byte and the bench has fsynced its file, as
   s_server itself cannot);
 * **download**: ``openssl s_client`` sending a ``get`` frame to Besedka,
   against ``openssl s_server -WWW`` asked for the file by an HTTP ``GET``;
   both timed until the client has left after the server's close and the
-  bench has ``fsync``\ ed what it wrote.
+  bench has fsynced what it wrote.
 
 The anchor's client sends with ``-no_ign_eof -nocommands``: without
 ``-nocommands``, s_client takes a read of its input that starts with
