@@ -23,6 +23,12 @@ and it keeps nothing of its own between reads.  Writes are encrypted in
 slices as they come, so a large reply is never held as plaintext and
 ciphertext at once.
 
+What an idle TLS connection still costs is OpenSSL's (bench/README.md,
+"Issue 12, item 8"): its connection object and the state a finished
+handshake leaves (15 KiB together, which the ``ssl`` module offers no way
+to shrink), and the memory BIOs, which keep the largest size they ever
+held: hence bytes go through them :data:`_BIO_SLICE` at a time.
+
 A client that starts a handshake and does not finish it within the
 handshake timeout is dropped, as the loop's ``ssl_handshake_timeout`` did.
 """
