@@ -213,6 +213,51 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+async def cpu(args: argparse.Namespace) -> None:
+    """The CPU the layer spends on 16 MB each way, by the size of its slices
+    (``server.tlslayer._BIO_SLICE``): what smaller slices cost."""
+    sys.path.insert(0, str(args.repo))
+    import time
+
+    import server.tlslayer as layer
+    from protocol.tls import client_context
+    from server.tls import load_tls
+
+    with tempfile.TemporaryDirectory() as directory:
+        context = load_tls(Path(directory)).context
+    data = b"x" * (16 << 20)
+    print("| slice | encrypt 16 MB (write) | decrypt 16 MB (data_received, 256 KiB reads) |")
+    print("|---:|---:|---:|")
+    for size in (256 * 1024, 16 * 1024, 8 * 1024, 4 * 1024, 2 * 1024, 1024):
+        layer._BIO_SLICE = size  # type: ignore[attr-defined]
+        best_write = best_read = float("inf")
+        for _ in range(3):
+            pair = _Pair(layer.TlsServerProtocol, context, client_context(), 0)
+            while not pair.step():
+                pass
+            pair.finish(login=False)
+            pair.server.app = asyncio.Protocol()  # drops what it is given
+            started = time.perf_counter()
+            pair.server.write(data)
+            best_write = min(best_write, time.perf_counter() - started)
+            pair.raw.take()
+            sender = _Pair(layer.TlsServerProtocol, context, client_context(), 0)
+            while not sender.step():
+                pass
+            # The client encrypts (16 KiB records) for the server to decrypt;
+            # its first bytes carry its Finished.
+            pieces = []
+            for start in range(0, len(data), 16 * 1024):
+                sender.client.write(data[start:start + 16 * 1024])
+                pieces.append(sender.c_out.read())
+            ciphertext = b"".join(pieces)
+            started = time.perf_counter()
+            for start in range(0, len(ciphertext), 256 * 1024):
+                sender.server.data_received(ciphertext[start:start + 256 * 1024])
+            best_read = min(best_read, time.perf_counter() - started)
+        print(f"| {size:,} B | {best_write * 1000:.1f} ms | {best_read * 1000:.1f} ms |")
+
+
 #: bench/README.md's breakdown: (what it shows, the options).
 VARIANTS: list[tuple[str, list[str]]] = [
     ("made: the layer's objects, no byte yet", ["--stage", "made"]),
@@ -238,7 +283,12 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, default=REPO, help="the tree whose server to measure")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--all", action="store_true", help="every variant, each in its own process")
+    parser.add_argument("--cpu", action="store_true",
+                        help="instead: the CPU of 16 MB each way by slice size")
     args = parser.parse_args()
+    if args.cpu:
+        asyncio.run(cpu(args))
+        return
     if not args.all:
         print(json.dumps(asyncio.run(run(args))))
         return
