@@ -553,10 +553,11 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
                 rows.append(f"| {target} | idle: memory per connection | "
                             f"{fmt(s['kib_per_conn'], 2, ' KiB')} (logging all in took "
                             f"{fmt(s['setup_s'], 1, ' s')}) | | | | | | | | |")
-                rows.append(f"| {target} | idle (TLS): memory per connection | "
-                            f"{fmt(s['tls_kib_per_conn'], 2, ' KiB')} (bench/idle_tls.py, the "
-                            f"same number of connections; took {fmt(s['tls_seconds'], 1, ' s')}) "
-                            "| | | | | | | | |")
+                if target != "ngircd":  # (it speaks no TLS)
+                    rows.append(f"| {target} | idle (TLS): memory per connection | "
+                                f"{fmt(s['tls_kib_per_conn'], 2, ' KiB')} (bench/idle_tls.py, "
+                                f"as many connections; took {fmt(s['tls_seconds'], 1, ' s')}) "
+                                "| | | | | | | | |")
             if w.name == "login storm":
                 rows.append(f"| {target} | login storm: chatters before | | "
                             f"{fmt(s['before_p50_ms'], 2)} | {fmt(s['before_p99_ms'], 2)} | | | | | | |")
