@@ -60,7 +60,8 @@ from .iconset import IconName
 from .iconset import icon as icon_of
 from .message_actions import MessageActions
 from .message_view import MessageView
-from .models import ConversationEntry, ConversationSortProxy, Roles
+from .conversation_models import ConversationEntry, ConversationSortProxy
+from .models import Roles
 from .navigation import SHORTCUTS, Navigation
 from .outbox import ConversationId
 from .room_panel import RoomControls

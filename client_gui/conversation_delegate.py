@@ -15,7 +15,8 @@ from PyQt6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from .iconset import IconName
 from .iconset import paint as paint_icon
-from .models import ConversationEntry, Roles
+from .conversation_models import ConversationEntry
+from .models import Roles
 from .previews import Avatars
 from .status import status_colour
 from .widgets import blend

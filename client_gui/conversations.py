@@ -36,7 +36,8 @@ from protocol.rules import username_key
 from .client import ChatClient, conversation_of
 from .file_cards import FileServices
 from .files import Download, TransferState, Upload
-from .models import ConversationListModel, MessageListModel, RowState
+from .conversation_models import ConversationListModel
+from .models import MessageListModel, RowState
 from .outbox import ConversationId, OutboxItem, RoomConversation
 from .previews import Avatars, Previews
 from .room_models import MemberListModel
@@ -157,7 +158,7 @@ class Conversations(QObject):
         """The members of a room, asked for anew from the server."""
         model = self._members.get(room_id)
         if model is None:
-            model = self._members[room_id] = MemberListModel(self.me, self)
+            model = self._members[room_id] = MemberListModel(self.me, self.list_model, self)
         self._client.rooms.request_members(room_id)
         return model
 
@@ -300,7 +301,7 @@ class Conversations(QObject):
     def on_presence_changed(self, user: RosterEntry) -> None:
         self.list_model.set_presence(user)
         for members in self._members.values():
-            members.set_online(user.username, user.online)
+            members.set_presence(user)
 
     @pyqtSlot(list, list)
     def on_rooms_received(self, mine: list[Room], public: list[Room]) -> None:
@@ -333,8 +334,7 @@ class Conversations(QObject):
         self.list_model.count_member(room_id, joined)
         members = self._members.get(room_id)
         if members is not None:
-            entry = self.list_model.entry(username_key(username))
-            members.change(username, joined, entry is not None and entry.online)
+            members.change(username, joined, self.list_model.entry(username_key(username)))
 
     @pyqtSlot(int, list)
     def on_members_received(self, room_id: int, entries: list[RosterEntry]) -> None:
@@ -491,6 +491,8 @@ class Conversations(QObject):
     def on_state_changed(self, state: ConnectionState) -> None:
         # Whoever was online when my connection went may have left since.
         self.list_model.set_presence_known(state is ConnectionState.ONLINE)
+        for members in self._members.values():
+            members.presence_known_changed()
         if state is not ConnectionState.ONLINE:
             self.typists.clear()
         if state is ConnectionState.ONLINE:

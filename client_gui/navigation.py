@@ -22,7 +22,8 @@ from PyQt6.QtWidgets import QDialog, QLineEdit, QListView, QMainWindow, QVBoxLay
 from .conversations import Conversations
 from .conversation_delegate import ConversationDelegate
 from .i18n import follow_language
-from .models import ConversationEntry, ConversationSortProxy, Roles
+from .conversation_models import ConversationEntry, ConversationSortProxy
+from .models import Roles
 from .outbox import ConversationId
 
 __all__ = ["Navigable", "Navigation", "QuickSwitcher", "SHORTCUTS"]

@@ -2,10 +2,12 @@
 
 :class:`MemberListModel` holds a room's members as
 :class:`~client_gui.models.ConversationEntry` rows, so the panel paints them
-with the conversation list's own delegate (an online dot, the name): online
-members first, then by case-folded name, the owner and I marked.  It is
-filled by the ``members`` reply and kept current by ``member`` and
-``presence`` events between replies.
+with the conversation list's own delegate (a dot in the member's status
+colour, the name): online members first, then by case-folded name, the
+owner and I marked.  It is filled by the ``members`` reply and kept current
+by ``member`` and ``presence`` events between replies.  Whether presence
+is current (my connection up) and how it is said in a tooltip are the
+conversation list's, so the panel and the sidebar never disagree.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from PyQt6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentMo
 from protocol.objects import RosterEntry
 from protocol.rules import username_key
 
-from .models import ConversationEntry, Roles
+from .conversation_models import ConversationEntry, ConversationListModel
+from .models import Roles
 
 __all__ = ["MemberListModel"]
 
@@ -31,11 +34,15 @@ class MemberListModel(QAbstractListModel):
 
     Args:
         me: my username, to mark my own row.
+        presence: the conversation list, which knows whether presence is
+            current and says a member's presence in words.
     """
 
-    def __init__(self, me: str, parent: QObject | None = None) -> None:
+    def __init__(self, me: str, presence: ConversationListModel,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._me_key = username_key(me)
+        self._presence = presence
         self._owner_key: str | None = None
         self._rows: list[ConversationEntry] = []
         #: Whether the server's list arrived (an empty list is not "nobody").
@@ -52,6 +59,10 @@ class MemberListModel(QAbstractListModel):
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display_name(entry)
+        if role == Roles.PRESENCE_KNOWN:
+            return self._presence.presence_known
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._presence.presence_text(entry)
         return None
 
     def display_name(self, entry: ConversationEntry) -> str:
@@ -80,7 +91,7 @@ class MemberListModel(QAbstractListModel):
         """The server's list of the members (and who owns the room)."""
         self._owner_key = None if owner is None else username_key(owner)
         self.loaded = True
-        self._reset([self._entry(member.username, member.online) for member in members])
+        self._reset([self._entry(member) for member in members])
 
     def set_owner(self, owner: str | None) -> None:
         """The room has a new owner (or the same)."""
@@ -90,30 +101,52 @@ class MemberListModel(QAbstractListModel):
             self._reset([replace(entry, is_owner=entry.conversation == key)
                          for entry in self._rows])
 
-    def set_online(self, username: str, online: bool) -> None:
-        """A member came online or went offline."""
-        key = username_key(username)
-        if any(entry.conversation == key and entry.online != online for entry in self._rows):
-            self._reset([replace(entry, online=online) if entry.conversation == key else entry
-                         for entry in self._rows])
+    def set_presence(self, user: RosterEntry) -> None:
+        """A member came online, went offline or changed their status."""
+        key = username_key(user.username)
+        for row, entry in enumerate(self._rows):
+            if entry.conversation != key:
+                continue
+            updated = replace(entry, online=user.online, status=user.status,
+                              status_text=user.status_text)
+            if updated.online != entry.online:
+                # Online members come first: the order changes.
+                self._reset([updated if other is entry else other for other in self._rows])
+            elif updated != entry:
+                # Only the status: one row repaints where it is.
+                self._rows[row] = updated
+                self.dataChanged.emit(self.index(row), self.index(row))
+            return
 
-    def change(self, username: str, joined: bool, online: bool) -> None:
-        """Someone joined or left the room."""
+    def change(self, username: str, joined: bool, known: ConversationEntry | None) -> None:
+        """Someone joined or left the room (``known``: their entry in the
+        conversation list, whose presence they bring with them)."""
         key = username_key(username)
         rows = [entry for entry in self._rows if entry.conversation != key]
         if joined:
-            rows.append(self._entry(username, online))
+            joiner = self._entry(RosterEntry(username, online=False))
+            if known is not None:
+                joiner = replace(joiner, online=known.online, status=known.status,
+                                 status_text=known.status_text)
+            rows.append(joiner)
         self._reset(rows)
+
+    def presence_known_changed(self) -> None:
+        """My connection came or went: every dot and tooltip repaints."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1),
+                                  [Roles.PRESENCE_KNOWN, Qt.ItemDataRole.ToolTipRole])
 
     def refresh_names(self) -> None:
         """The language changed: "(you)" and "(owner)" must be said anew."""
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
-    def _entry(self, username: str, online: bool) -> ConversationEntry:
-        key = username_key(username)
-        return ConversationEntry(key, username, online, is_me=key == self._me_key,
-                                 is_owner=key == self._owner_key)
+    def _entry(self, member: RosterEntry) -> ConversationEntry:
+        key = username_key(member.username)
+        return ConversationEntry(key, member.username, member.online, is_me=key == self._me_key,
+                                 is_owner=key == self._owner_key, status=member.status,
+                                 status_text=member.status_text)
 
     def _reset(self, rows: list[ConversationEntry]) -> None:
         self.beginResetModel()

@@ -39,7 +39,8 @@ from .conversations import Conversations
 from .conversation_delegate import ConversationDelegate
 from .failures import FailureReason
 from .i18n import follow_language
-from .models import ConversationEntry, Roles
+from .conversation_models import ConversationEntry
+from .models import Roles
 from .notifier import PREVIEW_CHARS
 from .outbox import ConversationId, RoomConversation
 from .room_dialogs import BrowseRoomsDialog, InviteDialog, NewRoomDialog, RoomSettingsDialog

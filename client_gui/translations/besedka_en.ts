@@ -157,117 +157,117 @@
 </context><context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat_window.py" line="310" />
+        <location filename="../chat_window.py" line="311" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="311" />
+        <location filename="../chat_window.py" line="312" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="312" />
+        <location filename="../chat_window.py" line="313" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="313" />
+        <location filename="../chat_window.py" line="314" />
         <source>&amp;Sessions…</source>
         <translation>&amp;Sessions…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="314" />
+        <location filename="../chat_window.py" line="315" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="315" />
+        <location filename="../chat_window.py" line="316" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="316" />
+        <location filename="../chat_window.py" line="317" />
         <source>&amp;Search</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="317" />
+        <location filename="../chat_window.py" line="318" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="318" />
+        <location filename="../chat_window.py" line="319" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="319" />
+        <location filename="../chat_window.py" line="320" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="320" />
+        <location filename="../chat_window.py" line="321" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="321" />
+        <location filename="../chat_window.py" line="322" />
         <source>Filter conversations</source>
         <translation>Filter conversations</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="454" />
+        <location filename="../chat_window.py" line="455" />
         <source>(%1) Besedka — %2</source>
         <translation>(%1) Besedka — %2</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="457" />
+        <location filename="../chat_window.py" line="458" />
         <source>Besedka — %1</source>
         <translation>Besedka — %1</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="475" />
+        <location filename="../chat_window.py" line="476" />
         <source>everyone</source>
         <translation>everyone</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="504" />
+        <location filename="../chat_window.py" line="505" />
         <source>Go to a conversation by name</source>
         <translation>Go to a conversation by name</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="505" />
+        <location filename="../chat_window.py" line="506" />
         <source>The conversation above</source>
         <translation>The conversation above</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="506" />
+        <location filename="../chat_window.py" line="507" />
         <source>The conversation below</source>
         <translation>The conversation below</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="507" />
+        <location filename="../chat_window.py" line="508" />
         <source>The next conversation with unread messages</source>
         <translation>The next conversation with unread messages</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="508" />
+        <location filename="../chat_window.py" line="509" />
         <source>Mark the conversation read</source>
         <translation>Mark the conversation read</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="512" />
+        <location filename="../chat_window.py" line="513" />
         <source>Keyboard shortcuts</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="521" />
+        <location filename="../chat_window.py" line="522" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="521" />
+        <location filename="../chat_window.py" line="522" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
     </message>
@@ -390,27 +390,27 @@
 </context><context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../models.py" line="547" />
+        <location filename="../conversation_models.py" line="106" />
         <source>offline</source>
         <translation>offline</translation>
     </message>
     <message>
-        <location filename="../models.py" line="551" />
+        <location filename="../conversation_models.py" line="110" />
         <source>online</source>
         <translation>online</translation>
     </message>
     <message>
-        <location filename="../models.py" line="554" />
+        <location filename="../conversation_models.py" line="113" />
         <source>last known: %1</source>
         <translation>last known: %1</translation>
     </message>
     <message>
-        <location filename="../models.py" line="559" />
+        <location filename="../conversation_models.py" line="118" />
         <source>General</source>
         <translation>General</translation>
     </message>
     <message>
-        <location filename="../models.py" line="561" />
+        <location filename="../conversation_models.py" line="120" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
@@ -609,44 +609,44 @@
 </context><context>
     <name>MemberListModel</name>
     <message>
-        <location filename="../room_models.py" line="60" />
+        <location filename="../room_models.py" line="71" />
         <source>%1 (you, owner)</source>
         <translation>%1 (you, owner)</translation>
     </message>
     <message>
-        <location filename="../room_models.py" line="62" />
+        <location filename="../room_models.py" line="73" />
         <source>%1 (owner)</source>
         <translation>%1 (owner)</translation>
     </message>
     <message>
-        <location filename="../room_models.py" line="64" />
+        <location filename="../room_models.py" line="75" />
         <source>%1 (you)</source>
         <translation>%1 (you)</translation>
     </message>
 </context><context>
     <name>MembersPanel</name>
     <message>
-        <location filename="../room_panel.py" line="100" />
+        <location filename="../room_panel.py" line="101" />
         <source>&amp;Invite…</source>
         <translation>&amp;Invite…</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="101" />
+        <location filename="../room_panel.py" line="102" />
         <source>Re&amp;move</source>
         <translation>Re&amp;move</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="102" />
+        <location filename="../room_panel.py" line="103" />
         <source>Remove the selected member from the room</source>
         <translation>Remove the selected member from the room</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="133" />
+        <location filename="../room_panel.py" line="134" />
         <source>Members</source>
         <translation>Members</translation>
     </message>
     <message numerus="yes">
-        <location filename="../room_panel.py" line="135" />
+        <location filename="../room_panel.py" line="136" />
         <source>Members: %1 of %n online</source>
         <translation>
             <numerusform>Members: %1 of %n online</numerusform>
@@ -726,7 +726,7 @@
 </context><context>
     <name>MessageListModel</name>
     <message>
-        <location filename="../models.py" line="208" />
+        <location filename="../models.py" line="199" />
         <source>Seen by %1</source>
         <translation>Seen by %1</translation>
     </message>
@@ -832,12 +832,12 @@
 </context><context>
     <name>QuickSwitcher</name>
     <message>
-        <location filename="../navigation.py" line="90" />
+        <location filename="../navigation.py" line="91" />
         <source>Go to a conversation</source>
         <translation>Go to a conversation</translation>
     </message>
     <message>
-        <location filename="../navigation.py" line="91" />
+        <location filename="../navigation.py" line="92" />
         <source>Type part of a name</source>
         <translation>Type part of a name</translation>
     </message>
@@ -919,52 +919,52 @@
 </context><context>
     <name>RoomControls</name>
     <message>
-        <location filename="../room_panel.py" line="218" />
+        <location filename="../room_panel.py" line="219" />
         <source>&amp;Rooms</source>
         <translation>&amp;Rooms</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="219" />
+        <location filename="../room_panel.py" line="220" />
         <source>&amp;New room…</source>
         <translation>&amp;New room…</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="220" />
+        <location filename="../room_panel.py" line="221" />
         <source>&amp;Browse public rooms…</source>
         <translation>&amp;Browse public rooms…</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="221" />
+        <location filename="../room_panel.py" line="222" />
         <source>&amp;Invite…</source>
         <translation>&amp;Invite…</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="222" />
+        <location filename="../room_panel.py" line="223" />
         <source>Room &amp;settings…</source>
         <translation>Room &amp;settings…</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="223" />
+        <location filename="../room_panel.py" line="224" />
         <source>&amp;Leave room</source>
         <translation>&amp;Leave room</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="224" />
+        <location filename="../room_panel.py" line="225" />
         <source>&amp;Mute notifications</source>
         <translation>&amp;Mute notifications</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="225" />
+        <location filename="../room_panel.py" line="226" />
         <source>Mem&amp;bers</source>
         <translation>Mem&amp;bers</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="226" />
+        <location filename="../room_panel.py" line="227" />
         <source>Show who is in this room</source>
         <translation>Show who is in this room</translation>
     </message>
     <message numerus="yes">
-        <location filename="../room_panel.py" line="249" />
+        <location filename="../room_panel.py" line="250" />
         <source>%n member(s)</source>
         <translation>
             <numerusform>%n member</numerusform>
@@ -972,22 +972,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="315" />
+        <location filename="../room_panel.py" line="316" />
         <source>Leave “%1”? You can come back only if it is public or someone invites you.</source>
         <translation>Leave “%1”? You can come back only if it is public or someone invites you.</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="323" />
+        <location filename="../room_panel.py" line="324" />
         <source>Remove %1 from “%2”?</source>
         <translation>Remove %1 from “%2”?</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="352" />
+        <location filename="../room_panel.py" line="353" />
         <source>Besedka</source>
         <translation>Besedka</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="373" />
+        <location filename="../room_panel.py" line="374" />
         <source>%1 in %2</source>
         <translation>%1 in %2</translation>
     </message>

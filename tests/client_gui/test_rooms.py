@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QListView
 from pytestqt.qtbot import QtBot
 
@@ -29,6 +30,7 @@ from client_gui.room_models import MemberListModel
 from client_gui.room_dialogs import BrowseRoomsDialog, InviteDialog, NewRoomDialog, \
     RoomSettingsDialog
 from client_gui.settings import CertificatePins, Settings
+from client_gui.status import status_colour
 from client_gui.trust import CertificateTrust
 from protocol.objects import Message
 from tests.conftest import ServerProcess
@@ -205,14 +207,19 @@ def test_browse_public_rooms_and_join_one(qtbot: QtBot, server: ServerProcess,
 
 def member_dot_green(view: QListView, members: MemberListModel, name: str) -> bool:
     """Whether the members panel paints ``name``'s dot in the "online" green."""
+    return member_dot_shows(view, members, name, tone_color(Tone.POSITIVE, view.palette()))
+
+
+def member_dot_shows(view: QListView, members: MemberListModel, name: str,
+                     colour: QColor) -> bool:
+    """Whether ``name``'s row in the members panel has ``colour`` where its dot is."""
     row = members.names().index(name)
     viewport = view.viewport()
     assert viewport is not None
     image = viewport.grab(view.visualRect(members.index(row))).toImage()
-    green = tone_color(Tone.POSITIVE, view.palette())
-    return any(abs(image.pixelColor(x, y).red() - green.red())
-               + abs(image.pixelColor(x, y).green() - green.green())
-               + abs(image.pixelColor(x, y).blue() - green.blue()) < 40
+    return any(abs(image.pixelColor(x, y).red() - colour.red())
+               + abs(image.pixelColor(x, y).green() - colour.green())
+               + abs(image.pixelColor(x, y).blue() - colour.blue()) < 40
                for x in range(min(30, image.width())) for y in range(image.height()))
 
 
@@ -256,6 +263,46 @@ def test_the_members_panel_shows_who_is_online_and_the_owner_removes(
     assert bob.next_event("room_left") == {"type": "room_left", "room": room.room_id}
     qtbot.waitUntil(lambda: members.names() == ["alice", "carol"], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: alice.header.text() == "Lab \u00b7 2 members", timeout=WAIT_MS)
+
+
+def test_the_members_panel_shows_statuses_and_greys_out_while_my_connection_is_down(
+        qtbot: QtBot, server: ServerProcess, start_client: StartClient, room_bots: Any) -> None:
+    bob = room_bots("bob")
+    alice = register(qtbot, start_client(server.address, reconnect_delays=(600.0,)), "alice")
+    qtbot.waitUntil(lambda: alice.conversations.list_model.entry("bob") is not None,
+                    timeout=WAIT_MS)
+    alice.rooms.new_room_action.trigger()
+    dialog = alice.rooms.dialog
+    assert isinstance(dialog, NewRoomDialog)
+    dialog.name.setText("Lab")
+    dialog.members.set_checked("bob")
+    dialog.on_accepted()
+    qtbot.waitUntil(lambda: has_room(alice, "Lab"), timeout=WAIT_MS)
+    room = room_named(alice, "Lab")
+    qtbot.waitUntil(lambda: alice.current_conversation == room, timeout=WAIT_MS)
+    alice.rooms.members_button.click()
+    panel = alice.rooms.panel
+    members = alice.conversations.members(room.room_id)
+    qtbot.waitUntil(lambda: members.loaded and members.rowCount() == 2, timeout=WAIT_MS)
+    alice.show()
+    away = status_colour("away")
+    bob_row = members.index(members.names().index("bob"))
+    assert member_dot_green(panel.list, members, "bob")
+    assert bob_row.data(Qt.ItemDataRole.ToolTipRole) == "online"
+
+    # Bob steps away: his dot takes the status's colour, as in the sidebar.
+    bob.ok("set_status", status="away", text="lunch")
+    qtbot.waitUntil(lambda: member_dot_shows(panel.list, members, "bob", away),
+                    timeout=WAIT_MS)
+    assert not member_dot_green(panel.list, members, "bob")
+    assert bob_row.data(Qt.ItemDataRole.ToolTipRole) == "Away: lunch"
+
+    # My connection goes: what the panel shows is only the last known.
+    server.kill()
+    qtbot.waitUntil(lambda: alice.conversations.list_model.presence_known is False,
+                    timeout=WAIT_MS)
+    assert not member_dot_shows(panel.list, members, "bob", away)
+    assert bob_row.data(Qt.ItemDataRole.ToolTipRole) == "last known: Away: lunch"
 
 
 def test_the_owner_renames_a_room_and_changes_its_topic(

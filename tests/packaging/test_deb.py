@@ -51,20 +51,10 @@ ICONS = [Path(f"/usr/share/icons/hicolor/{size}x{size}/apps/besedka.png")
     Path("/usr/share/icons/hicolor/scalable/apps/besedka.svg")]
 STATE_DIR = Path("/var/lib/besedka")
 
-#: Libraries the bundles load from the system although no package in
-#: packaging/linux/qt-runtime-packages.txt brings them.  Every desktop has
-#: them; a minimal server install does not.  They belong in that list
-#: (which this package's Depends is made from); until then they are named
-#: here, and the summary at the end of the run lists them.
-NOT_YET_IN_THE_LIST = {
-    "libgl1": "QtGui links libGL.so.1: the client cannot start without it",
-    "libglx0": "comes with libgl1",
-    "libwayland-client0": "the Wayland platform plugin (X11 works without it)",
-    "libwayland-cursor0": "the Wayland platform plugin (X11 works without it)",
-    "libwayland-egl1": "the Wayland platform plugin (X11 works without it)",
-}
-#: Sonames of those packages, for libraries this machine does not even have.
-NOT_YET_IN_THE_LIST_SONAMES = {
+#: The packages of libraries a bundle loads from the system, for those this
+#: machine does not even have (``ldd`` says "not found", so no package owns
+#: them here).
+SONAME_PACKAGES = {
     "libGL.so.1": "libgl1", "libGLX.so.0": "libglx0",
     "libwayland-client.so.0": "libwayland-client0",
     "libwayland-cursor.so.0": "libwayland-cursor0", "libwayland-egl.so.1": "libwayland-egl1",
@@ -262,7 +252,7 @@ def test_every_system_library_the_bundles_load_comes_with_depends(dist: Dist) ->
             for soname, resolved in ldd(path):
                 if soname in bundled:
                     continue
-                package = (NOT_YET_IN_THE_LIST_SONAMES.get(soname) if resolved is None
+                package = (SONAME_PACKAGES.get(soname) if resolved is None
                            else owner(resolved))
                 if package is None:
                     pytest.fail(f"{path} needs {soname}, which no package here provides")
@@ -272,12 +262,9 @@ def test_every_system_library_the_bundles_load_comes_with_depends(dist: Dist) ->
     closure = dependency_closure(depends)
     missing = {package: sorted(sonames) for package, sonames in needed_packages.items()
                if package not in closure}
-    unexplained = {package: sonames for package, sonames in missing.items()
-                   if package not in NOT_YET_IN_THE_LIST}
-    if missing:
-        REPORT["system packages the bundles need but Depends lacks"] = ", ".join(
+    assert not missing, "the bundles need packages that Depends lacks (add them to " \
+        "packaging/linux/qt-runtime-packages.txt): " + ", ".join(
             f"{package} ({', '.join(sonames)})" for package, sonames in sorted(missing.items()))
-    assert not unexplained
 
 
 def ldd(path: Path) -> list[tuple[str, str | None]]:
