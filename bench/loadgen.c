@@ -142,6 +142,7 @@ static struct {
 	int irc;
 	const char *host;
 	int port;
+	int port2;       /* a second server (node) for the odd clients; 0: none */
 	const char *workload;
 	int clients;     /* fanout/pairs clients, or chatters */
 	int messages;    /* fanout: per client */
@@ -287,7 +288,9 @@ static void flush_out(struct conn *c)
 
 static void open_conn(struct conn *c)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
+	/* With --port2, odd clients go to the second node of a cluster. */
+	int port = opt.port2 && c->idx % 2 ? opt.port2 : opt.port;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	if (inet_pton(AF_INET, opt.host, &sa.sin_addr) != 1)
 		die("bad host %s", opt.host);
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -761,7 +764,7 @@ static void window_close(struct window w, i64 end, double *gen_pct, double *srv_
 
 static void usage(void)
 {
-	fputs("usage: loadgen [--irc] --port N [--host H] --workload fanout|pairs|chat|requests\n"
+	fputs("usage: loadgen [--irc] --port N [--port2 N] [--host H] --workload fanout|pairs|chat|requests\n"
 	      "  [--clients N] [--messages N] [--window N] [--round-trips N] [--idle N]\n"
 	      "  [--storm N] [--interval-ms MS] [--duration S] [--before S] [--batch N]\n"
 	      "  [--timeout S] [--server-pid PID] [--password P] [--no-keys] [--register]\n"
@@ -783,6 +786,7 @@ static void parse_args(int argc, char **argv)
 		else if (strcmp(a, "--register") == 0) opt.register_ = 1;
 		else if (OPT("--host")) opt.host = v;
 		else if (OPT("--port")) opt.port = atoi(v);
+		else if (OPT("--port2")) opt.port2 = atoi(v);
 		else if (OPT("--workload")) opt.workload = v;
 		else if (OPT("--clients")) opt.clients = atoi(v);
 		else if (OPT("--messages")) opt.messages = atoi(v);

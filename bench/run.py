@@ -22,6 +22,23 @@ Options come from the environment so that ``make bench`` needs none:
   the same run, for before/after figures.
 * ``BENCH_FILES_MIB=N``: the size of the files workload's file (default
   1024), which runs against ``openssl s_server`` (bench/files.py).
+
+Fanout also runs on PostgreSQL (issue 19): ``fanout-pg`` is one server on
+a PostgreSQL database, ``fanout-pg2`` two servers (nodes) on one database
+with the clients split between them (``loadgen --port2``: the odd clients
+on the second node), the way a larger installation runs (README, "Larger
+installations").  The PostgreSQL cluster is a throwaway one made the way
+the tests make theirs (tests/postgres.py), but durable: fsync and
+synchronous_commit on, full-page writes on, on the same disk as the SQLite
+files, the promise SQLite's fsynced commits make.  The nodes and
+PostgreSQL all run on the server's CPU (CPU 0), the generator on CPU 1: a
+two-CPU machine has no CPU left for a second node, so these rows show
+what the cluster's path costs on the same CPU budget, not scale-out, and
+understate a real cluster with a CPU per node.  The server CPU column is
+the first node's alone (over loadgen's measured window); a second row
+gives each node's and PostgreSQL's CPU over the whole loadgen run, logins
+included (``cluster_cpu_pct`` in latest.json).  Without PostgreSQL's
+programs or psycopg those rows say "not run" and why.
 """
 
 from __future__ import annotations
@@ -51,6 +68,7 @@ if str(REPO) not in sys.path:  # `python bench/run.py` as well as `-m bench.run`
 
 from bench.files import FILES_NOTE, files_workload, render_files  # noqa: E402
 from bench.prepare import prepare  # noqa: E402
+from tests import postgres  # noqa: E402  (the throwaway cluster the tests use too)
 
 BENCH = REPO / "bench"
 BUILD = BENCH / "build"
@@ -153,20 +171,23 @@ class Server:
 class BesedkaServer(Server):
     name = "besedka"
 
-    def __init__(self, workdir: Path, database: Path, pin: list[str], *,
+    def __init__(self, workdir: Path, database: Path | str, pin: list[str], *,
                  default_cost: bool = False, source: Path = REPO, name: str = "besedka") -> None:
         # ``python -m server`` run in ``source`` imports that tree's server/
         # and db/ first (the current directory leads sys.path).
         self.name = name
         help_text = subprocess.run([sys.executable, "-m", "server", "--help"], cwd=source,
                                    capture_output=True, text=True).stdout
+        # A str is a database URL (PostgreSQL), a Path an SQLite file.
+        url = database if isinstance(database, str) else f"sqlite:///{database}"
         command = [*pin, sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", "0",
-                   "--no-rate-limits", "--database", f"sqlite:///{database}"]
+                   "--no-rate-limits", "--database", url]
         if not default_cost:
             command += ["--bcrypt-rounds", "4"]
         command += [flag for flag in ("--no-tls", "--no-announce") if flag in help_text]
         self.command = command
-        self.log_path = workdir / f"{name}.log"
+        # Several nodes may share a workdir: one log each.
+        self.log_path = workdir / f"{name}-{len(list(workdir.glob(f'{name}-*.log')))}.log"
         self.process = subprocess.Popen(command, cwd=source, stdout=subprocess.PIPE,
                                         stderr=self.log_path.open("ab"))
         assert self.process.stdout is not None
@@ -176,6 +197,97 @@ class BesedkaServer(Server):
             self.process.kill()
             raise RuntimeError(f"besedka did not start: {line!r}; see {self.log_path}")
         self.port = int(line.rsplit(":", 1)[1])
+
+
+class PostgresNodes(Server):
+    """One or more Besedka servers (nodes) on one PostgreSQL database: one
+    chat.  ``port`` and ``pid`` are the first node's; stopping stops all."""
+
+    def __init__(self, workdir: Path, url: str, pins: list[list[str]], name: str) -> None:
+        self.name = name
+        self.nodes: list[BesedkaServer] = []
+        try:
+            for pin in pins:
+                self.nodes.append(BesedkaServer(workdir, url, pin, name=name))
+        except BaseException:
+            self.stop()  # the nodes that did start
+            raise
+        self.process = self.nodes[0].process
+        self.port = self.nodes[0].port
+        self.command = self.nodes[0].command
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
+class BenchPostgres:
+    """The bench's PostgreSQL cluster, made on first use and durable (fsync
+    on), with a new database for each run; :attr:`problem` says why there
+    is none here (the rows then say "not run")."""
+
+    def __init__(self, base: Path, pin: list[str],
+                 cluster: postgres.PostgresCluster | None = None) -> None:
+        # ``cluster``: one already running (the smoke test's, the profile's),
+        # made and destroyed by the caller.
+        self.base, self.pin = base, pin
+        self.cluster = cluster
+        self._made_here = False
+        self.problem: str | None = None if cluster else postgres.find_problem()
+
+    def new_database(self) -> str:
+        assert self.problem is None, self.problem
+        if self.cluster is None:
+            bin_dir = postgres.find_bin_dir()
+            assert bin_dir is not None
+            # In BENCH_TMP itself (/var/tmp, world-writable): when run as
+            # root, the cluster's unprivileged account must reach its directory.
+            cluster = postgres.PostgresCluster(bin_dir, durable=True, base=self.base,
+                                               pin=self.pin)
+            self.cluster, self._made_here = cluster, True
+            cluster.init()
+            cluster.start()
+        return self.cluster.new_database()
+
+    def cpu_ticks(self) -> dict[int, int]:
+        """CPU time so far of each of the cluster's processes (the postmaster
+        and its children: one backend per connection, the WAL writer...)."""
+        if self.cluster is None:
+            return {}
+        postmaster = int((self.cluster.data / "postmaster.pid").read_text().split()[0])
+        try:
+            children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text()
+        except OSError:
+            children = ""
+        return {pid: cpu_ticks(pid) for pid in [postmaster, *map(int, children.split())]}
+
+    def close(self) -> None:
+        """Destroy the cluster if it was made here."""
+        if self.cluster is not None and self._made_here:
+            self.cluster.destroy()
+
+
+def new_postgres_nodes(pg: BenchPostgres, database: Path, workdir: Path, pin: list[str],
+                       nodes: int, name: str = "besedka",
+                       node_pins: list[list[str]] | None = None) -> PostgresNodes:
+    """Nodes on a new PostgreSQL database holding what ``database`` (made by
+    :func:`bench.prepare.prepare`) holds, copied the way an installation
+    moves (``admin migrate-to``): the same accounts and rooms as SQLite's runs.
+    Every node runs under ``pin``, or each under its own of ``node_pins``."""
+    from db.transfer import copy_database
+
+    url = pg.new_database()
+    copy_database(f"sqlite:///{database}", url)
+    return PostgresNodes(workdir, url, node_pins or [pin] * nodes, name)
+
+
+def cpu_ticks(pid: int) -> int:
+    """A process's user and system time so far, in clock ticks (0 if gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
 
 
 NGIRCD_CONF = """\
@@ -244,6 +356,9 @@ class Workload:
     default_cost: bool = False
     timeout: float = 300
     room_members: int = 0         # Besedka: room 1 with the first accounts in it
+    nodes: int = 0                # Besedka on PostgreSQL with this many nodes (0: SQLite)
+    yardstick: str = ""           # the workload whose ngircd row this one's ratio uses
+    key: str = ""                 # its name in BENCH_ONLY (default: the name, "-" for " ")
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -254,11 +369,23 @@ def workloads() -> list[Workload]:
     storm = 30 if QUICK else 100
     history_messages = 200_000 if QUICK else 1_000_000
     room_messages = 25 if QUICK else 100
+    fanout = ["--workload", "fanout", "--clients", "50", "--messages", str(fanout_messages),
+              "--window", "10"]
     return [
-        Workload("fanout", ["--workload", "fanout", "--clients", "50",
-                            "--messages", str(fanout_messages), "--window", "10"], accounts=50,
+        Workload("fanout", fanout, accounts=50,
                  note=f"50 clients in one room, {fanout_messages} messages each, "
                       "at most 10 unacknowledged"),
+        # Issue 19: the same load on PostgreSQL, compared with ngircd's fanout.
+        Workload("fanout (PostgreSQL)", fanout, accounts=50, targets=("besedka",), nodes=1,
+                 yardstick="fanout", key="fanout-pg",
+                 note="fanout's load on one server on a PostgreSQL database (fsync and "
+                      "synchronous_commit on); the server and PostgreSQL on CPU 0"),
+        Workload("fanout (PostgreSQL, 2 nodes)", fanout, accounts=50, targets=("besedka",),
+                 nodes=2, yardstick="fanout", key="fanout-pg2",
+                 note="fanout's load on two servers (nodes) on one PostgreSQL database, the "
+                      "odd clients on the second node (loadgen --port2); both nodes and "
+                      "PostgreSQL share CPU 0, so this is the cluster's cost on one CPU, "
+                      "not scale-out"),
         Workload("room fanout", ["--workload", "fanout", "--clients", "500", "--senders", "20",
                                  "--messages", str(room_messages), "--window", "10",
                                  "--room", "1"], accounts=500, room_members=500,
@@ -272,7 +399,8 @@ def workloads() -> list[Workload]:
                           "--duration", "5" if QUICK else "10", "--interval-ms", "50"],
                  accounts=10 + idle,
                  note=f"{idle} idle logged-in clients; 10 chatters, direct messages in a ring, "
-                      "20 per second each"),
+                      "20 per second each; then, with TLS on, the memory of as many idle "
+                      "logged-in connections (bench/idle_tls.py, issue 12 item 8)"),
         Workload("login storm", ["--workload", "chat", "--clients", "10", "--storm", str(storm),
                                  "--before", "3" if QUICK else "5", "--interval-ms", "50"],
                  accounts=10 + storm, slow_from=10, default_cost=True, targets=("besedka",),
@@ -293,6 +421,8 @@ def workloads() -> list[Workload]:
 def run_loadgen(pin: list[str], server: Server, workload: Workload, workdir: Path) -> dict[str, Any]:
     command = [*pin, str(LOADGEN), "--port", str(server.port), "--server-pid", str(server.pid),
                "--timeout", str(workload.timeout), *workload.args]
+    if isinstance(server, PostgresNodes) and len(server.nodes) > 1:
+        command[len(pin) + 1:len(pin) + 1] = ["--port2", str(server.nodes[1].port)]
     if server.name == "ngircd":
         command.insert(len(pin) + 1, "--irc")
     with (workdir / "loadgen.log").open("ab") as errors:
@@ -321,12 +451,32 @@ def run_search(pin: list[str], server: Server, workload: Workload, database: Pat
     return result
 
 
+def run_idle_tls(workload: Workload, source: Path, workdir: Path) -> dict[str, Any]:
+    """The idle workload's memory per connection with TLS on (issue 12, item 8):
+    bench/idle_tls.py against a TLS server of ``source``, as many idle
+    logged-in connections as the workload has.  Not pinned: it measures
+    memory, and its Python clients do the TLS of all of them."""
+    idle = workload.accounts - 10
+    out = workdir / "idle_tls.json"
+    with (workdir / "idle_tls.log").open("ab") as errors:
+        subprocess.run([sys.executable, "-m", "bench.idle_tls", "--clients", str(idle),
+                        "--transport", "tls", "--repo", str(source), "--json", str(out)],
+                       cwd=REPO, stdout=errors, stderr=errors, check=True,
+                       timeout=workload.timeout + 120)
+    measured = json.loads(out.read_text())[0]
+    return {"tls_kib_per_conn": measured["kib_per_conn"], "tls_seconds": measured["seconds"]}
+
+
 def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], list[str]],
-                 tmp: Path, history_db: dict[tuple[int, str], Path]) -> list[dict[str, Any]]:
+                 tmp: Path, history_db: dict[tuple[int, str], Path],
+                 pg: BenchPostgres) -> list[dict[str, Any]]:
     server_pin, generator_pin = pins
-    results = []
+    results: list[dict[str, Any]] = []
     targets = list(workload.targets)
-    if BASELINE:
+    if workload.nodes and pg.problem is not None:
+        log(f"bench: {workload.name} not run: {pg.problem}")
+        return results
+    if BASELINE and not workload.nodes:
         targets.insert(1, "baseline")
     for repeat in range(REPEATS):
         for target in targets:
@@ -348,16 +498,30 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                     database = workdir / "chat.db"
                     prepare(database, workload.accounts, workload.slow_from, source=source,
                             room_members=workload.room_members)
-                server: Server = BesedkaServer(
-                    workdir, database, server_pin, default_cost=workload.default_cost,
-                    source=source, name=target)
+                server: Server
+                if workload.nodes:
+                    server = new_postgres_nodes(pg, database, workdir, server_pin,
+                                                workload.nodes, target)
+                else:
+                    server = BesedkaServer(
+                        workdir, database, server_pin, default_cost=workload.default_cost,
+                        source=source, name=target)
             else:
                 server = NgircdServer(ngircd or "ngircd", workdir, server_pin)
             try:
                 if workload.name == "search":
                     result = run_search(generator_pin, server, workload, database, workdir)
+                elif isinstance(server, PostgresNodes):
+                    result = run_on_nodes(generator_pin, server, workload, workdir, pg)
                 else:
                     result = run_loadgen(generator_pin, server, workload, workdir)
+                if workload.name == "idle" and target in ("besedka", "baseline"):
+                    try:
+                        result.update(run_idle_tls(workload, source, workdir))
+                    except (subprocess.SubprocessError, OSError, ValueError) as error:
+                        log(f"bench: idle (TLS) on {target} failed: {error}; see "
+                            "idle_tls.log:\n" + (workdir / "idle_tls.log").read_text(
+                                errors="replace")[-2000:])
             except Exception as error:  # noqa: BLE001 - one failed run must not end the bench
                 log(f"bench: {workload.name} on {target} failed: {error}")
                 for path in sorted(workdir.glob("*.log")):  # the workdir goes with tmp
@@ -384,6 +548,24 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
             for suffix in ("", "-wal", "-shm"):  # a 2,000-account database is not small
                 (workdir / f"chat.db{suffix}").unlink(missing_ok=True)
     return results
+
+
+def run_on_nodes(pin: list[str], server: PostgresNodes, workload: Workload, workdir: Path,
+                 pg: BenchPostgres) -> dict[str, Any]:
+    """loadgen against PostgreSQL nodes, with each node's CPU and
+    PostgreSQL's (all its processes) over the whole loadgen run, logins
+    included, in % of one CPU (``cluster_cpu_pct``)."""
+    nodes_before, pg_before = [cpu_ticks(n.pid) for n in server.nodes], pg.cpu_ticks()
+    started = time.monotonic()
+    result = run_loadgen(pin, server, workload, workdir)
+    ticks = (time.monotonic() - started) * os.sysconf("SC_CLK_TCK") / 100
+    pg_after = pg.cpu_ticks()  # a backend that came and went meanwhile is missed
+    result["cluster_cpu_pct"] = {
+        "nodes": [round((cpu_ticks(n.pid) - before) / ticks, 1)
+                  for n, before in zip(server.nodes, nodes_before)],
+        "postgres": round(sum(t - pg_before.get(pid, 0) for pid, t in pg_after.items())
+                          / ticks, 1)}
+    return result
 
 
 # ----------------------------------------------------------------------
@@ -437,7 +619,8 @@ def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
                        "server_cpu_pct", "other_cpu_pct", "kib_per_conn", "before_p99_ms", "during_p99_ms",
                        "before_p50_ms", "during_p50_ms", "history_p50_ms", "history_p99_ms",
                        "sync_p50_ms", "sync_p99_ms", "storm_s", "login_p50_ms",
-                       "sync_avg_messages", "storm_logged_in", "setup_s"):
+                       "sync_avg_messages", "storm_logged_in", "setup_s", "tls_kib_per_conn",
+                       "tls_seconds"):
             s[metric] = median([r[metric] for r in ok if metric in r])
         if any("kinds" in r for r in ok):
             s.update(_search_summary([r for r in ok if "kinds" in r]))
@@ -445,6 +628,11 @@ def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
         s["closed"] = sum(r.get("closed", 0) for r in ok)
         s["errors"] = sum(r.get("errors", 0) for r in ok)
         s["unit"] = ok[0]["unit"] if ok else ""
+        cluster = [r["cluster_cpu_pct"] for r in ok if "cluster_cpu_pct" in r]
+        if cluster:
+            s["nodes_cpu_pct"] = [median([c["nodes"][i] for c in cluster])
+                                  for i in range(len(cluster[0]["nodes"]))]
+            s["postgres_cpu_pct"] = median([c["postgres"] for c in cluster])
         summary[key] = s
     return summary
 
@@ -458,6 +646,14 @@ def _search_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         kinds[kind]["queries"] = first["queries"]
     return {"kinds": kinds, **{metric: median([r[metric] for r in runs]) for metric in (
         "indexed_p50_ms", "indexed_p99_ms", "index_mib", "table_mib", "table_indexes_mib")}}
+
+
+def postgres_version() -> str:
+    bin_dir = postgres.find_bin_dir()
+    if bin_dir is None or not (bin_dir / "postgres").exists():
+        return "not installed"
+    done = subprocess.run([str(bin_dir / "postgres"), "--version"], capture_output=True, text=True)
+    return (done.stdout.strip() or "unknown") + ", fsync and synchronous_commit on"
 
 
 def machine() -> list[str]:
@@ -481,6 +677,7 @@ def machine() -> list[str]:
         f"- Kernel: {platform.system()} {platform.release()}",
         f"- Python: {platform.python_version()} ({sys.executable}); SQLite {sqlite3.sqlite_version}",
         f"- ngircd: {ngircd_version}",
+        f"- PostgreSQL (the fanout (PostgreSQL) rows): {postgres_version()}",
         f"- Databases in {tmp} ({fs.strip() or 'unknown'} file system)",
         f"- Repeats: {REPEATS}{' (BENCH_QUICK=1: smaller workloads)' if QUICK else ''}",
         *([f"- Baseline: the Besedka server in {BASELINE}"] if BASELINE else []),
@@ -488,23 +685,25 @@ def machine() -> list[str]:
 
 
 def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload],
-           client: dict[str, Any], ngircd: str | None) -> str:
+           client: dict[str, Any], ngircd: str | None, pg_problem: str | None = None) -> str:
     head = ("| target | workload | rate | p50 ms | p99 ms | lost | server peak RSS | "
             "server CPU | generator CPU | other load | Besedka/ngircd |")
     rows = [head, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for w in loads:
         b = summary.get((w.name, "besedka"))
-        n = summary.get((w.name, "ngircd"))
+        n = summary.get((w.yardstick or w.name, "ngircd"))
         base = summary.get((w.name, "baseline"))
-        shown = [("besedka", b)] + ([("baseline", base)] if BASELINE else []) + [("ngircd", n)]
+        shown = ([("besedka", b)] + ([("baseline", base)] if BASELINE and not w.nodes else [])
+                 + ([] if w.yardstick else [("ngircd", n)]))
         for target, s in shown:
             if target not in w.targets and target != "baseline":
                 if target == "ngircd":
                     rows.append(f"| ngircd | {w.name} | no equivalent | | | | | | | | |")
                 continue
             if s is None:
-                rows.append(f"| {target} | {w.name} | not run"
-                            f"{' (ngircd not installed)' if target == 'ngircd' and not ngircd else ''}"
+                why = (" (ngircd not installed)" if target == "ngircd" and not ngircd
+                       else f" ({pg_problem})" if w.nodes and pg_problem else "")
+                rows.append(f"| {target} | {w.name} | not run{why}"
                             " | | | | | | | | |")
                 continue
             ratio = ""
@@ -524,10 +723,20 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
                 f"| {target} | {w.name} | {rate}{failed} | {fmt(p50, 2)} | {fmt(p99, 2)} | "
                 f"{s['lost']} | {rss} | {fmt(s['server_cpu_pct'], 0, ' %')} | "
                 f"{fmt(s['gen_cpu_pct'], 0, ' %')} | {fmt(s['other_cpu_pct'], 0, ' %')} | {ratio} |")
+            if "postgres_cpu_pct" in s:
+                nodes = " + ".join(fmt(c, 0, " %") for c in s["nodes_cpu_pct"])
+                rows.append(f"| {target} | {w.name}: CPU of the node{'s' if w.nodes > 1 else ''}"
+                            f"; of PostgreSQL (whole run) | {nodes}; "
+                            f"{fmt(s['postgres_cpu_pct'], 0, ' %')} | | | | | | | | |")
             if w.name == "idle":
                 rows.append(f"| {target} | idle: memory per connection | "
                             f"{fmt(s['kib_per_conn'], 2, ' KiB')} (logging all in took "
                             f"{fmt(s['setup_s'], 1, ' s')}) | | | | | | | | |")
+                if target != "ngircd":  # (it speaks no TLS)
+                    rows.append(f"| {target} | idle (TLS): memory per connection | "
+                                f"{fmt(s['tls_kib_per_conn'], 2, ' KiB')} (bench/idle_tls.py, "
+                                f"as many connections; took {fmt(s['tls_seconds'], 1, ' s')}) "
+                                "| | | | | | | | |")
             if w.name == "login storm":
                 rows.append(f"| {target} | login storm: chatters before | | "
                             f"{fmt(s['before_p50_ms'], 2)} | {fmt(s['before_p99_ms'], 2)} | | | | | | |")
@@ -587,6 +796,9 @@ def targets(summary: dict[tuple[str, str], dict[str, Any]], client: dict[str, An
     goal("issue 20: pairs p50 ≤ 5 ms", pairs_p50, 5.0 + 1e-9, False, f"{fmt(pairs_p50, 2)} ms")
     kib = get("idle", "besedka", "kib_per_conn")
     goal("idle ≤ 10 KiB per connection", kib, 10.0 + 1e-9, False, f"{fmt(kib, 2)} KiB")
+    tls_kib = get("idle", "besedka", "tls_kib_per_conn")
+    goal("issue 12: idle (TLS) < 16 KiB per connection", tls_kib, 16.0, False,
+         f"{fmt(tls_kib, 2)} KiB")
     ip99 = get("idle", "besedka", "lat_p99_ms")
     goal("idle chatters' p99 < 20 ms", ip99, 20.0, False, f"{fmt(ip99, 2)} ms")
     before, during = (get("login storm", "besedka", "before_p99_ms"),
@@ -622,21 +834,23 @@ def main() -> None:
     pins = pinning()
     base = Path(os.environ.get("BENCH_TMP", "/var/tmp"))
     tmp = Path(tempfile.mkdtemp(prefix="besedka-bench-", dir=base))
-    loads = [w for w in workloads() if not ONLY or w.name.replace(" ", "-") in ONLY
+    loads = [w for w in workloads() if not ONLY or (w.key or w.name.replace(" ", "-")) in ONLY
              or w.name in ONLY]
     started = time.monotonic()
     results: list[dict[str, Any]] = []
     history_db: dict[tuple[int, str], Path] = {}
+    pg = BenchPostgres(base, pins[0])
     try:
         for workload in loads:
-            results += run_workload(workload, ngircd, pins, tmp, history_db)
+            results += run_workload(workload, ngircd, pins, tmp, history_db, pg)
     finally:
+        pg.close()
         shutil.rmtree(tmp, ignore_errors=True)
     file_runs = (files_workload(pins, REPEATS) if not ONLY or "files" in ONLY else [])
     client = run_client_scale() if not ONLY or "client" in ONLY else {
         "status": "not run", "detail": "BENCH_ONLY"}
     summary = summarize(results)
-    table = render(summary, loads, client, ngircd)
+    table = render(summary, loads, client, ngircd, pg.problem)
     goals = targets(summary, client)
     if file_runs:
         file_rows, file_goals = render_files(file_runs)

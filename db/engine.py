@@ -77,10 +77,25 @@ def for_writing(connection: Connection) -> Connection:
     sees what others committed before it (under REPEATABLE READ the
     snapshot would be taken before the lock was granted), and the
     :data:`WRITER_LOCK_KEY` advisory lock taken first in each transaction.
+
+    SQLite also keeps the connection's temporary files in memory
+    (``temp_store=MEMORY``).  The writer runs each batch in a savepoint, so
+    SQLite keeps the original of every page the batch changes in a
+    statement journal, which past 64 KiB (a batch of 25 messages changes
+    about 36 pages: the table, its indexes, the search index) spilled into
+    a temporary file that was created, written page by page and deleted
+    in every commit: a third of the writer's CPU under the pairs benchmark
+    (bench/README.md, issue 20).  The journal lives only as long as its
+    transaction, so memory holds at most one batch's pages.
     """
     if connection.dialect.name == "postgresql":
         return connection.execution_options(isolation_level="READ COMMITTED",
                                             **{_WRITER_LOCK_OPTION: True})
+    if connection.dialect.name == "sqlite":
+        # On the driver's connection: through SQLAlchemy the statement would
+        # begin a transaction, and the caller's begin() would then fail.
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA temp_store=MEMORY")
     return connection.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
 
 

@@ -14,9 +14,10 @@ unprivileged ``nobody`` account: its directory is made for that account and
 the programs are started as it (``subprocess``'s ``user=``).  Nothing but
 this cluster's own directory is touched, and it is removed at the end.
 
-The cluster trades durability against an operating-system crash for speed
-(``fsync=off``): a test kills processes, never the machine, and a killed
-server process loses nothing that PostgreSQL acknowledged either way.
+The tests' cluster trades durability against an operating-system crash for
+speed (``fsync=off``): a test kills processes, never the machine, and a
+killed server process loses nothing that PostgreSQL acknowledged either
+way.  ``make bench`` makes a durable one (``durable=True``) on disk.
 Each test gets a database of its own (:meth:`PostgresCluster.new_database`),
 so tests never see each other's rows.
 """
@@ -89,11 +90,25 @@ class PostgresCluster:
 
     Args:
         bin_dir: where ``initdb``, ``pg_ctl`` and ``postgres`` are.
+        durable: fsync every commit, as a real installation does (the
+            benchmark's choice: every SQLite commit is fsynced there too);
+            the tests' clusters are not.
+        base: the directory to make the cluster's in (default: memory,
+            ``/dev/shm``, where there is one; a benchmark needs a disk).
+        pin: a command prefix the server programs run under
+            (``taskset -c 0``: the benchmark's CPU pinning).
+        settings: more of PostgreSQL's settings (``-c NAME=VALUE``), such
+            as the profile's ``shared_preload_libraries``.
     """
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, durable: bool = False, base: Path | None = None,
+                 pin: list[str] | None = None, settings: dict[str, str] | None = None) -> None:
         self.bin_dir = bin_dir
-        base = Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else None
+        self.durable = durable
+        self.pin = list(pin or [])
+        self.settings = dict(settings or {})
+        if base is None and os.access("/dev/shm", os.W_OK):
+            base = Path("/dev/shm")
         self.directory = Path(tempfile.mkdtemp(prefix="besedka-pg-", dir=base))
         self.data = self.directory / "data"
         self.log_file = self.directory / "postgres.log"
@@ -109,7 +124,7 @@ class PostgresCluster:
 
     def _run(self, *command: str, timeout: float = 120.0) -> None:
         completed = subprocess.run(
-            [str(self.bin_dir / command[0]), *command[1:]], cwd=self.directory,
+            [*self.pin, str(self.bin_dir / command[0]), *command[1:]], cwd=self.directory,
             capture_output=True, text=True, timeout=timeout,
             env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}, **self._as)
         if completed.returncode != 0:
@@ -134,9 +149,11 @@ class PostgresCluster:
         options = " ".join([
             f"-p {self.port}", "-c listen_addresses=127.0.0.1",
             f"-c unix_socket_directories={self.directory}",
-            "-c fsync=off", "-c full_page_writes=off", "-c max_connections=300",
+            *([] if self.durable else ["-c fsync=off", "-c full_page_writes=off"]),
+            "-c max_connections=300",
             # Shared buffers small: several clusters may run at once on CI.
             "-c shared_buffers=32MB",
+            *(f"-c {name}={value}" for name, value in self.settings.items()),
         ])
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
                   "-l", str(self.log_file), "-o", options)

@@ -110,3 +110,46 @@ def test_room_fanout_delivers_every_sender_s_messages_to_every_other_member(
     assert (result["lost"], result["errors"], result["closed"]) == (0, 0, 0), result
     assert result["received"] == result["expected"] == 2 * 10 * 6
     assert result["senders"] == 2 and result["out_of_order"] == 0
+
+
+def test_the_idle_tls_measurement_logs_in_every_connection_and_reports_memory(
+        tmp_path: Path) -> None:
+    # make bench's "idle (TLS)" row (bench/idle_tls.py --transport tls).
+    out = tmp_path / "idle_tls.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.idle_tls", "--clients", "5", "--transport", "tls",
+         "--json", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [result] = json.loads(out.read_text())
+    assert (result["transport"], result["clients"]) == ("TLS", 5)
+    assert result["rss_before_kib"] > 0 and result["rss_after_kib"] > 0
+    assert "| TLS | 5 |" in done.stdout
+
+
+@pytest.mark.postgres
+def test_fanout_on_two_postgres_nodes_delivers_every_message_in_order(
+        postgres_cluster, tmp_path) -> None:
+    """make bench's "fanout (PostgreSQL, 2 nodes)" path, small: the bench's
+    accounts copied into PostgreSQL, two nodes on that database, the odd
+    clients on the second (``loadgen --port2``); every message still reaches
+    every other client once, in order, and each node's CPU is reported."""
+    from bench import run as bench
+
+    bench.build_loadgen()
+    database = tmp_path / "bench.db"
+    prepare(database, 6)
+    pg = bench.BenchPostgres(tmp_path, [], cluster=postgres_cluster)
+    nodes = bench.new_postgres_nodes(pg, database, tmp_path, [], 2)
+    workload = bench.Workload("fanout (PostgreSQL, 2 nodes)", [
+        "--workload", "fanout", "--clients", "6", "--messages", "20", "--window", "4"],
+        accounts=6, nodes=2, timeout=10)
+    try:
+        result = bench.run_on_nodes([], nodes, workload, tmp_path, pg)
+    finally:
+        nodes.stop()
+    assert "--port2" in result["command"]
+    assert (result["lost"], result["errors"], result["closed"]) == (0, 0, 0), result
+    assert result["received"] == result["expected"] == 6 * 5 * 20
+    assert result["acks"] == 6 * 20 and result["out_of_order"] == 0
+    assert len(result["cluster_cpu_pct"]["nodes"]) == 2
