@@ -10,7 +10,8 @@ the growth of its resident memory divided by the connections, in KiB.
 ``--repo DIR`` measures the server of another checkout (an older commit
 unpacked with ``git archive``), for before-and-after figures.  The result
 goes to standard output as a Markdown table and, with ``--json FILE``, as
-JSON.
+JSON.  ``--transport tls`` measures only the TLS server: ``make bench``'s
+idle workload runs it that way for its "idle (TLS)" row.
 """
 
 from __future__ import annotations
@@ -82,11 +83,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--repo", type=Path, default=REPO)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--transport", choices=["both", "plain", "tls"], default="both",
+                        help="which servers to measure (bench/run.py's idle workload: tls)")
     args = parser.parse_args()
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     results = []
-    for tls in (False, True):
+    for tls in {"both": (False, True), "plain": (False,), "tls": (True,)}[args.transport]:
         with tempfile.TemporaryDirectory() as directory:
             server = ServerProcess(Path(directory) / "idle.db", ["--no-rate-limits"], tls=tls,
                                    repo=args.repo)

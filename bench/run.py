@@ -399,7 +399,8 @@ def workloads() -> list[Workload]:
                           "--duration", "5" if QUICK else "10", "--interval-ms", "50"],
                  accounts=10 + idle,
                  note=f"{idle} idle logged-in clients; 10 chatters, direct messages in a ring, "
-                      "20 per second each"),
+                      "20 per second each; then, with TLS on, the memory of as many idle "
+                      "logged-in connections (bench/idle_tls.py, issue 12 item 8)"),
         Workload("login storm", ["--workload", "chat", "--clients", "10", "--storm", str(storm),
                                  "--before", "3" if QUICK else "5", "--interval-ms", "50"],
                  accounts=10 + storm, slow_from=10, default_cost=True, targets=("besedka",),
@@ -450,6 +451,22 @@ def run_search(pin: list[str], server: Server, workload: Workload, database: Pat
     return result
 
 
+def run_idle_tls(workload: Workload, source: Path, workdir: Path) -> dict[str, Any]:
+    """The idle workload's memory per connection with TLS on (issue 12, item 8):
+    bench/idle_tls.py against a TLS server of ``source``, as many idle
+    logged-in connections as the workload has.  Not pinned: it measures
+    memory, and its Python clients do the TLS of all of them."""
+    idle = workload.accounts - 10
+    out = workdir / "idle_tls.json"
+    with (workdir / "idle_tls.log").open("ab") as errors:
+        subprocess.run([sys.executable, "-m", "bench.idle_tls", "--clients", str(idle),
+                        "--transport", "tls", "--repo", str(source), "--json", str(out)],
+                       cwd=REPO, stdout=errors, stderr=errors, check=True,
+                       timeout=workload.timeout + 120)
+    measured = json.loads(out.read_text())[0]
+    return {"tls_kib_per_conn": measured["kib_per_conn"], "tls_seconds": measured["seconds"]}
+
+
 def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], list[str]],
                  tmp: Path, history_db: dict[tuple[int, str], Path],
                  pg: BenchPostgres) -> list[dict[str, Any]]:
@@ -498,6 +515,13 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                     result = run_on_nodes(generator_pin, server, workload, workdir, pg)
                 else:
                     result = run_loadgen(generator_pin, server, workload, workdir)
+                if workload.name == "idle" and target in ("besedka", "baseline"):
+                    try:
+                        result.update(run_idle_tls(workload, source, workdir))
+                    except (subprocess.SubprocessError, OSError, ValueError) as error:
+                        log(f"bench: idle (TLS) on {target} failed: {error}; see "
+                            "idle_tls.log:\n" + (workdir / "idle_tls.log").read_text(
+                                errors="replace")[-2000:])
             except Exception as error:  # noqa: BLE001 - one failed run must not end the bench
                 log(f"bench: {workload.name} on {target} failed: {error}")
                 for path in sorted(workdir.glob("*.log")):  # the workdir goes with tmp
@@ -595,7 +619,8 @@ def summarize(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
                        "server_cpu_pct", "other_cpu_pct", "kib_per_conn", "before_p99_ms", "during_p99_ms",
                        "before_p50_ms", "during_p50_ms", "history_p50_ms", "history_p99_ms",
                        "sync_p50_ms", "sync_p99_ms", "storm_s", "login_p50_ms",
-                       "sync_avg_messages", "storm_logged_in", "setup_s"):
+                       "sync_avg_messages", "storm_logged_in", "setup_s", "tls_kib_per_conn",
+                       "tls_seconds"):
             s[metric] = median([r[metric] for r in ok if metric in r])
         if any("kinds" in r for r in ok):
             s.update(_search_summary([r for r in ok if "kinds" in r]))
@@ -707,6 +732,11 @@ def render(summary: dict[tuple[str, str], dict[str, Any]], loads: list[Workload]
                 rows.append(f"| {target} | idle: memory per connection | "
                             f"{fmt(s['kib_per_conn'], 2, ' KiB')} (logging all in took "
                             f"{fmt(s['setup_s'], 1, ' s')}) | | | | | | | | |")
+                if target != "ngircd":  # (it speaks no TLS)
+                    rows.append(f"| {target} | idle (TLS): memory per connection | "
+                                f"{fmt(s['tls_kib_per_conn'], 2, ' KiB')} (bench/idle_tls.py, "
+                                f"as many connections; took {fmt(s['tls_seconds'], 1, ' s')}) "
+                                "| | | | | | | | |")
             if w.name == "login storm":
                 rows.append(f"| {target} | login storm: chatters before | | "
                             f"{fmt(s['before_p50_ms'], 2)} | {fmt(s['before_p99_ms'], 2)} | | | | | | |")
@@ -766,6 +796,9 @@ def targets(summary: dict[tuple[str, str], dict[str, Any]], client: dict[str, An
     goal("issue 20: pairs p50 ≤ 5 ms", pairs_p50, 5.0 + 1e-9, False, f"{fmt(pairs_p50, 2)} ms")
     kib = get("idle", "besedka", "kib_per_conn")
     goal("idle ≤ 10 KiB per connection", kib, 10.0 + 1e-9, False, f"{fmt(kib, 2)} KiB")
+    tls_kib = get("idle", "besedka", "tls_kib_per_conn")
+    goal("issue 12: idle (TLS) < 16 KiB per connection", tls_kib, 16.0, False,
+         f"{fmt(tls_kib, 2)} KiB")
     ip99 = get("idle", "besedka", "lat_p99_ms")
     goal("idle chatters' p99 < 20 ms", ip99, 20.0, False, f"{fmt(ip99, 2)} ms")
     before, during = (get("login storm", "besedka", "before_p99_ms"),

@@ -33,6 +33,7 @@ from .replies import ErrorReply, OkReply, Roster
 
 __all__ = [
     "EVENT_TYPES",
+    "CarriesMessage",
     "Event",
     "Hello",
     "MessageEvent",
@@ -150,12 +151,15 @@ class PresenceEvent(Event):
         return cls(RosterEntry.from_wire(fields.get("user"), "user"))
 
 
-@event_type
 @dataclass(frozen=True, slots=True)
-class MessageEvent(Event):
-    """A new message this connection can see (not one it sent itself)."""
+class CarriesMessage(Event):
+    """An event whose one field is a whole message, written in the
+    connection's version: the base of :class:`MessageEvent` and of version
+    2's ``update`` (:class:`protocol.lifecycle.UpdateEvent`).  They are
+    siblings, not parent and child, so that a client's ``case MessageEvent()``
+    never takes an update for a new message.
+    """
 
-    TYPE: ClassVar[str] = "message"
     message: Message
 
     def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
@@ -164,6 +168,14 @@ class MessageEvent(Event):
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> Self:
         return cls(Message.from_wire(fields.get("message"), "message"))
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MessageEvent(CarriesMessage):
+    """A new message this connection can see (not one it sent itself)."""
+
+    TYPE: ClassVar[str] = "message"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
-from .events import Event, event_type
+from .events import CarriesMessage, Event, event_type
 from .fields import (
     bad_field,
     boolean,
@@ -239,18 +239,10 @@ class Typing(Request):
 
 @event_type
 @dataclass(frozen=True, slots=True)
-class UpdateEvent(Event):
+class UpdateEvent(CarriesMessage):
     """A message I can see was edited, deleted or reacted to: its whole new form."""
 
     TYPE: ClassVar[str] = "update"
-    message: Message
-
-    def payload(self, version: int = PROTOCOL_V1) -> dict[str, Any]:
-        return {"message": self.message.to_wire(version)}
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, Any]) -> Self:
-        return cls(Message.from_wire(fields.get("message"), "message"))
 
 
 @event_type

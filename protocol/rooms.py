@@ -266,18 +266,38 @@ class ListRooms(Request):
         return RoomList.from_wire(fields)
 
 
-@request_type()
 @dataclass(frozen=True, slots=True)
-class JoinRoom(Request):
-    """Join a public room."""
+class _AboutRoom(Request):
+    """A request whose one field is a room id (the base of several; not a
+    request of its own)."""
 
-    TYPE: ClassVar[str] = "join_room"
     SINCE: ClassVar[int] = _V2
     room: int
 
     @classmethod
-    def from_fields(cls, fields: Mapping[str, Any]) -> JoinRoom:
+    def from_fields(cls, fields: Mapping[str, Any]) -> Self:
         return cls(room_id(fields, "room"))
+
+
+@dataclass(frozen=True, slots=True)
+class _AboutMember(Request):
+    """A request about one person in one room (``room``, ``username``)."""
+
+    SINCE: ClassVar[int] = _V2
+    room: int
+    username: str
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, Any]) -> Self:
+        return cls(room_id(fields, "room"), string(fields, "username"))
+
+
+@request_type()
+@dataclass(frozen=True, slots=True)
+class JoinRoom(_AboutRoom):
+    """Join a public room."""
+
+    TYPE: ClassVar[str] = "join_room"
 
     def parse_reply(self, fields: Mapping[str, Any]) -> RoomReply:
         return RoomReply.from_wire(fields)
@@ -285,46 +305,26 @@ class JoinRoom(Request):
 
 @request_type()
 @dataclass(frozen=True, slots=True)
-class LeaveRoom(Request):
+class LeaveRoom(_AboutRoom):
     """Leave a room (an owner hands it to the longest-standing member)."""
 
     TYPE: ClassVar[str] = "leave_room"
-    SINCE: ClassVar[int] = _V2
-    room: int
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, Any]) -> LeaveRoom:
-        return cls(room_id(fields, "room"))
 
 
 @request_type()
 @dataclass(frozen=True, slots=True)
-class Invite(Request):
+class Invite(_AboutMember):
     """Add someone to a room I am in."""
 
     TYPE: ClassVar[str] = "invite"
-    SINCE: ClassVar[int] = _V2
-    room: int
-    username: str
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, Any]) -> Invite:
-        return cls(room_id(fields, "room"), string(fields, "username"))
 
 
 @request_type()
 @dataclass(frozen=True, slots=True)
-class RemoveMember(Request):
+class RemoveMember(_AboutMember):
     """Take someone out of a room I own."""
 
     TYPE: ClassVar[str] = "remove_member"
-    SINCE: ClassVar[int] = _V2
-    room: int
-    username: str
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, Any]) -> RemoveMember:
-        return cls(room_id(fields, "room"), string(fields, "username"))
 
 
 @request_type()
@@ -357,16 +357,10 @@ class UpdateRoom(Request):
 
 @request_type()
 @dataclass(frozen=True, slots=True)
-class ListMembers(Request):
+class ListMembers(_AboutRoom):
     """Ask who is in a room I am in (``type`` is ``members``)."""
 
     TYPE: ClassVar[str] = "members"
-    SINCE: ClassVar[int] = _V2
-    room: int
-
-    @classmethod
-    def from_fields(cls, fields: Mapping[str, Any]) -> ListMembers:
-        return cls(room_id(fields, "room"))
 
     def parse_reply(self, fields: Mapping[str, Any]) -> MemberList:
         return MemberList.from_wire(fields)

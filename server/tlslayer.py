@@ -23,6 +23,15 @@ and it keeps nothing of its own between reads.  Writes are encrypted in
 slices as they come, so a large reply is never held as plaintext and
 ciphertext at once.
 
+What an idle TLS connection still costs is OpenSSL's (bench/README.md,
+"Issue 12, item 8"): its connection object and the state a finished
+handshake leaves (15 KiB together, which the ``ssl`` module offers no way
+to shrink), and the memory BIOs, which keep the largest size they ever
+held: hence bytes go through them :data:`_BIO_SLICE` at a time.  A
+connection that carries a file's bytes (:mod:`server.transfer`) lives only
+for that file and is one of few: it asks for :meth:`TlsTransport.bulk`,
+larger slices that cost less CPU per byte (issue 17).
+
 A client that starts a handshake and does not finish it within the
 handshake timeout is dropped, as the loop's ``ssl_handshake_timeout`` did.
 """
@@ -39,16 +48,25 @@ __all__ = ["TlsServerProtocol", "TlsTransport"]
 
 log = logging.getLogger("besedka.server.tls")
 
-#: Plaintext encrypted at a time: a TLS record holds at most 16 KiB, and a
-#: slice of this size keeps the ciphertext made at once small.  Below
-#: glibc's 128 KiB mmap threshold on purpose: larger buffers were each a
-#: fresh mmap (and 64 page faults) per slice, which issue 17's profile of a
-#: download found; smaller ones reuse the heap's memory.
-_WRITE_SLICE = 64 * 1024
-#: The most plaintext taken out of the TLS layer per read call (below the
-#: mmap threshold too, and passed on one by one, not joined, for the same
-#: reason).
-_READ_SIZE = 64 * 1024
+#: Bytes passed through either memory BIO at a time.  OpenSSL's memory BIO
+#: keeps the largest size it ever held (its buffer grows by a third more
+#: than asked and never shrinks), so what one write into it holds stays
+#: with the connection for as long as it lives: with 256 KiB slices, every
+#: idle connection kept the ciphertext of its login reply (the roster),
+#: 40 KiB with 1,000 users online (bench/README.md, issue 12 item 8).  At
+#: 4 KiB a BIO keeps at most 5.5 KiB, for 0.3 ms more CPU per MB each way.
+_BIO_SLICE = 4 * 1024
+#: Ciphertext gathered before it goes down to the TCP transport: one write
+#: there per this much, not one per slice.
+_WRITE_BATCH = 256 * 1024
+#: The most plaintext taken out of the TLS layer per read call: one TLS
+#: record's worth, so that the buffer ``read`` allocates stays on the heap.
+_READ_SIZE = 16 * 1024
+#: The slice, batch and read size of a bulk (file transfer) connection:
+#: four TLS records at a time, and below glibc's 128 KiB mmap threshold, so
+#: that no buffer is a fresh mmap with its page faults (issue 17's profile
+#: found one per 256 KiB batch); its BIOs then keep about 90 KiB each.
+_BULK = 64 * 1024
 
 
 class TlsTransport(asyncio.Transport):
@@ -113,6 +131,11 @@ class TlsTransport(asyncio.Transport):
     def abort(self) -> None:
         self._raw.abort()
 
+    def bulk(self) -> None:
+        """This connection carries a file's bytes from now on: larger
+        slices (see :data:`_BULK`)."""
+        self._layer.bulk()
+
     def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
         self._layer.app = cast(asyncio.Protocol, protocol)
 
@@ -151,6 +174,10 @@ class TlsServerProtocol(asyncio.Protocol):
         #: the connection's protocol, once the handshake is done
         self.app: asyncio.Protocol | None = None
         self._closing = False
+        # Sizes, larger for a bulk connection (bulk()).
+        self._slice = _BIO_SLICE
+        self._batch = _WRITE_BATCH
+        self._read_size = _READ_SIZE
         #: settles when the handshake succeeds (True) or fails (False)
         self.handshake_done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
 
@@ -164,12 +191,19 @@ class TlsServerProtocol(asyncio.Protocol):
             self._handshake_timeout, self._handshake_timed_out)
 
     def data_received(self, data: bytes) -> None:
-        self._incoming.write(data)
-        if self.app is None:
-            self._continue_handshake()
-            if self.app is None:
+        # Fed to OpenSSL a slice at a time (see _BIO_SLICE); the handshake
+        # may end within any slice, and what follows it is application data.
+        view = memoryview(data)
+        for start in range(0, len(view), _BIO_SLICE):
+            if self.app is not None:
+                self._read_plaintext(view[start:])
                 return
-        self._read_plaintext()
+            if self._raw is None or self._raw.is_closing():
+                return  # the handshake failed
+            self._incoming.write(view[start:start + _BIO_SLICE])
+            self._continue_handshake()
+        if self.app is not None and self._incoming.pending:
+            self._read_plaintext(memoryview(b""))  # what came with the client's Finished
 
     def eof_received(self) -> bool | None:
         # The client closed its side without close_notify (or after it):
@@ -233,50 +267,65 @@ class TlsServerProtocol(asyncio.Protocol):
         else:
             log.info("[%s] TLS handshake failed: %s", self._peer, reason)
 
-    def _read_plaintext(self) -> None:
-        """Pass on whatever plaintext the bytes received complete."""
+    def _read_plaintext(self, view: memoryview) -> None:
+        """Pass on whatever plaintext the bytes received complete: those
+        already in the incoming BIO, then ``view``, a slice at a time."""
         assert self._raw is not None and self.app is not None
         chunks: list[bytes] = []
         ended = False
-        while True:
+        start = 0
+        while not ended:
             try:
-                chunk = self.ssl_object.read(_READ_SIZE)
+                while True:
+                    chunk = self.ssl_object.read(self._read_size)
+                    if not chunk:
+                        ended = True
+                        break
+                    chunks.append(chunk)
             except ssl.SSLWantReadError:
-                break
+                pass
             except ssl.SSLZeroReturnError:  # close_notify: the client is done
                 ended = True
-                break
             except (ssl.SSLError, OSError) as error:
                 log.info("[%s] TLS failure: %s", self._peer, error)
                 self._raw.abort()
                 return
-            if not chunk:
-                ended = True
+            if start >= len(view):
                 break
-            chunks.append(chunk)
+            self._incoming.write(view[start:start + self._slice])
+            start += self._slice
         # TLS 1.3 may answer while reading (a key update): send it.
         self._flush()
         for chunk in chunks:
-            # self.app each time: the first chunk may hand the connection
-            # over to a transfer, which takes the rest.
+            # One by one, not joined (a fresh mmap when large); self.app
+            # each time: the first chunk may hand the connection over to a
+            # transfer, which takes the rest.
             self.app.data_received(chunk)
         if ended and not self._raw.is_closing():
             self.app.eof_received()
             self.close()
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        """Encrypt and send, a slice at a time (see the module docstring)."""
+        """Encrypt and send, a slice at a time (see the module docstring and
+        :data:`_BIO_SLICE`)."""
         raw = self._raw
         if raw is None or self._closing or raw.is_closing():
             return
         view = memoryview(data)
         try:
-            for start in range(0, len(view), _WRITE_SLICE):
-                self.ssl_object.write(view[start:start + _WRITE_SLICE])
-                raw.write(self._outgoing.read())
+            for batch in range(0, len(view), self._batch):
+                pieces = []
+                for start in range(batch, min(len(view), batch + self._batch), self._slice):
+                    self.ssl_object.write(view[start:start + self._slice])
+                    pieces.append(self._outgoing.read())
+                raw.write(pieces[0] if len(pieces) == 1 else b"".join(pieces))
         except (ssl.SSLError, OSError) as error:
             log.info("[%s] TLS failure while writing: %s", self._peer, error)
             raw.abort()
+
+    def bulk(self) -> None:
+        """Larger slices from now on (see :data:`_BULK`)."""
+        self._slice = self._batch = self._read_size = _BULK
 
     def _flush(self) -> None:
         if self._outgoing.pending and self._raw is not None and not self._raw.is_closing():

@@ -121,6 +121,8 @@ class Transfer(asyncio.Protocol):
 
     def take_over(self, transport: asyncio.Transport, data: bytes) -> None:
         self.transport = transport
+        if isinstance(transport, TlsTransport):
+            transport.bulk()  # a file's bytes: larger TLS slices, less CPU per byte
         self.files.transfers.add(self)
         # Now, not in the task: bytes that arrive before the task starts
         # come after these.

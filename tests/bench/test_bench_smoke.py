@@ -112,6 +112,21 @@ def test_room_fanout_delivers_every_sender_s_messages_to_every_other_member(
     assert result["senders"] == 2 and result["out_of_order"] == 0
 
 
+def test_the_idle_tls_measurement_logs_in_every_connection_and_reports_memory(
+        tmp_path: Path) -> None:
+    # make bench's "idle (TLS)" row (bench/idle_tls.py --transport tls).
+    out = tmp_path / "idle_tls.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.idle_tls", "--clients", "5", "--transport", "tls",
+         "--json", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [result] = json.loads(out.read_text())
+    assert (result["transport"], result["clients"]) == ("TLS", 5)
+    assert result["rss_before_kib"] > 0 and result["rss_after_kib"] > 0
+    assert "| TLS | 5 |" in done.stdout
+
+
 @pytest.mark.postgres
 def test_fanout_on_two_postgres_nodes_delivers_every_message_in_order(
         postgres_cluster, tmp_path) -> None:

@@ -36,6 +36,9 @@ WRITERS = 4
 WINDOW = 24
 #: Seconds of kill-and-restart rounds (the test's running time is a bit more).
 ROUNDS_SECONDS = float(os.environ.get("BESEDKA_CRASH_SECONDS", "25"))
+#: Rounds there are at least, however slow the machine: a busy one makes
+#: fewer in ROUNDS_SECONDS, and the test goes on until it has these.
+MIN_ROUNDS = 8
 #: Acknowledgements each client must have had in a round before the kill may come.
 ACKS_BEFORE_KILL = 10
 
@@ -189,7 +192,7 @@ def test_acknowledged_messages_survive_repeated_sigkills_exactly_once(server_fac
         tasks = [asyncio.create_task(w.run(server.address, rounds, finished)) for w in writers]
         deadline = time.monotonic() + ROUNDS_SECONDS
         number = 0
-        while time.monotonic() < deadline:
+        while number < MIN_ROUNDS or time.monotonic() < deadline:
             number += 1
             if server.process is None:
                 await asyncio.to_thread(server.start)
@@ -216,7 +219,6 @@ def test_acknowledged_messages_survive_repeated_sigkills_exactly_once(server_fac
     outboxes = {key: entry for w in writers for key, entry in w.outbox.items()}
     print(f"crash seed {seed}: {rounds_survived} SIGKILL rounds, {len(acked)} acknowledged "
           f"messages checked, {len(outboxes)} unanswered at the last kill")
-    assert rounds_survived >= 8
 
     # Ids keep increasing across crashes: a message first sent in a round
     # (so it cannot have been stored before) lands above every id

@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from protocol.framing import encode_frame
-from protocol.limits import MAX_SERVER_FRAME_BYTES
+from protocol.limits import BODY_MAX_CHARS, MAX_SERVER_FRAME_BYTES
 from protocol.tls import (
     PinVerdict,
     TlsFailure,
@@ -137,6 +137,30 @@ def test_pinned_client_reconnects_after_a_restart_and_chats(server_factory) -> N
     assert server.stop() == 0
     # Nothing went wrong, and closing TLS connections is not worth a warning.
     assert "Traceback" not in server.log and "WARNING" not in server.log, server.log
+
+
+def test_frames_larger_than_the_layers_slices_cross_intact_both_ways(server_factory) -> None:
+    # The server's TLS layer passes bytes through OpenSSL 4 KiB at a time
+    # (server.tlslayer._BIO_SLICE): requests of several slices written at
+    # once, and replies of several, must come out whole and in order.
+    server = server_factory("--no-rate-limits", tls=True)
+
+    async def scenario() -> None:
+        alice = await logged_in(server.address, "alice", tls=True)
+        bob = await logged_in(server.address, "bob", tls=True)
+        bodies = [f"{n} " + "щ" * (BODY_MAX_CHARS - 2) for n in range(3)]
+        await alice.send_raw(b"".join(encode_frame({"type": "send", "id": f"m{n}", "to": "bob",
+                                                    "body": body})
+                                      for n, body in enumerate(bodies)))
+        for n in range(3):
+            assert (await alice.reply_to(f"m{n}"))["type"] == "ok"
+        received = [(await bob.next_event("message"))["message"]["body"] for _ in bodies]
+        assert received == bodies
+        await alice.close()
+        await bob.close()
+
+    asyncio.run(scenario())
+    assert "TLS failure" not in server.log, server.log
 
 
 def test_a_changed_certificate_is_refused_by_a_pinned_client(
