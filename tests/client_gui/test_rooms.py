@@ -27,6 +27,7 @@ from client_gui.i18n import LanguageManager
 from client_gui.iconset import Tone, tone_color
 from client_gui.outbox import RoomConversation
 from client_gui.room_models import MemberListModel
+from client_gui.room_panel import MembersPanel
 from client_gui.room_dialogs import BrowseRoomsDialog, InviteDialog, NewRoomDialog, \
     RoomSettingsDialog
 from client_gui.settings import CertificatePins, Settings
@@ -205,6 +206,29 @@ def test_browse_public_rooms_and_join_one(qtbot: QtBot, server: ServerProcess,
                                         "username": "alice", "joined": True}
 
 
+def new_room_with_members_shown(qtbot: QtBot, alice: ChatWindow, name: str,
+                                *invited: str) -> tuple[RoomConversation, MembersPanel, MemberListModel]:
+    """Make a room in the "New room" dialog with ``invited`` in it, open it
+    and its members panel; the room, the panel and its (loaded) model."""
+    qtbot.waitUntil(lambda: all(alice.conversations.list_model.entry(n) is not None
+                                for n in invited), timeout=WAIT_MS)
+    alice.rooms.new_room_action.trigger()
+    dialog = alice.rooms.dialog
+    assert isinstance(dialog, NewRoomDialog)
+    dialog.name.setText(name)
+    for username in invited:
+        dialog.members.set_checked(username)
+    dialog.on_accepted()
+    qtbot.waitUntil(lambda: has_room(alice, name), timeout=WAIT_MS)
+    room = room_named(alice, name)
+    qtbot.waitUntil(lambda: alice.current_conversation == room, timeout=WAIT_MS)
+    alice.rooms.members_button.click()
+    members = alice.conversations.members(room.room_id)
+    qtbot.waitUntil(lambda: members.loaded and members.rowCount() == len(invited) + 1,
+                    timeout=WAIT_MS)
+    return room, alice.rooms.panel, members
+
+
 def member_dot_green(view: QListView, members: MemberListModel, name: str) -> bool:
     """Whether the members panel paints ``name``'s dot in the "online" green."""
     return member_dot_shows(view, members, name, tone_color(Tone.POSITIVE, view.palette()))
@@ -228,23 +252,8 @@ def test_the_members_panel_shows_who_is_online_and_the_owner_removes(
     bob, carol = room_bots("bob"), room_bots("carol")
     alice = register(qtbot, start_client(server.address), "alice")
     alice.rooms.confirm = lambda question: True
-    qtbot.waitUntil(lambda: alice.conversations.list_model.entry("carol") is not None,
-                    timeout=WAIT_MS)
-    alice.rooms.new_room_action.trigger()
-    dialog = alice.rooms.dialog
-    assert isinstance(dialog, NewRoomDialog)
-    dialog.name.setText("Lab")
-    dialog.members.set_checked("bob")
-    dialog.members.set_checked("carol")
-    dialog.on_accepted()
-    qtbot.waitUntil(lambda: has_room(alice, "Lab"), timeout=WAIT_MS)
-    room = room_named(alice, "Lab")
-    qtbot.waitUntil(lambda: alice.current_conversation == room, timeout=WAIT_MS)
-    alice.rooms.members_button.click()
-    panel = alice.rooms.panel
+    room, panel, members = new_room_with_members_shown(qtbot, alice, "Lab", "bob", "carol")
     assert panel.isVisible()
-    members = alice.conversations.members(room.room_id)
-    qtbot.waitUntil(lambda: members.loaded and members.rowCount() == 3, timeout=WAIT_MS)
     assert [members.data(members.index(n)) for n in range(3)] == [
         "alice (you, owner)", "bob", "carol"]
     assert panel.title.text() == "Members: 3 of 3 online"
@@ -269,21 +278,7 @@ def test_the_members_panel_shows_statuses_and_greys_out_while_my_connection_is_d
         qtbot: QtBot, server: ServerProcess, start_client: StartClient, room_bots: Any) -> None:
     bob = room_bots("bob")
     alice = register(qtbot, start_client(server.address, reconnect_delays=(600.0,)), "alice")
-    qtbot.waitUntil(lambda: alice.conversations.list_model.entry("bob") is not None,
-                    timeout=WAIT_MS)
-    alice.rooms.new_room_action.trigger()
-    dialog = alice.rooms.dialog
-    assert isinstance(dialog, NewRoomDialog)
-    dialog.name.setText("Lab")
-    dialog.members.set_checked("bob")
-    dialog.on_accepted()
-    qtbot.waitUntil(lambda: has_room(alice, "Lab"), timeout=WAIT_MS)
-    room = room_named(alice, "Lab")
-    qtbot.waitUntil(lambda: alice.current_conversation == room, timeout=WAIT_MS)
-    alice.rooms.members_button.click()
-    panel = alice.rooms.panel
-    members = alice.conversations.members(room.room_id)
-    qtbot.waitUntil(lambda: members.loaded and members.rowCount() == 2, timeout=WAIT_MS)
+    _, panel, members = new_room_with_members_shown(qtbot, alice, "Lab", "bob")
     alice.show()
     away = status_colour("away")
     bob_row = members.index(members.names().index("bob"))
