@@ -194,16 +194,16 @@ class TlsServerProtocol(asyncio.Protocol):
         # Fed to OpenSSL a slice at a time (see _BIO_SLICE); the handshake
         # may end within any slice, and what follows it is application data.
         view = memoryview(data)
-        for start in range(0, len(view), _BIO_SLICE):
-            if self.app is not None:
-                self._read_plaintext(view[start:])
-                return
-            if self._raw is None or self._raw.is_closing():
-                return  # the handshake failed
+        start = 0
+        while self.app is None:
+            if start >= len(view) or self._raw is None or self._raw.is_closing():
+                return  # the handshake goes on, or it failed
             self._incoming.write(view[start:start + _BIO_SLICE])
+            start += _BIO_SLICE
             self._continue_handshake()
-        if self.app is not None and self._incoming.pending:
-            self._read_plaintext(memoryview(b""))  # what came with the client's Finished
+        # Also when nothing is left of ``view``: the client's Finished may
+        # have come with application data, which is in the BIO already.
+        self._read_plaintext(view[start:])
 
     def eof_received(self) -> bool | None:
         # The client closed its side without close_notify (or after it):

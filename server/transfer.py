@@ -454,7 +454,8 @@ class DownloadSender(Transfer):
                     reading.exception()  # retrieved: the transfer failed already
         self.transport.close()  # after the buffered bytes are sent
 
-    def _read(self, file: io.BufferedReader, buffer: bytearray, remaining: int) -> asyncio.Future[int]:
+    def _read(self, file: io.BufferedReader, buffer: bytearray,
+              remaining: int) -> asyncio.Future[int]:
         view = memoryview(buffer)[:min(len(buffer), remaining)]
         return asyncio.ensure_future(self.files.in_thread(file.readinto, view))
 
