@@ -45,6 +45,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.prepare import prepare  # noqa: E402
+from bench.procstat import TICK, cpu_ticks, task_ticks  # noqa: E402
 from bench.profile import py_spy, summarize  # noqa: E402
 from bench.run import (  # noqa: E402
     LOADGEN,
@@ -53,7 +54,6 @@ from bench.run import (  # noqa: E402
     GENERATOR_CPU,
     SERVER_CPU,
     build_loadgen,
-    cpu_ticks,
     new_postgres_nodes,
     pinning,
     raise_file_limit,
@@ -124,14 +124,7 @@ class ActivitySampler(threading.Thread):
 
 def thread_ticks(pid: int) -> dict[int, int]:
     """CPU ticks so far of each of a process's threads, by native thread id."""
-    ticks: dict[int, int] = {}
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks[int(task.name)] = int(fields[11]) + int(fields[12])
-    return ticks
+    return {tid: user + system for tid, (user, system) in task_ticks(pid).items()}
 
 
 def run_delay_ns(pids: list[int]) -> int:
@@ -272,7 +265,7 @@ def run_once(pg: BenchPostgres, nodes: int, messages: int, workdir: Path,
         elapsed = time.monotonic() - started
         sampler.stop.set()
         sampler.join()
-        ticks = elapsed * os.sysconf("SC_CLK_TCK") / 100
+        ticks = elapsed * TICK / 100
         node_cpu = [(cpu_ticks(node.pid) - b) / ticks for node, b in zip(server.nodes, nodes_before)]
         threads_after = [thread_ticks(node.pid) for node in server.nodes]
         cpu0_after = cpu_busy_ticks(SERVER_CPU)

@@ -56,7 +56,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.procstat import TICK, cpu_ticks  # noqa: E402
 from protocol.framing import FrameDecoder, decode_json_object, encode_frame  # noqa: E402
+from tests.server.helpers import rss_kib  # noqa: E402
 
 __all__ = ["FILES_NOTE", "files_workload", "render_files"]
 
@@ -68,15 +70,6 @@ FILES_NOTE = (f"a {SIZE_MIB:,} MiB file uploaded and downloaded over TLS on loop
 
 def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
-
-
-def _rss_kib(pid: int) -> tuple[int, int]:
-    values: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            values[key] = int(rest.split()[0])
-    return values["VmRSS"], values["VmHWM"]
 
 
 def _payload(directory: Path) -> tuple[Path, str]:
@@ -99,8 +92,7 @@ def _children_cpu() -> float:
 
 def _process_cpu(pid: int) -> float:
     """CPU seconds (user + system) a running process has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return cpu_ticks(pid) / TICK
 
 
 def _timed(command: list[str], **options: Any) -> tuple[float, subprocess.CompletedProcess[bytes]]:
@@ -176,7 +168,7 @@ def _besedka_run(workdir: Path, payload: Path, sha256: str, pins: tuple[list[str
     server_pin, client_pin = pins
     server = _Besedka(workdir, server_pin)
     try:
-        before, _ = _rss_kib(server.process.pid)
+        before, _ = rss_kib(server.process.pid)
         size = payload.stat().st_size
         register = {"type": "register", "username": f"bench{repeat}", "password": "benchmark1",
                     "protocol": 2}
@@ -205,7 +197,7 @@ def _besedka_run(workdir: Path, payload: Path, sha256: str, pins: tuple[list[str
         down_cpu = _children_cpu() - cpu[0], _process_cpu(server.process.pid) - cpu[1]
         if received != sha256:
             raise RuntimeError("download failed: the bytes received are not the file")
-        now, peak = _rss_kib(server.process.pid)
+        now, peak = rss_kib(server.process.pid)
         return {"target": "besedka", "repeat": repeat, "upload_mb_s": size / up / 1e6,
                 **_cpu_fields(up_cpu, down_cpu),
                 "download_mb_s": size / down / 1e6, "upload_s": up, "download_s": down,

@@ -68,6 +68,7 @@ if str(REPO) not in sys.path:  # `python bench/run.py` as well as `-m bench.run`
 
 from bench.files import FILES_NOTE, files_workload, render_files  # noqa: E402
 from bench.prepare import prepare  # noqa: E402
+from bench.procstat import TICK, cpu_ticks  # noqa: E402
 from tests import postgres  # noqa: E402  (the throwaway cluster the tests use too)
 
 BENCH = REPO / "bench"
@@ -279,15 +280,6 @@ def new_postgres_nodes(pg: BenchPostgres, database: Path, workdir: Path, pin: li
     url = pg.new_database()
     copy_database(f"sqlite:///{database}", url)
     return PostgresNodes(workdir, url, node_pins or [pin] * nodes, name)
-
-
-def cpu_ticks(pid: int) -> int:
-    """A process's user and system time so far, in clock ticks (0 if gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
 
 
 NGIRCD_CONF = """\
@@ -558,7 +550,7 @@ def run_on_nodes(pin: list[str], server: PostgresNodes, workload: Workload, work
     nodes_before, pg_before = [cpu_ticks(n.pid) for n in server.nodes], pg.cpu_ticks()
     started = time.monotonic()
     result = run_loadgen(pin, server, workload, workdir)
-    ticks = (time.monotonic() - started) * os.sysconf("SC_CLK_TCK") / 100
+    ticks = (time.monotonic() - started) * TICK / 100
     pg_after = pg.cpu_ticks()  # a backend that came and went meanwhile is missed
     result["cluster_cpu_pct"] = {
         "nodes": [round((cpu_ticks(n.pid) - before) / ticks, 1)

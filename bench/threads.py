@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -36,6 +35,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.prepare import prepare  # noqa: E402
+from bench.procstat import TICK, task_ticks  # noqa: E402
 from bench.profile import py_spy  # noqa: E402
 from bench.run import (  # noqa: E402
     LOADGEN,
@@ -51,21 +51,16 @@ LOADS = {
     "fanout": (["--workload", "fanout", "--clients", "50", "--messages", "200",
                 "--window", "10"], 50),
 }
-TICK = os.sysconf("SC_CLK_TCK")
-
-
 def thread_times(pid: int) -> dict[int, tuple[float, float, int]]:
     """Per thread id: user seconds, system seconds, voluntary context switches."""
     times = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
+    for tid, (user, system) in task_ticks(pid).items():
         try:
-            fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
             status = Path(f"/proc/{pid}/task/{tid}/status").read_text()
         except OSError:
             continue  # the thread ended meanwhile
         switches = re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status, re.M)
-        times[int(tid)] = (int(fields[11]) / TICK, int(fields[12]) / TICK,
-                           int(switches.group(1)) if switches else 0)
+        times[tid] = (user / TICK, system / TICK, int(switches.group(1)) if switches else 0)
     return times
 
 
