@@ -12,28 +12,56 @@ cost, ``--without`` drops them from the fresh database first (``trigger``:
 the search index's insert trigger; ``indexes``: the five secondary
 indexes that are not unique).  Nothing is dropped from any real database.
 
+``--via-writer`` sends the same batches through a real
+:class:`db.database.GroupCommitWriter` instead (its thread, its
+``BEGIN IMMEDIATE``, the batch's savepoint, its checkpoints, the listener
+call): the writer thread's CPU per message, and the ``write`` system calls
+and bytes of the whole process per message (``/proc/self/io``: WAL frames
+and checkpoints), with SQLite's automatic checkpoints on as in the server.
+``--pragma NAME=VALUE`` (repeatable) sets a pragma on every connection
+first, to try settings without editing ``db/engine.py``.  ``--messages N``
+fills the database with N older messages first (``bench.prepare``'s mix),
+so that the indexes are as deep as a real server's.
+
+``--repo TREE`` measures the ``db`` package of another tree (a ``git
+archive`` of main, say); with ``--against-this`` the runs alternate
+between that tree and this one, each in its own process.
+
 Usage::
 
     .venv/bin/python -m bench.writer_cost [--batches 200] [--without trigger,indexes]
+        [--via-writer] [--pragma cache_size=-8000] [--messages 1000000]
+        [--repo TREE [--against-this]] [--runs N]
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+#: The tree whose ``db`` package is measured (``--repo`` runs this script
+#: again with it set).
+TREE = Path(os.environ.get("BESEDKA_WRITER_COST_TREE", REPO))
+for _path in (REPO, TREE):  # TREE first: its db, this tree's bench
+    if str(_path) in sys.path:
+        sys.path.remove(str(_path))
+    sys.path.insert(0, str(_path))
+
+from sqlalchemy import event  # noqa: E402
 
 from bench.prepare import prepare  # noqa: E402
 from db import queries  # noqa: E402
+from db.database import BatchedWrite, GroupCommitWriter, WriteOutcome  # noqa: E402
 from db.engine import create_database_engine, for_writing  # noqa: E402
 
 SECONDARY_INDEXES = ("ix_messages_sender_id_id_direct", "ix_messages_sender_id_recipient_id_id",
@@ -45,22 +73,49 @@ PER_COMMIT = 25
 PAGE_FRAME = 4096 + 24
 
 
-def run(batches: int, without: set[str]) -> str:
-    workdir = Path(tempfile.mkdtemp(prefix="besedka-writer-", dir="/var/tmp"))
-    path = workdir / "chat.db"
-    prepare(path, ACCOUNTS)
-    engine = create_database_engine(f"sqlite:///{path}")
+def process_io() -> dict[str, int]:
+    """This process's I/O counters (Linux): ``syscw`` write calls, ``wchar`` bytes."""
+    lines = Path("/proc/self/io").read_text().splitlines()
+    return {name: int(value) for name, value in (line.split(": ") for line in lines)}
+
+
+def batches_of(accounts: list[queries.AccountRecord], batches: int
+               ) -> list[list[queries.NewMessage]]:
+    """The messages of every commit: 25 direct ones from 25 senders, with keys."""
+    made, sent = [], 0
+    for batch in range(batches):
+        messages = []
+        for i in range(PER_COMMIT):
+            sender = (batch * PER_COMMIT + i) % ACCOUNTS
+            sent += 1
+            messages.append(queries.NewMessage(
+                accounts[sender], accounts[sender ^ 1],
+                f"bk {time.time_ns()} {sender} {sent}", f"k{sent}"))
+        made.append(messages)
+    return made
+
+
+def set_pragmas(engine: Any, pragmas: list[str]) -> None:
+    """``PRAGMA name=value`` on every new connection of ``engine``."""
+    if not pragmas:
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        for pragma in pragmas:
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+
+def by_statement(engine: Any, batches: int) -> tuple[int, float, float, dict[str, float]]:
+    """store_messages in this thread, the CPU of each statement."""
     conn = for_writing(engine.connect())
     try:
-        with conn.begin():
-            if "trigger" in without:
-                conn.exec_driver_sql("DROP TRIGGER messages_search_insert")
-            for index in SECONDARY_INDEXES if "indexes" in without else ():
-                conn.exec_driver_sql(f"DROP INDEX {index}")
         # No checkpoints, so that the WAL's size counts every page written.
         conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
         accounts = queries.list_accounts(conn)
         conn.commit()
+        wal = Path(engine.url.database + "-wal")
+        wal_before = wal.stat().st_size if wal.exists() else 0
         spent: collections.defaultdict[str, float] = collections.defaultdict(float)
         execute = conn.exec_driver_sql
 
@@ -72,15 +127,9 @@ def run(batches: int, without: set[str]) -> str:
             return result
 
         conn.exec_driver_sql = timed  # type: ignore[method-assign,assignment]
-        cpu_started, sent = time.thread_time(), 0
-        for batch in range(batches):
-            messages = []
-            for i in range(PER_COMMIT):
-                sender = (batch * PER_COMMIT + i) % ACCOUNTS
-                sent += 1
-                messages.append(queries.NewMessage(
-                    accounts[sender], accounts[sender ^ 1],
-                    f"bk {time.time_ns()} {sender} {sent}", f"k{sent}"))
+        work = batches_of(accounts, batches)
+        cpu_started = time.thread_time()
+        for messages in work:
             started = time.thread_time()
             transaction = conn.begin()
             queries.store_messages(conn, messages)
@@ -90,14 +139,89 @@ def run(batches: int, without: set[str]) -> str:
             spent["commit"] += time.thread_time() - started
             spent["commit, wall time"] += time.perf_counter() - wall
         cpu = time.thread_time() - cpu_started
-        pages = Path(f"{path}-wal").stat().st_size / PAGE_FRAME / batches
+        pages = (wal.stat().st_size - wal_before) / PAGE_FRAME / batches
     finally:
         conn.close()
+    return batches * PER_COMMIT, cpu, pages, spent
+
+
+def via_writer(engine: Any, batches: int) -> tuple[int, float, dict[str, float]]:
+    """The same batches through a GroupCommitWriter: its thread's CPU."""
+    with engine.connect() as conn:
+        accounts = queries.list_accounts(conn)
+    work = batches_of(accounts, batches)
+    writer = GroupCommitWriter(engine)
+    write: BatchedWrite[queries.NewMessage, Any] = BatchedWrite(queries.store_messages)
+    committed = threading.Semaphore(0)
+    cpu = [0.0, 0.0]
+    failed: list[BaseException] = []
+
+    def listener(outcomes: list[WriteOutcome]) -> None:
+        # In the writer thread: its CPU so far.
+        cpu[1] = time.thread_time()
+        failed.extend(o.error for o in outcomes if o.error is not None)
+        committed.release()
+
+    writer.set_listener(listener)
+    held: list[Any] = []
+    writer.hold_batched_writes(held.append)
+    # A first commit, outside the measurement: the writer's connection opens.
+    writer.submit(lambda c: cpu.__setitem__(0, time.thread_time())).result()
+    io_before, wall = process_io(), time.perf_counter()
+    for messages in work:
+        for message in messages:
+            writer.submit_batched(write, message, None)
+        writer.flush_held()
+        held.clear()
+        committed.acquire()
+    wall = time.perf_counter() - wall
+    io_after = process_io()
+    writer.close()
+    if failed:
+        raise failed[0]
+    sent = batches * PER_COMMIT
+    return sent, cpu[1] - cpu[0], {
+        "write calls": (io_after["syscw"] - io_before["syscw"]) / sent,
+        "KiB written": (io_after["wchar"] - io_before["wchar"]) / 1024 / sent,
+        "wall µs": 1e6 * wall / sent,
+    }
+
+
+def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messages: int) -> str:
+    workdir = Path(tempfile.mkdtemp(prefix="besedka-writer-", dir="/var/tmp"))
+    path = workdir / "chat.db"
+    if messages:
+        # A million messages take minutes to make: made once per tree and size.
+        made = Path(tempfile.gettempdir()) / f"besedka-writer-cost-{TREE.name}-{messages}.db"
+        if not made.exists():
+            prepare(made.with_suffix(".part"), ACCOUNTS, messages=messages)
+            made.with_suffix(".part").rename(made)
+        shutil.copyfile(made, path)
+    else:
+        prepare(path, ACCOUNTS)
+    engine = create_database_engine(f"sqlite:///{path}")
+    set_pragmas(engine, pragmas)
+    try:
+        with engine.begin() as conn:
+            if "trigger" in without:
+                conn.exec_driver_sql("DROP TRIGGER messages_search_insert")
+            for index in SECONDARY_INDEXES if "indexes" in without else ():
+                conn.exec_driver_sql(f"DROP INDEX {index}")
+        settings = ", ".join(pragmas) or "default settings"
+        name = f"{TREE.name}: without {', '.join(sorted(without)) or 'nothing'}, {settings}"
+        if writer:
+            sent, cpu, io = via_writer(engine, batches)
+            return (f"{name}: {sent} messages through the writer, its CPU "
+                    f"{1e6 * cpu / sent:.1f} µs per message; per message: "
+                    + ", ".join(f"{v:.2f} {k}" for k, v in io.items()))
+        sent, cpu, pages, spent = by_statement(engine, batches)
+    finally:
         engine.dispose()
         shutil.rmtree(workdir, ignore_errors=True)
-    lines = [f"without {', '.join(sorted(without)) or 'nothing'}: {sent} messages, "
+    lines = [f"{name}: {sent} messages, "
              f"CPU {1e6 * cpu / sent:.1f} µs per message, {pages:.1f} WAL pages per commit"]
-    lines += [f"  {1e6 * seconds / sent:7.1f} µs  {name}" for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1])]
+    lines += [f"  {1e6 * seconds / sent:7.1f} µs  {name}"
+              for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1])]
     return "\n".join(lines)
 
 
@@ -106,8 +230,33 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=200)
     parser.add_argument("--without", default="",
                         help="comma-separated: trigger, indexes")
+    parser.add_argument("--via-writer", action="store_true",
+                        help="through a GroupCommitWriter: its thread's CPU")
+    parser.add_argument("--pragma", action="append", default=[],
+                        help="NAME=VALUE on every connection (repeatable)")
+    parser.add_argument("--messages", type=int, default=0,
+                        help="older messages in the database first")
+    parser.add_argument("--repo", type=Path, default=None, help="the tree whose db is measured")
+    parser.add_argument("--against-this", action="store_true",
+                        help="alternate runs of --repo with runs of this tree")
+    parser.add_argument("--runs", type=int, default=1)
     options = parser.parse_args()
-    print(run(options.batches, {w for w in options.without.split(",") if w}))
+    if options.repo is None:
+        for _ in range(options.runs):
+            print(run(options.batches, {w for w in options.without.split(",") if w},
+                      options.via_writer, options.pragma, options.messages), flush=True)
+        return
+    # Each tree in a process of its own (its own db package).
+    arguments = ["--batches", str(options.batches), "--without", options.without,
+                 "--messages", str(options.messages),
+                 *(f"--pragma={pragma}" for pragma in options.pragma)]
+    if options.via_writer:
+        arguments.append("--via-writer")
+    trees = [options.repo.resolve()] + ([REPO] if options.against_this else [])
+    for _ in range(options.runs):
+        for tree in trees:
+            subprocess.run([sys.executable, "-m", "bench.writer_cost", *arguments], cwd=REPO,
+                           env={**os.environ, "BESEDKA_WRITER_COST_TREE": str(tree)}, check=True)
 
 
 if __name__ == "__main__":
