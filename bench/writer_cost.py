@@ -127,6 +127,17 @@ def by_statement(engine: Any, batches: int) -> tuple[int, float, float, dict[str
             return result
 
         conn.exec_driver_sql = timed  # type: ignore[method-assign,assignment]
+        # (A tree whose store_messages goes to the driver directly.)
+        driver_execute = getattr(queries, "driver_execute", None)
+        if driver_execute is not None:
+            def timed_driver(conn: Any, sql: str, parameters: Any = None) -> Any:
+                started = time.thread_time()
+                result = driver_execute(conn, sql, parameters)
+                spent[" ".join(sql.split()[:3 if sql.startswith("INSERT") else 1])] += (
+                    time.thread_time() - started)
+                return result
+
+            queries.driver_execute = timed_driver
         work = batches_of(accounts, batches)
         cpu_started = time.thread_time()
         for messages in work:

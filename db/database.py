@@ -36,6 +36,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, make_url
 
+from .driver import driver_execute
 from .engine import create_database_engine, for_writing, sqlite_file
 from .private_files import warn_if_readable_by_others
 from .schema import upgrade_to_head
@@ -345,10 +346,11 @@ class GroupCommitWriter:
         is rolled back, and the rest of the batch commits."""
         # The savepoints go straight to the driver: SQLAlchemy's
         # begin_nested() builds a transaction object per job, which cost about
-        # as much as the INSERT of a message it guards (bench/README.md).
+        # as much as the INSERT of a message it guards, and exec_driver_sql
+        # costs several times what SQLite takes to run them (bench/README.md).
         # The SQL is the same; a job that broke the transaction makes these
         # statements fail, and with them the whole batch, as before.
-        execute = connection.exec_driver_sql
+        execute = functools.partial(driver_execute, connection)
         execute(_SAVEPOINT)
         try:
             value = operation(connection)
@@ -363,7 +365,7 @@ class GroupCommitWriter:
     def _run_batched(cls, connection: Connection,
                      jobs: list[_BatchedJob]) -> list[tuple[_Job | _BatchedJob, bool, Any]]:
         write = jobs[0].write
-        execute = connection.exec_driver_sql
+        execute = functools.partial(driver_execute, connection)
         execute(_SAVEPOINT)
         try:
             values = write.run(connection, [job.argument for job in jobs])

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from .driver import execute_begun
 from .private_files import create_private_file, make_private_dir
 from .search import register_sqlite_functions
 
@@ -158,7 +159,9 @@ def create_database_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql(connection.get_execution_options().get(BEGIN_OPTION, "BEGIN"))
+        # On the driver: every transaction, reads too, begins here.
+        begin = connection.get_execution_options().get(BEGIN_OPTION, "BEGIN")
+        execute_begun(connection, begin, None)
 
     return engine
 
@@ -183,7 +186,7 @@ def _create_postgresql_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get(_WRITER_LOCK_OPTION):
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+            execute_begun(connection, f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})", None)
 
     return engine
 

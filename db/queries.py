@@ -28,6 +28,7 @@ from sqlalchemy.engine import Compiled, Connection, Dialect
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from .driver import driver_execute
 from .message_parts import decorate, insert_mentions, visible_mentions
 from .models import Account, DirectReadMarker, Message, RoomMember, StoredFile
 from .security import skeleton_taken
@@ -404,8 +405,8 @@ def _stored_before(conn: Connection, pairs: list[tuple[int, str]]) -> dict[tuple
         # A short chunk is padded with its last pair: asking twice is harmless.
         chunk += [chunk[-1]] * (size - len(chunk))
         parameters = tuple(value for pair in chunk for value in pair)
-        for message_id, sender_id, key in conn.exec_driver_sql(
-                _find_keys(conn.dialect, size), parameters):
+        for message_id, sender_id, key in driver_execute(
+                conn, _find_keys(conn.dialect, size), parameters):
             found[(sender_id, key)] = message_id
     return found
 
@@ -450,7 +451,7 @@ def store_messages(
     mention_rows: list[tuple[int, int]] = []
     # One statement on the driver, not two through SQLAlchemy: per commit,
     # but pairs commits a few dozen messages at a time (bench/README.md).
-    newest_id, newest = conn.exec_driver_sql(_NEWEST_ID_AND_SEQ).one()
+    [(newest_id, newest)] = driver_execute(conn, _NEWEST_ID_AND_SEQ)
     next_id, next_seq = newest_id + 1, newest + 1
     for message in messages:
         sender, recipient, key = message.sender, message.recipient, message.key
@@ -487,8 +488,8 @@ def store_messages(
     # row that cost three times as much as the rows themselves.
     for start in range(0, len(rows), _ROWS_PER_INSERT):
         chunk = rows[start:start + _ROWS_PER_INSERT]
-        conn.exec_driver_sql(_insert_rows(insert_sql, len(chunk)),
-                             tuple(value for row in chunk for value in row))
+        driver_execute(conn, _insert_rows(insert_sql, len(chunk)),
+                       tuple(value for row in chunk for value in row))
     if mention_rows:
         insert_mentions(conn, mention_rows)
     if stored_before:
