@@ -37,6 +37,8 @@ __all__ = [
     "sqlite_file",
     "create_database_engine",
     "BEGIN_OPTION",
+    "WAL_CHECKPOINT_PAGES",
+    "WAL_SIZE_LIMIT",
 ]
 
 log = logging.getLogger("besedka.db")
@@ -60,6 +62,24 @@ _WRITER_LOCK_OPTION = "besedka_writer_lock"
 #: has seen never miss a lower one committed later.  (The key is "besedka"
 #: in ASCII, so that it is recognisable in ``pg_locks``.)
 WRITER_LOCK_KEY = 0x62_65_73_65_64_6B_61
+
+
+#: How many WAL pages the writer's connection lets accumulate before its
+#: commit checkpoints them into the database (SQLite's default: 1,000).
+#: A checkpoint writes each page changed since the last once, however often
+#: it changed, so the hot index leaves are written once per 10,000 pages
+#: instead of ten times: the writer's CPU per message fell by a third and
+#: its bytes written per message from 53 to 35 KiB on a database of a
+#: million messages (bench/README.md, issue 20, fourth session).  The WAL
+#: then grows to about 10,000 pages (40 MiB with 4 KiB pages) plus one
+#: commit before each checkpoint, and is reused from its start afterwards.
+WAL_CHECKPOINT_PAGES = 10_000
+
+#: Once a checkpoint lets the WAL start over, a WAL file grown beyond this
+#: many bytes is cut back to it: the WAL keeps growing past
+#: :data:`WAL_CHECKPOINT_PAGES` while a long read keeps the checkpoint
+#: from finishing, and that space is given back afterwards.
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 def is_postgresql(url_or_engine: str | Engine) -> bool:
@@ -88,6 +108,13 @@ def for_writing(connection: Connection) -> Connection:
     in every commit: a third of the writer's CPU under the pairs benchmark
     (bench/README.md, issue 20).  The journal lives only as long as its
     transaction, so memory holds at most one batch's pages.
+
+    And SQLite checkpoints the WAL into the database every
+    :data:`WAL_CHECKPOINT_PAGES` pages rather than every 1,000: a commit
+    of 25 direct messages to a database of a million writes about 250
+    pages (one leaf of each index per message), so a checkpoint came every
+    four commits and wrote most of those pages a second time, with two
+    more fsyncs (see the constant).
     """
     if connection.dialect.name == "postgresql":
         return connection.execution_options(isolation_level="READ COMMITTED",
@@ -95,8 +122,10 @@ def for_writing(connection: Connection) -> Connection:
     if connection.dialect.name == "sqlite":
         # On the driver's connection: through SQLAlchemy the statement would
         # begin a transaction, and the caller's begin() would then fail.
-        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "PRAGMA temp_store=MEMORY")
+        driver: Any = connection.connection.driver_connection
+        driver.execute("PRAGMA temp_store=MEMORY")
+        driver.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+        driver.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     return connection.execution_options(**{BEGIN_OPTION: "BEGIN IMMEDIATE"})
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from db import queries
 from db.database import Database
-from db.engine import create_database_engine
+from db.engine import WAL_CHECKPOINT_PAGES, WAL_SIZE_LIMIT, create_database_engine
 from db.models import Message
 from db.queries import AccountRecord
 
@@ -55,6 +55,30 @@ def test_the_database_file_is_in_wal_mode_for_other_programs_too(database: Datab
         assert plain.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         plain.close()
+
+
+#: Pages each write of the WAL test adds (a 4,000-byte blob fills a page).
+FILL_PAGES = 2000
+
+
+def fill(conn: Connection) -> None:
+    conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+    conn.exec_driver_sql(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+        "INSERT INTO filler SELECT zeroblob(4000) FROM n", (FILL_PAGES,))
+
+
+def test_the_writers_wal_reaches_the_database_and_stays_bounded(database: Database) -> None:
+    # Three times the checkpoint interval through the writer: what it wrote
+    # is checkpointed into the database file, and the WAL file is reused
+    # from its start instead of growing with everything ever written.
+    page = 4096
+    for _ in range(3 * WAL_CHECKPOINT_PAGES // FILL_PAGES):
+        database.write(fill).result(60)
+    path = Path(str(database.engine.url.database))
+    wal = path.with_name(path.name + "-wal").stat().st_size
+    assert wal <= min(WAL_SIZE_LIMIT, (WAL_CHECKPOINT_PAGES + 2 * FILL_PAGES) * (page + 24))
+    assert path.stat().st_size >= WAL_CHECKPOINT_PAGES * page
 
 
 def test_a_message_to_a_missing_account_is_refused(database: Database) -> None:
