@@ -46,7 +46,7 @@ def execute_begun(connection: Connection, sql: str, parameters: Sequence[Any] | 
             cursor.execute(sql)
         else:
             cursor.execute(sql, parameters)
-        return cursor.fetchall() if cursor.description is not None else []
+        return list(cursor.fetchall()) if cursor.description is not None else []
     except dbapi.Error as error:
         raise DBAPIError.instance(sql, parameters, error, dbapi.Error,
                                   dialect=connection.dialect) from error
