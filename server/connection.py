@@ -432,8 +432,7 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
                     return  # resume_writing() or fill_reply() pumps again
                 frame = inbox.popleft()
                 self._inbox_bytes -= len(frame)
-                if (self._reading_paused_for & _PAUSED_INBOX_FULL
-                        and len(inbox) < MAX_INBOX_FRAMES // 2
+                if (len(inbox) < MAX_INBOX_FRAMES // 2
                         and self._inbox_bytes < MAX_INBOX_BYTES // 2):
                     self._resume_reading(_PAUSED_INBOX_FULL)
                 answer = self.handler.answer(self, frame)
