@@ -39,13 +39,11 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
 from protocol.features import Feature
-from protocol.objects import Message
 from protocol.rules import normalize_body
 from protocol.version import BESEDKA_VERSION
 
@@ -66,7 +64,6 @@ from .navigation import SHORTCUTS, Navigation
 from .outbox import ConversationId
 from .room_panel import RoomControls
 from .search_panel import SearchMode, SearchPanel
-from .session_state import ConnectionState
 from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
 from .settings_dialog import SettingsDialog
