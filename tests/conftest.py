@@ -66,9 +66,10 @@ os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
 
 
 def _private_user_folders() -> None:
-    """Give this test process per-user folders of its own (Linux's XDG ones,
-    which platformdirs and Qt follow there), inherited by the servers and
-    clients it starts.
+    """Give this test process per-user folders of its own, inherited by the
+    servers and clients it starts: Linux's XDG ones (platformdirs and Qt
+    follow them) and, on Windows, platformdirs' ``WIN_PD_OVERRIDE_*`` for
+    ``%APPDATA%`` and ``%LOCALAPPDATA%``.
 
     Code under test falls back to the user's data, cache, state and config
     folders (a client's image cache, a remembered session's token file, a
@@ -78,8 +79,9 @@ def _private_user_folders() -> None:
     Tests that need a clean folder still set their own (``monkeypatch``).
     """
     base = Path(tempfile.mkdtemp(prefix="besedka-test-user-"))
-    for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
-        folder = base / variable.removeprefix("XDG_").removesuffix("_HOME").lower()
+    for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME",
+                     "WIN_PD_OVERRIDE_APPDATA", "WIN_PD_OVERRIDE_LOCAL_APPDATA"):
+        folder = base / variable.lower()
         folder.mkdir()
         os.environ[variable] = str(folder)
     atexit.register(shutil.rmtree, base, ignore_errors=True)
