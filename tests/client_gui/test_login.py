@@ -231,7 +231,7 @@ def test_login_remembers_server_and_username_but_never_the_password(
         settings: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     besedka = start_client(server.address)
     window = register(qtbot, besedka, "Alice")
-    window.log_out_action.trigger()
+    window.menus.log_out_action.trigger()
     qtbot.waitUntil(lambda: besedka.login_window is not None, timeout=WAIT_MS)
     settings.sync()
     assert settings.get(USERNAME) == "Alice"

@@ -131,7 +131,7 @@ def test_log_out_forgets_the_session_here_and_on_the_server(
     loaded = store.load()
     assert loaded is not None
     token = loaded[1]
-    window.log_out_action.trigger()
+    window.menus.log_out_action.trigger()
     assert besedka.login_window is not None and store.load() is None
 
     async def resume() -> dict[str, Any]:
@@ -216,9 +216,9 @@ def test_sessions_lists_where_i_am_kept_and_revokes_another_computer(
     loop = asyncio.new_event_loop()
     try:
         laptop, _ = loop.run_until_complete(wire_session(server.address, "alice"))
-        assert window.sessions_action.isVisible()
-        window.sessions_action.trigger()
-        dialog: SessionsDialog = window.sessions_dialog
+        assert window.menus.sessions_action.isVisible()
+        window.menus.sessions_action.trigger()
+        dialog: SessionsDialog = window.menus.sessions_dialog
         qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 2, timeout=WAIT_MS)
         rows = [dialog.table.topLevelItem(row) for row in range(2)]
         texts = [row.text(0) for row in rows if row is not None]
