@@ -89,7 +89,7 @@ def test_keep_me_logged_in_opens_the_chat_at_the_next_start_without_the_login_wi
     wait_for_body(qtbot, chat.conversations.model(None), "before closing")
     send(qtbot, chat, "after the next start")
     wait_for_body(qtbot, chat.conversations.model(None), "after the next start")
-    assert "resumed remembered session" in server.log
+    assert "resumed remembered session" in server.wait_for_log("resumed remembered session")
 
 
 def test_a_revoked_token_at_start_shows_the_login_window_with_the_name_and_why(
