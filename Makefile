@@ -81,8 +81,17 @@ screenshots: $(STAMP)
 postgres-programs:
 	@sh packaging/linux/ensure-postgres.sh
 
+# The suite runs in parallel (pytest-xdist): a worker per CPU, at most
+# TEST_WORKERS_MAX of them, since every worker starts servers, clients and
+# a PostgreSQL cluster of its own and a big machine would otherwise start
+# dozens.  `make test TEST_WORKERS=0` runs it in this one process, in order.
+# The package tests (marker `package`) stay out, as in pyproject.toml's
+# addopts; `make package-test` runs them, serially.
+TEST_WORKERS ?= auto
+TEST_WORKERS_MAX ?= 4
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses $(TEST_WORKERS_MAX)
 test: $(STAMP) postgres-programs
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_PARALLEL)
 
 # Static types: mypy --strict over protocol, db, server and client_gui
 # (pyproject.toml, [tool.mypy]), once for this system and once as if on

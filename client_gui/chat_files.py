@@ -313,7 +313,7 @@ class ChatFiles(QObject):
             self._conversations.file_services.avatars.set_entry(
                 RosterEntry(self._client.username, True, avatar=file_id))
 
-        self._client.set_avatar(file_id, done)
+        self._client.account.set_avatar(file_id, done)
 
     def _warn(self, text: str) -> None:
         QMessageBox.warning(self._window, self.tr("Picture"), text)

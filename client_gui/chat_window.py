@@ -20,15 +20,12 @@ from PyQt6.QtCore import (
     pyqtSlot,
 )
 from PyQt6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QFont,
     QIcon,
-    QKeySequence,
 )
 from PyQt6.QtWidgets import (
     QApplication,
@@ -36,40 +33,31 @@ from PyQt6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
 from protocol.features import Feature
-from protocol.objects import Message
 from protocol.rules import normalize_body
-from protocol.version import BESEDKA_VERSION
 
 from .chat_files import ChatFiles
+from .chat_menus import ChatMenus
 from .client import ChatClient
 from .compose import ComposeBox
 from .conversation_delegate import ConversationDelegate
 from .conversations import Conversations
-from .dialogs import ChangePasswordDialog
-from .i18n import LANGUAGES, LanguageManager, follow_language
-from .iconset import IconName
-from .iconset import icon as icon_of
+from .i18n import LanguageManager, follow_language
 from .message_actions import MessageActions
 from .message_view import MessageView
 from .conversation_models import ConversationEntry, ConversationSortProxy
 from .models import Roles
-from .navigation import SHORTCUTS, Navigation
+from .navigation import Navigation
 from .outbox import ConversationId
 from .room_panel import RoomControls
 from .search_panel import SearchMode, SearchPanel
-from .session_state import ConnectionState
-from .sessions_dialog import SessionsDialog
 from .settings import CHAT_GEOMETRY, CHAT_SPLITTER, Settings
-from .settings_dialog import SettingsDialog
 from .status import AutoAway, StatusButton
 from .status_bar import ConnectionStatus
 from .texts import body_problem
@@ -105,11 +93,11 @@ class ChatWindow(QMainWindow):
         self._client = client
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        self._appearance = appearance if appearance is not None else Appearance(app, settings)
+        if appearance is None:
+            appearance = Appearance(app, settings)
         self._quitting = False
         self.conversations = conversations
         self._settings = settings
-        self._languages = languages
         self._open_url = open_url
         self._drafts: dict[ConversationId, str] = {}
         self._current: ConversationId = None
@@ -199,7 +187,12 @@ class ChatWindow(QMainWindow):
         self.status = self.status_bar.text
         self.reconnect_button = self.status_bar.reconnect_button
 
-        self._make_menus()
+        self.menus = ChatMenus(self, client, settings, languages, appearance,
+                               (self.files.set_avatar_action, self.files.remove_avatar_action),
+                               self.rooms.menu, self.search.actions(),
+                               lambda: self.tray is not None)
+        self.menus.log_out_action.triggered.connect(self.log_out_requested)
+        self.menus.quit_action.triggered.connect(self.quit)
         self.tray_presence = TrayPresence(self, icon, settings, conversations)
         self.tray = self.tray_presence.tray
         self.tray_presence.quit_requested.connect(self.quit)
@@ -236,66 +229,10 @@ class ChatWindow(QMainWindow):
         conversations.unread_total_changed.connect(self.on_unread_total_changed)
         conversations.history_loaded.connect(self.on_history_loaded)
         conversations.list_model.dataChanged.connect(self._update_header)
-        languages.language_changed.connect(self.on_language_changed)
 
         follow_language(self, self.retranslate)
         self._select_current()
         self.compose.setFocus()
-
-    # ------------------------------------------------------------------
-    # Construction helpers
-
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        assert bar is not None
-        self.account_menu = bar.addMenu("")
-        self.settings_action = QAction(icon_of(IconName.SETTINGS), "", self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.settings_action.triggered.connect(self.on_settings)
-        self.change_password_action = QAction(self)
-        self.change_password_action.triggered.connect(self.on_change_password)
-        self.sessions_action = QAction(self)
-        self.sessions_action.triggered.connect(self.on_sessions)
-        self.sessions_action.setVisible(Feature.SESSIONS in self._client.features)
-        self.log_out_action = QAction(self)
-        self.log_out_action.triggered.connect(self.log_out_requested)
-        self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.quit)
-        assert self.account_menu is not None
-        self.account_menu.addAction(self.settings_action)
-        self.account_menu.addSeparator()
-        self.account_menu.addAction(self.files.set_avatar_action)
-        self.account_menu.addAction(self.files.remove_avatar_action)
-        self.account_menu.addAction(self.change_password_action)
-        self.account_menu.addAction(self.sessions_action)
-        self.account_menu.addAction(self.log_out_action)
-        self.account_menu.addSeparator()
-        self.account_menu.addAction(self.quit_action)
-        bar.addMenu(self.rooms.menu)
-        self.search_menu = bar.addMenu("")
-        assert self.search_menu is not None
-        self.search_menu.addActions(self.search.actions())
-        self.language_menu = bar.addMenu("")
-        assert self.language_menu is not None
-        group = QActionGroup(self)
-        self.language_actions: dict[str, QAction] = {}
-        for code, name in LANGUAGES.items():
-            action = QAction(name, self)
-            action.setCheckable(True)
-            action.setData(code)
-            action.triggered.connect(self.on_language_chosen)
-            group.addAction(action)
-            self.language_menu.addAction(action)
-            self.language_actions[code] = action
-        self.help_menu = bar.addMenu("")
-        assert self.help_menu is not None
-        self.shortcuts_action = QAction(self)
-        self.shortcuts_action.triggered.connect(self.on_shortcuts)
-        self.help_menu.addAction(self.shortcuts_action)
-        self.about_action = QAction(self)
-        self.about_action.triggered.connect(self.on_about)
-        self.help_menu.addAction(self.about_action)
 
     def _restore_layout(self) -> None:
         geometry = self._settings.get(CHAT_GEOMETRY)
@@ -307,22 +244,7 @@ class ChatWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
-        assert self.account_menu and self.language_menu and self.help_menu and self.search_menu
-        self.account_menu.setTitle(self.tr("&Account"))
-        self.settings_action.setText(self.tr("&Settings\u2026"))
-        self.change_password_action.setText(self.tr("&Change password\u2026"))
-        self.sessions_action.setText(self.tr("&Sessions\u2026"))
-        self.log_out_action.setText(self.tr("&Log out"))
-        self.quit_action.setText(self.tr("&Quit"))
-        self.search_menu.setTitle(self.tr("&Search"))
-        self.language_menu.setTitle(self.tr("L&anguage"))
-        self.help_menu.setTitle(self.tr("&Help"))
-        self.shortcuts_action.setText(self.tr("&Keyboard shortcuts"))
-        self.about_action.setText(self.tr("&About Besedka"))
         self.filter.setPlaceholderText(self.tr("Filter conversations"))
-        action = self.language_actions.get(self._languages.language)
-        if action is not None:
-            action.setChecked(True)
         self.message_view.retranslate()
         self.files.retranslate()
         self.conversations.list_model.refresh_names()
@@ -486,54 +408,6 @@ class ChatWindow(QMainWindow):
 
     # ------------------------------------------------------------------
     # Notifications, menus, window events
-
-    @pyqtSlot()
-    def on_change_password(self) -> None:
-        dialog = ChangePasswordDialog(self._client, self)
-        dialog.exec()
-        dialog.deleteLater()
-
-    @pyqtSlot()
-    def on_settings(self) -> None:
-        dialog = SettingsDialog(self._settings, self._languages, self._appearance,
-                                tray_available=self.tray is not None, parent=self)
-        dialog.exec()
-        dialog.deleteLater()
-
-    @pyqtSlot()
-    def on_shortcuts(self) -> None:
-        what = {"switch": self.tr("Go to a conversation by name"),
-                "previous": self.tr("The conversation above"),
-                "next": self.tr("The conversation below"),
-                "next_unread": self.tr("The next conversation with unread messages"),
-                "mark_read": self.tr("Mark the conversation read")}
-        native = QKeySequence.SequenceFormat.NativeText
-        rows = "".join(f"<tr><td><b>{QKeySequence(SHORTCUTS[name]).toString(native)}</b>"
-                       f"&nbsp;&nbsp;</td><td>{text}</td></tr>" for name, text in what.items())
-        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
-    def on_sessions(self) -> None:
-        dialog = SessionsDialog(self._client, self)
-        self.sessions_dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    @pyqtSlot()
-    def on_about(self) -> None:
-        QMessageBox.about(self, self.tr("About Besedka"), self.tr(
-            "<h3>Besedka %1</h3><p>A chat for the computers of one local network: "
-            "a general room and direct messages.</p>").replace("%1", BESEDKA_VERSION))
-
-    @pyqtSlot()
-    def on_language_chosen(self) -> None:
-        action = self.sender()
-        if isinstance(action, QAction):
-            self._languages.choose(str(action.data()))
-
-    @pyqtSlot(str)
-    def on_language_changed(self, code: str) -> None:
-        action = self.language_actions.get(code)
-        if action is not None:
-            action.setChecked(True)
 
     def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
         if event is not None:

@@ -24,8 +24,11 @@ Requests go out through the link's :class:`~client_gui.channel.Channel`,
 whose replies come back read as each request's own reply type.  A version 2
 feature adds its request methods and signals here, its events to
 :meth:`ChatClient.on_event`, and its state (rooms, typing...) to an object
-of its own beside the outbox.  Rooms are :attr:`ChatClient.rooms`
-(:class:`~client_gui.rooms.RoomsClient`).
+of its own beside the outbox: rooms are :attr:`ChatClient.rooms`
+(:class:`~client_gui.rooms.RoomsClient`), pages of history and searches
+:attr:`ChatClient.history` (:class:`~client_gui.history.HistoryClient`),
+my password, picture, status and remembered sessions
+:attr:`ChatClient.account` (:class:`~client_gui.account.AccountClient`).
 
 With a version 2 server, messages change after they arrive (edits,
 deletions, reactions: :attr:`ChatClient.messages_updated`), and catching up
@@ -36,15 +39,14 @@ change made meanwhile, not only new messages.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from typing import Final, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from protocol.errors import ErrorCode
 from protocol.events import Event, MessageEvent, PresenceEvent, UsersEvent
 from protocol.features import Feature
-from protocol.files import SetAvatar
 from protocol.lifecycle import (
     Changed,
     Delete,
@@ -56,16 +58,17 @@ from protocol.lifecycle import (
     UpdateEvent,
 )
 from protocol.limits import PING_INTERVAL_SECONDS, PROTOCOL_V1, SYNC_MAX_LIMIT
-from protocol.objects import STATUS_AVAILABLE, FileInfo, Message, RosterEntry
-from protocol.replies import ErrorReply, LoggedIn, MessagePage, Reply, Sent
-from protocol.requests import Answerable, ChangePassword, History, MarkRead, Search, Send, Sync
+from protocol.objects import FileInfo, Message
+from protocol.replies import ErrorReply, LoggedIn, MessagePage, Sent
+from protocol.requests import MarkRead, Send, Sync
 from protocol.rules import username_key
-from protocol.sessions import RevokeSession, SessionList, Sessions, SetStatus
 
+from .account import AccountClient
 from .backoff import uniform_jitter
 from .catchup import CatchUp
 from .channel import ConnectionLike
 from .failures import FailureReason
+from .history import HistoryClient
 from .files import FileTransfers, Upload
 from .link import SessionLink
 from .outbox import ConversationId, Outbox, OutboxItem, RoomConversation
@@ -77,21 +80,11 @@ __all__ = ["HELLO_TIMEOUT_SECONDS", "ChatClient", "ConnectionState", "conversati
 
 log = logging.getLogger("besedka.client")
 
-R = TypeVar("R", bound=Reply)
-
 #: Seconds a freshly opened connection may take to say ``hello``.  A Besedka
 #: server greets at once (a TLS one tells a plain client ``tls_required``
 #: within about two seconds); waiting longer only delays telling the user
 #: that whatever listens there will not.
 HELLO_TIMEOUT_SECONDS: Final = 5.0
-
-
-def _conversation_id(with_: str | None, room: int | None) -> ConversationId:
-    """The conversation a request names: room ``room``, user ``with_``, or
-    the general room."""
-    if room is not None:
-        return RoomConversation(room)
-    return None if with_ is None else username_key(with_)
 
 
 def conversation_of(message: Message, me: str) -> ConversationId:
@@ -132,35 +125,17 @@ class ChatClient(QObject):
         presence_changed(RosterEntry): one user went on- or offline or joined.
         messages_arrived(list[Message], live): ``live`` for events pushed as
             they happen, false for messages caught up by ``sync``.
-        history_received(ConversationId, list[Message], has_more)
-        history_around_received(ConversationId, around, MessagePage | None): a
-            page with message ``around`` in its middle (version 2); None when
-            it could not be had (offline, refused).
-        newer_history_received(ConversationId, MessagePage | None): the page
-            after the newest loaded one (version 2).
-        search_answered(ticket, SearchPage | ErrorReply | FailureReason): the
-            answer to :meth:`search` number ``ticket``.
         outbox_added(OutboxItem), outbox_delivered(key, Message),
         outbox_failed(OutboxItem)
-        password_changed(error): ``None`` on success, else the error code (or
-            FailureReason.CONNECTION_LOST when offline).
         messages_updated(list[Message]): newer forms of messages (edited,
             deleted, reacted to), from events and from my own changes.
         change_refused(code): an edit, deletion or reaction was refused.
         typing_received(TypingEvent), read_received(ReadEvent): as the
             server sent them.
-        read_markers_received(ConversationId, dict[str, int]): the other
-            participants' read markers, with a page of history.
         certificate_unknown(PinCheck): a server with no pinned certificate;
             the attempt waits for :meth:`trust_certificate` or :meth:`cancel`.
         session_remembered(token): the login asked ``remember`` and got this
             token (to keep safe: :mod:`client_gui.credentials`).
-        my_status_changed(status, text): my status, from each login's roster
-            and whenever it changes.
-        sessions_received(object): the answer to :meth:`request_sessions`,
-            a list of :class:`~protocol.sessions.SessionInfo`, or the error.
-        session_revoked(session, error): the answer to :meth:`revoke_session`
-            (``error`` None on success).
     """
 
     logged_in = pyqtSignal(str)
@@ -172,24 +147,15 @@ class ChatClient(QObject):
     general_unread_received = pyqtSignal(int)
     presence_changed = pyqtSignal(object)
     messages_arrived = pyqtSignal(list, bool)
-    history_received = pyqtSignal(object, list, bool)
-    history_around_received = pyqtSignal(object, int, object)
-    newer_history_received = pyqtSignal(object, object)
-    search_answered = pyqtSignal(int, object)
     outbox_added = pyqtSignal(object)
     outbox_delivered = pyqtSignal(str, object)
     outbox_failed = pyqtSignal(object)
-    password_changed = pyqtSignal(object)
     certificate_unknown = pyqtSignal(object)
     messages_updated = pyqtSignal(list)
     change_refused = pyqtSignal(object)
     typing_received = pyqtSignal(object)
     read_received = pyqtSignal(object)
-    read_markers_received = pyqtSignal(object, dict)
     session_remembered = pyqtSignal(str)
-    my_status_changed = pyqtSignal(str, str)
-    sessions_received = pyqtSignal(object)
-    session_revoked = pyqtSignal(int, object)
 
     def __init__(
         self,
@@ -214,11 +180,12 @@ class ChatClient(QObject):
         #: Uploads, downloads and the file cache (version 2, "files").
         self.files = FileTransfers(self._link, parent=self)
         self.files.post_requested.connect(self.on_post_requested)
-        self._search_tickets = 0
         #: Rooms (protocol version 2): requests, and the events about them.
         self.rooms = RoomsClient(self._channel, self._machine, self)
-        #: My status and its text, as the server last said.
-        self.status: tuple[str, str] = (STATUS_AVAILABLE, "")
+        #: Pages of history and search answers.
+        self.history = HistoryClient(self._channel, self._machine, self._seen, self)
+        #: My account: password, picture, status, remembered sessions.
+        self.account = AccountClient(self._link, self.presence_changed.emit, self)
         self._link.logged_in.connect(self.on_link_logged_in)
         self._link.event_received.connect(self.on_event)
         self._link.disconnected.connect(self.on_disconnected)
@@ -356,30 +323,6 @@ class ChatClient(QObject):
         """Forget an outbox message the server refused."""
         self._outbox.discard_failed(key)
 
-    def request_history(self, with_: str | None, before: int | None, limit: int,
-                        room: int | None = None) -> None:
-        """Ask for one page of a conversation (the general room, the one
-        with ``with_`` or room ``room``); answered by :attr:`history_received`."""
-        conversation = _conversation_id(with_, room)
-        if not self._machine.logged_in:
-            # Offline: say "nothing yet" so the view does not wait forever;
-            # the page is asked again after the reconnect.
-            QTimer.singleShot(0, lambda: self.history_received.emit(conversation, [], True))
-            return
-
-        def on_page(reply: MessagePage | ErrorReply) -> None:
-            if isinstance(reply, ErrorReply):
-                log.warning("history of %r refused: %s", with_, reply.code)
-                self.history_received.emit(conversation, [], False)
-                return
-            if reply.messages:
-                self._catch_up.seen(max(map(self._position, reply.messages)))
-            if reply.read is not None:
-                self.read_markers_received.emit(conversation, dict(reply.read))
-            self.history_received.emit(conversation, list(reply.messages), reply.has_more)
-
-        self._channel.request(History(with_, before, limit, room=room), on_page)
-
     def offers(self, feature: Feature) -> bool:
         """Whether the server offers a version 2 feature (and this connection
         speaks version 2)."""
@@ -396,57 +339,6 @@ class ChatClient(QObject):
     def react(self, message_id: int, emoji: str, on: bool) -> None:
         """Add (``on``) or take back my ``emoji`` on a message."""
         self._change(React(message_id, emoji, on))
-
-    def request_history_around(self, with_: str | None, around: int, limit: int,
-                               room: int | None = None) -> None:
-        """Ask for the page of a conversation around one message (to open a
-        search result there); answered by :attr:`history_around_received`."""
-        conversation = _conversation_id(with_, room)
-
-        def on_page(reply: MessagePage | ErrorReply | FailureReason) -> None:
-            if not isinstance(reply, MessagePage):
-                log.warning("history around %d refused: %s", around, reply)
-            self.history_around_received.emit(
-                conversation, around, reply if isinstance(reply, MessagePage) else None)
-
-        self._request_when_online(History(with_, limit=limit, around=around, room=room),
-                                  on_page)
-
-    def request_history_after(self, with_: str | None, after: int, limit: int,
-                              room: int | None = None) -> None:
-        """Ask for the messages of a conversation after ``after``; answered
-        by :attr:`newer_history_received`."""
-        conversation = _conversation_id(with_, room)
-
-        def on_page(reply: MessagePage | ErrorReply | FailureReason) -> None:
-            if not isinstance(reply, MessagePage):
-                log.warning("history after %d refused: %s", after, reply)
-            elif reply.messages:
-                self._catch_up.seen(max(map(self._position, reply.messages)))
-            self.newer_history_received.emit(
-                conversation, reply if isinstance(reply, MessagePage) else None)
-
-        self._request_when_online(History(with_, limit=limit, after=after, room=room),
-                                  on_page)
-
-    def search(self, request: Search) -> int:
-        """Send a search; returns the ticket that :attr:`search_answered`
-        carries with its answer.  Nothing cancels a search on the server:
-        whoever asked again just ignores the older tickets' answers."""
-        self._search_tickets += 1
-        ticket = self._search_tickets
-        self._request_when_online(
-            request, lambda reply: self.search_answered.emit(ticket, reply))
-        return ticket
-
-    def _request_when_online(self, request: Answerable[R],
-                             on_reply: Callable[[R | ErrorReply | FailureReason], None]) -> None:
-        """Send a request, or answer it with ``CONNECTION_LOST`` (soon, not
-        within this call) when offline."""
-        if not self._machine.logged_in:
-            QTimer.singleShot(0, lambda: on_reply(FailureReason.CONNECTION_LOST))
-            return
-        self._channel.request(request, on_reply)
 
     def _change(self, request: Edit | Delete | React) -> None:
         if not self._machine.logged_in:
@@ -473,82 +365,6 @@ class ChatClient(QObject):
         """Move my read marker of one conversation (best effort when offline)."""
         if self._machine.logged_in:
             self._channel.request(MarkRead(with_, up_to, room=room))
-
-    def set_avatar(self, file_id: str | None,
-                   on_done: Callable[[ErrorReply | None], None] | None = None) -> None:
-        """Show an uploaded image as my picture (None: none); ``on_done``
-        hears None, or the refusal (offline: ``internal_error``)."""
-        if not self._machine.logged_in:
-            if on_done is not None:
-                on_done(ErrorReply(None, ErrorCode.INTERNAL_ERROR, "not connected"))
-            return
-
-        def on_reply(reply: Reply | ErrorReply) -> None:
-            if on_done is not None:
-                on_done(reply if isinstance(reply, ErrorReply) else None)
-
-        self._channel.request(SetAvatar(file_id), on_reply)
-
-    def change_password(self, old_password: str, new_password: str) -> None:
-        """Ask the server to change my password; answered by :attr:`password_changed`."""
-        if not self._machine.logged_in:
-            self.password_changed.emit(FailureReason.CONNECTION_LOST)
-            return
-
-        def on_reply(reply: Reply | ErrorReply) -> None:
-            if isinstance(reply, ErrorReply):
-                self.password_changed.emit(reply.code)
-                return
-            self._link.password_changed(new_password)
-            self.password_changed.emit(None)
-
-        self._channel.request(ChangePassword(old_password, new_password), on_reply)
-
-    def set_status(self, status: str, text: str | None = None) -> None:
-        """Set my status (and its text, unless None); best effort when offline."""
-        if not self._machine.logged_in or Feature.STATUS not in self.features:
-            return
-
-        def on_reply(reply: Reply | ErrorReply) -> None:
-            if isinstance(reply, ErrorReply):
-                log.warning("status refused: %s", reply.code)
-                return
-            # The server tells the others; I learn it from the answer.
-            self._set_my_status(status, self.status[1] if text is None else text)
-            self.presence_changed.emit(RosterEntry(self.username, True, 0, *self.status))
-
-        self._channel.request(SetStatus(status, text), on_reply)
-
-    def request_sessions(self) -> None:
-        """Ask for my remembered sessions; answered by :attr:`sessions_received`."""
-        if not self._machine.logged_in:
-            QTimer.singleShot(0, lambda: self.sessions_received.emit(
-                FailureReason.CONNECTION_LOST))
-            return
-
-        def on_reply(reply: SessionList | ErrorReply) -> None:
-            self.sessions_received.emit(
-                reply.code if isinstance(reply, ErrorReply) else list(reply.sessions))
-
-        self._channel.request(Sessions(), on_reply)
-
-    def revoke_session(self, session: int) -> None:
-        """End one of my remembered sessions; answered by :attr:`session_revoked`."""
-        if not self._machine.logged_in:
-            QTimer.singleShot(0, lambda: self.session_revoked.emit(
-                session, FailureReason.CONNECTION_LOST))
-            return
-
-        def on_reply(reply: Reply | ErrorReply) -> None:
-            self.session_revoked.emit(
-                session, reply.code if isinstance(reply, ErrorReply) else None)
-
-        self._channel.request(RevokeSession(session), on_reply)
-
-    def _set_my_status(self, status: str, text: str) -> None:
-        if (status, text) != self.status:
-            self.status = (status, text)
-            self.my_status_changed.emit(status, text)
 
     # ------------------------------------------------------------------
     # What the server does
@@ -583,14 +399,10 @@ class ChatClient(QObject):
             case ReadEvent():
                 self.read_received.emit(event)
             case PresenceEvent(user=user):
-                if username_key(user.username) == username_key(self.username):
-                    self._set_my_status(user.status, user.status_text)
+                self.account.heard((user,))
                 self.presence_changed.emit(user)
             case UsersEvent(users=users):
-                me = username_key(self.username)
-                for user in users:
-                    if username_key(user.username) == me:
-                        self._set_my_status(user.status, user.status_text)
+                self.account.heard(users)
                 self.roster_received.emit(list(users))
             case _:
                 if not self.rooms.on_event(event):
@@ -617,6 +429,10 @@ class ChatClient(QObject):
             self.messages_arrived.emit(list(reply.messages), False)
         if after is not None:
             self._channel.request(self._sync(after), self._on_sync_page)
+
+    def _seen(self, messages: Sequence[Message]) -> None:
+        """Messages had from a page of history: sync need not bring them again."""
+        self._catch_up.seen(max(map(self._position, messages)))
 
     def _position(self, message: Message) -> int:
         """Where a message stands in what this connection catches up by: its

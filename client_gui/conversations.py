@@ -112,9 +112,9 @@ class Conversations(QObject):
         client.general_unread_received.connect(self.on_general_unread_received)
         client.presence_changed.connect(self.on_presence_changed)
         client.messages_arrived.connect(self.on_messages_arrived)
-        client.history_received.connect(self.on_history_received)
-        client.history_around_received.connect(self.on_history_around_received)
-        client.newer_history_received.connect(self.on_newer_history_received)
+        client.history.history_received.connect(self.on_history_received)
+        client.history.history_around_received.connect(self.on_history_around_received)
+        client.history.newer_history_received.connect(self.on_newer_history_received)
         client.outbox_added.connect(self.on_outbox_added)
         client.outbox_delivered.connect(self.on_outbox_delivered)
         client.outbox_failed.connect(self.on_outbox_failed)
@@ -136,7 +136,7 @@ class Conversations(QObject):
         rooms.member_changed.connect(self.on_member_changed)
         rooms.members_received.connect(self.on_members_received)
         client.messages_updated.connect(self.on_messages_updated)
-        client.read_markers_received.connect(self.on_read_markers_received)
+        client.history.read_markers_received.connect(self.on_read_markers_received)
         client.read_received.connect(self.on_read_received)
         client.typing_received.connect(self.typists.on_typing)
         self.list_model.dataChanged.connect(self._on_list_changed)
@@ -215,7 +215,7 @@ class Conversations(QObject):
         model.history_started = True  # open() must not ask for the newest page
         model.loading = True
         self._showing[conversation] = message_id
-        self._client.request_history_around(self.peer_name(conversation), message_id,
+        self._client.history.request_around(self.peer_name(conversation), message_id,
                                             self._page_size, _room_id(conversation))
 
     def load_newer(self, conversation: ConversationId) -> bool:
@@ -229,7 +229,7 @@ class Conversations(QObject):
         if model.loading_newer or not model.has_newer or model.newest_id is None:
             return False
         model.loading_newer = True
-        self._client.request_history_after(self.peer_name(conversation), model.newest_id,
+        self._client.history.request_after(self.peer_name(conversation), model.newest_id,
                                            self._older_page_size, _room_id(conversation))
         return True
 
@@ -499,7 +499,7 @@ class Conversations(QObject):
             # Pages asked for while offline were answered with nothing.
             showing = self._showing.get(self.current)
             if showing is not None:
-                self._client.request_history_around(self.peer_name(self.current), showing,
+                self._client.history.request_around(self.peer_name(self.current), showing,
                                                     self._page_size, _room_id(self.current))
                 return
             model = self._models.get(self.current)
@@ -511,8 +511,8 @@ class Conversations(QObject):
     def _request_page(self, model: MessageListModel, before: int | None) -> None:
         model.loading = True
         limit = self._page_size if before is None else self._older_page_size
-        self._client.request_history(self.peer_name(model.conversation), before, limit,
-                                     _room_id(model.conversation))
+        self._client.history.request_page(self.peer_name(model.conversation), before, limit,
+                                          _room_id(model.conversation))
 
     def _mark_read(self, conversation: ConversationId) -> None:
         model = self._models.get(conversation)

@@ -69,7 +69,7 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
-        client.password_changed.connect(self.on_password_changed)
+        client.account.password_changed.connect(self.on_password_changed)
         follow_language(self, self.retranslate)
 
     def retranslate(self) -> None:
@@ -104,7 +104,7 @@ class ChangePasswordDialog(QDialog):
         if not self._validate(show_all=True):
             return
         self.buttons.setEnabled(False)
-        self._client.change_password(self.old.text(), self.new.text())
+        self._client.account.change_password(self.old.text(), self.new.text())
 
     @pyqtSlot(object)
     def on_password_changed(self, error: ErrorCode | FailureReason | None) -> None:

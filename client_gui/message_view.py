@@ -63,7 +63,7 @@ from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 from .delegates import MessageDelegate
 from .file_cards import FileAction, FileServices
 from .message_menu import Abilities, build_message_menu, key_action
-from .models import MessageListModel, MessageRow, Roles, RowState
+from .models import MessageListModel, MessageRow, Roles
 from .widgets import blend
 
 __all__ = ["MessageView"]

@@ -125,7 +125,7 @@ class SearchPanel(QWidget):
         bar = self.results.verticalScrollBar()
         assert bar is not None
         bar.valueChanged.connect(self.on_results_scrolled)
-        client.search_answered.connect(self.on_search_answered)
+        client.history.search_answered.connect(self.on_search_answered)
         client.state_changed.connect(self.on_state_changed)
         follow_language(self, self.retranslate)
 
@@ -176,7 +176,7 @@ class SearchPanel(QWidget):
             return  # that very search is on its way
         self._asked = text
         self.model.clear(search_words(text))
-        self._ticket = self._client.search(self._request(text, None))
+        self._ticket = self._client.history.search(self._request(text, None))
         self._show_state()
 
     def _request(self, text: str, before: int | None) -> Search:
@@ -212,7 +212,7 @@ class SearchPanel(QWidget):
         oldest = self.model.oldest_id
         if (value >= bar.maximum() - 100 and self.model.has_more and not self._ticket
                 and oldest is not None and self._asked):
-            self._ticket = self._client.search(self._request(self._asked, oldest))
+            self._ticket = self._client.history.search(self._request(self._asked, oldest))
 
     @pyqtSlot(object)
     def on_state_changed(self, state: ConnectionState) -> None:

@@ -17,7 +17,6 @@ from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -89,8 +88,8 @@ class SessionsDialog(QDialog):
 
         self.revoke_button.clicked.connect(self.on_revoke_clicked)
         self.table.itemSelectionChanged.connect(self.on_selection_changed)
-        client.sessions_received.connect(self.on_sessions_received)
-        client.session_revoked.connect(self.on_session_revoked)
+        client.account.sessions_received.connect(self.on_sessions_received)
+        client.account.session_revoked.connect(self.on_session_revoked)
         follow_language(self, self.retranslate)
         self.refresh()
 
@@ -108,7 +107,7 @@ class SessionsDialog(QDialog):
     def refresh(self) -> None:
         """Ask the server for the list again."""
         self.error.show_text(None)
-        self._client.request_sessions()
+        self._client.account.request_sessions()
 
     @property
     def sessions(self) -> list[SessionInfo]:
@@ -159,7 +158,7 @@ class SessionsDialog(QDialog):
         if selected is None or selected.current:
             return
         self.revoke_button.setEnabled(False)
-        self._client.revoke_session(selected.session)
+        self._client.account.revoke_session(selected.session)
 
     @pyqtSlot(object)
     def on_sessions_received(self, sessions: object) -> None:

@@ -97,7 +97,7 @@ class StatusButton(QToolButton):
         self.text_action.triggered.connect(self.on_text_wanted)
         self.menu_.addAction(self.text_action)
         self.setMenu(self.menu_)
-        client.my_status_changed.connect(self.on_my_status_changed)
+        client.account.my_status_changed.connect(self.on_my_status_changed)
         follow_language(self, self.retranslate)
 
     def retranslate(self) -> None:
@@ -106,7 +106,7 @@ class StatusButton(QToolButton):
             action.setText(status_name(status))
         self.text_action.setText(self.tr("Status &message\u2026"))
         self.setToolTip(self.tr("Your status, as the others see it"))
-        self._show(*self._client.status)
+        self._show(*self._client.account.status)
 
     def _show(self, status: str, text: str) -> None:
         self.setIcon(dot_icon(status_colour(status)))
@@ -123,18 +123,18 @@ class StatusButton(QToolButton):
     def on_status_chosen(self) -> None:
         action = self.sender()
         if isinstance(action, QAction):
-            self._client.set_status(str(action.data()))
+            self._client.account.set_status(str(action.data()))
 
     @pyqtSlot()
     def on_text_wanted(self) -> None:
-        status, current = self._client.status
+        status, current = self._client.account.status
         text, accepted = QInputDialog.getText(
             self, self.tr("Status message"),
             self.tr("What the others see beside your status (at most %1 characters):").replace(
                 "%1", str(STATUS_TEXT_MAX_CHARS)),
             QLineEdit.EchoMode.Normal, current)
         if accepted:
-            self._client.set_status(status, fit_status_text(text))
+            self._client.account.set_status(status, fit_status_text(text))
 
 
 def fit_status_text(text: str) -> str:
@@ -185,7 +185,7 @@ class AutoAway(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(int(seconds * 1000))
         self._timer.timeout.connect(self.on_idle)
-        client.my_status_changed.connect(self.on_my_status_changed)
+        client.account.my_status_changed.connect(self.on_my_status_changed)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -203,14 +203,14 @@ class AutoAway(QObject):
             self._timer.start()  # restarts the wait
             if self.set_away:
                 self.set_away = False
-                self._client.set_status(STATUS_AVAILABLE)
+                self._client.account.set_status(STATUS_AVAILABLE)
         return False
 
     @pyqtSlot()
     def on_idle(self) -> None:
-        if self._client.status[0] == STATUS_AVAILABLE:
+        if self._client.account.status[0] == STATUS_AVAILABLE:
             self.set_away = True
-            self._client.set_status(STATUS_AWAY)
+            self._client.account.set_status(STATUS_AWAY)
 
     @pyqtSlot(str, str)
     def on_my_status_changed(self, status: str, text: str) -> None:

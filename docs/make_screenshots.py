@@ -362,15 +362,15 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.resize(960, 640)
         shoot_lifecycle(app, port, language, out, chat, besedka.appearance)
 
-        chat.sessions_action.trigger()
-        dialog = chat.sessions_dialog
+        chat.menus.sessions_action.trigger()
+        dialog = chat.menus.sessions_dialog
         wait(app, lambda: dialog.table.topLevelItemCount() == len(OTHER_SESSIONS) + 1)
         dialog.select(dialog.sessions[-1].session)
         dialog.resize(640, 300)
         settle(app)
         save(dialog, out / f"sessions-{language}.png")
         dialog.close()
-        chat.log_out_action.trigger()
+        chat.menus.log_out_action.trigger()
         settle(app)
     finally:
         besedka.shut_down()

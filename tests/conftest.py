@@ -19,10 +19,13 @@ failure: CI must prove both databases.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -60,6 +63,31 @@ STOP_SIGNAL = STOP_SIGNALS[0]
 # client started by a test) stays on the loopback interface: no test sends a
 # packet off this machine.  Child processes inherit it.
 os.environ["BESEDKA_MDNS_INTERFACES"] = "127.0.0.1"
+
+
+def _private_user_folders() -> None:
+    """Give this test process per-user folders of its own, inherited by the
+    servers and clients it starts: Linux's XDG ones (platformdirs and Qt
+    follow them) and, on Windows, platformdirs' ``WIN_PD_OVERRIDE_*`` for
+    ``%APPDATA%`` and ``%LOCALAPPDATA%``.
+
+    Code under test falls back to the user's data, cache, state and config
+    folders (a client's image cache, a remembered session's token file, a
+    server started without ``--database``).  No test may touch the real
+    user's, and under ``pytest -n`` (``make test``) two workers must not
+    share one: each worker is its own process, so each gets its own here.
+    Tests that need a clean folder still set their own (``monkeypatch``).
+    """
+    base = Path(tempfile.mkdtemp(prefix="besedka-test-user-"))
+    for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME",
+                     "WIN_PD_OVERRIDE_APPDATA", "WIN_PD_OVERRIDE_LOCAL_APPDATA"):
+        folder = base / variable.lower()
+        folder.mkdir()
+        os.environ[variable] = str(folder)
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+
+
+_private_user_folders()
 
 
 class ServerProcess:

@@ -121,6 +121,8 @@ class PostgresCluster:
             os.chown(self.directory, account.pw_uid, account.pw_gid)
             self._as = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
         self._databases = itertools.count(1)
+        #: whether it ever started (its port is then the tests' to keep)
+        self._started = False
 
     def _run(self, *command: str, timeout: float = 120.0) -> None:
         completed = subprocess.run(
@@ -145,7 +147,27 @@ class PostgresCluster:
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
 
     def start(self) -> None:
-        """Start (or start again) on the cluster's port, and wait until it answers."""
+        """Start (or start again) on the cluster's port, and wait until it answers.
+
+        PostgreSQL cannot be given port 0, so the port is one found free
+        when the cluster was made, and someone else (another worker of
+        ``pytest -n``, whose servers take ports too) may have taken it
+        since.  Then, the first time only (later the tests' URLs name the
+        port), it starts on another free one.
+        """
+        for attempt in range(5):
+            try:
+                self._start()
+            except RuntimeError:
+                if self._started or attempt == 4 or "already in use" not in self.log:
+                    raise
+                self.port = _free_port()
+                self.log_file.unlink(missing_ok=True)  # the next attempt's log alone
+                continue
+            self._started = True
+            return
+
+    def _start(self) -> None:
         options = " ".join([
             f"-p {self.port}", "-c listen_addresses=127.0.0.1",
             f"-c unix_socket_directories={self.directory}",

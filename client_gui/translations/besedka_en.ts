@@ -155,121 +155,123 @@
         <translation>Picture</translation>
     </message>
 </context><context>
-    <name>ChatWindow</name>
+    <name>ChatMenus</name>
     <message>
-        <location filename="../chat_window.py" line="311" />
+        <location filename="../chat_menus.py" line="124" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="312" />
+        <location filename="../chat_menus.py" line="125" />
         <source>&amp;Settings…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="313" />
+        <location filename="../chat_menus.py" line="126" />
         <source>&amp;Change password…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="314" />
+        <location filename="../chat_menus.py" line="127" />
         <source>&amp;Sessions…</source>
         <translation>&amp;Sessions…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="315" />
+        <location filename="../chat_menus.py" line="128" />
         <source>&amp;Log out</source>
         <translation>&amp;Log out</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="316" />
+        <location filename="../chat_menus.py" line="129" />
         <source>&amp;Quit</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="317" />
+        <location filename="../chat_menus.py" line="130" />
         <source>&amp;Search</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="318" />
+        <location filename="../chat_menus.py" line="131" />
         <source>L&amp;anguage</source>
         <translation>L&amp;anguage</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="319" />
+        <location filename="../chat_menus.py" line="132" />
         <source>&amp;Help</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="320" />
+        <location filename="../chat_menus.py" line="133" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="321" />
+        <location filename="../chat_menus.py" line="134" />
         <source>&amp;About Besedka</source>
         <translation>&amp;About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="322" />
-        <source>Filter conversations</source>
-        <translation>Filter conversations</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="455" />
-        <source>(%1) Besedka — %2</source>
-        <translation>(%1) Besedka — %2</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="458" />
-        <source>Besedka — %1</source>
-        <translation>Besedka — %1</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="476" />
-        <source>everyone</source>
-        <translation>everyone</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="505" />
+        <location filename="../chat_menus.py" line="152" />
         <source>Go to a conversation by name</source>
         <translation>Go to a conversation by name</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="506" />
+        <location filename="../chat_menus.py" line="153" />
         <source>The conversation above</source>
         <translation>The conversation above</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="507" />
+        <location filename="../chat_menus.py" line="154" />
         <source>The conversation below</source>
         <translation>The conversation below</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="508" />
+        <location filename="../chat_menus.py" line="155" />
         <source>The next conversation with unread messages</source>
         <translation>The next conversation with unread messages</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="509" />
+        <location filename="../chat_menus.py" line="156" />
         <source>Mark the conversation read</source>
         <translation>Mark the conversation read</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="513" />
+        <location filename="../chat_menus.py" line="160" />
         <source>Keyboard shortcuts</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="522" />
+        <location filename="../chat_menus.py" line="172" />
         <source>About Besedka</source>
         <translation>About Besedka</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="522" />
+        <location filename="../chat_menus.py" line="172" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</translation>
+    </message>
+</context><context>
+    <name>ChatWindow</name>
+    <message>
+        <location filename="../chat_window.py" line="247" />
+        <source>Filter conversations</source>
+        <translation>Filter conversations</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="377" />
+        <source>(%1) Besedka — %2</source>
+        <translation>(%1) Besedka — %2</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="380" />
+        <source>Besedka — %1</source>
+        <translation>Besedka — %1</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="398" />
+        <source>everyone</source>
+        <translation>everyone</translation>
     </message>
 </context><context>
     <name>ComposeBox</name>
@@ -1144,52 +1146,52 @@
 </context><context>
     <name>SessionsDialog</name>
     <message>
-        <location filename="../sessions_dialog.py" line="99" />
+        <location filename="../sessions_dialog.py" line="98" />
         <source>Sessions</source>
         <translation>Sessions</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="100" />
+        <location filename="../sessions_dialog.py" line="99" />
         <source>Where you chose “Keep me logged in”. Revoke a session you do not recognise, or of a computer you no longer use: it is logged out at once. A session unused for 90 days ends by itself.</source>
         <translation>Where you chose “Keep me logged in”. Revoke a session you do not recognise, or of a computer you no longer use: it is logged out at once. A session unused for 90 days ends by itself.</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="104" />
+        <location filename="../sessions_dialog.py" line="103" />
         <source>Client</source>
         <translation>Client</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="104" />
+        <location filename="../sessions_dialog.py" line="103" />
         <source>Created</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="104" />
+        <location filename="../sessions_dialog.py" line="103" />
         <source>Last used</source>
         <translation>Last used</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="105" />
+        <location filename="../sessions_dialog.py" line="104" />
         <source>&amp;Revoke</source>
         <translation>&amp;Revoke</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="121" />
+        <location filename="../sessions_dialog.py" line="120" />
         <source>(unnamed client)</source>
         <translation>(unnamed client)</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="123" />
+        <location filename="../sessions_dialog.py" line="122" />
         <source>This window: %1</source>
         <translation>This window: %1</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="146" />
+        <location filename="../sessions_dialog.py" line="145" />
         <source>This window's own session ends with Account → Log out.</source>
         <translation>This window's own session ends with Account → Log out.</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="180" />
+        <location filename="../sessions_dialog.py" line="179" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Not connected to the server. Try again when the connection is back.</translation>
     </message>

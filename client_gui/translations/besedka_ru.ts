@@ -156,121 +156,123 @@
         <translation>Фото</translation>
     </message>
 </context><context>
-    <name>ChatWindow</name>
+    <name>ChatMenus</name>
     <message>
-        <location filename="../chat_window.py" line="311" />
+        <location filename="../chat_menus.py" line="124" />
         <source>&amp;Account</source>
         <translation>&amp;Учётная запись</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="312" />
+        <location filename="../chat_menus.py" line="125" />
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="313" />
+        <location filename="../chat_menus.py" line="126" />
         <source>&amp;Change password…</source>
         <translation>&amp;Сменить пароль…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="314" />
+        <location filename="../chat_menus.py" line="127" />
         <source>&amp;Sessions…</source>
         <translation>С&amp;еансы…</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="315" />
+        <location filename="../chat_menus.py" line="128" />
         <source>&amp;Log out</source>
         <translation>Выйти из &amp;учётной записи</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="316" />
+        <location filename="../chat_menus.py" line="129" />
         <source>&amp;Quit</source>
         <translation>&amp;Закрыть Беседку</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="317" />
+        <location filename="../chat_menus.py" line="130" />
         <source>&amp;Search</source>
         <translation>&amp;Поиск</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="318" />
+        <location filename="../chat_menus.py" line="131" />
         <source>L&amp;anguage</source>
         <translation>&amp;Язык</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="319" />
+        <location filename="../chat_menus.py" line="132" />
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="320" />
+        <location filename="../chat_menus.py" line="133" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Клавиатурные сокращения</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="321" />
+        <location filename="../chat_menus.py" line="134" />
         <source>&amp;About Besedka</source>
         <translation>&amp;О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="322" />
-        <source>Filter conversations</source>
-        <translation>Найти беседу</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="455" />
-        <source>(%1) Besedka — %2</source>
-        <translation>(%1) Беседка — %2</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="458" />
-        <source>Besedka — %1</source>
-        <translation>Беседка — %1</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="476" />
-        <source>everyone</source>
-        <translation>все участники</translation>
-    </message>
-    <message>
-        <location filename="../chat_window.py" line="505" />
+        <location filename="../chat_menus.py" line="152" />
         <source>Go to a conversation by name</source>
         <translation>Перейти к беседе по имени</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="506" />
+        <location filename="../chat_menus.py" line="153" />
         <source>The conversation above</source>
         <translation>Беседа выше в списке</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="507" />
+        <location filename="../chat_menus.py" line="154" />
         <source>The conversation below</source>
         <translation>Беседа ниже в списке</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="508" />
+        <location filename="../chat_menus.py" line="155" />
         <source>The next conversation with unread messages</source>
         <translation>Следующая беседа с непрочитанными сообщениями</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="509" />
+        <location filename="../chat_menus.py" line="156" />
         <source>Mark the conversation read</source>
         <translation>Отметить беседу прочитанной</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="513" />
+        <location filename="../chat_menus.py" line="160" />
         <source>Keyboard shortcuts</source>
         <translation>Клавиатурные сокращения</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="522" />
+        <location filename="../chat_menus.py" line="172" />
         <source>About Besedka</source>
         <translation>О программе «Беседка»</translation>
     </message>
     <message>
-        <location filename="../chat_window.py" line="522" />
+        <location filename="../chat_menus.py" line="172" />
         <source>&lt;h3&gt;Besedka %1&lt;/h3&gt;&lt;p&gt;A chat for the computers of one local network: a general room and direct messages.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Беседка %1&lt;/h3&gt;&lt;p&gt;Чат для компьютеров одной локальной сети: общий чат и личные сообщения.&lt;/p&gt;</translation>
+    </message>
+</context><context>
+    <name>ChatWindow</name>
+    <message>
+        <location filename="../chat_window.py" line="247" />
+        <source>Filter conversations</source>
+        <translation>Найти беседу</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="377" />
+        <source>(%1) Besedka — %2</source>
+        <translation>(%1) Беседка — %2</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="380" />
+        <source>Besedka — %1</source>
+        <translation>Беседка — %1</translation>
+    </message>
+    <message>
+        <location filename="../chat_window.py" line="398" />
+        <source>everyone</source>
+        <translation>все участники</translation>
     </message>
 </context><context>
     <name>ComposeBox</name>
@@ -1153,52 +1155,52 @@
 </context><context>
     <name>SessionsDialog</name>
     <message>
-        <location filename="../sessions_dialog.py" line="99" />
+        <location filename="../sessions_dialog.py" line="98" />
         <source>Sessions</source>
         <translation>Сеансы</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="100" />
+        <location filename="../sessions_dialog.py" line="99" />
         <source>Where you chose “Keep me logged in”. Revoke a session you do not recognise, or of a computer you no longer use: it is logged out at once. A session unused for 90 days ends by itself.</source>
         <translation>Где вы включили «Не выходить из учётной записи». Отзовите сеанс, который вам незнаком или принадлежит компьютеру, которым вы больше не пользуетесь: из него сразу будет выполнен выход. Сеанс, не использованный 90 дней, завершается сам.</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="104" />
+        <location filename="../sessions_dialog.py" line="103" />
         <source>Client</source>
         <translation>Программа</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="104" />
+        <location filename="../sessions_dialog.py" line="103" />
         <source>Created</source>
         <translation>Создан</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="104" />
+        <location filename="../sessions_dialog.py" line="103" />
         <source>Last used</source>
         <translation>Последний вход</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="105" />
+        <location filename="../sessions_dialog.py" line="104" />
         <source>&amp;Revoke</source>
         <translation>&amp;Отозвать</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="121" />
+        <location filename="../sessions_dialog.py" line="120" />
         <source>(unnamed client)</source>
         <translation>(программа без названия)</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="123" />
+        <location filename="../sessions_dialog.py" line="122" />
         <source>This window: %1</source>
         <translation>Это окно: %1</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="146" />
+        <location filename="../sessions_dialog.py" line="145" />
         <source>This window's own session ends with Account → Log out.</source>
         <translation>Сеанс этого окна завершается через «Учётная запись → Выйти».</translation>
     </message>
     <message>
-        <location filename="../sessions_dialog.py" line="180" />
+        <location filename="../sessions_dialog.py" line="179" />
         <source>Not connected to the server. Try again when the connection is back.</source>
         <translation>Нет связи с сервером. Попробуйте снова, когда соединение восстановится.</translation>
     </message>

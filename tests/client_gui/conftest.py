@@ -14,6 +14,8 @@ import asyncio
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -219,6 +221,19 @@ def bots() -> Iterator[Callable[..., Bot]]:
 # A real X server, for the tests of the client on X11 (xcb) rather than offscreen.
 
 def _ensure_xvfb() -> str:
+    # Installing is apt's, which allows one at a time: the workers of
+    # ``pytest -n`` (make test) that need X at once take turns here, so the
+    # second finds it installed instead of failing on apt's lock.
+    if sys.platform == "win32":
+        return _install_xvfb()
+    import fcntl
+
+    with open(Path(tempfile.gettempdir()) / "besedka-tests-xvfb.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_xvfb()
+
+
+def _install_xvfb() -> str:
     found = shutil.which("Xvfb")
     if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

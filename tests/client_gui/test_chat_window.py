@@ -128,9 +128,9 @@ def test_password_change_takes_effect_for_the_next_login(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     QTimer.singleShot(0, fill_dialog)
-    window.change_password_action.trigger()  # runs the dialog until it closes
+    window.menus.change_password_action.trigger()  # runs the dialog until it closes
     assert dialogs and dialogs[0].result() == ChangePasswordDialog.DialogCode.Accepted
 
-    window.log_out_action.trigger()
+    window.menus.log_out_action.trigger()
     qtbot.waitUntil(lambda: besedka.login_window is not None, timeout=WAIT_MS)
     assert log_in(qtbot, besedka, "alice", "brand new secret").conversations.me == "alice"

@@ -560,7 +560,7 @@ def test_a_wrong_password_while_servers_come_and_go_changes_no_field_and_the_nex
     qtbot.keyClick(login.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: besedka.chat_window is not None, timeout=DISCOVERY_MS)
     assert (besedka.client.host, besedka.client.port) == typed.address
-    assert "failed login" in typed.log
+    wait_for_log(typed, "failed login")
     assert "failed login" not in elsewhere.log
     assert elsewhere.log.count("logged in") == 1  # the bot's, registering
 

@@ -94,12 +94,12 @@ class Inspector:
 
 
 def menu_actions(window: ChatWindow) -> Iterator[tuple[str, QAction]]:
-    leaving = {getattr(window, name) for name in LEAVING}
+    leaving = {getattr(window.menus, name) for name in LEAVING}
     bar = window.menuBar()
     assert bar is not None
     for top in bar.actions():
         menu = top.menu()
-        if not isinstance(menu, QMenu) or menu is window.language_menu:
+        if not isinstance(menu, QMenu) or menu is window.menus.language_menu:
             continue
         for action in menu.actions():
             if not action.isSeparator() and action not in leaving and action.menu() is None:

@@ -41,11 +41,14 @@ def test_wrong_password_is_reported_in_the_login_window(
 
 
 def test_unreachable_server_names_the_address(qtbot: QtBot, start_client: StartClient) -> None:
-    with socket.socket() as probe:  # a port that nothing listens on
+    # A port that nothing listens on: bound but not listening, and held for
+    # the whole test, so that no server of another test (another worker of
+    # ``pytest -n``) can be given it meanwhile.
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    login = failed_login(qtbot, start_client(("127.0.0.1", port)), "alice", "whatever1")
-    assert f"Cannot reach the server at 127.0.0.1:{port}" in login.error.text()
+        login = failed_login(qtbot, start_client(("127.0.0.1", port)), "alice", "whatever1")
+        assert f"Cannot reach the server at 127.0.0.1:{port}" in login.error.text()
 
 
 def test_rate_limit_says_how_long_to_wait(
@@ -228,7 +231,7 @@ def test_login_remembers_server_and_username_but_never_the_password(
         settings: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     besedka = start_client(server.address)
     window = register(qtbot, besedka, "Alice")
-    window.log_out_action.trigger()
+    window.menus.log_out_action.trigger()
     qtbot.waitUntil(lambda: besedka.login_window is not None, timeout=WAIT_MS)
     settings.sync()
     assert settings.get(USERNAME) == "Alice"

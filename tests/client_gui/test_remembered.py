@@ -89,7 +89,7 @@ def test_keep_me_logged_in_opens_the_chat_at_the_next_start_without_the_login_wi
     wait_for_body(qtbot, chat.conversations.model(None), "before closing")
     send(qtbot, chat, "after the next start")
     wait_for_body(qtbot, chat.conversations.model(None), "after the next start")
-    assert "resumed remembered session" in server.log
+    assert "resumed remembered session" in server.wait_for_log("resumed remembered session")
 
 
 def test_a_revoked_token_at_start_shows_the_login_window_with_the_name_and_why(
@@ -131,7 +131,7 @@ def test_log_out_forgets_the_session_here_and_on_the_server(
     loaded = store.load()
     assert loaded is not None
     token = loaded[1]
-    window.log_out_action.trigger()
+    window.menus.log_out_action.trigger()
     assert besedka.login_window is not None and store.load() is None
 
     async def resume() -> dict[str, Any]:
@@ -216,9 +216,9 @@ def test_sessions_lists_where_i_am_kept_and_revokes_another_computer(
     loop = asyncio.new_event_loop()
     try:
         laptop, _ = loop.run_until_complete(wire_session(server.address, "alice"))
-        assert window.sessions_action.isVisible()
-        window.sessions_action.trigger()
-        dialog: SessionsDialog = window.sessions_dialog
+        assert window.menus.sessions_action.isVisible()
+        window.menus.sessions_action.trigger()
+        dialog: SessionsDialog = window.menus.sessions_dialog
         qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() == 2, timeout=WAIT_MS)
         rows = [dialog.table.topLevelItem(row) for row in range(2)]
         texts = [row.text(0) for row in rows if row is not None]

@@ -210,7 +210,7 @@ def test_a_newer_query_supersedes_the_answer_to_an_older_one(
     alice.search.start(everywhere=True)
     panel = alice.search_panel
     answers: list[int] = []
-    alice._client.search_answered.connect(lambda ticket, answer: answers.append(ticket))
+    alice._client.history.search_answered.connect(lambda ticket, answer: answers.append(ticket))
     # Typed quickly: one search once the typing pauses.
     type_text(panel.query, "прив")
     qtbot.waitUntil(lambda: answers != [], timeout=WAIT_MS)

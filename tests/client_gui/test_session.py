@@ -61,7 +61,7 @@ class Recorder:
         client.logged_in.connect(self.logged_in.append)
         client.outbox_delivered.connect(lambda key, _message: self.delivered.append(key))
         client.reconnect_countdown.connect(self.countdowns.append)
-        client.history_received.connect(
+        client.history.history_received.connect(
             lambda conversation, messages, more: self.history.append(
                 (conversation, messages, more)))
 
@@ -535,7 +535,7 @@ def test_events_of_a_newer_server_are_ignored_and_the_session_goes_on(
 def test_a_malformed_reply_still_answers_the_request_and_a_malformed_event_is_skipped(
         make_client: MakeClient, connection: FakeConnection) -> None:
     client, seen = logged_in_client(make_client, connection)
-    client.request_history("bob", None, 50)
+    client.history.request_page("bob", None, 50)
     connection.reply(connection.last("history"), messages=[{"id": "five"}], has_more=False)
     assert seen.history == [("bob", [], False)]  # the view stops waiting
     connection.push({"type": "message", "message": {"id": 6}},

@@ -64,18 +64,18 @@ def test_russian_loads_and_switches_the_running_windows(
     assert login.log_in_button.text() == "&Войти"
 
     window = register(qtbot, besedka, "алиса")
-    assert window.account_menu.title() == "&Учётная запись"
+    assert window.menus.account_menu.title() == "&Учётная запись"
     assert window.proxy.index(0, 0).data() == "Общий чат"
     assert window.status.text().startswith("Подключено к")
-    assert window.language_actions["ru"].isChecked()
+    assert window.menus.language_actions["ru"].isChecked()
     # Plurals follow Russian grammar.
     assert window.status_bar.tr("%n message(s) waiting to be sent", None, 3) \
         == "3 сообщения ждут отправки"
     assert window.status_bar.tr("%n message(s) waiting to be sent", None, 5) \
         == "5 сообщений ждут отправки"
 
-    window.language_actions["en"].trigger()
-    qtbot.waitUntil(lambda: window.account_menu.title() == "&Account")
+    window.menus.language_actions["en"].trigger()
+    qtbot.waitUntil(lambda: window.menus.account_menu.title() == "&Account")
     assert window.proxy.index(0, 0).data() == "General"
     assert settings.get(LANGUAGE) == "en"
     assert window.status_bar.tr("%n message(s) waiting to be sent", None, 1) \

@@ -116,7 +116,7 @@ def test_tls_server_announces_the_fingerprint_of_the_certificate_it_presents(
     der = asyncio.run(presented_certificate((info.parsed_addresses()[0], info.port)))
     assert check_announced_fingerprint(announced, der) is FingerprintCheck.MATCH
     # The same fingerprint the server logs for people to compare.
-    assert format_fingerprint(announced) in server.log
+    assert format_fingerprint(announced) in _wait_for_log(server, format_fingerprint(announced))
 
 
 async def presented_certificate(address: tuple[str, int]) -> bytes:
