@@ -433,8 +433,7 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
                     return  # resume_writing() or fill_reply() pumps again
                 frame = inbox.popleft()
                 self._inbox_bytes -= len(frame)
-                if (self._reading_paused_for & _PAUSED_INBOX_FULL
-                        and len(inbox) < MAX_INBOX_FRAMES // 2
+                if (len(inbox) < MAX_INBOX_FRAMES // 2
                         and self._inbox_bytes < MAX_INBOX_BYTES // 2):
                     self._resume_reading(_PAUSED_INBOX_FULL)
                 answer = self.handler.answer(self, frame)
@@ -507,13 +506,8 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
                 done = replies.popleft()
                 self._replies_cost -= done.cost
                 self.write_soon(done.data)  # type: ignore[arg-type]
-            if self._replies_changed is not None:
-                self._wake_reply_waiter()
-            # Room for more sends, or the end of the inbox; with nothing in
-            # the inbox and no end to act on, _pump() would do nothing
-            # (this runs once per send).
-            if self._inbox or self._eof or self._draining_after_error:
-                self._pump()
+            self._wake_reply_waiter()
+            self._pump()  # room for more sends, or the end of the inbox
 
     def reply_in_order(self, data: bytes) -> None:
         """Queue a reply that is ready now, behind the replies still owed."""

@@ -31,10 +31,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from protocol import limits
-from protocol.errors import ErrorCode, ProtocolError, RequestError, RequestId
+from protocol.errors import ErrorCode, RequestError, RequestId
 from protocol.events import Hello
 from protocol.framing import encode_frame
 from protocol.replies import Done, error_reply
@@ -87,15 +87,6 @@ class _Route:
     logs_in: bool
 
 
-class _AtOnceRoute(NamedTuple):
-    """A handler at once, with what the hot path would otherwise look up
-    per request (its request class and protocol version)."""
-
-    handler: AtOnce[Any]
-    request_type: type[Request]
-    since: int
-
-
 class Dispatcher:
     """Answers every request of every connection by handing it to its feature.
 
@@ -109,7 +100,7 @@ class Dispatcher:
         self._features: list[Feature] = []
         self.hello_frame = self._hello()
         self._routes: dict[str, _Route] = {}
-        self._at_once: dict[str, _AtOnceRoute] = {}
+        self._at_once: dict[str, AtOnce[Any]] = {}
         self._transfers: dict[str, TransferStart] = {}
         self._closed_listeners: list[Callable[[Connection], None]] = []
         self.route(Ping, _ping)
@@ -148,8 +139,7 @@ class Dispatcher:
         gets ``not_authenticated`` as any other.
         """
         self._add(request_type)
-        self._at_once[request_type.TYPE] = _AtOnceRoute(handler, request_type,
-                                                        request_type.SINCE)
+        self._at_once[request_type.TYPE] = handler
 
     def route_transfer(self, request_type: type[Request], start: TransferStart) -> None:
         """Hand a connection whose first frame is ``request_type`` to ``start``.
@@ -207,14 +197,9 @@ class Dispatcher:
             re = raw.re
             session = connection.session
             at_once = self._at_once.get(raw.type)
-            if at_once is None or session is None or at_once.since > session.protocol:
+            if at_once is None or session is None or _too_new(raw.type, session):
                 return self._answer(connection, raw)
-            # parse_request's work, with the class this route knows already.
-            try:
-                request = at_once.request_type.from_fields(raw.fields)
-            except ProtocolError as error:
-                raise RequestError.from_protocol_error(error, re) from None
-            later = at_once.handler(session, request, re, len(frame))
+            later = at_once(session, parse_request(raw), re, len(frame))
             if later is not None:
                 return self._guarded(connection, later, re)
         except RequestError as error:
