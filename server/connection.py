@@ -193,7 +193,13 @@ class _OutputFlusher:
         # callback (add() schedules it on the fresh list).
         due, self._due = self._due, []
         for connection in due:
-            connection._flush_queued()
+            # One connection's failure must not leave the others' frames
+            # unwritten: logged, as the loop logged a failed callback of
+            # its own before.
+            try:
+                connection._flush_queued()
+            except Exception:  # noqa: BLE001 - the other connections go on
+                connection.log.exception("failure while writing queued frames")
 
 
 #: Each event loop's flusher (a test may run several loops one after another).
