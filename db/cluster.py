@@ -38,7 +38,8 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import orjson
@@ -138,13 +139,19 @@ class CommitNotifier:
             reached: returns once this node's
             server has been handed everything up to it, so that the commit's
             own outcomes reach the server after them.
+        before_handing: called (in the writer thread) after every commit
+            of this node, last thing before its outcomes are handed to the
+            server: may hold them back while the listening thread hands
+            over what it read on reconnecting (:func:`one_snapshot`).
     """
 
     def __init__(self, node: str, on_range: Callable[[CommittedRange], None],
-                 wait_for_others: Callable[[int, int], None]) -> None:
+                 wait_for_others: Callable[[int, int], None],
+                 before_handing: Callable[[], None] = lambda: None) -> None:
         self.node = node
         self._on_range = on_range
         self._wait_for_others = wait_for_others
+        self._before_handing = before_handing
         self._start: tuple[int, int, int] = (0, 0, 0)
         #: the last change number and count of changes to rooms of this
         #: node's previous commit
@@ -178,6 +185,7 @@ class CommitNotifier:
             # Another node committed since this node's previous commit.
             self._wait_for_others(committed.seq_from, committed.changes_from)
         self._own = (committed.seq_to, committed.changes_to)
+        self._before_handing()
 
 
 class RemoteMessage(NamedTuple):
@@ -211,6 +219,24 @@ def messages_in(conn: Connection, seq_from: int, seq_to: int) -> list[RemoteMess
         ends.append((values[width], values[width + 1]))
     return [RemoteMessage(message, sender_id, recipient_id)
             for message, (sender_id, recipient_id) in zip(decorate(conn, messages), ends)]
+
+
+@contextmanager
+def one_snapshot(conn: Connection) -> Iterator[None]:
+    """Make the reads inside one snapshot of the database.
+
+    ``conn`` is in autocommit (the listening thread's reading connection),
+    where each statement sees what was committed when it started; what a
+    node reads on (re)connecting (the rooms, the newest change numbers,
+    the commits it missed) must be one moment's, or a change committed
+    between two reads would be counted as read by one and missing from
+    the other.
+    """
+    conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("COMMIT")
 
 
 def newest(conn: Connection) -> tuple[int, int, int]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Self, TypeVar
 
 from .errors import ErrorCode, ProtocolError
+from .framing import frame_prefix
 from .fields import bad_field, integer, request_ref, string
 from .limits import PROTOCOL_V1
 from .objects import Message, RosterEntry
@@ -37,6 +38,7 @@ __all__ = [
     "Event",
     "Hello",
     "MessageEvent",
+    "message_event_frame",
     "PresenceEvent",
     "ServerFrame",
     "UnknownEvent",
@@ -176,6 +178,18 @@ class MessageEvent(CarriesMessage):
     """A new message this connection can see (not one it sent itself)."""
 
     TYPE: ClassVar[str] = "message"
+
+
+_MESSAGE_EVENT_HEAD: Final = frame_prefix({"type": MessageEvent.TYPE}, "message")
+
+
+def message_event_frame(message: bytes) -> bytes:
+    """The encoded :class:`MessageEvent` whose ``message`` is encoded already
+    (:func:`~protocol.framing.encode_json`): what
+    :func:`~protocol.framing.encode_frame` gives for its wire form, from
+    the bytes that the sender's ``ok`` carries too
+    (:func:`~protocol.replies.sent_reply_frame`)."""
+    return b"".join((_MESSAGE_EVENT_HEAD, message, b"}\n"))
 
 
 @dataclass(frozen=True, slots=True)

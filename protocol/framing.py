@@ -21,7 +21,8 @@ import orjson
 from .errors import ErrorCode, FrameTooLargeError, ProtocolError
 from .limits import MAX_CLIENT_FRAME_BYTES
 
-__all__ = ["FrameDecoder", "decode_json_object", "encode_frame"]
+__all__ = ["FrameDecoder", "decode_json_object", "encode_frame", "encode_json",
+           "frame_prefix"]
 
 
 def encode_frame(frame: dict[str, Any]) -> bytes:
@@ -31,6 +32,25 @@ def encode_frame(frame: dict[str, Any]) -> bytes:
     raw newline in the result.
     """
     return orjson.dumps(frame, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def encode_json(value: Any) -> bytes:
+    """Serialise one value as :func:`encode_frame` writes it inside a frame,
+    for a value that several frames carry (see :func:`frame_prefix`)."""
+    return orjson.dumps(value)
+
+
+def frame_prefix(head: dict[str, Any], name: str) -> bytes:
+    """The bytes of the frame ``head`` with one more field ``name``, up to
+    that field's value.
+
+    ``prefix + encode_json(value) + b"}\\n"`` is what :func:`encode_frame`
+    gives for ``{**head, name: value}``: a message that goes out in
+    several frames (the ``ok`` to its sender, the event to the others) is
+    encoded once and spliced into each (bench/README.md, issue 20's
+    fourth session).  ``head`` must not be empty nor have ``name``.
+    """
+    return orjson.dumps(head)[:-1] + b"," + orjson.dumps(name) + b":"
 
 
 def decode_json_object(frame: bytes) -> dict[str, Any]:

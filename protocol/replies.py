@@ -27,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Final, Self
 
 from .errors import ErrorCode, RequestError, RequestId
+from .framing import encode_json
 from .fields import (
     bad_field,
     boolean,
@@ -57,12 +58,27 @@ __all__ = [
     "Sent",
     "error_reply",
     "ok_reply",
+    "sent_reply_frame",
 ]
 
 
 def ok_reply(re: RequestId, **payload: Any) -> dict[str, Any]:
     """An ``ok`` reply frame."""
     return {"type": "ok", "re": re, **payload}
+
+
+# The bytes encode_frame writes around an ok's re and its one field
+# (tests/protocol/test_server_frames.py holds them to it).
+_OK_HEAD: Final = b'{"type":"ok","re":'
+_MESSAGE_FIELD: Final = b',"message":'
+
+
+def sent_reply_frame(re: RequestId, message: bytes) -> bytes:
+    """The encoded ``ok`` to a ``send`` (:class:`Sent`), whose ``message``
+    is encoded already (:func:`~protocol.framing.encode_json`): the bytes
+    :func:`~protocol.framing.encode_frame` gives for
+    ``ok_reply(re, message=...)``, without building that frame first."""
+    return b"".join((_OK_HEAD, encode_json(re), _MESSAGE_FIELD, message, b"}\n"))
 
 
 def error_reply(error: RequestError) -> dict[str, Any]:

@@ -37,7 +37,9 @@ What crosses between nodes, and how each part of the server takes it:
   receiving the room at once on every node.  Room messages from other
   nodes reach the room's members as this node knows them.  (Within one
   group commit of another node, its room changes are applied before its
-  messages.)  After losing the link, the rooms are read again.
+  messages.)  After losing the link, the rooms are read again, in one
+  snapshot with the newest change numbers, and this node's own commits
+  wait until what was read is handed over (:meth:`Cluster._on_connected`).
 * **Accounts**: a registration on another node adds the account to this
   node's directory, so that ``to`` and ``with`` find it; a status or avatar
   changed there reaches this node's sessions as a ``presence`` event.
@@ -132,8 +134,13 @@ class Cluster:
         #: the newest message id among them (listening thread only)
         self._followed_id = 0
         self._followed = threading.Condition()
+        #: held by the listening thread while it reads and hands over the
+        #: state of things on (re)connecting; this node's writer waits for
+        #: it before handing over each commit (:meth:`_before_handing`)
+        self._catching_up = threading.Lock()
         database.set_commit_observer(
-            CommitNotifier(self.node, self._own.append, self._wait_handed))
+            CommitNotifier(self.node, self._own.append, self._wait_handed,
+                           self._before_handing))
         name = f"{socket.gethostname()} (pid {os.getpid()})"
         self.link = ClusterLink(database.engine, self.node, name, self._on_notification,
                                 self._on_connected, node_timeout)
@@ -195,6 +202,12 @@ class Cluster:
                         "time; this node's next one may reach its clients before them",
                         seq, changes)
 
+    def _before_handing(self) -> None:
+        """(In the writer thread.)  Hand this node's commit over only after
+        whatever the listening thread is handing over on reconnecting."""
+        with self._catching_up:
+            pass
+
     def _call(self, callback: Any, *args: Any) -> None:
         try:
             self.loop.call_soon_threadsafe(callback, *args)
@@ -202,24 +215,40 @@ class Cluster:
             pass
 
     def _on_connected(self, conn: Connection) -> None:
-        """(Re)connected: read the presence of the other nodes, and every
-        commit of theirs made since this node last followed."""
-        self._call(self.presence.replace_elsewhere, links.presence_elsewhere(conn, self.node))
-        # Rooms changed while this node was not listening (or, the first
-        # time, between reading them at start and listening) are taken as
-        # they are now.
-        self._call(self.rooms.reload, db_rooms.load_rooms(conn))
-        newest_id, newest, changes = links.newest(conn)
-        if self._followed_seq is not None and newest > self._followed_seq:
-            log.warning("reading the changes made while this node was not listening "
-                        "(change numbers %d to %d)", self._followed_seq + 1, newest)
-            own = list(self._own)
-            missed = [remote for remote in links.messages_in(conn, self._followed_seq, newest)
-                      if not any(r.seq_from < remote.message.seq <= r.seq_to for r in own)]
+        """(Re)connected: read the presence of the other nodes, the rooms,
+        and every commit of theirs made since this node last followed.
+
+        All of it is read in one snapshot, so that a change to a room
+        committed meanwhile is either in the rooms read or announced after
+        the count of changes read (and applied when its notification
+        comes), never counted as read and missing.  And this node's own
+        commits are held back until it is all handed over: a commit made
+        after the snapshot, handed to the loop before the rooms were,
+        would be undone by them (a member it added, gone from memory).
+        """
+        with self._catching_up:
+            missed: list[links.RemoteMessage] = []
+            with links.one_snapshot(conn):
+                elsewhere = links.presence_elsewhere(conn, self.node)
+                # Rooms changed while this node was not listening (or, the
+                # first time, between reading them at start and listening)
+                # are taken as they are now.
+                rooms = db_rooms.load_rooms(conn)
+                newest_id, newest, changes = links.newest(conn)
+                if self._followed_seq is not None and newest > self._followed_seq:
+                    log.warning("reading the changes made while this node was not listening "
+                                "(change numbers %d to %d)", self._followed_seq + 1, newest)
+                    own = list(self._own)
+                    missed = [remote for remote
+                              in links.messages_in(conn, self._followed_seq, newest)
+                              if not any(r.seq_from < remote.message.seq <= r.seq_to
+                                         for r in own)]
+            self._call(self.presence.replace_elsewhere, elsewhere)
+            self._call(self.rooms.reload, rooms)
             if missed:
                 self._call(self.messages.deliver_remote, missed, self._followed_id)
-        self._followed_id = newest_id
-        self._follow(newest, changes)
+            self._followed_id = newest_id
+            self._follow(newest, changes)
 
     def _on_notification(self, message: dict[str, Any], conn: Connection) -> None:
         kind, node = message.get("t"), message.get("n")

@@ -46,6 +46,7 @@ import asyncio
 import logging
 import socket
 import time
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Coroutine, MutableMapping
 from typing import Any, Generic, Protocol, TypeVar, cast
@@ -163,6 +164,56 @@ class ReplySlot:
         self.cost = cost
 
 
+class _OutputFlusher:
+    """Writes what the connections queued in one event-loop step, all in one callback.
+
+    :meth:`ClientConnection.write_soon` queues frames to be written together
+    at the start of the next step; one commit queues them for many
+    connections (in pairs, a reply and an event per message, each on its
+    own connection), and one callback per connection and commit was as
+    many ``call_soon`` handles and calls (bench/README.md, issue 20's fourth
+    session).  One per event loop, shared by its connections.
+    """
+
+    __slots__ = ("_due",)
+
+    def __init__(self) -> None:
+        # (No reference to the loop: the loop is the key it is kept under,
+        # weakly, in _flushers.)
+        self._due: list[ClientConnection[Any]] = []
+
+    def add(self, connection: ClientConnection[Any]) -> None:
+        """Flush ``connection``'s queued frames with the others of this step."""
+        if not self._due:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._due.append(connection)
+
+    def _flush(self) -> None:
+        # A connection queued while these are written waits for the next
+        # callback (add() schedules it on the fresh list).
+        due, self._due = self._due, []
+        for connection in due:
+            # One connection's failure must not leave the others' frames
+            # unwritten: logged, as the loop logged a failed callback of
+            # its own before.
+            try:
+                connection._flush_queued()
+            except Exception:  # noqa: BLE001 - the other connections go on
+                connection.log.exception("failure while writing queued frames")
+
+
+#: Each event loop's flusher (a test may run several loops one after another).
+_flushers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _OutputFlusher] = (
+    weakref.WeakKeyDictionary())
+
+
+def _flusher_of(loop: asyncio.AbstractEventLoop) -> _OutputFlusher:
+    flusher = _flushers.get(loop)
+    if flusher is None:
+        flusher = _flushers[loop] = _OutputFlusher()
+    return flusher
+
+
 class ClientConnection(asyncio.Protocol, Generic[S]):
     """The server's side of one TCP connection.
 
@@ -204,6 +255,7 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self._queued: list[bytes | memoryview] = []
         self._queued_bytes = 0
         self._flush_scheduled = False
+        self._flusher = _flusher_of(asyncio.get_running_loop())
         # Bytes handed to the transport so far: with its buffer's size,
         # how much has left (see output_stalled_since()).
         self._written_total = 0
@@ -539,7 +591,7 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
             return
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush_queued)
+            self._flusher.add(self)
         self._queued.append(data)
         self._queued_bytes += len(data)
         waiting = transport.get_write_buffer_size() + self._queued_bytes

@@ -64,10 +64,11 @@ from protocol.errors import ErrorCode, ProtocolError, RequestError, RequestId
 from protocol.features import Feature
 from protocol.fields import bad_field
 from protocol.files import FileUpload, v1_file_body
-from protocol.framing import encode_frame
+from protocol.events import message_event_frame
+from protocol.framing import encode_frame, encode_json
 from protocol.limits import PROTOCOL_V1
 from protocol.objects import file_to_wire, format_ts, message_to_wire, message_to_wire_v2
-from protocol.replies import Done, error_reply, ok_reply
+from protocol.replies import Done, error_reply, ok_reply, sent_reply_frame
 from protocol.requests import History, MarkRead, Send, Sync
 from protocol.rules import normalize_body
 
@@ -187,7 +188,7 @@ class _Send(Item[Session]):
     """
 
     __slots__ = ("connection", "version", "slot", "re", "sender", "recipient", "room", "file",
-                 "message", "ts", "wire", "reply")
+                 "message", "ts", "encoded", "reply")
 
     def __init__(self, session: Session, slot: ReplySlot, re: RequestId,
                  recipient: AccountRecord | None, room: RoomState | None = None,
@@ -209,8 +210,9 @@ class _Send(Item[Session]):
         self.file = file
         self.message: StoredMessage | None = None
         self.ts = ""
-        #: the message's wire object in the sender's version, for its reply
-        self.wire: dict[str, Any] = {}
+        #: the message's wire object in the sender's version, encoded: its
+        #: reply's and (to the others speaking that version) its event's
+        self.encoded = b""
         self.reply = b""
 
     def event(self, version: int) -> bytes | None:
@@ -219,10 +221,11 @@ class _Send(Item[Session]):
         if version == PROTOCOL_V1 and self.room is not None:
             return None  # version 1 never sees a room's messages
         # The reply's object serves the sender's version (nearly always the
-        # only one): built once per message, not once per frame.
-        wire = (self.wire if version == self.version
-                else wire_message(self.message, version, self.ts))
-        return encode_frame({"type": "message", "message": wire})
+        # only one): built and encoded once per message, not once per frame.
+        if version == self.version:
+            return message_event_frame(self.encoded)
+        return encode_frame({"type": "message",
+                             "message": wire_message(self.message, version, self.ts)})
 
     def answer(self) -> None:
         self.connection.fill_reply(self.slot, self.reply)
@@ -388,8 +391,8 @@ class Messages:
             pending.message, pending.ts = message, ts
             # protocol.replies.Sent, in its plain form (see wire_message),
             # in the version its sender speaks.
-            pending.wire = wire = wire_message(message, pending.version, ts)
-            pending.reply = encode_frame(ok_reply(pending.re, message=wire))
+            pending.encoded = encoded = encode_json(wire_message(message, pending.version, ts))
+            pending.reply = sent_reply_frame(pending.re, encoded)
             if not created:  # a resent send: answered, delivered the first time
                 continue
             # The change number orders every change (edits too): the login

@@ -28,6 +28,7 @@ from protocol.events import (
     UsersEvent,
     decode_server_frame,
     event_type,
+    message_event_frame,
 )
 from protocol.files import (
     DownloadAnswer,
@@ -41,7 +42,7 @@ from protocol.files import (
     UploadAnswer,
 )
 from protocol.lifecycle import Changed, Delete, Edit, React, Typing
-from protocol.framing import FrameDecoder, decode_json_object, encode_frame
+from protocol.framing import FrameDecoder, decode_json_object, encode_frame, encode_json
 from protocol.objects import FileInfo, Message, Reaction, RosterEntry
 from protocol.sessions import RevokeSession, SessionInfo, SessionList, Sessions, SetStatus
 from protocol.replies import (
@@ -55,6 +56,8 @@ from protocol.replies import (
     SearchPage,
     Sent,
     error_reply,
+    ok_reply,
+    sent_reply_frame,
 )
 from protocol import rooms
 from protocol.requests import (
@@ -493,3 +496,23 @@ def test_a_request_that_carries_a_secret_never_shows_it_in_a_log_line() -> None:
                      Resume("hunter22 secret")):
         assert "hunter2" not in repr(request_)
         assert "secret" in str(request_.to_frame(1))  # the frame still carries it
+
+
+# --------------------------------------------------------------------------
+# A message encoded once, spliced into its reply and its event (the server's
+# hot path): byte for byte what encode_frame writes for the same frames.
+
+_request_ids = st.one_of(st.none(), st.text(max_size=64),
+                         st.integers(-(2**53), 2**53))
+_messages = st.fixed_dictionaries({
+    "id": st.integers(1, 2**63 - 1), "from": st.text(min_size=1), "to": st.none() | st.text(),
+    "body": st.text(min_size=1), "ts": st.just("2026-12-03T01:02:03.456Z")})
+
+
+@settings(max_examples=200)
+@given(_request_ids, _messages)
+def test_a_sent_reply_and_its_event_spliced_are_the_frames_encode_frame_writes(
+        re: Any, message: dict[str, Any]) -> None:
+    encoded = encode_json(message)
+    assert sent_reply_frame(re, encoded) == encode_frame(ok_reply(re, message=message))
+    assert message_event_frame(encoded) == encode_frame({"type": "message", "message": message})

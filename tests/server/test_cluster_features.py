@@ -15,6 +15,7 @@ installations").
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,47 @@ def test_a_file_uploaded_on_one_node_is_downloaded_on_the_other(nodes):
         assert await download(bob, second.address, file["id"]) == payload.bytes()
 
     run_on(*nodes, scenario)
+
+
+def _stop_listening(postgres_cluster: PostgresCluster, url: str, allow: bool) -> None:
+    """Cut both nodes' listening connections to the database of ``url`` and
+    keep them from connecting again (``allow`` False), or let them."""
+    database = url.rsplit("/", 1)[1]
+    with postgres_cluster.connect() as admin:
+        admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {str(allow).lower()}')
+        if not allow:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND query LIKE 'LISTEN%%'", (database,))
+
+
+@pytest.mark.server_errors_expected
+def test_a_room_changed_while_a_node_was_not_listening_is_known_when_it_listens_again(
+        postgres_cluster: PostgresCluster, server_factory: Callable[..., ServerProcess]):
+    """A node that lost its link to the others reads the rooms again when it
+    is back: a member added through the other node meanwhile, whose
+    connection is on this node, gets the room's messages from then on."""
+    url = postgres_cluster.new_database()
+    node_a = server_factory("--no-rate-limits", database_url=url)
+    node_b = server_factory("--no-rate-limits", database_url=url)
+
+    async def scenario(on_a: Clients, on_b: Clients) -> None:
+        bob = await member(on_b, "bob")
+        alice, erin = await member(on_a, "alice"), await member(on_a, "erin")
+        for name in ("alice", "erin"):  # B knows them once they are online there
+            await presence_of(bob, name)
+        lab = await create(bob, "Lab", alice)
+        assert (await alice.next_event("room"))["room"]["id"] == lab["id"]
+
+        # Neither node hears the other while bob adds erin on B.
+        await asyncio.to_thread(_stop_listening, postgres_cluster, url, False)
+        await ok(bob, "invite", room=lab["id"], username="erin")
+        await asyncio.to_thread(_stop_listening, postgres_cluster, url, True)
+
+        # A reconnects by itself, reads the rooms, and so erin, on A, gets
+        # what bob says there (whether A reads it as missed or as news).
+        hello = await say(bob, lab["id"], "hello erin")
+        assert (await erin.next_event("message"))["message"] == hello
+        members = await ok(alice, "members", room=lab["id"])
+        assert sorted(u["username"] for u in members["members"]) == ["alice", "bob", "erin"]
+
+    run_on(node_a, node_b, scenario)
