@@ -86,7 +86,9 @@ postgres-programs:
 # a PostgreSQL cluster of its own and a big machine would otherwise start
 # dozens.  `make test TEST_WORKERS=0` runs it in this one process, in order.
 # The package tests (marker `package`) stay out, as in pyproject.toml's
-# addopts; `make package-test` runs them, serially.
+# addopts; `make package-test` runs them, serially.  Tests go to the
+# workers one by one (xdist's default `--dist load`; bench/README.md,
+# issue 20's fourth session, has the measurements).
 TEST_WORKERS ?= auto
 TEST_WORKERS_MAX ?= 4
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses $(TEST_WORKERS_MAX)

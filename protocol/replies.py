@@ -68,7 +68,7 @@ def ok_reply(re: RequestId, **payload: Any) -> dict[str, Any]:
 
 
 # The bytes encode_frame writes around an ok's re and its one field
-# (tests/protocol/test_replies.py holds them to it).
+# (tests/protocol/test_server_frames.py holds them to it).
 _OK_HEAD: Final = b'{"type":"ok","re":'
 _MESSAGE_FIELD: Final = b',"message":'
 

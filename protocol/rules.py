@@ -63,8 +63,10 @@ _WHITE_SPACE = frozenset(
 
 # Category Cc except tab and newline, and the surrogate block (a str can hold
 # lone surrogates although no valid UTF-8 can).  Regular expressions keep the
-# check in C: bodies are checked on the server's hot path.
-_FORBIDDEN_IN_BODY = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# check in C: bodies are checked on the server's hot path.  The escapes are
+# the pattern's (a raw string), not the literal's: mypyc cannot compile a
+# string literal holding lone surrogates.
+_FORBIDDEN_IN_BODY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _WHITE_SPACE_CLASS = "[" + "".join(f"\\U{code:08x}" for code in sorted(_WHITE_SPACE)) + "]"
 _ONLY_WHITE_SPACE = re.compile(_WHITE_SPACE_CLASS + "*")
 _WHITE_SPACE_RUN = re.compile(_WHITE_SPACE_CLASS + "+")
@@ -271,7 +273,7 @@ def search_words(query: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(word for word in _WHITE_SPACE_RUN.split(query) if word))
 _WHITE_SPACE_CHARS = "".join(map(chr, sorted(_WHITE_SPACE)))
 # Category Cc, line breaks included: a status text is one short line.
-_FORBIDDEN_IN_STATUS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_FORBIDDEN_IN_STATUS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 
 
 def normalize_status_text(raw: str) -> str:

@@ -175,16 +175,17 @@ class _OutputFlusher:
     session).  One per event loop, shared by its connections.
     """
 
-    __slots__ = ("_loop", "_due")
+    __slots__ = ("_due",)
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+    def __init__(self) -> None:
+        # (No reference to the loop: the loop is the key it is kept under,
+        # weakly, in _flushers.)
         self._due: list[ClientConnection[Any]] = []
 
     def add(self, connection: ClientConnection[Any]) -> None:
         """Flush ``connection``'s queued frames with the others of this step."""
         if not self._due:
-            self._loop.call_soon(self._flush)
+            asyncio.get_running_loop().call_soon(self._flush)
         self._due.append(connection)
 
     def _flush(self) -> None:
@@ -192,7 +193,13 @@ class _OutputFlusher:
         # callback (add() schedules it on the fresh list).
         due, self._due = self._due, []
         for connection in due:
-            connection._flush_queued()
+            # One connection's failure must not leave the others' frames
+            # unwritten: logged, as the loop logged a failed callback of
+            # its own before.
+            try:
+                connection._flush_queued()
+            except Exception:  # noqa: BLE001 - the other connections go on
+                connection.log.exception("failure while writing queued frames")
 
 
 #: Each event loop's flusher (a test may run several loops one after another).
@@ -203,7 +210,7 @@ _flushers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _OutputFlusher] 
 def _flusher_of(loop: asyncio.AbstractEventLoop) -> _OutputFlusher:
     flusher = _flushers.get(loop)
     if flusher is None:
-        flusher = _flushers[loop] = _OutputFlusher(loop)
+        flusher = _flushers[loop] = _OutputFlusher()
     return flusher
 
 
