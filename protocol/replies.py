@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Self
 
 from .errors import ErrorCode, RequestError, RequestId
-from .framing import encode_json
+from .framing import encode_json, frame_prefix
 from .fields import (
     bad_field,
     boolean,
@@ -67,10 +67,11 @@ def ok_reply(re: RequestId, **payload: Any) -> dict[str, Any]:
     return {"type": "ok", "re": re, **payload}
 
 
-# The bytes encode_frame writes around an ok's re and its one field
-# (tests/protocol/test_server_frames.py holds them to it).
-_OK_HEAD: Final = b'{"type":"ok","re":'
-_MESSAGE_FIELD: Final = b',"message":'
+# The bytes encode_frame writes around an ok's re and its one field, from
+# frame_prefix as the event's head (tests/protocol/test_server_frames.py
+# holds the whole frame to encode_frame's).
+_OK_HEAD: Final = frame_prefix({"type": "ok"}, "re")
+_MESSAGE_FIELD: Final = b"," + encode_json("message") + b":"
 
 
 def sent_reply_frame(re: RequestId, message: bytes) -> bytes:
