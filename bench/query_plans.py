@@ -26,12 +26,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Connection
 
 from db import files, lifecycle, queries, search
 from db import rooms as db_rooms
 from db.engine import create_database_engine
+from db.models import Account
 
 ME, PEER = 1, 2
 
@@ -76,7 +77,7 @@ def named_queries(newest: int) -> dict[str, Callable[[Connection], Any]]:
 
 def _general_unread_behind(conn: Connection, marker: int) -> int:
     """general_unread for someone whose marker is ``marker`` (not stored)."""
-    conn.exec_driver_sql("UPDATE accounts SET general_read_id = ? WHERE id = ?", (marker, ME))
+    conn.execute(update(Account).where(Account.id == ME).values(general_read_id=marker))
     try:
         return queries.general_unread(conn, ME)
     finally:

@@ -60,7 +60,8 @@ def fill(conn: Connection) -> tuple[list[AccountRecord], int]:
         NewMessage(bob, alice, "see you at lunch", "b2"),
         NewMessage(alice, None, "lunch in the lab", None, room),
     ]
-    queries.store_messages(conn, script * 3, NOW)  # keyed repeats are found, not stored
+    # Sent three times: the keyed ones are found again, not stored (19 rows).
+    queries.store_messages(conn, script * 3, NOW)
     queries.mark_read(conn, alice.id, bob.id, 3)
     queries.mark_read(conn, bob.id, None, 2)
     queries.mark_read(conn, bob.id, None, 4, room)
@@ -135,14 +136,14 @@ def test_the_upgrade_keeps_every_row_and_every_answer_and_the_index_holds_direct
     with engine.begin() as conn:
         people, room = fill(conn)
     before = answers(engine, people, room)
-    assert len(before["rows"]) == 15 and index_condition(engine) is None
+    assert len(before["rows"]) == 19 and index_condition(engine) is None
     # The answers are about something: each person's history, unread counts, search.
     alice = people[0]
     assert [m.body for m in before[f"history alice with {people[1].id}"][0]] == [
         "lunch today?", "lunch at noon", "see you at lunch"]
     assert [(r.username, r.unread) for r in before["roster alice"]] == [
-        ("alice", 0), ("bob", 1), ("carol", 0)]
-    assert len(before[f"search alice with {alice.id}"].messages) == 1
+        ("alice", 0), ("bob", 1), ("carol", 2)]
+    assert len(before[f"search alice with {alice.id}"].messages) == 3
 
     upgrade_to_head(engine)
     assert current_revision(engine) == head_revision() == "0007"
