@@ -55,7 +55,7 @@ def named_queries(newest: int) -> dict[str, Callable[[Connection], Any]]:
         "sync v1 (middle)": lambda c: queries.sync(c, ME, middle, 500),
         "sync with rooms": lambda c: queries.sync(c, ME, recent, 500, rooms=True),
         "sync by seq (recent)": lambda c: lifecycle.sync_by_seq(c, ME, recent, 500),
-        "general unread": queries.general_unread,
+        "general unread": lambda c: queries.general_unread(c, ME),
         "general unread (1,000 behind)": lambda c: _general_unread_behind(c, newest - 1000),
         "roster (one pass)": lambda c: queries._roster_in_one_pass(c, ME),
         "roster (search per account)": lambda c: queries._roster_by_search_per_account(c, ME),
