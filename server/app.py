@@ -49,7 +49,6 @@ from .messages import Messages
 from .passwords import PasswordHasher, PasswordQueue, QueueBounds, hash_cost
 from .paths import files_dir_for
 from .presence import Presence
-from .receipts import Receipts
 from .registry import REFUSAL_ROOM, ConnectionLimits, ConnectionRegistry
 from .resources import (
     default_max_connections,
@@ -117,9 +116,8 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     store.prepare()
     files = Files(database, store, config.file_limits, directory, presence,
                   config.idle_timeout)
-    receipts = Receipts(presence)
     messages = Messages(database, directory, presence, rooms, loop, files)
-    history = MessageHistory(database, directory, rooms, receipts)
+    history = MessageHistory(database, directory, rooms, presence)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
     search = MessageSearch(database, directory)
@@ -128,7 +126,8 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     for feature in (accounts, presence, messages, history, lifecycle, typing, rooms, search,
                     files, remembered):
         feature.install(dispatcher)
-    cluster = (Cluster(database, accounts, presence, messages, receipts, typing, rooms, loop)
+    cluster = (Cluster(database, accounts, presence, messages, history.receipts, typing,
+                       rooms, loop)
                if is_postgresql(database.engine) else None)
     return dispatcher, Features(accounts, presence, messages, history, lifecycle, typing, rooms,
                                 search, files, cluster)

@@ -37,6 +37,7 @@ from protocol.requests import History, MarkRead, Sync
 
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
+from .presence import Presence
 from .messages import wire_message
 from .receipts import Receipts
 from .rooms import Rooms
@@ -52,15 +53,18 @@ class MessageHistory:
         database: where the messages are read from, and read markers stored.
         directory: for the names in ``with``.
         rooms: the rooms and their members, for ``room`` (version 2).
-        receipts: told of every read marker that moves.
+        presence: the sessions online, whom a read marker that moves is
+            announced to (:attr:`receipts`).
     """
 
     def __init__(self, database: Database, directory: AccountDirectory, rooms: Rooms,
-                 receipts: Receipts) -> None:
+                 presence: Presence) -> None:
         self.database = database
         self.directory = directory
         self.rooms = rooms
-        self.receipts = receipts
+        #: told of every read marker that moves (and, with several nodes,
+        #: of those that moved on the others: server.cluster)
+        self.receipts = Receipts(presence)
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(History, self._history)
@@ -69,11 +73,14 @@ class MessageHistory:
         # Markers in history and read events (server.receipts).
         dispatcher.offer(Feature.RECEIPTS)
 
+    # ------------------------------------------------------------------
+    # Reading
+
     async def _history(self, connection: Connection, request: History,
                        re: RequestId) -> dict[str, Any]:
         session = logged_in(connection)
-        me, version = session.account_id, session.protocol
         room = self.rooms.requested(session, request.room, re)
+        me, version = session.account_id, session.protocol
         room_id = None if room is None else room.id
         peer = None if request.with_ is None else self.directory.named(request.with_, re)
         peer_id = None if peer is None else peer.id
