@@ -47,6 +47,7 @@ OUTPUT_REPORT_STEP = 1024 * 1024
 #: refusal) before we hang up.
 CLOSE_GRACE_SECONDS = 1.0
 
+
 class _OutputFlusher:
     """Writes what the connections queued in one event-loop step, all in one callback.
 
