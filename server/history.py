@@ -2,11 +2,12 @@
 
 ``history``, ``sync`` and ``mark_read`` are what a client asks of the
 messages already stored: a page to show, what it missed while away, how
-far it has read.  Apart from :mod:`server.messages`, whose sends are the
-hot path answered inside ``data_received`` and delivered by the writer's
-commits, because these are plain awaited requests (the dispatcher runs
-each in the connection's order, after the sends before it, so a page
-shows them) whose work is a read, or a small write, in a database thread.
+far it has read.  They are apart from :mod:`server.messages`, whose sends
+are the hot path (checked inside ``data_received``, delivered as the
+writer's commits come back), because they are plain awaited requests: the
+dispatcher runs each in the connection's order, after the sends before it
+(so a page shows them), and its work is a read, or a small write, in a
+database thread.
 
 Version 2: ``history`` and ``sync`` show tombstones, reactions and
 mentions (:func:`db.message_parts.decorate`), ``history`` pages around or
@@ -37,8 +38,8 @@ from protocol.requests import History, MarkRead, Sync
 
 from .directory import AccountDirectory
 from .dispatch import Dispatcher
-from .presence import Presence
 from .messages import wire_message
+from .presence import Presence
 from .receipts import Receipts
 from .rooms import Rooms
 from .session import Connection, logged_in
