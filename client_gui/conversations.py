@@ -35,13 +35,13 @@ from protocol.rules import username_key
 
 from .client import ChatClient, conversation_of
 from .file_cards import FileServices
-from .files import Download, TransferState, Upload
 from .conversation_models import ConversationListModel
 from .models import MessageListModel, RowState
 from .outbox import ConversationId, OutboxItem, RoomConversation
 from .previews import Avatars, Previews
 from .room_models import MemberListModel
 from .session_state import ConnectionState
+from .transfer_state import Download, TransferState, Upload
 from .typing_indicator import TypingTracker
 
 __all__ = ["Conversations", "DEFAULT_OLDER_PAGE_SIZE", "DEFAULT_PAGE_SIZE"]

@@ -23,9 +23,9 @@ import client_gui.files
 from client_gui.chat_files import ChatFiles, ImageViewer
 from client_gui.chat_window import ChatWindow
 from client_gui.file_cards import FileAction
-from client_gui.files import TransferState
 from client_gui.models import MessageListModel, MessageRow
 from client_gui.settings import CertificatePins, Settings
+from client_gui.transfer_state import TransferState
 from tests.conftest import ServerProcess
 
 from ..security.helpers import wait_for_log
