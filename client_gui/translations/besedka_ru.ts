@@ -442,53 +442,53 @@
 </context><context>
     <name>FileCards</name>
     <message>
-        <location filename="../file_cards.py" line="153" />
+        <location filename="../file_cards.py" line="154" />
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="164" />
+        <location filename="../file_cards.py" line="165" />
         <source>Open</source>
         <translation>Открыть</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="165" />
+        <location filename="../file_cards.py" line="166" />
         <source>Show in folder</source>
         <translation>Показать в папке</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="167" />
+        <location filename="../file_cards.py" line="168" />
         <source>Download</source>
         <translation>Скачать</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="217" />
+        <location filename="../file_cards.py" line="218" />
         <source>Loading preview…</source>
         <translation>Загрузка изображения…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="262" />
+        <location filename="../file_cards.py" line="263" />
         <source>file removed</source>
         <translation>файл удалён</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="267" />
+        <location filename="../file_cards.py" line="268" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="269" />
+        <location filename="../file_cards.py" line="270" />
         <source>preparing…</source>
         <translation>подготовка…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="276" />
-        <location filename="../file_cards.py" line="271" />
+        <location filename="../file_cards.py" line="277" />
+        <location filename="../file_cards.py" line="272" />
         <source>waiting for the connection…</source>
         <translation>ждёт подключения…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="280" />
+        <location filename="../file_cards.py" line="281" />
         <source>%1 · download failed: %2</source>
         <translation>%1 · не скачано: %2</translation>
     </message>
@@ -982,22 +982,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="316" />
+        <location filename="../room_panel.py" line="317" />
         <source>Leave “%1”? You can come back only if it is public or someone invites you.</source>
         <translation>Выйти из «%1»? Вернуться можно, только если комната открытая или вас пригласят.</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="324" />
+        <location filename="../room_panel.py" line="325" />
         <source>Remove %1 from “%2”?</source>
         <translation>Исключить %1 из «%2»?</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="353" />
+        <location filename="../room_panel.py" line="354" />
         <source>Besedka</source>
         <translation>Беседка</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="374" />
+        <location filename="../room_panel.py" line="375" />
         <source>%1 in %2</source>
         <translation>%1 в «%2»</translation>
     </message>
