@@ -694,36 +694,16 @@
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="188" />
-        <source>edited</source>
-        <translation>edited</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="421" />
-        <location filename="../delegates.py" line="281" />
-        <location filename="../delegates.py" line="248" />
+        <location filename="../delegates.py" line="381" />
+        <location filename="../delegates.py" line="253" />
+        <location filename="../delegates.py" line="220" />
         <source>Message deleted</source>
         <translation>Message deleted</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="423" />
+        <location filename="../delegates.py" line="383" />
         <source>An earlier message (click to find it)</source>
         <translation>An earlier message (click to find it)</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="466" />
-        <source>Today</source>
-        <translation>Today</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="468" />
-        <source>Yesterday</source>
-        <translation>Yesterday</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="485" />
-        <source>not sent: %1</source>
-        <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
@@ -768,6 +748,28 @@
         <location filename="../message_menu.py" line="90" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Delete unsent message</translation>
+    </message>
+</context><context>
+    <name>MessageMeta</name>
+    <message>
+        <location filename="../message_meta.py" line="58" />
+        <source>edited</source>
+        <translation>edited</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="122" />
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="124" />
+        <source>Yesterday</source>
+        <translation>Yesterday</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="141" />
+        <source>not sent: %1</source>
+        <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageView</name>

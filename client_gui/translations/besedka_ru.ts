@@ -701,36 +701,16 @@
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="188" />
-        <source>edited</source>
-        <translation>изменено</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="421" />
-        <location filename="../delegates.py" line="281" />
-        <location filename="../delegates.py" line="248" />
+        <location filename="../delegates.py" line="381" />
+        <location filename="../delegates.py" line="253" />
+        <location filename="../delegates.py" line="220" />
         <source>Message deleted</source>
         <translation>Сообщение удалено</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="423" />
+        <location filename="../delegates.py" line="383" />
         <source>An earlier message (click to find it)</source>
         <translation>Более раннее сообщение (нажмите, чтобы найти)</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="466" />
-        <source>Today</source>
-        <translation>Сегодня</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="468" />
-        <source>Yesterday</source>
-        <translation>Вчера</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="485" />
-        <source>not sent: %1</source>
-        <translation>не отправлено: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
@@ -775,6 +755,28 @@
         <location filename="../message_menu.py" line="90" />
         <source>&amp;Delete unsent message</source>
         <translation>&amp;Удалить неотправленное сообщение</translation>
+    </message>
+</context><context>
+    <name>MessageMeta</name>
+    <message>
+        <location filename="../message_meta.py" line="58" />
+        <source>edited</source>
+        <translation>изменено</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="122" />
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="124" />
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="141" />
+        <source>not sent: %1</source>
+        <translation>не отправлено: %1</translation>
     </message>
 </context><context>
     <name>MessageView</name>
