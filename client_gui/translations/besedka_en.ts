@@ -774,22 +774,22 @@
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="157" />
+        <location filename="../message_view.py" line="159" />
         <source>&amp;Copy</source>
         <translation>&amp;Copy</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="158" />
+        <location filename="../message_view.py" line="160" />
         <source>&amp;Select text</source>
         <translation>&amp;Select text</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
     </message>

@@ -781,22 +781,22 @@
 </context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="157" />
+        <location filename="../message_view.py" line="159" />
         <source>&amp;Copy</source>
         <translation>&amp;Копировать</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="158" />
+        <location filename="../message_view.py" line="160" />
         <source>&amp;Select text</source>
         <translation>&amp;Выделить текст</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>

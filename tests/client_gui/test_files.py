@@ -83,7 +83,7 @@ def click_file_action(qtbot: QtBot, window: ChatWindow, row: MessageRow,
     rect = view.visualRect(model.index(number))
     for y in range(rect.top(), rect.bottom(), 3):
         for x in range(rect.left(), rect.right(), 3):
-            if view.file_action_at(QPoint(x, y)) is action:
+            if view.clicks.file_action_at(QPoint(x, y)) is action:
                 qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, y))
                 return
     raise AssertionError(f"no {action} on the row")
