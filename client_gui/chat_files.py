@@ -46,11 +46,11 @@ from .attachments import AttachmentBar, save_picture
 from .client import ChatClient
 from .conversations import Conversations
 from .file_cards import FileAction
-from .files import TransferState
 from .models import MessageRow
 from .outbox import ConversationId
 from .screenshot import ScreenshotOverlay, grab_screen
 from .texts import describe_error
+from .transfer_state import TransferState
 
 __all__ = ["ChatFiles", "ImageViewer", "avatar_image"]
 

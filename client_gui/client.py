@@ -69,11 +69,12 @@ from .catchup import CatchUp
 from .channel import ConnectionLike
 from .failures import FailureReason
 from .history import HistoryClient
-from .files import FileTransfers, Upload
+from .files import FileTransfers
 from .link import SessionLink
 from .outbox import ConversationId, Outbox, OutboxItem, RoomConversation
 from .rooms import RoomsClient
 from .session_state import ConnectionState
+from .transfer_state import Upload
 from .trust import CertificateTrust
 
 __all__ = ["HELLO_TIMEOUT_SECONDS", "ChatClient", "ConnectionState", "conversation_of"]

@@ -3,13 +3,13 @@
 :class:`Conversations` listens to a :class:`~client_gui.client.ChatClient`
 and keeps one :class:`~client_gui.models.MessageListModel` per conversation
 plus the conversation list with unread counts, and (protocol version 2)
-the rooms: which I am in, which public ones I could join, and the members
-of those whose members panel is open.  It decides when a message is
-unread (it arrived live and nobody was looking), when to tell the server a
-conversation was read (it was opened, or the window came back into focus on
-it), and which page of history to ask for next.  Windows call :meth:`open`
-and :meth:`load_older` and bind views to the models; they hold no state of
-their own beyond drafts.
+the rooms (:attr:`Conversations.rooms`, a
+:class:`~client_gui.room_directory.RoomDirectory`).  It decides when a
+message is unread (it arrived live and nobody was looking), when to tell
+the server a conversation was read (it was opened, or the window came back
+into focus on it), and which page of history to ask for next.  Windows call
+:meth:`open` and :meth:`load_older` and bind views to the models; they hold
+no state of their own beyond drafts.
 
 With a version 2 server it also applies what changes after a message
 arrived (edits, deletions, reactions) to the models, keeps the other
@@ -30,18 +30,17 @@ from protocol.lifecycle import ReadEvent
 from protocol.limits import HISTORY_MAX_LIMIT
 from protocol.objects import Message, RosterEntry
 from protocol.replies import MessagePage
-from protocol.rooms import Room
 from protocol.rules import username_key
 
 from .client import ChatClient, conversation_of
 from .file_cards import FileServices
-from .files import Download, TransferState, Upload
 from .conversation_models import ConversationListModel
 from .models import MessageListModel, RowState
 from .outbox import ConversationId, OutboxItem, RoomConversation
 from .previews import Avatars, Previews
-from .room_models import MemberListModel
+from .room_directory import RoomDirectory
 from .session_state import ConnectionState
+from .transfer_state import Download, TransferState, Upload
 from .typing_indicator import TypingTracker
 
 __all__ = ["Conversations", "DEFAULT_OLDER_PAGE_SIZE", "DEFAULT_PAGE_SIZE"]
@@ -70,18 +69,12 @@ class Conversations(QObject):
             that keep their scroll position when rows are prepended).
         message_shown(ConversationId, message_id): the page asked for by
             :meth:`show_message` is loaded (the view can scroll to it).
-        room_opened(RoomConversation): a room I created or joined, to open.
-        room_closed(RoomConversation): I left a room or was removed from it.
-        public_rooms_changed(): :attr:`public_rooms` was read anew.
     """
 
     unread_total_changed = pyqtSignal(int)
     unseen_message_arrived = pyqtSignal(object, object)
     history_loaded = pyqtSignal(object, int)
     message_shown = pyqtSignal(object, int)
-    room_opened = pyqtSignal(object)
-    room_closed = pyqtSignal(object)
-    public_rooms_changed = pyqtSignal()
 
     def __init__(self, client: ChatClient, page_size: int = DEFAULT_PAGE_SIZE,
                  older_page_size: int = DEFAULT_OLDER_PAGE_SIZE,
@@ -103,9 +96,6 @@ class Conversations(QObject):
         #: Messages that arrived for a conversation showing the past; they
         #: join it once its newer pages reach the present.
         self._held: dict[ConversationId, list[Message]] = defaultdict(list)
-        #: The public rooms I am not in, as last listed (for "Browse public rooms").
-        self.public_rooms: list[Room] = []
-        self._members: dict[int, MemberListModel] = {}
         #: who is typing where
         self.typists = TypingTracker(self.me, self)
         client.roster_received.connect(self.on_roster_received)
@@ -128,13 +118,8 @@ class Conversations(QObject):
         files.download_changed.connect(self.on_download_changed)
         client.roster_received.connect(self.file_services.avatars.set_roster)
         client.presence_changed.connect(self.file_services.avatars.set_entry)
-        rooms = client.rooms
-        rooms.rooms_received.connect(self.on_rooms_received)
-        rooms.room_changed.connect(self.on_room_changed)
-        rooms.room_opened.connect(self.on_room_opened)
-        rooms.room_left.connect(self.on_room_left)
-        rooms.member_changed.connect(self.on_member_changed)
-        rooms.members_received.connect(self.on_members_received)
+        #: My rooms, the public ones, and the members of rooms.
+        self.rooms = RoomDirectory(self.me, client.rooms, self.list_model, self)
         client.messages_updated.connect(self.on_messages_updated)
         client.history.read_markers_received.connect(self.on_read_markers_received)
         client.read_received.connect(self.on_read_received)
@@ -153,19 +138,6 @@ class Conversations(QObject):
             model = MessageListModel(conversation, self.me, self)
             self._models[conversation] = model
         return model
-
-    def members(self, room_id: int) -> MemberListModel:
-        """The members of a room, asked for anew from the server."""
-        model = self._members.get(room_id)
-        if model is None:
-            model = self._members[room_id] = MemberListModel(self.me, self.list_model, self)
-        self._client.rooms.request_members(room_id)
-        return model
-
-    def room(self, conversation: ConversationId) -> Room | None:
-        """The room a conversation is, as last heard of (None: not a room I am in)."""
-        entry = self.list_model.entry(conversation)
-        return None if entry is None else entry.room
 
     def peer_name(self, conversation: ConversationId) -> str | None:
         """The name to put in ``to``/``with`` for a conversation (None: general
@@ -300,53 +272,7 @@ class Conversations(QObject):
     @pyqtSlot(object)
     def on_presence_changed(self, user: RosterEntry) -> None:
         self.list_model.set_presence(user)
-        for members in self._members.values():
-            members.set_presence(user)
-
-    @pyqtSlot(list, list)
-    def on_rooms_received(self, mine: list[Room], public: list[Room]) -> None:
-        self.list_model.set_rooms(mine)
-        for room in mine:
-            self._set_owner(room)
-        self.public_rooms = public
-        self.public_rooms_changed.emit()
-
-    @pyqtSlot(object)
-    def on_room_changed(self, room: Room) -> None:
-        self.list_model.set_room(room)
-        self._set_owner(room)
-        self.public_rooms = [other for other in self.public_rooms if other.id != room.id]
-
-    @pyqtSlot(object)
-    def on_room_opened(self, room: Room) -> None:
-        self.room_opened.emit(RoomConversation(room.id))
-
-    @pyqtSlot(int)
-    def on_room_left(self, room_id: int) -> None:
-        # Said first, so that a window showing the room moves away before
-        # its row goes (and the list does not pick a neighbour instead).
-        self.room_closed.emit(RoomConversation(room_id))
-        self.list_model.remove_room(room_id)
-        self._members.pop(room_id, None)
-
-    @pyqtSlot(int, str, bool)
-    def on_member_changed(self, room_id: int, username: str, joined: bool) -> None:
-        self.list_model.count_member(room_id, joined)
-        members = self._members.get(room_id)
-        if members is not None:
-            members.change(username, joined, self.list_model.entry(username_key(username)))
-
-    @pyqtSlot(int, list)
-    def on_members_received(self, room_id: int, entries: list[RosterEntry]) -> None:
-        room = self.room(RoomConversation(room_id))
-        members = self._members.get(room_id)
-        if members is not None:
-            members.set_members(entries, None if room is None else room.owner)
-
-    def _set_owner(self, room: Room) -> None:
-        members = self._members.get(room.id)
-        if members is not None:
-            members.set_owner(room.owner)
+        self.rooms.set_presence(user)
 
     @pyqtSlot(list, bool)
     def on_messages_arrived(self, messages: list[Message], live: bool) -> None:
@@ -491,8 +417,7 @@ class Conversations(QObject):
     def on_state_changed(self, state: ConnectionState) -> None:
         # Whoever was online when my connection went may have left since.
         self.list_model.set_presence_known(state is ConnectionState.ONLINE)
-        for members in self._members.values():
-            members.presence_known_changed()
+        self.rooms.presence_known_changed()
         if state is not ConnectionState.ONLINE:
             self.typists.clear()
         if state is ConnectionState.ONLINE:

@@ -8,6 +8,10 @@ its text, which is the expensive part of showing a long conversation, so
 heights are cached per message and width, and the laid-out texts of the rows
 on screen are kept in a small LRU cache.
 
+The day separators and the small print at the right of a message (time,
+"edited", state icon, ticks) are worded and drawn by
+:class:`~client_gui.message_meta.MessageMeta`; the delegate places them.
+
 The same geometry serves hit-testing (:meth:`MessageDelegate.link_at`,
 :meth:`~MessageDelegate.quote_at`, :meth:`~MessageDelegate.reaction_at`) and
 the read-only text browser that opens over a message to select part of its
@@ -24,13 +28,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
-from datetime import date, timedelta
 from typing import Final
 
 from PyQt6.QtCore import (
     QAbstractItemModel,
-    QDate,
-    QLocale,
     QModelIndex,
     QPoint,
     QPointF,
@@ -38,7 +39,6 @@ from PyQt6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTime,
     QUrl,
     pyqtSignal,
 )
@@ -64,12 +64,9 @@ from PyQt6.QtWidgets import (
 from .bubble_parts import Quote, chip_layout, paint_chips, paint_quote, quote_height
 from .file_cards import FileAction, FileCards, FileServices
 from .linkify import body_html
+from .message_meta import MessageMeta
 from .message_text import MessageText, text_height
-from .iconset import IconName, Tone, tone_color
-from .iconset import paint as paint_icon
 from .models import MessageRow, Placement, Roles, RowState
-from .read_markers import Receipt
-from .texts import describe_error
 from .widgets import blend
 
 __all__ = ["MessageDelegate"]
@@ -138,8 +135,8 @@ class MessageDelegate(QStyledItemDelegate):
         self._view = view
         self._texts: OrderedDict[tuple[str, int, str, bool, int], MessageText] = OrderedDict()
         self._heights: dict[tuple[MessageRow, int, object], int] = {}
-        #: Local times as shown, by (hour, minute): QLocale formats slowly.
-        self._times: dict[tuple[int, int], str] = {}
+        #: The day separators and the time lines of messages.
+        self.meta = MessageMeta(self)
         self._heights_width = -1
         self._font_cache: _Fonts | None = None
         #: Draws the files of messages, once the session's file services
@@ -177,31 +174,6 @@ class MessageDelegate(QStyledItemDelegate):
         """Whether ``row`` gets a line above its text (sender, or why it was refused)."""
         return row.state is RowState.FAILED or not (row.own or placement & Placement.CONTINUES)
 
-    def _meta_text(self, row: MessageRow) -> str:
-        """"edited" and the time, as drawn at the right of the row."""
-        moment = row.local_time
-        time_text = self._times.get((moment.hour, moment.minute))
-        if time_text is None:
-            time_text = _local_time_text(row)
-            self._times[moment.hour, moment.minute] = time_text
-        if row.edited and not row.deleted:
-            time_text = self.tr("edited") + "  " + time_text
-        return time_text
-
-    def _meta_width(self, row: MessageRow) -> int:
-        """The width of the time (state icon, receipt) drawn beside the text.
-
-        My stored messages keep room for the widest receipt (two ticks and
-        a count of readers), so that a receipt arriving changes no layout.
-        """
-        fonts = self._fonts()
-        width = fonts.small_metrics.horizontalAdvance(self._meta_text(row))
-        if _STATE_ICONS.get(row.state) is not None:
-            width += fonts.icon_size + 3
-        if row.own and row.state is RowState.SENT:
-            width += fonts.small_metrics.horizontalAdvance(_WIDEST_RECEIPT)
-        return width
-
     def _geometry(self, rect: QRect, row: MessageRow, placement: int) -> _Geometry:
         fonts = self._fonts()
         day_height = fonts.day_height if placement & Placement.DAY_START else 0
@@ -227,7 +199,7 @@ class MessageDelegate(QStyledItemDelegate):
             body = QRect(inner.left(), top, inner.width(), height)
             meta = header
         else:
-            meta_width = self._meta_width(row)
+            meta_width = self.meta.width(row, fonts.small_metrics, fonts.icon_size)
             body = QRect(inner.left(), top, max(40, inner.width() - meta_width - self.META_GAP),
                          height)
             meta = QRect(inner.right() - meta_width + 1, top, meta_width,
@@ -289,7 +261,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._font_cache = None
         self._texts.clear()
         self._heights.clear()
-        self._times.clear()
+        self.meta.clear()
 
     def row_height(self, row: MessageRow, placement: int, width: int) -> int:
         """The height of ``row`` in a view ``width`` pixels wide (cached).
@@ -312,7 +284,8 @@ class MessageDelegate(QStyledItemDelegate):
             inner_width = self._bubble_width(width) - 2 * self.PADDING_X
             header = self.has_header(row, placement)
             text_width = (inner_width if header else
-                          max(40, inner_width - self._meta_width(row) - self.META_GAP))
+                          max(40, inner_width - self.meta.width(row, fonts.small_metrics,
+                                                                fonts.icon_size) - self.META_GAP))
             content = self._text_height(row, text_width)
             if files is not None:
                 content += files.height(row, text_width, fonts.body)
@@ -369,7 +342,10 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
         if not geometry.day.isEmpty():
-            self._paint_day(painter, geometry.day, row.day, fonts.small, blend(base, text, 0.55))
+            self.meta.paint_day(painter, geometry.day, row.day, fonts.small,
+                                blend(base, text, 0.55),
+                                self._view.palette().color(QPalette.ColorRole.Base),
+                                self.MARGIN * 2)
 
         fill = blend(base, highlight, 0.16) if row.own else blend(base, text, 0.06)
         if row.mentions_me:  # a message that calls me stands out
@@ -381,24 +357,8 @@ class MessageDelegate(QStyledItemDelegate):
 
         # Time, state and receipt, right-aligned (in the header, or beside the text).
         muted = blend(base, text, 0.6)
-        meta = geometry.meta
-        status = self._status_text(row)
-        painter.setFont(fonts.small)
-        painter.setPen(tone_color(Tone.NEGATIVE, palette) if row.state is RowState.FAILED
-                       else muted)
-        time_text = self._meta_text(row) + self._receipt_text(index)
-        right_text = f"{status}  {time_text}" if status else time_text
-        right_width = fonts.small_metrics.horizontalAdvance(right_text)
-        painter.drawText(meta, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         right_text)
-        state_icon = _STATE_ICONS.get(row.state)
-        if state_icon is not None:
-            name, tone = state_icon
-            side = fonts.icon_size
-            paint_icon(painter, QRect(meta.right() - right_width - 3 - side + 1,
-                                      meta.center().y() - side // 2, side, side),
-                       name, muted if tone is Tone.MUTED else tone_color(tone, palette))
-            right_width += side + 3
+        right_width = self.meta.paint(painter, geometry.meta, row, index, fonts.small,
+                                      fonts.small_metrics, fonts.icon_size, muted, palette)
         if not geometry.header.isEmpty() and not row.own:
             header = geometry.header
             if self.files is not None:
@@ -444,46 +404,6 @@ class MessageDelegate(QStyledItemDelegate):
             painter, QPointF(geometry.body.topLeft()),
             muted if row.deleted or row.state is RowState.PENDING else text)
         painter.restore()
-
-    def _paint_day(self, painter: QPainter, rect: QRect, day: date, font: QFont,
-                   colour: QColor) -> None:
-        label = self._day_text(day)
-        painter.setFont(font)
-        painter.setPen(colour)
-        metrics = QFontMetrics(font)
-        label_width = metrics.horizontalAdvance(label) + 16
-        middle = rect.center().y()
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
-        left_end = rect.center().x() - label_width // 2
-        right_start = rect.center().x() + label_width // 2
-        painter.setPen(blend(colour, self._view.palette().color(QPalette.ColorRole.Base), 0.6))
-        painter.drawLine(rect.left() + self.MARGIN * 2, middle, left_end, middle)
-        painter.drawLine(right_start, middle, rect.right() - self.MARGIN * 2, middle)
-
-    def _day_text(self, day: date) -> str:
-        today = date.today()
-        if day == today:
-            return self.tr("Today")
-        if day == today - timedelta(days=1):
-            return self.tr("Yesterday")
-        return QLocale().toString(QDate(day.year, day.month, day.day),
-                                  QLocale.FormatType.LongFormat)
-
-    @staticmethod
-    def _receipt_text(index: QModelIndex) -> str:
-        """Ticks after the time of my message: one once stored, two once read
-        (direct); in a room, two and how many read it (their names are the
-        row's tooltip)."""
-        receipt = index.data(Roles.RECEIPT)
-        if receipt is not None:
-            return "  \u2713\u2713" if receipt is Receipt.READ else "  \u2713"
-        seen = index.data(Roles.SEEN_BY)
-        return f"  \u2713\u2713 {len(seen)}" if seen else ""
-
-    def _status_text(self, row: MessageRow) -> str:
-        if row.state is RowState.FAILED:
-            return self.tr("not sent: %1").replace("%1", describe_error(row.error))
-        return ""
 
     # -- hit-testing
 
@@ -561,18 +481,3 @@ class MessageDelegate(QStyledItemDelegate):
                              index: QModelIndex) -> None:
         assert editor is not None
         editor.setGeometry(self.body_rect(option.rect, index))
-
-
-def _local_time_text(row: MessageRow) -> str:
-    moment = row.local_time
-    return QLocale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
-
-
-#: The icon beside the time of a message in each state, and its colour.
-_STATE_ICONS: Final[dict[RowState, tuple[IconName, Tone]]] = {
-    RowState.PENDING: (IconName.SENDING, Tone.MUTED),
-    RowState.FAILED: (IconName.FAILED, Tone.NEGATIVE),
-}
-#: The widest receipt after the time of my message (see ``_receipt_text``):
-#: room is kept for it so that a receipt arriving changes no layout.
-_WIDEST_RECEIPT: Final = "  \u2713\u2713 99"

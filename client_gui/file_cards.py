@@ -28,10 +28,11 @@ from PyQt6.QtWidgets import QApplication, QStyle
 
 from protocol.objects import FileInfo
 
-from .files import Download, FileTransfers, TransferState, Upload
+from .files import FileTransfers
 from .models import MessageRow
 from .previews import PREVIEW_SIZE, Avatars, Previews, is_previewable
 from .texts import describe_error, file_size_text
+from .transfer_state import Download, TransferState, Upload
 from .widgets import blend
 
 __all__ = ["FileAction", "FileCards", "FileServices"]

@@ -16,7 +16,9 @@ the promises the user relies on for files:
   fetched once.
 
 The blocking work runs in :mod:`client_gui.transfer_jobs` threads; this
-object only starts them and follows their signals.  Requests go over the
+object only starts them and follows their signals, and keeps where each
+transfer stands in the records of :mod:`client_gui.transfer_state`, which
+the views read.  Requests go over the
 session's current connection (:class:`~client_gui.link.SessionLink`).
 """
 
@@ -27,8 +29,6 @@ import mimetypes
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -51,12 +51,12 @@ from .transfer_jobs import (
     TransferTarget,
     transfer_failure_is_transient,
 )
+from .transfer_state import Download, TransferState, Upload
 
 if TYPE_CHECKING:
     from .link import SessionLink
 
-__all__ = ["Download", "FileTransfers", "TransferState", "Upload", "default_cache_dir",
-           "default_download_dir", "safe_file_name"]
+__all__ = ["FileTransfers", "default_cache_dir", "default_download_dir", "safe_file_name"]
 
 log = logging.getLogger("besedka.client.files")
 
@@ -102,68 +102,6 @@ def _free_path(folder: Path, name: str) -> Path:
         candidate = folder / f"{stem} ({number}){suffix}"
         number += 1
     return candidate
-
-
-class TransferState(Enum):
-    """Where an upload or a download stands."""
-
-    HASHING = "hashing"  # reading the file for its SHA-256
-    WAITING = "waiting"  # for a connection to the server
-    STARTING = "starting"  # asking the server for a token
-    MOVING = "moving"  # bytes on their way
-    POSTING = "posting"  # stored; its message waits in the outbox
-    DONE = "done"
-    FAILED = "failed"
-
-
-@dataclass(eq=False)
-class Upload:
-    """A file on its way to the server, and the message that will carry it."""
-
-    key: str
-    to: str | None
-    conversation: ConversationId
-    path: Path
-    name: str
-    mime: str
-    caption: str = ""
-    #: post it as a message once stored (an avatar is not posted)
-    post: bool = True
-    #: the room it is posted to (version 2), else None
-    room: int | None = None
-    size: int = 0
-    sha256: str = ""
-    done: int = 0
-    state: TransferState = TransferState.HASHING
-    error: ErrorCode | str | None = None
-    file: FileInfo | None = None
-    job: TransferJob | None = field(default=None, repr=False)
-    stored: Callable[[FileInfo], None] | None = field(default=None, repr=False)
-
-    @property
-    def info(self) -> FileInfo:
-        """What a message row shows of it before the server has it."""
-        return self.file or FileInfo("", self.name, self.size, self.mime)
-
-
-@dataclass(eq=False)
-class Download:
-    """A file on its way from the server."""
-
-    file: FileInfo
-    destination: Path
-    done: int = 0
-    state: TransferState = TransferState.WAITING
-    error: ErrorCode | str | None = None
-    job: TransferJob | None = field(default=None, repr=False)
-    #: the end of the partial file's name: a fetch into the cache, which
-    #: every session of this user shares, makes its own (two sessions
-    #: appending to one file would mix their bytes)
-    part_suffix: str = ".part"
-
-    @property
-    def partial(self) -> Path:
-        return self.destination.with_name(self.destination.name + self.part_suffix)
 
 
 class FileTransfers(QObject):

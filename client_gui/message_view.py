@@ -20,15 +20,16 @@ On top of the plain view it
   user nears the bottom (:attr:`newer_wanted`), and shows that message
   (:meth:`show_message`);
 * follows new messages when the user was at the bottom, and only then;
-* opens links on click (hit-testing the delegate's text layout) and shows a
-  pointing hand over them;
+* answers clicks on links, files, quoted strips and reaction chips, and
+  shows a pointing hand over links and files (:mod:`client_gui.message_clicks`
+  finds what is under the mouse in the delegate's layout);
 * copies the selected messages with Ctrl+C or the context menu, and opens a
   read-only text browser over a message (double-click or "Select text") to
   select any part of it;
 * offers what can be done with a message (reply, edit, delete, react) in
-  its context menu and by key (:mod:`client_gui.message_menu`), toggles my
-  reaction when a chip is clicked, and jumps to the message a reply quotes
-  when its strip is clicked (:meth:`MessageView.scroll_to_message`).
+  its context menu and by key (:mod:`client_gui.message_menu`), and jumps to
+  the message a reply quotes when its strip is clicked
+  (:meth:`MessageView.scroll_to_message`).
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ from typing import Final
 from PyQt6.QtCore import (
     QEvent,
     QModelIndex,
-    QPoint,
-    QPointF,
     Qt,
     QTimer,
     QUrl,
@@ -61,7 +60,8 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from .delegates import MessageDelegate
-from .file_cards import FileAction, FileServices
+from .file_cards import FileServices
+from .message_clicks import MessageClicks
 from .message_menu import Abilities, build_message_menu, key_action
 from .models import MessageListModel, MessageRow, Roles
 from .widgets import blend
@@ -150,6 +150,8 @@ class MessageView(QTableView):
         self.select_action.triggered.connect(self._edit_current)
         #: what the server lets people do with messages (set per session)
         self.abilities = Abilities()
+        #: what is under the mouse, and what a click on it asks for
+        self.clicks = MessageClicks(self)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -382,66 +384,19 @@ class MessageView(QTableView):
         return bar.value() >= bar.maximum() - _BOTTOM_SLACK_PIXELS
 
     # ------------------------------------------------------------------
-    # Links
-
-    def link_at(self, position: QPoint) -> str | None:
-        """The link under a viewport position, if any."""
-        index = self.indexAt(position)
-        if not index.isValid():
-            return None
-        return self.message_delegate.link_at(self.visualRect(index), index, QPointF(position))
-
-    def file_action_at(self, position: QPoint) -> FileAction | None:
-        """The file action under a viewport position, if any."""
-        index = self.indexAt(position)
-        if not index.isValid():
-            return None
-        return self.message_delegate.file_action_at(self.visualRect(index), index, position)
+    # Clicks (what is under the mouse: MessageClicks)
 
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
         assert event is not None
-        position = event.position().toPoint()
-        over_link = (self.link_at(position) is not None
-                     or self.file_action_at(position) is not None)
-        viewport = self.viewport()
-        assert viewport is not None
-        if over_link:
-            viewport.setCursor(Qt.CursorShape.PointingHandCursor)
-        else:
-            viewport.unsetCursor()
+        self.clicks.hover(event.position().toPoint())
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
         assert event is not None
         if (event.button() == Qt.MouseButton.LeftButton
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier):
-            position = event.position().toPoint()
-            if not self._click_part(position):
-                link = self.link_at(position)
-                action = self.file_action_at(position)
-                if link is not None:
-                    self.link_activated.emit(QUrl(link))
-                elif action is not None:
-                    index = self.indexAt(position)
-                    self.file_action.emit(index.data(Roles.ROW), action)
+            self.clicks.click(event.position().toPoint())
         super().mouseReleaseEvent(event)
-
-    def _click_part(self, position: QPoint) -> bool:
-        """A click on a reply's strip or on a reaction chip; whether it was one."""
-        index = self.indexAt(position)
-        if not index.isValid():
-            return False
-        rect, point = self.visualRect(index), QPointF(position)
-        quoted = self.message_delegate.quote_at(rect, index, point)
-        if quoted is not None:
-            self.quote_activated.emit(quoted)
-            return True
-        emoji = self.message_delegate.reaction_at(rect, index, point)
-        if emoji is not None and self.abilities.reactions:
-            row: MessageRow = index.data(Roles.ROW)
-            self.react_requested.emit(row, emoji, emoji not in row.my_reactions)
-            return True
-        return False
 
     def scroll_to_message(self, message_id: int) -> bool:
         """Select a loaded message and bring it to the middle of the view;
@@ -509,7 +464,7 @@ class MessageView(QTableView):
         assert selection is not None
         if not selection.isSelected(index):
             self.setCurrentIndex(index)
-        menu = build_message_menu(self, index.data(Roles.ROW), self.link_at(position))
+        menu = build_message_menu(self, index.data(Roles.ROW), self.clicks.link_at(position))
         menu.exec(event.globalPos())
         menu.deleteLater()
 

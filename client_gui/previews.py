@@ -30,7 +30,8 @@ from PyQt6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPainterP
 from protocol.objects import FileInfo, RosterEntry
 from protocol.rules import username_key
 
-from .files import Download, FileTransfers, TransferState
+from .files import FileTransfers
+from .transfer_state import Download, TransferState
 
 __all__ = ["Avatars", "PREVIEW_SIZE", "Previews", "is_previewable"]
 

@@ -33,9 +33,9 @@ from protocol.errors import ErrorCode
 from protocol.rooms import Room
 from protocol.rules import username_key
 
-from .conversations import Conversations
 from .failures import FailureReason
 from .i18n import follow_language
+from .room_directory import RoomDirectory
 from .room_models import MemberListModel
 from .rooms import RoomsClient
 from .texts import describe_error, room_name_problem, room_name_rules, topic_problem
@@ -235,13 +235,13 @@ class BrowseRoomsDialog(_WaitingDialog):
 
     Args:
         rooms: the session's rooms.
-        conversations: where the public rooms are listed.
+        directory: where the public rooms are listed.
     """
 
-    def __init__(self, rooms: RoomsClient, conversations: Conversations,
+    def __init__(self, rooms: RoomsClient, directory: RoomDirectory,
                  parent: QWidget | None = None) -> None:
         super().__init__(rooms, "join_room", parent)
-        self._conversations = conversations
+        self._directory = directory
         self.filter = QLineEdit(self)
         self.filter.setObjectName("rooms_filter")
         self.filter.setClearButtonEnabled(True)
@@ -258,7 +258,7 @@ class BrowseRoomsDialog(_WaitingDialog):
         self.filter.textChanged.connect(self._fill)
         self.list.itemDoubleClicked.connect(lambda _: self.on_accepted())
         self.list.currentItemChanged.connect(lambda *_: self._enable())
-        conversations.public_rooms_changed.connect(self._fill)
+        directory.public_rooms_changed.connect(self._fill)
         rooms.room_opened.connect(self.on_room_opened)
         follow_language(self, self.retranslate)
         rooms.list_rooms()
@@ -274,7 +274,7 @@ class BrowseRoomsDialog(_WaitingDialog):
         chosen_id = None if chosen is None else chosen.data(_ROOM_ID)
         self.list.clear()
         needle = self.filter.text().casefold()
-        for room in sorted(self._conversations.public_rooms,
+        for room in sorted(self._directory.public_rooms,
                            key=lambda r: (r.name.casefold(), r.id)):
             if needle and needle not in room.name.casefold() and needle not in \
                     room.topic.casefold():
@@ -308,7 +308,7 @@ class BrowseRoomsDialog(_WaitingDialog):
 
     def done(self, result: int) -> None:
         self._rooms.room_opened.disconnect(self.on_room_opened)
-        self._conversations.public_rooms_changed.disconnect(self._fill)
+        self._directory.public_rooms_changed.disconnect(self._fill)
         super().done(result)
 
 

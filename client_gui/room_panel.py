@@ -198,8 +198,8 @@ class RoomControls(QObject):
         self.panel.remove_requested.connect(self.on_remove)
         self.panel.direct_requested.connect(
             lambda name: window.select_conversation(username_key(name)))
-        conversations.room_opened.connect(window.select_conversation)
-        conversations.room_closed.connect(self.on_room_closed)
+        conversations.rooms.room_opened.connect(window.select_conversation)
+        conversations.rooms.room_closed.connect(self.on_room_closed)
         conversations.list_model.dataChanged.connect(self._update)
         client.rooms.request_failed.connect(self.on_request_failed)
         follow_language(window, self.retranslate)
@@ -257,7 +257,7 @@ class RoomControls(QObject):
         return current if isinstance(current, RoomConversation) else None
 
     def _update(self) -> None:
-        room = self._conversations.room(self._current)
+        room = self._conversations.rooms.room(self._current)
         in_room = room is not None
         owner = room is not None and self._owns(room)
         for action in (self.invite_action, self.leave_action, self.mute_action,
@@ -271,9 +271,9 @@ class RoomControls(QObject):
     def _show_members(self) -> None:
         room = self._room()
         if room is not None:
-            entry = self._conversations.room(room)
+            entry = self._conversations.rooms.room(room)
             owner = entry is not None and self._owns(entry)
-            self.panel.show_room(self._conversations.members(room.room_id), owner)
+            self.panel.show_room(self._conversations.rooms.members(room.room_id), owner)
 
     def _owns(self, room: Room) -> bool:
         """Whether I own ``room``."""
@@ -291,27 +291,28 @@ class RoomControls(QObject):
 
     @pyqtSlot()
     def on_browse(self) -> None:
-        self._open(BrowseRoomsDialog(self._client.rooms, self._conversations, self._window))
+        self._open(BrowseRoomsDialog(self._client.rooms, self._conversations.rooms,
+                                     self._window))
 
     @pyqtSlot()
     def on_invite(self) -> None:
-        room = self._conversations.room(self._current)
+        room = self._conversations.rooms.room(self._current)
         if room is None:
             return
         everyone = [entry.name for entry in self._conversations.list_model.entries()
                     if isinstance(entry.conversation, str) and not entry.is_me]
         self._open(InviteDialog(self._client.rooms, room, everyone,
-                                self._conversations.members(room.id), self._window))
+                                self._conversations.rooms.members(room.id), self._window))
 
     @pyqtSlot()
     def on_settings(self) -> None:
-        room = self._conversations.room(self._current)
+        room = self._conversations.rooms.room(self._current)
         if room is not None and self._owns(room):
             self._open(RoomSettingsDialog(self._client.rooms, room, self._window))
 
     @pyqtSlot()
     def on_leave(self) -> None:
-        room = self._conversations.room(self._current)
+        room = self._conversations.rooms.room(self._current)
         if room is not None and self.confirm(
                 self.tr("Leave \u201c%1\u201d? You can come back only if it is public or "
                         "someone invites you.").replace("%1", room.name)):
@@ -319,7 +320,7 @@ class RoomControls(QObject):
 
     @pyqtSlot(str)
     def on_remove(self, username: str) -> None:
-        room = self._conversations.room(self._current)
+        room = self._conversations.rooms.room(self._current)
         if room is not None and self.confirm(
                 self.tr("Remove %1 from \u201c%2\u201d?").replace("%1", username).replace(
                     "%2", room.name)):
@@ -370,7 +371,7 @@ class RoomControls(QObject):
         asks, for a room's message that does not mention me)."""
         if message.room is None or self._is_muted(message.room):
             return None
-        room = self._conversations.room(RoomConversation(message.room))
+        room = self._conversations.rooms.room(RoomConversation(message.room))
         title = self.tr("%1 in %2").replace("%1", message.sender).replace(
             "%2", room.name if room is not None else "#")
         return title, message.body[:PREVIEW_CHARS]

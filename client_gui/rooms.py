@@ -9,7 +9,7 @@ other connections get the event), so a reply here is reported as the event
 would have been: what the windows hear is the same either way.
 
 It keeps no state of its own; what the sidebar and the members panel show
-is kept by :class:`~client_gui.conversations.Conversations`.
+is kept by :class:`~client_gui.room_directory.RoomDirectory`.
 """
 
 from __future__ import annotations

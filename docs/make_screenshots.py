@@ -332,7 +332,7 @@ def shoot(app: QApplication, port: int, language: str, out: Path, settings: Sett
         chat.select_conversation(RoomConversation(release.id))
         chat.rooms.members_action.setChecked(True)
         room_model = chat.conversations.model(RoomConversation(release.id))
-        members = chat.conversations.members(release.id)
+        members = chat.conversations.rooms.members(release.id)
         wait(app, lambda: room_model.rowCount() >= 5 and not room_model.loading
              and members.loaded)
         chat.resize(1100, 640)

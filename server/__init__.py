@@ -5,7 +5,9 @@
 * :mod:`server.app` - the listening server, housekeeping, orderly shutdown;
   it builds the dispatcher with every feature;
 * :mod:`server.registry` - the open connections and their login/idle timeouts;
-* :mod:`server.connection` - one client connection: replies in order, flow control;
+* :mod:`server.connection` - one client connection: framing, replies in order, reading
+  paused when it must be; what it writes, and the limits on what waits unsent,
+  are :mod:`server.output`'s;
 * :mod:`server.dispatch` - request type -> feature handler, errors as replies;
 * :mod:`server.session` - a logged-in connection, and writing what delivery decided;
 * :mod:`server.delivery` - who gets which bytes of a commit (pure, no I/O);
@@ -13,7 +15,8 @@
   :mod:`server.accounts` (accounts, logins, sessions, login limits;
   :mod:`server.directory` is its account directory),
   :mod:`server.presence` (who is online, presence events, the roster),
-  :mod:`server.messages` (send, history, sync, read markers),
+  :mod:`server.messages` (send, and delivering messages),
+  :mod:`server.history` (history, sync, read markers),
   :mod:`server.lifecycle` (edits, deletions, reactions),
   :mod:`server.typing_notices` (typing, throttled),
   :mod:`server.receipts` (``read`` events when a marker moves) and

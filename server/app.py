@@ -42,13 +42,13 @@ from .directory import AccountDirectory
 from .dispatch import Dispatcher
 from .files import Files
 from .filestore import FileStore
+from .history import MessageHistory
 from .lifecycle import Lifecycle
 from .listener import Listener
 from .messages import Messages
 from .passwords import PasswordHasher, PasswordQueue, QueueBounds, hash_cost
 from .paths import files_dir_for
 from .presence import Presence
-from .receipts import Receipts
 from .registry import REFUSAL_ROOM, ConnectionLimits, ConnectionRegistry
 from .resources import (
     default_max_connections,
@@ -84,6 +84,7 @@ class Features(NamedTuple):
     accounts: Accounts
     presence: Presence
     messages: Messages
+    history: MessageHistory
     lifecycle: Lifecycle
     typing: TypingNotices
     rooms: Rooms
@@ -115,19 +116,21 @@ def build_dispatcher(registry: ConnectionRegistry, database: Database, passwords
     store.prepare()
     files = Files(database, store, config.file_limits, directory, presence,
                   config.idle_timeout)
-    messages = Messages(database, directory, presence, rooms, Receipts(presence), loop, files)
+    messages = Messages(database, directory, presence, rooms, loop, files)
+    history = MessageHistory(database, directory, rooms, presence)
     lifecycle = Lifecycle(database, directory)
     typing = TypingNotices(database, directory, presence, loop)
     search = MessageSearch(database, directory)
     remembered = RememberedSessions(tokens, accounts, presence)
     dispatcher = Dispatcher(registry)
-    for feature in (accounts, presence, messages, lifecycle, typing, rooms, search, files,
-                    remembered):
+    for feature in (accounts, presence, messages, history, lifecycle, typing, rooms, search,
+                    files, remembered):
         feature.install(dispatcher)
-    cluster = (Cluster(database, accounts, presence, messages, typing, rooms, loop)
+    cluster = (Cluster(database, accounts, presence, messages, history.receipts, typing,
+                       rooms, loop)
                if is_postgresql(database.engine) else None)
-    return dispatcher, Features(accounts, presence, messages, lifecycle, typing, rooms, search,
-                                files, cluster)
+    return dispatcher, Features(accounts, presence, messages, history, lifecycle, typing, rooms,
+                                search, files, cluster)
 
 
 def _store_name_skeletons(database: Database) -> None:

@@ -78,6 +78,7 @@ from db.database import Database
 from .accounts import Accounts
 from .messages import Messages
 from .presence import Presence
+from .receipts import Receipts
 from .rooms import Rooms
 from .sessions import close_sessions_of
 from .typing_notices import TypingNotices
@@ -106,20 +107,21 @@ class Cluster:
 
     Args:
         database: the (PostgreSQL) database.
-        accounts, presence, messages, typing: the features that others'
-            actions reach.
+        accounts, presence, messages, receipts, typing, rooms: the
+            features that others' actions reach.
         loop: the server's event loop, where everything is handed over.
         node_timeout: seconds without a heartbeat after which a node is dead.
     """
 
     def __init__(self, database: Database, accounts: Accounts, presence: Presence,
-                 messages: Messages, typing: TypingNotices, rooms: Rooms,
-                 loop: asyncio.AbstractEventLoop,
+                 messages: Messages, receipts: Receipts, typing: TypingNotices,
+                 rooms: Rooms, loop: asyncio.AbstractEventLoop,
                  node_timeout: float = links.DEFAULT_NODE_TIMEOUT) -> None:
         self.database = database
         self.accounts = accounts
         self.presence = presence
         self.messages = messages
+        self.receipts = receipts
         self.rooms = rooms
         self.typing = typing
         self.loop = loop
@@ -148,9 +150,9 @@ class Cluster:
         accounts.on_account_created = self.account_created
         accounts.on_failed_login = self.login_failed
         node = self.node
-        messages.receipts.publish = lambda receipt: self.link.publish(
+        receipts.publish = lambda receipt: self.link.publish(
             {"t": "r", "n": node, **receipt})
-        messages.receipts.publish_room = lambda receipt: self.link.publish(
+        receipts.publish_room = lambda receipt: self.link.publish(
             {"t": "rr", "n": node, **receipt})
         rooms.announce = lambda conn, change: links.announce_change(
             conn, {"t": "rm", "n": node, **change})
@@ -291,7 +293,7 @@ class Cluster:
         elif kind == "f":
             self._call(self.accounts.count_failed_login, str(message["k"]), str(message["ip"]))
         elif kind == "r":
-            self._call(self.messages.receipts.direct_from_elsewhere, str(message["u"]),
+            self._call(self.receipts.direct_from_elsewhere, str(message["u"]),
                        int(message["p"]), int(message["k"]))
         elif kind == "ty":
             self._call(self._typing_from_elsewhere, message)
@@ -317,7 +319,7 @@ class Cluster:
         """(On the loop.)  A member read a room on another node: its members here hear of it."""
         room = self.rooms.rooms.get(int(message["room"]))
         if room is not None:
-            self.messages.receipts.room_from_elsewhere(
+            self.receipts.room_from_elsewhere(
                 str(message["u"]), int(message["me"]), room.id, int(message["k"]), room.members)
 
     def _on_commit(self, message: dict[str, Any], own: bool, conn: Connection) -> None:

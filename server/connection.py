@@ -26,18 +26,14 @@ Flow control, as PROTOCOL.md asks:
 
 * while the transport's write buffer is above its high-water mark (the
   client is not reading our replies), we stop reading its requests;
-* once more than 8 MiB wait unsent, the connection is dropped: a client that
-  never reads cannot make the server's memory grow;
 * the inbox of parsed-but-unanswered frames is bounded the same way, by
   pausing reads while it is full.
 
-What a connection holds unsent is bounded in time and in total too
-(:mod:`server.registry` enforces both, this class measures): a connection
-whose output makes no progress for the stall timeout is aborted, and so
-are the biggest holders when all connections together hold more than the
-server's budget (issue 12).  Aborted, not closed: closing politely waits
-for the unsent bytes to leave, which they never do if the client never
-reads.
+What the connection writes, and the limits on what waits unsent (8 MiB,
+the stall timeout, the server's budget), are its output's:
+:class:`server.output.ConnectionOutput`, its base class.  This module is
+the connection's input and its life: framing, the order of replies, the
+hand-over of a transfer, opening and closing.
 """
 
 from __future__ import annotations
@@ -46,7 +42,6 @@ import asyncio
 import logging
 import socket
 import time
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Coroutine, MutableMapping
 from typing import Any, Generic, Protocol, TypeVar, cast
@@ -55,6 +50,8 @@ from protocol import limits
 from protocol.errors import FrameTooLargeError, RequestError
 from protocol.replies import error_reply
 from protocol.framing import FrameDecoder, encode_frame
+
+from .output import WRITE_HIGH_WATER, ConnectionOutput
 
 __all__ = ["ClientConnection", "Handover", "LoggedIn", "ReplySlot", "RequestHandler"]
 
@@ -73,19 +70,11 @@ MAX_PENDING_REPLIES = 32
 #: are held several times over (the request, the reply, the events), so a
 #: client sending 16 KB messages gets fewer of them pipelined.
 MAX_PENDING_REQUEST_BYTES = 64 * 1024
-#: The write buffer size above which we stop reading requests.
-WRITE_HIGH_WATER = 256 * 1024
 # Why reading is paused; several may hold at once, and reading resumes only
 # when none does.
 _PAUSED_INBOX_FULL = 1  # too many frames wait for an answer
 _PAUSED_WRITE_BUFFER_FULL = 2  # our replies wait unsent: the client is not reading
 _PAUSED_SHUTTING_DOWN = 4  # the server is stopping: no new requests
-
-#: How long a client gets to read ``frame_too_large`` before we hang up.
-CLOSE_GRACE_SECONDS = 1.0
-#: While over the high-water mark, a connection reports its unsent bytes to
-#: the server's budget each time they grow by this much.
-OUTPUT_REPORT_STEP = 1024 * 1024
 
 
 class LoggedIn(Protocol):
@@ -121,7 +110,7 @@ class RequestHandler(Protocol[S]):
 
     def output_held(self, connection: ClientConnection[S]) -> None:
         """The connection's unsent bytes went over the high-water mark, or grew
-        by another step while over it (see :data:`OUTPUT_REPORT_STEP`)."""
+        by another step while over it (see :data:`server.output.OUTPUT_REPORT_STEP`)."""
         ...
 
     def connection_closed(self, connection: ClientConnection[S]) -> None: ...
@@ -164,57 +153,7 @@ class ReplySlot:
         self.cost = cost
 
 
-class _OutputFlusher:
-    """Writes what the connections queued in one event-loop step, all in one callback.
-
-    :meth:`ClientConnection.write_soon` queues frames to be written together
-    at the start of the next step; one commit queues them for many
-    connections (in pairs, a reply and an event per message, each on its
-    own connection), and one callback per connection and commit was as
-    many ``call_soon`` handles and calls (bench/README.md, issue 20's fourth
-    session).  One per event loop, shared by its connections.
-    """
-
-    __slots__ = ("_due",)
-
-    def __init__(self) -> None:
-        # (No reference to the loop: the loop is the key it is kept under,
-        # weakly, in _flushers.)
-        self._due: list[ClientConnection[Any]] = []
-
-    def add(self, connection: ClientConnection[Any]) -> None:
-        """Flush ``connection``'s queued frames with the others of this step."""
-        if not self._due:
-            asyncio.get_running_loop().call_soon(self._flush)
-        self._due.append(connection)
-
-    def _flush(self) -> None:
-        # A connection queued while these are written waits for the next
-        # callback (add() schedules it on the fresh list).
-        due, self._due = self._due, []
-        for connection in due:
-            # One connection's failure must not leave the others' frames
-            # unwritten: logged, as the loop logged a failed callback of
-            # its own before.
-            try:
-                connection._flush_queued()
-            except Exception:  # noqa: BLE001 - the other connections go on
-                connection.log.exception("failure while writing queued frames")
-
-
-#: Each event loop's flusher (a test may run several loops one after another).
-_flushers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _OutputFlusher] = (
-    weakref.WeakKeyDictionary())
-
-
-def _flusher_of(loop: asyncio.AbstractEventLoop) -> _OutputFlusher:
-    flusher = _flushers.get(loop)
-    if flusher is None:
-        flusher = _flushers[loop] = _OutputFlusher()
-    return flusher
-
-
-class ClientConnection(asyncio.Protocol, Generic[S]):
+class ClientConnection(ConnectionOutput, asyncio.Protocol, Generic[S]):
     """The server's side of one TCP connection.
 
     Generic in the type of its session, which only the handler knows: this
@@ -222,10 +161,10 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
     """
 
     def __init__(self, handler: RequestHandler[S]) -> None:
+        super().__init__()  # the output's state (ConnectionOutput)
         self.handler = handler
         self.peer = "?"
         self.address = "?"
-        self.transport: asyncio.Transport | None = None
         self.decoder = FrameDecoder(limits.MAX_CLIENT_FRAME_BYTES)
         #: the login, set and cleared by the handler; None before login
         self.session: S | None = None
@@ -240,28 +179,10 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self._replies_changed: asyncio.Future[None] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._reading_paused_for = 0  # the _PAUSED_* reasons in force, as bits
-        self._writing_paused = False  # the transport's buffer is above its high-water mark
-        self._closing = False
         self._draining_after_error = False
         self._fatal_error = b""
         self._eof = False
         self._first_frame = True  # until it is read: it may start a transfer
-        self._output_closed = False  # after write_eof(), write() would raise
-        # Bytes of the latest reply that may still wait unsent; they do not
-        # count against MAX_PENDING_OUTPUT_BYTES (see write()).
-        self._reply_allowance = 0
-        # Frames queued in this event-loop step, written together in the
-        # next one (see write_soon()).
-        self._queued: list[bytes | memoryview] = []
-        self._queued_bytes = 0
-        self._flush_scheduled = False
-        self._flusher = _flusher_of(asyncio.get_running_loop())
-        # Bytes handed to the transport so far: with its buffer's size,
-        # how much has left (see output_stalled_since()).
-        self._written_total = 0
-        self._output_left_mark = 0
-        self._output_moved_at = time.monotonic()
-        self._reported_unsent = 0  # what output_held() last told of
         #: Refused at once (the server is full): no login timeout, no hello.
         self.refused = False
         #: monotonic time of the last bytes received or of logging out/in.
@@ -536,95 +457,12 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         self._fatal_error = encode_frame(error_reply(RequestError(error.code, error.message)))
         self._pump()
 
-    def _send_error_and_hang_up(self, data: bytes) -> None:
-        """Send a final error, stop sending, and close after a grace period.
-
-        Closing at once while the client is still sending would make the
-        kernel answer with a reset, which can destroy the error before the
-        client reads it; half-closing and reading (and discarding) for a
-        moment lets it arrive.
-        """
-        if self.transport is None or self._closing:
-            return
-        self.write(data)
-        self._output_closed = True
-        if self.transport.can_write_eof():
-            self.transport.write_eof()
-        asyncio.get_running_loop().call_later(CLOSE_GRACE_SECONDS, self.close)
-
     # ------------------------------------------------------------------
-    # Writing
-
-    def write(self, data: bytes, *, reply: bool = False) -> None:
-        """Queue bytes for the client; drop the connection if it stopped reading.
-
-        Frames queued with :meth:`write_soon` go first, so that everything
-        leaves in the order it was queued.
-
-        Args:
-            data: encoded frames.
-            reply: whether ``data`` answers the client's own request.  A
-                reply may alone be larger than the 8 MiB limit (a full
-                ``sync`` page of long messages), and replies cannot pile up:
-                no further request is read while they wait.  So the latest
-                reply does not count against the limit, only the events
-                waiting beside it do.
-        """
-        if self._queued:
-            self._write_queued()
-        self._write_now(data, reply)
-
-    def write_soon(self, data: bytes | memoryview) -> None:
-        """Queue frames, to be written with the others of this loop step.
-
-        One group commit completes many sends in the same event-loop step,
-        and writing each delivery on its own costs every connection one
-        ``send()`` system call per message: in a busy room that was the
-        server's largest cost (bench/README.md, profile).  Events and the
-        replies to sends queued in one step leave in one write at the start
-        of the next; :meth:`write` and :meth:`close` send them first, so the
-        order never changes.  What waits here counts against the 8 MiB
-        limit like unsent bytes.
-        """
-        transport = self.transport
-        if transport is None or self._closing or self._output_closed or transport.is_closing():
-            return
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            self._flusher.add(self)
-        self._queued.append(data)
-        self._queued_bytes += len(data)
-        waiting = transport.get_write_buffer_size() + self._queued_bytes
-        if waiting - self._reply_allowance > limits.MAX_PENDING_OUTPUT_BYTES:
-            self._too_much_unsent()
-
-    def _flush_queued(self) -> None:
-        self._flush_scheduled = False
-        if self._queued:
-            self._write_queued()
-
-    def _write_queued(self) -> None:
-        queued = self._queued
-        data = queued[0] if len(queued) == 1 else b"".join(queued)
-        self._queued = []
-        self._queued_bytes = 0
-        self._write_now(data, False)
-
-    def _write_now(self, data: bytes | memoryview, reply: bool) -> None:
-        transport = self.transport
-        if transport is None or self._closing or self._output_closed or transport.is_closing():
-            return
-        transport.write(data)
-        self._written_total += len(data)
-        pending = transport.get_write_buffer_size()
-        if reply:
-            self._reply_allowance = min(len(data), pending)
-        if pending - self._reply_allowance > limits.MAX_PENDING_OUTPUT_BYTES:
-            self._too_much_unsent()
-        elif self._writing_paused and pending >= self._reported_unsent + OUTPUT_REPORT_STEP:
-            self._report_unsent()
+    # What the output reports (the writing is ConnectionOutput's), and what
+    # the server reads
 
     def _report_unsent(self) -> None:
+        """Tell the handler how much waits unsent (see ConnectionOutput)."""
         if self._closing:
             return
         self._reported_unsent = self.unsent_bytes
@@ -636,70 +474,6 @@ class ClientConnection(asyncio.Protocol, Generic[S]):
         requests it sent that wait for an answer."""
         return self.unsent_bytes + self._inbox_bytes
 
-    @property
-    def unsent_bytes(self) -> int:
-        """Bytes written for the client that have not left yet, replies included."""
-        transport = self.transport
-        if transport is None:
-            return 0
-        return transport.get_write_buffer_size() + self._queued_bytes
-
-    def output_stalled_since(self, now: float) -> float | None:
-        """Since when none of the output waiting for the client has left (None:
-        nothing waits, or some left since the last call).
-
-        Called about once a second (:meth:`server.registry.ConnectionRegistry.sweep`):
-        what left is what was written minus what still waits, so any change
-        of it since the previous call is progress.  (Over TLS the buffer
-        holds both plaintext and ciphertext, so that figure moves either
-        way as records are made; it only stands still when nothing moves.)
-        """
-        transport = self.transport
-        waiting = 0 if transport is None else transport.get_write_buffer_size()
-        left = self._written_total - waiting
-        if waiting == 0 or left != self._output_left_mark:
-            self._output_left_mark = left
-            self._output_moved_at = now
-            return None
-        return self._output_moved_at
-
-    def _too_much_unsent(self) -> None:
-        self.log.warning(
-            "over %d bytes wait unsent; the client is not reading, closing",
-            limits.MAX_PENDING_OUTPUT_BYTES,
-        )
-        self.abort()
-
-    def close(self) -> None:
-        """Close after the queued bytes are sent.
-
-        If the client never reads them, the connection stays until the
-        registry finds its output stalled and aborts it.
-        """
-        if self.transport is not None and not self.transport.is_closing():
-            if self._queued:
-                self._write_queued()
-            self.transport.close()
-
-    def close_or_abort(self) -> None:
-        """Close; abort instead if anything waits unsent for the client.
-
-        For a connection being timed out: it has sent nothing for a long
-        time, so what waits for it is what it has not read, and closing
-        politely would keep those bytes until it does.
-        """
-        if self.unsent_bytes:
-            self.abort()
-        else:
-            self.close()
-
-    def abort(self) -> None:
-        """Close at once, discarding whatever waits unsent."""
-        self._closing = True
-        self._queued = []
-        self._queued_bytes = 0
-        if self.transport is not None:
-            self.transport.abort()
 
     def stop_reading(self) -> None:
         """Read no more requests (server shutdown)."""

@@ -1,4 +1,4 @@
-"""Messages: sending, reading history, catching up, and read markers.
+"""Messages: sending them, and delivering them as their commits come back.
 
 Sends are the hot path.  A ``send`` of a logged-in connection is checked
 inside ``data_received`` and queued for the group-commit writer at once
@@ -25,17 +25,16 @@ send that waits: whether its sender may post that file is a database read
 request, after the sends before it, and queued for the writer like any
 other once the file is found.
 
-``history``, ``sync`` and ``mark_read`` are reads and small writes awaited
-in database threads.
+Reading the messages back (``history``, ``sync``) and read markers
+(``mark_read``) are awaited requests, in :mod:`server.history`; the form
+every frame gives a message is this module's (:func:`wire_message`).
 
 Version 2: a send may answer another message (``reply_to``), which is
 checked in the writer (:data:`STORE_REPLIES`); a body's ``@name`` mentions
-are worked out here and stored with the message; ``history`` and ``sync``
-show tombstones, reactions and mentions, and ``sync`` catches up by change
-number.  Edits, deletions and reactions (:mod:`server.lifecycle`) are
-committed through the same writer as sends, as :class:`Pending` items, so a
-commit that holds both is delivered in one step, in change-number order.
-Read markers that move are announced by :mod:`server.receipts`.
+are worked out here and stored with the message.  Edits, deletions and
+reactions (:mod:`server.lifecycle`) are committed through the same writer
+as sends, as :class:`Pending` items, so a commit that holds both is
+delivered in one step, in change-number order.
 
 Version 2's ``room`` names a room in place of ``to`` and ``with``; only its
 members may use it (:mod:`server.rooms` knows who they are), and a room's
@@ -54,22 +53,19 @@ from typing import Any
 
 from sqlalchemy.engine import Connection as DbConnection
 
-from db import lifecycle, queries
+from db import queries
 from db.cluster import RemoteMessage
 from db.database import BatchedWrite, Database, WriteOutcome
 from db.files import FileRecord
-from db.message_parts import decorate
 from db.queries import AccountRecord, NewMessage, StoredMessage
 from protocol.errors import ErrorCode, ProtocolError, RequestError, RequestId
-from protocol.features import Feature
-from protocol.fields import bad_field
 from protocol.files import FileUpload, v1_file_body
 from protocol.events import message_event_frame
 from protocol.framing import encode_frame, encode_json
 from protocol.limits import PROTOCOL_V1
 from protocol.objects import file_to_wire, format_ts, message_to_wire, message_to_wire_v2
-from protocol.replies import Done, error_reply, ok_reply, sent_reply_frame
-from protocol.requests import History, MarkRead, Send, Sync
+from protocol.replies import error_reply, sent_reply_frame
+from protocol.requests import Send
 from protocol.rules import normalize_body
 
 from .connection import ReplySlot
@@ -79,9 +75,8 @@ from .dispatch import Dispatcher, internal_error
 from .files import Files
 from .presence import Presence
 from .ratelimit import rate_limited
-from .receipts import Receipts
 from .rooms import Rooms, RoomState
-from .session import Connection, Session, logged_in, write_delivery
+from .session import Session, write_delivery
 
 __all__ = ["Messages", "Pending", "STORE_MESSAGES", "STORE_REPLIES", "wire_message"]
 
@@ -251,7 +246,7 @@ class _Remote(Item[Session]):
 
 
 class Messages:
-    """Answers ``send``, ``history``, ``sync`` and ``mark_read``, and delivers messages.
+    """Answers ``send``, and delivers messages (this node's and other nodes').
 
     Args:
         database: the opened database, whose writer hands committed sends
@@ -259,19 +254,17 @@ class Messages:
         directory: for the names in ``to``, ``with`` and mentions.
         presence: the sessions online, that delivery goes by.
         rooms: the rooms and their members, for ``room`` (version 2).
-        receipts: told of every read marker that moves.
         loop: the event loop the connections run in (the writer thread
             hands it each commit).
+        files: for a send that posts a file (version 2).
     """
 
     def __init__(self, database: Database, directory: AccountDirectory, presence: Presence,
-                 rooms: Rooms, receipts: Receipts, loop: asyncio.AbstractEventLoop,
-                 files: Files) -> None:
+                 rooms: Rooms, loop: asyncio.AbstractEventLoop, files: Files) -> None:
         self.database = database
         self.directory = directory
         self.presence = presence
         self.rooms = rooms
-        self.receipts = receipts
         self.files = files
 
         def sends_committed(outcomes: list[WriteOutcome]) -> None:
@@ -285,11 +278,6 @@ class Messages:
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route_at_once(Send, self._submit_send)
-        dispatcher.route(History, self._history)
-        dispatcher.route(Sync, self._sync)
-        dispatcher.route(MarkRead, self._mark_read)
-        # Markers in history and read events (server.receipts).
-        dispatcher.offer(Feature.RECEIPTS)
 
     # ------------------------------------------------------------------
     # Sending: the hot path
@@ -310,7 +298,7 @@ class Messages:
                 if delay > 0:
                     session.bucket.give_back()
                     raise rate_limited(delay, "messages from this account", re)
-        room = self._room(session, request.room, re)
+        room = self.rooms.requested(session, request.room, re)
         recipient = None if request.to is None else self.directory.named(request.to, re)
         if request.file is not None:
             if session.protocol >= FILES_SINCE:
@@ -441,94 +429,3 @@ class Messages:
             items.append(_Remote(message, message.id > newest_id_before, audience))
         if items:
             write_delivery(deliver(items, self.presence.online))
-
-    # ------------------------------------------------------------------
-    # Reading
-
-    async def _history(self, connection: Connection, request: History,
-                       re: RequestId) -> dict[str, Any]:
-        session = logged_in(connection)
-        me, version = session.account_id, session.protocol
-        room = self._room(session, request.room, re)
-        room_id = None if room is None else room.id
-        peer = None if request.with_ is None else self.directory.named(request.with_, re)
-        peer_id = None if peer is None else peer.id
-        if version == PROTOCOL_V1:
-            # around and after are version 2's: a version 1 connection's
-            # unknown fields are ignored (PROTOCOL.md).
-            messages, has_more = await asyncio.wrap_future(self.database.read(
-                lambda conn: queries.history(conn, me, peer_id, request.before, request.limit)))
-            return ok_reply(re, messages=[wire_message(m) for m in messages], has_more=has_more)
-        error = request.anchor_error()
-        if error is not None:
-            raise RequestError.from_protocol_error(error, re)
-
-        def read(conn: DbConnection) -> tuple[queries.HistoryPage, dict[str, int]]:
-            page = queries.history_page(conn, me, peer_id, before=request.before,
-                                        around=request.around, after=request.after,
-                                        limit=request.limit, room_id=room_id)
-            # PROTOCOL-2.md: the other participants' read markers (the
-            # general room has none; notes to self have no one else).
-            if room_id is not None:
-                markers = lifecycle.room_read_markers(conn, room_id, me)
-            elif peer is None or peer.id == me:
-                markers = {}
-            else:
-                markers = {peer.username: lifecycle.direct_read_marker(conn, peer.id, me)}
-            return page._replace(messages=decorate(conn, page.messages)), markers
-
-        page, read_markers = await asyncio.wrap_future(self.database.read(read))
-        return ok_reply(re, messages=[wire_message(m, version) for m in page.messages],
-                        has_more=page.has_more, has_newer=page.has_newer, read=read_markers)
-
-    async def _sync(self, connection: Connection, request: Sync,
-                    re: RequestId) -> dict[str, Any]:
-        session = logged_in(connection)
-        me, version = session.account_id, session.protocol
-        after, after_seq = request.after, request.after_seq
-        if version == PROTOCOL_V1:
-            if after is None:  # version 1 knows no after_seq
-                raise RequestError.from_protocol_error(bad_field("after", "is missing"), re)
-            messages, has_more = await asyncio.wrap_future(self.database.read(
-                lambda conn: queries.sync(conn, me, after, request.limit)))
-            return ok_reply(re, messages=[wire_message(m) for m in messages], has_more=has_more)
-
-        def read(conn: DbConnection) -> tuple[list[StoredMessage], bool]:
-            if after_seq is not None:
-                return lifecycle.sync_by_seq(conn, me, after_seq, request.limit)
-            assert after is not None  # Sync.from_fields: one of the two is given
-            # Version 2 sees the rooms it is in as well (PROTOCOL-2.md).
-            messages, has_more = queries.sync(conn, me, after, request.limit, rooms=True,
-                                              include_deleted=True)
-            return decorate(conn, messages), has_more
-
-        messages, has_more = await asyncio.wrap_future(self.database.read(read))
-        return ok_reply(re, messages=[wire_message(m, version) for m in messages],
-                        has_more=has_more)
-
-    async def _mark_read(self, connection: Connection, request: MarkRead,
-                         re: RequestId) -> dict[str, Any]:
-        session = logged_in(connection)
-        me = session.account_id
-        room = self._room(session, request.room, re)
-        room_id = None if room is None else room.id
-        peer_id = self.directory.peer_id(request.with_, re)
-        moved_to = await asyncio.wrap_future(self.database.write(
-            lambda conn: queries.mark_read(conn, me, peer_id, request.up_to, room_id)))
-        if moved_to is not None and room is not None:
-            self.receipts.room_marker_moved(session, room.id, moved_to, room.members)
-        elif moved_to is not None and peer_id is not None:
-            self.receipts.direct_marker_moved(session, peer_id, moved_to)
-        return Done().to_wire(re)
-
-    def _room(self, session: Session, room_id: int | None, re: RequestId) -> RoomState | None:
-        """The room a request names, which I must be a member of; None for
-        none, and on a version 1 connection, where ``room`` is a field it
-        does not know and so ignores (PROTOCOL.md).
-
-        Raises:
-            RequestError: ``unknown_room``.
-        """
-        if room_id is None or session.protocol == PROTOCOL_V1:
-            return None
-        return self.rooms.joined(room_id, session.account_id, re)

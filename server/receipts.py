@@ -3,7 +3,7 @@
 PROTOCOL-2.md, "Typing and read receipts": when my read marker of a direct
 conversation or a room moves forward, the other participants' version 2
 connections get a ``read`` event.  The marker itself is stored by the
-feature that answers ``mark_read`` (:mod:`server.messages`, and rooms for
+feature that answers ``mark_read`` (:mod:`server.history`, and rooms for
 theirs); it calls :meth:`Receipts.direct_marker_moved` or
 :meth:`Receipts.room_marker_moved` once the marker is committed and only if
 it moved, and this module decides who hears of it.

@@ -163,6 +163,19 @@ class Rooms:
             raise unknown_room(room_id, re)
         return room
 
+    def requested(self, session: Session, room_id: int | None,
+                  re: RequestId) -> RoomState | None:
+        """The room a request names, which I must be a member of; None for
+        none, and on a version 1 connection, where ``room`` is a field it
+        does not know and so ignores (PROTOCOL.md).
+
+        Raises:
+            RequestError: ``unknown_room``.
+        """
+        if room_id is None or session.protocol == PROTOCOL_V1:
+            return None
+        return self.joined(room_id, session.account_id, re)
+
     def login_part(self, session: Session) -> LoginPart | None:
         """The ``rooms`` event of a version 2 login, after its ``users`` event.
 

@@ -3,7 +3,7 @@
 PROTOCOL-2.md, "Search".  A ``search`` is a read like ``history``: its
 query runs in a database reader thread (:func:`db.search.search`), and the
 answer is a page of messages newest first.  Opening a result in its
-conversation is ``history`` with ``around``, which :mod:`server.messages`
+conversation is ``history`` with ``around``, which :mod:`server.history`
 answers.  The query is never logged: it says as much as a message body.
 """
 
@@ -45,7 +45,7 @@ class MessageSearch:
 
     def install(self, dispatcher: Dispatcher) -> None:
         dispatcher.route(Search, self._search)
-        # history's around and after (server.messages) are the other half.
+        # history's around and after (server.history) are the other half.
         dispatcher.offer(Feature.SEARCH)
 
     async def _search(self, connection: Connection, request: Search,

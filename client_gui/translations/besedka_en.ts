@@ -436,53 +436,53 @@
 </context><context>
     <name>FileCards</name>
     <message>
-        <location filename="../file_cards.py" line="153" />
+        <location filename="../file_cards.py" line="154" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="164" />
+        <location filename="../file_cards.py" line="165" />
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="165" />
+        <location filename="../file_cards.py" line="166" />
         <source>Show in folder</source>
         <translation>Show in folder</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="167" />
+        <location filename="../file_cards.py" line="168" />
         <source>Download</source>
         <translation>Download</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="217" />
+        <location filename="../file_cards.py" line="218" />
         <source>Loading preview…</source>
         <translation>Loading preview…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="262" />
+        <location filename="../file_cards.py" line="263" />
         <source>file removed</source>
         <translation>file removed</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="267" />
+        <location filename="../file_cards.py" line="268" />
         <source>not sent: %1</source>
         <translation>not sent: %1</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="269" />
+        <location filename="../file_cards.py" line="270" />
         <source>preparing…</source>
         <translation>preparing…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="276" />
-        <location filename="../file_cards.py" line="271" />
+        <location filename="../file_cards.py" line="277" />
+        <location filename="../file_cards.py" line="272" />
         <source>waiting for the connection…</source>
         <translation>waiting for the connection…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="280" />
+        <location filename="../file_cards.py" line="281" />
         <source>%1 · download failed: %2</source>
         <translation>%1 · download failed: %2</translation>
     </message>
@@ -694,36 +694,16 @@
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="188" />
-        <source>edited</source>
-        <translation>edited</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="421" />
-        <location filename="../delegates.py" line="281" />
-        <location filename="../delegates.py" line="248" />
+        <location filename="../delegates.py" line="381" />
+        <location filename="../delegates.py" line="253" />
+        <location filename="../delegates.py" line="220" />
         <source>Message deleted</source>
         <translation>Message deleted</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="423" />
+        <location filename="../delegates.py" line="383" />
         <source>An earlier message (click to find it)</source>
         <translation>An earlier message (click to find it)</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="466" />
-        <source>Today</source>
-        <translation>Today</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="468" />
-        <source>Yesterday</source>
-        <translation>Yesterday</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="485" />
-        <source>not sent: %1</source>
-        <translation>not sent: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
@@ -770,24 +750,46 @@
         <translation>&amp;Delete unsent message</translation>
     </message>
 </context><context>
+    <name>MessageMeta</name>
+    <message>
+        <location filename="../message_meta.py" line="58" />
+        <source>edited</source>
+        <translation>edited</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="122" />
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="124" />
+        <source>Yesterday</source>
+        <translation>Yesterday</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="141" />
+        <source>not sent: %1</source>
+        <translation>not sent: %1</translation>
+    </message>
+</context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="157" />
+        <location filename="../message_view.py" line="159" />
         <source>&amp;Copy</source>
         <translation>&amp;Copy</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="158" />
+        <location filename="../message_view.py" line="160" />
         <source>&amp;Select text</source>
         <translation>&amp;Select text</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>No messages yet.</source>
         <translation>No messages yet.</translation>
     </message>
@@ -974,22 +976,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="316" />
+        <location filename="../room_panel.py" line="317" />
         <source>Leave “%1”? You can come back only if it is public or someone invites you.</source>
         <translation>Leave “%1”? You can come back only if it is public or someone invites you.</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="324" />
+        <location filename="../room_panel.py" line="325" />
         <source>Remove %1 from “%2”?</source>
         <translation>Remove %1 from “%2”?</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="353" />
+        <location filename="../room_panel.py" line="354" />
         <source>Besedka</source>
         <translation>Besedka</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="374" />
+        <location filename="../room_panel.py" line="375" />
         <source>%1 in %2</source>
         <translation>%1 in %2</translation>
     </message>

@@ -442,53 +442,53 @@
 </context><context>
     <name>FileCards</name>
     <message>
-        <location filename="../file_cards.py" line="153" />
+        <location filename="../file_cards.py" line="154" />
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="164" />
+        <location filename="../file_cards.py" line="165" />
         <source>Open</source>
         <translation>Открыть</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="165" />
+        <location filename="../file_cards.py" line="166" />
         <source>Show in folder</source>
         <translation>Показать в папке</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="167" />
+        <location filename="../file_cards.py" line="168" />
         <source>Download</source>
         <translation>Скачать</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="217" />
+        <location filename="../file_cards.py" line="218" />
         <source>Loading preview…</source>
         <translation>Загрузка изображения…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="262" />
+        <location filename="../file_cards.py" line="263" />
         <source>file removed</source>
         <translation>файл удалён</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="267" />
+        <location filename="../file_cards.py" line="268" />
         <source>not sent: %1</source>
         <translation>не отправлено: %1</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="269" />
+        <location filename="../file_cards.py" line="270" />
         <source>preparing…</source>
         <translation>подготовка…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="276" />
-        <location filename="../file_cards.py" line="271" />
+        <location filename="../file_cards.py" line="277" />
+        <location filename="../file_cards.py" line="272" />
         <source>waiting for the connection…</source>
         <translation>ждёт подключения…</translation>
     </message>
     <message>
-        <location filename="../file_cards.py" line="280" />
+        <location filename="../file_cards.py" line="281" />
         <source>%1 · download failed: %2</source>
         <translation>%1 · не скачано: %2</translation>
     </message>
@@ -701,36 +701,16 @@
 </context><context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../delegates.py" line="188" />
-        <source>edited</source>
-        <translation>изменено</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="421" />
-        <location filename="../delegates.py" line="281" />
-        <location filename="../delegates.py" line="248" />
+        <location filename="../delegates.py" line="381" />
+        <location filename="../delegates.py" line="253" />
+        <location filename="../delegates.py" line="220" />
         <source>Message deleted</source>
         <translation>Сообщение удалено</translation>
     </message>
     <message>
-        <location filename="../delegates.py" line="423" />
+        <location filename="../delegates.py" line="383" />
         <source>An earlier message (click to find it)</source>
         <translation>Более раннее сообщение (нажмите, чтобы найти)</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="466" />
-        <source>Today</source>
-        <translation>Сегодня</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="468" />
-        <source>Yesterday</source>
-        <translation>Вчера</translation>
-    </message>
-    <message>
-        <location filename="../delegates.py" line="485" />
-        <source>not sent: %1</source>
-        <translation>не отправлено: %1</translation>
     </message>
 </context><context>
     <name>MessageListModel</name>
@@ -777,24 +757,46 @@
         <translation>&amp;Удалить неотправленное сообщение</translation>
     </message>
 </context><context>
+    <name>MessageMeta</name>
+    <message>
+        <location filename="../message_meta.py" line="58" />
+        <source>edited</source>
+        <translation>изменено</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="122" />
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="124" />
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+    <message>
+        <location filename="../message_meta.py" line="141" />
+        <source>not sent: %1</source>
+        <translation>не отправлено: %1</translation>
+    </message>
+</context><context>
     <name>MessageView</name>
     <message>
-        <location filename="../message_view.py" line="157" />
+        <location filename="../message_view.py" line="159" />
         <source>&amp;Copy</source>
         <translation>&amp;Копировать</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="158" />
+        <location filename="../message_view.py" line="160" />
         <source>&amp;Select text</source>
         <translation>&amp;Выделить текст</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location filename="../message_view.py" line="523" />
+        <location filename="../message_view.py" line="478" />
         <source>No messages yet.</source>
         <translation>Сообщений пока нет.</translation>
     </message>
@@ -982,22 +984,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="316" />
+        <location filename="../room_panel.py" line="317" />
         <source>Leave “%1”? You can come back only if it is public or someone invites you.</source>
         <translation>Выйти из «%1»? Вернуться можно, только если комната открытая или вас пригласят.</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="324" />
+        <location filename="../room_panel.py" line="325" />
         <source>Remove %1 from “%2”?</source>
         <translation>Исключить %1 из «%2»?</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="353" />
+        <location filename="../room_panel.py" line="354" />
         <source>Besedka</source>
         <translation>Беседка</translation>
     </message>
     <message>
-        <location filename="../room_panel.py" line="374" />
+        <location filename="../room_panel.py" line="375" />
         <source>%1 in %2</source>
         <translation>%1 в «%2»</translation>
     </message>

@@ -81,9 +81,9 @@ def test_links_open_on_click_and_messages_copy(
     rect = view.visualRect(model.index(0))
     link_point = next((QPoint(x, y) for y in range(rect.top(), rect.bottom(), 2)
                        for x in range(rect.left(), rect.right(), 3)
-                       if view.link_at(QPoint(x, y))), None)
+                       if view.clicks.link_at(QPoint(x, y))), None)
     assert link_point is not None
-    assert view.link_at(QPoint(rect.left() + 2, rect.top() + 2)) is None
+    assert view.clicks.link_at(QPoint(rect.left() + 2, rect.top() + 2)) is None
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=link_point)
     assert opened_urls == [QUrl("https://example.org/news?id=1")]
 

@@ -23,9 +23,9 @@ import client_gui.files
 from client_gui.chat_files import ChatFiles, ImageViewer
 from client_gui.chat_window import ChatWindow
 from client_gui.file_cards import FileAction
-from client_gui.files import TransferState
 from client_gui.models import MessageListModel, MessageRow
 from client_gui.settings import CertificatePins, Settings
+from client_gui.transfer_state import TransferState
 from tests.conftest import ServerProcess
 
 from ..security.helpers import wait_for_log
@@ -83,7 +83,7 @@ def click_file_action(qtbot: QtBot, window: ChatWindow, row: MessageRow,
     rect = view.visualRect(model.index(number))
     for y in range(rect.top(), rect.bottom(), 3):
         for x in range(rect.left(), rect.right(), 3):
-            if view.file_action_at(QPoint(x, y)) is action:
+            if view.clicks.file_action_at(QPoint(x, y)) is action:
                 qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, y))
                 return
     raise AssertionError(f"no {action} on the row")

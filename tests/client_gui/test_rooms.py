@@ -223,7 +223,7 @@ def new_room_with_members_shown(qtbot: QtBot, alice: ChatWindow, name: str,
     room = room_named(alice, name)
     qtbot.waitUntil(lambda: alice.current_conversation == room, timeout=WAIT_MS)
     alice.rooms.members_button.click()
-    members = alice.conversations.members(room.room_id)
+    members = alice.conversations.rooms.members(room.room_id)
     qtbot.waitUntil(lambda: members.loaded and members.rowCount() == len(invited) + 1,
                     timeout=WAIT_MS)
     return room, alice.rooms.panel, members
