@@ -160,16 +160,6 @@ class ClientConnection(ConnectionOutput, asyncio.Protocol, Generic[S]):
     module imports nothing of the features behind it.
     """
 
-    # Slots, not a __dict__: a connection has more attributes (35) than
-    # CPython 3.11 keeps in a class's compact instance layout (30), so each
-    # connection's attributes went into a dict of its own, and every read
-    # of one on the fan-out path was a dict lookup (bench/README.md, issue
-    # 20's fifth session).
-    __slots__ = ("handler", "peer", "address", "decoder", "session", "_inbox", "_inbox_bytes",
-                 "_pumping", "_replies", "_replies_cost", "_replies_changed", "_worker",
-                 "_reading_paused_for", "_draining_after_error", "_fatal_error", "_eof",
-                 "_first_frame", "refused", "last_activity", "unauthenticated_since", "closed")
-
     def __init__(self, handler: RequestHandler[S]) -> None:
         super().__init__()  # the output's state (ConnectionOutput)
         self.handler = handler

@@ -111,12 +111,6 @@ class ConnectionOutput:
     (:meth:`_report_unsent`).
     """
 
-    # Slots, not a __dict__ (and ClientConnection's too): see
-    # ClientConnection.__slots__.
-    __slots__ = ("transport", "log", "_closing", "_output_closed", "_writing_paused",
-                 "_reply_allowance", "_queued", "_queued_bytes", "_flush_scheduled", "_flusher",
-                 "_written_total", "_output_left_mark", "_output_moved_at", "_reported_unsent")
-
     #: the connection's transport, once made
     transport: asyncio.Transport | None
     #: the connection's log (the peer and the user on every line)
