@@ -97,10 +97,12 @@ test: $(STAMP) postgres-programs
 
 # Static types: mypy --strict over protocol, db, server and client_gui
 # (pyproject.toml, [tool.mypy]), once for this system and once as if on
-# Windows, so the Windows-only code (sys.platform == "win32") is checked too.
+# Windows, so the Windows-only code (sys.platform == "win32") is checked too;
+# then the benchmarks, which run on Linux only (taskset, /proc, ngircd).
 typecheck: $(STAMP)
 	$(PY) -m mypy
 	$(PY) -m mypy --platform win32
+	$(PY) -m mypy -p bench
 
 # Load tests against ngircd (bench/README.md); slow, so not part of `make test`.
 # BENCH_QUICK=1 for a smoke run; the table goes to bench/results/latest.md.

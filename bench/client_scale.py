@@ -84,9 +84,9 @@ def measure(port: int) -> dict[str, float]:
 
         def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
             window = besedka.chat_window
-            if (event is not None and event.type() == QEvent.Type.Paint and window is not None
-                    and window.message_view.model() is not None
-                    and window.message_view.model().rowCount() > 0 and not shown_at):
+            model = window.message_view.model() if window is not None else None
+            if (event is not None and event.type() == QEvent.Type.Paint
+                    and model is not None and model.rowCount() > 0 and not shown_at):
                 shown_at.append(time.perf_counter())
             return False
 
@@ -116,6 +116,8 @@ def measure(port: int) -> dict[str, float]:
     model = window.conversations.model(None)
     initial = model.rowCount()
     bar = view.verticalScrollBar()
+    viewport = view.viewport()
+    assert bar is not None and viewport is not None
     rss_before = _rss_mib()
     scroll_started = time.perf_counter()
     cpu_started = time.process_time()
@@ -129,7 +131,7 @@ def measure(port: int) -> dict[str, float]:
     # apart from waiting for the server.
     scroll_cpu = time.process_time() - cpu_started
     # One more paint with 10,000+ rows loaded, at the top.
-    view.viewport().repaint()
+    viewport.repaint()
     rss_after = _rss_mib()
     loaded = model.rowCount()
     besedka.shut_down()

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 TREE = Path(sys.argv[1]).resolve()
 WORKLOAD = sys.argv[2]
@@ -156,7 +156,8 @@ async def main() -> None:
             connection = factory()
             client = Client(number, connection, loop)
             clients.append(client)
-            connection.connection_made(Transport(client, number))
+            # Duck-typed: the few methods a connection calls (above).
+            connection.connection_made(cast(asyncio.Transport, Transport(client, number)))
             client.send_frame(b'{"type":"login","id":1,"username":"u%04d","password":"%s"}\n'
                               % (number, PASSWORD.encode()))
             await client.logged_in

@@ -32,8 +32,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 from sqlalchemy import text
@@ -122,7 +124,7 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
             # baseline tree's schema may predate it.
             has_seq = "seq" in {row[1] for row in db.execute("PRAGMA table_info(messages)")}
 
-            def rows():  # type: ignore[no-untyped-def]
+            def rows() -> Iterator[tuple[Any, ...]]:
                 for message_id in range(1, messages + 1):
                     sender = rng.randrange(accounts) + 1
                     recipient = None if rng.random() < 0.9 else rng.randrange(accounts) + 1

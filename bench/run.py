@@ -502,6 +502,8 @@ def run_workload(workload: Workload, ngircd: str | None, pins: tuple[list[str], 
                 server = NgircdServer(ngircd or "ngircd", workdir, server_pin)
             try:
                 if workload.name == "search":
+                    # Only Besedka targets run it, so their database is set.
+                    assert database is not None
                     result = run_search(generator_pin, server, workload, database, workdir)
                 elif isinstance(server, PostgresNodes):
                     result = run_on_nodes(generator_pin, server, workload, workdir, pg)

@@ -229,7 +229,7 @@ async def cpu(args: argparse.Namespace) -> None:
     print("| slice | encrypt 16 MB (write) | decrypt 16 MB (data_received, 256 KiB reads) |")
     print("|---:|---:|---:|")
     for size in (256 * 1024, 16 * 1024, 8 * 1024, 4 * 1024, 2 * 1024, 1024):
-        layer._BIO_SLICE = size  # type: ignore[attr-defined]
+        layer._BIO_SLICE = size
         best_write = best_read = float("inf")
         for _ in range(3):
             pair = _Pair(layer.TlsServerProtocol, context, client_context(), 0)

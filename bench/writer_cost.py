@@ -3,7 +3,9 @@
 Calls :func:`db.queries.store_messages` in this process, as the writer
 thread does, for batches of direct messages between the accounts of a
 fresh benchmark database (the pairs workload's shape: 25 messages from 25
-senders a commit, each with an idempotency key), and prints this thread's
+senders a commit, each with an idempotency key; ``--to general`` or ``--to
+room`` sends them to the general room, as the fanout workload does, or to
+room 1, as the room fanout workload does), and prints this thread's
 CPU time per message in each statement and in the commit, the wall time of
 the commit (its fsync), and the WAL pages each commit wrote.
 
@@ -30,7 +32,7 @@ between that tree and this one, each in its own process.
 Usage::
 
     .venv/bin/python -m bench.writer_cost [--batches 200] [--without trigger,indexes]
-        [--via-writer] [--pragma cache_size=-8000] [--messages 1000000]
+        [--to direct|general|room] [--via-writer] [--pragma cache_size=-8000] [--messages 1000000]
         [--repo TREE [--against-this]] [--runs N]
 """
 
@@ -79,9 +81,16 @@ def process_io() -> dict[str, int]:
     return {name: int(value) for name, value in (line.split(": ") for line in lines)}
 
 
-def batches_of(accounts: list[queries.AccountRecord], batches: int
+#: Where ``--to`` sends the messages: a direct message to the sender's
+#: neighbour (pairs), the general room (fanout) or room 1 (room fanout).
+DESTINATIONS = ("direct", "general", "room")
+#: The room of ``--to room`` (made in the copied database when missing).
+ROOM_ID = 1
+
+
+def batches_of(accounts: list[queries.AccountRecord], batches: int, to: str = "direct"
                ) -> list[list[queries.NewMessage]]:
-    """The messages of every commit: 25 direct ones from 25 senders, with keys."""
+    """The messages of every commit: 25 from 25 senders, with keys, to ``to``."""
     made, sent = [], 0
     for batch in range(batches):
         messages = []
@@ -89,10 +98,22 @@ def batches_of(accounts: list[queries.AccountRecord], batches: int
             sender = (batch * PER_COMMIT + i) % ACCOUNTS
             sent += 1
             messages.append(queries.NewMessage(
-                accounts[sender], accounts[sender ^ 1],
-                f"bk {time.time_ns()} {sender} {sent}", f"k{sent}"))
+                accounts[sender], accounts[sender ^ 1] if to == "direct" else None,
+                f"bk {time.time_ns()} {sender} {sent}", f"k{sent}",
+                ROOM_ID if to == "room" else None))
         made.append(messages)
     return made
+
+
+def make_room(conn: Any) -> None:
+    """Room ``ROOM_ID`` with every account in it, as ``bench.prepare`` makes it."""
+    created = "2026-01-01 00:00:00.000000"
+    conn.exec_driver_sql("INSERT OR IGNORE INTO rooms (id, name, topic, public, created_at)"
+                         " VALUES (?, 'Bench', '', 1, ?)", (ROOM_ID, created))
+    conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO room_members (room_id, account_id, role, joined_at, last_read_id)"
+        " SELECT ?, id, CASE id WHEN 1 THEN 'owner' ELSE 'member' END, ?, 0 FROM accounts",
+        (ROOM_ID, created))
 
 
 def set_pragmas(engine: Any, pragmas: list[str]) -> None:
@@ -106,7 +127,8 @@ def set_pragmas(engine: Any, pragmas: list[str]) -> None:
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
-def by_statement(engine: Any, batches: int) -> tuple[int, float, float, dict[str, float]]:
+def by_statement(engine: Any, batches: int, to: str
+                 ) -> tuple[int, float, float, dict[str, float]]:
     """store_messages in this thread, the CPU of each statement."""
     conn = for_writing(engine.connect())
     try:
@@ -137,8 +159,9 @@ def by_statement(engine: Any, batches: int) -> tuple[int, float, float, dict[str
                     time.thread_time() - started)
                 return result
 
-            queries.driver_execute = timed_driver
-        work = batches_of(accounts, batches)
+            # By name, as it was looked up: an older tree has no such function.
+            setattr(queries, "driver_execute", timed_driver)
+        work = batches_of(accounts, batches, to)
         cpu_started = time.thread_time()
         for messages in work:
             started = time.thread_time()
@@ -156,11 +179,11 @@ def by_statement(engine: Any, batches: int) -> tuple[int, float, float, dict[str
     return batches * PER_COMMIT, cpu, pages, spent
 
 
-def via_writer(engine: Any, batches: int) -> tuple[int, float, dict[str, float]]:
+def via_writer(engine: Any, batches: int, to: str) -> tuple[int, float, dict[str, float]]:
     """The same batches through a GroupCommitWriter: its thread's CPU."""
     with engine.connect() as conn:
         accounts = queries.list_accounts(conn)
-    work = batches_of(accounts, batches)
+    work = batches_of(accounts, batches, to)
     writer = GroupCommitWriter(engine)
     write: BatchedWrite[queries.NewMessage, Any] = BatchedWrite(queries.store_messages)
     committed = threading.Semaphore(0)
@@ -198,7 +221,8 @@ def via_writer(engine: Any, batches: int) -> tuple[int, float, dict[str, float]]
     }
 
 
-def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messages: int) -> str:
+def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messages: int,
+        to: str = "direct") -> str:
     workdir = Path(tempfile.mkdtemp(prefix="besedka-writer-", dir="/var/tmp"))
     path = workdir / "chat.db"
     if messages:
@@ -218,14 +242,17 @@ def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messa
                 conn.exec_driver_sql("DROP TRIGGER messages_search_insert")
             for index in SECONDARY_INDEXES if "indexes" in without else ():
                 conn.exec_driver_sql(f"DROP INDEX {index}")
+            if to == "room":
+                make_room(conn)
         settings = ", ".join(pragmas) or "default settings"
-        name = f"{TREE.name}: without {', '.join(sorted(without)) or 'nothing'}, {settings}"
+        name = (f"{TREE.name}: to {to}, without {', '.join(sorted(without)) or 'nothing'}, "
+                f"{settings}")
         if writer:
-            sent, cpu, io = via_writer(engine, batches)
+            sent, cpu, io = via_writer(engine, batches, to)
             return (f"{name}: {sent} messages through the writer, its CPU "
                     f"{1e6 * cpu / sent:.1f} µs per message; per message: "
                     + ", ".join(f"{v:.2f} {k}" for k, v in io.items()))
-        sent, cpu, pages, spent = by_statement(engine, batches)
+        sent, cpu, pages, spent = by_statement(engine, batches, to)
     finally:
         engine.dispose()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -241,6 +268,8 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=200)
     parser.add_argument("--without", default="",
                         help="comma-separated: trigger, indexes")
+    parser.add_argument("--to", choices=DESTINATIONS, default="direct",
+                        help="direct messages (pairs), the general room (fanout) or a room")
     parser.add_argument("--via-writer", action="store_true",
                         help="through a GroupCommitWriter: its thread's CPU")
     parser.add_argument("--pragma", action="append", default=[],
@@ -255,11 +284,12 @@ def main() -> None:
     if options.repo is None:
         for _ in range(options.runs):
             print(run(options.batches, {w for w in options.without.split(",") if w},
-                      options.via_writer, options.pragma, options.messages), flush=True)
+                      options.via_writer, options.pragma, options.messages, options.to),
+                  flush=True)
         return
     # Each tree in a process of its own (its own db package).
     arguments = ["--batches", str(options.batches), "--without", options.without,
-                 "--messages", str(options.messages),
+                 "--messages", str(options.messages), "--to", options.to,
                  *(f"--pragma={pragma}" for pragma in options.pragma)]
     if options.via_writer:
         arguments.append("--via-writer")

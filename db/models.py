@@ -235,8 +235,16 @@ class Message(Base):
         # counts, room history and unread counts, and two parts of sync.
         Index("ix_messages_recipient_id_room_id_id", "recipient_id", "room_id", "id"),
         # Direct history between two users (one range per direction) and
-        # per-peer unread counts.
-        Index("ix_messages_sender_id_recipient_id_id", "sender_id", "recipient_id", "id"),
+        # per-peer unread counts.  Partial, because every query that reads
+        # it names a recipient (``recipient_id = :x``, which implies the
+        # condition, so SQLite and PostgreSQL both use it): general-room and
+        # room messages, nine in ten of a server's, take no entry here, and
+        # storing one writes one index leaf fewer (migration 0007).  Nothing
+        # reads messages by sender alone: the general room's and rooms'
+        # queries filter by sender only inside the recipient index's ranges.
+        Index("ix_messages_sender_id_recipient_id_id", "sender_id", "recipient_id", "id",
+              sqlite_where=text("recipient_id IS NOT NULL"),
+              postgresql_where=text("recipient_id IS NOT NULL")),
         # The "sent by me to anyone" part of sync: my direct messages in id
         # order, whoever they went to.  The index above holds them grouped
         # by recipient, so that part read every direct message I ever sent

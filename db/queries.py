@@ -541,6 +541,9 @@ def _conversation(me_id: int, peer_id: int | None,
         return [_in_room(room_id)]
     if peer_id is None:
         return [select(Message.id).where(*_IN_GENERAL)]
+    # Each direction names its recipient: ``recipient_id = :peer`` is what
+    # lets SQLite and PostgreSQL read the partial index of direct messages,
+    # ix_messages_sender_id_recipient_id_id (tests/db/test_indexes.py).
     if peer_id == me_id:
         # Notes to self: one direction only, or each message would count twice.
         return [select(Message.id).where(Message.sender_id == me_id, Message.recipient_id == me_id)]

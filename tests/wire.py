@@ -88,12 +88,18 @@ class WireClient:
     async def next_frame(self, timeout: float = TIMEOUT) -> dict[str, Any]:
         """The next frame of any kind, in arrival order."""
         async with asyncio.timeout(timeout):
-            while not self.frames:
-                await self._read_more()
+            return await self._take_frame()
+
+    async def _take_frame(self) -> dict[str, Any]:
+        # No timeout of its own: each caller bounds the whole wait with the
+        # timeout it was given.  (A default one here cut a caller's longer
+        # timeout short after 15 s without a frame.)
+        while not self.frames:
+            await self._read_more()
         return self.frames.popleft()
 
     async def _pump(self) -> None:
-        frame = await self.next_frame()
+        frame = await self._take_frame()
         if "re" in frame:
             self.replies[frame["re"]] = frame
         else:

@@ -3,7 +3,10 @@
 A chat database only grows; a query that scans ``messages`` gets slower with
 every message ever sent and would eventually stall every user's scroll-back.
 The plans are SQLite's own (``EXPLAIN QUERY PLAN``) for the exact statements
-the query functions emit.
+the query functions emit.  The indexes by sender are partial (direct messages
+only, migrations 0003, 0004 and 0007), and SQLite uses a partial index only
+for a query whose WHERE implies its condition: a query that stopped naming a
+recipient would lose its index here.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from db import queries
 from db import rooms as db_rooms
+from db import search
 from db.database import Database
 from db.models import Message
 from db.queries import AccountRecord, NewMessage
@@ -80,6 +84,24 @@ QUERIES: dict[str, tuple[Callable[[int, int], Callable[[Connection], Any]], list
                             [f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id<?)"]),
     "notes to self": (lambda me, peer: lambda conn: queries.history(conn, me, me, None, 50),
                       [f"{SENDER_INDEX} (sender_id=? AND recipient_id=?)"]),
+    # Version 2's pages of a direct conversation, either side of a message.
+    "direct history around": (
+        lambda me, peer: lambda conn: queries.history_around(conn, me, peer, 15, 10),
+        [f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id<?)",
+         f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id>?)"]),
+    "direct history after": (
+        lambda me, peer: lambda conn: queries.history_after(conn, me, peer, 5, 10),
+        [f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id>?)",
+         f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id<?)"]),
+    "direct newer": (lambda me, peer: lambda conn: queries.has_newer(conn, me, peer, 5),
+                     [f"{SENDER_INDEX} (sender_id=? AND recipient_id=? AND id>?)"]),
+    # Searching one direct conversation first counts it (a small one is read).
+    "direct search": (lambda me, peer: lambda conn: search.search(
+        conn, me, search.Direct(peer), ["zebra"], None, 20),
+        [f"{SENDER_INDEX} (sender_id=? AND recipient_id=?)"]),
+    "notes search": (lambda me, peer: lambda conn: search.search(
+        conn, me, search.Direct(me), ["zebra"], None, 20),
+        [f"{SENDER_INDEX} (sender_id=? AND recipient_id=?)"]),
     "sync": (lambda me, peer: lambda conn: queries.sync(conn, me, 10, 500),
              [f"{RECIPIENT_INDEX} (recipient_id=? AND room_id=? AND id>?)",
               # What I sent to others: read in id order from the page's start,
@@ -150,3 +172,17 @@ def test_the_plan_checker_notices_a_table_scan(
         select(Message.id).where(func.length(Message.body) > 1)).all())
     with pytest.raises(AssertionError):
         assert_no_table_scan(plan)
+
+
+def test_the_idempotency_key_lookup_probes_the_unique_index(
+    database: Database, people: tuple[AccountRecord, AccountRecord]
+) -> None:
+    # store_messages' lookup of a batch's keys goes to the driver, which
+    # query_plan does not see: its statement is explained directly.
+    sql = queries._find_keys(database.engine.dialect, 8)
+    with database.engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql, tuple(v for n in range(8) for v in (n, f"k{n}")))]
+    assert_no_table_scan(plan)
+    assert any(re.search(r"SEARCH messages USING (COVERING )?INDEX \w+ "
+                         r"\(sender_id=\? AND idempotency_key=\?\)", line) for line in plan), plan

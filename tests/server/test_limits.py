@@ -110,8 +110,8 @@ def test_failed_logins_do_not_extend_the_login_timeout(timeout_server):
 
 
 #: How long one password check should take in the test below: well beyond
-#: the login timeout plus a sweep interval (1.25 s), and short enough for
-#: the wire client's reply timeout.
+#: the login timeout plus a sweep interval (1.25 s), and short enough to
+#: keep the test quick.
 SLOW_HASH_SECONDS = 2.5
 
 
@@ -145,7 +145,10 @@ def test_a_login_received_in_time_is_answered_however_long_the_password_check_ta
     rounds = bcrypt_rounds_taking(SLOW_HASH_SECONDS)
     server = server_factory("--no-rate-limits", "--login-timeout", str(LOGIN_TIMEOUT),
                             "--bcrypt-rounds", str(rounds))
-    reply_timeout = 4 * SLOW_HASH_SECONDS + 10  # twice the longest expected check, and slack
+    # Only a bound on a hang: the check takes up to twice SLOW_HASH_SECONDS
+    # on an idle machine, and a busy one (the whole suite in parallel
+    # beside other work) can stretch it several times over.
+    reply_timeout = 60.0
 
     async def answered_after_a_silent_one_is_closed(
         clients: Clients, request_type: str, name: str
