@@ -5,7 +5,8 @@ thread does, for batches of direct messages between the accounts of a
 fresh benchmark database (the pairs workload's shape: 25 messages from 25
 senders a commit, each with an idempotency key; ``--to general`` or ``--to
 room`` sends them to the general room, as the fanout workload does, or to
-room 1, as the room fanout workload does), and prints this thread's
+room 1, as the room fanout workload does; ``--no-keys`` without keys, as a
+version 1 client may send), and prints this thread's
 CPU time per message in each statement and in the commit, the wall time of
 the commit (its fsync), and the WAL pages each commit wrote.
 
@@ -32,7 +33,7 @@ between that tree and this one, each in its own process.
 Usage::
 
     .venv/bin/python -m bench.writer_cost [--batches 200] [--without trigger,indexes]
-        [--to direct|general|room] [--via-writer] [--pragma cache_size=-8000] [--messages 1000000]
+        [--to direct|general|room] [--no-keys] [--via-writer] [--pragma cache_size=-8000] [--messages 1000000]
         [--repo TREE [--against-this]] [--runs N]
 """
 
@@ -88,9 +89,9 @@ DESTINATIONS = ("direct", "general", "room")
 ROOM_ID = 1
 
 
-def batches_of(accounts: list[queries.AccountRecord], batches: int, to: str = "direct"
-               ) -> list[list[queries.NewMessage]]:
-    """The messages of every commit: 25 from 25 senders, with keys, to ``to``."""
+def batches_of(accounts: list[queries.AccountRecord], batches: int, to: str = "direct",
+               keys: bool = True) -> list[list[queries.NewMessage]]:
+    """The messages of every commit: 25 from 25 senders, to ``to``, with keys or without."""
     made, sent = [], 0
     for batch in range(batches):
         messages = []
@@ -99,7 +100,7 @@ def batches_of(accounts: list[queries.AccountRecord], batches: int, to: str = "d
             sent += 1
             messages.append(queries.NewMessage(
                 accounts[sender], accounts[sender ^ 1] if to == "direct" else None,
-                f"bk {time.time_ns()} {sender} {sent}", f"k{sent}",
+                f"bk {time.time_ns()} {sender} {sent}", f"k{sent}" if keys else None,
                 ROOM_ID if to == "room" else None))
         made.append(messages)
     return made
@@ -127,7 +128,7 @@ def set_pragmas(engine: Any, pragmas: list[str]) -> None:
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
-def by_statement(engine: Any, batches: int, to: str
+def by_statement(engine: Any, batches: int, to: str, keys: bool
                  ) -> tuple[int, float, float, dict[str, float]]:
     """store_messages in this thread, the CPU of each statement."""
     conn = for_writing(engine.connect())
@@ -161,7 +162,7 @@ def by_statement(engine: Any, batches: int, to: str
 
             # By name, as it was looked up: an older tree has no such function.
             setattr(queries, "driver_execute", timed_driver)
-        work = batches_of(accounts, batches, to)
+        work = batches_of(accounts, batches, to, keys)
         cpu_started = time.thread_time()
         for messages in work:
             started = time.thread_time()
@@ -179,11 +180,12 @@ def by_statement(engine: Any, batches: int, to: str
     return batches * PER_COMMIT, cpu, pages, spent
 
 
-def via_writer(engine: Any, batches: int, to: str) -> tuple[int, float, dict[str, float]]:
+def via_writer(engine: Any, batches: int, to: str, keys: bool
+               ) -> tuple[int, float, dict[str, float]]:
     """The same batches through a GroupCommitWriter: its thread's CPU."""
     with engine.connect() as conn:
         accounts = queries.list_accounts(conn)
-    work = batches_of(accounts, batches, to)
+    work = batches_of(accounts, batches, to, keys)
     writer = GroupCommitWriter(engine)
     write: BatchedWrite[queries.NewMessage, Any] = BatchedWrite(queries.store_messages)
     committed = threading.Semaphore(0)
@@ -222,7 +224,7 @@ def via_writer(engine: Any, batches: int, to: str) -> tuple[int, float, dict[str
 
 
 def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messages: int,
-        to: str = "direct") -> str:
+        to: str = "direct", keys: bool = True) -> str:
     workdir = Path(tempfile.mkdtemp(prefix="besedka-writer-", dir="/var/tmp"))
     path = workdir / "chat.db"
     if messages:
@@ -245,14 +247,14 @@ def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messa
             if to == "room":
                 make_room(conn)
         settings = ", ".join(pragmas) or "default settings"
-        name = (f"{TREE.name}: to {to}, without {', '.join(sorted(without)) or 'nothing'}, "
+        name = (f"{TREE.name}: to {to}{'' if keys else ' without keys'}, without {', '.join(sorted(without)) or 'nothing'}, "
                 f"{settings}")
         if writer:
-            sent, cpu, io = via_writer(engine, batches, to)
+            sent, cpu, io = via_writer(engine, batches, to, keys)
             return (f"{name}: {sent} messages through the writer, its CPU "
                     f"{1e6 * cpu / sent:.1f} µs per message; per message: "
                     + ", ".join(f"{v:.2f} {k}" for k, v in io.items()))
-        sent, cpu, pages, spent = by_statement(engine, batches, to)
+        sent, cpu, pages, spent = by_statement(engine, batches, to, keys)
     finally:
         engine.dispose()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -270,6 +272,7 @@ def main() -> None:
                         help="comma-separated: trigger, indexes")
     parser.add_argument("--to", choices=DESTINATIONS, default="direct",
                         help="direct messages (pairs), the general room (fanout) or a room")
+    parser.add_argument("--no-keys", action="store_true", help="messages without keys")
     parser.add_argument("--via-writer", action="store_true",
                         help="through a GroupCommitWriter: its thread's CPU")
     parser.add_argument("--pragma", action="append", default=[],
@@ -284,7 +287,8 @@ def main() -> None:
     if options.repo is None:
         for _ in range(options.runs):
             print(run(options.batches, {w for w in options.without.split(",") if w},
-                      options.via_writer, options.pragma, options.messages, options.to),
+                      options.via_writer, options.pragma, options.messages, options.to,
+                      not options.no_keys),
                   flush=True)
         return
     # Each tree in a process of its own (its own db package).
@@ -293,6 +297,8 @@ def main() -> None:
                  *(f"--pragma={pragma}" for pragma in options.pragma)]
     if options.via_writer:
         arguments.append("--via-writer")
+    if options.no_keys:
+        arguments.append("--no-keys")
     trees = [options.repo.resolve()] + ([REPO] if options.against_this else [])
     for _ in range(options.runs):
         for tree in trees:
