@@ -716,7 +716,13 @@ def sync(conn: Connection, me_id: int, after: int, limit: int, *, rooms: bool = 
 
 def general_unread(conn: Connection, me_id: int) -> int:
     """General-room messages from others above my general read marker."""
-    marker = select(Account.general_read_id).where(Account.id == me_id).scalar_subquery()
+    # The marker is read first and compared as a value, not as a subquery:
+    # PostgreSQL cannot estimate a subquery's value, planned for a third of
+    # the table and counted with a parallel scan (13-22 ms on a million
+    # messages with nothing unread, against 0.2 ms on SQLite).  Both reads
+    # are in the caller's transaction, and only I move my marker.
+    marker = conn.execute(
+        select(Account.general_read_id).where(Account.id == me_id)).scalar_one()
     return conn.execute(
         select(func.count()).where(
             *_IN_GENERAL, Message.id > marker, Message.sender_id != me_id, _NOT_DELETED
