@@ -59,31 +59,29 @@ class _OutputFlusher:
     session).  One per event loop, shared by its connections.
     """
 
-    __slots__ = ("due",)
+    __slots__ = ("_due",)
 
     def __init__(self) -> None:
         # (No reference to the loop: the loop is the key it is kept under,
         # weakly, in _flushers.)
-        #: the connections with frames queued in this step, each once: a
-        #: connection adds itself (ConnectionOutput.write_soon), and the
-        #: first to be added schedules :meth:`flush`
-        self.due: list[ConnectionOutput] = []
+        self._due: list[ConnectionOutput] = []
 
-    def flush(self) -> None:
-        """Write the queued frames of every connection in :attr:`due`."""
+    def add(self, connection: ConnectionOutput) -> None:
+        """Flush ``connection``'s queued frames with the others of this step."""
+        if not self._due:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._due.append(connection)
+
+    def _flush(self) -> None:
         # A connection queued while these are written waits for the next
-        # callback (write_soon() schedules it on the fresh list).
-        due, self.due = self.due, []
+        # callback (add() schedules it on the fresh list).
+        due, self._due = self._due, []
         for connection in due:
             # One connection's failure must not leave the others' frames
             # unwritten: logged, as the loop logged a failed callback of
             # its own before.
             try:
-                # (Not a method of the connection: this runs per connection
-                # and step, and a call is a measurable part of it.)
-                connection._flush_scheduled = False
-                if connection._queued:  # unless write() or close() wrote them
-                    connection._write_queued()
+                connection._flush_queued()
             except Exception:  # noqa: BLE001 - the other connections go on
                 connection.log.exception("failure while writing queued frames")
 
@@ -176,18 +174,18 @@ class ConnectionOutput:
         if transport is None or self._closing or self._output_closed or transport.is_closing():
             return
         if not self._flush_scheduled:
-            # With this step's others (the flusher's add(), inlined: this
-            # runs per delivered frame).
             self._flush_scheduled = True
-            due = self._flusher.due
-            if not due:
-                asyncio.get_running_loop().call_soon(self._flusher.flush)
-            due.append(self)
+            self._flusher.add(self)
         self._queued.append(data)
         self._queued_bytes += len(data)
         waiting = transport.get_write_buffer_size() + self._queued_bytes
         if waiting - self._reply_allowance > limits.MAX_PENDING_OUTPUT_BYTES:
             self._too_much_unsent()
+
+    def _flush_queued(self) -> None:
+        self._flush_scheduled = False
+        if self._queued:
+            self._write_queued()
 
     def _write_queued(self) -> None:
         queued = self._queued
