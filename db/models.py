@@ -238,10 +238,11 @@ class Message(Base):
         # per-peer unread counts.  Partial, because every query that reads
         # it names a recipient (``recipient_id = :x``, which implies the
         # condition, so SQLite and PostgreSQL both use it): general-room and
-        # room messages, nine in ten of a server's, take no entry here, and
-        # storing one writes one index leaf fewer (migration 0007).  Nothing
-        # reads messages by sender alone: the general room's and rooms'
-        # queries filter by sender only inside the recipient index's ranges.
+        # room messages, most of a server's, take no entry here, and storing
+        # one writes an index leaf fewer (migration 0007).  Nothing reads
+        # messages by sender alone: the general room's and rooms' queries
+        # filter by sender only inside the recipient index's ranges, and a
+        # file's download check inside the file index's.
         Index("ix_messages_sender_id_recipient_id_id", "sender_id", "recipient_id", "id",
               sqlite_where=text("recipient_id IS NOT NULL"),
               postgresql_where=text("recipient_id IS NOT NULL")),
@@ -256,6 +257,10 @@ class Message(Base):
         Index("ix_messages_sender_id_id_direct", "sender_id", "id", "recipient_id",
               sqlite_where=text("recipient_id IS NOT NULL"),
               postgresql_where=text("recipient_id IS NOT NULL")),
+        # The writer's key lookup.  Messages without a key (version 1
+        # clients may send none) pay a leaf here too; a partial index would
+        # spare it, but on SQLite only a rebuild of the table can drop this
+        # constraint (bench/README.md, issue 20, "Fifth session").
         UniqueConstraint("sender_id", "idempotency_key", name="uq_messages_sender_id_key"),
         # Change numbers are unique, and the newest one is the next
         # change's starting point.
