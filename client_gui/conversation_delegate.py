@@ -2,8 +2,8 @@
 
 :class:`ConversationDelegate` draws one
 :class:`~client_gui.models.ConversationEntry`: a presence dot (on the
-user's picture where pictures are known), a square for the general room or
-a hash sign for a room, the name and the user's status text, and the unread
+user's picture where pictures are known), a square with a group of people
+for the general room or a hash sign for a room, the name and the user's status text, and the unread
 badge.  Apart from :mod:`client_gui.delegates`, which paints messages.
 """
 
@@ -14,6 +14,7 @@ from PyQt6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PyQt6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from .iconset import IconName
+from .iconset import Tone, tone_color
 from .iconset import paint as paint_icon
 from .conversation_models import ConversationEntry
 from .models import Roles
@@ -23,10 +24,14 @@ from .widgets import blend
 
 __all__ = ["ConversationDelegate"]
 
+#: The smallest general-room square that has room for its glyph (pixels);
+#: the 9-pixel dot of a list without pictures stays a plain square.
+_GLYPH_MIN = 14
+
 
 class ConversationDelegate(QStyledItemDelegate):
     """Paints a conversation entry: presence icon (on the user's picture, once
-    :attr:`avatars` is set; a square for the general room, a hash sign for a
+    :attr:`avatars` is set; a square with people for the general room, a hash sign for a
     room), name, unread badge."""
 
     #: The users' pictures (version 2 servers with files); None: dots only.
@@ -70,13 +75,23 @@ class ConversationDelegate(QStyledItemDelegate):
             dot = mark
         elif entry.conversation is None:
             # The general room's square, in the text colour when selected
-            # (the usual blue would vanish into a blue highlight).
+            # (the usual blue would vanish into a blue highlight).  Where it
+            # is as large as a user's picture, a plain square read as a
+            # picture that failed to load: it carries a group of people.
             dot = mark
-            marker = text_colour if selected else QColor("#3d7ab8")
+            palette = option.palette
+            marker = text_colour if selected else tone_color(Tone.ACCENT, palette)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(marker)
-            painter.drawRoundedRect(QRectF(rect.left(), rect.center().y() - dot / 2, dot, dot),
-                                    dot / 4, dot / 4)
+            top = rect.center().y() - dot // 2
+            painter.drawRoundedRect(QRectF(rect.left(), top, dot, dot), dot / 4, dot / 4)
+            if dot >= _GLYPH_MIN:
+                inset = round(dot * 0.18)
+                glyph = palette.color(QPalette.ColorRole.Highlight if selected
+                                      else QPalette.ColorRole.Base)
+                paint_icon(painter, QRect(rect.left() + inset, top + inset,
+                                          dot - 2 * inset, dot - 2 * inset),
+                           IconName.EVERYONE, glyph)
         else:
             # The status's colour (available, away, busy) while known to be
             # online; grey while offline, or while my own connection is down,

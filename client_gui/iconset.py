@@ -59,6 +59,7 @@ class IconName(StrEnum):
     CANCEL = "cancel"
     ROOM = "room"
     BELL = "bell"
+    EVERYONE = "everyone"
 
 
 class Tone(Enum):
