@@ -16,9 +16,19 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from PyQt6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt, QTimer, pyqtSlot
-from PyQt6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPixmap
-from PyQt6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMenu, QToolButton, QWidget
+from PyQt6.QtCore import QCoreApplication, QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, pyqtSlot
+from PyQt6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPaintEvent, QPixmap
+from PyQt6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QStyle,
+    QStyleOptionToolButton,
+    QStylePainter,
+    QToolButton,
+    QWidget,
+)
 
 from protocol.errors import ProtocolError
 from protocol.limits import STATUS_TEXT_MAX_CHARS
@@ -99,6 +109,34 @@ class StatusButton(QToolButton):
         self.setMenu(self.menu_)
         client.account.my_status_changed.connect(self.on_my_status_changed)
         follow_language(self, self.retranslate)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width() + self._arrow_width(), hint.height())
+
+    def _arrow_width(self) -> int:
+        style = self.style()
+        return (style.pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, self)
+                if style is not None else 12)
+
+    def paintEvent(self, event: QPaintEvent | None) -> None:
+        # The style puts an instant popup's arrow in the bottom right corner,
+        # under the text's baseline, where it reads as a stray mark: it is
+        # drawn here beside the text, centred, where it says "a menu".
+        painter = QStylePainter(self)
+        option = QStyleOptionToolButton()
+        self.initStyleOption(option)
+        option.features &= ~QStyleOptionToolButton.ToolButtonFeature.HasMenu
+        arrow = self._arrow_width()
+        option.rect = QRect(option.rect.adjusted(0, 0, -arrow, 0))
+        panel = QStyleOptionToolButton(option)
+        panel.rect = self.rect()
+        if option.state & (QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_Sunken):
+            painter.drawPrimitive(QStyle.PrimitiveElement.PE_PanelButtonTool, panel)
+        painter.drawControl(QStyle.ControlElement.CE_ToolButtonLabel, option)
+        indicator = QStyleOptionToolButton(option)
+        indicator.rect = QRect(self.rect().right() - arrow, 0, arrow, self.height())
+        painter.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorArrowDown, indicator)
 
     def retranslate(self) -> None:
         """Set every text in the current language."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from client_gui.chat_window import ChatWindow
@@ -119,3 +120,24 @@ def test_idle_for_ten_minutes_is_away_and_the_next_input_is_available_again(
 def test_a_pasted_status_text_is_made_one_line_of_at_most_80_characters() -> None:
     assert fit_status_text("  lunch\nthen a meeting\x07 ") == "lunch then a meeting"
     assert len(fit_status_text("ж" * 200)) == 80
+
+
+def test_the_status_buttons_menu_arrow_sits_beside_its_text_not_under_it(
+        qtbot: QtBot, server: ServerProcess, start_client: StartClient, peer: Peer) -> None:
+    window = logged_in_window(qtbot, server, start_client, peer)
+    window.show()
+    button = window.status_button
+    assert button is not None
+    image = button.grab().toImage()
+    text = button.palette().color(button.foregroundRole())
+    # The arrow: the text-coloured pixels right of the text.
+    text_right = button.fontMetrics().horizontalAdvance(button.text()) + button.iconSize().width()
+    rows = [y for y in range(image.height()) for x in range(text_right + 4, image.width())
+            if _dark_as(image.pixelColor(x, y), text)]
+    assert rows, "no menu arrow beside the status"
+    middle = (min(rows) + max(rows)) / 2
+    assert abs(middle - image.height() / 2) <= 3
+
+
+def _dark_as(pixel: QColor, text: QColor) -> bool:
+    return abs(pixel.lightness() - text.lightness()) < 90
