@@ -11,6 +11,7 @@ from __future__ import annotations
 from PyQt6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PyQt6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PyQt6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -149,10 +150,27 @@ class ErrorLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #c0392b;")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setVisible(False)
+        self._redden()
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        super().changeEvent(event)
+        if event is not None and event.type() in (QEvent.Type.ApplicationPaletteChange,
+                                                  QEvent.Type.PaletteChange):
+            self._redden()
+
+    def _redden(self) -> None:
+        # The theme's red, lighter on a dark theme (a fixed dark red was hard
+        # to read there); imported here since iconset builds on this module.
+        from .iconset import Tone, tone_color
+        red = tone_color(Tone.NEGATIVE, QApplication.palette())
+        if self.palette().color(QPalette.ColorRole.WindowText) != red:
+            # Only the text's colour is set: the rest follows the window's.
+            palette = QPalette()
+            palette.setColor(QPalette.ColorRole.WindowText, red)
+            self.setPalette(palette)
 
     def show_text(self, text: str | None) -> None:
         """Show ``text``, or hide the label when it is empty or None."""

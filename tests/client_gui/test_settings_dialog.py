@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PyQt6.QtCore import QSettings, Qt
+from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -26,7 +27,8 @@ from client_gui.settings import (
 )
 from client_gui.settings_dialog import SettingsDialog
 from client_gui.sounds import SoundPlayer, sound_path
-from client_gui.theme import Appearance
+from client_gui.theme import Appearance, Theme
+from client_gui.widgets import ErrorLabel
 
 
 class SystemScheme:
@@ -187,3 +189,22 @@ def test_closing_to_the_tray_is_offered_only_where_there_is_a_tray(
     qtbot.addWidget(dialog)
     assert not dialog.close_to_tray.isEnabled() and not dialog.close_to_tray.isChecked()
     assert dialog.close_to_tray.toolTip() == "This desktop has no tray."
+
+
+def test_an_error_line_is_the_themes_red_light_or_dark(
+        qtbot: QtBot, settings: Settings, appearance: Appearance) -> None:
+    error = ErrorLabel()
+    qtbot.addWidget(error)
+    error.show_text("Wrong username or password.")
+    for theme in (Theme.LIGHT, Theme.DARK):
+        appearance.choose(theme, 0)
+        QApplication.processEvents()  # the widgets hear of the new palette
+        assert is_dark(QApplication.palette()) == (theme is Theme.DARK)
+        red = tone_color(Tone.NEGATIVE, QApplication.palette())
+        image = error.grab().toImage()
+        assert any(_close(image.pixelColor(x, y), red)
+                   for x in range(image.width()) for y in range(image.height())), theme
+
+
+def _close(a: QColor, b: QColor) -> bool:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 24
