@@ -77,6 +77,19 @@ def create_schema(path: Path, source: Path | None = None) -> None:
         cwd=source, check=True)
 
 
+def make_room(db: sqlite3.Connection, members: int, last_read_id: int, created: str) -> None:
+    """Room 1, "Bench", owned by ``u0000`` with the first ``members`` accounts
+    in it, as ``create_room`` would have stored it (the room fanout workload;
+    ``bench.writer_cost --to room``)."""
+    db.execute("INSERT INTO rooms (id, name, topic, public, created_at)"
+               " VALUES (1, 'Bench', '', 1, ?)", (created,))
+    db.executemany(
+        "INSERT INTO room_members (room_id, account_id, role, joined_at,"
+        " last_read_id) VALUES (1, ?, ?, ?, ?)",
+        ((i + 1, "owner" if i == 0 else "member", created, last_read_id)
+         for i in range(members)))
+
+
 def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: int = 0,
             seed: int = 7, source: Path | None = None, room_members: int = 0) -> int:
     """Create the database; returns the highest message id (0 without messages).
@@ -142,13 +155,7 @@ def prepare(path: Path, accounts: int, slow_from: int | None = None, messages: i
                 db.execute("UPDATE accounts SET general_read_id = ?", (messages,))
         if room_members:
             with db:
-                db.execute("INSERT INTO rooms (id, name, topic, public, created_at)"
-                           " VALUES (1, 'Bench', '', 1, ?)", (created,))
-                db.executemany(
-                    "INSERT INTO room_members (room_id, account_id, role, joined_at,"
-                    " last_read_id) VALUES (1, ?, ?, ?, ?)",
-                    ((i + 1, "owner" if i == 0 else "member", created, messages)
-                     for i in range(min(room_members, accounts))))
+                make_room(db, min(room_members, accounts), messages, created)
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()

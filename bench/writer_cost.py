@@ -43,11 +43,13 @@ import argparse
 import collections
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +64,7 @@ for _path in (REPO, TREE):  # TREE first: its db, this tree's bench
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.prepare import prepare  # noqa: E402
+from bench.prepare import make_room, prepare  # noqa: E402
 from db import queries  # noqa: E402
 from db.database import BatchedWrite, GroupCommitWriter, WriteOutcome  # noqa: E402
 from db.engine import create_database_engine, for_writing  # noqa: E402
@@ -85,7 +87,8 @@ def process_io() -> dict[str, int]:
 #: Where ``--to`` sends the messages: a direct message to the sender's
 #: neighbour (pairs), the general room (fanout) or room 1 (room fanout).
 DESTINATIONS = ("direct", "general", "room")
-#: The room of ``--to room`` (made in the copied database when missing).
+#: The room of ``--to room`` (``bench.prepare.make_room``'s, made in the
+#: database before the run).
 ROOM_ID = 1
 
 
@@ -104,17 +107,6 @@ def batches_of(accounts: list[queries.AccountRecord], batches: int, to: str = "d
                 ROOM_ID if to == "room" else None))
         made.append(messages)
     return made
-
-
-def make_room(conn: Any) -> None:
-    """Room ``ROOM_ID`` with every account in it, as ``bench.prepare`` makes it."""
-    created = "2026-01-01 00:00:00.000000"
-    conn.exec_driver_sql("INSERT OR IGNORE INTO rooms (id, name, topic, public, created_at)"
-                         " VALUES (?, 'Bench', '', 1, ?)", (ROOM_ID, created))
-    conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO room_members (room_id, account_id, role, joined_at, last_read_id)"
-        " SELECT ?, id, CASE id WHEN 1 THEN 'owner' ELSE 'member' END, ?, 0 FROM accounts",
-        (ROOM_ID, created))
 
 
 def set_pragmas(engine: Any, pragmas: list[str]) -> None:
@@ -236,6 +228,9 @@ def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messa
         shutil.copyfile(made, path)
     else:
         prepare(path, ACCOUNTS)
+    if to == "room":
+        with closing(sqlite3.connect(path)) as db, db:
+            make_room(db, ACCOUNTS, 0, "2026-01-01 00:00:00.000000")
     engine = create_database_engine(f"sqlite:///{path}")
     set_pragmas(engine, pragmas)
     try:
@@ -244,8 +239,6 @@ def run(batches: int, without: set[str], writer: bool, pragmas: list[str], messa
                 conn.exec_driver_sql("DROP TRIGGER messages_search_insert")
             for index in SECONDARY_INDEXES if "indexes" in without else ():
                 conn.exec_driver_sql(f"DROP INDEX {index}")
-            if to == "room":
-                make_room(conn)
         settings = ", ".join(pragmas) or "default settings"
         name = (f"{TREE.name}: to {to}{'' if keys else ' without keys'}, without {', '.join(sorted(without)) or 'nothing'}, "
                 f"{settings}")
