@@ -3,8 +3,9 @@
 :class:`ConversationDelegate` draws one
 :class:`~client_gui.models.ConversationEntry`: a presence dot (on the
 user's picture where pictures are known), a square with a group of people
-for the general room or a hash sign for a room, the name and the user's status text, and the unread
-badge.  Apart from :mod:`client_gui.delegates`, which paints messages.
+for the general room or a hash sign for a room, the name and the user's
+status text, and the unread badge.  Apart from :mod:`client_gui.delegates`,
+which paints messages.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from PyQt6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PyQt6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from .iconset import IconName
-from .iconset import Tone, tone_color
+from .iconset import IconName, Tone, tone_color
 from .iconset import paint as paint_icon
 from .conversation_models import ConversationEntry
 from .models import Roles
@@ -31,8 +31,8 @@ _GLYPH_MIN = 14
 
 class ConversationDelegate(QStyledItemDelegate):
     """Paints a conversation entry: presence icon (on the user's picture, once
-    :attr:`avatars` is set; a square with people for the general room, a hash sign for a
-    room), name, unread badge."""
+    :attr:`avatars` is set; a square with people for the general room, a hash
+    sign for a room), name, unread badge."""
 
     #: The users' pictures (version 2 servers with files); None: dots only.
     avatars: Avatars | None = None

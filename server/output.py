@@ -34,6 +34,7 @@ import asyncio
 import logging
 import time
 import weakref
+
 from protocol import limits
 
 __all__ = ["ConnectionOutput", "OUTPUT_REPORT_STEP", "WRITE_HIGH_WATER"]
